@@ -1,0 +1,25 @@
+// What every backend (pushgateway, dynatrace, dry-run) offers the run.
+
+import type { Series } from '../series.js';
+
+export interface BackendOutcome {
+  /** `pushgateway`, `dynatrace`, `dry-run`. */
+  backend: string;
+  /** True when the backend accepted everything that was sent. */
+  ok: boolean;
+  /** For the summary line, e.g. `200, 12 series` or `202, 12 ok, 0 invalid`. */
+  summary: string;
+}
+
+export interface PushOptions {
+  /** Epoch milliseconds after which no request is started or retried (--deadline). */
+  deadlineAt: number;
+  /** False for the periodic pushes of --flush-interval, true for the last one. */
+  final: boolean;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** Sends the series (possibly in several requests) and reports; never throws. */
+  push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome>;
+}

@@ -1,0 +1,61 @@
+// --dry-run: nothing is sent; each backend's exact payload is printed, in a fixed order, to
+// stderr or to --dry-run-file. Uses the same request builders as the real backends, so what
+// is printed is what would be sent.
+
+import { writeFileSync } from 'node:fs';
+import type { Backend, BackendOutcome } from './backend.js';
+import type { Config } from '../config/config.js';
+import type { Series } from '../series.js';
+import type { Reporter } from '../report.js';
+
+export function createDryRunBackend(config: Config, reporter: Reporter): Backend {
+  // With no backend configured, show both: that is what a user trying the tool wants to see.
+  const none = !config.pushgateway && !config.dynatrace;
+  return {
+    name: 'dry-run',
+    async push(series: readonly Series[]): Promise<BackendOutcome> {
+      const parts: string[] = [];
+      if (config.pushgateway || none) parts.push(await renderPushgateway(series, config));
+      if (config.dynatrace || none) parts.push(await renderDynatrace(series, config));
+      const text = parts.join('');
+      if (config.dryRunFile !== undefined) {
+        try {
+          writeFileSync(config.dryRunFile, text);
+        } catch (err) {
+          reporter.error(`cannot write --dry-run-file ${config.dryRunFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+          return { backend: 'dry-run', ok: false, summary: 'not written' };
+        }
+        return { backend: 'dry-run', ok: true, summary: `${series.length} series written to ${config.dryRunFile}` };
+      }
+      process.stderr.write(text);
+      return { backend: 'dry-run', ok: true, summary: `${series.length} series printed` };
+    },
+  };
+}
+
+async function renderPushgateway(series: readonly Series[], config: Config): Promise<string> {
+  const { buildPushgatewayRequest } = await import('./pushgateway.js');
+  const pgw = config.pushgateway;
+  const req = await buildPushgatewayRequest(series, {
+    job: pgw?.job ?? 'job-executor-service',
+    method: pgw?.method ?? 'PUT',
+    grouping: pgw?.grouping ?? [],
+    integration: config.integration,
+    keptn: config.keptn,
+  });
+  const where = pgw ? `${pgw.url.origin}${pgw.url.pathname.replace(/\/$/, '')}${req.path}` : req.path;
+  return `# pushgateway: ${req.method} ${where}\n${req.body}`;
+}
+
+async function renderDynatrace(series: readonly Series[], config: Config): Promise<string> {
+  const { buildDynatraceBatches } = await import('../serialize/dynatrace.js');
+  const { batches, dropped } = buildDynatraceBatches(series);
+  const where = config.dynatrace ? `${config.dynatrace.url.origin}${config.dynatrace.url.pathname}` : '/api/v2/metrics/ingest';
+  let out = '';
+  batches.forEach((b, i) => {
+    out += `# dynatrace: POST ${where} (batch ${i + 1} of ${batches.length}, ${b.lines.length} lines)\n${b.body}`;
+    if (!b.body.endsWith('\n')) out += '\n';
+  });
+  for (const d of dropped) out += `# dynatrace: not sent: ${d.name}: ${d.reason}\n`;
+  return out;
+}

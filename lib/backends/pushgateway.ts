@@ -1,0 +1,223 @@
+// The Prometheus Pushgateway backend: one PUT (or POST) of the text exposition to the
+// fine-grained grouping key job/integration/keptn_project/keptn_stage/keptn_service, so a
+// run replaces its own previous series and never another integration's, project's,
+// stage's or service's (a PUT on `job` alone, as the JES docs' sample does, wipes them all).
+
+import type { PushgatewayConfig } from '../config/config.js';
+import type { HttpClient } from '../http.js';
+import { HttpFailure } from '../http.js';
+import { basicAuthHeader } from '../http/redact.js';
+import type { Reporter } from '../report.js';
+import type { Series } from '../series.js';
+import { isGroupingLabelName } from '../naming/prometheus.js';
+import { renderExposition } from '../serialize/prometheus.js';
+import type { Backend, BackendOutcome, PushOptions } from './backend.js';
+
+export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** The most of the gateway's answer a report quotes. */
+const MAX_BODY_QUOTE = 2048;
+
+export interface KeptnContext {
+  project?: string;
+  stage?: string;
+  service?: string;
+}
+
+export interface GroupingContext {
+  job: string;
+  integration: string;
+  keptn: KeptnContext;
+  /** `--grouping k=v`, in the order given. */
+  grouping: ReadonlyArray<readonly [string, string]>;
+}
+
+/** A grouping key the Pushgateway would refuse (found before any request is sent). */
+export class GroupingKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GroupingKeyError';
+  }
+}
+
+/** The grouping key's labels in path order: job, integration, the Keptn labels that are set, --grouping. */
+export function groupingLabels(ctx: GroupingContext): Array<readonly [string, string]> {
+  if (ctx.job === '') throw new GroupingKeyError('the job name (--job) must not be empty');
+  const pairs: Array<readonly [string, string]> = [
+    ['job', ctx.job],
+    ['integration', ctx.integration],
+  ];
+  if (ctx.keptn.project !== undefined) pairs.push(['keptn_project', ctx.keptn.project]);
+  if (ctx.keptn.stage !== undefined) pairs.push(['keptn_stage', ctx.keptn.stage]);
+  if (ctx.keptn.service !== undefined) pairs.push(['keptn_service', ctx.keptn.service]);
+  const seen = new Set(pairs.map(([name]) => name));
+  for (const [name, value] of ctx.grouping) {
+    if (!isGroupingLabelName(name)) {
+      throw new GroupingKeyError(`--grouping ${name}=…: a grouping label name must match [a-zA-Z_][a-zA-Z0-9_]* and must not start with "__"`);
+    }
+    if (seen.has(name)) {
+      throw new GroupingKeyError(`--grouping ${name}=…: "${name}" is already in the grouping key (job, integration and the Keptn labels are set from --job, --integration and KEPTN_*)`);
+    }
+    seen.add(name);
+    pairs.push([name, value]);
+  }
+  return pairs;
+}
+
+/**
+ * `/metrics/job/<job>/integration/<i>/keptn_project/<p>/…`: a value goes as it is when it is
+ * plain (`[A-Za-z0-9_.~-]+`, but not `.` or `..`, which URLs resolve away), otherwise as
+ * `name@base64/<base64url without padding>`; an empty value as `name@base64/=`.
+ */
+export function groupingPath(ctx: GroupingContext): string {
+  return `/metrics${groupingLabels(ctx)
+    .map(([name, value]) => `/${pathSegment(name, value)}`)
+    .join('')}`;
+}
+
+const PLAIN_VALUE = /^[A-Za-z0-9_.~-]+$/;
+
+function pathSegment(name: string, value: string): string {
+  if (value === '') return `${name}@base64/=`;
+  if (PLAIN_VALUE.test(value) && value !== '.' && value !== '..') return `${name}/${value}`;
+  return `${name}@base64/${Buffer.from(value, 'utf8').toString('base64url')}`;
+}
+
+export interface PushgatewayRequest {
+  method: 'PUT' | 'POST';
+  /** The path below the gateway's base URL, starting with `/metrics/job/`. */
+  path: string;
+  body: string;
+  /** Serializer notes, for reporter.warnOnce. */
+  notes: string[];
+  /** How many series the body holds. */
+  series: number;
+}
+
+/** The request a push sends; also what --dry-run prints. Throws GroupingKeyError. */
+export async function buildPushgatewayRequest(
+  series: readonly Series[],
+  ctx: GroupingContext & { method: 'PUT' | 'POST' },
+): Promise<PushgatewayRequest> {
+  const path = groupingPath(ctx);
+  const grouping = new Map(groupingLabels(ctx));
+  const { text, notes, series: count } = await renderExposition(series, { grouping });
+  return { method: ctx.method, path, body: text, notes, series: count };
+}
+
+export interface PushgatewayRunContext {
+  integration: string;
+  keptn: KeptnContext;
+}
+
+export function createPushgatewayBackend(
+  cfg: PushgatewayConfig,
+  ctx: PushgatewayRunContext,
+  deps: { http: HttpClient; reporter: Reporter },
+): Backend {
+  const { http, reporter } = deps;
+  reporter.addSecret(cfg.password);
+  reporter.addSecret(cfg.username);
+  const headers: Record<string, string> = { 'content-type': CONTENT_TYPE };
+  if (cfg.username !== undefined || cfg.password !== undefined) {
+    headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
+    reporter.addSecret(headers.authorization.slice('Basic '.length));
+  }
+  const groupingCtx = { job: cfg.job, integration: ctx.integration, keptn: ctx.keptn, grouping: cfg.grouping, method: cfg.method };
+
+  return {
+    name: 'pushgateway',
+    async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
+      const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: 'pushgateway', ok, summary });
+
+      let request: PushgatewayRequest;
+      try {
+        request = await buildPushgatewayRequest(series, groupingCtx);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        reporter.error(`pushgateway: nothing sent: ${reason}`);
+        if (opts.final) await printUnsent(reporter, series);
+        return outcome(false, `not sent (${reason})`);
+      }
+      for (const note of request.notes) reporter.warnOnce(`pushgateway:${note}`, `pushgateway: ${note}`);
+      // An empty PUT would delete the group's previous series; a run that found nothing keeps them.
+      if (request.series === 0) return outcome(true, 'nothing to push, 0 series');
+
+      const url = new URL(cfg.url.href);
+      url.pathname = `${cfg.url.pathname.replace(/\/+$/, '')}${request.path}`;
+      const where = `pushgateway ${request.method} ${url.href}`;
+      reporter.verbose(`${where}: ${request.series} series, ${Buffer.byteLength(request.body)} bytes`);
+
+      let status: number;
+      let answer: string;
+      let location: string | undefined;
+      try {
+        const res = await http.request({ method: request.method, url, headers, body: request.body, deadlineAt: opts.deadlineAt });
+        status = res.status;
+        answer = res.body;
+        const loc = res.headers.location;
+        location = Array.isArray(loc) ? loc[0] : loc;
+      } catch (err) {
+        const reason = err instanceof HttpFailure || err instanceof Error ? err.message : String(err);
+        reporter.error(`${where}: no answer: ${reason}`);
+        if (opts.final) printPayload(reporter, request);
+        return outcome(false, `failed (${reason}), ${request.series} series not pushed`);
+      }
+
+      if (status === 202) {
+        reporter.warnOnce('pushgateway:202', `${where} -> 202: accepted but not verified (the gateway runs with --push.disable-consistency-check, or is older than 0.10)`);
+        return outcome(true, `202 (accepted, not verified), ${request.series} series`);
+      }
+      if (status >= 200 && status < 300) return outcome(true, `${status}, ${request.series} series`);
+
+      const quoted = quoteBody(answer);
+      const redirect = status >= 300 && status < 400 ? `redirected${location ? ` to ${location}` : ''} (not followed)` : '';
+      reporter.error(`${where} -> ${status}: ${redirect || quoted || '(empty answer)'}`);
+      const hint = refusalHint(status, answer);
+      if (hint) reporter.error(`pushgateway: hint: ${hint}`);
+      if (opts.final) printPayload(reporter, request);
+      return outcome(false, `${status} (refused), ${request.series} series not pushed`);
+    },
+  };
+}
+
+function quoteBody(body: string): string {
+  const trimmed = body.trim();
+  return trimmed.length > MAX_BODY_QUOTE ? `${trimmed.slice(0, MAX_BODY_QUOTE)}… (${trimmed.length - MAX_BODY_QUOTE} more characters)` : trimmed;
+}
+
+/** What a refusal most likely means, from its status and the gateway's words. */
+export function refusalHint(status: number, body: string): string | undefined {
+  if (status === 401 || status === 403) {
+    return 'the gateway wants other credentials: put them in the URL as http://user:password@host:port (percent-encode special characters)';
+  }
+  if (status >= 300 && status < 400) {
+    return 'the gateway redirected the push: check the URL (https?) and its path prefix';
+  }
+  if (status === 404 || status === 405) {
+    return 'no push endpoint at this path: give the gateway base URL (with its path prefix if it has one), without /metrics';
+  }
+  if (/text format parsing error/.test(body)) {
+    return 'the gateway could not parse the body: this is a bug in jes-metrics-pipe, please report it with the payload below';
+  }
+  if (/must not have timestamps/.test(body)) {
+    return 'the body had timestamps, which the Pushgateway refuses: this is a bug in jes-metrics-pipe, please report it';
+  }
+  if (/odd number of components|improper label name|invalid base64|grouping/i.test(body)) {
+    return 'the gateway refused the grouping key (--job, --grouping, KEPTN_*): check those values';
+  }
+  if (/invalid or inconsistent/.test(body)) {
+    return 'a metric of the same name has another type or the same labels in another group (or is one of the gateway\'s own metrics): delete that group (DELETE /metrics/job/…) or rename the metric (--prefix, a different name)';
+  }
+  if (status >= 500) return 'the gateway failed; the push can be retried later';
+  return undefined;
+}
+
+function printPayload(reporter: Reporter, request: PushgatewayRequest): void {
+  reporter.block(`unsent Pushgateway payload (${request.series} series, ${request.method} ${request.path}):`, request.body);
+}
+
+async function printUnsent(reporter: Reporter, series: readonly Series[]): Promise<void> {
+  const { text, series: count } = await renderExposition(series);
+  if (count > 0) reporter.block(`unsent Pushgateway payload (${count} series):`, text);
+}

@@ -1,0 +1,280 @@
+// Flags + environment → one validated Config. Nothing here stops the passthrough: every
+// problem becomes a message, and the run decides what still works (contract §3).
+
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import type { Config, DynatraceConfig, JsonPathRule, ParserName, PatternRule, PushgatewayConfig } from './config.js';
+import { PARSER_NAMES } from './config.js';
+import { parseDuration } from './duration.js';
+import { parsePatternFlag } from '../parse/pattern.js';
+import { parseJsonPathFlag } from '../parse/json-path.js';
+import { pushgatewayUrl } from '../backends/pushgateway-url.js';
+import { dynatraceIngestUrl } from '../backends/dynatrace-url.js';
+
+export interface ConfigResult {
+  action: 'run' | 'help' | 'version';
+  config: Config;
+  /** Flags we do not understand or cannot use: nothing is pushed, the input still passes through. */
+  usageErrors: string[];
+  /** A backend's own settings are wrong: that backend is off, the others still push. */
+  backendErrors: string[];
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const OPTIONS = {
+  integration: { type: 'string' },
+  prefix: { type: 'string' },
+  label: { type: 'string', multiple: true },
+  parsers: { type: 'string' },
+  pattern: { type: 'string', multiple: true },
+  'json-path': { type: 'string', multiple: true },
+  'max-series': { type: 'string' },
+  'max-line-length': { type: 'string' },
+  'parse-stderr': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'dry-run-file': { type: 'string' },
+  pushgateway: { type: 'string' },
+  job: { type: 'string' },
+  grouping: { type: 'string', multiple: true },
+  method: { type: 'string' },
+  'dt-url': { type: 'string' },
+  'dt-token-file': { type: 'string' },
+  timeout: { type: 'string' },
+  deadline: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  'ca-file': { type: 'string' },
+  insecure: { type: 'boolean' },
+  'fail-on-push-error': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean', short: 'v' },
+  'no-run-metrics': { type: 'boolean' },
+  'flush-interval': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+export const DEFAULTS = {
+  prefix: 'keptn_',
+  job: 'job-executor-service',
+  maxSeries: 1000,
+  maxLineBytes: 1024 * 1024,
+  timeoutMs: 10_000,
+  deadlineMs: 60_000,
+} as const;
+
+const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
+/** `k=v` → [k, v]; the value may contain `=`. */
+function splitPair(text: string): [string, string] | undefined {
+  const i = text.indexOf('=');
+  if (i <= 0) return undefined;
+  return [text.slice(0, i).trim(), text.slice(i + 1)];
+}
+
+function positiveInt(text: string | undefined, fallback: number, flag: string, errors: string[]): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    errors.push(`${flag} needs a whole number above 0, got "${text}"`);
+    return fallback;
+  }
+  return n;
+}
+
+function duration(text: string | undefined, fallback: number | undefined, flag: string, errors: string[]): number | undefined {
+  if (text === undefined) return fallback;
+  const ms = parseDuration(text);
+  if (ms === undefined) errors.push(`${flag} needs a duration such as 10, 10s, 500ms or 2m, got "${text}"`);
+  return ms ?? fallback;
+}
+
+/** Splits argv at the first `--`: our options before it, the tool to run (wrap mode) after it. */
+function splitCommand(argv: readonly string[]): { ours: string[]; command?: string[] } {
+  const i = argv.indexOf('--');
+  if (i === -1) return { ours: [...argv] };
+  return { ours: argv.slice(0, i), command: argv.slice(i + 1) };
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}
+
+export function parseConfig(argv: readonly string[], env: Env, readText: (path: string) => string = (p) => readFileSync(p, 'utf8')): ConfigResult {
+  const usageErrors: string[] = [];
+  const backendErrors: string[] = [];
+  const { ours, command } = splitCommand(argv);
+
+  let values: Values;
+  try {
+    values = parseArgs({ args: ours, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    // An unknown flag or a missing value: say which, then read what we can so the rest still
+    // gets reported, but nothing is pushed (a typo like --dryrun must not push for real).
+    usageErrors.push(`${(err as Error).message.split('\n')[0]} (see --help)`);
+    values = parseLenient(ours).values;
+  }
+
+  if (command !== undefined && command.length === 0) usageErrors.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
+
+  const integration = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME) ?? '';
+  const keptn = {
+    project: nonEmpty(env.KEPTN_PROJECT),
+    stage: nonEmpty(env.KEPTN_STAGE),
+    service: nonEmpty(env.KEPTN_SERVICE),
+  };
+
+  const labels: Record<string, string> = { ci_platform: 'keptn' };
+  if (keptn.project) labels.keptn_project = keptn.project;
+  if (keptn.service) labels.keptn_service = keptn.service;
+  if (keptn.stage) labels.keptn_stage = keptn.stage;
+  for (const text of values.label ?? []) {
+    const pair = splitPair(text);
+    if (!pair || !LABEL_NAME.test(pair[0])) usageErrors.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
+    else labels[pair[0]] = pair[1];
+  }
+
+  let parsers: ParserName[] = [...PARSER_NAMES];
+  if (values.parsers !== undefined) {
+    const names = values.parsers.split(',').map((s) => s.trim()).filter(Boolean);
+    if (names.length === 1 && names[0] === 'none') parsers = [];
+    else {
+      const unknown = names.filter((n) => !(PARSER_NAMES as readonly string[]).includes(n));
+      if (unknown.length > 0 || names.length === 0) usageErrors.push(`--parsers takes a comma-separated list of ${PARSER_NAMES.join(', ')} (or none), got "${values.parsers}"`);
+      else parsers = [...new Set(names as ParserName[])];
+    }
+  }
+
+  const patterns: PatternRule[] = [];
+  for (const text of values.pattern ?? []) {
+    const rule = parsePatternFlag(text);
+    if ('error' in rule) usageErrors.push(`--pattern ${JSON.stringify(text)}: ${rule.error}`);
+    else patterns.push(rule);
+  }
+  const jsonPaths: JsonPathRule[] = [];
+  for (const text of values['json-path'] ?? []) {
+    const rule = parseJsonPathFlag(text);
+    if ('error' in rule) usageErrors.push(`--json-path ${JSON.stringify(text)}: ${rule.error}`);
+    else jsonPaths.push(rule);
+  }
+
+  const headers: [string, string][] = [];
+  for (const text of values.header ?? []) {
+    const i = text.indexOf(':');
+    const name = i > 0 ? text.slice(0, i).trim() : '';
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) usageErrors.push(`--header needs "Name: value", got "${text.slice(0, 40)}"`);
+    else headers.push([name, text.slice(i + 1).trim()]);
+  }
+
+  const timeoutMs = duration(values.timeout, DEFAULTS.timeoutMs, '--timeout', usageErrors)!;
+  const deadlineMs = duration(values.deadline, DEFAULTS.deadlineMs, '--deadline', usageErrors)!;
+  const flushIntervalMs = duration(values['flush-interval'], undefined, '--flush-interval', usageErrors);
+
+  let method: 'PUT' | 'POST' = 'PUT';
+  if (values.method !== undefined) {
+    const m = values.method.toUpperCase();
+    if (m === 'PUT' || m === 'POST') method = m;
+    else usageErrors.push(`--method takes put or post, got "${values.method}"`);
+  }
+
+  const grouping: [string, string][] = [];
+  for (const text of values.grouping ?? []) {
+    const pair = splitPair(text);
+    if (!pair || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair[0]) || pair[0].startsWith('__')) {
+      usageErrors.push(`--grouping needs NAME=VALUE with a Prometheus label name, got "${text}"`);
+    } else grouping.push(pair);
+  }
+
+  let pushgateway: PushgatewayConfig | undefined;
+  const pgwText = nonEmpty(values.pushgateway) ?? nonEmpty(env.PROM_GATEWAY);
+  if (pgwText !== undefined) {
+    const parsed = pushgatewayUrl(pgwText);
+    if ('error' in parsed) backendErrors.push(`pushgateway: ${parsed.error}`);
+    else {
+      const job = values.job ?? DEFAULTS.job;
+      if (job.trim() === '') usageErrors.push('--job must not be empty');
+      pushgateway = { url: parsed.url, username: parsed.username, password: parsed.password, job, method, grouping };
+    }
+  }
+
+  let dynatrace: DynatraceConfig | undefined;
+  const dtText = nonEmpty(values['dt-url']) ?? nonEmpty(env.DT_TENANT);
+  if (dtText !== undefined) {
+    const parsed = dynatraceIngestUrl(dtText);
+    if ('error' in parsed) backendErrors.push(`dynatrace: ${parsed.error}`);
+    else {
+      let token: string | undefined;
+      if (values['dt-token-file'] !== undefined) {
+        try {
+          token = nonEmpty(readText(values['dt-token-file']).trim());
+          if (!token) backendErrors.push(`dynatrace: the token file ${values['dt-token-file']} is empty`);
+        } catch (err) {
+          backendErrors.push(`dynatrace: cannot read --dt-token-file ${values['dt-token-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      } else token = nonEmpty(env.DT_API_TOKEN)?.trim();
+      if (!token && !parsed.oneAgent) {
+        if (values['dt-token-file'] === undefined) backendErrors.push('dynatrace: no API token: set DT_API_TOKEN or --dt-token-file (a OneAgent local endpoint …/metrics/ingest needs none)');
+      } else dynatrace = { url: parsed.url, token };
+    }
+  } else if (values['dt-token-file'] !== undefined) {
+    usageErrors.push('--dt-token-file given without --dt-url or DT_TENANT');
+  }
+
+  const dryRun = values['dry-run'] === true || values['dry-run-file'] !== undefined;
+  if ((dryRun || pushgateway || dynatrace) && integration === '') {
+    usageErrors.push('--integration NAME (or INTEGRATION_NAME) is required: it is part of every metric name, keptn_<integration>_<name>');
+  }
+  if (values.quiet && values.verbose) usageErrors.push('--quiet and --verbose contradict each other');
+  if (values['parse-stderr'] && command === undefined) usageErrors.push('--parse-stderr only works in wrap mode (-- TOOL ARGS…)');
+
+  const config: Config = {
+    integration,
+    prefix: values.prefix ?? DEFAULTS.prefix,
+    labels,
+    keptn,
+    parsers,
+    patterns,
+    jsonPaths,
+    maxSeries: positiveInt(values['max-series'], DEFAULTS.maxSeries, '--max-series', usageErrors),
+    maxLineBytes: positiveInt(values['max-line-length'], DEFAULTS.maxLineBytes, '--max-line-length', usageErrors),
+    parseStderr: values['parse-stderr'] === true,
+    dryRun,
+    dryRunFile: values['dry-run-file'],
+    pushgateway,
+    dynatrace,
+    http: { timeoutMs, deadlineMs, caFile: values['ca-file'], insecure: values.insecure === true, headers },
+    failOnPushError: values['fail-on-push-error'] === true,
+    verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
+    runMetrics: values['no-run-metrics'] !== true,
+    flushIntervalMs,
+    command,
+  };
+  const action = values.help ? 'help' : values.version ? 'version' : 'run';
+  return { action, config, usageErrors, backendErrors };
+}
+
+type Values = ReturnType<typeof parseStrictShape>['values'];
+
+/**
+ * After a strict parse failed: the same options, unknown ones and positionals ignored, and a
+ * string option that came without its value (`--job` last) left out rather than read as `true`.
+ */
+function parseLenient(args: string[]): { values: Values } {
+  const loose = parseArgs({ args, options: OPTIONS, strict: false, allowPositionals: true }).values as Record<string, unknown>;
+  const kept: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(OPTIONS)) {
+    const v = loose[name];
+    if (spec.type === 'boolean') {
+      if (v === true) kept[name] = true;
+    } else if ('multiple' in spec && spec.multiple) {
+      const list = (Array.isArray(v) ? v : []).filter((x): x is string => typeof x === 'string');
+      if (list.length > 0) kept[name] = list;
+    } else if (typeof v === 'string') kept[name] = v;
+  }
+  return { values: kept as Values };
+}
+
+// Only for its type: what a strict parse of OPTIONS returns.
+function parseStrictShape() {
+  return parseArgs({ args: [], options: OPTIONS, strict: true, allowPositionals: false });
+}

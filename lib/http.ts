@@ -1,0 +1,221 @@
+// The one HTTP layer for both backends (undici): per-request timeout, retries with
+// exponential backoff and full jitter, Retry-After, an overall deadline, proxies
+// from the environment, a CA file, and secrets kept out of every message.
+
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { createDispatcher } from './http/dispatcher.js';
+import { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
+import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
+
+export { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
+export { backoffMs, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
+
+export interface HttpRequest {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  url: URL;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Epoch ms after which no attempt is started and a running one is aborted (--deadline). */
+  deadlineAt?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** How many attempts it took (1 = no retry). */
+  attempts: number;
+}
+
+/** The request could not get an answer at all: connection refused, reset, timed out, deadline. */
+export class HttpFailure extends Error {
+  constructor(message: string, readonly attempts: number) {
+    super(message);
+    this.name = 'HttpFailure';
+  }
+}
+
+export interface HttpClient {
+  /**
+   * Sends the request. Retries connection errors, timeouts, 408, 429 and 5xx; returns the
+   * final response whatever its status; throws HttpFailure when no answer came in time.
+   */
+  request(req: HttpRequest): Promise<HttpResponse>;
+  /** Closes idle keep-alive sockets so the process can exit at once. */
+  close(): Promise<void>;
+}
+
+export interface HttpClientOptions {
+  /** Per-attempt timeout (--timeout). */
+  timeoutMs: number;
+  /** PEM file of extra CA certificates (--ca-file); NODE_EXTRA_CA_CERTS is honoured by Node itself. */
+  caFile?: string;
+  /** Skip TLS verification (--insecure). */
+  insecure?: boolean;
+  /** `jes-metrics-pipe/<version>`. */
+  userAgent: string;
+  /** Headers added to every request (--header). */
+  headers?: ReadonlyArray<readonly [string, string]>;
+  /** For --verbose per-request lines; secrets are redacted by the reporter. */
+  reporter?: import('./report.js').Reporter;
+  /** Backoff tuning; tests make it fast. */
+  retry?: { baseMs?: number; maxMs?: number; maxAttempts?: number };
+  /** Where proxy variables and NODE_EXTRA_CA_CERTS are read from; process.env by default. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_RETRY = { baseMs: 500, maxMs: 10_000, maxAttempts: 6 } as const;
+/** Most of a response body kept: enough for any error message, bounded against a runaway server. */
+export const MAX_RESPONSE_BODY_BYTES = 64 * 1024;
+/** Without a deadline, a longer Retry-After than this ends the retries instead of stalling the run. */
+export const MAX_RETRY_AFTER_MS = 120_000;
+
+/** Why an attempt ended without a response. */
+class AttemptTimeout extends Error {
+  constructor(readonly ms: number, readonly byDeadline: boolean) {
+    super(byDeadline ? `deadline reached after ${ms} ms` : `no complete answer within ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+type AttemptResult = { response: Omit<HttpResponse, 'attempts'> } | { error: unknown };
+
+/**
+ * Throws when --ca-file cannot be read (ENOENT, EACCES), before any request: a configuration error.
+ * The proxy variables are read now, once per client.
+ */
+export function createHttpClient(opts: HttpClientOptions): HttpClient {
+  const dispatcher = createDispatcher({ caFile: opts.caFile, insecure: opts.insecure, env: opts.env });
+  const retry = {
+    baseMs: opts.retry?.baseMs ?? DEFAULT_RETRY.baseMs,
+    maxMs: opts.retry?.maxMs ?? DEFAULT_RETRY.maxMs,
+    maxAttempts: Math.max(1, opts.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts),
+  };
+  const reporter = opts.reporter;
+  let closed = false;
+
+  async function request(req: HttpRequest): Promise<HttpResponse> {
+    if (closed) throw new HttpFailure('the HTTP client is closed', 0);
+    const shownUrl = redactUrl(req.url);
+    const { url, headers } = prepare(req, opts, reporter);
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      const remaining = req.deadlineAt === undefined ? Infinity : req.deadlineAt - Date.now();
+      if (remaining <= 0) {
+        throw new HttpFailure(`${req.method} ${shownUrl}: the deadline passed before attempt ${attempt}`, attempt - 1);
+      }
+      const timeoutMs = Math.min(opts.timeoutMs, remaining);
+      const started = performance.now();
+      const result = await attempt1(dispatcher, req, url, headers, timeoutMs, timeoutMs < opts.timeoutMs);
+      const ms = Math.round(performance.now() - started);
+      const outcome = 'response' in result ? String(result.response.status) : describeFailure(result.error);
+      const line = `${req.method} ${shownUrl} -> ${outcome} in ${ms} ms (attempt ${attempt}/${retry.maxAttempts})`;
+
+      const retryable = 'response' in result ? isRetryableStatus(result.response.status) : isRetryableError(result.error);
+      const finish = (why?: string): HttpResponse => {
+        reporter?.verbose(why ? `${line}; ${why}` : line);
+        if ('response' in result) return { ...result.response, attempts: attempt };
+        throw new HttpFailure(`${req.method} ${shownUrl}: ${outcome}${why ? `; ${why}` : ''}`, attempt);
+      };
+      if (!retryable) return finish();
+      if (attempt >= retry.maxAttempts) return finish(`giving up after ${attempt} attempts`);
+
+      let waitMs = backoffMs(attempt, retry);
+      if ('response' in result) {
+        const asked = parseRetryAfter(result.response.headers['retry-after'], Date.now());
+        if (asked !== undefined) {
+          if (req.deadlineAt === undefined && asked > MAX_RETRY_AFTER_MS) {
+            return finish(`Retry-After asks for ${Math.ceil(asked / 1000)} s, more than ${MAX_RETRY_AFTER_MS / 1000} s; giving up`);
+          }
+          waitMs = asked;
+        }
+      }
+      // A wait that ends at or after the deadline leaves no time for the attempt it waits for.
+      if (req.deadlineAt !== undefined && Date.now() + waitMs >= req.deadlineAt) {
+        return finish(`not retrying: waiting ${waitMs} ms would pass the deadline`);
+      }
+      reporter?.verbose(`${line}; retrying in ${waitMs} ms`);
+      await sleep(waitMs);
+    }
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    // close() lets running requests finish and ends idle keep-alive sockets; destroy() is the fallback.
+    try {
+      await dispatcher.close();
+    } catch {
+      await dispatcher.destroy();
+    }
+  }
+
+  return { request, close };
+}
+
+/** The URL to send (user-info removed) and the merged headers (later sources win, names case-insensitive). */
+function prepare(req: HttpRequest, opts: HttpClientOptions, reporter: HttpClientOptions['reporter']): { url: URL; headers: Record<string, string> } {
+  const headers: Record<string, string> = { 'user-agent': opts.userAgent };
+  for (const [k, v] of opts.headers ?? []) headers[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+  const url = new URL(req.url.href);
+  if (url.username || url.password) {
+    // Credentials in the URL become Basic auth unless the caller set Authorization itself.
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    reporter?.addSecret(password);
+    if (headers.authorization === undefined) headers.authorization = basicAuthHeader(user, password);
+    url.username = '';
+    url.password = '';
+  }
+  if (headers.authorization) reporter?.addSecret(headers.authorization.replace(/^\S+\s+/, ''));
+  return { url, headers };
+}
+
+/** One attempt: the whole exchange (connect, headers, body) within `timeoutMs`. Never throws. */
+async function attempt1(
+  dispatcher: Dispatcher,
+  req: HttpRequest,
+  url: URL,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  byDeadline: boolean,
+): Promise<AttemptResult> {
+  const controller = new AbortController();
+  const timeout = new AttemptTimeout(timeoutMs, byDeadline);
+  const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
+  try {
+    const res = await undiciRequest(url, {
+      dispatcher,
+      method: req.method,
+      headers,
+      body: typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body,
+      signal: controller.signal,
+    });
+    const body = await readBounded(res.body, MAX_RESPONSE_BODY_BYTES);
+    return { response: { status: res.statusCode, headers: res.headers, body } };
+  } catch (err) {
+    return { error: controller.signal.aborted ? timeout : err };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The body as UTF-8 text, at most `limit` bytes of it; the rest is not waited for. */
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    const room = limit - kept;
+    chunks.push(room < chunk.length ? chunk.subarray(0, room) : chunk);
+    kept += Math.min(room, chunk.length);
+    if (kept >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,60 @@
+// The undici dispatcher a client sends through: proxies from the environment, extra CAs, --insecure.
+
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+
+export interface DispatcherOptions {
+  caFile?: string;
+  insecure?: boolean;
+  /** The environment to read proxy and CA variables from (process.env by default; tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
+
+/** True when the environment names a proxy, so requests must go through EnvHttpProxyAgent. */
+export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+  return PROXY_VARIABLES.some((name) => Boolean(env[name]));
+}
+
+/**
+ * The trusted CAs when --ca-file is given, else undefined (Node's defaults apply). Passing `ca`
+ * replaces Node's whole store, NODE_EXTRA_CA_CERTS included (tls.rootCertificates is only the
+ * bundled Mozilla list on Node 20), so that file is read here too and both keep working.
+ */
+export function trustedCas(caFile: string | undefined, env: NodeJS.ProcessEnv): string[] | undefined {
+  if (!caFile) return undefined;
+  const cas = [...rootCertificates];
+  const extra = env.NODE_EXTRA_CA_CERTS;
+  if (extra) {
+    try {
+      cas.push(readFileSync(extra, 'utf8'));
+    } catch {
+      // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; so do we (by ignoring it).
+    }
+  }
+  cas.push(readFileSync(caFile, 'utf8'));
+  return cas;
+}
+
+/** Throws (ENOENT, EACCES) when the CA file cannot be read: a configuration error for the caller to report. */
+export function createDispatcher(opts: DispatcherOptions): Dispatcher {
+  const env = opts.env ?? process.env;
+  const ca = trustedCas(opts.caFile, env);
+  const tls = {
+    ...(ca ? { ca } : {}),
+    ...(opts.insecure ? { rejectUnauthorized: false } : {}),
+  };
+  if (!proxyConfigured(env)) return new Agent({ connect: tls });
+  // `connect` reaches direct connections (NO_PROXY); `requestTls` the TLS inside a CONNECT tunnel.
+  // The variables are passed explicitly so an `env` other than process.env is honoured.
+  return new EnvHttpProxyAgent({
+    connect: tls,
+    requestTls: tls,
+    // '' rather than undefined: undici would otherwise fall back to process.env.
+    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+  });
+}

@@ -1,0 +1,32 @@
+// Text about a request that is safe to print: no user-info, no query values, no credentials.
+
+/** The URL without user-info, with every query value masked and without the fragment. */
+export function redactUrl(url: URL): string {
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  shown.hash = '';
+  const keys = [...shown.searchParams.keys()];
+  if (keys.length === 0) return shown.href;
+  // Built by hand: URLSearchParams would percent-encode the mask.
+  const query = keys.map((k) => `${encodeURIComponent(k)}=***`).join('&');
+  shown.search = '';
+  return `${shown.href}?${query}`;
+}
+
+/** `Basic base64(user:password)` (RFC 7617), UTF-8. */
+export function basicAuthHeader(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
+/** A short, secret-free description of why a request got no answer: `ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)`. */
+export function describeFailure(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    const causeCode = (err.cause as { code?: unknown } | undefined)?.code;
+    const label = typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : err.name;
+    const message = err.message || (err.cause instanceof Error ? err.cause.message : '');
+    return message && message !== label ? `${label} (${message})` : label;
+  }
+  return String(err);
+}

@@ -1,0 +1,120 @@
+// JSON metric lines: `{"name":"cost","value":42.5,"labels":{"region":"eu"}}` or an array of them.
+//
+// The shape is strict on purpose, because most JSON lines in a log are log records
+// (pino/bunyan: level, msg, time, name, …), not metrics:
+// - "name": a non-empty string; "value": a JSON number, or a string holding a number,
+//   "NaN", "+Inf" or "-Inf" (JSON cannot write those);
+// - optional "labels" and/or "dimensions" (objects; "labels" wins on a clash); label values
+//   that are strings, numbers or booleans are stringified, other values skip that label;
+// - optional "type": gauge | counter | untyped (histogram/summary are stored as untyped);
+// - optional harmless keys: unit, help, description, timestamp (ignored);
+// - any other key: a log record → null.
+// An array counts only when every element has that shape. An element with an unusable
+// value is reported as a problem; the others are still samples.
+// The raw text must contain `"value"` (so a key spelled with \u escapes is not seen):
+// this keeps the parser in step with the byte-level pre-check.
+// Duplicate keys: the last one wins (JSON.parse). Deep nesting never throws.
+
+import { excerpt, parseNumber } from './number.js';
+import { setLabel } from './labels.js';
+import type { LineParser, MetricType, ParseOutcome, Sample } from './sample.js';
+
+const ALLOWED_KEYS = new Set(['name', 'value', 'labels', 'dimensions', 'type', 'unit', 'help', 'description', 'timestamp']);
+
+const TYPES: Readonly<Record<string, MetricType>> = {
+  gauge: 'gauge',
+  counter: 'counter',
+  untyped: 'untyped',
+  histogram: 'untyped',
+  summary: 'untyped',
+};
+
+type Element = { sample: Sample } | { problem: string } | null;
+
+export const parseJson: LineParser = (line) => {
+  const first = firstNonBlank(line);
+  if (first !== '{' && first !== '[') return null;
+  if (!line.includes('"value"')) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    // Not JSON, or too deep for the engine (RangeError): either way not a metric line.
+    return null;
+  }
+  const elements = Array.isArray(parsed) ? parsed : [parsed];
+  if (elements.length === 0) return null;
+  const samples: Sample[] = [];
+  const problems: string[] = [];
+  for (const item of elements) {
+    const element = readElement(item);
+    if (element === null) return null;
+    if ('sample' in element) samples.push(element.sample);
+    else problems.push(element.problem);
+  }
+  const outcome: ParseOutcome = { samples };
+  if (problems.length > 0) {
+    outcome.problem = problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more in this line)`;
+  }
+  return outcome;
+};
+
+function firstNonBlank(line: string): string | undefined {
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c !== ' ' && c !== '\t' && c !== '\r') return c;
+  }
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One metric object → a sample, a problem, or null when it is not metric-shaped. */
+function readElement(item: unknown): Element {
+  if (!isRecord(item)) return null;
+  for (const key of Object.keys(item)) if (!ALLOWED_KEYS.has(key)) return null;
+  const name = item['name'];
+  if (typeof name !== 'string' || name === '' || !('value' in item)) return null;
+
+  const value = readValue(item['value']);
+  if (typeof value === 'string') return { problem: `${name}: ${value}` };
+
+  let type: MetricType | undefined;
+  if ('type' in item) {
+    const declared = item['type'];
+    type = typeof declared === 'string' ? TYPES[declared.toLowerCase()] : undefined;
+    if (type === undefined) return { problem: `${name}: unknown type ${excerpt(String(declared))} (gauge, counter or untyped)` };
+  }
+
+  const labels: Record<string, string> = {};
+  for (const key of ['dimensions', 'labels']) {
+    if (!(key in item)) continue;
+    const given = item[key];
+    if (!isRecord(given)) return { problem: `${name}: "${key}" must be an object` };
+    for (const [labelName, labelValue] of Object.entries(given)) {
+      if (labelName === '') continue;
+      if (typeof labelValue === 'string') setLabel(labels, labelName, labelValue);
+      else if (typeof labelValue === 'number' || typeof labelValue === 'boolean') setLabel(labels, labelName, String(labelValue));
+    }
+  }
+  const sample: Sample = { name, value, labels };
+  if (type !== undefined) sample.type = type;
+  return { sample };
+}
+
+/** A JSON value → a number, or the reason it is not one. */
+function readValue(value: unknown): number | string {
+  // JSON.parse turns an overflowing literal (1e400) into Infinity.
+  if (typeof value === 'number') return Number.isFinite(value) ? value : 'value is out of range';
+  if (typeof value === 'string') {
+    const parsed = parseNumber(value.trim());
+    if (parsed === 'out-of-range') return `value ${excerpt(value)} is out of range`;
+    if (parsed !== undefined) return parsed;
+    return `value ${excerpt(value)} is not a number`;
+  }
+  // Described, not stringified: a deeply nested value would overflow JSON.stringify.
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
+  return `value ${kind} is not a number`;
+}

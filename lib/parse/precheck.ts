@@ -1,0 +1,131 @@
+// The cheap byte-level gate in front of the parsers: most lines of a log are plain text,
+// JSON log records or logfmt, and must be turned away before any decoding, regex or
+// JSON.parse. It may let through lines the parsers then reject; it must never turn away a
+// line an enabled default parser (kv, json, prom) accepts. --pattern rules are not gated.
+//
+// After leading blanks (space, tab, `\r`), dispatch on the first byte:
+//   `#`          prom, only for `# TYPE ` / `# HELP ` (any run of blanks after `#`)
+//   `{` or `[`   json, only if the bytes `"value"` occur in the line
+//   name byte    walk `[A-Za-z0-9_.:/-]`, skip blanks, then
+//                  `{`                             → prom (labels)
+//                  `=` blanks number-start         → kv
+//                  number-start                    → prom (brace-less sample)
+// number-start: a digit, `+`, `-`, `.`, `N`/`n` (NaN), `I`/`i` (Inf).
+//
+// The `"value"` search is amortized per buffer: one native indexOf finds the next
+// occurrence, and every line before it is answered without scanning. This relies on a
+// buffer's bytes not changing while lines of it are checked (true of stream chunks); a
+// caller that refills a scratch buffer calls forget() first.
+
+const VALUE_KEY = Buffer.from('"value"', 'latin1');
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const HASH = 0x23;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const EQUALS = 0x3d;
+
+/** Byte classes, looked up by byte value. */
+const NAME_START = new Uint8Array(256);
+const NAME_BYTE = new Uint8Array(256);
+const NUMBER_START = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  const digit = c >= 0x30 && c <= 0x39;
+  NAME_START[c] = letter || c === 0x5f /* _ */ || c === 0x3a /* : */ ? 1 : 0;
+  NAME_BYTE[c] = letter || digit || c === 0x5f || c === 0x3a || c === 0x2e /* . */ || c === 0x2f /* / */ || c === 0x2d /* - */ ? 1 : 0;
+  NUMBER_START[c] = digit || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x4e || c === 0x6e || c === 0x49 || c === 0x69 ? 1 : 0;
+}
+
+export interface PrecheckOptions {
+  kv: boolean;
+  json: boolean;
+  prom: boolean;
+}
+
+export class Precheck {
+  readonly #kv: boolean;
+  readonly #json: boolean;
+  readonly #prom: boolean;
+  // The amortized "value" search: in #searched, the first occurrence at or after #searchedFrom is #next (-1: none).
+  #searched: Uint8Array | undefined;
+  #view: Buffer = Buffer.alloc(0);
+  #searchedFrom = 0;
+  #next = -1;
+
+  constructor(opts: PrecheckOptions) {
+    this.#kv = opts.kv;
+    this.#json = opts.json;
+    this.#prom = opts.prom;
+  }
+
+  /** buf[start, end) is one line without its `\n` (it may end in `\r`). */
+  mayBeMetric(buf: Uint8Array, start: number, end: number): boolean {
+    let i = start;
+    while (i < end && isBlankOrCr(buf[i] as number)) i++;
+    if (i >= end) return false;
+    const first = buf[i] as number;
+
+    if (first === HASH) return this.#prom && isTypeOrHelp(buf, i + 1, end);
+    if (first === OPEN_BRACE || first === OPEN_BRACKET) return this.#json && this.#hasValueKey(buf, i, end);
+    if (NAME_START[first] === 0 || !(this.#kv || this.#prom)) return false;
+
+    i++;
+    while (i < end && NAME_BYTE[buf[i] as number] === 1) i++;
+    while (i < end && isBlank(buf[i] as number)) i++;
+    if (i >= end) return false;
+    const next = buf[i] as number;
+    if (next === OPEN_BRACE) return this.#prom;
+    if (next === EQUALS) {
+      if (!this.#kv) return false;
+      i++;
+      while (i < end && isBlank(buf[i] as number)) i++;
+      return i < end && NUMBER_START[buf[i] as number] === 1;
+    }
+    return this.#prom && NUMBER_START[next] === 1;
+  }
+
+  /** Drops the cached search, for a caller that is about to refill a buffer it checked before. */
+  forget(): void {
+    this.#searched = undefined;
+    this.#view = Buffer.alloc(0);
+    this.#next = -1;
+  }
+
+  #hasValueKey(buf: Uint8Array, from: number, end: number): boolean {
+    // `<=`: the same start again means a new line in a reused buffer more often than a repeat.
+    if (buf !== this.#searched || from <= this.#searchedFrom || (this.#next !== -1 && this.#next < from)) {
+      if (buf !== this.#searched) {
+        this.#searched = buf;
+        // A Buffer view of a plain Uint8Array, made once per buffer, not per line.
+        this.#view = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+      }
+      this.#searchedFrom = from;
+      this.#next = this.#view.indexOf(VALUE_KEY, from);
+    }
+    return this.#next !== -1 && this.#next + VALUE_KEY.length <= end;
+  }
+}
+
+/** After a `#`: blanks, then `TYPE` or `HELP`, then a blank. */
+function isTypeOrHelp(buf: Uint8Array, at: number, end: number): boolean {
+  let i = at;
+  while (i < end && isBlank(buf[i] as number)) i++;
+  if (i === at || i + 5 > end) return false;
+  const a = buf[i];
+  const b = buf[i + 1];
+  const c = buf[i + 2];
+  const d = buf[i + 3];
+  const keyword = (a === 0x54 && b === 0x59 && c === 0x50 && d === 0x45) /* TYPE */ || (a === 0x48 && b === 0x45 && c === 0x4c && d === 0x50); /* HELP */
+  return keyword && isBlank(buf[i + 4] as number);
+}
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+function isBlankOrCr(c: number): boolean {
+  return c === SPACE || c === TAB || c === CR;
+}

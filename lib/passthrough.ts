@@ -1,0 +1,27 @@
+// Raw chunks → stdout, unchanged and at once (no waiting for a newline). pipe() gives the
+// backpressure: a slow reader downstream pauses the source. A reader that goes away early
+// (`| head -1`, EPIPE) only unpipes stdout: the source keeps flowing to the parser.
+
+import type { Readable, Writable } from 'node:stream';
+
+export interface Passthrough {
+  /** True once the destination refused more bytes (EPIPE or another write error). */
+  readonly broken: boolean;
+}
+
+export function passThrough(source: Readable, dest: Writable, onBroken: (err: NodeJS.ErrnoException) => void): Passthrough {
+  const state = { broken: false };
+  const onError = (err: NodeJS.ErrnoException): void => {
+    if (state.broken) return;
+    state.broken = true;
+    // pipe() unpipes on a destination error; make sure of it, and un-pause the source
+    // if it was waiting for a 'drain' that will never come.
+    source.unpipe(dest);
+    if (source.isPaused()) source.resume();
+    onBroken(err);
+  };
+  // Keep the listener for good: later write errors on a broken pipe must not crash the process.
+  dest.on('error', onError);
+  source.pipe(dest, { end: false });
+  return state;
+}

@@ -1,0 +1,100 @@
+// Everything the program says goes through here: stderr only, one prefix,
+// secrets redacted, the volume bounded (JES keeps about 128 KB of a job's log).
+
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+export const PREFIX = 'jes-metrics-pipe: ';
+
+/** Most bytes of diagnostics one run writes; the rest is counted and said once. */
+export const DEFAULT_BUDGET = 48 * 1024;
+
+export interface ReporterOptions {
+  verbosity?: Verbosity;
+  /** Where the text goes; process.stderr by default. */
+  write?: (text: string) => void;
+  budget?: number;
+}
+
+export class Reporter {
+  readonly verbosity: Verbosity;
+  readonly #write: (text: string) => void;
+  readonly #secrets: string[] = [];
+  readonly #said = new Set<string>();
+  #budget: number;
+  #withheld = 0;
+
+  constructor(opts: ReporterOptions = {}) {
+    this.verbosity = opts.verbosity ?? 'normal';
+    this.#write = opts.write ?? ((text) => process.stderr.write(text));
+    this.#budget = opts.budget ?? DEFAULT_BUDGET;
+  }
+
+  /** Register a secret: it is replaced by `***` in every later message. */
+  addSecret(secret: string | undefined): void {
+    if (!secret || secret.length < 3 || this.#secrets.includes(secret)) return;
+    this.#secrets.push(secret);
+    // Longest first, so a secret that contains another is masked whole.
+    this.#secrets.sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.#secrets) out = out.split(s).join('***');
+    return out;
+  }
+
+  error(msg: string): void {
+    this.#emit(`${PREFIX}error: ${msg}`, true);
+  }
+
+  warn(msg: string): void {
+    if (this.verbosity !== 'quiet') this.#emit(`${PREFIX}warning: ${msg}`, false);
+  }
+
+  /** A warning said at most once per key (a changed name, a dropped series). */
+  warnOnce(key: string, msg: string): void {
+    if (this.#said.has(key)) return;
+    this.#said.add(key);
+    this.warn(msg);
+  }
+
+  info(msg: string): void {
+    if (this.verbosity !== 'quiet') this.#emit(`${PREFIX}${msg}`, false);
+  }
+
+  verbose(msg: string): void {
+    if (this.verbosity === 'verbose') this.#emit(`${PREFIX}${msg}`, false);
+  }
+
+  /**
+   * A multi-line block (an unsent payload), errors only: at most `maxLines` lines,
+   * each cut at `maxLineChars`, and a count of what was left out.
+   */
+  block(title: string, text: string, maxLines = 200, maxLineChars = 400): void {
+    const lines = text.split('\n');
+    if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    const shown = lines.slice(0, maxLines).map((l) => (l.length > maxLineChars ? `${l.slice(0, maxLineChars)}… (${l.length - maxLineChars} more characters)` : l));
+    let out = `${PREFIX}${title}\n${shown.join('\n')}`;
+    if (lines.length > maxLines) out += `\n… ${lines.length - maxLines} more lines not shown`;
+    this.#emit(out, true);
+  }
+
+  /** Called once at the end: says how much was withheld by the budget, if anything. */
+  flushWithheld(): void {
+    if (this.#withheld > 0) {
+      this.#write(`${PREFIX}${this.#withheld} more messages not shown (stderr budget of ${DEFAULT_BUDGET} bytes reached)\n`);
+      this.#withheld = 0;
+    }
+  }
+
+  #emit(line: string, isError: boolean): void {
+    const text = `${this.redact(line)}\n`;
+    // Errors always get through; other messages stop at the budget.
+    if (!isError && text.length > this.#budget) {
+      this.#withheld++;
+      return;
+    }
+    this.#budget -= text.length;
+    this.#write(text);
+  }
+}

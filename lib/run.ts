@@ -1,0 +1,303 @@
+// Wires the stages and owns shutdown: source → passthrough to stdout and, in parallel,
+// → line splitter → parsers → series store; at the end (EOF, signal) → backends → report.
+
+import type { Readable, Writable } from 'node:stream';
+import { parseConfig, type Env } from './config/args.js';
+import type { Config } from './config/config.js';
+import { HELP } from './config/help.js';
+import { VERSION, USER_AGENT } from './version.js';
+import { Reporter } from './report.js';
+import { SeriesStore, type Series } from './series.js';
+import { Extractor } from './extract.js';
+import { LineSplitter, lineSplitterStream } from './lines.js';
+import { passThrough } from './passthrough.js';
+import { runTool, forwardSignal, type ToolRun, type ToolExit } from './source/child.js';
+import { DocumentCollector } from './source/document.js';
+import type { Backend, BackendOutcome } from './backends/backend.js';
+import type { HttpClient } from './http.js';
+
+export interface RunIO {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+/** How long past --deadline we wait for a backend before we stop waiting (never hang a job). */
+const DEADLINE_GRACE_MS = 2000;
+
+export async function run(argv: readonly string[], env: Env, io: RunIO): Promise<number> {
+  const started = Date.now();
+  const parsed = parseConfig(argv, env);
+  const { config } = parsed;
+  if (parsed.action === 'help') {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (parsed.action === 'version') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+
+  const reporter = new Reporter({ verbosity: config.verbosity, write: (t) => io.stderr.write(t) });
+  reporter.addSecret(config.dynatrace?.token);
+  reporter.addSecret(env.DT_API_TOKEN?.trim());
+  reporter.addSecret(config.pushgateway?.password);
+  for (const e of parsed.usageErrors) reporter.error(e);
+  for (const e of parsed.backendErrors) reporter.error(e);
+  const usable = parsed.usageErrors.length === 0;
+  if (!usable) reporter.error('nothing will be pushed; the input is still passed through (exit status 2)');
+  if (usable && config.http.insecure) reporter.warn('--insecure: TLS certificates are not verified');
+
+  const store = new SeriesStore(config.maxSeries);
+  const extractor = new Extractor(config, store, reporter);
+  const precheck = extractor.precheck();
+  const splitter = new LineSplitter({
+    maxLineBytes: config.maxLineBytes,
+    precheck,
+    onLine: (text) => extractor.line(text, () => `line ${splitter.lines}`),
+  });
+
+  // The source: our stdin, or the tool's stdout (and stderr) in wrap mode.
+  let tool: ToolRun | undefined;
+  let source: Readable;
+  if (config.command !== undefined && config.command.length > 0) {
+    tool = runTool(config.command);
+    source = tool.stdout;
+  } else {
+    source = io.stdin;
+  }
+
+  const ended: Promise<unknown>[] = [];
+  passThrough(source, io.stdout, (err) => reporter.verbose(`stdout closed early (${err.code ?? err.message}); still reading the input to the end`));
+  const stage = lineSplitterStream(splitter);
+  source.pipe(stage);
+  ended.push(streamEnd(stage));
+  source.on('error', (err: Error) => {
+    reporter.error(`reading input failed: ${err.message}`);
+    stage.end();
+  });
+
+  let stderrSplitter: LineSplitter | undefined;
+  if (tool) {
+    passThrough(tool.stderr, io.stderr, () => undefined);
+    if (config.parseStderr) {
+      const lines = new LineSplitter({
+        maxLineBytes: config.maxLineBytes,
+        precheck: extractor.precheck(),
+        onLine: (text) => extractor.line(text, () => `stderr line ${lines.lines}`),
+      });
+      stderrSplitter = lines;
+      const errStage = lineSplitterStream(lines);
+      tool.stderr.pipe(errStage);
+      ended.push(streamEnd(errStage));
+    } else tool.stderr.resume();
+  }
+
+  const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
+  if (document) source.on('data', (chunk: Buffer) => document.add(chunk));
+
+  // Signals: stop reading (filter mode) or forward to the tool and keep draining it (wrap mode).
+  let signal: NodeJS.Signals | undefined;
+  let stopReading: () => void = () => undefined;
+  const inputDone = new Promise<void>((resolve) => {
+    stopReading = resolve;
+    void Promise.all(ended).then(() => resolve());
+  });
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (signal !== undefined) {
+      // A second signal: the user insists. Leave now.
+      reporter.error(`${sig} again: exiting without pushing`);
+      process.exit(SIGNAL_STATUS[sig] ?? 1);
+    }
+    signal = sig;
+    reporter.info(`${sig}: ${tool ? 'forwarded to the tool' : 'stopped reading'}; pushing what was collected`);
+    if (tool) forwardSignal(tool, sig);
+    else {
+      source.unpipe();
+      source.pause();
+      stopReading();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const backends = usable ? new Backends(config, reporter) : undefined;
+  let flushing: Promise<unknown> | undefined;
+  const flushTimer =
+    backends && config.flushIntervalMs !== undefined && !config.dryRun
+      ? setInterval(() => {
+          if (flushing) return;
+          flushing = backends.pushAll(store.list(), false).finally(() => (flushing = undefined));
+        }, config.flushIntervalMs)
+      : undefined;
+
+  let toolExit: ToolExit | undefined;
+  if (tool) {
+    toolExit = await tool.done;
+    if (toolExit.spawnError) reporter.error(`cannot run ${config.command![0]}: ${toolExit.spawnError.code ?? toolExit.spawnError.message}`);
+  }
+  await inputDone;
+  if (flushTimer) clearInterval(flushTimer);
+  if (signal === undefined) {
+    splitter.end();
+    stderrSplitter?.end();
+  }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  // A second signal during the push leaves at once rather than waiting for the deadline.
+  const onLateSignal = (sig: NodeJS.Signals): void => {
+    reporter.error(`${sig}: exiting without waiting for the push`);
+    process.exit(SIGNAL_STATUS[sig] ?? 1);
+  };
+  process.once('SIGINT', onLateSignal);
+  process.once('SIGTERM', onLateSignal);
+
+  if (document) {
+    const { evaluateJsonPaths } = await import('./parse/json-path.js');
+    if (document.overflow) extractor.problem(`--json-path: the input is over ${document.limit} bytes; it was not parsed as one JSON document`);
+    else {
+      const found = await evaluateJsonPaths(document.text(), config.jsonPaths);
+      for (const p of found.problems) extractor.problem(`--json-path: ${p}`);
+      extractor.addSamples(found.samples);
+    }
+  }
+  if (tool && toolExit && config.runMetrics) extractor.addSamples(runSamples(toolExit, started));
+  extractor.finish();
+
+  const series = store.list();
+  let outcomes: BackendOutcome[] = [];
+  if (backends) {
+    if (flushing) await flushing;
+    outcomes = await backends.pushAll(series, true);
+    await backends.close();
+  }
+
+  reporter.info(summaryLine(splitter, stderrSplitter, extractor, store, outcomes, usable && !backends?.any));
+  if (usable && backends && !backends.any) {
+    reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, or --dry-run): the metrics were not sent');
+  }
+  reporter.flushWithheld();
+  process.off('SIGINT', onLateSignal);
+  process.off('SIGTERM', onLateSignal);
+
+  const pushFailed = outcomes.some((o) => !o.ok);
+  if (toolExit && toolExit.status !== 0) return toolExit.status;
+  if (signal !== undefined && !tool) return SIGNAL_STATUS[signal] ?? 1;
+  if (!usable || parsed.backendErrors.length > 0) return 2;
+  if (pushFailed && config.failOnPushError) return 3;
+  return 0;
+}
+
+function streamEnd(stream: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    stream.once('end', resolve);
+    stream.once('error', () => resolve());
+  });
+}
+
+/** Wrap mode records the run itself (the Pushgateway batch-job pattern). */
+function runSamples(exit: ToolExit, started: number) {
+  const samples = [
+    { name: 'exit_code', value: exit.status, labels: {} },
+    { name: 'duration_seconds', value: (Date.now() - started) / 1000, labels: {} },
+  ];
+  if (exit.status === 0) samples.push({ name: 'last_success_timestamp_seconds', value: Math.floor(Date.now() / 1000), labels: {} });
+  return samples;
+}
+
+function summaryLine(
+  splitter: LineSplitter,
+  stderrSplitter: LineSplitter | undefined,
+  extractor: Extractor,
+  store: SeriesStore,
+  outcomes: readonly BackendOutcome[],
+  noBackend: boolean,
+): string {
+  const lines = splitter.lines + (stderrSplitter?.lines ?? 0);
+  const overlong = splitter.overlong + (stderrSplitter?.overlong ?? 0);
+  let text = `${lines} lines read, ${extractor.metricsFound} metrics found, ${store.size} series`;
+  if (store.dropped > 0) text += `, ${store.dropped} dropped over --max-series (e.g. ${store.droppedExamples.join(', ')})`;
+  if (overlong > 0) text += `, ${overlong} lines too long to parse`;
+  if (extractor.problems > 0) text += `, ${extractor.problems} unusable`;
+  for (const o of outcomes) text += `; ${o.backend}: ${o.summary}`;
+  if (noBackend) text += '; no backend configured';
+  return text;
+}
+
+/** The configured backends, created on first use so startup loads no HTTP code it does not need. */
+class Backends {
+  #list: Backend[] | undefined;
+  #http: HttpClient | undefined;
+
+  constructor(
+    readonly config: Config,
+    readonly reporter: Reporter,
+  ) {}
+
+  get any(): boolean {
+    return this.config.dryRun || this.config.pushgateway !== undefined || this.config.dynatrace !== undefined;
+  }
+
+  async pushAll(series: readonly Series[], final: boolean): Promise<BackendOutcome[]> {
+    const backends = await this.#backends();
+    if (!final) {
+      if (this.config.dryRun) return [];
+    }
+    const deadlineAt = Date.now() + this.config.http.deadlineMs;
+    const outcomes = await Promise.all(
+      backends.map((b) =>
+        withGuard(b.push(series, { deadlineAt, final }), deadlineAt + DEADLINE_GRACE_MS, b.name).catch(
+          (err: Error): BackendOutcome => ({ backend: b.name, ok: false, summary: `failed: ${err.message}` }),
+        ),
+      ),
+    );
+    if (!final) for (const o of outcomes) if (!o.ok) this.reporter.warnOnce(`flush:${o.backend}`, `periodic push to ${o.backend} failed: ${o.summary}`);
+    return outcomes;
+  }
+
+  async close(): Promise<void> {
+    await this.#http?.close();
+  }
+
+  async #backends(): Promise<Backend[]> {
+    if (this.#list) return this.#list;
+    const { config, reporter } = this;
+    const list: Backend[] = [];
+    if (config.dryRun) {
+      const { createDryRunBackend } = await import('./backends/dry-run.js');
+      list.push(createDryRunBackend(config, reporter));
+    } else if (config.pushgateway || config.dynatrace) {
+      const { createHttpClient } = await import('./http.js');
+      const http = createHttpClient({
+        timeoutMs: config.http.timeoutMs,
+        caFile: config.http.caFile,
+        insecure: config.http.insecure,
+        userAgent: USER_AGENT,
+        headers: config.http.headers,
+        reporter,
+      });
+      this.#http = http;
+      if (config.pushgateway) {
+        const { createPushgatewayBackend } = await import('./backends/pushgateway.js');
+        list.push(createPushgatewayBackend(config.pushgateway, { integration: config.integration, keptn: config.keptn }, { http, reporter }));
+      }
+      if (config.dynatrace) {
+        const { createDynatraceBackend } = await import('./backends/dynatrace.js');
+        list.push(createDynatraceBackend(config.dynatrace, { http, reporter }));
+      }
+    }
+    this.#list = list;
+    return list;
+  }
+}
+
+/** Resolves with the push, or rejects when it is still running at `until`: a job must never hang on us. */
+function withGuard<T>(work: Promise<T>, until: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not finish by the deadline; gave up`)), Math.max(0, until - Date.now()));
+    timer.unref();
+  });
+  return Promise.race([work, guard]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,167 @@
+// Series → Dynatrace Metrics API v2 line protocol, in batches within the API's limits.
+// Pure: no I/O, no clock. Reference: /work/shared/reference/dynatrace-ingest.md §1, §3, §6.
+
+import type { Series } from '../series.js';
+import {
+  metricKeyProblem,
+  normalizeDimensionKey,
+  normalizeDimensionValue,
+  normalizeMetricKey,
+  utf8Length,
+} from '../naming/dynatrace.js';
+
+export const MAX_LINE_CHARS = 50_000;
+export const MAX_DIMENSIONS = 50;
+export const MAX_BATCH_LINES = 1_000;
+/** "1 MB": 10^6 or 2^20 is unverified, so the smaller. */
+export const MAX_BATCH_BYTES = 1_000_000;
+
+/**
+ * Added to every line, after the series' own labels (so it wins), as Telegraf, the OTel
+ * exporter and Micrometer do: lets a Dynatrace user find what this tool sent.
+ */
+export const DEFAULT_STATIC_DIMENSIONS: Readonly<Record<string, string>> = { 'dt.metrics.source': 'jes-metrics-pipe' };
+
+export interface DtLine {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+export interface DtBatch {
+  /** Lines joined with `\n`, no trailing newline. */
+  body: string;
+  /** One entry per line of `body`, in order: invalidLines[].line (1-based) maps to lines[line - 1]. */
+  lines: DtLine[];
+}
+
+export interface DtDropped {
+  name: string;
+  /** The same text for the same kind of problem, so drops can be grouped. */
+  reason: string;
+}
+
+/** A name that had to change to be valid for Dynatrace (reported once by the backend). */
+export interface DtRenamed {
+  kind: 'metric key' | 'dimension key';
+  from: string;
+  /** null: nothing valid was left, the dimension is left out. */
+  to: string | null;
+}
+
+export interface DtBatches {
+  batches: DtBatch[];
+  dropped: DtDropped[];
+  renamed: DtRenamed[];
+}
+
+export interface DtSerializeOptions {
+  /** Dimensions added to every line, winning over the series' labels. Default DEFAULT_STATIC_DIMENSIONS. */
+  staticDimensions?: Readonly<Record<string, string>>;
+  /** Limits, smaller in tests. */
+  maxBatchLines?: number;
+  maxBatchBytes?: number;
+}
+
+/**
+ * A number in the notation the API accepts: shortest round-trip decimal, `-0` as `0`, and a
+ * decimal point before any exponent (`1e+21` → `1.0e+21`; GO: "the API spec requires a
+ * decimal point for scientific notation"). Null for NaN and ±Infinity, which the API refuses.
+ */
+export function formatDtNumber(v: number): string | null {
+  if (!Number.isFinite(v)) return null;
+  if (v === 0) return '0';
+  const s = String(v);
+  const e = s.indexOf('e');
+  if (e !== -1 && !s.slice(0, e).includes('.')) return `${s.slice(0, e)}.0${s.slice(e)}`;
+  return s;
+}
+
+/** One series as one line, or why it cannot be sent. `renamed` collects name changes. */
+export function serializeDtLine(
+  series: Series,
+  staticDimensions: Readonly<Record<string, string>>,
+  renamed?: (r: DtRenamed) => void,
+): { line: string } | { reason: string } {
+  const value = formatDtNumber(series.value);
+  if (value === null) return { reason: 'value is NaN or infinite (Dynatrace accepts only finite numbers)' };
+
+  const key = normalizeMetricKey(series.name);
+  if (key === null) return { reason: 'metric name cannot be made a valid Dynatrace key' };
+  const keyProblem = metricKeyProblem(key);
+  if (keyProblem !== null) return { reason: keyProblem };
+  if (key !== series.name) renamed?.({ kind: 'metric key', from: series.name, to: key });
+
+  // Sorted input keys make "last wins" on a normalized-key clash independent of input order.
+  const dims = new Map<string, string>();
+  const addAll = (labels: Readonly<Record<string, string>>): void => {
+    for (const name of Object.keys(labels).sort()) {
+      const raw = labels[name] ?? '';
+      // An empty value is an absent label (as in Prometheus); the API's handling is unverified.
+      if (raw === '') continue;
+      const dk = normalizeDimensionKey(name);
+      if (dk !== name) renamed?.({ kind: 'dimension key', from: name, to: dk });
+      if (dk === null) continue;
+      const dv = normalizeDimensionValue(raw);
+      if (dv === '') continue;
+      dims.set(dk, dv);
+    }
+  };
+  addAll(series.labels);
+  addAll(staticDimensions);
+  if (dims.size > MAX_DIMENSIONS) return { reason: `more than ${MAX_DIMENSIONS} dimensions` };
+
+  let line = key;
+  for (const [k, v] of dims) line += `,${k}=${v}`;
+  // Every type goes as a gauge: a cumulative counter's value is not a delta.
+  line += ` gauge,${value}`;
+  if (line.length > MAX_LINE_CHARS) return { reason: `line longer than ${MAX_LINE_CHARS} characters` };
+  return { line };
+}
+
+/**
+ * Serializes the series in the given order and cuts them into requests of at most
+ * 1,000 lines and 1,000,000 bytes. Series that cannot be sent are listed in `dropped`.
+ */
+export function buildDynatraceBatches(series: readonly Series[], opts: DtSerializeOptions = {}): DtBatches {
+  const staticDimensions = opts.staticDimensions ?? DEFAULT_STATIC_DIMENSIONS;
+  const maxLines = opts.maxBatchLines ?? MAX_BATCH_LINES;
+  const maxBytes = opts.maxBatchBytes ?? MAX_BATCH_BYTES;
+  const batches: DtBatch[] = [];
+  const dropped: DtDropped[] = [];
+  const renamed: DtRenamed[] = [];
+  const seenRenames = new Set<string>();
+  const onRename = (r: DtRenamed): void => {
+    const id = `${r.kind}\u0000${r.from}`;
+    if (seenRenames.has(id)) return;
+    seenRenames.add(id);
+    renamed.push(r);
+  };
+
+  let texts: string[] = [];
+  let lines: DtLine[] = [];
+  let bytes = 0;
+  const close = (): void => {
+    if (lines.length === 0) return;
+    batches.push({ body: texts.join('\n'), lines });
+    texts = [];
+    lines = [];
+    bytes = 0;
+  };
+
+  for (const s of series) {
+    const out = serializeDtLine(s, staticDimensions, onRename);
+    if ('reason' in out) {
+      dropped.push({ name: s.name, reason: out.reason });
+      continue;
+    }
+    const size = utf8Length(out.line);
+    // +1 for the `\n` that joins it to the previous line.
+    const added = lines.length === 0 ? size : size + 1;
+    if (lines.length > 0 && (lines.length >= maxLines || bytes + added > maxBytes)) close();
+    bytes += lines.length === 0 ? size : size + 1;
+    texts.push(out.line);
+    lines.push({ name: s.name, labels: s.labels });
+  }
+  close();
+  return { batches, dropped, renamed };
+}

@@ -1,0 +1,48 @@
+// Wrap mode: run the tool without a shell, its stdout and stderr as our sources, and
+// signals forwarded to it. Its exit status becomes ours (128+N when killed by signal N).
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+
+export interface ToolRun {
+  child: ChildProcess;
+  stdout: Readable;
+  stderr: Readable;
+  /** Resolves when the tool has exited and its output streams are closed. */
+  done: Promise<ToolExit>;
+}
+
+export interface ToolExit {
+  /** The status a shell would report: the exit code, 128+N for signal N, 127 when it could not start. */
+  status: number;
+  /** Why it could not start (ENOENT, EACCES), when it could not. */
+  spawnError?: NodeJS.ErrnoException;
+  signal?: NodeJS.Signals;
+}
+
+export function runTool(command: readonly string[]): ToolRun {
+  const [file, ...args] = command as [string, ...string[]];
+  const child = spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'] });
+  const done = new Promise<ToolExit>((resolve) => {
+    let spawnError: NodeJS.ErrnoException | undefined;
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      spawnError = err;
+      // 'close' may not follow a failed spawn on every Node version; resolve here too.
+      if (child.pid === undefined) resolve({ status: err.code === 'EACCES' ? 126 : 127, spawnError: err });
+    });
+    child.once('close', (code, signal) => {
+      if (spawnError && child.pid === undefined) return;
+      if (signal) resolve({ status: 128 + (constants.signals[signal] ?? 0), signal });
+      else resolve({ status: code ?? 1 });
+    });
+  });
+  return { child, stdout: child.stdout!, stderr: child.stderr!, done };
+}
+
+/** Forwards a signal we received to the tool, if it still runs. */
+export function forwardSignal(run: ToolRun, signal: NodeJS.Signals): void {
+  if (run.child.exitCode === null && run.child.signalCode === null && run.child.pid !== undefined) {
+    run.child.kill(signal);
+  }
+}

@@ -1,0 +1,44 @@
+// Spawns the built CLI (dist/bin/jes-metrics-pipe.js) the way a pipeline does.
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../dist/bin/jes-metrics-pipe.js', import.meta.url));
+
+export interface CliResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface CliOptions {
+  input?: Buffer | string;
+  /** Environment for the child: PATH is added; nothing else leaks in from the test's own env. */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Called with the child once spawned (to send signals). */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+}
+
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...extra };
+}
+
+export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const spawnOpts: SpawnOptions = { env: cleanEnv(opts.env), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] };
+    const child = spawn(process.execPath, [CLI, ...args], spawnOpts);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (status, signal) =>
+      resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
+    );
+    child.stdin!.on('error', () => undefined);
+    opts.onSpawn?.(child);
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    else if (!opts.onSpawn) child.stdin!.end();
+  });
+}

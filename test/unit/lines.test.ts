@@ -1,0 +1,86 @@
+// The byte line splitter: lines are the same whatever the chunk boundaries, `\r` before `\n`
+// is dropped for parsing, a final line without `\n` counts, overlong lines are skipped.
+import t from 'tap';
+import { LineSplitter } from '../../lib/lines.js';
+
+function split(input: Buffer | string, chunkSizes: number[] | 'whole', maxLineBytes = 1024 * 1024) {
+  const got: string[] = [];
+  const s = new LineSplitter({ maxLineBytes, precheck: null, onLine: (l) => got.push(l) });
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input);
+  if (chunkSizes === 'whole') s.push(buf);
+  else {
+    let pos = 0;
+    let i = 0;
+    while (pos < buf.length) {
+      const n = chunkSizes[i++ % chunkSizes.length]!;
+      s.push(buf.subarray(pos, pos + n));
+      pos += n;
+    }
+  }
+  s.end();
+  return { lines: got, count: s.lines, overlong: s.overlong };
+}
+
+const cases: Array<[string, string, string[]]> = [
+  ['plain lines', 'a=1\nb=2\n', ['a=1', 'b=2']],
+  ['final line without newline', 'a=1\nb=2', ['a=1', 'b=2']],
+  ['CRLF', 'a=1\r\nb=2\r\n', ['a=1', 'b=2']],
+  ['only one trailing CR is dropped', 'a=1\r\r\n', ['a=1\r']],
+  ['progress bar CRs stay inside the line', '10%\r50%\r100%\n', ['10%\r50%\r100%']],
+  ['empty lines', '\n\n', ['', '']],
+  ['empty input', '', []],
+  ['NUL bytes kept', 'a\u0000b=1\n', ['a\u0000b=1']],
+  ['multi-byte UTF-8', 'ü=1\n✓ ok\n', ['ü=1', '✓ ok']],
+];
+
+for (const [name, input, want] of cases) {
+  t.test(name, async (t) => {
+    for (const sizes of ['whole', [1], [2], [3, 5], [7]] as const) {
+      const got = split(input, sizes === 'whole' ? 'whole' : [...sizes]);
+      t.same(got.lines, want, `chunks ${JSON.stringify(sizes)}`);
+      t.equal(got.count, want.length, 'line count');
+    }
+  });
+}
+
+t.test('invalid UTF-8 is decoded with U+FFFD and does not shift line boundaries', async (t) => {
+  const input = Buffer.concat([Buffer.from('x='), Buffer.from([0xff, 0xfe]), Buffer.from('\ny=2\n')]);
+  const got = split(input, [1]);
+  t.same(got.lines, ['x=\ufffd\ufffd', 'y=2']);
+});
+
+t.test('a UTF-8 character split across chunks is decoded whole', async (t) => {
+  const input = Buffer.from('name=ü\n');
+  for (let cut = 1; cut < input.length; cut++) {
+    const s: string[] = [];
+    const sp = new LineSplitter({ maxLineBytes: 100, precheck: null, onLine: (l) => s.push(l) });
+    sp.push(input.subarray(0, cut));
+    sp.push(input.subarray(cut));
+    sp.end();
+    t.same(s, ['name=ü'], `cut at ${cut}`);
+  }
+});
+
+t.test('lines over the limit are counted, skipped, and do not disturb the next line', async (t) => {
+  const long = 'x'.repeat(100);
+  for (const sizes of ['whole', [1], [7], [64]] as const) {
+    const got = split(`a=1\n${long}\nb=2\n${long}`, sizes === 'whole' ? 'whole' : [...sizes], 50);
+    t.same(got.lines, ['a=1', 'b=2'], `chunks ${JSON.stringify(sizes)}`);
+    t.equal(got.overlong, 2);
+    t.equal(got.count, 4);
+  }
+});
+
+t.test('a line exactly at the limit is parsed', async (t) => {
+  const line = 'a='.padEnd(50, '1');
+  const got = split(`${line}\n`, [3], 50);
+  t.same(got.lines, [line]);
+});
+
+t.test('a 5 MB line is passed over with the default 1 MiB limit, and the next line is parsed', async (t) => {
+  const big = Buffer.alloc(5 * 1024 * 1024, 0x61);
+  const input = Buffer.concat([big, Buffer.from('\nafter=1\n')]);
+  const got = split(input, [65536]);
+  t.same(got.lines, ['after=1']);
+  t.equal(got.overlong, 1);
+});
