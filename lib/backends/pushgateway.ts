@@ -159,7 +159,7 @@ export function createPushgatewayBackend(
         location = Array.isArray(loc) ? loc[0] : loc;
       } catch (err) {
         const reason = err instanceof HttpFailure || err instanceof Error ? err.message : String(err);
-        reporter.error(`${where}: no answer: ${reason}`);
+        reporter.error(`pushgateway: no answer: ${reason}`);
         if (opts.final) printPayload(reporter, request);
         return outcome(false, `failed (${reason}), ${request.series} series not pushed`);
       }

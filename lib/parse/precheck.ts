@@ -7,10 +7,12 @@
 //   `#`          prom, only for `# TYPE ` / `# HELP ` (any run of blanks after `#`)
 //   `{` or `[`   json, only if the bytes `"value"` occur in the line
 //   name byte    walk `[A-Za-z0-9_.:/-]`, skip blanks, then
-//                  `{`                             → prom (labels)
-//                  `=` blanks number-start         → kv
-//                  number-start                    → prom (brace-less sample)
-// number-start: a digit, `+`, `-`, `.`, `N`/`n` (NaN), `I`/`i` (Inf).
+//                  `{`                               → prom (labels)
+//                  `=` blanks number, only blanks    → kv
+//                  number, then a blank or the end   → prom (brace-less sample)
+// number: the shape of what parseNumber accepts, without checking it fully: an optional sign
+// then `nan` / `inf` / `infinity` (any case), or a run of `[0-9.eE+-]` starting with a digit
+// or `.`. Checking the token's end is what turns away `level=info` and `ts=2024-01-01T…`.
 //
 // The `"value"` search is amortized per buffer: one native indexOf finds the next
 // occurrence, and every line before it is answered without scanning. This relies on a
@@ -30,13 +32,13 @@ const EQUALS = 0x3d;
 /** Byte classes, looked up by byte value. */
 const NAME_START = new Uint8Array(256);
 const NAME_BYTE = new Uint8Array(256);
-const NUMBER_START = new Uint8Array(256);
+const NUMBER_BYTE = new Uint8Array(256);
 for (let c = 0; c < 256; c++) {
   const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
   const digit = c >= 0x30 && c <= 0x39;
   NAME_START[c] = letter || c === 0x5f /* _ */ || c === 0x3a /* : */ ? 1 : 0;
   NAME_BYTE[c] = letter || digit || c === 0x5f || c === 0x3a || c === 0x2e /* . */ || c === 0x2f /* / */ || c === 0x2d /* - */ ? 1 : 0;
-  NUMBER_START[c] = digit || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x4e || c === 0x6e || c === 0x49 || c === 0x69 ? 1 : 0;
+  NUMBER_BYTE[c] = digit || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x45 || c === 0x65 ? 1 : 0;
 }
 
 export interface PrecheckOptions {
@@ -82,9 +84,14 @@ export class Precheck {
       if (!this.#kv) return false;
       i++;
       while (i < end && isBlank(buf[i] as number)) i++;
-      return i < end && NUMBER_START[buf[i] as number] === 1;
+      i = numberEnd(buf, i, end);
+      if (i < 0) return false;
+      while (i < end && isBlankOrCr(buf[i] as number)) i++;
+      return i === end;
     }
-    return this.#prom && NUMBER_START[next] === 1;
+    if (!this.#prom) return false;
+    const after = numberEnd(buf, i, end);
+    return after === end || (after >= 0 && isBlankOrCr(buf[after] as number));
   }
 
   /** Drops the cached search, for a caller that is about to refill a buffer it checked before. */
@@ -107,6 +114,31 @@ export class Precheck {
     }
     return this.#next !== -1 && this.#next + VALUE_KEY.length <= end;
   }
+}
+
+/** The index just after a number-shaped token at buf[at], or -1. */
+function numberEnd(buf: Uint8Array, at: number, end: number): number {
+  let i = at;
+  if (i < end && (buf[i] === 0x2b || buf[i] === 0x2d)) i++;
+  if (i >= end) return -1;
+  const c = (buf[i] as number) | 0x20; // ASCII lower case
+  if (c === 0x6e /* n */) return matchesWord(buf, i, end, 'nan') ? i + 3 : -1;
+  if (c === 0x69 /* i */) {
+    if (matchesWord(buf, i, end, 'infinity')) return i + 8;
+    return matchesWord(buf, i, end, 'inf') ? i + 3 : -1;
+  }
+  const first = buf[i] as number;
+  if (!((first >= 0x30 && first <= 0x39) || first === 0x2e)) return -1;
+  i++;
+  while (i < end && NUMBER_BYTE[buf[i] as number] === 1) i++;
+  return i;
+}
+
+/** buf[at…] starts with the lower-case ASCII word, in any case. */
+function matchesWord(buf: Uint8Array, at: number, end: number, word: string): boolean {
+  if (at + word.length > end) return false;
+  for (let k = 0; k < word.length; k++) if (((buf[at + k] as number) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 /** After a `#`: blanks, then `TYPE` or `HELP`, then a blank. */

@@ -30,7 +30,8 @@ t.test('filter mode: input passed through unchanged, metrics in the dry-run file
   t.ok(r.stdout.equals(Buffer.from(SAMPLE)), 'stdout is the input, byte for byte');
   const dry = readFileSync(file, 'utf8');
   t.match(dry, /^keptn_demo_cost\{.*ci_platform="keptn".*\} 42\.5$/m);
-  t.match(dry, /keptn_project="sockshop"/);
+  t.match(dry, /^# pushgateway: PUT \/metrics\/job\/job-executor-service\/integration\/demo\/keptn_project\/sockshop\/keptn_stage\/dev$/m, "Keptn context in the grouping key");
+  t.match(dry, /^keptn_demo_cost,.*keptn_project=sockshop/m, "and as Dynatrace dimensions");
   t.notMatch(dry, /keptn_service/, 'an unset Keptn variable leaves its label out');
   t.notMatch(dry, /NULL/);
   t.match(dry, /^keptn_demo_coverage\{.*suite="unit".*\} 87\.5$/m);

@@ -42,7 +42,9 @@ t.teardown(() => {
   otherCert.remove();
 });
 
-function client(t: Pick<typeof t, 'teardown'>, extra: Partial<HttpClientOptions>) {
+type WithTeardown = Pick<typeof t, 'teardown'>;
+
+function client(t: WithTeardown, extra: Partial<HttpClientOptions>) {
   const c = createHttpClient({ timeoutMs: 5000, userAgent: 'test', retry: { baseMs: 10, maxMs: 20, maxAttempts: 3 }, env: {}, ...extra });
   t.teardown(() => c.close());
   return c;
@@ -107,7 +109,7 @@ t.test('NODE_EXTRA_CA_CERTS alone, and together with --ca-file', async (t) => {
     await a.close();
     await b.close();
   });
-  const env = { ...process.env, NODE_EXTRA_CA_CERTS: cert.certFile };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: cert.certFile };
   for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete env[k];
 
   const alone = await runTsChild(REQUEST_ONCE, [a.url], env, 30_000);

@@ -1,0 +1,95 @@
+// Golden-file tests: real tools' output (test/fixtures/tools/<case>/input) through the built CLI
+// with --dry-run-file; the dry-run file must equal the case's checked-in `expected.dry-run` and
+// stdout must be the input, byte for byte, however the input is cut into writes.
+//
+// To (re)write the goldens after an intended change:   npm run build && UPDATE_GOLDEN=1 npx tap test/cli/golden.test.ts
+// then review every changed golden against its case README.md before committing it.
+// A case with a TODO file has a golden that is known to be wrong (the TODO says why): its
+// comparison is reported as todo, while passthrough and exit status are still asserted.
+
+import t from 'tap';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from '../support/cli.js';
+import { countLines, feedingsFor, loadGoldenCases, runFed } from '../support/golden.js';
+
+const update = process.env.UPDATE_GOLDEN === '1';
+const cases = loadGoldenCases();
+
+if (!existsSync(CLI)) {
+  t.fail(`the CLI is not built (${CLI}): run npm run build`);
+} else {
+  t.ok(cases.length >= 8, `at least 8 golden cases (found ${cases.length})`);
+  for (const c of cases) {
+    t.test(c.name, async (t) => {
+      const dir = await mkdtemp(join(tmpdir(), `golden-${c.name}-`));
+      t.teardown(() => rm(dir, { recursive: true, force: true }));
+
+      // Every feeding runs at once (separate children): the case costs one CLI start, not four.
+      const runs = await Promise.all(
+        feedingsFor(c.input).map(async (feeding, i) => {
+          const file = join(dir, `dry-run-${i}`);
+          const result = await runFed([...c.args, '--dry-run', '--dry-run-file', file], c.env, c.input, feeding);
+          const dryRun = existsSync(file) ? await readFile(file) : undefined;
+          return { feeding, result, dryRun };
+        }),
+      );
+
+      const whole = runs[0]!;
+      if (update && whole.dryRun !== undefined) await writeFile(c.goldenFile, whole.dryRun);
+      const golden = update ? whole.dryRun : c.golden;
+
+      for (const { feeding, result, dryRun } of runs) {
+        const how = `(${feeding.name})`;
+        t.equal(result.status, 0, `exit status 0 ${how}`, { stderr: result.stderr });
+        t.ok(result.stdout.equals(c.input), `stdout is the input byte for byte ${how}`, {
+          inputBytes: c.input.length,
+          stdoutBytes: result.stdout.length,
+          firstDifference: firstDifference(result.stdout, c.input),
+        });
+        t.match(result.stderr, new RegExp(`\\b${countLines(c.input)} lines read\\b`), `summary counts every line ${how}`);
+        t.notMatch(result.stderr, /internal error/, `no internal error ${how}`);
+        if (dryRun === undefined) {
+          t.fail(`the dry-run file was written ${how}`);
+          continue;
+        }
+        if (golden === undefined) {
+          t.fail(`no golden yet: run with UPDATE_GOLDEN=1 and review ${c.goldenFile}`);
+          continue;
+        }
+        const same = dryRun.equals(golden);
+        if (c.todo !== undefined) {
+          t.ok(same, `dry-run file equals expected.dry-run ${how}`, { todo: c.todo });
+        } else {
+          t.equal(dryRun.toString('utf8'), golden.toString('utf8'), `dry-run file equals expected.dry-run ${how}`);
+          t.ok(same, `dry-run file is byte-identical to expected.dry-run ${how}`);
+        }
+      }
+
+      // The summary line's series count is the number of samples in the Pushgateway payload.
+      const series = /\b(\d+) series;/.exec(whole.result.stderr);
+      t.ok(series, 'summary line reports the series count', { stderr: whole.result.stderr });
+      if (series && whole.dryRun) t.equal(pushgatewaySampleCount(whole.dryRun.toString('utf8')), Number(series[1]), 'summary series count = Pushgateway samples');
+    });
+  }
+}
+
+function firstDifference(a: Buffer, b: Buffer): number | undefined {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? undefined : n;
+}
+
+/** Sample lines of the dry-run's Pushgateway section (between its header and Dynatrace's). */
+function pushgatewaySampleCount(dryRun: string): number {
+  let inside = false;
+  let n = 0;
+  for (const line of dryRun.split('\n')) {
+    if (line.startsWith('# pushgateway:')) inside = true;
+    else if (line.startsWith('# dynatrace:')) inside = false;
+    else if (inside && line !== '' && !line.startsWith('#')) n++;
+  }
+  return n;
+}
