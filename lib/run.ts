@@ -25,6 +25,8 @@ export interface RunIO {
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 /** How long past --deadline we wait for a backend before we stop waiting (never hang a job). */
 const DEADLINE_GRACE_MS = 2000;
+/** How long the tool's output is still read after it exited (a background child may hold the pipe). */
+const DRAIN_GRACE_MS = 3000;
 
 export async function run(argv: readonly string[], env: Env, io: RunIO): Promise<number> {
   const started = Date.now();
@@ -137,9 +139,16 @@ export async function run(argv: readonly string[], env: Env, io: RunIO): Promise
     toolExit = await tool.done;
     if (toolExit.spawnError) reporter.error(`cannot run ${config.command![0]}: ${toolExit.spawnError.code ?? toolExit.spawnError.message}`);
   }
+  if (tool && !(await settlesWithin(inputDone, DRAIN_GRACE_MS))) {
+    reporter.warn(`the tool exited but its output stayed open for ${DRAIN_GRACE_MS / 1000}s (a background process holding it?); stopped reading`);
+    tool.stdout.destroy();
+    tool.stderr.destroy();
+    stopReading();
+  }
   await inputDone;
   if (flushTimer) clearInterval(flushTimer);
-  if (signal === undefined) {
+  // After a signal in filter mode the last line may be cut short: it is not parsed.
+  if (signal === undefined || tool) {
     splitter.end();
     stderrSplitter?.end();
   }
@@ -187,6 +196,14 @@ export async function run(argv: readonly string[], env: Env, io: RunIO): Promise
   if (!usable || parsed.backendErrors.length > 0) return 2;
   if (pushFailed && config.failOnPushError) return 3;
   return 0;
+}
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = await Promise.race([work.then(() => true), late]);
+  clearTimeout(timer);
+  return settled;
 }
 
 function streamEnd(stream: NodeJS.EventEmitter): Promise<void> {

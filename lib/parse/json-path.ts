@@ -9,7 +9,8 @@
 // - Values: JSON numbers, and strings holding a number (infracost writes "154.2038"), "NaN",
 //   "+Inf", "-Inf". null, a missing value, or anything else is a problem naming the path.
 // - A path that can match several values (`*`, `..`, a filter, a slice or a union) gives one
-//   sample per match with the label index="<i>" (0-based, in document order), also when it
+//   sample per match with the label index="<i>" (0-based, in jsonpath-plus' result order: for
+//   `..` a level's own value before its descendants; stable for a given document), also when it
 //   matches once, so the series stay the same from run to run.
 // - Never throws: deep nesting and huge documents end as problems.
 

@@ -9,7 +9,10 @@ export interface ToolRun {
   child: ChildProcess;
   stdout: Readable;
   stderr: Readable;
-  /** Resolves when the tool has exited and its output streams are closed. */
+  /**
+   * Resolves when the tool has exited. Its output may still be open (a background process it
+   * started can hold the pipe): the run drains it for a grace period, see lib/run.ts.
+   */
   done: Promise<ToolExit>;
 }
 
@@ -28,10 +31,9 @@ export function runTool(command: readonly string[]): ToolRun {
     let spawnError: NodeJS.ErrnoException | undefined;
     child.once('error', (err: NodeJS.ErrnoException) => {
       spawnError = err;
-      // 'close' may not follow a failed spawn on every Node version; resolve here too.
       if (child.pid === undefined) resolve({ status: err.code === 'EACCES' ? 126 : 127, spawnError: err });
     });
-    child.once('close', (code, signal) => {
+    child.once('exit', (code, signal) => {
       if (spawnError && child.pid === undefined) return;
       if (signal) resolve({ status: 128 + (constants.signals[signal] ?? 0), signal });
       else resolve({ status: code ?? 1 });

@@ -10,10 +10,10 @@
 import t from 'tap';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from '../support/cli.js';
-import { countLines, feedingsFor, loadGoldenCases, runFed } from '../support/golden.js';
+import { countLines, feedingsFor, limiter, loadGoldenCases, runFed } from '../support/golden.js';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 const cases = loadGoldenCases();
@@ -22,21 +22,29 @@ if (!existsSync(CLI)) {
   t.fail(`the CLI is not built (${CLI}): run npm run build`);
 } else {
   t.ok(cases.length >= 8, `at least 8 golden cases (found ${cases.length})`);
-  for (const c of cases) {
-    t.test(c.name, async (t) => {
-      const dir = await mkdtemp(join(tmpdir(), `golden-${c.name}-`));
-      t.teardown(() => rm(dir, { recursive: true, force: true }));
-
-      // Every feeding runs at once (separate children): the case costs one CLI start, not four.
-      const runs = await Promise.all(
-        feedingsFor(c.input).map(async (feeding, i) => {
-          const file = join(dir, `dry-run-${i}`);
+  // Every run of every case starts now, a few at a time, so CLI start-up costs overlap;
+  // each case's subtest then awaits its own runs.
+  const pool = limiter(Math.max(2, Math.min(8, availableParallelism() * 2)));
+  const workDir = await mkdtemp(join(tmpdir(), 'golden-'));
+  t.teardown(() => rm(workDir, { recursive: true, force: true }));
+  const started = cases.map((c) =>
+    Promise.all(
+      feedingsFor(c.input).map((feeding, i) =>
+        pool(async () => {
+          const file = join(workDir, `${c.name}.${i}.dry-run`);
           const result = await runFed([...c.args, '--dry-run', '--dry-run-file', file], c.env, c.input, feeding);
           const dryRun = existsSync(file) ? await readFile(file) : undefined;
           return { feeding, result, dryRun };
         }),
-      );
+      ),
+    ),
+  );
+  // A failed run is reported by its case's subtest, not as an unhandled rejection.
+  for (const p of started) p.catch(() => undefined);
 
+  cases.forEach((c, index) => {
+    t.test(c.name, async (t) => {
+      const runs = await started[index]!;
       const whole = runs[0]!;
       if (update && whole.dryRun !== undefined) await writeFile(c.goldenFile, whole.dryRun);
       const golden = update ? whole.dryRun : c.golden;
@@ -73,7 +81,7 @@ if (!existsSync(CLI)) {
       t.ok(series, 'summary line reports the series count', { stderr: whole.result.stderr });
       if (series && whole.dryRun) t.equal(pushgatewaySampleCount(whole.dryRun.toString('utf8')), Number(series[1]), 'summary series count = Pushgateway samples');
     });
-  }
+  });
 }
 
 function firstDifference(a: Buffer, b: Buffer): number | undefined {

@@ -121,6 +121,22 @@ export interface GoldenRun {
   stderr: string;
 }
 
+/** Runs at most `limit` async jobs at a time (CLI starts are CPU-bound: a few in parallel, not forty). */
+export function limiter(limit: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await job();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 /**
  * Spawns the built CLI with `args`, a clean environment (PATH plus `env`) and writes `input`
  * to its stdin as `feeding` says. The child is killed by PID if it outlives `killAfterMs`.
@@ -145,10 +161,17 @@ export async function runFed(args: readonly string[], env: Record<string, string
     let piece = 0;
     for (const cut of [...feeding.cuts, input.length]) {
       if (child.exitCode !== null) break;
-      await write(child.stdin, input.subarray(from, cut));
+      const chunk = input.subarray(from, cut);
       from = cut;
       piece++;
-      if (feeding.pauseMs > 0 && piece % feeding.pauseEvery === 0) await sleep(feeding.pauseMs);
+      if (feeding.pauseMs > 0 && piece % feeding.pauseEvery === 0) {
+        // Wait until the pieces so far have left this process, then give the child time to read.
+        await write(child.stdin, chunk);
+        await sleep(feeding.pauseMs);
+      } else if (chunk.length > 0) {
+        // Each write is its own syscall on a pipe; the child may still read several at once.
+        child.stdin.write(chunk);
+      }
     }
     child.stdin.end();
     return await closed;

@@ -1,0 +1,172 @@
+// How the Dynatrace backend handles each kind of answer, against the emulator over real HTTP:
+// 400 partial success (mapped to metric names, never resent), refusals, retries, no answer,
+// the OneAgent endpoint, warnings.
+
+import { createServer } from 'node:net';
+import t from 'tap';
+import type { Series } from '../../lib/series.js';
+import { push, startDtHarness } from '../support/dt-harness.js';
+
+const gauge = (name: string, value: number, labels: Record<string, string> = {}): Series => ({ name, value, labels, type: 'gauge' });
+const many = (n: number): Series[] => Array.from({ length: n }, (_, i) => gauge(`keptn_t_m${String(i).padStart(4, '0')}`, i));
+
+function validation(linesOk: number, invalid: number[], total = invalid.length): string {
+  return JSON.stringify({
+    linesOk,
+    linesInvalid: total,
+    error: {
+      code: 400,
+      message: total > 10 ? 'First 10 errors reported' : `${total} invalid lines`,
+      invalidLines: invalid.slice(0, 10).map((line) => ({ line, error: 'invalid metric key' })),
+    },
+    warnings: null,
+  });
+}
+
+t.test('a 400 is partial success: invalid lines named, the rest counted, never resent, the next batch still sent', async (t) => {
+  const h = await startDtHarness(t);
+  h.dt.setFaults({ status: 400, body: validation(997, [1, 500, 1000]) });
+  const outcome = await h.backend.push(many(1500), push);
+  t.same(outcome, { backend: 'dynatrace', ok: false, summary: '400, 1497 ok, 3 invalid' });
+  t.equal(h.dt.requests.length, 2, 'the 400 batch is not resent; the second batch goes');
+  t.equal(h.dt.ingested.length, 500, 'the emulator ingested the second batch');
+  const out = h.text();
+  t.match(out, /-> 400: 3 of 1000 lines invalid \(the valid ones were ingested\):\n  keptn_t_m0000: invalid metric key\n  keptn_t_m0499: invalid metric key\n  keptn_t_m0999: invalid metric key\n/);
+  t.match(out, /request 1 of 2/);
+  t.match(out, /unsent Dynatrace lines \(3, invalid\):\nkeptn_t_m0000,[^\n]*\nkeptn_t_m0499,[^\n]*\nkeptn_t_m0999,[^\n]* gauge,999\n/);
+});
+
+t.test('a 400 that lists only the first ten says how many more there were', async (t) => {
+  const h = await startDtHarness(t);
+  const invalid = Array.from({ length: 12 }, (_, i) => i + 1);
+  h.dt.setFaults({ status: 400, body: validation(8, invalid) });
+  const outcome = await h.backend.push(many(20), push);
+  t.same(outcome, { backend: 'dynatrace', ok: false, summary: '400, 8 ok, 12 invalid' });
+  t.match(h.text(), /keptn_t_m0009: invalid metric key\n  … and 2 more the server did not list/);
+  t.notMatch(h.text(), /keptn_t_m0010:/);
+});
+
+t.test('real 400 from the emulator: a line it refuses, mapped back to the series', async (t) => {
+  // Labels render as `name{k="v"}` in the message, so two series of one name can be told apart.
+  const h = await startDtHarness(t);
+  const series = [gauge('keptn_t_ok', 1, { a: 'x' }), gauge('keptn_t_ok', 2, { a: 'y' })];
+  h.dt.setFaults({ status: 400, body: validation(1, [2]) });
+  const outcome = await h.backend.push(series, push);
+  t.equal(outcome.summary, '400, 1 ok, 1 invalid');
+  t.match(h.text(), /keptn_t_ok\{a="y"\}: invalid metric key/);
+});
+
+t.test('403 and 404 are explained and stop the run', async (t) => {
+  const h403 = await startDtHarness(t, { emulator: { tokenWithoutScope: 'dt0c01.NOSCOPE.secretsecret' }, token: 'dt0c01.NOSCOPE.secretsecret' });
+  const o403 = await h403.backend.push(many(2500), push);
+  t.same(o403, { backend: 'dynatrace', ok: false, summary: '403 (token lacks the metrics.ingest scope), 0 ok' });
+  t.equal(h403.dt.requests.length, 1);
+  t.match(h403.text(), /unsent Dynatrace lines \(2500, 403\)/);
+  t.notMatch(h403.text(), 'secretsecret');
+
+  const h404 = await startDtHarness(t, { path: '/wrong/prefix' });
+  const o404 = await h404.backend.push(many(3), push);
+  t.same(o404, { backend: 'dynatrace', ok: false, summary: '404 (wrong URL path, or metric ingestion is disabled), 0 ok' });
+  t.equal(h404.dt.requests[0]?.path, '/wrong/prefix/api/v2/metrics/ingest');
+  t.match(h404.text(), /hint: give the environment URL/);
+});
+
+t.test('413 after an accepted batch: counts what went through, prints the rest', async (t) => {
+  const h = await startDtHarness(t);
+  h.dt.setFaults({ status: 202, body: '{"linesOk":1000,"linesInvalid":0,"error":null}' }, { status: 413, body: '{"error":{"code":413,"message":"Payload too large"}}' });
+  const outcome = await h.backend.push(many(2500), push);
+  t.same(outcome, { backend: 'dynatrace', ok: false, summary: '413 (payload too large), 1000 ok, 0 invalid before' });
+  t.equal(h.dt.requests.length, 2);
+  t.match(h.text(), /-> 413 \(payload too large\): Payload too large/);
+  t.match(h.text(), /unsent Dynatrace lines \(1500, 413\):\nkeptn_t_m1000,/);
+});
+
+t.test('503 is retried by the HTTP layer; a final 503 is reported', async (t) => {
+  const h = await startDtHarness(t);
+  h.dt.setFaults({ status: 503, times: 2 });
+  t.same(await h.backend.push(many(3), push), { backend: 'dynatrace', ok: true, summary: '202, 3 ok, 0 invalid' });
+  t.equal(h.dt.requests.length, 3);
+
+  h.dt.setFaults({ status: 503, times: 3, body: '{"error":{"code":503,"message":"Service unavailable"}}' });
+  const outcome = await h.backend.push(many(3), push);
+  t.same(outcome, { backend: 'dynatrace', ok: false, summary: '503, 0 ok' });
+  t.match(h.text(), /-> 503: Service unavailable/);
+});
+
+t.test('no answer at all: failed, with the reason, and the lines printed', async (t) => {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((r) => s.close(() => r()));
+  const { createDynatraceBackend } = await import('../../lib/backends/dynatrace.js');
+  const { createHttpClient } = await import('../../lib/http.js');
+  const { Reporter } = await import('../../lib/report.js');
+  const out: string[] = [];
+  const reporter = new Reporter({ write: (x) => out.push(x) });
+  const http = createHttpClient({ timeoutMs: 1000, userAgent: 'jes-metrics-pipe/test', retry: { baseMs: 5, maxMs: 10, maxAttempts: 2 } });
+  t.teardown(() => http.close());
+  const backend = createDynatraceBackend({ url: new URL(`http://127.0.0.1:${port}/api/v2/metrics/ingest`), token: 'dt0c01.X.refusedsecret' }, { http, reporter });
+  const outcome = await backend.push(many(2), push);
+  t.equal(outcome.ok, false);
+  t.match(outcome.summary, /^failed: .*ECONNREFUSED/);
+  t.match(out.join(''), /no answer: .*ECONNREFUSED[\s\S]*unsent Dynatrace lines \(2, no answer\)/);
+  t.notMatch(out.join(''), 'refusedsecret');
+});
+
+t.test('a hanging server: the per-request timeout ends it', async (t) => {
+  const h = await startDtHarness(t, { timeoutMs: 200 });
+  h.dt.setFaults({ hang: true, times: 5 });
+  const outcome = await h.backend.push(many(2), push);
+  t.equal(outcome.ok, false);
+  t.match(outcome.summary, /^failed: /);
+});
+
+t.test('a passed deadline: nothing is sent', async (t) => {
+  const h = await startDtHarness(t);
+  const outcome = await h.backend.push(many(2), { deadlineAt: Date.now() - 1, final: true });
+  t.equal(outcome.ok, false);
+  t.match(outcome.summary, /^failed: .*deadline/);
+  t.equal(h.dt.requests.length, 0);
+});
+
+t.test('the OneAgent local endpoint: no token sent, linesValid read', async (t) => {
+  const h = await startDtHarness(t, { path: '/metrics/ingest', token: null });
+  const outcome = await h.backend.push(many(2), push);
+  t.same(outcome, { backend: 'dynatrace', ok: true, summary: '202, 2 ok, 0 invalid' });
+  t.equal(h.dt.requests[0]?.path, '/metrics/ingest');
+  t.equal(h.dt.requests[0]?.headers.authorization, undefined);
+  t.match(h.dt.requests[0]?.response, /"linesValid":2/);
+});
+
+t.test('server warnings are shown once', async (t) => {
+  const h = await startDtHarness(t);
+  const body = JSON.stringify({
+    linesOk: 1,
+    linesInvalid: 0,
+    error: null,
+    warnings: { message: 'First 1 warnings reported', warningLines: [{ line: 1, warning: "metric key 'a.b' changed to 'a.b.count'" }] },
+  });
+  h.dt.setFaults({ status: 202, body, times: 2 });
+  await h.backend.push(many(1), push);
+  await h.backend.push(many(1), push);
+  const out = h.text();
+  t.equal(out.split("changed to 'a.b.count'").length - 1, 1);
+  t.match(out, /server warning: line 1: metric key 'a\.b' changed to 'a\.b\.count'/);
+});
+
+t.test('series that cannot be sent: warned once per reason; nothing left means no request', async (t) => {
+  const h = await startDtHarness(t);
+  const outcome = await h.backend.push([gauge('keptn_t_nan', NaN), gauge('keptn_t_inf', Infinity), gauge('keptn_t_ok', 1)], push);
+  t.same(outcome, { backend: 'dynatrace', ok: true, summary: '202, 1 ok, 0 invalid, 2 not sendable' });
+  t.match(h.text(), /2 series not sent, value is NaN or infinite .*: keptn_t_nan, keptn_t_inf/);
+  const none = await h.backend.push([gauge('keptn_t_nan', NaN)], push);
+  t.same(none, { backend: 'dynatrace', ok: true, summary: 'nothing to send, 1 not sendable' });
+  t.equal(h.dt.requests.length, 1);
+});
+
+t.test('a periodic (non-final) push does not print the unsent lines', async (t) => {
+  const h = await startDtHarness(t, { token: 'dt0c01.WRONG.wrongwrongwrong' });
+  await h.backend.push(many(2), { deadlineAt: Number.MAX_SAFE_INTEGER, final: false });
+  t.match(h.text(), /-> 401/);
+  t.notMatch(h.text(), /unsent Dynatrace lines/);
+});

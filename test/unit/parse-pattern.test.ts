@@ -1,0 +1,92 @@
+import t from 'tap';
+import type { PatternRule } from '../../lib/config/config.js';
+import { makePatternParser, parsePatternFlag } from '../../lib/parse/pattern.js';
+import { newParseState, type Sample } from '../../lib/parse/sample.js';
+import { label, outcomeMismatch } from './parse-assert.js';
+import type { Expected } from './parse-cases.js';
+
+function rule(text: string): PatternRule {
+  const parsed = parsePatternFlag(text);
+  if ('error' in parsed) throw new Error(parsed.error);
+  return parsed;
+}
+
+t.test('flag: NAME=REGEX or REGEX', async (t) => {
+  const cases: ReadonlyArray<readonly [string, string | undefined, string]> = [
+    ['rps=Requests/sec:\\s+(?<value>[\\d.]+)', 'rps', 'Requests/sec:\\s+(?<value>[\\d.]+)'],
+    ['(?<name>\\w+)=(?<value>\\d+)', undefined, '(?<name>\\w+)=(?<value>\\d+)'],
+    ['build.time=took (?<value>\\d+)s', 'build.time', 'took (?<value>\\d+)s'],
+    ['ns:m-1=(?<value>\\d+)', 'ns:m-1', '(?<value>\\d+)'],
+    ['x=a=(?<value>\\d+)', 'x', 'a=(?<value>\\d+)'],
+    ['1x=(?<value>\\d+) (?<name>\\w+)', undefined, '1x=(?<value>\\d+) (?<name>\\w+)'],
+    ['=(?<value>\\d+) (?<name>\\w+)', undefined, '=(?<value>\\d+) (?<name>\\w+)'],
+    ['(?<name>\\w+): (?<value>\\d+)', undefined, '(?<name>\\w+): (?<value>\\d+)'],
+  ];
+  for (const [text, name, regex] of cases) {
+    const parsed = rule(text);
+    t.equal(parsed.name, name, `${text}: name`);
+    t.equal(parsed.regex.source, new RegExp(regex).source, `${text}: regex`);
+    t.equal(parsed.source, text, `${text}: source kept for messages`);
+  }
+});
+
+t.test('flag errors are clear', async (t) => {
+  const cases: ReadonlyArray<readonly [string, RegExp]> = [
+    ['', /regex is empty/],
+    ['rps=', /regex is empty/],
+    ['(?<value>\\d+', /invalid regular expression/],
+    ['rps=[', /invalid regular expression/],
+    ['(?<name>\\w+) (\\d+)', /needs a named group \(\?<value>/],
+    ['rps=(\\d+)', /needs a named group \(\?<value>/],
+    ['(?<value>\\d+)', /needs a named group \(\?<name>…\), or give a fixed name/],
+    ['count=(?<name>\\w+) (?<value>\\d+)', /must not have a \(\?<name>…\) group; write that = as \[=\]/],
+  ];
+  for (const [text, message] of cases) {
+    const parsed = parsePatternFlag(text);
+    t.ok('error' in parsed, `${JSON.stringify(text)} is an error`);
+    if ('error' in parsed) {
+      t.match(parsed.error, message, parsed.error);
+      t.match(parsed.error, /^--pattern /);
+    }
+  }
+  t.notOk('error' in parsePatternFlag('count[=](?<name>\\w+) (?<value>\\d+)'), 'the [=] way out works');
+});
+
+t.test('matching lines', async (t) => {
+  const s = (name: string, value: number, labels: Record<string, string> = {}): Sample => ({ name, value, labels });
+  const cases: ReadonlyArray<readonly [string, string, Expected]> = [
+    ['rps=Requests/sec:\\s+(?<value>[\\d.]+)', 'Requests/sec:   1234.5', { samples: [s('rps', 1234.5)] }],
+    ['rps=Requests/sec:\\s+(?<value>[\\d.]+)', 'Latency: 3', null],
+    ['(?<name>\\w+)=(?<value>\\S+)', 'a=1 b=2', { samples: [s('a', 1)] }],
+    ['(?<name>\\w+)=(?<value>\\S+)', 'level=info', { samples: [], problem: 'value "info" is not a number' }],
+    ['(?<name>\\w+)=(?<value>\\S+)', 'x=1e400', { samples: [], problem: 'out of range' }],
+    ['(?<name>\\w+) took (?<value>[\\d.]+)s(?: on (?<host>\\w+))?', 'build took 3.5s', { samples: [s('build', 3.5)] }],
+    ['(?<name>\\w+) took (?<value>[\\d.]+)s(?: on (?<host>\\w+))?', 'build took 3.5s on ci1', { samples: [s('build', 3.5, { host: 'ci1' })] }],
+    ['t=(?<region>\\w+) (?<value> *\\d+ *)', 't=eu  42 ', { samples: [s('t', 42, { region: 'eu' })] }],
+    ['t=(?<value>\\d+)?x', 'x', { samples: [], problem: 'the value group matched nothing' }],
+    ['(?<name>\\w*):(?<value>\\d+)', ':5', { samples: [], problem: 'the name group matched nothing' }],
+    ['t=(?<value>NaN|[+-]Inf)', 'NaN', { samples: [s('t', Number.NaN)] }],
+    ['t=(?<value>\\S+)', 'got \uFFFD 12', { samples: [], problem: 'not a number' }],
+    ['t=(?<__proto__>\\w+) (?<value>\\d+)', 'eu 5', { samples: [s('t', 5, JSON.parse('{"__proto__":"eu"}') as Record<string, string>)] }],
+    ['t=\\u0000(?<value>\\d+)', 'a\u00007', { samples: [s('t', 7)] }],
+  ];
+  for (const [text, line, expected] of cases) {
+    const parse = makePatternParser(rule(text));
+    t.same(outcomeMismatch(parse(line, newParseState()), expected), [], `${text} on ${label(line)}`);
+  }
+});
+
+t.test('a caller-built global or sticky regex still matches every line from its start', async (t) => {
+  for (const flags of ['g', 'y']) {
+    const parse = makePatternParser({ name: 'n', regex: new RegExp('(?<value>\\d+)', flags), source: 'n=(?<value>\\d+)' });
+    t.same(parse('12', newParseState())?.samples[0]?.value, 12, flags);
+    t.same(parse('34', newParseState())?.samples[0]?.value, 34, `${flags}, again`);
+  }
+});
+
+t.test('problem messages name the pattern and stay short on huge lines', async (t) => {
+  const parse = makePatternParser(rule('(?<name>\\w+)=(?<value>\\S+)'));
+  const problem = parse(`x=${'y'.repeat(1 << 20)}`, newParseState())?.problem ?? '';
+  t.match(problem, /^--pattern /);
+  t.ok(problem.length < 300, `short: ${problem.length}`);
+});
