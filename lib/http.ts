@@ -109,7 +109,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       }
       const timeoutMs = Math.min(opts.timeoutMs, remaining);
       const started = performance.now();
-      const result = await attempt1(dispatcher, req, url, headers, timeoutMs, timeoutMs < opts.timeoutMs);
+      const result = await sendOnce(dispatcher, req, url, headers, timeoutMs, timeoutMs < opts.timeoutMs);
       const ms = Math.round(performance.now() - started);
       const outcome = 'response' in result ? String(result.response.status) : describeFailure(result.error);
       const line = `${req.method} ${shownUrl} -> ${outcome} in ${ms} ms (attempt ${attempt}/${retry.maxAttempts})`;
@@ -176,7 +176,7 @@ function prepare(req: HttpRequest, opts: HttpClientOptions, reporter: HttpClient
 }
 
 /** One attempt: the whole exchange (connect, headers, body) within `timeoutMs`. Never throws. */
-async function attempt1(
+async function sendOnce(
   dispatcher: Dispatcher,
   req: HttpRequest,
   url: URL,

@@ -3,7 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 
+// The single-file bundle has no package.json beside it: scripts/bundle.js bakes the version in
+// with esbuild's `define`, and this global is left undeclared everywhere else.
+declare const __JES_METRICS_PIPE_VERSION__: string | undefined;
+
 function readVersion(): string {
+  if (typeof __JES_METRICS_PIPE_VERSION__ === 'string') return __JES_METRICS_PIPE_VERSION__;
   for (const rel of ['../../package.json', '../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };

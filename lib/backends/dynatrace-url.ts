@@ -61,6 +61,12 @@ export function dynatraceIngestUrl(input: string): { url: URL; oneAgent: boolean
   return { url, oneAgent };
 }
 
+/** A OneAgent local endpoint (`…/metrics/ingest` without `/api/v2`): it takes no token. */
+export function isOneAgentEndpoint(url: URL): boolean {
+  const path = url.pathname.replace(/\/+$/, '');
+  return path.endsWith(ONEAGENT_SUFFIX) && !path.endsWith(API_SUFFIX);
+}
+
 export interface TokenResult {
   token?: string;
   error?: string;

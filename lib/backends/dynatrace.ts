@@ -8,6 +8,7 @@ import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import { buildDynatraceBatches, type DtBatch, type DtDropped, type DtLine } from '../serialize/dynatrace.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
+import { isOneAgentEndpoint } from './dynatrace-url.js';
 
 export const CONTENT_TYPE = 'text/plain; charset=utf-8';
 /** Invalid lines named in one message; the server itself lists at most ten per request. */
@@ -101,7 +102,10 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
   const secretPart = cfg.token?.split('.')[2];
   if (secretPart !== undefined && secretPart.length >= 8) reporter.addSecret(secretPart);
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPE };
-  if (cfg.token !== undefined) headers.authorization = `Api-Token ${cfg.token}`;
+  // The OneAgent local endpoint takes no token (Telegraf, the OTel exporter and Micrometer send none).
+  const oneAgent = isOneAgentEndpoint(cfg.url);
+  if (cfg.token !== undefined && !oneAgent) headers.authorization = `Api-Token ${cfg.token}`;
+  if (cfg.token !== undefined && oneAgent) reporter.warnOnce('dynatrace:oneagent-token', 'dynatrace: the OneAgent local endpoint needs no token; it is not sent');
   const where = `dynatrace POST ${cfg.url.origin}${cfg.url.pathname}`;
 
   return {

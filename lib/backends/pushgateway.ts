@@ -5,7 +5,6 @@
 
 import type { PushgatewayConfig } from '../config/config.js';
 import type { HttpClient } from '../http.js';
-import { HttpFailure } from '../http.js';
 import { basicAuthHeader } from '../http/redact.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
@@ -139,7 +138,8 @@ export function createPushgatewayBackend(
         if (opts.final) await printUnsent(reporter, series);
         return outcome(false, `not sent (${reason})`);
       }
-      for (const note of request.notes) reporter.warnOnce(`pushgateway:${note}`, `pushgateway: ${note}`);
+      // Keyed without the count, so periodic pushes (--flush-interval) say each note once.
+      for (const note of request.notes) reporter.warnOnce(`pushgateway:${note.replace(/ \(\d+ times\)$/, '').replace(/^\d+ more notes/, 'more notes')}`, `pushgateway: ${note}`);
       // An empty PUT would delete the group's previous series; a run that found nothing keeps them.
       if (request.series === 0) return outcome(true, 'nothing to push, 0 series');
 
@@ -158,10 +158,12 @@ export function createPushgatewayBackend(
         const loc = res.headers.location;
         location = Array.isArray(loc) ? loc[0] : loc;
       } catch (err) {
-        const reason = err instanceof HttpFailure || err instanceof Error ? err.message : String(err);
+        // HttpFailure (no answer in time, connection refused, …) or a bug below; push never throws.
+        const reason = err instanceof Error ? err.message : String(err);
         reporter.error(`pushgateway: no answer: ${reason}`);
         if (opts.final) printPayload(reporter, request);
-        return outcome(false, `failed (${reason}), ${request.series} series not pushed`);
+        // The summary line is short: the method and URL were just said.
+        return outcome(false, `failed (${reason.replace(/^[A-Z]+ \S+: /, '')}), ${request.series} series not pushed`);
       }
 
       if (status === 202) {
@@ -203,11 +205,11 @@ export function refusalHint(status: number, body: string): string | undefined {
   if (/must not have timestamps/.test(body)) {
     return 'the body had timestamps, which the Pushgateway refuses: this is a bug in jes-metrics-pipe, please report it';
   }
-  if (/odd number of components|improper label name|invalid base64|grouping/i.test(body)) {
-    return 'the gateway refused the grouping key (--job, --grouping, KEPTN_*): check those values';
-  }
   if (/invalid or inconsistent/.test(body)) {
     return 'a metric of the same name has another type or the same labels in another group (or is one of the gateway\'s own metrics): delete that group (DELETE /metrics/job/…) or rename the metric (--prefix, a different name)';
+  }
+  if (/odd number of components|improper label name|invalid base64/.test(body)) {
+    return 'the gateway refused the grouping key (--job, --grouping, KEPTN_*): check those values';
   }
   if (status >= 500) return 'the gateway failed; the push can be retried later';
   return undefined;
@@ -217,7 +219,12 @@ function printPayload(reporter: Reporter, request: PushgatewayRequest): void {
   reporter.block(`unsent Pushgateway payload (${request.series} series, ${request.method} ${request.path}):`, request.body);
 }
 
+/** The series as exposition when no request could be built (best effort: it must not throw). */
 async function printUnsent(reporter: Reporter, series: readonly Series[]): Promise<void> {
-  const { text, series: count } = await renderExposition(series);
-  if (count > 0) reporter.block(`unsent Pushgateway payload (${count} series):`, text);
+  try {
+    const { text, series: count } = await renderExposition(series);
+    if (count > 0) reporter.block(`unsent Pushgateway payload (${count} series):`, text);
+  } catch (err) {
+    reporter.error(`pushgateway: the unsent series could not be printed: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

@@ -12,7 +12,8 @@
 //   sample per match with the label index="<i>" (0-based, in jsonpath-plus' result order: for
 //   `..` a level's own value before its descendants; stable for a given document), also when it
 //   matches once, so the series stay the same from run to run.
-// - Never throws: deep nesting and huge documents end as problems.
+// - Never throws: deep nesting and huge documents end as problems. Problem texts start with
+//   the rule's name (`cost: no value at $.x`); the caller prefixes `--json-path: `.
 
 import type { JsonPathRule } from '../config/config.js';
 import { excerpt, parseNumber } from './number.js';
@@ -42,7 +43,7 @@ export async function evaluateJsonPaths(
 
   const parsed = parseDocument(document);
   if (!parsed.ok) {
-    problems.push(`--json-path: the input is not one JSON document (${parsed.reason}); nothing extracted for ${rules.map((r) => r.name).join(', ')}`);
+    problems.push(`the input is not one JSON document (${parsed.reason}); nothing extracted for ${rules.map((r) => r.name).join(', ')}`);
     return { samples, problems };
   }
   let JSONPath: typeof import('jsonpath-plus').JSONPath;
@@ -50,7 +51,7 @@ export async function evaluateJsonPaths(
     // Loaded only when a --json-path is given: startup does not pay for it.
     ({ JSONPath } = await import('jsonpath-plus'));
   } catch (err) {
-    problems.push(`--json-path: cannot load jsonpath-plus: ${err instanceof Error ? err.message : String(err)}`);
+    problems.push(`cannot load jsonpath-plus: ${err instanceof Error ? err.message : String(err)}`);
     return { samples, problems };
   }
 
@@ -62,18 +63,18 @@ export async function evaluateJsonPaths(
       const result: unknown = JSONPath({ path: rule.path, json: parsed.value as object, wrap: true, eval: 'safe' });
       matches = Array.isArray(result) ? result : [];
     } catch (err) {
-      problems.push(`--json-path ${rule.name}=${rule.path}: ${err instanceof RangeError ? 'the document is nested too deeply' : err instanceof Error ? err.message : String(err)}`);
+      problems.push(`${rule.name}=${rule.path}: ${err instanceof RangeError ? 'the document is nested too deeply' : err instanceof Error ? err.message : String(err)}`);
       continue;
     }
     if (matches.length === 0) {
-      problems.push(`--json-path ${rule.name}: no value at ${rule.path}`);
+      problems.push(`${rule.name}: no value at ${rule.path}`);
       continue;
     }
     matches.forEach((match, index) => {
       const where = several ? `${rule.path} (match ${index})` : rule.path;
       const value = toNumber(match);
       if (typeof value === 'string') {
-        problems.push(`--json-path ${rule.name}: ${value === '' ? 'no value' : `not a number (${value})`} at ${where}`);
+        problems.push(`${rule.name}: ${value === '' ? 'no value' : `not a number (${value})`} at ${where}`);
         return;
       }
       samples.push({ name: rule.name, value, labels: several ? { index: String(index) } : {} });

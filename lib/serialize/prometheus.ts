@@ -45,20 +45,49 @@ interface Family {
   samples: Sample[];
 }
 
-/** Notes of one kind are said once, with how often they happened. */
-class Notes {
-  readonly #byKey = new Map<string, { text: string; count: number }>();
+/** Most notes of one kind listed; the rest are counted (stderr is short in JES). */
+const MAX_NOTES_PER_KIND = 5;
 
+/** Notes with the same key are said once, with how often they happened. */
+class Notes {
+  readonly #byKey = new Map<string, { kind: string; text: string; count: number }>();
+
+  /** `key` is `<kind>:<what>`: e.g. `label:http.status`. */
   add(key: string, text: string): void {
     const known = this.#byKey.get(key);
     if (known) known.count++;
-    else this.#byKey.set(key, { text, count: 1 });
+    else this.#byKey.set(key, { kind: key.slice(0, key.indexOf(':')), text, count: 1 });
   }
 
   list(): string[] {
-    return [...this.#byKey.values()].map((n) => (n.count > 1 ? `${n.text} (${n.count} times)` : n.text));
+    const out: string[] = [];
+    const shown = new Map<string, number>();
+    const left = new Map<string, number>();
+    for (const n of this.#byKey.values()) {
+      const seen = shown.get(n.kind) ?? 0;
+      if (seen >= MAX_NOTES_PER_KIND) {
+        left.set(n.kind, (left.get(n.kind) ?? 0) + 1);
+        continue;
+      }
+      shown.set(n.kind, seen + 1);
+      out.push(n.count > 1 ? `${n.text} (${n.count} times)` : n.text);
+    }
+    for (const [kind, count] of left) out.push(`${count} more notes like "${KIND_TEXT[kind] ?? kind}" not shown`);
+    return out;
   }
 }
+
+const KIND_TEXT: Record<string, string> = {
+  name: 'metric name sent as',
+  label: 'label sent as',
+  grouping: 'label differs from the grouping key',
+  'label-clash': 'labels become the same name',
+  duplicate: 'identical series',
+  own: "the Pushgateway's own metric name",
+  types: 'seen as counter and as gauge',
+  counter: 'counter sent as gauge',
+  collision: 'series lost to a prom-client label-hash collision',
+};
 
 export async function renderExposition(series: readonly Series[], opts: ExpositionOptions = {}): Promise<Exposition> {
   const notes = new Notes();
@@ -92,7 +121,7 @@ function collectFamilies(series: readonly Series[], opts: ExpositionOptions, not
   for (const s of series) {
     const name = normalizeMetricName(s.name);
     if (name === undefined) {
-      notes.add('empty-name', 'a series without a name was left out');
+      notes.add('empty-name:', 'a series without a name was left out');
       continue;
     }
     if (name !== s.name) notes.add(`name:${s.name}`, `metric name "${s.name}" sent to the Pushgateway as "${name}"`);
@@ -118,7 +147,7 @@ function bodyLabels(metric: string, input: Readonly<Record<string, string>>, opt
     const value = input[original] as string;
     const name = normalizeLabelName(original);
     if (name === undefined) {
-      notes.add('empty-label', `a label with an empty name on "${metric}" was left out`);
+      notes.add('empty-label:', `a label with an empty name on "${metric}" was left out`);
       continue;
     }
     if (name !== original) notes.add(`label:${original}`, `label "${original}" sent to the Pushgateway as "${name}"`);
@@ -134,7 +163,7 @@ function bodyLabels(metric: string, input: Readonly<Record<string, string>>, opt
     }
     const earlier = from[name];
     if (earlier !== undefined) {
-      notes.add(`label-clash:${earlier}:${original}`, `labels "${earlier}" and "${original}" on "${metric}" both become "${name}": "${original}" is kept`);
+      notes.add(`label-clash:${earlier}\u0000${original}`, `labels "${earlier}" and "${original}" on "${metric}" both become "${name}": "${original}" is kept`);
     }
     from[name] = original;
     out[name] = value;

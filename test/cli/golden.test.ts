@@ -5,7 +5,8 @@
 // To (re)write the goldens after an intended change:   npm run build && UPDATE_GOLDEN=1 npx tap test/cli/golden.test.ts
 // then review every changed golden against its case README.md before committing it.
 // A case with a TODO file has a golden that is known to be wrong (the TODO says why): its
-// comparison is reported as todo, while passthrough and exit status are still asserted.
+// comparison is reported as todo, while passthrough and exit status are still asserted, and
+// UPDATE_GOLDEN leaves its golden alone (delete the TODO file once the CLI is fixed).
 
 import t from 'tap';
 import { existsSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from '../support/cli.js';
-import { countLines, feedingsFor, limiter, loadGoldenCases, runFed } from '../support/golden.js';
+import { countLines, feedingsFor, limiter, loadGoldenCases, pushgatewaySection, runFed, sampleCount } from '../support/golden.js';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 const cases = loadGoldenCases();
@@ -46,8 +47,10 @@ if (!existsSync(CLI)) {
     t.test(c.name, async (t) => {
       const runs = await started[index]!;
       const whole = runs[0]!;
-      if (update && whole.dryRun !== undefined) await writeFile(c.goldenFile, whole.dryRun);
-      const golden = update ? whole.dryRun : c.golden;
+      // A TODO case's golden is the reviewed expectation, not today's output: never overwritten.
+      const rewrite = update && c.todo === undefined && whole.dryRun !== undefined;
+      if (rewrite) await writeFile(c.goldenFile, whole.dryRun!);
+      const golden = rewrite ? whole.dryRun : c.golden;
 
       for (const { feeding, result, dryRun } of runs) {
         const how = `(${feeding.name})`;
@@ -79,7 +82,8 @@ if (!existsSync(CLI)) {
       // The summary line's series count is the number of samples in the Pushgateway payload.
       const series = /\b(\d+) series;/.exec(whole.result.stderr);
       t.ok(series, 'summary line reports the series count', { stderr: whole.result.stderr });
-      if (series && whole.dryRun) t.equal(pushgatewaySampleCount(whole.dryRun.toString('utf8')), Number(series[1]), 'summary series count = Pushgateway samples');
+      const section = whole.dryRun && pushgatewaySection(whole.dryRun.toString('utf8'));
+      if (series && section) t.equal(sampleCount(section.body), Number(series[1]), 'summary series count = Pushgateway samples');
     });
   });
 }
@@ -88,16 +92,4 @@ function firstDifference(a: Buffer, b: Buffer): number | undefined {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? undefined : n;
-}
-
-/** Sample lines of the dry-run's Pushgateway section (between its header and Dynatrace's). */
-function pushgatewaySampleCount(dryRun: string): number {
-  let inside = false;
-  let n = 0;
-  for (const line of dryRun.split('\n')) {
-    if (line.startsWith('# pushgateway:')) inside = true;
-    else if (line.startsWith('# dynatrace:')) inside = false;
-    else if (inside && line !== '' && !line.startsWith('#')) n++;
-  }
-  return n;
 }

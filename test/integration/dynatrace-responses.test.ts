@@ -46,8 +46,7 @@ t.test('a 400 that lists only the first ten says how many more there were', asyn
   t.notMatch(h.text(), /keptn_t_m0010:/);
 });
 
-t.test('real 400 from the emulator: a line it refuses, mapped back to the series', async (t) => {
-  // Labels render as `name{k="v"}` in the message, so two series of one name can be told apart.
+t.test('an invalid line is named with its labels, so two series of one name are told apart', async (t) => {
   const h = await startDtHarness(t);
   const series = [gauge('keptn_t_ok', 1, { a: 'x' }), gauge('keptn_t_ok', 2, { a: 'y' })];
   h.dt.setFaults({ status: 400, body: validation(1, [2]) });
@@ -136,6 +135,15 @@ t.test('the OneAgent local endpoint: no token sent, linesValid read', async (t) 
   t.equal(h.dt.requests[0]?.path, '/metrics/ingest');
   t.equal(h.dt.requests[0]?.headers.authorization, undefined);
   t.match(h.dt.requests[0]?.response, /"linesValid":2/);
+});
+
+t.test('the OneAgent local endpoint with a token configured: the token is not sent', async (t) => {
+  const h = await startDtHarness(t, { path: '/metrics/ingest', token: 'dt0c01.ONEAGENT.notforoneagent' });
+  const outcome = await h.backend.push(many(1), push);
+  t.equal(outcome.summary, '202, 1 ok, 0 invalid');
+  t.equal(h.dt.requests[0]?.headers.authorization, undefined);
+  t.match(h.text(), /OneAgent local endpoint needs no token; it is not sent/);
+  t.notMatch(h.text(), 'notforoneagent');
 });
 
 t.test('server warnings are shown once', async (t) => {

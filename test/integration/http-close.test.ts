@@ -63,8 +63,9 @@ t.test('a process that makes a request and closes the client exits on its own', 
   t.teardown(server.close);
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete env[k];
-  // 30 s is a safety net for a loaded CI machine, far below the server's 60 s keep-alive.
-  const child = await runTsChild(REQUEST_ONCE, [server.url], env, 30_000);
+  // 60 s is a safety net for a loaded CI machine; the server would keep an idle connection for 60 s too,
+  // so `killed` stays the honest signal (undici unrefs idle sockets, so this is a regression guard).
+  const child = await runTsChild(REQUEST_ONCE, [JSON.stringify({ url: server.url })], env, 60_000);
   t.equal(child.stdout, 'status 200\n', child.stderr);
   t.equal(child.killed, false, 'the child exited by itself');
   t.equal(child.code, 0);

@@ -219,3 +219,19 @@ t.test('a large response body is kept to 64 KB', async (t) => {
   t.equal(res.status, 400);
   t.equal(res.body.length, 64 * 1024);
 });
+
+t.test('an answer slower than timeoutMs counts as a timeout and is retried', async (t) => {
+  const { server, client, lines } = await setup(t, [{ status: 200, body: 'too late', delayMs: 1500 }, { status: 200, body: 'in time' }], { timeoutMs: 300 });
+  const res = await client.request({ method: 'GET', url: new URL(server.url) });
+  t.equal(res.body, 'in time');
+  t.equal(res.attempts, 2);
+  t.match(lines[0], /TimeoutError \(no complete answer within 300 ms\)/);
+});
+
+t.test('without a deadline, a Retry-After over two minutes ends the retries', async (t) => {
+  const { server, client } = await setup(t, [{ status: 503, headers: { 'retry-after': '3600' } }, { status: 200 }]);
+  const res = await client.request({ method: 'POST', url: new URL(server.url), body: 'x' });
+  t.equal(res.status, 503);
+  t.equal(res.attempts, 1);
+  t.equal(server.requests.length, 1);
+});

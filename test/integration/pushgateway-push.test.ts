@@ -3,7 +3,9 @@
 // reruns without stale series; POST merging; refusals reported with the gateway's reason.
 
 import t from 'tap';
+import fc from 'fast-check';
 import { buildPushgatewayRequest } from '../../lib/backends/pushgateway.js';
+import type { Series } from '../../lib/series.js';
 import { startPushgateway, type StoredSeries } from '../support/pushgateway.js';
 import { checkMetrics } from '../support/promtool.js';
 import { pushSeries, runSeries } from '../support/pushgateway-push.js';
@@ -172,4 +174,34 @@ t.test('an unreachable gateway: no answer, reported, payload printed', async (t)
   t.match(outcome.summary, /^failed \(.*ECONNREFUSED.*\), 1 series not pushed$/);
   t.match(stderr, /error: pushgateway: no answer: .*ECONNREFUSED/);
   t.match(stderr, /unsent Pushgateway payload/);
+});
+
+t.test('random label values and names round-trip through the gateway unchanged', async (t) => {
+  // A fixed seed: the same 60 values on every run; a failure names the value.
+  const values = fc.sample(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }), { numRuns: 60, seed: 20240601 });
+  const names = fc.sample(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }), { numRuns: 60, seed: 7 });
+  const series = values.map((v, i) => ({ name: 'keptn_fuzz_value', labels: { i: String(i).padStart(2, '0'), v, [`n ${names[i] ?? ''}`]: 'x' }, value: i, type: 'gauge' as const }));
+  const { outcome, stderr } = await pushSeries({ url, integration: 'fuzz' }, series);
+  t.equal(outcome.summary, '200, 60 series', stderr);
+  const got = await pgw.series();
+  t.equal(got.length, 60);
+  for (const s of got) {
+    const i = Number(s.labels.i);
+    t.equal(s.labels.v, values[i], `value ${i}: ${JSON.stringify(values[i])}`);
+    t.equal(s.value, String(i));
+  }
+  const { body } = await buildPushgatewayRequest(series, { job: JOB, integration: 'fuzz', keptn: {}, grouping: [], method: 'PUT' });
+  const check = await checkMetrics(body);
+  t.not(check.code, 1, `promtool parses the payload: ${check.output}`);
+});
+
+t.test('an empty body label value and a missing one are the same series to the gateway', async (t) => {
+  const series: Series[] = [
+    { name: 'm', labels: { a: '1', b: '' }, value: 1, type: 'gauge' as const },
+    { name: 'm', labels: { a: '2' }, value: 2, type: 'gauge' as const },
+  ];
+  const { outcome, stderr } = await pushSeries({ url, integration: 'e' }, series);
+  t.equal(outcome.summary, '200, 2 series', stderr);
+  const got = await pgw.series();
+  t.same(got.map((s) => [s.labels.a, s.value]), [['1', '1'], ['2', '2']]);
 });

@@ -85,6 +85,9 @@ function every(step: number, length: number): number[] {
   return cuts;
 }
 
+/** 1-byte writes cost a syscall and a read each: beyond this prefix the rest goes in one write. */
+export const ONE_BYTE_PREFIX = 2048;
+
 /**
  * Cuts that fall inside a multi-byte UTF-8 character (after its first byte), between `\r`
  * and `\n`, and right after a lone `\r` (progress bars): the places a line splitter can get wrong.
@@ -104,9 +107,9 @@ export function awkwardCuts(input: Buffer, limit = 400): number[] {
 export function feedingsFor(input: Buffer): Feeding[] {
   const feedings: Feeding[] = [
     { name: 'one write', cuts: [], pauseEvery: 1, pauseMs: 0 },
-    // A pause every 64 bytes keeps a 13 KB input under a second while still delivering
-    // many reads that end mid-line, mid-number and mid-character.
-    { name: '1-byte writes', cuts: every(1, input.length), pauseEvery: 64, pauseMs: 2 },
+    // A pause every 64 bytes lets the child read while still delivering many reads that end
+    // mid-line, mid-number and mid-character.
+    { name: '1-byte writes', cuts: every(1, Math.min(input.length, ONE_BYTE_PREFIX + 1)), pauseEvery: 64, pauseMs: 2 },
     { name: '7-byte writes', cuts: every(7, input.length), pauseEvery: 16, pauseMs: 2 },
   ];
   const awkward = awkwardCuts(input);
@@ -195,4 +198,30 @@ export function countLines(input: Buffer): number {
   let n = 0;
   for (const byte of input) if (byte === 0x0a) n++;
   return input[input.length - 1] === 0x0a ? n : n + 1;
+}
+
+// Reading a dry-run file: the Pushgateway section first, then the Dynatrace batches.
+
+/** The dry-run's Pushgateway section: its request line and the exposition body after it. */
+export function pushgatewaySection(dryRun: string): { requestLine: string; body: string } | undefined {
+  const lines = dryRun.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('# pushgateway:'));
+  if (start < 0) return undefined;
+  let end = lines.findIndex((l, i) => i > start && l.startsWith('# dynatrace:'));
+  if (end < 0) end = lines.length;
+  const body = lines.slice(start + 1, end).join('\n');
+  return { requestLine: lines[start]!, body: body.endsWith('\n') ? body : `${body}\n` };
+}
+
+/** Sample lines of an exposition body. */
+export function sampleCount(body: string): number {
+  return body.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+}
+
+/** Lines the dry-run's Dynatrace batches hold (comment lines are the dry-run's own headers). */
+export function dynatraceLineCount(dryRun: string): number {
+  const lines = dryRun.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('# dynatrace:'));
+  if (start < 0) return 0;
+  return lines.slice(start).filter((l) => l !== '' && !l.startsWith('#')).length;
 }

@@ -45,7 +45,10 @@ function safeKill(pid: number, signal: NodeJS.Signals): void {
 
 export function startProcess(command: string, args: readonly string[]): ServerProcess {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new Error(`could not start ${command}`);
+  // ENOENT and the like arrive as an event; without a listener they would crash the test run.
+  let spawnError: Error | undefined;
+  child.on('error', (err) => (spawnError = err));
+  if (child.pid === undefined) throw new Error(`could not start ${command}: ${spawnError?.message ?? 'no pid (is it installed?)'}`);
   const pid = child.pid;
   running.add(child);
   let output = '';

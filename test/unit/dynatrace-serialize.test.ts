@@ -210,8 +210,14 @@ t.test('no series, no batch', async (t) => {
 });
 
 t.test('property: every line passes the strict validator and label values arrive intact', async (t) => {
-  const labelKey = fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/);
-  const anyText = fc.string({ unit: 'binary', maxLength: 40 });
+  const labelKey = fc.array(fc.constantFrom(...'abcxyz_019'), { minLength: 1, maxLength: 12 }).map((cs) => `k${cs.join('')}`);
+  // Every code point can come up, with the characters that need care weighted in.
+  const unit = fc.oneof(
+    fc.constantFrom(' ', ',', '=', '"', '\\', '/', '\n', '\r', '\t', '\u0000', '\u007f', '\u2028', '\ud800', 'é', '😀', '👩‍💻'),
+    fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)),
+  );
+  const anyText = fc.string({ unit, maxLength: 40 });
   fc.assert(
     fc.property(fc.dictionary(labelKey, anyText, { maxKeys: 10 }), fc.double({ noNaN: true, noDefaultInfinity: true }), (labels, value) => {
       const out = serializeDtLine(s('keptn_prop_metric', value, labels), DEFAULT_STATIC_DIMENSIONS);

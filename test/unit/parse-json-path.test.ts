@@ -66,10 +66,10 @@ t.test('infracost: numeric strings count, null and missing are problems naming t
     { name: 'resources', value: 12, labels: {} },
   ]);
   t.same(result.problems, [
-    '--json-path diff: no value at $.diffTotalMonthlyCost',
-    '--json-path gone: no value at $.nope.x',
-    '--json-path bad: not a number ("n/a") at $.summary.unsupported',
-    '--json-path obj: not a number (an object) at $.summary',
+    'diff: no value at $.diffTotalMonthlyCost',
+    'gone: no value at $.nope.x',
+    'bad: not a number ("n/a") at $.summary.unsupported',
+    'obj: not a number (an object) at $.summary',
   ]);
 });
 
@@ -83,9 +83,9 @@ t.test('wildcards, filters, slices and deep scans: one sample per match with ind
     { name: 'hc', value: 0.2112, labels: { index: '1' } },
     { name: 'f', value: 10, labels: { index: '0' } },
   ]);
-  t.same(result.problems, ['--json-path hc: no value at $..totalHourlyCost (match 2)']);
+  t.same(result.problems, ['hc: no value at $..totalHourlyCost (match 2)']);
   const none = await evaluateJsonPaths(INFRACOST, rules('x=projects[*].nothing'));
-  t.same(none, { samples: [], problems: ['--json-path x: no value at $.projects[*].nothing'] });
+  t.same(none, { samples: [], problems: ['x: no value at $.projects[*].nothing'] });
 });
 
 t.test('values: JSON numbers, numeric strings, NaN/Inf strings; the rest are problems', async (t) => {
@@ -93,12 +93,12 @@ t.test('values: JSON numbers, numeric strings, NaN/Inf strings; the rest are pro
   const result = await evaluateJsonPaths(doc, rules('n=n', 's=s', 'nan=nan', 'inf=inf', 'ninf=ninf', 'zero=zero', 'big=big', 't=t', 'arr=arr'));
   t.same(result.samples.map((s) => [s.name, s.value]), [['n', -1.5e10], ['s', 7], ['nan', Number.NaN], ['inf', Infinity], ['ninf', -Infinity], ['zero', 0]]);
   t.same(result.problems, [
-    '--json-path big: not a number ("1e400" is out of range) at $.big',
-    '--json-path t: not a number (true) at $.t',
-    '--json-path arr: not a number (an array) at $.arr',
+    'big: not a number ("1e400" is out of range) at $.big',
+    't: not a number (true) at $.t',
+    'arr: not a number (an array) at $.arr',
   ]);
   const overflow = await evaluateJsonPaths('{"x": 1e400}', rules('x=x'));
-  t.same(overflow.problems, ['--json-path x: not a number (out of range) at $.x']);
+  t.same(overflow.problems, ['x: not a number (out of range) at $.x']);
 });
 
 t.test('a banner before the document and a footer after it', async (t) => {
@@ -118,7 +118,7 @@ t.test('not a JSON document: one problem naming the rules, no throw', async (t) 
     const result = await evaluateJsonPaths(doc, rules('a=a', 'b=b'));
     t.same(result.samples, [], JSON.stringify(doc));
     t.equal(result.problems.length, 1);
-    t.match(result.problems[0], /^--json-path: the input is not one JSON document \(.*\); nothing extracted for a, b$/);
+    t.match(result.problems[0], /^the input is not one JSON document \(.*\); nothing extracted for a, b$/);
   }
 });
 

@@ -157,3 +157,16 @@ t.test('the input is not changed', async (t) => {
   await renderExposition(input, { grouping: new Map([['job', 'j']]) });
   t.same(input, copy);
 });
+
+t.test('notes of one kind are capped at 5, the rest counted', async (t) => {
+  const series = Array.from({ length: 8 }, (_, i) => s('m', i, { [`label.${i}`]: 'x' }));
+  const out = await renderExposition(series, {});
+  t.same(out.notes, [
+    'label "label.0" sent to the Pushgateway as "label_0"',
+    'label "label.1" sent to the Pushgateway as "label_1"',
+    'label "label.2" sent to the Pushgateway as "label_2"',
+    'label "label.3" sent to the Pushgateway as "label_3"',
+    'label "label.4" sent to the Pushgateway as "label_4"',
+    '3 more notes like "label sent as" not shown',
+  ]);
+});

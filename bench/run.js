@@ -1,0 +1,367 @@
+// The benchmark runner (`npm run bench`, which builds first). Sections:
+//   throughput  `cat | cat`, Node's bare stdin.pipe(stdout), jes-metrics-pipe --dry-run and the
+//               Python parent script on the same generated input, interleaved over rounds:
+//               MB/s, wall-time ratio to `cat | cat`, peak RSS, CPU per line; plus one run
+//               behind a slow reader (peak RSS under backpressure).
+//   latency     a small job (10 metric lines) pushed to a real Pushgateway and a loopback
+//               Dynatrace responder: jes-metrics-pipe vs the Python parent script, `node -e ''`
+//               and a minimal node:http push.
+//   many        10,000 series pushed to both backends, end to end.
+//   micro       the per-line path in-process (bench/micro.js).
+//
+// Options (flags, or env BENCH_SIZES / BENCH_ROUNDS / BENCH_ONLY):
+//   --sizes 1MB,100MB   input sizes (default 100MB; --full adds 1GB)
+//   --rounds N          rounds of the throughput section (default 3); latency uses 4×N
+//   --only a,b          sections to run (throughput,latency,many,micro)
+//   --no-python         skip the Python parent script
+// Results: a table on stdout and JSON in bench/out/ (git-ignored). Timed children get a clean
+// environment (no NODE_EXTRA_CA_CERTS, no PYTHONUNBUFFERED).
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { benchDir, ensureInput, parseSize } from './generate.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist/bin/jes-metrics-pipe.js');
+const PARENT = join(ROOT, 'bench/parent-script.py');
+const PYTHON = '/usr/bin/python3';
+const TIME = '/usr/bin/time';
+const OUT = join(ROOT, 'bench/out');
+const MiB = 1024 * 1024;
+
+const { values: flags } = parseArgs({
+  options: {
+    sizes: { type: 'string' },
+    full: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    only: { type: 'string' },
+    'no-python': { type: 'boolean', default: false },
+  },
+});
+const sizes = (flags.sizes ?? process.env.BENCH_SIZES ?? '100MB').split(',').map(parseSize);
+if (flags.full && !sizes.includes(1024 * MiB)) sizes.push(1024 * MiB);
+const rounds = Math.max(1, Number(flags.rounds ?? process.env.BENCH_ROUNDS ?? 3) | 0);
+const only = new Set((flags.only ?? process.env.BENCH_ONLY ?? 'throughput,latency,many,micro').split(','));
+/** What the timed children see: nothing from this shell that changes their start-up cost. */
+const CLEAN_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8' };
+const withPython = !flags['no-python'] && existsSync(PYTHON) && (await pythonHasModules());
+
+if (!existsSync(CLI)) fail(`${CLI} is missing: run \`npm run build\` first (npm run bench does)`);
+mkdirSync(OUT, { recursive: true });
+const tmp = benchDir();
+const results = { machine: machine(), started: new Date().toISOString(), loadBefore: loadavg(), rounds, sections: {} };
+say(`machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memGiB} GiB, Node ${process.version}; load ${fmtLoad()}`);
+if (!withPython) say('note: the Python parent script is skipped (--no-python, or python3-prometheus-client / python3-requests missing)');
+
+if (only.has('throughput')) results.sections.throughput = await throughput();
+if (only.has('latency')) results.sections.latency = await latency();
+if (only.has('many')) results.sections.many = await manySeries();
+if (only.has('micro')) results.sections.micro = await micro();
+
+results.loadAfter = loadavg();
+results.finished = new Date().toISOString();
+const file = join(OUT, `results-${results.started.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+say(`\nload at the end ${fmtLoad()}; results in ${file}`);
+
+// ---------------------------------------------------------------------------------------------
+// throughput
+
+async function throughput() {
+  const out = [];
+  for (const size of sizes) {
+    say(`\n## throughput, ${fmtBytes(size)} input, ${rounds} rounds interleaved`);
+    const input = await ensureInput(size);
+    await checkCorrect(input);
+    const commands = [
+      { name: 'cat | cat', argv: ['cat'] },
+      { name: 'node stdin.pipe(stdout)', argv: [process.execPath, '-e', 'process.stdin.pipe(process.stdout)'] },
+      { name: 'jes-metrics-pipe --dry-run', argv: [process.execPath, CLI, '--integration', 'bench', '--dry-run-file', '/dev/null'] },
+    ];
+    if (withPython) commands.push({ name: 'python parent script', argv: [PYTHON, PARENT] });
+    const runs = new Map(commands.map((c) => [c.name, []]));
+    for (let r = 0; r < rounds; r++) {
+      // Rotate the order each round so no command always runs right after the disk cache warmed.
+      for (let k = 0; k < commands.length; k++) {
+        const c = commands[(k + r) % commands.length];
+        runs.get(c.name).push(await timedPipeline(input.path, c.argv));
+      }
+    }
+    const base = runs.get('cat | cat');
+    const rows = commands.map((c) => {
+      const rs = runs.get(c.name);
+      const wall = median(rs.map((x) => x.wall));
+      return {
+        command: c.name,
+        wallMs: round(wall * 1000),
+        mbPerS: round(input.bytes / MiB / wall),
+        ratioToCat: round(median(rs.map((x, i) => x.wall / base[i].wall)), 2),
+        peakRssMiB: round(Math.max(...rs.map((x) => x.rssKiB)) / 1024),
+        cpuNsPerLine: round((median(rs.map((x) => x.cpu)) / input.lines) * 1e9),
+        walls: rs.map((x) => round(x.wall * 1000)),
+      };
+    });
+    table(rows, ['command', 'wallMs', 'mbPerS', 'ratioToCat', 'peakRssMiB', 'cpuNsPerLine', 'walls']);
+    const jmp = rows.find((x) => x.command.startsWith('jes-metrics-pipe'));
+    const py = rows.find((x) => x.command.startsWith('python'));
+    say(`targets: jes-metrics-pipe/cat ${jmp.ratioToCat}× (≤ 1.4×)${py ? `, python/jes-metrics-pipe ${round(py.wallMs / jmp.wallMs, 2)}× (≥ 4×)` : ''}, peak RSS ${jmp.peakRssMiB} MiB (≤ 100)`);
+
+    // Under backpressure: the reader takes 40 MB/s, well below what the tool can produce.
+    const slow = await timedPipeline(input.path, commands[2].argv, [process.execPath, join(ROOT, 'bench/slow-reader.js'), '40']);
+    say(`behind a 40 MB/s reader: ${round(slow.wall * 1000)} ms, peak RSS ${round(slow.rssKiB / 1024)} MiB (≤ 100)`);
+    out.push({ input, rows, slowReader: { wallMs: round(slow.wall * 1000), peakRssMiB: round(slow.rssKiB / 1024) } });
+  }
+  return out;
+}
+
+/** Passthrough is byte for byte and every metric line is found: otherwise the numbers mean nothing. */
+async function checkCorrect(input) {
+  const stderr = join(tmp, 'check.stderr');
+  const r = await sh(`cat '${input.path}' | '${process.execPath}' '${CLI}' --integration bench --dry-run-file /dev/null 2>'${stderr}' | cmp -s - '${input.path}'`);
+  if (r.code !== 0) fail(`jes-metrics-pipe did not pass ${input.path} through byte for byte`);
+  const summary = readFileSync(stderr, 'utf8');
+  const m = /(\d+) lines read, (\d+) metrics found/.exec(summary);
+  if (!m || Number(m[1]) !== input.lines || Number(m[2]) !== input.metricLines) {
+    fail(`jes-metrics-pipe's summary does not match the generated input (${input.lines} lines, ${input.metricLines} metrics):\n${summary}`);
+  }
+  say(`check: output identical to the input; ${m[1]} lines read, ${m[2]} metrics found, as generated`);
+}
+
+/**
+ * `cat FILE | time X | READER`: X sits between two pipes as in a real pipeline. The wall time
+ * is the whole pipeline's; RSS and CPU are X's own, from GNU time.
+ */
+async function timedPipeline(path, argv, reader = ['cat']) {
+  const timeFile = join(tmp, 'time.out');
+  rmSync(timeFile, { force: true });
+  const cmd = `cat '${path}' | ${TIME} -f '%e %M %U %S' -o '${timeFile}' ${argv.map(quote).join(' ')} 2>/dev/null | ${reader.map(quote).join(' ')} >/dev/null`;
+  const start = process.hrtime.bigint();
+  const r = await sh(cmd);
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.code !== 0) fail(`failed (${r.code}): ${cmd}\n${r.stderr}`);
+  const [, rssKiB, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { wall, rssKiB, cpu: user + sys };
+}
+
+// ---------------------------------------------------------------------------------------------
+// latency and many series: real loopback backends
+
+async function withBackends(work) {
+  const gwPort = await freePort();
+  const gw = spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], { stdio: 'ignore' });
+  const dt = spawn(process.execPath, [join(ROOT, 'bench/dt-responder.js')], { stdio: ['ignore', 'pipe', 'inherit'], env: CLEAN_ENV });
+  try {
+    const dtPort = await new Promise((resolve, reject) => {
+      dt.stdout.once('data', (c) => resolve(Number(/listening (\d+)/.exec(c.toString())?.[1])));
+      dt.once('exit', () => reject(new Error('the Dynatrace responder exited')));
+    });
+    await waitReady(`http://127.0.0.1:${gwPort}/-/ready`, gw);
+    return await work({ gateway: `127.0.0.1:${gwPort}`, tenant: `http://127.0.0.1:${dtPort}` });
+  } finally {
+    stop(gw);
+    stop(dt);
+  }
+}
+
+async function latency() {
+  const n = rounds * 4;
+  say(`\n## small job: 10 metric lines pushed to both loopback backends, ${n} rounds interleaved`);
+  const lines = [];
+  for (let i = 0; i < 10; i++) lines.push(`step ${i} done`, `metric_${i}=${i * 1.5}`);
+  const input = join(tmp, 'small.log');
+  writeFileSync(input, `${lines.join('\n')}\n`);
+  return withBackends(async ({ gateway, tenant }) => {
+    const env = { ...CLEAN_ENV, PROM_GATEWAY: gateway, DT_TENANT: tenant, DT_API_TOKEN: 'dt0c01.BENCH.TOKEN', INTEGRATION_NAME: 'bench' };
+    const commands = [
+      { name: "node -e ''", argv: [process.execPath, '-e', ''] },
+      { name: 'minimal node:http push', argv: [process.execPath, join(ROOT, 'bench/minimal-push.js')] },
+      { name: 'jes-metrics-pipe, both backends', argv: [process.execPath, CLI, '--integration', 'bench', '--pushgateway', gateway, '--dt-url', tenant], expect: /pushgateway: 200.*dynatrace: 202, 10 ok/ },
+    ];
+    if (withPython) commands.push({ name: 'python parent script --push', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
+    const rows = await interleave(commands, n, input, env);
+    const jmp = rows.find((x) => x.command.startsWith('jes-metrics-pipe'));
+    const py = rows.find((x) => x.command.startsWith('python'));
+    if (py) say(`target: jes-metrics-pipe/python ${round(jmp.medianMs / py.medianMs, 2)}× (≤ 0.5×)`);
+    return rows;
+  });
+}
+
+async function manySeries() {
+  const n = Math.max(3, rounds);
+  say(`\n## 10,000 series pushed to both loopback backends, ${n} rounds`);
+  const lines = [];
+  for (let i = 0; i < 10000; i++) lines.push(`series_${String(i).padStart(5, '0')}=${i}.5`);
+  const input = join(tmp, 'many.log');
+  writeFileSync(input, `${lines.join('\n')}\n`);
+  return withBackends(async ({ gateway, tenant }) => {
+    const env = { ...CLEAN_ENV, PROM_GATEWAY: gateway, DT_TENANT: tenant, DT_API_TOKEN: 'dt0c01.BENCH.TOKEN', INTEGRATION_NAME: 'bench' };
+    const commands = [
+      {
+        name: 'jes-metrics-pipe, 10k series',
+        argv: [process.execPath, CLI, '--integration', 'bench', '--max-series', '10000', '--pushgateway', gateway, '--dt-url', tenant],
+        expect: /10000 series; pushgateway: 200.*dynatrace: 202, 10000 ok/,
+      },
+    ];
+    if (withPython) commands.push({ name: 'python parent script --push, 10k', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
+    const rows = await interleave(commands, n, input, env);
+    say(`target: ${rows[0].medianMs} ms (< 2000)`);
+    return rows;
+  });
+}
+
+/** Runs each command `n` times, interleaved, stdin from `input`; checks status and `expect` on stderr. */
+async function interleave(commands, n, input, env) {
+  const times = new Map(commands.map((c) => [c.name, []]));
+  for (let r = 0; r < n; r++) {
+    for (let k = 0; k < commands.length; k++) {
+      const c = commands[(k + r) % commands.length];
+      const fd = openSync(input, 'r');
+      const start = process.hrtime.bigint();
+      const res = await run(c.argv, { stdio: [fd, 'ignore', 'pipe'], env });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      closeSync(fd);
+      if (res.code !== 0 || (c.expect && !c.expect.test(res.stderr))) fail(`${c.name}: exit ${res.code}, unexpected output:\n${res.stderr}`);
+      times.get(c.name).push(ms);
+    }
+  }
+  const rows = commands.map((c) => {
+    const ts = times.get(c.name);
+    return { command: c.name, medianMs: round(median(ts)), minMs: round(Math.min(...ts)), maxMs: round(Math.max(...ts)) };
+  });
+  table(rows, ['command', 'medianMs', 'minMs', 'maxMs']);
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// micro
+
+async function micro() {
+  say('\n## micro: the per-line path, in-process (bench/micro.js)');
+  const res = await run([process.execPath, join(ROOT, 'bench/micro.js'), '--json'], { stdio: ['ignore', 'pipe', 'inherit'], env: CLEAN_ENV });
+  if (res.code !== 0) fail('bench/micro.js failed');
+  const rows = JSON.parse(res.stdout);
+  table(rows, ['case', 'nsPerOp', 'per']);
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// plumbing
+
+function run(argv, { stdio, env }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { stdio, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (c) => (stdout += c));
+    child.stderr?.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function sh(cmd) {
+  return run(['/bin/sh', '-c', cmd], { stdio: ['ignore', 'ignore', 'pipe'], env: CLEAN_ENV });
+}
+
+function quote(arg) {
+  return /^[A-Za-z0-9_./=:,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url, child) {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) fail(`${child.spawnfile} exited before it was ready`);
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  fail(`${url} not ready after 10 s`);
+}
+
+/** By PID, SIGTERM then SIGKILL. */
+function stop(child) {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  setTimeout(() => {
+    if (child.exitCode === null) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }, 2000).unref();
+}
+
+function pythonHasModules() {
+  return new Promise((resolve) => {
+    const child = spawn(PYTHON, ['-c', 'import prometheus_client, requests'], { stdio: 'ignore', env: CLEAN_ENV });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+}
+
+function machine() {
+  const c = cpus();
+  return { cpu: c[0]?.model ?? 'unknown', cores: c.length, memGiB: round(totalmem() / 1024 ** 3, 1), node: process.version, kernel: readFileSync('/proc/version', 'utf8').split(' ')[2] };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function round(x, digits = 0) {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function fmtBytes(n) {
+  return n >= 1024 * MiB ? `${round(n / 1024 / MiB, 1)} GiB` : `${round(n / MiB)} MiB`;
+}
+
+function fmtLoad() {
+  return loadavg().map((x) => x.toFixed(2)).join(' ');
+}
+
+/** A Markdown table, so a run can be pasted into bench/RESULTS.md as is. */
+function table(rows, cols) {
+  say(`| ${cols.join(' | ')} |`);
+  say(`|${cols.map(() => '---').join('|')}|`);
+  for (const r of rows) say(`| ${cols.map((c) => (Array.isArray(r[c]) ? r[c].join(' ') : r[c])).join(' | ')} |`);
+}
+
+function say(text) {
+  process.stdout.write(`${text}\n`);
+}
+
+function fail(msg) {
+  process.stderr.write(`bench: ${msg}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,107 @@
+// The single-file bundle (scripts/bundle.js, esbuild) must behave exactly like the package:
+// it is built into an empty directory (no package.json, no node_modules anywhere above it)
+// and run through every golden case, a wrap-mode run, and real pushes — the HTTP layer and
+// the backends are imported lazily, so only a real push proves the bundle holds them.
+
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { HELP } from '../../lib/config/help.js';
+import { startDtEmulator } from '../support/dt-emulator.js';
+import { countLines, limiter, loadGoldenCases } from '../support/golden.js';
+import { startPushgateway } from '../support/pushgateway.js';
+import { makeSandbox, PACKAGE, ROOT, runCommand, runShell } from './sandbox.js';
+
+const execFileAsync = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'jes-bundle-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const built = join(dir, 'build', 'jes-metrics-pipe.mjs');
+const { NODE_OPTIONS: _loaders, ...plainEnv } = process.env;
+
+if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
+  t.fail('the CLI is not built: run npm run build');
+} else {
+  // The bundle alone, as an image would hold it: a copy in a directory of its own.
+  const bundle = join(dir, 'jes-metrics-pipe.mjs');
+  const env = (extra: Record<string, string> = {}): Record<string, string> => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', ...extra });
+
+  t.test('scripts/bundle.js writes one executable file', async (t) => {
+    await execFileAsync(process.execPath, [join(ROOT, 'scripts', 'bundle.js'), '--outfile', built], { cwd: ROOT, env: plainEnv });
+    copyFileSync(built, bundle);
+    const text = readFileSync(bundle, 'utf8');
+    t.ok(text.startsWith('#!/usr/bin/env node\n'), 'starts with a shebang');
+    t.notMatch(text, /from ['"]\.\.?\//, 'no relative import is left (the lazy imports are inlined)');
+    t.notMatch(text, /import\(['"](undici|prom-client|jsonpath-plus|through2)['"]\)|from ['"](undici|prom-client|jsonpath-plus|through2)['"]/, 'no dependency is imported from node_modules');
+    t.comment(`bundle size: ${statSync(bundle).size} bytes`);
+  });
+
+  t.test('--version and --help', async (t) => {
+    const version = await runCommand(process.execPath, [bundle, '--version'], { env: env(), cwd: dir });
+    t.equal(version.stdout.toString().trim(), PACKAGE.version, 'the version is baked in');
+    const help = await runCommand(process.execPath, [bundle, '--help'], { env: env(), cwd: dir });
+    t.equal(help.stdout.toString('utf8'), HELP, 'the help text');
+    // On the PATH through a link without extension, as examples/docker/bundle.Dockerfile does.
+    const link = join(dir, 'jes-metrics-pipe');
+    symlinkSync(bundle, link);
+    const linked = await runCommand(link, ['--version'], { env: env(), cwd: dir });
+    t.equal(linked.stdout.toString().trim(), PACKAGE.version, 'runs through a link named jes-metrics-pipe');
+  });
+
+  t.test('every golden case', async (t) => {
+    const pool = limiter(4);
+    const cases = loadGoldenCases();
+    await Promise.all(
+      cases.map((c) =>
+        pool(async () => {
+          const file = join(dir, `${c.name}.dry-run`);
+          const r = await runCommand(process.execPath, [bundle, ...c.args, '--dry-run', '--dry-run-file', file], { env: env(c.env), cwd: dir, input: c.input });
+          t.test(c.name, async (t) => {
+            t.equal(r.status, 0, 'exit status 0', { stderr: r.stderr });
+            t.ok(r.stdout.equals(c.input), 'stdout is the input byte for byte');
+            t.match(r.stderr, new RegExp(`\\b${countLines(c.input)} lines read\\b`), 'summary counts every line');
+            const dryRun = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+            if (c.todo !== undefined) t.equal(dryRun, c.golden?.toString('utf8'), 'dry-run file equals expected.dry-run', { todo: c.todo });
+            else t.equal(dryRun, c.golden?.toString('utf8'), 'dry-run file equals expected.dry-run');
+          });
+        }),
+      ),
+    );
+  });
+
+  t.test('wrap mode passes the tool status on', async (t) => {
+    const sandbox = makeSandbox(t, [process.execPath, bundle]);
+    const r = await runShell('jes-metrics-pipe --integration k6 --pattern \'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)\' -- k6 run load.js', {
+      env: sandbox.env({ K6_EXIT: '99' }),
+      cwd: sandbox.dir,
+    });
+    t.equal(r.status, 99, "k6's exit status");
+    t.match(sandbox.takeDryRun(), /^keptn_k6_http_reqs\{ci_platform="keptn"\} 190$/m, 'the metric from k6 output');
+  });
+
+  t.test('pushes for real: a Pushgateway and the Dynatrace emulator', async (t) => {
+    const pgw = await startPushgateway();
+    t.teardown(() => pgw.stop());
+    const dt = await startDtEmulator();
+    t.teardown(() => dt.close());
+    const r = await runCommand(process.execPath, [bundle, '--integration', 'bundle', '--fail-on-push-error'], {
+      env: env({ PROM_GATEWAY: pgw.url.replace('http://', ''), DT_TENANT: dt.url, DT_API_TOKEN: dt.token, KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' }),
+      cwd: dir,
+      input: 'coverage=87.5\n',
+    });
+    t.equal(r.status, 0, 'exit status 0', { stderr: r.stderr });
+    t.match(r.stderr, /pushgateway: 200/, 'the Pushgateway accepted the push');
+    const stored = (await pgw.series()).filter((s) => s.name === 'keptn_bundle_coverage');
+    t.equal(stored.length, 1, 'the Pushgateway stores the series');
+    t.equal(stored[0]?.labels.keptn_project, 'sockshop');
+    t.equal(Number(stored[0]?.value), 87.5);
+    t.same(
+      dt.ingested.map((l) => [l.key, l.value]),
+      [['keptn_bundle_coverage', 87.5]],
+      'Dynatrace ingested the line',
+    );
+    t.equal(dt.requests[0]?.headers['user-agent'], `jes-metrics-pipe/${PACKAGE.version}`, 'the User-Agent carries the baked-in version');
+  });
+}
