@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request as undiciRequest, type Dispatcher } from 'undici';
+import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http/types.js';
 import { createDispatcher } from './http/dispatcher.js';
 import { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
 import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
@@ -12,59 +13,8 @@ import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from 
 export { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
 export { backoffMs, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
 
-export interface HttpRequest {
-  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
-  url: URL;
-  headers?: Record<string, string>;
-  body?: string | Uint8Array;
-  /** Epoch ms after which no attempt is started and a running one is aborted (--deadline). */
-  deadlineAt?: number;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  /** How many attempts it took (1 = no retry). */
-  attempts: number;
-}
-
-/** The request could not get an answer at all: connection refused, reset, timed out, deadline. */
-export class HttpFailure extends Error {
-  constructor(message: string, readonly attempts: number) {
-    super(message);
-    this.name = 'HttpFailure';
-  }
-}
-
-export interface HttpClient {
-  /**
-   * Sends the request. Retries connection errors, timeouts, 408, 429 and 5xx; returns the
-   * final response whatever its status; throws HttpFailure when no answer came in time.
-   */
-  request(req: HttpRequest): Promise<HttpResponse>;
-  /** Closes idle keep-alive sockets so the process can exit at once. */
-  close(): Promise<void>;
-}
-
-export interface HttpClientOptions {
-  /** Per-attempt timeout (--timeout). */
-  timeoutMs: number;
-  /** PEM file of extra CA certificates (--ca-file); NODE_EXTRA_CA_CERTS is honoured by Node itself. */
-  caFile?: string;
-  /** Skip TLS verification (--insecure). */
-  insecure?: boolean;
-  /** `jes-metrics-pipe/<version>`. */
-  userAgent: string;
-  /** Headers added to every request (--header). */
-  headers?: ReadonlyArray<readonly [string, string]>;
-  /** For --verbose per-request lines; secrets are redacted by the reporter. */
-  reporter?: import('./report.js').Reporter;
-  /** Backoff tuning; tests make it fast. */
-  retry?: { baseMs?: number; maxMs?: number; maxAttempts?: number };
-  /** Where proxy variables and NODE_EXTRA_CA_CERTS are read from; process.env by default. */
-  env?: NodeJS.ProcessEnv;
-}
+export { HttpFailure } from './http/types.js';
+export type { HttpRequest, HttpResponse, HttpClient, HttpClientOptions } from './http/types.js';
 
 export const DEFAULT_RETRY = { baseMs: 500, maxMs: 10_000, maxAttempts: 6 } as const;
 /** Most of a response body kept: enough for any error message, bounded against a runaway server. */

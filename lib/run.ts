@@ -47,6 +47,7 @@ export async function run(argv: readonly string[], env: Env, io: RunIO): Promise
   reporter.addSecret(config.pushgateway?.password);
   for (const e of parsed.usageErrors) reporter.error(e);
   for (const e of parsed.backendErrors) reporter.error(e);
+  for (const w of parsed.warnings) reporter.warn(w);
   const usable = parsed.usageErrors.length === 0;
   if (!usable) reporter.error('nothing will be pushed; the input is still passed through (exit status 2)');
   if (usable && config.http.insecure) reporter.warn('--insecure: TLS certificates are not verified');
@@ -193,7 +194,7 @@ export async function run(argv: readonly string[], env: Env, io: RunIO): Promise
   const pushFailed = outcomes.some((o) => !o.ok);
   if (toolExit && toolExit.status !== 0) return toolExit.status;
   if (signal !== undefined && !tool) return SIGNAL_STATUS[signal] ?? 1;
-  if (!usable || parsed.backendErrors.length > 0) return 2;
+  if (!usable || parsed.backendErrors.length > 0 || backends?.setupFailed) return 2;
   if (pushFailed && config.failOnPushError) return 3;
   return 0;
 }
@@ -244,6 +245,8 @@ function summaryLine(
 
 /** The configured backends, created on first use so startup loads no HTTP code it does not need. */
 class Backends {
+  /** True when the backends could not be set up: a configuration error (exit 2). */
+  setupFailed = false;
   #list: Backend[] | undefined;
   #http: HttpClient | undefined;
 
@@ -258,9 +261,7 @@ class Backends {
 
   async pushAll(series: readonly Series[], final: boolean): Promise<BackendOutcome[]> {
     const backends = await this.#backends();
-    if (!final) {
-      if (this.config.dryRun) return [];
-    }
+    if (!final && this.config.dryRun) return [];
     const deadlineAt = Date.now() + this.config.http.deadlineMs;
     const outcomes = await Promise.all(
       backends.map((b) =>
@@ -286,14 +287,23 @@ class Backends {
       list.push(createDryRunBackend(config, reporter));
     } else if (config.pushgateway || config.dynatrace) {
       const { createHttpClient } = await import('./http.js');
-      const http = createHttpClient({
-        timeoutMs: config.http.timeoutMs,
-        caFile: config.http.caFile,
-        insecure: config.http.insecure,
-        userAgent: USER_AGENT,
-        headers: config.http.headers,
-        reporter,
-      });
+      let http: HttpClient;
+      try {
+        http = createHttpClient({
+          timeoutMs: config.http.timeoutMs,
+          caFile: config.http.caFile,
+          insecure: config.http.insecure,
+          userAgent: USER_AGENT,
+          headers: config.http.headers,
+          reporter,
+        });
+      } catch (err) {
+        // e.g. a CA file that became unreadable since the flags were checked.
+        reporter.error(`cannot set up HTTP: ${(err as Error).message}`);
+        this.setupFailed = true;
+        this.#list = [];
+        return this.#list;
+      }
       this.#http = http;
       if (config.pushgateway) {
         const { createPushgatewayBackend } = await import('./backends/pushgateway.js');

@@ -15,8 +15,8 @@ export function createDryRunBackend(config: Config, reporter: Reporter): Backend
     name: 'dry-run',
     async push(series: readonly Series[]): Promise<BackendOutcome> {
       const parts: string[] = [];
-      if (config.pushgateway || none) parts.push(await renderPushgateway(series, config));
-      if (config.dynatrace || none) parts.push(await renderDynatrace(series, config));
+      if (config.pushgateway || none) parts.push(await renderPushgateway(series, config, reporter));
+      if (config.dynatrace || none) parts.push(await renderDynatrace(series, config, reporter));
       const text = parts.join('');
       if (config.dryRunFile !== undefined) {
         try {
@@ -33,7 +33,7 @@ export function createDryRunBackend(config: Config, reporter: Reporter): Backend
   };
 }
 
-async function renderPushgateway(series: readonly Series[], config: Config): Promise<string> {
+async function renderPushgateway(series: readonly Series[], config: Config, reporter: Reporter): Promise<string> {
   const { buildPushgatewayRequest } = await import('./pushgateway.js');
   const pgw = config.pushgateway;
   const req = await buildPushgatewayRequest(series, {
@@ -43,11 +43,13 @@ async function renderPushgateway(series: readonly Series[], config: Config): Pro
     integration: config.integration,
     keptn: config.keptn,
   });
+  // The same notes a real push gives (a label dropped for the grouping key, a changed name).
+  for (const note of req.notes) reporter.warnOnce(`pushgateway:${note}`, `pushgateway: ${note}`);
   const where = pgw ? `${pgw.url.origin}${pgw.url.pathname.replace(/\/$/, '')}${req.path}` : req.path;
   return `# pushgateway: ${req.method} ${where}\n${req.body}`;
 }
 
-async function renderDynatrace(series: readonly Series[], config: Config): Promise<string> {
+async function renderDynatrace(series: readonly Series[], config: Config, reporter: Reporter): Promise<string> {
   const { buildDynatraceBatches } = await import('../serialize/dynatrace.js');
   const { batches, dropped } = buildDynatraceBatches(series);
   const where = config.dynatrace ? `${config.dynatrace.url.origin}${config.dynatrace.url.pathname}` : '/api/v2/metrics/ingest';
@@ -56,6 +58,9 @@ async function renderDynatrace(series: readonly Series[], config: Config): Promi
     out += `# dynatrace: POST ${where} (batch ${i + 1} of ${batches.length}, ${b.lines.length} lines)\n${b.body}`;
     if (!b.body.endsWith('\n')) out += '\n';
   });
-  for (const d of dropped) out += `# dynatrace: not sent: ${d.name}: ${d.reason}\n`;
+  for (const d of dropped) {
+    out += `# dynatrace: not sent: ${d.name}: ${d.reason}\n`;
+    reporter.warnOnce(`dynatrace:${d.reason}`, `dynatrace: ${d.name} would not be sent: ${d.reason}`);
+  }
   return out;
 }

@@ -83,13 +83,14 @@ export function readDynatraceToken(
   env: Readonly<Record<string, string | undefined>>,
   tokenFile: string | undefined,
   oneAgent = false,
+  readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): TokenResult {
   let token: string | undefined;
   let source: string;
   if (tokenFile !== undefined) {
     source = `--dt-token-file ${tokenFile}`;
     try {
-      token = readFileSync(tokenFile, 'utf8').trim();
+      token = readText(tokenFile).trim();
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'read error';
       return { error: `cannot read the Dynatrace token file ${tokenFile} (${code})` };

@@ -3,7 +3,7 @@
 // one outcome, and whatever was not ingested is printed so the numbers are not lost.
 
 import type { DynatraceConfig } from '../config/config.js';
-import { HttpFailure, type HttpClient } from '../http.js';
+import { HttpFailure, type HttpClient } from '../http/types.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import { buildDynatraceBatches, type DtBatch, type DtDropped, type DtLine } from '../serialize/dynatrace.js';
@@ -185,7 +185,7 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
         return { backend: 'dynatrace', ok: false, summary: `${status}${meaning ? ` (${meaning})` : ''}${before}${droppedNote}` };
       }
 
-      printUnsent(reporter, unsent, opts, 'invalid');
+      printUnsent(reporter, unsent, opts, '400');
       return { backend: 'dynatrace', ok: allAccepted, summary: `${worstStatus}, ${linesOk} ok, ${linesInvalid} invalid${droppedNote}` };
     },
   };
@@ -205,6 +205,8 @@ function reportInvalid(reporter: Reporter, where: string, batch: DtBatch, answer
     named.push(`${describeLine(line)}: ${shortText(item.error)}`);
     unsent.push(text);
   }
+  // No list and nothing accepted (an error envelope, a proxy's 400): the whole batch is lost.
+  if (answer.invalidLines.length === 0 && (answer.linesOk ?? 0) === 0) unsent.push(batch.body);
   const unnamed = invalid - named.length;
   let msg = `${where} -> 400: ${invalid} of ${batch.lines.length} lines invalid (the valid ones were ingested)`;
   if (named.length > 0) msg += `:\n  ${named.join('\n  ')}`;
@@ -218,5 +220,5 @@ function printUnsent(reporter: Reporter, unsent: readonly string[], opts: PushOp
   if (!opts.final || unsent.length === 0) return;
   const text = unsent.join('\n');
   const count = text.split('\n').length;
-  reporter.block(`unsent Dynatrace lines (${count}, ${why}):`, text);
+  reporter.block(`Dynatrace lines not ingested (${count}, ${why}):`, text);
 }

@@ -9,7 +9,8 @@ import { parseDuration } from './duration.js';
 import { parsePatternFlag } from '../parse/pattern.js';
 import { parseJsonPathFlag } from '../parse/json-path.js';
 import { pushgatewayUrl } from '../backends/pushgateway-url.js';
-import { dynatraceIngestUrl } from '../backends/dynatrace-url.js';
+import { dynatraceIngestUrl, readDynatraceToken } from '../backends/dynatrace-url.js';
+import { groupingLabels } from '../backends/pushgateway.js';
 
 export interface ConfigResult {
   action: 'run' | 'help' | 'version';
@@ -18,6 +19,8 @@ export interface ConfigResult {
   usageErrors: string[];
   /** A backend's own settings are wrong: that backend is off, the others still push. */
   backendErrors: string[];
+  /** Worth saying, not wrong. */
+  warnings: string[];
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -103,6 +106,7 @@ function nonEmpty(v: string | undefined): string | undefined {
 export function parseConfig(argv: readonly string[], env: Env, readText: (path: string) => string = (p) => readFileSync(p, 'utf8')): ConfigResult {
   const usageErrors: string[] = [];
   const backendErrors: string[] = [];
+  const warnings: string[] = [];
   const { ours, command } = splitCommand(argv);
 
   let values: Values;
@@ -192,7 +196,6 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     if ('error' in parsed) backendErrors.push(`pushgateway: ${parsed.error}`);
     else {
       const job = values.job ?? DEFAULTS.job;
-      if (job.trim() === '') usageErrors.push('--job must not be empty');
       pushgateway = { url: parsed.url, username: parsed.username, password: parsed.password, job, method, grouping };
     }
   }
@@ -203,24 +206,33 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     const parsed = dynatraceIngestUrl(dtText);
     if ('error' in parsed) backendErrors.push(`dynatrace: ${parsed.error}`);
     else {
-      let token: string | undefined;
-      if (values['dt-token-file'] !== undefined) {
-        try {
-          token = nonEmpty(readText(values['dt-token-file']).trim());
-          if (!token) backendErrors.push(`dynatrace: the token file ${values['dt-token-file']} is empty`);
-        } catch (err) {
-          backendErrors.push(`dynatrace: cannot read --dt-token-file ${values['dt-token-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-      } else token = nonEmpty(env.DT_API_TOKEN)?.trim();
-      if (!token && !parsed.oneAgent) {
-        if (values['dt-token-file'] === undefined) backendErrors.push('dynatrace: no API token: set DT_API_TOKEN or --dt-token-file (a OneAgent local endpoint …/metrics/ingest needs none)');
-      } else dynatrace = { url: parsed.url, token };
+      const token = readDynatraceToken(env, values['dt-token-file'], parsed.oneAgent, readText);
+      if (token.error !== undefined) backendErrors.push(`dynatrace: ${token.error}`);
+      else {
+        if (token.warning !== undefined) warnings.push(`dynatrace: ${token.warning}`);
+        dynatrace = { url: parsed.url, token: token.token };
+      }
     }
   } else if (values['dt-token-file'] !== undefined) {
     usageErrors.push('--dt-token-file given without --dt-url or DT_TENANT');
   }
 
   const dryRun = values['dry-run'] === true || values['dry-run-file'] !== undefined;
+  if (pushgateway || dryRun) {
+    // The grouping key as the Pushgateway will see it: refused here, before any input is read.
+    try {
+      groupingLabels({ job: values.job ?? DEFAULTS.job, integration, keptn, grouping });
+    } catch (err) {
+      usageErrors.push((err as Error).message);
+    }
+  }
+  if (values['ca-file'] !== undefined) {
+    try {
+      readText(values['ca-file']);
+    } catch (err) {
+      usageErrors.push(`cannot read --ca-file ${values['ca-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
   if ((dryRun || pushgateway || dynatrace) && integration === '') {
     usageErrors.push('--integration NAME (or INTEGRATION_NAME) is required: it is part of every metric name, keptn_<integration>_<name>');
   }
@@ -250,7 +262,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     command,
   };
   const action = values.help ? 'help' : values.version ? 'version' : 'run';
-  return { action, config, usageErrors, backendErrors };
+  return { action, config, usageErrors, backendErrors, warnings };
 }
 
 type Values = ReturnType<typeof parseStrictShape>['values'];

@@ -112,7 +112,7 @@ export async function renderExposition(series: readonly Series[], opts: Expositi
       count += await checkKept(gauge.get(), family.name, samples.length, notes);
     }
   }
-  return { text: await registry.metrics(), notes: notes.list(), series: count };
+  return { text: spellNaN(await registry.metrics()), notes: notes.list(), series: count };
 }
 
 /** Names and labels normalized, grouping labels dropped; families sorted by name. */
@@ -231,4 +231,13 @@ function compareLists(a: readonly string[], b: readonly string[]): number {
     if (c !== 0) return c;
   }
   return 0;
+}
+
+/**
+ * prom-client writes NaN as `Nan`; the text format spells it `NaN`. Parsers accept both, but
+ * the payload should be the canonical one. A sample line ends with its value (no timestamps),
+ * and a label value cannot end a line (it is quoted, newlines escaped), so only values match.
+ */
+function spellNaN(text: string): string {
+  return text.replace(/ Nan$/gm, ' NaN');
 }

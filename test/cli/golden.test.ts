@@ -4,7 +4,7 @@
 //
 // To (re)write the goldens after an intended change:   npm run build && UPDATE_GOLDEN=1 npx tap test/cli/golden.test.ts
 // then review every changed golden against its case README.md before committing it.
-// A case with a TODO file has a golden that is known to be wrong (the TODO says why): its
+// A case with a TODO file has a reviewed golden that the CLI does not produce yet (the TODO says why): its
 // comparison is reported as todo, while passthrough and exit status are still asserted, and
 // UPDATE_GOLDEN leaves its golden alone (delete the TODO file once the CLI is fixed).
 

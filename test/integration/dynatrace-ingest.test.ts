@@ -49,7 +49,7 @@ t.test('a wrong token is a clear 401 and its secret appears nowhere', async (t) 
   const out = h.text();
   t.match(out, /-> 401 \(token missing or invalid\): Token Authentication failed/);
   t.match(out, /hint: create an API token with the scope metrics\.ingest/);
-  t.match(out, /unsent Dynatrace lines \(1500, 401\):\nkeptn_k6_m0,dt\.metrics\.source=jes-metrics-pipe gauge,0\n/);
+  t.match(out, /Dynatrace lines not ingested \(1500, 401\):\nkeptn_k6_m0,dt\.metrics\.source=jes-metrics-pipe gauge,0\n/);
   t.match(out, /… 1300 more lines not shown/, 'the printed payload is bounded');
   t.notMatch(out, 'WRONGSECRET', 'no secret part');
   t.notMatch(out, wrong, 'no token');

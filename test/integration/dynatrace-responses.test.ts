@@ -33,7 +33,7 @@ t.test('a 400 is partial success: invalid lines named, the rest counted, never r
   const out = h.text();
   t.match(out, /-> 400: 3 of 1000 lines invalid \(the valid ones were ingested\):\n  keptn_t_m0000: invalid metric key\n  keptn_t_m0499: invalid metric key\n  keptn_t_m0999: invalid metric key\n/);
   t.match(out, /request 1 of 2/);
-  t.match(out, /unsent Dynatrace lines \(3, invalid\):\nkeptn_t_m0000,[^\n]*\nkeptn_t_m0499,[^\n]*\nkeptn_t_m0999,[^\n]* gauge,999\n/);
+  t.match(out, /Dynatrace lines not ingested \(3, 400\):\nkeptn_t_m0000,[^\n]*\nkeptn_t_m0499,[^\n]*\nkeptn_t_m0999,[^\n]* gauge,999\n/);
 });
 
 t.test('a 400 that lists only the first ten says how many more there were', async (t) => {
@@ -55,12 +55,22 @@ t.test('an invalid line is named with its labels, so two series of one name are 
   t.match(h.text(), /keptn_t_ok\{a="y"\}: invalid metric key/);
 });
 
+t.test('a 400 without a line list (an error envelope) loses the whole batch: all printed, the next batch still sent', async (t) => {
+  const h = await startDtHarness(t);
+  h.dt.setFaults({ status: 400, body: '{"error":{"code":400,"message":"Bad request from a proxy"}}' });
+  const outcome = await h.backend.push(many(1003), push);
+  t.same(outcome, { backend: 'dynatrace', ok: false, summary: '400, 3 ok, 1000 invalid' });
+  t.equal(h.dt.requests.length, 2);
+  t.match(h.text(), /-> 400: 1000 of 1000 lines invalid .*\n  … and 1000 more the server did not list/);
+  t.match(h.text(), /Dynatrace lines not ingested \(1000, 400\):\nkeptn_t_m0000,/);
+});
+
 t.test('403 and 404 are explained and stop the run', async (t) => {
   const h403 = await startDtHarness(t, { emulator: { tokenWithoutScope: 'dt0c01.NOSCOPE.secretsecret' }, token: 'dt0c01.NOSCOPE.secretsecret' });
   const o403 = await h403.backend.push(many(2500), push);
   t.same(o403, { backend: 'dynatrace', ok: false, summary: '403 (token lacks the metrics.ingest scope), 0 ok' });
   t.equal(h403.dt.requests.length, 1);
-  t.match(h403.text(), /unsent Dynatrace lines \(2500, 403\)/);
+  t.match(h403.text(), /Dynatrace lines not ingested \(2500, 403\)/);
   t.notMatch(h403.text(), 'secretsecret');
 
   const h404 = await startDtHarness(t, { path: '/wrong/prefix' });
@@ -77,7 +87,7 @@ t.test('413 after an accepted batch: counts what went through, prints the rest',
   t.same(outcome, { backend: 'dynatrace', ok: false, summary: '413 (payload too large), 1000 ok, 0 invalid before' });
   t.equal(h.dt.requests.length, 2);
   t.match(h.text(), /-> 413 \(payload too large\): Payload too large/);
-  t.match(h.text(), /unsent Dynatrace lines \(1500, 413\):\nkeptn_t_m1000,/);
+  t.match(h.text(), /Dynatrace lines not ingested \(1500, 413\):\nkeptn_t_m1000,/);
 });
 
 t.test('503 is retried by the HTTP layer; a final 503 is reported', async (t) => {
@@ -108,7 +118,7 @@ t.test('no answer at all: failed, with the reason, and the lines printed', async
   const outcome = await backend.push(many(2), push);
   t.equal(outcome.ok, false);
   t.match(outcome.summary, /^failed: .*ECONNREFUSED/);
-  t.match(out.join(''), /no answer: .*ECONNREFUSED[\s\S]*unsent Dynatrace lines \(2, no answer\)/);
+  t.match(out.join(''), /no answer: .*ECONNREFUSED[\s\S]*Dynatrace lines not ingested \(2, no answer\)/);
   t.notMatch(out.join(''), 'refusedsecret');
 });
 
@@ -176,5 +186,5 @@ t.test('a periodic (non-final) push does not print the unsent lines', async (t) 
   const h = await startDtHarness(t, { token: 'dt0c01.WRONG.wrongwrongwrong' });
   await h.backend.push(many(2), { deadlineAt: Number.MAX_SAFE_INTEGER, final: false });
   t.match(h.text(), /-> 401/);
-  t.notMatch(h.text(), /unsent Dynatrace lines/);
+  t.notMatch(h.text(), /Dynatrace lines not ingested/);
 });

@@ -134,3 +134,12 @@ export function runCommand(
 export function runShell(command: string, opts: { env: Record<string, string>; cwd?: string; input?: string }): Promise<CommandResult> {
   return runCommand('/bin/sh', ['-c', command], opts);
 }
+
+/** Shell command lines of a block: `\`-continued lines joined, comments and blank lines dropped. */
+export function commands(body: string): string[] {
+  return body
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}

@@ -43,13 +43,14 @@ export async function startFaultServer(actions: FaultAction[] = [], fallback: Fa
   const queue = [...actions];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      act(queue.shift() ?? fallback, req, res);
+      act(queue.shift() ?? fallback, req, res, timers);
     });
   });
   server.on('connection', (socket: Socket) => {
@@ -66,13 +67,14 @@ export async function startFaultServer(actions: FaultAction[] = [], fallback: Fa
     script: (...more) => queue.push(...more),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
   };
 }
 
-function act(action: FaultAction, req: IncomingMessage, res: ServerResponse): void {
+function act(action: FaultAction, req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Timeout>): void {
   if ('reset' in action) {
     req.socket.destroy();
     return;
@@ -87,6 +89,11 @@ function act(action: FaultAction, req: IncomingMessage, res: ServerResponse): vo
     res.writeHead(action.status, action.headers ?? {});
     res.end(action.body ?? '');
   };
-  if (action.delayMs) setTimeout(answer, action.delayMs);
-  else answer();
+  if (!action.delayMs) return answer();
+  // Tracked so close() can cancel it: a pending answer must not keep the test process alive.
+  const timer = setTimeout(() => {
+    timers.delete(timer);
+    if (!res.destroyed) answer();
+  }, action.delayMs);
+  timers.add(timer);
 }

@@ -43,7 +43,9 @@ export const numberCases: ReadonlyArray<readonly [string, number | 'out-of-range
 export const kvCases: readonly LineCase[] = [
   { line: 'cost=42.5', expect: one('cost', 42.5) },
   { line: 'cost = 42.5', expect: one('cost', 42.5) },
-  { line: '\t cost\t=\t42.5 \t', expect: one('cost', 42.5) },
+  { line: 'cost\t=\t42.5 \t', expect: one('cost', 42.5) },
+  { line: '\t cost=42.5', expect: null, note: 'indented: source code in a traceback, not a result' },
+  { line: '        expected = 10', expect: null, note: 'pytest failure traceback' },
   { line: 'cost=42.5\r', expect: one('cost', 42.5), note: 'a CR the caller did not strip' },
   { line: 'cost=42.5 \r', expect: one('cost', 42.5) },
   { line: 'x=1', expect: one('x', 1) },

@@ -16,13 +16,13 @@ function head(name: string, type = 'gauge'): string {
   return `${H.replace('%s', name)}\n# TYPE ${name} ${type}\n`;
 }
 
-/** Renders, checks with promtool (exit 1 fails), returns the result. */
-async function render(t: { not(found: unknown, wanted: unknown, message: string): boolean }, series: Series[], opts: Parameters<typeof renderExposition>[1] = {}) {
+/** Every payload rendered here; the last test runs promtool over all of them at once. */
+const payloads: Array<{ name: string; text: string }> = [];
+
+/** Renders and keeps the payload for the promtool check. */
+async function render(t: { name: string }, series: Series[], opts: Parameters<typeof renderExposition>[1] = {}) {
   const out = await renderExposition(series, opts);
-  if (out.text !== '') {
-    const check = await checkMetrics(out.text);
-    t.not(check.code, 1, `promtool parses it: ${check.output}`);
-  }
+  if (out.text !== '') payloads.push({ name: t.name, text: out.text });
   return out;
 }
 
@@ -40,7 +40,7 @@ t.test('label values escaped as Prometheus reads them: \\\\ \\" \\n; other bytes
 
 t.test('NaN, +Inf, -Inf, exponents', async (t) => {
   const out = await render(t, [s('m', NaN, { k: 'a' }), s('m', Infinity, { k: 'b' }), s('m', -Infinity, { k: 'c' }), s('m', 1e21, { k: 'd' }), s('m', -1e-7, { k: 'e' }), s('m', 0, { k: 'f' })]);
-  t.equal(out.text, `${head('m')}m{k="a"} Nan\nm{k="b"} +Inf\nm{k="c"} -Inf\nm{k="d"} 1e+21\nm{k="e"} -1e-7\nm{k="f"} 0\n`);
+  t.equal(out.text, `${head('m')}m{k="a"} NaN\nm{k="b"} +Inf\nm{k="c"} -Inf\nm{k="d"} 1e+21\nm{k="e"} -1e-7\nm{k="f"} 0\n`);
 });
 
 t.test('families by name, samples by label values, one blank line between families', async (t) => {
@@ -108,7 +108,7 @@ t.test('types: counter stays counter, untyped becomes gauge, a clash or an impos
   ]);
   t.equal(
     out.text,
-    `${head('c', 'counter')}c 5\n\n${head('cnan', 'counter')}cnan Nan\n\n${head('inf')}inf +Inf\n\n${head('mixed')}mixed{k="a"} 1\nmixed{k="b"} 2\n\n${head('neg')}neg -1\n\n${head('u')}u 1\n`,
+    `${head('c', 'counter')}c 5\n\n${head('cnan', 'counter')}cnan NaN\n\n${head('inf')}inf +Inf\n\n${head('mixed')}mixed{k="a"} 1\nmixed{k="b"} 2\n\n${head('neg')}neg -1\n\n${head('u')}u 1\n`,
   );
   const notes = out.notes.join('\n');
   t.match(notes, /"mixed" was seen as counter and as gauge: sent as gauge/);
@@ -169,4 +169,14 @@ t.test('notes of one kind are capped at 5, the rest counted', async (t) => {
     'label "label.4" sent to the Pushgateway as "label_4"',
     '3 more notes like "label sent as" not shown',
   ]);
+});
+
+// Last: exit 1 is a parse error (the Pushgateway would refuse the body too); exit 3 is lint only.
+t.test('promtool check metrics parses every payload above', async (t) => {
+  t.ok(payloads.length >= 15, `${payloads.length} payloads`);
+  const checks = await Promise.all(payloads.map(async (p) => ({ ...p, ...(await checkMetrics(p.text)) })));
+  for (const c of checks) t.not(c.code, 1, `${c.name}: ${c.output}`);
+  // The check can fail: a missing final newline and CRLF are parse errors.
+  t.equal((await checkMetrics('m 1')).code, 1, 'no final newline');
+  t.equal((await checkMetrics('m 1\r\n')).code, 1, 'CRLF');
 });
