@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 
 export const DEFAULT_SEED = 20240514;
 /** Bumped whenever the line mix changes, so cached files of an older mix are not reused. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 /** Share of lines that are metrics (kv, JSON metric objects, Prometheus samples). */
 export const METRIC_SHARE = 0.02;
 
@@ -68,7 +68,7 @@ function makeLine(rnd, n) {
     const m = rnd();
     const name = pick(METRIC_NAMES);
     if (m < 0.5) return { kind: 'metric', text: `${name}=${dec(10000)}\n` };
-    if (m < 0.6) return { kind: 'metric', text: `  ${name} = ${int(100000)}\n` };
+    if (m < 0.6) return { kind: 'metric', text: `${name} = ${int(100000)}\n` };
     if (m < 0.9) return { kind: 'metric', text: `{"name":"${name}","value":${dec(1000)},"labels":{"suite":"${pick(SUITES)}"}}\n` };
     return { kind: 'metric', text: `http_requests_total{code="${pick(['200', '404', '500'])}",method="${pick(METHODS)}"} ${int(100000)}\n` };
   }

@@ -20,13 +20,13 @@ process.stdin.on('data', (chunk) => {
 process.stdin.on('end', async () => {
   const m = METRIC_LINE.exec(rest);
   if (m) metrics.set(m[1], Number(m[2]));
-  const labels = 'ci_platform="keptn"';
-  const prom = [...metrics].map(([k, v]) => `keptn_bench_${k}{${labels}} ${v}\n`).join('');
-  const dt = [...metrics].map(([k, v]) => `keptn_bench_${k},ci_platform=keptn gauge,${v}\n`).join('');
+  // Names of its own (keptn_min_…) and a group of its own, so it never collides with the other pushers.
+  const prom = [...metrics].map(([k, v]) => `# TYPE keptn_min_${k} gauge\nkeptn_min_${k}{ci_platform="keptn"} ${v}\n`).join('');
+  const dt = [...metrics].map(([k, v]) => `keptn_min_${k},ci_platform=keptn gauge,${v}\n`).join('');
   const gw = new URL(`http://${process.env.PROM_GATEWAY}`);
   const tenant = new URL(process.env.DT_TENANT);
   const statuses = await Promise.all([
-    send({ host: gw.hostname, port: gw.port, method: 'PUT', path: '/metrics/job/job-executor-service' }, prom),
+    send({ host: gw.hostname, port: gw.port, method: 'PUT', path: '/metrics/job/job-executor-service/integration/min' }, prom),
     send({ host: tenant.hostname, port: tenant.port, method: 'POST', path: '/api/v2/metrics/ingest', headers: { authorization: `Api-Token ${process.env.DT_API_TOKEN}` } }, dt),
   ]);
   process.stderr.write(`${statuses.join(' ')}\n`);

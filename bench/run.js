@@ -51,6 +51,12 @@ const only = new Set((flags.only ?? process.env.BENCH_ONLY ?? 'throughput,latenc
 const CLEAN_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8' };
 const withPython = !flags['no-python'] && existsSync(PYTHON) && (await pythonHasModules());
 
+/** Servers this run started: stopped by PID on every way out, including fail()'s process.exit. */
+const servers = new Set();
+process.on('exit', () => {
+  for (const child of servers) if (child.exitCode === null) safeKill(child.pid, 'SIGKILL');
+});
+
 if (!existsSync(CLI)) fail(`${CLI} is missing: run \`npm run build\` first (npm run bench does)`);
 mkdirSync(OUT, { recursive: true });
 const tmp = benchDir();
@@ -153,8 +159,8 @@ async function timedPipeline(path, argv, reader = ['cat']) {
 
 async function withBackends(work) {
   const gwPort = await freePort();
-  const gw = spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], { stdio: 'ignore' });
-  const dt = spawn(process.execPath, [join(ROOT, 'bench/dt-responder.js')], { stdio: ['ignore', 'pipe', 'inherit'], env: CLEAN_ENV });
+  const gw = server(spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], { stdio: 'ignore' }));
+  const dt = server(spawn(process.execPath, [join(ROOT, 'bench/dt-responder.js')], { stdio: ['ignore', 'pipe', 'ignore'], env: CLEAN_ENV }));
   try {
     const dtPort = await new Promise((resolve, reject) => {
       dt.stdout.once('data', (c) => resolve(Number(/listening (\d+)/.exec(c.toString())?.[1])));
@@ -176,11 +182,13 @@ async function latency() {
   const input = join(tmp, 'small.log');
   writeFileSync(input, `${lines.join('\n')}\n`);
   return withBackends(async ({ gateway, tenant }) => {
-    const env = { ...CLEAN_ENV, PROM_GATEWAY: gateway, DT_TENANT: tenant, DT_API_TOKEN: 'dt0c01.BENCH.TOKEN', INTEGRATION_NAME: 'bench' };
+    // Each pusher gets its own metric names (INTEGRATION_NAME / --integration): the Pushgateway
+    // refuses a name that another group already holds with another type.
+    const env = { ...CLEAN_ENV, PROM_GATEWAY: gateway, DT_TENANT: tenant, DT_API_TOKEN: 'dt0c01.BENCH.TOKEN', INTEGRATION_NAME: 'py' };
     const commands = [
       { name: "node -e ''", argv: [process.execPath, '-e', ''] },
       { name: 'minimal node:http push', argv: [process.execPath, join(ROOT, 'bench/minimal-push.js')] },
-      { name: 'jes-metrics-pipe, both backends', argv: [process.execPath, CLI, '--integration', 'bench', '--pushgateway', gateway, '--dt-url', tenant], expect: /pushgateway: 200.*dynatrace: 202, 10 ok/ },
+      { name: 'jes-metrics-pipe, both backends', argv: [process.execPath, CLI, '--integration', 'jmp', '--pushgateway', gateway, '--dt-url', tenant], expect: /pushgateway: 200.*dynatrace: 202, 10 ok/ },
     ];
     if (withPython) commands.push({ name: 'python parent script --push', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
     const rows = await interleave(commands, n, input, env);
@@ -199,11 +207,11 @@ async function manySeries() {
   const input = join(tmp, 'many.log');
   writeFileSync(input, `${lines.join('\n')}\n`);
   return withBackends(async ({ gateway, tenant }) => {
-    const env = { ...CLEAN_ENV, PROM_GATEWAY: gateway, DT_TENANT: tenant, DT_API_TOKEN: 'dt0c01.BENCH.TOKEN', INTEGRATION_NAME: 'bench' };
+    const env = { ...CLEAN_ENV, PROM_GATEWAY: gateway, DT_TENANT: tenant, DT_API_TOKEN: 'dt0c01.BENCH.TOKEN', INTEGRATION_NAME: 'py' };
     const commands = [
       {
         name: 'jes-metrics-pipe, 10k series',
-        argv: [process.execPath, CLI, '--integration', 'bench', '--max-series', '10000', '--pushgateway', gateway, '--dt-url', tenant],
+        argv: [process.execPath, CLI, '--integration', 'jmp', '--max-series', '10000', '--pushgateway', gateway, '--dt-url', tenant],
         expect: /10000 series; pushgateway: 200.*dynatrace: 202, 10000 ok/,
       },
     ];
@@ -299,6 +307,19 @@ async function waitReady(url, child) {
   fail(`${url} not ready after 10 s`);
 }
 
+function server(child) {
+  servers.add(child);
+  child.once('exit', () => servers.delete(child));
+  return child;
+}
+function safeKill(pid, signal) {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 /** By PID, SIGTERM then SIGKILL. */
 function stop(child) {
   if (child.exitCode !== null || child.pid === undefined) return;
@@ -354,7 +375,8 @@ function fmtLoad() {
 function table(rows, cols) {
   say(`| ${cols.join(' | ')} |`);
   say(`|${cols.map(() => '---').join('|')}|`);
-  for (const r of rows) say(`| ${cols.map((c) => (Array.isArray(r[c]) ? r[c].join(' ') : r[c])).join(' | ')} |`);
+  const cell = (v) => (Array.isArray(v) ? v.join(' ') : String(v)).replace(/\|/g, '\\|');
+  for (const r of rows) say(`| ${cols.map((c) => cell(r[c])).join(' | ')} |`);
 }
 
 function say(text) {

@@ -178,8 +178,14 @@ export async function run(argv: readonly string[], env: Env, io: RunIO): Promise
   const series = store.list();
   let outcomes: BackendOutcome[] = [];
   if (backends) {
+    // --deadline counts from the end of input and covers a periodic push still in flight:
+    // awaiting that one and then giving the final push a fresh deadline took up to twice as long.
+    const deadlineAt = Date.now() + config.http.deadlineMs;
     if (flushing) await flushing;
-    outcomes = await backends.pushAll(series, true);
+    // A failed wrap-mode run merges (POST) instead of replacing (PUT): the last success's
+    // timestamp stays in the group, as the Pushgateway batch-job pattern wants.
+    const merge = toolExit !== undefined && toolExit.status !== 0 && config.runMetrics;
+    outcomes = await backends.pushAll(series, true, merge, deadlineAt);
     await backends.close();
   }
 
@@ -259,13 +265,12 @@ class Backends {
     return this.config.dryRun || this.config.pushgateway !== undefined || this.config.dynatrace !== undefined;
   }
 
-  async pushAll(series: readonly Series[], final: boolean): Promise<BackendOutcome[]> {
+  async pushAll(series: readonly Series[], final: boolean, merge = false, deadlineAt = Date.now() + this.config.http.deadlineMs): Promise<BackendOutcome[]> {
     const backends = await this.#backends();
     if (!final && this.config.dryRun) return [];
-    const deadlineAt = Date.now() + this.config.http.deadlineMs;
     const outcomes = await Promise.all(
       backends.map((b) =>
-        withGuard(b.push(series, { deadlineAt, final }), deadlineAt + DEADLINE_GRACE_MS, b.name).catch(
+        withGuard(b.push(series, { deadlineAt, final, merge }), deadlineAt + DEADLINE_GRACE_MS, b.name).catch(
           (err: Error): BackendOutcome => ({ backend: b.name, ok: false, summary: `failed: ${err.message}` }),
         ),
       ),

@@ -16,6 +16,11 @@ export interface PushOptions {
   deadlineAt: number;
   /** False for the periodic pushes of --flush-interval, true for the last one. */
   final: boolean;
+  /**
+   * Merge into what the backend holds instead of replacing it (a Pushgateway POST rather than
+   * PUT): a failed wrap-mode run must not delete the last success's timestamp.
+   */
+  merge?: boolean;
 }
 
 export interface Backend {

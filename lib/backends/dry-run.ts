@@ -3,7 +3,7 @@
 // is printed is what would be sent.
 
 import { writeFileSync } from 'node:fs';
-import type { Backend, BackendOutcome } from './backend.js';
+import type { Backend, BackendOutcome, PushOptions } from './backend.js';
 import type { Config } from '../config/config.js';
 import type { Series } from '../series.js';
 import type { Reporter } from '../report.js';
@@ -13,9 +13,9 @@ export function createDryRunBackend(config: Config, reporter: Reporter): Backend
   const none = !config.pushgateway && !config.dynatrace;
   return {
     name: 'dry-run',
-    async push(series: readonly Series[]): Promise<BackendOutcome> {
+    async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const parts: string[] = [];
-      if (config.pushgateway || none) parts.push(await renderPushgateway(series, config, reporter));
+      if (config.pushgateway || none) parts.push(await renderPushgateway(series, config, reporter, opts.merge === true));
       if (config.dynatrace || none) parts.push(await renderDynatrace(series, config, reporter));
       const text = parts.join('');
       if (config.dryRunFile !== undefined) {
@@ -33,12 +33,12 @@ export function createDryRunBackend(config: Config, reporter: Reporter): Backend
   };
 }
 
-async function renderPushgateway(series: readonly Series[], config: Config, reporter: Reporter): Promise<string> {
+async function renderPushgateway(series: readonly Series[], config: Config, reporter: Reporter, merge: boolean): Promise<string> {
   const { buildPushgatewayRequest } = await import('./pushgateway.js');
   const pgw = config.pushgateway;
   const req = await buildPushgatewayRequest(series, {
     job: pgw?.job ?? 'job-executor-service',
-    method: pgw?.method ?? 'PUT',
+    method: merge ? 'POST' : (pgw?.method ?? 'PUT'),
     grouping: pgw?.grouping ?? [],
     integration: config.integration,
     keptn: config.keptn,

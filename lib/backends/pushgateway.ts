@@ -131,7 +131,7 @@ export function createPushgatewayBackend(
 
       let request: PushgatewayRequest;
       try {
-        request = await buildPushgatewayRequest(series, groupingCtx);
+        request = await buildPushgatewayRequest(series, opts.merge ? { ...groupingCtx, method: 'POST' } : groupingCtx);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         reporter.error(`pushgateway: nothing sent: ${reason}`);

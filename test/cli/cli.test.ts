@@ -90,6 +90,8 @@ t.test('wrap mode: the tool runs without a shell, its output passes, its status 
   t.equal(failing.status, 7, "the tool's non-zero status is ours");
   t.match(readFileSync(join(dir, 'w2'), 'utf8'), /^keptn_w_exit_code\{.*\} 7$/m);
   t.notMatch(readFileSync(join(dir, 'w2'), 'utf8'), /last_success/, 'no last success on failure');
+  t.match(readFileSync(join(dir, 'w2'), 'utf8'), /^# pushgateway: POST \/metrics\/job\//m, 'a failed run merges, keeping the last success');
+  t.match(readFileSync(join(dir, 'w1'), 'utf8'), /^# pushgateway: PUT \/metrics\/job\//m, 'a successful run replaces its group');
 
   const killed = await runCli(['--integration', 'w', '--dry-run', '--', 'sh', '-c', 'kill -9 $$']);
   t.equal(killed.status, 137, 'killed by signal 9: 128+9');

@@ -19,7 +19,7 @@ interface Stage {
 }
 
 /** Instructions with continuation lines joined; comments and blank lines dropped. */
-export function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
+function parseDockerfile(text: string): { args: Record<string, string>; stages: Stage[] } {
   const logical: string[] = [];
   let current = '';
   for (const raw of text.split('\n')) {

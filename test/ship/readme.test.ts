@@ -8,7 +8,7 @@
 //   text       not a command (a layout, an output sample)
 
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HELP } from '../../lib/config/help.js';
 import { commands, makeSandbox, PACKAGE, ROOT, runShell } from './sandbox.js';
@@ -126,7 +126,10 @@ t.test('the demo runs as documented', async (t) => {
 t.test('the environment variables table matches what the program reads', async (t) => {
   const table = readme.slice(readme.indexOf('### Environment variables'), readme.indexOf('## Exit status'));
   const documented = new Set([...table.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!));
-  const sources = ['lib/config/args.ts', 'lib/http/dispatcher.ts'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
+  const sources = (readdirSync(join(ROOT, 'lib'), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(join(ROOT, 'lib', f), 'utf8'))
+    .join('\n');
   const read = new Set([...sources.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
   for (const name of read) t.ok(documented.has(name), `${name} (read by the program) is documented`);
   for (const name of documented) t.ok(read.has(name) || sources.includes(`'${name}'`), `${name} (documented) is read by the program`);

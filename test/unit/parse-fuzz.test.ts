@@ -47,7 +47,9 @@ const promLabels = fc
   );
 const crOrNot = fc.constantFrom('', '', '\r');
 
-const kvLine = fc.tuple(blanks, nameText, blanks, blanks, numberText, blanks, crOrNot).map(([a, n, b, c, v, d, cr]) => `${a}${n}${b}=${c}${v}${d}${cr}`);
+// kv lines are results at the margin: mostly unindented (an indented one must be refused).
+const kvLeading = fc.constantFrom('', '', '', '', ' ', '\t');
+const kvLine = fc.tuple(kvLeading, nameText, blanks, blanks, numberText, blanks, crOrNot).map(([a, n, b, c, v, d, cr]) => `${a}${n}${b}=${c}${v}${d}${cr}`);
 const promSample = fc
   .tuple(blanks, nameText, fc.option(promLabels, { nil: '' }), fc.constantFrom(' ', '\t', '  ', ''), numberText, fc.option(fc.integer().map((n) => ` ${n}`), { nil: '' }), blanks, crOrNot)
   .map((parts) => parts.join(''));
