@@ -44,11 +44,11 @@ export class Reporter {
   }
 
   error(msg: string): void {
-    this.#emit(`${PREFIX}error: ${msg}`, true);
+    this.#emit(`${PREFIX}error: ${oneLine(msg)}`, true);
   }
 
   warn(msg: string): void {
-    if (this.verbosity !== 'quiet') this.#emit(`${PREFIX}warning: ${msg}`, false);
+    if (this.verbosity !== 'quiet') this.#emit(`${PREFIX}warning: ${oneLine(msg)}`, false);
   }
 
   /** A warning said at most once per key (a changed name, a dropped series). */
@@ -59,11 +59,11 @@ export class Reporter {
   }
 
   info(msg: string): void {
-    if (this.verbosity !== 'quiet') this.#emit(`${PREFIX}${msg}`, false);
+    if (this.verbosity !== 'quiet') this.#emit(`${PREFIX}${oneLine(msg)}`, false);
   }
 
   verbose(msg: string): void {
-    if (this.verbosity === 'verbose') this.#emit(`${PREFIX}${msg}`, false);
+    if (this.verbosity === 'verbose') this.#emit(`${PREFIX}${oneLine(msg)}`, false);
   }
 
   /**
@@ -97,4 +97,12 @@ export class Reporter {
     this.#budget -= text.length;
     this.#write(text);
   }
+}
+
+/**
+ * Every message is one line: a newline inside one (a server's body, a metric name from the
+ * input) is shown as `\\n`, so nothing can forge a log line or split a message in two.
+ */
+function oneLine(msg: string): string {
+  return msg.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 }

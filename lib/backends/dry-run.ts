@@ -46,6 +46,8 @@ async function renderPushgateway(series: readonly Series[], config: Config, repo
   // The same notes a real push gives (a label dropped for the grouping key, a changed name).
   for (const note of req.notes) reporter.warnOnce(`pushgateway:${note}`, `pushgateway: ${note}`);
   const where = pgw ? `${pgw.url.origin}${pgw.url.pathname.replace(/\/$/, '')}${req.path}` : req.path;
+  // As the real push: an empty PUT would delete the previous run's series, so none is sent.
+  if (req.series === 0) return `# pushgateway: nothing to push (0 series)\n`;
   return `# pushgateway: ${req.method} ${where}\n${req.body}`;
 }
 
@@ -53,7 +55,7 @@ async function renderDynatrace(series: readonly Series[], config: Config, report
   const { buildDynatraceBatches } = await import('../serialize/dynatrace.js');
   const { batches, dropped } = buildDynatraceBatches(series);
   const where = config.dynatrace ? `${config.dynatrace.url.origin}${config.dynatrace.url.pathname}` : '/api/v2/metrics/ingest';
-  let out = '';
+  let out = batches.length === 0 ? '# dynatrace: nothing to send (0 lines)\n' : '';
   batches.forEach((b, i) => {
     out += `# dynatrace: POST ${where} (batch ${i + 1} of ${batches.length}, ${b.lines.length} lines)\n${b.body}`;
     if (!b.body.endsWith('\n')) out += '\n';

@@ -208,11 +208,16 @@ function reportInvalid(reporter: Reporter, where: string, batch: DtBatch, answer
   // No list and nothing accepted (an error envelope, a proxy's 400): the whole batch is lost.
   if (answer.invalidLines.length === 0 && (answer.linesOk ?? 0) === 0) unsent.push(batch.body);
   const unnamed = invalid - named.length;
-  let msg = `${where} -> 400: ${invalid} of ${batch.lines.length} lines invalid (the valid ones were ingested)`;
-  if (named.length > 0) msg += `:\n  ${named.join('\n  ')}`;
-  if (unnamed > 0) msg += `\n  … and ${unnamed} more the server did not list`;
-  if (named.length === 0 && answer.message !== undefined) msg += `: ${shortText(answer.message)}`;
-  reporter.error(msg);
+  const head = `${where} -> 400: ${invalid} of ${batch.lines.length} lines invalid (the valid ones were ingested)`;
+  if (named.length === 0) {
+    const why = answer.message !== undefined ? `: ${shortText(answer.message)}` : '';
+    reporter.error(`${head}${why}${unnamed > 0 ? '; the server listed none of them' : ''}`);
+    return;
+  }
+  // One entry a line; the server's texts cannot add lines of their own.
+  const list = named.map((n) => `  ${n.replace(/[\r\n]+/g, ' ')}`);
+  if (unnamed > 0) list.push(`  … and ${unnamed} more the server did not list`);
+  reporter.block(`error: ${head}:`, list.join('\n'));
 }
 
 function printUnsent(reporter: Reporter, unsent: readonly string[], opts: PushOptions, why: string): void {
