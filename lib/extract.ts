@@ -11,7 +11,7 @@ import { parseProm } from './parse/prom.js';
 import { makePatternParser } from './parse/pattern.js';
 import { Precheck } from './parse/precheck.js';
 import { fullMetricName, normalizeNamePart } from './naming/metric-name.js';
-import type { SeriesStore } from './series.js';
+import { seriesKey, type SeriesStore } from './series.js';
 import type { Reporter } from './report.js';
 
 const DEFAULT_PARSERS: Record<ParserName, LineParser> = { kv: parseKv, json: parseJson, prom: parseProm };
@@ -29,6 +29,9 @@ export class Extractor {
   readonly #state: ParseState = newParseState();
   /** normalized name part → the first input name that produced it, to spot collisions. */
   readonly #names = new Map<string, string>();
+  /** input name → full metric name and the series key it has with the context labels only. */
+  readonly #fullNames = new Map<string, { full: string; key: string }>();
+  readonly #context: Readonly<Record<string, string>>;
 
   constructor(
     readonly config: Config,
@@ -37,6 +40,7 @@ export class Extractor {
   ) {
     this.#patterns = config.patterns.map(makePatternParser);
     this.#defaults = config.parsers.map((p) => DEFAULT_PARSERS[p]);
+    this.#context = Object.freeze({ ...config.labels });
   }
 
   /** The byte gate for the line splitter; null when every line must be seen (patterns). */
@@ -82,29 +86,53 @@ export class Extractor {
   }
 
   #store(sample: Sample): void {
-    const cfg = this.config;
-    const part = normalizeNamePart(sample.name);
-    const first = this.#names.get(part);
-    if (first === undefined) {
-      this.#names.set(part, sample.name);
-      if (part !== sample.name) this.reporter.info(`metric "${sample.name}" is sent as ${fullMetricName(cfg.prefix, cfg.integration, sample.name)}`);
-    } else if (first !== sample.name) {
-      this.reporter.warnOnce(`collide:${sample.name}`, `metrics "${first}" and "${sample.name}" both become ${fullMetricName(cfg.prefix, cfg.integration, sample.name)}; the last value wins`);
-    }
-    // The context labels (ci_platform, keptn_*, --label) win over a line's own.
-    const labels: Record<string, string> = { ...sample.labels };
-    for (const [k, v] of Object.entries(cfg.labels)) {
-      if (k in labels && labels[k] !== v) this.reporter.warnOnce(`label:${k}`, `label ${k}="${labels[k]}" from the input is replaced by ${k}="${v}"`);
-      labels[k] = v;
-    }
-    const result = this.store.add({
-      name: fullMetricName(cfg.prefix, cfg.integration, sample.name),
-      labels,
-      value: sample.value,
-      type: sample.type === 'counter' ? 'counter' : 'gauge',
-    });
+    const named = this.#named(sample.name);
+    const own = sample.labels;
+    // A line with labels of its own is merged with the context labels (ci_platform, keptn_*,
+    // --label), which win; one without (the common case) shares the context and its key.
+    const plain = isEmpty(own);
+    const labels = plain ? this.#context : this.#withContext(own);
+    const key = plain ? named.key : undefined;
+    const result = this.store.add(
+      { name: named.full, labels, value: sample.value, type: sample.type === 'counter' ? 'counter' : 'gauge' },
+      key,
+    );
     if (result === 'dropped') {
       this.reporter.warnOnce('max-series', `more than ${this.store.maxSeries} distinct series: new series are dropped from here on (--max-series); the count is in the summary`);
     } else this.metricsFound++;
   }
+
+  /** The full name for an input name, worked out (and reported when changed) once per name. */
+  #named(input: string): { full: string; key: string } {
+    let named = this.#fullNames.get(input);
+    if (named !== undefined) return named;
+    const cfg = this.config;
+    const full = fullMetricName(cfg.prefix, cfg.integration, input);
+    const part = normalizeNamePart(input);
+    const first = this.#names.get(part);
+    if (first === undefined) {
+      this.#names.set(part, input);
+      if (part !== input) this.reporter.info(`metric "${input}" is sent as ${full}`);
+    } else if (first !== input) {
+      this.reporter.warnOnce(`collide:${input}`, `metrics "${first}" and "${input}" both become ${full}; the last value wins`);
+    }
+    named = { full, key: seriesKey(full, this.#context) };
+    // Bounded like the store: names beyond what could ever be stored are not remembered.
+    if (this.#fullNames.size < this.store.maxSeries * 4) this.#fullNames.set(input, named);
+    return named;
+  }
+
+  #withContext(own: Readonly<Record<string, string>>): Record<string, string> {
+    const labels: Record<string, string> = { ...own };
+    for (const [k, v] of Object.entries(this.#context)) {
+      if (k in labels && labels[k] !== v) this.reporter.warnOnce(`label:${k}`, `label ${k}="${labels[k]}" from the input is replaced by ${k}="${v}"`);
+      labels[k] = v;
+    }
+    return labels;
+  }
+}
+
+function isEmpty(obj: Readonly<Record<string, string>>): boolean {
+  for (const _ in obj) return false;
+  return true;
 }

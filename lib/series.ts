@@ -21,8 +21,8 @@ export class SeriesStore {
 
   constructor(readonly maxSeries: number) {}
 
-  add(series: Series): AddResult {
-    const key = seriesKey(series.name, series.labels);
+  /** `key` may be passed when the caller already knows it (it must equal seriesKey(name, labels)). */
+  add(series: Series, key: string = seriesKey(series.name, series.labels)): AddResult {
     const known = this.#byKey.get(key);
     if (known) {
       known.value = series.value;

@@ -3,7 +3,7 @@
 // the deadline holds, the exit status and the summary say what happened, the unsent numbers are
 // on stderr, and the passthrough is byte for byte the input every time.
 
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { runCli, type CliResult } from '../support/cli.js';
 import { startPushgateway, type RunningPushgateway } from '../support/pushgateway.js';
 import { startDtEmulator, type DtEmulator } from '../support/dt-emulator.js';
@@ -31,7 +31,7 @@ t.beforeEach(async () => {
   dt.setFaults();
 });
 
-type T = Parameters<Parameters<typeof t.test>[1]>[0];
+type T = Test;
 
 /** Flaky fronts before both real backends; closed in teardown. */
 async function fronts(t: T, pgFaults: FrontFault[], dtFaults: FrontFault[]): Promise<{ pg: FlakyFront; dtf: FlakyFront }> {

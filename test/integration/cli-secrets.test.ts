@@ -4,7 +4,7 @@
 // credentials back in their error bodies, and the dry run. And the JES log budget: a failure
 // with 10,000 series keeps stderr short and says how much was left out.
 
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ const SECRETS: Record<string, string> = {
 };
 const INPUT = 'latency_ms=42\nsome log\n';
 
-type T = Parameters<Parameters<typeof t.test>[1]>[0];
+type T = Test;
 
 function withCredentials(url: string): string {
   const u = new URL(url);
