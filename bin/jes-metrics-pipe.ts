@@ -3,10 +3,10 @@
 
 import { run } from '../lib/run.js';
 
-const status = await run(process.argv.slice(2), process.env, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).catch((err: unknown) => {
+const status = await run(process.argv.slice(2), process.env).catch((err: unknown) => {
   // A bug of ours: say so in one line and keep the job's status honest.
   process.stderr.write(`jes-metrics-pipe: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   return 70;
 });
-// Let stdout drain (it may be a file or a slow pipe), then leave even if a socket lingers.
-process.stdout.write('', () => process.exit(status));
+// run() has let its output drain; leave now even if a socket or a read lingers.
+process.exit(status);

@@ -3,8 +3,6 @@
 // bytes, and only a line that may be a metric is decoded into a string. split2 would decode and
 // allocate a string for every line (measured in bench/RESULTS.md), which is why it is not used here.
 
-import { Transform } from 'node:stream';
-import through2 from 'through2';
 import type { Precheck } from './parse/precheck.js';
 
 export interface LineSplitterOptions {
@@ -96,21 +94,4 @@ export class LineSplitter {
     this.#pendingBytes = 0;
     this.#skipping = false;
   }
-}
-
-/** The splitter as a stream stage: bytes in, nothing out; lines go to opts.onLine. */
-export function lineSplitterStream(splitter: LineSplitter): Transform {
-  const stage = through2(
-    (chunk: Buffer, _enc, done) => {
-      splitter.push(chunk);
-      done();
-    },
-    (done) => {
-      splitter.end();
-      done();
-    },
-  );
-  // Nothing is ever pushed; keep the readable side flowing so 'end' fires after 'finish'.
-  stage.resume();
-  return stage as unknown as Transform;
 }

@@ -1,7 +1,7 @@
 // Wires the stages and owns shutdown: source → passthrough to stdout and, in parallel,
 // → line splitter → parsers → series store; at the end (EOF, signal) → backends → report.
 
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { parseConfig, type Env } from './config/args.js';
 import type { Config } from './config/config.js';
 import { HELP } from './config/help.js';
@@ -9,18 +9,13 @@ import { VERSION, USER_AGENT } from './version.js';
 import { Reporter } from './report.js';
 import { SeriesStore, type Series } from './series.js';
 import { Extractor } from './extract.js';
-import { LineSplitter, lineSplitterStream } from './lines.js';
+import { LineSplitter } from './lines.js';
 import { passThrough } from './passthrough.js';
 import { runTool, forwardSignal, type ToolRun, type ToolExit } from './source/child.js';
 import { DocumentCollector } from './source/document.js';
 import type { Backend, BackendOutcome } from './backends/backend.js';
 import type { HttpClient } from './http.js';
 
-export interface RunIO {
-  stdin: Readable;
-  stdout: Writable;
-  stderr: Writable;
-}
 
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 /** How long past --deadline we wait for a backend before we stop waiting (never hang a job). */
@@ -28,20 +23,17 @@ const DEADLINE_GRACE_MS = 2000;
 /** How long the tool's output is still read after it exited (a background child may hold the pipe). */
 const DRAIN_GRACE_MS = 3000;
 
-export async function run(argv: readonly string[], env: Env, io: RunIO): Promise<number> {
+/** One run of the program: argv and env in, the exit status out. */
+export async function run(argv: readonly string[], env: Env): Promise<number> {
   const started = Date.now();
   const parsed = parseConfig(argv, env);
   const { config } = parsed;
-  if (parsed.action === 'help') {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  if (parsed.action === 'version') {
-    io.stdout.write(`${VERSION}\n`);
+  if (parsed.action === 'help' || parsed.action === 'version') {
+    await drained(process.stdout, parsed.action === 'help' ? HELP : `${VERSION}\n`);
     return 0;
   }
 
-  const reporter = new Reporter({ verbosity: config.verbosity, write: (t) => io.stderr.write(t) });
+  const reporter = new Reporter({ verbosity: config.verbosity, write: (t) => process.stderr.write(t) });
   reporter.addSecret(config.dynatrace?.token);
   reporter.addSecret(env.DT_API_TOKEN?.trim());
   reporter.addSecret(config.pushgateway?.password);
@@ -61,29 +53,35 @@ export async function run(argv: readonly string[], env: Env, io: RunIO): Promise
     onLine: (text) => extractor.line(text, () => `line ${splitter.lines}`),
   });
 
-  // The source: our stdin, or the tool's stdout (and stderr) in wrap mode.
+  const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
+  const onChunk = document
+    ? (chunk: Buffer): void => {
+        splitter.push(chunk);
+        document.add(chunk);
+      }
+    : (chunk: Buffer): void => splitter.push(chunk);
+  let stdoutBroken = false;
+  const onBroken = (err: NodeJS.ErrnoException): void => {
+    stdoutBroken = true;
+    reporter.verbose(`stdout closed early (${err.code ?? err.message}); still reading the input to the end`);
+  };
+
+  // The source: our stdin, or the tool's stdout (and stderr) in wrap mode. Both are libuv
+  // streams (epoll on pipes), never a blocking read on the thread pool: a read pending there
+  // would make the process hang at exit when a signal comes while the upstream is quiet.
   let tool: ToolRun | undefined;
   let source: Readable;
   if (config.command !== undefined && config.command.length > 0) {
     tool = runTool(config.command);
     source = tool.stdout;
-  } else {
-    source = io.stdin;
-  }
-
-  const ended: Promise<unknown>[] = [];
-  passThrough(source, io.stdout, (err) => reporter.verbose(`stdout closed early (${err.code ?? err.message}); still reading the input to the end`));
-  const stage = lineSplitterStream(splitter);
-  source.pipe(stage);
-  ended.push(streamEnd(stage));
-  source.on('error', (err: Error) => {
-    reporter.error(`reading input failed: ${err.message}`);
-    stage.end();
-  });
+  } else source = process.stdin;
+  passThrough(source, process.stdout, onBroken);
+  const ended: Promise<unknown>[] = [follow(source, onChunk)];
+  source.on('error', (err: Error) => reporter.error(`reading input failed: ${err.message}`));
 
   let stderrSplitter: LineSplitter | undefined;
   if (tool) {
-    passThrough(tool.stderr, io.stderr, () => undefined);
+    passThrough(tool.stderr, process.stderr, () => undefined);
     if (config.parseStderr) {
       const lines = new LineSplitter({
         maxLineBytes: config.maxLineBytes,
@@ -91,14 +89,9 @@ export async function run(argv: readonly string[], env: Env, io: RunIO): Promise
         onLine: (text) => extractor.line(text, () => `stderr line ${lines.lines}`),
       });
       stderrSplitter = lines;
-      const errStage = lineSplitterStream(lines);
-      tool.stderr.pipe(errStage);
-      ended.push(streamEnd(errStage));
-    } else tool.stderr.resume();
+      ended.push(follow(tool.stderr, (chunk) => lines.push(chunk)));
+    }
   }
-
-  const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
-  if (document) source.on('data', (chunk: Buffer) => document.add(chunk));
 
   // Signals: stop reading (filter mode) or forward to the tool and keep draining it (wrap mode).
   let signal: NodeJS.Signals | undefined;
@@ -197,6 +190,8 @@ export async function run(argv: readonly string[], env: Env, io: RunIO): Promise
   process.off('SIGINT', onLateSignal);
   process.off('SIGTERM', onLateSignal);
 
+  // stdout may be a file or a slow pipe: let it drain before the exit.
+  if (!stdoutBroken) await drained(process.stdout, '');
   const pushFailed = outcomes.some((o) => !o.ok);
   if (toolExit && toolExit.status !== 0) return toolExit.status;
   if (signal !== undefined && !tool) return SIGNAL_STATUS[signal] ?? 1;
@@ -213,9 +208,21 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
   return settled;
 }
 
-function streamEnd(stream: NodeJS.EventEmitter): Promise<void> {
+/** Writes `text` and resolves once it (and all before it) is handed to the OS. */
+function drained(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    // A reader gone (`--help | head -1`) is not our error.
+    stream.once('error', () => resolve());
+    stream.write(text, () => resolve());
+  });
+}
+
+/** Feeds a stream's chunks to `onChunk`; resolves at its end (or error, or close). */
+function follow(stream: Readable, onChunk: (chunk: Buffer) => void): Promise<void> {
+  stream.on('data', onChunk);
   return new Promise((resolve) => {
     stream.once('end', resolve);
+    stream.once('close', resolve);
     stream.once('error', () => resolve());
   });
 }
