@@ -37,6 +37,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   reporter.addSecret(config.dynatrace?.token);
   reporter.addSecret(env.DT_API_TOKEN?.trim());
   reporter.addSecret(config.pushgateway?.password);
+  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) addUrlSecrets(reporter, env[name]);
   for (const e of parsed.usageErrors) reporter.error(e);
   for (const e of parsed.backendErrors) reporter.error(e);
   for (const w of parsed.warnings) reporter.warn(w);
@@ -102,8 +103,9 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   });
   const onSignal = (sig: NodeJS.Signals): void => {
     if (signal !== undefined) {
-      // A second signal: the user insists. Leave now.
+      // A second signal: the user insists. Leave now, but not with the numbers unsaid.
       reporter.error(`${sig} again: exiting without pushing`);
+      printCollected(reporter, store);
       process.exit(SIGNAL_STATUS[sig] ?? 1);
     }
     signal = sig;
@@ -151,6 +153,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   // A second signal during the push leaves at once rather than waiting for the deadline.
   const onLateSignal = (sig: NodeJS.Signals): void => {
     reporter.error(`${sig}: exiting without waiting for the push`);
+    printCollected(reporter, store);
     process.exit(SIGNAL_STATUS[sig] ?? 1);
   };
   process.once('SIGINT', onLateSignal);
@@ -206,6 +209,29 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
   const settled = await Promise.race([work.then(() => true), late]);
   clearTimeout(timer);
   return settled;
+}
+
+/** A proxy URL's password (and user) are secrets too, should a message ever quote the URL. */
+function addUrlSecrets(reporter: Reporter, text: string | undefined): void {
+  if (!text) return;
+  try {
+    const url = new URL(text);
+    for (const part of [url.password, url.username]) {
+      reporter.addSecret(part);
+      reporter.addSecret(decodeURIComponent(part));
+    }
+  } catch {
+    // not a URL: undici will say so when it is used
+  }
+}
+
+/** When leaving without a push: the values, one series a line, so they are not lost. */
+function printCollected(reporter: Reporter, store: SeriesStore): void {
+  const lines = store.list().map((s) => {
+    const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    return `${s.name}{${labels.join(',')}} ${s.value}`;
+  });
+  if (lines.length > 0) reporter.block(`not pushed (${lines.length} series):`, lines.join('\n'));
 }
 
 /** Writes `text` and resolves once it (and all before it) is handed to the OS. */

@@ -216,14 +216,25 @@ export function refusalHint(status: number, body: string): string | undefined {
 }
 
 function printPayload(reporter: Reporter, request: PushgatewayRequest): void {
-  reporter.block(`unsent Pushgateway payload (${request.series} series, ${request.method} ${request.path}):`, request.body);
+  reporter.block(`unsent Pushgateway payload (${request.series} series, ${request.method} ${request.path}):`, compact(request.body));
+}
+
+/**
+ * The payload without its HELP lines and blank lines: still valid exposition text (and
+ * pushable as it is), but about a sample a line, so the bounded block shows four times more.
+ */
+function compact(exposition: string): string {
+  return exposition
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('# HELP '))
+    .join('\n');
 }
 
 /** The series as exposition when no request could be built (best effort: it must not throw). */
 async function printUnsent(reporter: Reporter, series: readonly Series[]): Promise<void> {
   try {
     const { text, series: count } = await renderExposition(series);
-    if (count > 0) reporter.block(`unsent Pushgateway payload (${count} series):`, text);
+    if (count > 0) reporter.block(`unsent Pushgateway payload (${count} series):`, compact(text));
   } catch (err) {
     reporter.error(`pushgateway: the unsent series could not be printed: ${err instanceof Error ? err.message : String(err)}`);
   }

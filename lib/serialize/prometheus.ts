@@ -87,6 +87,7 @@ const KIND_TEXT: Record<string, string> = {
   types: 'seen as counter and as gauge',
   counter: 'counter sent as gauge',
   collision: 'series lost to a prom-client label-hash collision',
+  unpadded: 'samples keep only their own labels',
 };
 
 export async function renderExposition(series: readonly Series[], opts: ExpositionOptions = {}): Promise<Exposition> {
@@ -178,12 +179,21 @@ function unionLabelNames(samples: readonly Sample[]): string[] {
   return [...names].sort(compare);
 }
 
+/**
+ * Beyond this many label names in one family, samples are not padded with `name=""`: padding
+ * costs series × names (1,000 series with a label name each would write a million labels), and
+ * an absent label and an empty one mean the same to Prometheus.
+ */
+export const MAX_PADDED_LABEL_NAMES = 32;
+
 /** Fills the union, keeps the last of identical series, and sorts by label values. */
 function dedupe(family: Family, labelNames: readonly string[], notes: Notes): Sample[] {
   const byKey = new Map<string, Sample>();
+  const pad = labelNames.length <= MAX_PADDED_LABEL_NAMES;
+  if (!pad) notes.add(`unpadded:${family.name}`, `"${family.name}" has ${labelNames.length} different label names: its samples keep only their own labels`);
   for (const s of family.samples) {
     const labels: Record<string, string> = {};
-    for (const n of labelNames) labels[n] = s.labels[n] ?? '';
+    for (const n of pad ? labelNames : Object.keys(s.labels)) labels[n] = s.labels[n] ?? '';
     const key = seriesKey(family.name, labels);
     if (byKey.has(key)) {
       notes.add(`duplicate:${family.name}`, `"${family.name}" had series that are identical after label names were normalized and grouping labels dropped: the last value was kept`);
@@ -191,7 +201,7 @@ function dedupe(family: Family, labelNames: readonly string[], notes: Notes): Sa
     }
     byKey.set(key, { labels, value: s.value });
   }
-  const valuesOf = (s: Sample): string[] => labelNames.map((n) => s.labels[n] as string);
+  const valuesOf = (s: Sample): string[] => labelNames.map((n) => s.labels[n] ?? '');
   return [...byKey.values()].sort((a, b) => compareLists(valuesOf(a), valuesOf(b)));
 }
 

@@ -74,6 +74,7 @@ t.test('a second SIGTERM during a hanging push exits at once', async (t) => {
   t.equal(r.status, 143);
   t.equal(r.stdout.toString(), 'first=1\n');
   t.match(r.stderr, /SIGTERM: exiting without waiting for the push|SIGTERM again: exiting without pushing/);
+  t.match(r.stderr, /not pushed \(1 series\):\nkeptn_sig2_first\{ci_platform="keptn"\} 1$/m, 'the numbers are printed, not lost');
   t.ok(cli.exitedAt()! - second < 3000, `exited ${cli.exitedAt()! - second} ms after the second SIGTERM`);
 });
 

@@ -180,3 +180,14 @@ t.test('promtool check metrics parses every payload above', async (t) => {
   t.equal((await checkMetrics('m 1')).code, 1, 'no final newline');
   t.equal((await checkMetrics('m 1\r\n')).code, 1, 'CRLF');
 });
+
+t.test('a family with many different label names is not padded (linear, not quadratic)', async (t) => {
+  const many = Array.from({ length: 2000 }, (_, i) => s('wide', i, { [`key${i}`]: 'v' }));
+  const out = await render(t, many);
+  const samples = out.text.split('\n').filter((l) => l.startsWith('wide{'));
+  t.equal(samples.length, 2000, 'every series is written');
+  t.ok(samples.every((l) => (l.match(/="/g) ?? []).length === 1), 'each sample carries only its own label');
+  t.match(out.notes.join('\n'), /2000 different label names/);
+  const few = await render(t, [s('narrow', 1, { a: 'x' }), s('narrow', 2, { b: 'y' })]);
+  t.match(few.text, /narrow\{a="x",b=""\} 1/, 'a family with few label names is still padded');
+});
