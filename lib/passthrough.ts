@@ -4,16 +4,12 @@
 
 import type { Readable, Writable } from 'node:stream';
 
-export interface Passthrough {
-  /** True once the destination refused more bytes (EPIPE or another write error). */
-  readonly broken: boolean;
-}
-
-export function passThrough(source: Readable, dest: Writable, onBroken: (err: NodeJS.ErrnoException) => void): Passthrough {
-  const state = { broken: false };
+/** Pipes source to dest; `onBroken` is called once when dest refuses more bytes. */
+export function passThrough(source: Readable, dest: Writable, onBroken: (err: NodeJS.ErrnoException) => void): void {
+  let broken = false;
   const onError = (err: NodeJS.ErrnoException): void => {
-    if (state.broken) return;
-    state.broken = true;
+    if (broken) return;
+    broken = true;
     // pipe() unpipes on a destination error; make sure of it, and un-pause the source
     // if it was waiting for a 'drain' that will never come.
     source.unpipe(dest);
@@ -23,5 +19,4 @@ export function passThrough(source: Readable, dest: Writable, onBroken: (err: No
   // Keep the listener for good: later write errors on a broken pipe must not crash the process.
   dest.on('error', onError);
   source.pipe(dest, { end: false });
-  return state;
 }

@@ -106,3 +106,26 @@ export class Reporter {
 function oneLine(msg: string): string {
   return msg.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 }
+
+export interface RunCounts {
+  lines: number;
+  overlong: number;
+  metrics: number;
+  series: number;
+  dropped: number;
+  droppedExamples: readonly string[];
+  unusable: number;
+  outcomes: ReadonlyArray<{ backend: string; summary: string }>;
+  noBackend: boolean;
+}
+
+/** The one line at the end: what was read and found, and each backend's outcome. */
+export function summaryLine(c: RunCounts): string {
+  let text = `${c.lines} lines read, ${c.metrics} metrics found, ${c.series} series`;
+  if (c.dropped > 0) text += `, ${c.dropped} dropped over --max-series (e.g. ${c.droppedExamples.join(', ')})`;
+  if (c.overlong > 0) text += `, ${c.overlong} lines too long to parse`;
+  if (c.unusable > 0) text += `, ${c.unusable} unusable`;
+  for (const o of c.outcomes) text += `; ${o.backend}: ${o.summary}`;
+  if (c.noBackend) text += '; no backend configured';
+  return text;
+}

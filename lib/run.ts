@@ -3,23 +3,19 @@
 
 import type { Readable } from 'node:stream';
 import { parseConfig, type Env } from './config/args.js';
-import type { Config } from './config/config.js';
 import { HELP } from './config/help.js';
-import { VERSION, USER_AGENT } from './version.js';
-import { Reporter } from './report.js';
-import { SeriesStore, type Series } from './series.js';
+import { VERSION } from './version.js';
+import { Reporter, summaryLine } from './report.js';
+import { SeriesStore } from './series.js';
 import { Extractor } from './extract.js';
 import { LineSplitter } from './lines.js';
 import { passThrough } from './passthrough.js';
 import { runTool, forwardSignal, type ToolRun, type ToolExit } from './source/child.js';
 import { DocumentCollector } from './source/document.js';
-import type { Backend, BackendOutcome } from './backends/backend.js';
-import type { HttpClient } from './http.js';
-
+import type { BackendOutcome } from './backends/backend.js';
+import { ConfiguredBackends } from './backends/configured.js';
 
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
-/** How long past --deadline we wait for a backend before we stop waiting (never hang a job). */
-const DEADLINE_GRACE_MS = 2000;
 /** How long the tool's output is still read after it exited (a background child may hold the pipe). */
 const DRAIN_GRACE_MS = 3000;
 
@@ -120,7 +116,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const backends = usable ? new Backends(config, reporter) : undefined;
+  const backends = usable ? new ConfiguredBackends(config, reporter) : undefined;
   let flushing: Promise<unknown> | undefined;
   const flushTimer =
     backends && config.flushIntervalMs !== undefined && !config.dryRun
@@ -185,7 +181,19 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     await backends.close();
   }
 
-  reporter.info(summaryLine(splitter, stderrSplitter, extractor, store, outcomes, usable && !backends?.any));
+  reporter.info(
+    summaryLine({
+      lines: splitter.lines + (stderrSplitter?.lines ?? 0),
+      overlong: splitter.overlong + (stderrSplitter?.overlong ?? 0),
+      metrics: extractor.metricsFound,
+      series: store.size,
+      dropped: store.dropped,
+      droppedExamples: store.droppedExamples,
+      unusable: extractor.problems,
+      outcomes,
+      noBackend: usable && !backends?.any,
+    }),
+  );
   if (usable && backends && !backends.any) {
     reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, or --dry-run): the metrics were not sent');
   }
@@ -263,106 +271,3 @@ function runSamples(exit: ToolExit, started: number) {
   return samples;
 }
 
-function summaryLine(
-  splitter: LineSplitter,
-  stderrSplitter: LineSplitter | undefined,
-  extractor: Extractor,
-  store: SeriesStore,
-  outcomes: readonly BackendOutcome[],
-  noBackend: boolean,
-): string {
-  const lines = splitter.lines + (stderrSplitter?.lines ?? 0);
-  const overlong = splitter.overlong + (stderrSplitter?.overlong ?? 0);
-  let text = `${lines} lines read, ${extractor.metricsFound} metrics found, ${store.size} series`;
-  if (store.dropped > 0) text += `, ${store.dropped} dropped over --max-series (e.g. ${store.droppedExamples.join(', ')})`;
-  if (overlong > 0) text += `, ${overlong} lines too long to parse`;
-  if (extractor.problems > 0) text += `, ${extractor.problems} unusable`;
-  for (const o of outcomes) text += `; ${o.backend}: ${o.summary}`;
-  if (noBackend) text += '; no backend configured';
-  return text;
-}
-
-/** The configured backends, created on first use so startup loads no HTTP code it does not need. */
-class Backends {
-  /** True when the backends could not be set up: a configuration error (exit 2). */
-  setupFailed = false;
-  #list: Backend[] | undefined;
-  #http: HttpClient | undefined;
-
-  constructor(
-    readonly config: Config,
-    readonly reporter: Reporter,
-  ) {}
-
-  get any(): boolean {
-    return this.config.dryRun || this.config.pushgateway !== undefined || this.config.dynatrace !== undefined;
-  }
-
-  async pushAll(series: readonly Series[], final: boolean, merge = false, deadlineAt = Date.now() + this.config.http.deadlineMs): Promise<BackendOutcome[]> {
-    const backends = await this.#backends();
-    if (!final && this.config.dryRun) return [];
-    const outcomes = await Promise.all(
-      backends.map((b) =>
-        withGuard(b.push(series, { deadlineAt, final, merge }), deadlineAt + DEADLINE_GRACE_MS, b.name).catch(
-          (err: Error): BackendOutcome => ({ backend: b.name, ok: false, summary: `failed: ${err.message}` }),
-        ),
-      ),
-    );
-    if (!final) for (const o of outcomes) if (!o.ok) this.reporter.warnOnce(`flush:${o.backend}`, `periodic push to ${o.backend} failed: ${o.summary}`);
-    return outcomes;
-  }
-
-  async close(): Promise<void> {
-    await this.#http?.close();
-  }
-
-  async #backends(): Promise<Backend[]> {
-    if (this.#list) return this.#list;
-    const { config, reporter } = this;
-    const list: Backend[] = [];
-    if (config.dryRun) {
-      const { createDryRunBackend } = await import('./backends/dry-run.js');
-      list.push(createDryRunBackend(config, reporter));
-    } else if (config.pushgateway || config.dynatrace) {
-      const { createHttpClient } = await import('./http.js');
-      let http: HttpClient;
-      try {
-        http = createHttpClient({
-          timeoutMs: config.http.timeoutMs,
-          caFile: config.http.caFile,
-          insecure: config.http.insecure,
-          userAgent: USER_AGENT,
-          headers: config.http.headers,
-          reporter,
-        });
-      } catch (err) {
-        // e.g. a CA file that became unreadable since the flags were checked.
-        reporter.error(`cannot set up HTTP: ${(err as Error).message}`);
-        this.setupFailed = true;
-        this.#list = [];
-        return this.#list;
-      }
-      this.#http = http;
-      if (config.pushgateway) {
-        const { createPushgatewayBackend } = await import('./backends/pushgateway.js');
-        list.push(createPushgatewayBackend(config.pushgateway, { integration: config.integration, keptn: config.keptn }, { http, reporter }));
-      }
-      if (config.dynatrace) {
-        const { createDynatraceBackend } = await import('./backends/dynatrace.js');
-        list.push(createDynatraceBackend(config.dynatrace, { http, reporter }));
-      }
-    }
-    this.#list = list;
-    return list;
-  }
-}
-
-/** Resolves with the push, or rejects when it is still running at `until`: a job must never hang on us. */
-function withGuard<T>(work: Promise<T>, until: number, name: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} did not finish by the deadline; gave up`)), Math.max(0, until - Date.now()));
-    timer.unref();
-  });
-  return Promise.race([work, guard]).finally(() => clearTimeout(timer));
-}

@@ -1,0 +1,97 @@
+// The configured backends as one: created on first use (so startup loads no HTTP code a run
+// does not need), pushed in parallel (one failing never stops the other), each bounded by the
+// deadline — a backend still busy past it is given up on, so a job never hangs on us.
+
+import type { Config } from '../config/config.js';
+import type { HttpClient } from '../http/types.js';
+import type { Reporter } from '../report.js';
+import type { Series } from '../series.js';
+import { USER_AGENT } from '../version.js';
+import type { Backend, BackendOutcome } from './backend.js';
+
+/** How long past --deadline we wait for a backend before we stop waiting. */
+const DEADLINE_GRACE_MS = 2000;
+
+export class ConfiguredBackends {
+  /** True when the backends could not be set up: a configuration error (exit 2). */
+  setupFailed = false;
+  #list: Backend[] | undefined;
+  #http: HttpClient | undefined;
+
+  constructor(
+    readonly config: Config,
+    readonly reporter: Reporter,
+  ) {}
+
+  get any(): boolean {
+    return this.config.dryRun || this.config.pushgateway !== undefined || this.config.dynatrace !== undefined;
+  }
+
+  async pushAll(series: readonly Series[], final: boolean, merge = false, deadlineAt = Date.now() + this.config.http.deadlineMs): Promise<BackendOutcome[]> {
+    const backends = await this.#backends();
+    if (!final && this.config.dryRun) return [];
+    const outcomes = await Promise.all(
+      backends.map((b) =>
+        withGuard(b.push(series, { deadlineAt, final, merge }), deadlineAt + DEADLINE_GRACE_MS, b.name).catch(
+          (err: Error): BackendOutcome => ({ backend: b.name, ok: false, summary: `failed: ${err.message}` }),
+        ),
+      ),
+    );
+    if (!final) for (const o of outcomes) if (!o.ok) this.reporter.warnOnce(`flush:${o.backend}`, `periodic push to ${o.backend} failed: ${o.summary}`);
+    return outcomes;
+  }
+
+  async close(): Promise<void> {
+    await this.#http?.close();
+  }
+
+  async #backends(): Promise<Backend[]> {
+    if (this.#list) return this.#list;
+    const { config, reporter } = this;
+    const list: Backend[] = [];
+    if (config.dryRun) {
+      const { createDryRunBackend } = await import('./dry-run.js');
+      list.push(createDryRunBackend(config, reporter));
+    } else if (config.pushgateway || config.dynatrace) {
+      const { createHttpClient } = await import('../http.js');
+      let http: HttpClient;
+      try {
+        http = createHttpClient({
+          timeoutMs: config.http.timeoutMs,
+          caFile: config.http.caFile,
+          insecure: config.http.insecure,
+          userAgent: USER_AGENT,
+          headers: config.http.headers,
+          reporter,
+        });
+      } catch (err) {
+        // e.g. a CA file that became unreadable since the flags were checked.
+        reporter.error(`cannot set up HTTP: ${(err as Error).message}`);
+        this.setupFailed = true;
+        this.#list = [];
+        return this.#list;
+      }
+      this.#http = http;
+      if (config.pushgateway) {
+        const { createPushgatewayBackend } = await import('./pushgateway.js');
+        list.push(createPushgatewayBackend(config.pushgateway, { integration: config.integration, keptn: config.keptn }, { http, reporter }));
+      }
+      if (config.dynatrace) {
+        const { createDynatraceBackend } = await import('./dynatrace.js');
+        list.push(createDynatraceBackend(config.dynatrace, { http, reporter }));
+      }
+    }
+    this.#list = list;
+    return list;
+  }
+}
+
+/** Resolves with the push, or rejects when it is still running at `until`: a job must never hang on us. */
+function withGuard<T>(work: Promise<T>, until: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not finish by the deadline; gave up`)), Math.max(0, until - Date.now()));
+    timer.unref();
+  });
+  return Promise.race([work, guard]).finally(() => clearTimeout(timer));
+}
