@@ -10,10 +10,11 @@
 // - startPushgatewayAt(port): a real Pushgateway on a given port (to bring one back after a kill).
 
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { runCli, type CliResult } from './cli.js';
+import { listenOnLoopback } from './loopback.js';
 import { PUSHGATEWAY_BIN } from './pushgateway.js';
 import { startProcess, waitUntilReady, type ServerProcess } from './process.js';
 
@@ -51,7 +52,6 @@ export async function startFlakyFront(target: string, faults: FrontFault[] = [])
   const queue = [...faults];
   let forever: FrontFault | undefined;
   const requests: FrontRequest[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -90,22 +90,13 @@ export async function startFlakyFront(target: string, faults: FrontFault[] = [])
       upstream.end(body);
     });
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     requests,
     script: (...more) => queue.push(...more),
     always: (fault) => (forever = fault),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

@@ -21,7 +21,7 @@
 //   `linesValid` as its docs show; errors as `{"error":{"code":…,"message":…}}`.
 
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 import { validateDtLine, type DtPayload } from './dt-line-validator.js';
 
 export const MAX_REQUEST_BYTES = 1_000_000;
@@ -90,7 +90,6 @@ export async function startDtEmulator(opts: DtEmulatorOptions = {}): Promise<DtE
     faults = list.map((f) => ({ ...f, left: f.times ?? 1 }));
   };
   setFaults(...(opts.faults ?? []));
-  const sockets = new Set<Socket>();
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -191,12 +190,8 @@ export async function startDtEmulator(opts: DtEmulatorOptions = {}): Promise<DtE
     });
   };
 
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
+  const { port } = listening;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -204,11 +199,7 @@ export async function startDtEmulator(opts: DtEmulatorOptions = {}): Promise<DtE
     requests,
     ingested,
     setFaults,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
 

@@ -9,7 +9,7 @@
 // (default: 200, empty body) answers. `server.script(...)` appends more actions.
 
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export type FaultAction =
   /** Answer with this status, headers and body (after `delayMs`, if given). */
@@ -42,7 +42,6 @@ export interface FaultServer {
 export async function startFaultServer(actions: FaultAction[] = [], fallback: FaultAction = { status: 200 }): Promise<FaultServer> {
   const queue = [...actions];
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -53,24 +52,18 @@ export async function startFaultServer(actions: FaultAction[] = [], fallback: Fa
       act(queue.shift() ?? fallback, req, res, timers);
     });
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
+  const { port } = listening;
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
     script: (...more) => queue.push(...more),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      for (const timer of timers) clearTimeout(timer);
+      return listening.close();
+    },
   };
 }
 
