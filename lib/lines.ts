@@ -4,6 +4,9 @@
 // allocate a string for every line (measured in bench/RESULTS.md), which is why it is not used here.
 
 import type { Precheck } from './parse/precheck.js';
+import { stripEscapes } from './parse/ansi.js';
+
+const ESC = 0x1b;
 
 export interface LineSplitterOptions {
   /** Lines longer than this (in bytes, without `\n`) are passed through but not parsed. */
@@ -26,6 +29,12 @@ export class LineSplitter {
   #pendingBytes = 0;
   /** True while skipping the rest of an overlong line. */
   #skipping = false;
+  /** The first line may start with a UTF-8 byte order mark (Windows tools), not part of a metric. */
+  #atStart = true;
+  // The next ESC byte at or after #escFrom in #escBuf (-1: none): one search per chunk, not per line.
+  #escBuf: Buffer | undefined;
+  #escFrom = 0;
+  #escAt = -1;
 
   constructor(opts: LineSplitterOptions) {
     this.#opts = opts;
@@ -61,9 +70,27 @@ export class LineSplitter {
       return;
     }
     if (end > start && buf[end - 1] === 13) end--;
+    if (this.#atStart) {
+      this.#atStart = false;
+      if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    }
+    // A coloured line goes to the parsers without its escape sequences (the byte gate cannot see past them).
+    if (this.#hasEscape(buf, start, end)) {
+      this.#opts.onLine(stripEscapes(buf.toString('utf8', start, end)));
+      return;
+    }
     const pre = this.#opts.precheck;
     if (pre !== null && !pre.mayBeMetric(buf, start, end)) return;
     this.#opts.onLine(buf.toString('utf8', start, end));
+  }
+
+  #hasEscape(buf: Buffer, start: number, end: number): boolean {
+    if (buf !== this.#escBuf || start < this.#escFrom || (this.#escAt !== -1 && this.#escAt < start)) {
+      this.#escBuf = buf;
+      this.#escFrom = start;
+      this.#escAt = buf.indexOf(ESC, start);
+    }
+    return this.#escAt !== -1 && this.#escAt < end;
   }
 
   /** Keeps the unfinished tail of a chunk, copied (the chunk may be reused), up to the limit. */

@@ -80,6 +80,15 @@ t.test('100,000 distinct names: the series cap holds', async (t) => {
   t.equal(r.stderr.split('new series are dropped').length - 1, 1, 'warned once');
 });
 
+t.test('colours (FORCE_COLOR in CI) and a byte order mark: passed through as they are, metrics found', async (t) => {
+  const input = Buffer.from('\uFEFFfirst=1\r\n\u001b[1m\u001b[32mcoverage=87.5\u001b[0m\r\n\u001b[33mWARN\u001b[0m retries exhausted\r\n');
+  const r = await dryRun(input);
+  t.ok(r.stdout.equals(input), 'byte for byte, escapes and BOM included');
+  t.match(r.dry, /^keptn_h_first\{.*\} 1$/m);
+  t.match(r.dry, /^keptn_h_coverage\{.*\} 87\.5$/m);
+  t.match(r.stderr, /3 lines read, 2 metrics found/);
+});
+
 t.test('CRLF, NUL, progress bars, no final newline: passthrough exact, metrics found', async (t) => {
   const input = Buffer.concat([
     Buffer.from('a=1\r\n'),

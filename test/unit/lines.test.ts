@@ -2,6 +2,7 @@
 // is dropped for parsing, a final line without `\n` counts, overlong lines are skipped.
 import t from 'tap';
 import { LineSplitter } from '../../lib/lines.js';
+import { Precheck } from '../../lib/parse/precheck.js';
 
 function split(input: Buffer | string, chunkSizes: number[] | 'whole', maxLineBytes = 1024 * 1024) {
   const got: string[] = [];
@@ -31,6 +32,10 @@ const cases: Array<[string, string, string[]]> = [
   ['empty input', '', []],
   ['NUL bytes kept', 'a\u0000b=1\n', ['a\u0000b=1']],
   ['multi-byte UTF-8', 'ü=1\n✓ ok\n', ['ü=1', '✓ ok']],
+  ['a byte order mark at the start is not part of the first line', '\uFEFFa=1\nb=2\n', ['a=1', 'b=2']],
+  ['a byte order mark later is kept', 'a=1\n\uFEFFb=2\n', ['a=1', '\uFEFFb=2']],
+  ['colour escapes are removed for parsing', '\u001b[32mcoverage=87.5\u001b[0m\nplain=1\n', ['coverage=87.5', 'plain=1']],
+  ['escapes inside the line, a hyperlink (OSC), a two-byte escape', 'cost=\u001b[1;31m42\u001b[0m\n\u001b]8;;https://x.test\u0007link\u001b]8;;\u0007 rps=5\n\u001bMx=1\n', ['cost=42', 'link rps=5', 'x=1']],
 ];
 
 for (const [name, input, want] of cases) {
@@ -83,4 +88,13 @@ t.test('a 5 MB line is passed over with the default 1 MiB limit, and the next li
   const got = split(input, [65536]);
   t.same(got.lines, ['after=1']);
   t.equal(got.overlong, 1);
+});
+
+t.test('a coloured line is parsed even where the byte gate would turn it away', async (t) => {
+  const got: string[] = [];
+  const precheck = new Precheck({ kv: true, json: true, prom: true });
+  const s = new LineSplitter({ maxLineBytes: 1024, precheck, onLine: (l) => got.push(l) });
+  s.push(Buffer.from('noise line\n\u001b[2mcoverage=\u001b[0m87.5\nmore noise\n'));
+  s.end();
+  t.same(got, ['coverage=87.5']);
 });
