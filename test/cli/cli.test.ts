@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli, cleanEnv } from '../support/cli.js';
+import { seededBytes } from '../support/seeded.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-cli-'));
 const SAMPLE = 'build started\ncost=42.5\nlevel=info msg="done" took=3\n{"name":"coverage","value":87.5,"labels":{"suite":"unit"}}\nno newline at the end';
@@ -140,8 +141,8 @@ t.test('EPIPE: `| head -c 10` does not stop the program; metrics to the end are 
 
 t.test('100 MB of binary input passes through byte for byte', async (t) => {
   const input = join(dir, 'big');
-  // Random bytes: invalid UTF-8, NULs, CRs, long and short lines.
-  spawnSync('bash', ['-c', `head -c 100000000 /dev/urandom > "${input}"`]);
+  // Seeded random bytes: invalid UTF-8, NULs, CRs, long and short lines; the same on every run.
+  writeFileSync(input, seededBytes(100_000_000, 100));
   const script = `"${process.execPath}" "${CLI}" --integration big --dry-run-file /dev/null < "${input}" | sha256sum; sha256sum < "${input}"`;
   const r = spawnSync('bash', ['-c', script], { env: cleanEnv(), encoding: 'utf8', maxBuffer: 1 << 20 });
   const [got, want] = r.stdout.trim().split('\n').map((l) => l.split(' ')[0]);
