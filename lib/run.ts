@@ -12,6 +12,7 @@ import { LineSplitter } from './lines.js';
 import { passThrough } from './passthrough.js';
 import { runTool, forwardSignal, type ToolRun, type ToolExit } from './source/child.js';
 import { DocumentCollector } from './source/document.js';
+import { bufferReclaimer } from './source/reclaim.js';
 import type { BackendOutcome } from './backends/backend.js';
 import { ConfiguredBackends } from './backends/configured.js';
 
@@ -51,12 +52,12 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   });
 
   const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
-  const onChunk = document
-    ? (chunk: Buffer): void => {
-        splitter.push(chunk);
-        document.add(chunk);
-      }
-    : (chunk: Buffer): void => splitter.push(chunk);
+  const reclaim = bufferReclaimer();
+  const onChunk = (chunk: Buffer): void => {
+    splitter.push(chunk);
+    document?.add(chunk);
+    reclaim(chunk.length);
+  };
   let stdoutBroken = false;
   const onBroken = (err: NodeJS.ErrnoException): void => {
     stdoutBroken = true;
