@@ -29,6 +29,17 @@ t.test('random binary megabytes: passed through intact, no crash', async (t) => 
   t.notMatch(r.stderr, /internal error/);
 });
 
+t.test('a 50 MB line: passed through whole, not parsed, and the next line is parsed', async (t) => {
+  const input = Buffer.concat([Buffer.from('before=1\n'), Buffer.alloc(50 * 1024 * 1024, 0x61), Buffer.from('=2\nafter=3\n')]);
+  const r = await dryRun(input);
+  t.equal(r.status, 0);
+  t.ok(r.stdout.equals(input), 'byte for byte');
+  t.match(r.dry, /^keptn_h_before\{.*\} 1$/m);
+  t.match(r.dry, /^keptn_h_after\{.*\} 3$/m);
+  t.notMatch(r.dry, /keptn_h_aaa/, 'the long line is not parsed');
+  t.match(r.stderr, /3 lines read, 2 metrics found, 2 series, 1 lines too long to parse/);
+});
+
 t.test('200,000 nested brackets on one line and as a document', async (t) => {
   const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
   const obj = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
