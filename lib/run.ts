@@ -30,7 +30,15 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     return 0;
   }
 
-  const reporter = new Reporter({ verbosity: config.verbosity, write: (t) => process.stderr.write(t) });
+  // stderr can go away too (`2>&1 | head -1`): then there is nobody to tell, and no reason to crash.
+  let stderrGone = false;
+  process.stderr.on('error', () => (stderrGone = true));
+  const reporter = new Reporter({
+    verbosity: config.verbosity,
+    write: (t) => {
+      if (!stderrGone) process.stderr.write(t);
+    },
+  });
   reporter.addSecret(config.dynatrace?.token);
   reporter.addSecret(env.DT_API_TOKEN?.trim());
   reporter.addSecret(config.pushgateway?.password);

@@ -139,6 +139,19 @@ t.test('EPIPE: `| head -c 10` does not stop the program; metrics to the end are 
   t.notMatch(r.stderr, /error/i);
 });
 
+t.test('EPIPE on stdout and stderr together (`2>&1 | head -c 10`, --verbose): no crash, metrics still extracted', async (t) => {
+  const input = join(dir, 'epipe2-in');
+  const lines: string[] = [];
+  for (let i = 0; i < 200_000; i++) lines.push(`log line ${i}`);
+  lines.push('last_metric=7');
+  writeFileSync(input, `${lines.join('\n')}\n`);
+  const file = join(dir, 'epipe2-dry');
+  const script = `"${process.execPath}" "${CLI}" --integration e --verbose --dry-run-file "${file}" < "${input}" 2>&1 | head -c 10 > /dev/null; echo "\${PIPESTATUS[0]}"`;
+  const r = spawnSync('bash', ['-c', script], { env: cleanEnv(), encoding: 'utf8' });
+  t.equal(r.stdout.trim(), '0', `the CLI exited 0 (stderr: ${r.stderr})`);
+  t.match(readFileSync(file, 'utf8'), /^keptn_e_last_metric\{.*\} 7$/m, 'the metric after the EPIPE was extracted');
+});
+
 t.test('100 MB of binary input passes through byte for byte', async (t) => {
   const input = join(dir, 'big');
   // Seeded random bytes: invalid UTF-8, NULs, CRs, long and short lines; the same on every run.
