@@ -32,6 +32,8 @@ export class Extractor {
   /** input name → full metric name and the series key it has with the context labels only. */
   readonly #fullNames = new Map<string, { full: string; key: string }>();
   readonly #context: Readonly<Record<string, string>>;
+  /** A line's own labels (in their order) → merged with the context, and the series key's label part. */
+  readonly #merged = new Map<string, { labels: Record<string, string>; keyLabels: string }>();
 
   constructor(
     readonly config: Config,
@@ -90,9 +92,13 @@ export class Extractor {
     const own = sample.labels;
     // A line with labels of its own is merged with the context labels (ci_platform, keptn_*,
     // --label), which win; one without (the common case) shares the context and its key.
-    const plain = isEmpty(own);
-    const labels = plain ? this.#context : this.#withContext(own);
-    const key = plain ? named.key : undefined;
+    let labels: Readonly<Record<string, string>> = this.#context;
+    let key = named.key;
+    if (!isEmpty(own)) {
+      const merged = this.#withContext(own);
+      labels = merged.labels;
+      key = named.full + merged.keyLabels;
+    }
     const result = this.store.add(
       { name: named.full, labels, value: sample.value, type: sample.type === 'counter' ? 'counter' : 'gauge' },
       key,
@@ -122,13 +128,25 @@ export class Extractor {
     return named;
   }
 
-  #withContext(own: Readonly<Record<string, string>>): Record<string, string> {
+  /** Merges once per distinct label set: JSON metric lines repeat the same few sets. */
+  #withContext(own: Readonly<Record<string, string>>): { labels: Record<string, string>; keyLabels: string } {
+    let id = '';
+    // Length-prefixed: unambiguous whatever the names and values contain.
+    for (const k in own) {
+      const v = own[k] as string;
+      id += `${k.length}:${k}${v.length}:${v}`;
+    }
+    let merged = this.#merged.get(id);
+    if (merged !== undefined) return merged;
     const labels: Record<string, string> = { ...own };
     for (const [k, v] of Object.entries(this.#context)) {
       if (k in labels && labels[k] !== v) this.reporter.warnOnce(`label:${k}`, `label ${k}="${labels[k]}" from the input is replaced by ${k}="${v}"`);
       labels[k] = v;
     }
-    return labels;
+    // Frozen: the store and every later sample with this set share the object.
+    merged = { labels: Object.freeze(labels), keyLabels: seriesKey('', labels) };
+    if (this.#merged.size < this.store.maxSeries * 4) this.#merged.set(id, merged);
+    return merged;
   }
 }
 

@@ -1,7 +1,6 @@
 // Wires the stages and owns shutdown: source → passthrough to stdout and, in parallel,
 // → line splitter → parsers → series store; at the end (EOF, signal) → backends → report.
 
-import type { Readable } from 'node:stream';
 import { parseConfig, type Env } from './config/args.js';
 import { HELP } from './config/help.js';
 import { VERSION } from './version.js';
@@ -12,7 +11,7 @@ import { LineSplitter } from './lines.js';
 import { passThrough } from './passthrough.js';
 import { runTool, forwardSignal, type ToolRun, type ToolExit } from './source/child.js';
 import { DocumentCollector } from './source/document.js';
-import { bufferReclaimer } from './source/reclaim.js';
+import { stdinInput, streamInput, type Input, type InputOptions } from './source/input.js';
 import type { BackendOutcome } from './backends/backend.js';
 import { ConfiguredBackends } from './backends/configured.js';
 
@@ -60,34 +59,31 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   });
 
   const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
-  const reclaim = bufferReclaimer();
-  const onChunk = (chunk: Buffer): void => {
-    splitter.push(chunk);
-    document?.add(chunk);
-    reclaim(chunk.length);
-  };
   let stdoutBroken = false;
-  const onBroken = (err: NodeJS.ErrnoException): void => {
-    stdoutBroken = true;
-    reporter.verbose(`stdout closed early (${err.code ?? err.message}); still reading the input to the end`);
+  const inputOptions: InputOptions = {
+    dest: process.stdout,
+    onChunk: (chunk) => {
+      splitter.push(chunk);
+      document?.add(chunk);
+    },
+    onBroken: (err) => {
+      stdoutBroken = true;
+      reporter.verbose(`stdout closed early (${err.code ?? err.message}); still reading the input to the end`);
+    },
+    onError: (err) => reporter.error(`reading input failed: ${err.message}`),
   };
 
-  // The source: our stdin, or the tool's stdout (and stderr) in wrap mode. Both are libuv
-  // streams (epoll on pipes), never a blocking read on the thread pool: a read pending there
-  // would make the process hang at exit when a signal comes while the upstream is quiet.
+  // The source: our stdin, or the tool's stdout (and stderr) in wrap mode.
   let tool: ToolRun | undefined;
-  let source: Readable;
+  let input: Input;
   if (config.command !== undefined && config.command.length > 0) {
     tool = runTool(config.command);
-    source = tool.stdout;
-  } else source = process.stdin;
-  passThrough(source, process.stdout, onBroken);
-  const ended: Promise<unknown>[] = [follow(source, onChunk)];
-  source.on('error', (err: Error) => reporter.error(`reading input failed: ${err.message}`));
+    input = streamInput(tool.stdout, inputOptions);
+  } else input = stdinInput(inputOptions);
+  const ended: Promise<unknown>[] = [input.done];
 
   let stderrSplitter: LineSplitter | undefined;
   if (tool) {
-    passThrough(tool.stderr, process.stderr, () => undefined);
     if (config.parseStderr) {
       const lines = new LineSplitter({
         maxLineBytes: config.maxLineBytes,
@@ -95,8 +91,14 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
         onLine: (text) => extractor.line(text, () => `stderr line ${lines.lines}`),
       });
       stderrSplitter = lines;
-      ended.push(follow(tool.stderr, (chunk) => lines.push(chunk)));
-    }
+      const stderrInput = streamInput(tool.stderr, {
+        dest: process.stderr,
+        onChunk: (chunk) => lines.push(chunk),
+        onBroken: () => undefined,
+        onError: (err) => reporter.error(`reading the tool's stderr failed: ${err.message}`),
+      });
+      ended.push(stderrInput.done);
+    } else passThrough(tool.stderr, process.stderr, () => undefined);
   }
 
   // Signals: stop reading (filter mode) or forward to the tool and keep draining it (wrap mode).
@@ -117,8 +119,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     reporter.info(`${sig}: ${tool ? 'forwarded to the tool' : 'stopped reading'}; pushing what was collected`);
     if (tool) forwardSignal(tool, sig);
     else {
-      source.unpipe();
-      source.pause();
+      input.stop();
       stopReading();
     }
   };
@@ -257,16 +258,6 @@ function drained(stream: NodeJS.WritableStream, text: string): Promise<void> {
     // A reader gone (`--help | head -1`) is not our error.
     stream.once('error', () => resolve());
     stream.write(text, () => resolve());
-  });
-}
-
-/** Feeds a stream's chunks to `onChunk`; resolves at its end (or error, or close). */
-function follow(stream: Readable, onChunk: (chunk: Buffer) => void): Promise<void> {
-  stream.on('data', onChunk);
-  return new Promise((resolve) => {
-    stream.once('end', resolve);
-    stream.once('close', resolve);
-    stream.once('error', () => resolve());
   });
 }
 

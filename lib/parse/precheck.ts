@@ -5,7 +5,9 @@
 //
 // After leading blanks (space, tab, `\r`), dispatch on the first byte:
 //   `#`          prom, only for `# TYPE ` / `# HELP ` (any run of blanks after `#`)
-//   `{` or `[`   json, only if the bytes `"value"` occur in the line
+//   `{` or `[`   json, only if the first key (of the first element, for `[`) is one a metric
+//                object may have (name, value, labels, …: a log record's `{"level":…` or
+//                `{"ts":…` is turned away here) and the bytes `"value"` occur in the line
 //   name byte    walk `[A-Za-z0-9_.:/-]`, skip blanks, then
 //                  `{`                               → prom (labels)
 //                  `=` blanks number, only blanks    → kv
@@ -20,6 +22,8 @@
 // caller that refills a scratch buffer calls forget() first.
 
 const VALUE_KEY = Buffer.from('"value"', 'latin1');
+/** The keys parseJson allows in a metric object (lib/parse/json.ts), as bytes. */
+const METRIC_KEYS = ['name', 'value', 'labels', 'dimensions', 'type', 'unit', 'help', 'description', 'timestamp'].map((k) => Buffer.from(k, 'latin1'));
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -27,6 +31,8 @@ const CR = 0x0d;
 const HASH = 0x23;
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 const EQUALS = 0x3d;
 
 /** Byte classes, looked up by byte value. */
@@ -71,7 +77,7 @@ export class Precheck {
     const first = buf[i] as number;
 
     if (first === HASH) return this.#prom && isTypeOrHelp(buf, i + 1, end);
-    if (first === OPEN_BRACE || first === OPEN_BRACKET) return this.#json && this.#hasValueKey(buf, i, end);
+    if (first === OPEN_BRACE || first === OPEN_BRACKET) return this.#json && firstKeyMayBeMetric(buf, i, end) && this.#hasValueKey(buf, i, end);
     if (NAME_START[first] === 0 || !(this.#kv || this.#prom)) return false;
 
     i++;
@@ -114,6 +120,42 @@ export class Precheck {
     }
     return this.#next !== -1 && this.#next + VALUE_KEY.length <= end;
   }
+}
+
+/**
+ * At `{` or `[`: false when the first key is one no metric object has (a log record). A key
+ * with a backslash may be an escaped metric key: only JSON.parse can tell, so it is let through.
+ */
+function firstKeyMayBeMetric(buf: Uint8Array, at: number, end: number): boolean {
+  let i = at;
+  if (buf[i] === OPEN_BRACKET) {
+    i = skipJsonBlanks(buf, i + 1, end);
+    if (buf[i] !== OPEN_BRACE) return i >= end; // `[1,2]`, `[]`: not metrics; a cut line: let JSON.parse say
+  }
+  i = skipJsonBlanks(buf, i + 1, end);
+  if (i >= end) return true;
+  if (buf[i] !== QUOTE) return false; // `{}` or not JSON
+  const keyStart = i + 1;
+  let keyEnd = keyStart;
+  while (keyEnd < end && buf[keyEnd] !== QUOTE) {
+    if (buf[keyEnd] === BACKSLASH) return true;
+    keyEnd++;
+  }
+  if (keyEnd >= end) return true;
+  const length = keyEnd - keyStart;
+  for (const key of METRIC_KEYS) {
+    if (key.length !== length) continue;
+    let k = 0;
+    while (k < length && buf[keyStart + k] === key[k]) k++;
+    if (k === length) return true;
+  }
+  return false;
+}
+
+function skipJsonBlanks(buf: Uint8Array, at: number, end: number): number {
+  let i = at;
+  while (i < end && (isBlankOrCr(buf[i] as number) || buf[i] === 0x0a)) i++;
+  return i;
 }
 
 /** The index just after a number-shaped token at buf[at], or -1. */

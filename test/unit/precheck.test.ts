@@ -74,12 +74,29 @@ t.test('common log lines are turned away', async (t) => {
   const rejected: readonly string[] = [
     'level=info msg=x', 'level=Info', 'x=nano', 'x=info', 'x=1 y=2', 'x=1 ms', 'ts=2024-01-01T00:00:00Z x', 'Done nothing',
     'Total +', 'abc -', '# TYPE', '# TYPEx', '#TYPE x gauge', '# HELPx', '# HEL x', '[1,2,3]', '{"msg":"no metric here"}',
-    '{"values":[1]}', '"value":1', 'x=', 'x= ', '=1', '(x)=1', 'x', 'éx=1',
+    '{"values":[1]}', '"value":1',
+    '{"level":"info","value":1}', '{"ts":"x","name":"a","value":1}', '[{"ts":1,"value":2}]', '[1,{"name":"x","value":1}]',
+    '[]', '{}', '[ ]', '{ "msg" : "x", "value": 1}', 'x=', 'x= ', '=1', '(x)=1', 'x', 'éx=1',
   ];
   for (const line of rejected) {
     const { buf, start, end } = embedded(line);
     t.notOk(precheck.mayBeMetric(buf, start, end), `turned away: ${label(line)}`);
   }
+});
+
+t.test('JSON lines: the first key decides before the "value" search', async (t) => {
+  const letThrough: readonly string[] = [
+    '{"labels":{"a":"b"},"name":"x","value":1}', '{ "type" : "gauge", "name":"x","value":1}', '[ {"value":1,"name":"x"}]',
+    '{"timestamp":1,"name":"x","value":1}', '{"dimensions":{},"name":"x","value":1}', '{"unit":"s","name":"x","value":1}',
+    '{"help":"h","name":"x","value":1}', '{"description":"d","name":"x","value":1}',
+    // an escaped key may spell a metric key: only JSON.parse can tell
+    '{"n\\u0061me":"x","value":1}', '{"lev\\u0065l":"x","value":1}',
+  ];
+  for (const line of letThrough) {
+    const { buf, start, end } = embedded(line);
+    t.ok(new Precheck(ALL).mayBeMetric(buf, start, end), `let through: ${label(line)}`);
+  }
+  t.ok(parseJson('{"n\\u0061me":"x","value":1}', newParseState()), 'JSON.parse does read the escaped key as name');
 });
 
 t.test('a disabled parser\'s lines are turned away', async (t) => {

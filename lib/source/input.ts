@@ -1,0 +1,143 @@
+// The sources of bytes, each with its pass-through to our stdout. Filter mode reads fd 0:
+// a pipe or socket through a net.Socket (epoll, never a blocking read on the thread pool,
+// which would make the process hang at exit when a signal came while the upstream was quiet),
+// a regular file (`< file`) with fs.read (a file read never waits for a writer); both into the
+// relay's reused buffers. Anything else (a terminal, a character device) and the tool's output
+// in wrap mode go through Node's streams, whose every read is a fresh buffer (see reclaim.ts).
+
+import { fstatSync, read } from 'node:fs';
+import net from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { passThrough } from '../passthrough.js';
+import { bufferReclaimer } from './reclaim.js';
+import { Relay } from './relay.js';
+
+export interface Input {
+  /** Resolves at the end of input, after a read error, or after stop(). */
+  readonly done: Promise<void>;
+  /** Stops reading (a signal); what was read is kept. */
+  stop(): void;
+}
+
+export interface InputOptions {
+  dest: Writable;
+  /** Gets each chunk after it was handed to dest; the bytes are only valid during the call. */
+  onChunk: (chunk: Buffer) => void;
+  /** Called once when dest refuses more bytes (EPIPE); reading goes on. */
+  onBroken: (err: NodeJS.ErrnoException) => void;
+  onError: (err: Error) => void;
+}
+
+/** Filter mode: fd 0, read the fastest way its kind allows. */
+export function stdinInput(opts: InputOptions): Input {
+  const kind = fdKind(0);
+  if (kind === 'stream') return socketInput(0, opts);
+  if (kind === 'file') return fileInput(0, opts);
+  return streamInput(process.stdin, opts);
+}
+
+function fdKind(fd: number): 'stream' | 'file' | 'other' {
+  try {
+    const st = fstatSync(fd);
+    if (st.isFIFO() || st.isSocket()) return 'stream';
+    if (st.isFile()) return 'file';
+  } catch {
+    // closed or odd: Node's own stdin knows what to do
+  }
+  return 'other';
+}
+
+function socketInput(fd: number, opts: InputOptions): Input {
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const relay = new Relay(opts);
+  // onread: libuv reads straight into the buffer `buffer()` returned last; the callback must
+  // be done with it on return. Returning false stops the reads until resume().
+  const options: net.SocketConstructorOpts & { onread: net.OnReadOpts } = {
+    fd,
+    readable: true,
+    writable: false,
+    onread: {
+      buffer: () => relay.take(),
+      callback: (n: number, buf: Uint8Array) => {
+        if (relay.pass(buf as Buffer, n)) return true;
+        relay.whenFree(() => socket.resume());
+        return false;
+      },
+    },
+  };
+  // Node reads `onread` in the constructor too (since 12.x); @types/node lists it only for connect().
+  const socket = new net.Socket(options);
+  socket.once('end', finish);
+  socket.once('close', finish);
+  socket.once('error', (err) => {
+    opts.onError(err);
+    finish();
+  });
+  return {
+    done,
+    stop: () => {
+      socket.pause();
+      finish();
+    },
+  };
+}
+
+function fileInput(fd: number, opts: InputOptions): Input {
+  const relay = new Relay(opts);
+  let stopped = false;
+  const pump = async (): Promise<void> => {
+    for (;;) {
+      await new Promise<void>((resolve) => relay.whenFree(resolve));
+      if (stopped) return;
+      const buf = relay.take();
+      const n = await new Promise<number>((resolve, reject) =>
+        read(fd, buf, 0, buf.length, null, (err, bytes) => (err ? reject(err) : resolve(bytes))),
+      );
+      if (n === 0 || stopped) {
+        relay.giveBack(buf);
+        return;
+      }
+      relay.pass(buf, n);
+    }
+  };
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  pump().then(finish, (err: Error) => {
+    opts.onError(err);
+    finish();
+  });
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      finish();
+    },
+  };
+}
+
+/** A Node stream as the source: process.stdin on a terminal, the tool's stdout or stderr. */
+export function streamInput(stream: Readable, opts: InputOptions): Input {
+  passThrough(stream, opts.dest, opts.onBroken);
+  const reclaim = bufferReclaimer();
+  stream.on('data', (chunk: Buffer) => {
+    opts.onChunk(chunk);
+    reclaim(chunk.length);
+  });
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  stream.once('end', finish);
+  stream.once('close', finish);
+  stream.once('error', (err) => {
+    opts.onError(err);
+    finish();
+  });
+  return {
+    done,
+    stop: () => {
+      stream.unpipe();
+      stream.pause();
+      finish();
+    },
+  };
+}
