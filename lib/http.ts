@@ -4,7 +4,8 @@
 
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './http/undici.js';
 import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http/types.js';
 import { createDispatcher } from './http/dispatcher.js';
 import { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
@@ -138,8 +139,7 @@ async function sendOnce(
   const timeout = new AttemptTimeout(timeoutMs, byDeadline);
   const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
   try {
-    const res = await undiciRequest(url, {
-      dispatcher,
+    const res = await undici.request(dispatcher, url, {
       method: req.method,
       headers,
       body: typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body,

@@ -2,7 +2,8 @@
 
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './undici.js';
 
 export interface DispatcherOptions {
   caFile?: string;
@@ -46,10 +47,10 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     ...(ca ? { ca } : {}),
     ...(opts.insecure ? { rejectUnauthorized: false } : {}),
   };
-  if (!proxyConfigured(env)) return new Agent({ connect: tls });
+  if (!proxyConfigured(env)) return new undici.Agent({ connect: tls });
   // `connect` reaches direct connections (NO_PROXY); `requestTls` the TLS inside a CONNECT tunnel.
   // The variables are passed explicitly so an `env` other than process.env is honoured.
-  return new EnvHttpProxyAgent({
+  return new undici.EnvHttpProxyAgent({
     connect: tls,
     requestTls: tls,
     // '' rather than undefined: undici would otherwise fall back to process.env.
