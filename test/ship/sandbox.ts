@@ -25,7 +25,8 @@ export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8
 
 /** Recorded outputs of the real tools, printed by their stand-ins. */
 export const RECORDED = {
-  k6: join(TOOLS_DIR, 'k6-legacy-summary', 'input'),
+  // k6 1.x's default (compact) summary; the legacy one is a golden case of its own.
+  k6: join(TOOLS_DIR, 'k6-summary', 'input'),
   infracost: join(TOOLS_DIR, 'infracost-breakdown-json', 'input'),
   go: join(TOOLS_DIR, 'go-test-bench', 'input'),
   mytool: join(ROOT, 'examples', 'demo-output.txt'),
