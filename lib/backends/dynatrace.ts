@@ -125,8 +125,15 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
       let worstStatus = 0;
       let allAccepted = true;
       const unsent: string[] = [];
+      // A 413 may come from a proxy or gateway in front of Dynatrace with a lower limit than the
+      // API's 1,000,000 bytes (nginx's default is 1 MiB, and some are set far lower). The request
+      // is halved and sent again, and later requests are cut to that size before they go: at most
+      // log2(1,000) + 1 refusals in all, since a 413 for one line ends the push.
+      let splits = 0;
+      let maxLines = Infinity;
 
       for (let i = 0; i < batches.length; i++) {
+        while ((batches[i] as DtBatch).lines.length > maxLines) batches.splice(i, 1, ...halves(batches[i] as DtBatch));
         const batch = batches[i] as DtBatch;
         const label = batches.length > 1 ? ` (request ${i + 1} of ${batches.length})` : '';
         const rest = (): void => {
@@ -149,10 +156,10 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
           const before = linesOk > 0 ? `, ${linesOk} ok before` : '';
           return { backend: 'dynatrace', ok: false, summary: `failed: ${shortText(reason)}${before}${droppedNote}` };
         }
-        worstStatus = Math.max(worstStatus, status);
         const answer = parseIngestAnswer(body);
 
         if (status === 200 || status === 202 || status === 400) {
+          worstStatus = Math.max(worstStatus, status);
           const sent = batch.lines.length;
           const invalid = answer.linesInvalid ?? (status === 400 ? sent - (answer.linesOk ?? 0) : 0);
           const ok = answer.linesOk ?? sent - invalid;
@@ -165,6 +172,15 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
             reportInvalid(reporter, `${where}${label}`, batch, answer, invalid, unsent);
           }
           // The valid lines of a 400 were ingested: resending would duplicate them. Go on.
+          continue;
+        }
+
+        if (status === 413 && batch.lines.length > 1) {
+          splits++;
+          maxLines = Math.ceil(batch.lines.length / 2);
+          reporter.warnOnce('dynatrace:413', `${where}${label} -> 413 (payload too large) for ${batch.lines.length} lines, ${bytes} bytes: a proxy or gateway with a lower limit? Sending smaller requests`);
+          batches.splice(i, 1, ...halves(batch));
+          i--;
           continue;
         }
 
@@ -186,9 +202,20 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
       }
 
       printUnsent(reporter, unsent, opts, '400');
-      return { backend: 'dynatrace', ok: allAccepted, summary: `${worstStatus}, ${linesOk} ok, ${linesInvalid} invalid${droppedNote}` };
+      const splitNote = splits > 0 ? `, ${batches.length} requests after ${splits} × 413` : '';
+      return { backend: 'dynatrace', ok: allAccepted, summary: `${worstStatus}, ${linesOk} ok, ${linesInvalid} invalid${splitNote}${droppedNote}` };
     },
   };
+}
+
+/** A batch cut in two at its middle line (a line never holds a `\n`: the serializer escapes it). */
+function halves(batch: DtBatch): [DtBatch, DtBatch] {
+  const half = Math.ceil(batch.lines.length / 2);
+  const texts = batch.body.split('\n');
+  return [
+    { body: texts.slice(0, half).join('\n'), lines: batch.lines.slice(0, half) },
+    { body: texts.slice(half).join('\n'), lines: batch.lines.slice(half) },
+  ];
 }
 
 /** Names the invalid lines (1-based, as the server counts) and keeps their text for printing. */

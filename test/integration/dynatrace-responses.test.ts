@@ -80,12 +80,44 @@ t.test('403 and 404 are explained and stop the run', async (t) => {
   t.match(h404.text(), /hint: give the environment URL/);
 });
 
-t.test('413 after an accepted batch: counts what went through, prints the rest', async (t) => {
-  const h = await startDtHarness(t);
-  h.dt.setFaults({ status: 202, body: '{"linesOk":1000,"linesInvalid":0,"error":null}' }, { status: 413, body: '{"error":{"code":413,"message":"Payload too large"}}' });
+t.test('413 from a proxy with a lower limit: requests halved until they pass, every line ingested once', async (t) => {
+  // 2,500 series of 58 bytes a line: the API's batches are 1,000 lines (58 KB); the proxy takes 20,000 bytes.
+  const h = await startDtHarness(t, { emulator: { maxRequestBytes: 20_000 } });
   const outcome = await h.backend.push(many(2500), push);
-  t.same(outcome, { backend: 'dynatrace', ok: false, summary: '413 (payload too large), 1000 ok, 0 invalid before' });
-  t.equal(h.dt.requests.length, 2);
+  t.ok(outcome.ok, outcome.summary);
+  t.match(outcome.summary, /^202, 2500 ok, 0 invalid, \d+ requests after \d+ × 413$/);
+  const keys = h.dt.ingested.map((l) => l.key);
+  t.equal(keys.length, 2500, 'every line ingested');
+  t.equal(new Set(keys).size, 2500, 'none twice');
+  t.same(keys, [...keys].sort(), 'in order');
+  const refused = h.dt.requests.filter((r) => r.status === 413);
+  const accepted = h.dt.requests.filter((r) => r.status === 202);
+  t.ok(accepted.every((r) => Buffer.byteLength(r.body) <= 20_000), 'every accepted request is under the limit');
+  // Learned once: after the first batch's halvings, later batches are cut before they are sent.
+  t.equal(refused.length, 2, `two 413s (1000 → 500 → 250 lines), not one per batch: ${refused.map((r) => r.body.split('\n').length).join(', ')}`);
+  t.equal((h.text().match(/413 \(payload too large\) for 1000 lines/g) ?? []).length, 1, 'said once');
+  t.match(h.text(), /a proxy or gateway with a lower limit\? Sending smaller requests/);
+  t.notMatch(h.text(), /not ingested/);
+});
+
+t.test('413 for a single line cannot be split: reported, counted, the rest printed', async (t) => {
+  const h = await startDtHarness(t, { emulator: { maxRequestBytes: 40 } });
+  const outcome = await h.backend.push(many(3), push);
+  t.notOk(outcome.ok);
+  t.match(outcome.summary, /^413 \(payload too large\), 0 ok$/);
+  t.equal(h.dt.requests.filter((r) => r.status === 413).length, 3, '3 lines → 2+1 → 1: three refusals, then no more splitting');
+  t.match(h.text(), /-> 413 \(payload too large\): Payload too large: \d+ bytes > 40/);
+  t.match(h.text(), /Dynatrace lines not ingested \(3, 413\):\nkeptn_t_m0000,/);
+});
+
+t.test('413 after an accepted batch, for good: counts what went through, halves down to one line, prints the rest', async (t) => {
+  const h = await startDtHarness(t);
+  h.dt.setFaults({ status: 202, body: '{"linesOk":1000,"linesInvalid":0,"error":null}' }, { status: 413, times: 1000, body: '{"error":{"code":413,"message":"Payload too large"}}' });
+  const outcome = await h.backend.push(many(2500), push);
+  t.notOk(outcome.ok);
+  t.match(outcome.summary, /^413 \(payload too large\), 1000 ok, 0 invalid before$/);
+  const sizes = h.dt.requests.map((r) => r.body.split('\n').length);
+  t.same(sizes, [1000, 1000, 500, 250, 125, 63, 32, 16, 8, 4, 2, 1], 'one accepted, then halvings down to one line, whose 413 ends it');
   t.match(h.text(), /-> 413 \(payload too large\): Payload too large/);
   t.match(h.text(), /Dynatrace lines not ingested \(1500, 413\):\nkeptn_t_m1000,/);
 });

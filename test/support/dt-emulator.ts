@@ -65,6 +65,8 @@ export interface DtEmulatorOptions {
   /** Clock for the timestamp window. */
   now?: () => number;
   faults?: DtFault[];
+  /** A lower body limit, as a proxy or gateway in front of the API may have (nginx: 1 MiB by default, often less). */
+  maxRequestBytes?: number;
 }
 
 export interface DtEmulator {
@@ -149,8 +151,9 @@ export async function startDtEmulator(opts: DtEmulatorOptions = {}): Promise<DtE
     if (!/^text\/plain\s*(;|$)/i.test(contentType)) {
       return send(415, envelope(415, `Unsupported content type '${contentType}', expected text/plain`));
     }
-    if (body.length > MAX_REQUEST_BYTES) {
-      return send(413, envelope(413, `Payload too large: ${body.length} bytes > ${MAX_REQUEST_BYTES}`));
+    const maxBytes = Math.min(MAX_REQUEST_BYTES, opts.maxRequestBytes ?? MAX_REQUEST_BYTES);
+    if (body.length > maxBytes) {
+      return send(413, envelope(413, `Payload too large: ${body.length} bytes > ${maxBytes}`));
     }
     const text = body.toString('utf8');
     if (text.length === 0) return send(400, envelope(400, 'Empty request body'));
