@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 # jes-metrics-pipe as a container image: `docker build -t jes-metrics-pipe .`
 #
-# Three stages: `build` compiles with the dev dependencies and makes the single-file bundle,
-# `runtime-deps` installs the production dependencies only (from the lockfile), and the final
-# stage holds just Node, the compiled CLI and those dependencies, running as a non-root user.
+# Two stages: `build` compiles with the dev dependencies and makes the single-file bundle (the
+# CLI and its runtime dependencies, from the lockfile, in one ES module); the final stage holds
+# just Node and that file, running as a non-root user. One file starts faster than the package's
+# many (about 65 ms less for each run, bench/RESULTS.md), and a job image starts it at every run.
 #
 # Use it as a JES task image directly (the CLI is on the PATH and is the entrypoint), or
 # take the CLI into an image of your own:
@@ -24,25 +25,17 @@ COPY lib ./lib
 COPY scripts ./scripts
 RUN npm run bundle
 
-FROM ${NODE_IMAGE} AS runtime-deps
-WORKDIR /opt/jes-metrics-pipe
-COPY package.json package-lock.json ./
-# --ignore-scripts: no dependency needs an install script at run time.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-
 FROM ${NODE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="jes-metrics-pipe" \
       org.opencontainers.image.description="Pass a tool's output through, push the metrics in it to a Prometheus Pushgateway and Dynatrace" \
       org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production
 WORKDIR /opt/jes-metrics-pipe
-COPY --from=runtime-deps /opt/jes-metrics-pipe/node_modules ./node_modules
-COPY --from=build /src/dist/bin ./dist/bin
-COPY --from=build /src/dist/lib ./dist/lib
 COPY --from=build /src/dist/jes-metrics-pipe.mjs ./jes-metrics-pipe.mjs
 COPY package.json README.md LICENSE ./
-RUN ln -s /opt/jes-metrics-pipe/dist/bin/jes-metrics-pipe.js /usr/local/bin/jes-metrics-pipe \
- && chmod 0755 dist/bin/jes-metrics-pipe.js jes-metrics-pipe.mjs
+# Node follows the link to the .mjs name, which tells it the file is an ES module.
+RUN ln -s /opt/jes-metrics-pipe/jes-metrics-pipe.mjs /usr/local/bin/jes-metrics-pipe \
+ && chmod 0755 jes-metrics-pipe.mjs
 # The `node` user (uid 1000) of the official image: nothing here needs root.
 USER node
 WORKDIR /work

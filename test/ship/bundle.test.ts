@@ -29,7 +29,12 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', ...extra });
 
   t.test('scripts/bundle.js writes one executable file', async (t) => {
-    await execFileAsync(process.execPath, [join(ROOT, 'scripts', 'bundle.js'), '--outfile', built], { cwd: ROOT, env: plainEnv });
+    const metafile = join(dir, 'meta.json');
+    await execFileAsync(process.execPath, [join(ROOT, 'scripts', 'bundle.js'), '--outfile', built, '--metafile', metafile], { cwd: ROOT, env: plainEnv });
+    const inputs = Object.keys((JSON.parse(readFileSync(metafile, 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+    t.ok(inputs.includes('node_modules/undici/lib/dispatcher/agent.js'), "undici's agent is in");
+    const unused = /^node_modules\/undici\/(index\.js$|lib\/(web\/(websocket|eventsource|cache)|mock|cache|interceptor)\/)/;
+    t.same(inputs.filter((i) => unused.test(i)), [], "undici's index and the parts it loads for others (WebSocket, EventSource, caches, mocks, interceptors) are left out");
     copyFileSync(built, bundle);
     const text = readFileSync(bundle, 'utf8');
     t.ok(text.startsWith('#!/usr/bin/env node\n'), 'starts with a shebang');

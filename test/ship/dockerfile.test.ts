@@ -1,6 +1,6 @@
 // No container engine runs here, so the Dockerfile's structure is checked instead: the
-// stages, a pinned Node LTS base, production dependencies only in the image, a non-root user,
-// the CLI on the PATH as the entrypoint, and every file it copies present in the build
+// stages, a pinned Node LTS base, only the bundle in the image (no node_modules), a non-root
+// user, the CLI on the PATH as the entrypoint, and every file it copies present in the build
 // context (after .dockerignore) or produced by an earlier stage. `docker build .` builds it.
 
 import t from 'tap';
@@ -75,7 +75,7 @@ const final = stages[stages.length - 1]!;
 const byName = new Map(stages.map((s) => [s.name, s]));
 
 t.test('stages', async (t) => {
-  t.same(stages.map((s) => s.name), ['build', 'runtime-deps', 'runtime'], 'build, runtime-deps and the final runtime stage');
+  t.same(stages.map((s) => s.name), ['build', 'runtime'], 'build and the final runtime stage');
   const runs = (s: Stage): string[] => s.body.filter((i) => i.op === 'RUN').map((i) => i.args);
   const build = byName.get('build')!;
   t.ok(runs(build).some((r) => /\bnpm ci\b/.test(r) && !/--omit=dev/.test(r)), 'build installs the dev dependencies (npm ci)');
@@ -83,11 +83,10 @@ t.test('stages', async (t) => {
     for (const m of r.matchAll(/\bnpm run (\S+)/g)) t.ok(PACKAGE.scripts[m[1]!], `build's "npm run ${m[1]}" is a package.json script`);
   }
   t.ok(runs(build).some((r) => /npm run bundle\b/.test(r)), 'build makes the bundle (which builds first)');
-  t.ok(runs(byName.get('runtime-deps')!).some((r) => /\bnpm ci\b.*--omit=dev/.test(r)), 'runtime-deps installs production dependencies only, from the lockfile');
   t.same(runs(final).filter((r) => /\bnpm (ci|install)\b/.test(r)), [], 'the final stage installs nothing');
   const copiesFromBuild = final.body.filter((i) => i.op === 'COPY' && /--from=build\b/.test(i.args));
-  t.notOk(copiesFromBuild.some((i) => /node_modules/.test(i.args)), "the final stage takes no node_modules from build (that has the dev dependencies)");
-  t.ok(final.body.some((i) => i.op === 'COPY' && /--from=runtime-deps\b.*node_modules/.test(i.args)), 'node_modules come from runtime-deps');
+  t.notOk(final.body.some((i) => i.op === 'COPY' && /node_modules/.test(i.args)), 'the final stage takes no node_modules (the bundle holds the runtime dependencies)');
+  t.same(copiesFromBuild.map((i) => i.args.split(/\s+/).slice(-2, -1)[0]), ['/src/dist/jes-metrics-pipe.mjs'], 'from build: the bundle only');
 });
 
 t.test('a pinned current Node LTS base', async (t) => {
@@ -114,9 +113,9 @@ t.test('a non-root user, the CLI on the PATH as the entrypoint', async (t) => {
   t.ok(link, 'the CLI is linked into /usr/local/bin');
   const target = /ln -s (\S+) \/usr\/local\/bin\/jes-metrics-pipe/.exec(link?.args ?? '')?.[1] ?? '';
   const workdir = final.body.find((i) => i.op === 'WORKDIR')?.args ?? '';
-  t.equal(target, `${workdir}/${PACKAGE.bin['jes-metrics-pipe']}`, "the link points at the package's bin in the image");
+  t.equal(target, `${workdir}/jes-metrics-pipe.mjs`, 'the link points at the bundle in the image (its .mjs name makes it an ES module)');
   const copied = final.body.filter((i) => i.op === 'COPY').map((i) => i.args.split(/\s+/).pop()!);
-  t.ok(copied.includes('./dist/bin'), 'dist/bin is copied into the image');
+  t.ok(copied.includes('./jes-metrics-pipe.mjs'), 'the bundle is copied into the image');
 });
 
 t.test('every copied file exists in the build context or an earlier stage', async (t) => {
