@@ -6,7 +6,8 @@
 //   node bench/micro.js --json   the rows as JSON (bench/run.js uses this)
 //
 // Read it as: the cost of a whole-buffer pass per line (what 1 GB of logs pays ~9 million
-// times), then the parts: the byte gate per kind of line, each parser on a line it accepts.
+// times), with the WebAssembly scanner and without it, then the parts: the JavaScript byte gate
+// per kind of line, each parser on a line it accepts.
 
 import { LineSplitter } from '../dist/lib/lines.js';
 import { Precheck } from '../dist/lib/parse/precheck.js';
@@ -73,11 +74,16 @@ row('indexOf(\\n) loop only (floor)', perLine(() => {
   return n;
 }), 'line');
 const all = { kv: true, json: true, prom: true };
-row('LineSplitter + precheck, no parsing', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: new Precheck(all), onLine: () => undefined }))), 'line');
+row('LineSplitter + WebAssembly scanner, no parsing', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: new Precheck(all), onLine: () => undefined }))), 'line');
+row('LineSplitter + JavaScript precheck (no WebAssembly), no parsing', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: new Precheck(all), wasm: false, onLine: () => undefined }))), 'line');
 row('LineSplitter, no precheck (every line decoded)', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: null, onLine: () => undefined }))), 'line');
-row('LineSplitter + precheck + Extractor (the real path)', perLine(splitAll(() => {
+row('LineSplitter + scanner + Extractor (the real path)', perLine(splitAll(() => {
   const ex = newExtractor();
   return { maxLineBytes: 1 << 20, precheck: ex.precheck(), onLine: (t) => ex.line(t, () => 'x') };
+})), 'line');
+row('LineSplitter + JavaScript precheck + Extractor (no WebAssembly)', perLine(splitAll(() => {
+  const ex = newExtractor();
+  return { maxLineBytes: 1 << 20, precheck: ex.precheck(), wasm: false, onLine: (t) => ex.line(t, () => 'x') };
 })), 'line');
 // split2, the line splitter the project first chose: every line decoded into a string (its
 // transform is synchronous, so writing all chunks then ending measures the whole split).

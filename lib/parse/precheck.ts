@@ -63,7 +63,8 @@ export class Precheck {
   #searchedFrom = 0;
   #next = -1;
 
-  constructor(opts: PrecheckOptions) {
+  constructor(readonly options: PrecheckOptions) {
+    const opts = options;
     this.#kv = opts.kv;
     this.#json = opts.json;
     this.#prom = opts.prom;
