@@ -50,9 +50,26 @@ function fdKind(fd: number): 'stream' | 'file' | 'other' {
   return 'other';
 }
 
-function socketInput(fd: number, opts: InputOptions): Input {
+/** An Input over a stream: done at its end, close or error (reported); `halt` stops the reading. */
+function inputOf(stream: Readable, onError: (err: Error) => void, halt: () => void): Input {
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
+  stream.once('end', finish);
+  stream.once('close', finish);
+  stream.once('error', (err) => {
+    onError(err);
+    finish();
+  });
+  return {
+    done,
+    stop: () => {
+      halt();
+      finish();
+    },
+  };
+}
+
+function socketInput(fd: number, opts: InputOptions): Input {
   const relay = new Relay(opts);
   // onread: libuv reads straight into the buffer `buffer()` returned last; the callback must
   // be done with it on return. Returning false stops the reads until resume().
@@ -71,19 +88,7 @@ function socketInput(fd: number, opts: InputOptions): Input {
   };
   // Node reads `onread` in the constructor too (since 12.x); @types/node lists it only for connect().
   const socket = new net.Socket(options);
-  socket.once('end', finish);
-  socket.once('close', finish);
-  socket.once('error', (err) => {
-    opts.onError(err);
-    finish();
-  });
-  return {
-    done,
-    stop: () => {
-      socket.pause();
-      finish();
-    },
-  };
+  return inputOf(socket, opts.onError, () => socket.pause());
 }
 
 function fileInput(fd: number, opts: InputOptions): Input {
@@ -129,20 +134,8 @@ export function streamInput(stream: Readable, opts: InputOptions): Input {
     opts.onChunk(chunk);
     reclaim(chunk.length);
   });
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => (finish = resolve));
-  stream.once('end', finish);
-  stream.once('close', finish);
-  stream.once('error', (err) => {
-    opts.onError(err);
-    finish();
+  return inputOf(stream, opts.onError, () => {
+    stream.unpipe();
+    stream.pause();
   });
-  return {
-    done,
-    stop: () => {
-      stream.unpipe();
-      stream.pause();
-      finish();
-    },
-  };
 }
