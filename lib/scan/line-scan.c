@@ -43,6 +43,7 @@ __attribute__((export_name("init"))) void init(void) {
 __attribute__((export_name("input"))) uint8_t *input(void) { return in; }
 __attribute__((export_name("output"))) uint32_t *output(void) { return out; }
 __attribute__((export_name("inputCap"))) uint32_t input_cap(void) { return IN_CAP; }
+__attribute__((export_name("outputCap"))) uint32_t output_cap(void) { return OUT_CAP; }
 __attribute__((export_name("lines"))) uint32_t lines(void) { return result_lines; }
 __attribute__((export_name("overlong"))) uint32_t overlong(void) { return result_overlong; }
 __attribute__((export_name("consumed"))) uint32_t consumed(void) { return result_consumed; }

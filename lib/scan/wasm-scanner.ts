@@ -12,6 +12,7 @@ interface ScanExports {
   input(): number;
   output(): number;
   inputCap(): number;
+  outputCap(): number;
   lines(): number;
   overlong(): number;
   consumed(): number;
@@ -35,7 +36,8 @@ export class WasmLineScanner {
     this.#cap = exports.inputCap();
     // The memory never grows (its size is fixed when built), so these views stay valid.
     this.#input = new Uint8Array(exports.memory.buffer, exports.input(), this.#cap);
-    this.#output = new Uint32Array(exports.memory.buffer, exports.output(), 4096 * 3);
+    // (start, end, info) per candidate line.
+    this.#output = new Uint32Array(exports.memory.buffer, exports.output(), exports.outputCap() * 3);
     this.#parsers = parsers;
   }
 
@@ -54,8 +56,8 @@ export class WasmLineScanner {
   /**
    * Scans buf[from, to), where `to` is just after a `\n`: every line in it is counted (into
    * `counts`) and each that may be a metric, or holds an escape byte, goes to `onCandidate`
-   * (end without the `\r`), with `counts.lines` already counting it. Returns where it stopped: `to`, or the start of a line longer than
-   * the scanner's window, which the caller must take on itself.
+   * (end without the `\r`), with `counts.lines` already counting it. Returns where it stopped:
+   * `to`, or the start of a line longer than the scanner's window, which the caller must take on.
    */
   scan(buf: Buffer, from: number, to: number, maxLineBytes: number, counts: ScanCounts, onCandidate: (start: number, end: number, escaped: boolean) => void): number {
     const ex = this.#exports;
