@@ -63,11 +63,11 @@ export class Precheck {
   #searchedFrom = 0;
   #next = -1;
 
+  /** `options` stays readable: the WebAssembly scanner applies the same gate (lib/scan/). */
   constructor(readonly options: PrecheckOptions) {
-    const opts = options;
-    this.#kv = opts.kv;
-    this.#json = opts.json;
-    this.#prom = opts.prom;
+    this.#kv = options.kv;
+    this.#json = options.json;
+    this.#prom = options.prom;
   }
 
   /** buf[start, end) is one line without its `\n` (it may end in `\r`). */
