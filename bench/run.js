@@ -27,7 +27,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { benchDir, ensureInput, parseSize } from './generate.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/bin/jes-metrics-pipe.js');
+// What the npm package's bin runs: our code in one file, the dependencies from node_modules.
+const CLI = join(ROOT, 'dist/cli.js');
 // The single-file esbuild bundle (npm run bundle): one file to parse instead of ~40 modules.
 const BUNDLE = join(ROOT, 'dist/jes-metrics-pipe.mjs');
 const PARENT = join(ROOT, 'bench/parent-script.py');

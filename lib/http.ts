@@ -2,7 +2,6 @@
 // exponential backoff and full jitter, Retry-After, an overall deadline, proxies
 // from the environment, a CA file, and secrets kept out of every message.
 
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { undici } from './http/undici.js';
@@ -59,9 +58,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         throw new HttpFailure(`${req.method} ${shownUrl}: the deadline passed before attempt ${attempt}`, attempt - 1);
       }
       const timeoutMs = Math.min(opts.timeoutMs, remaining);
-      const started = performance.now();
+      const started = process.hrtime.bigint();
       const result = await sendOnce(dispatcher, req, url, headers, timeoutMs, timeoutMs < opts.timeoutMs);
-      const ms = Math.round(performance.now() - started);
+      const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
       const outcome = 'response' in result ? String(result.response.status) : describeFailure(result.error);
       const line = `${req.method} ${shownUrl} -> ${outcome} in ${ms} ms (attempt ${attempt}/${retry.maxAttempts})`;
 

@@ -9,7 +9,7 @@ import { SeriesStore } from './series.js';
 import { Extractor } from './extract.js';
 import { LineSplitter } from './lines.js';
 import { passThrough } from './passthrough.js';
-import { runTool, forwardSignal, type ToolRun, type ToolExit } from './source/child.js';
+import type { ToolRun, ToolExit } from './source/child.js';
 import { DocumentCollector } from './source/document.js';
 import { stdinInput, streamInput, type Input, type InputOptions } from './source/input.js';
 import type { BackendOutcome } from './backends/backend.js';
@@ -75,9 +75,13 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
 
   // The source: our stdin, or the tool's stdout (and stderr) in wrap mode.
   let tool: ToolRun | undefined;
+  let forwardSignal: (tool: ToolRun, sig: NodeJS.Signals) => void = () => undefined;
   let input: Input;
   if (config.command !== undefined && config.command.length > 0) {
-    tool = runTool(config.command);
+    // Loaded here only: filter mode never pays for child_process (about 4 ms of every start).
+    const child = await import('./source/child.js');
+    forwardSignal = child.forwardSignal;
+    tool = child.runTool(config.command);
     input = streamInput(tool.stdout, inputOptions);
   } else input = stdinInput(inputOptions);
   const ended: Promise<unknown>[] = [input.done];

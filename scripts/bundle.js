@@ -1,21 +1,30 @@
 #!/usr/bin/env node
-// Builds dist/jes-metrics-pipe.mjs: the whole CLI and its runtime dependencies in one file, for
-// images that have Node but where `npm install` is unwelcome (COPY it in, run it with node).
+// Builds the CLI into one file, from the compiled output (dist/bin, dist/lib; run `npm run build`
+// first, as `npm run bundle` does), so that it runs exactly the code tsc compiled. Two kinds:
 //
-// It bundles the compiled output (dist/bin, dist/lib; run `npm run build` first, as
-// `npm run bundle` does), so the bundle runs exactly the code the npm package ships.
-//   node scripts/bundle.js [--outfile PATH] [--metafile PATH]
+//   --cli        dist/cli.js, what the npm package's `bin` runs (`npm run build` writes it): our
+//                code in one file, the dependencies still imported from node_modules, so npm's
+//                version ranges keep bringing their fixes. One file instead of ~45 ES modules:
+//                Node resolves, reads and links each module on its own, about 35 ms of every
+//                start measured here (bench/RESULTS.md).
+//   (default)    dist/jes-metrics-pipe.mjs, the standalone bundle: our code and the dependencies,
+//                for images that have Node but where `npm install` is unwelcome (the Dockerfile
+//                runs it).
+//
+//   node scripts/bundle.js [--cli] [--outfile PATH] [--metafile PATH]
 
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import http2 from 'node:http2';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const { values } = parseArgs({
-  options: { outfile: { type: 'string', default: `${root}dist/jes-metrics-pipe.mjs` }, metafile: { type: 'string' } },
+  options: { cli: { type: 'boolean', default: false }, outfile: { type: 'string' }, metafile: { type: 'string' } },
 });
+const outfile = values.outfile ?? `${root}dist/${values.cli ? 'cli.js' : 'jes-metrics-pipe.mjs'}`;
 
 // lib/http/undici.ts loads undici's parts from their own files and falls back to undici's index
 // only if a later undici moved them. The bundle holds the parts it was built with, so that
@@ -27,40 +36,74 @@ const withoutUndiciIndex = {
     b.onResolve({ filter: /^undici$/ }, (args) =>
       args.importer.endsWith('/dist/lib/http/undici.js') ? { path: 'undici-index', namespace: 'jes-stub' } : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'jes-stub' }, () => ({
+    b.onLoad({ filter: /^undici-index$/, namespace: 'jes-stub' }, () => ({
       contents: "throw new Error('undici index left out of the bundle');",
       loader: 'js',
     }));
   },
 };
 
-const result = await build({
+// undici's HTTP/2 client (client-h2.js) loads node:http2 when it is itself loaded, for a few
+// header-name constants; it connects over HTTP/2 only with `allowH2`, which this program never
+// sets. Loading node:http2 (and with it node:tls and node:crypto) cost about 25 ms of every
+// run that pushes, measured here. In the bundle, client-h2.js gets the same constants (fixed
+// by the HTTP/2 protocol, copied from the Node that builds) and the real module on first use.
+const lazyHttp2ForUndici = {
+  name: 'lazy-http2-for-undici',
+  setup(b) {
+    b.onResolve({ filter: /^node:http2$/ }, (args) =>
+      args.importer.endsWith('/undici/lib/dispatcher/client-h2.js') ? { path: 'lazy-http2', namespace: 'jes-stub' } : undefined,
+    );
+    b.onLoad({ filter: /^lazy-http2$/, namespace: 'jes-stub' }, () => ({
+      contents: [
+        `const constants = ${JSON.stringify(http2.constants)};`,
+        "const real = () => require('node:http2');",
+        'module.exports = { constants, connect: (...args) => real().connect(...args) };',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+const common = {
   entryPoints: [`${root}dist/bin/jes-metrics-pipe.js`],
-  outfile: values.outfile,
+  outfile,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   // No splitting: the lazy `await import('./x.js')`s in lib/ are inlined into this one file.
   splitting: false,
-  minify: true,
-  // Keep class and function names, so an internal-error stack trace stays readable.
-  keepNames: true,
-  legalComments: 'eof',
   metafile: true,
   logLevel: 'warning',
-  // lib/version.ts reads package.json beside the code; a bundle has none beside it.
+  // lib/version.ts reads package.json beside the code; baked in here, it need not be found.
   define: { __JES_METRICS_PIPE_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [withoutUndiciIndex],
-  banner: {
-    // esbuild keeps the entry's shebang. CommonJS dependencies (prom-client,
-    // through2) call require() for Node built-ins, which an ES module has to be given.
-    js: [
-      "import { createRequire as __jesCreateRequire } from 'node:module';",
-      'const require = __jesCreateRequire(import.meta.url);',
-    ].join('\n'),
-  },
-});
+};
+
+const result = values.cli
+  ? await build({
+      ...common,
+      // undici, prom-client and jsonpath-plus stay imports, resolved from node_modules at run time.
+      packages: 'external',
+      // Not minified: an internal error's stack trace reads like the source.
+      minify: false,
+    })
+  : await build({
+      ...common,
+      minify: true,
+      // Keep class and function names, so an internal-error stack trace stays readable.
+      keepNames: true,
+      legalComments: 'eof',
+      plugins: [withoutUndiciIndex, lazyHttp2ForUndici],
+      banner: {
+        // esbuild keeps the entry's shebang. CommonJS dependencies (prom-client,
+        // through2) call require() for Node built-ins, which an ES module has to be given.
+        js: [
+          "import { createRequire as __jesCreateRequire } from 'node:module';",
+          'const require = __jesCreateRequire(import.meta.url);',
+        ].join('\n'),
+      },
+    });
 
 if (values.metafile) {
   const { writeFileSync } = await import('node:fs');

@@ -2,7 +2,6 @@
 // does not need), pushed in parallel (one failing never stops the other), each bounded by the
 // deadline — a backend still busy past it is given up on, so a job never hangs on us.
 
-import { setFlagsFromString } from 'node:v8';
 import type { Config } from '../config/config.js';
 import type { HttpClient } from '../http/types.js';
 import type { Reporter } from '../report.js';
@@ -57,7 +56,7 @@ export class ConfiguredBackends {
       // undici parses HTTP with llhttp compiled to WebAssembly, which V8 re-compiles with
       // TurboFan on background threads; process.exit() waits for that (about 300 ms measured,
       // bench/RESULTS.md). The baseline compiler alone is plenty for a handful of requests.
-      setFlagsFromString('--liftoff-only');
+      process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
       const { createHttpClient } = await import('../http.js');
       let http: HttpClient;
       try {

@@ -1,7 +1,6 @@
 // The undici dispatcher a client sends through: proxies from the environment, extra CAs, --insecure.
 
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
 
@@ -26,7 +25,8 @@ export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
  */
 export function trustedCas(caFile: string | undefined, env: NodeJS.ProcessEnv): string[] | undefined {
   if (!caFile) return undefined;
-  const cas = [...rootCertificates];
+  // node:tls only now: a run without --ca-file never loads it (undici loads it for https only).
+  const cas = [...process.getBuiltinModule('node:tls').rootCertificates];
   const extra = env.NODE_EXTRA_CA_CERTS;
   if (extra) {
     try {

@@ -1,8 +1,7 @@
 // Wrap mode: run the tool without a shell, its stdout and stderr as our sources, and
 // signals forwarded to it. Its exit status becomes ours (128+N when killed by signal N).
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
 export interface ToolRun {
@@ -26,6 +25,8 @@ export interface ToolExit {
 
 export function runTool(command: readonly string[]): ToolRun {
   const [file, ...args] = command as [string, ...string[]];
+  // Loaded on use: in the single-file bundle a static import would load it at every start.
+  const { spawn } = process.getBuiltinModule('node:child_process');
   const child = spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'] });
   const done = new Promise<ToolExit>((resolve) => {
     let spawnError: NodeJS.ErrnoException | undefined;
@@ -35,7 +36,7 @@ export function runTool(command: readonly string[]): ToolRun {
     });
     child.once('exit', (code, signal) => {
       if (spawnError && child.pid === undefined) return;
-      if (signal) resolve({ status: 128 + (constants.signals[signal] ?? 0), signal });
+      if (signal) resolve({ status: 128 + (process.getBuiltinModule('node:os').constants.signals[signal] ?? 0), signal });
       else resolve({ status: code ?? 1 });
     });
   });

@@ -7,9 +7,6 @@
 // 82 → 58 MiB and wall time 2.6 → 1.3 s (bench/RESULTS.md). A minor collection of a heap this
 // small costs well under a millisecond.
 
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
 type MinorGc = (options: { type: 'minor'; execution: 'sync' }) => void;
 
 export const RECLAIM_EVERY_BYTES = 8 * 1024 * 1024;
@@ -30,9 +27,11 @@ export function bufferReclaimer(everyBytes = RECLAIM_EVERY_BYTES): (bytes: numbe
 
 /** V8's gc(), reachable only in a fresh context created while --expose-gc is on; null if refused. */
 function exposeGc(): MinorGc | null {
+  // node:v8 and node:vm are loaded here, on first use, not at every start.
+  const { setFlagsFromString } = process.getBuiltinModule('node:v8');
   try {
     setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
+    const gc: unknown = process.getBuiltinModule('node:vm').runInNewContext('gc');
     return typeof gc === 'function' ? (gc as MinorGc) : null;
   } catch {
     return null;
