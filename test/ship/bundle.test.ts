@@ -5,7 +5,7 @@
 
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -91,8 +91,16 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
     t.teardown(() => pgw.stop());
     const dt = await startDtEmulator();
     t.teardown(() => dt.close());
-    const r = await runCommand(process.execPath, [bundle, '--integration', 'bundle', '--fail-on-push-error'], {
-      env: env({ PROM_GATEWAY: pgw.url.replace('http://', ''), DT_TENANT: dt.url, DT_API_TOKEN: dt.token, KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' }),
+    // Which of Node's modules the run loaded, written by a preload at exit (see lazyHttp2ForUndici
+    // in scripts/bundle.js: undici's HTTP/2 client must not load node:http2 for an HTTP/1 push).
+    // Started through `env -i`: tap instruments the children it sees spawned (NODE_OPTIONS), and
+    // its hooks load modules of their own (child_process, worker_threads, inspector).
+    const loadedFile = join(dir, 'loaded-modules.txt');
+    const preload = join(dir, 'record-modules.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, process.moduleLoadList.join('\\n')));\n`);
+    const runEnv = env({ PROM_GATEWAY: pgw.url.replace('http://', ''), DT_TENANT: dt.url, DT_API_TOKEN: dt.token, KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' });
+    const r = await runCommand('/usr/bin/env', ['-i', ...Object.entries(runEnv).map(([k, v]) => `${k}=${v}`), process.execPath, '--require', preload, bundle, '--integration', 'bundle', '--fail-on-push-error'], {
+      env: runEnv,
       cwd: dir,
       input: 'coverage=87.5\n',
     });
@@ -108,5 +116,9 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
       'Dynatrace ingested the line',
     );
     t.equal(dt.requests[0]?.headers['user-agent'], `jes-metrics-pipe/${PACKAGE.version}`, 'the User-Agent carries the baked-in version');
+    const loaded = readFileSync(loadedFile, 'utf8').split('\n');
+    t.ok(loaded.includes('NativeModule http'), 'the preload recorded the modules (node:http is there)');
+    t.notOk(loaded.includes('NativeModule http2'), 'node:http2 was not loaded for an HTTP/1 push');
+    t.notOk(loaded.includes('NativeModule child_process'), 'node:child_process was not loaded in filter mode');
   });
 }
