@@ -1,5 +1,6 @@
 // The benchmark runner (`npm run bench`, which builds first). Sections:
-//   throughput  `cat | cat`, Node's bare stdin.pipe(stdout), jes-metrics-pipe --dry-run and the
+//   throughput  `cat | cat`, Node's bare stdin.pipe(stdout), jes-metrics-pipe --dry-run (and with
+//               --parsers none: pass-through and line count only) and the
 //               Python parent script on the same generated input, interleaved over rounds:
 //               MB/s, wall-time ratio to `cat | cat`, peak RSS, CPU per line; plus one run
 //               behind a slow reader (peak RSS under backpressure).
@@ -91,6 +92,8 @@ async function throughput() {
       { name: 'cat | cat', argv: ['cat'] },
       { name: 'node stdin.pipe(stdout)', argv: [process.execPath, '-e', 'process.stdin.pipe(process.stdout)'] },
       { name: 'jes-metrics-pipe --dry-run', argv: [process.execPath, CLI, '--integration', 'bench', '--dry-run-file', '/dev/null'] },
+      // The floor under the row above: the same pass-through and line count, no line is a candidate.
+      { name: 'jes-metrics-pipe --parsers none', argv: [process.execPath, CLI, '--integration', 'bench', '--parsers', 'none', '--dry-run-file', '/dev/null'] },
     ];
     if (existsSync(BUNDLE)) commands.push({ name: 'bundle --dry-run', argv: [process.execPath, BUNDLE, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
     if (withPython) commands.push({ name: 'python parent script', argv: [PYTHON, PARENT] });
