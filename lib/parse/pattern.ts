@@ -17,6 +17,7 @@
 // parse limit (1 MiB by default) never reach it. Nothing else is done about it.
 
 import type { PatternRule } from '../config/config.js';
+import { seriesKey } from '../series.js';
 import { excerpt, parseNumber } from './number.js';
 import { setLabel } from './labels.js';
 import type { LineParser, Sample } from './sample.js';
@@ -107,7 +108,7 @@ export function makePatternParser(rule: PatternRule): LineParser {
         problem ??= got;
         continue;
       }
-      const key = JSON.stringify([got.name, Object.entries(got.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+      const key = seriesKey(got.name, got.labels);
       if (seen.has(key)) continue;
       if (samples.length === MAX_MATCHES_PER_LINE) {
         problem = `${where}: more than ${MAX_MATCHES_PER_LINE} metrics on one line; the rest were left out`;
