@@ -3,11 +3,11 @@
 
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import type { Config, DynatraceConfig, JsonPathRule, ParserName, PatternRule, PushgatewayConfig } from './config.js';
-import { PARSER_NAMES } from './config.js';
+import type { Config, DynatraceConfig, PushgatewayConfig } from './config.js';
+import { PARSER_NAMES, type ParserName } from '../parse/default-parsers.js';
 import { parseDuration } from './duration.js';
-import { parsePatternFlag } from '../parse/pattern.js';
-import { parseJsonPathFlag } from '../parse/json-path.js';
+import { parsePatternFlag, type PatternRule } from '../parse/pattern.js';
+import { parseJsonPathFlag, type JsonPathRule } from '../parse/json-path.js';
 import { pushgatewayUrl } from '../backends/pushgateway-url.js';
 import { dynatraceIngestUrl, readDynatraceToken } from '../backends/dynatrace-url.js';
 import { groupingLabels } from '../backends/pushgateway.js';

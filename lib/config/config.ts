@@ -1,21 +1,8 @@
 // The one validated, immutable configuration a run works from (built by lib/config/args.ts).
 
-export type ParserName = 'kv' | 'json' | 'prom';
-export const PARSER_NAMES: readonly ParserName[] = ['kv', 'json', 'prom'];
-
-export interface PatternRule {
-  /** Fixed metric name (`--pattern NAME=REGEX`), or undefined when the regex has a `name` group. */
-  name?: string;
-  regex: RegExp;
-  /** The flag's text, for messages. */
-  source: string;
-}
-
-export interface JsonPathRule {
-  name: string;
-  /** JSONPath, always starting with `$`. */
-  path: string;
-}
+import type { ParserName } from '../parse/default-parsers.js';
+import type { PatternRule } from '../parse/pattern.js';
+import type { JsonPathRule } from '../parse/json-path.js';
 
 export interface PushgatewayConfig {
   /** Base URL without credentials and without a trailing slash. */

@@ -15,11 +15,16 @@
 // - Never throws: deep nesting and huge documents end as problems. Problem texts start with
 //   the rule's name (`cost: no value at $.x`); the caller prefixes `--json-path: `.
 
-import type { JsonPathRule } from '../config/config.js';
 import { excerpt, parseNumber } from './number.js';
 import type { Sample } from './sample.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
+export interface JsonPathRule {
+  name: string;
+  /** JSONPath, always starting with `$`. */
+  path: string;
+}
 
 export function parseJsonPathFlag(text: string): JsonPathRule | { error: string } {
   const where = `--json-path ${excerpt(text, 120)}`;

@@ -16,11 +16,18 @@
 // ReDoS: the regex is the user's own, run on their own tool's output; lines longer than the
 // parse limit (1 MiB by default) never reach it. Nothing else is done about it.
 
-import type { PatternRule } from '../config/config.js';
 import { seriesKey } from '../series.js';
 import { excerpt, parseNumber } from './number.js';
 import { setLabel } from './labels.js';
 import type { LineParser, Sample } from './sample.js';
+
+export interface PatternRule {
+  /** Fixed metric name (`--pattern NAME=REGEX`), or undefined when the regex has a `name` group. */
+  name?: string;
+  regex: RegExp;
+  /** The flag's text, for messages. */
+  source: string;
+}
 
 const FIXED_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 export const MAX_MATCHES_PER_LINE = 1000;
