@@ -4,7 +4,7 @@
 // stage's or service's (a PUT on `job` alone, as the JES docs' sample does, wipes them all).
 
 import type { PushgatewayConfig } from '../config/config.js';
-import type { HttpClient } from '../http.js';
+import type { HttpClient } from '../http/types.js';
 import { basicAuthHeader } from '../http/redact.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
@@ -115,13 +115,9 @@ export function createPushgatewayBackend(
   deps: { http: HttpClient; reporter: Reporter },
 ): Backend {
   const { http, reporter } = deps;
-  reporter.addSecret(cfg.password);
-  reporter.addSecret(cfg.username);
+  // The credentials are registered for masking with the rest, from the config (lib/secrets.ts).
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPE };
-  if (cfg.username !== undefined || cfg.password !== undefined) {
-    headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
-    reporter.addSecret(headers.authorization.slice('Basic '.length));
-  }
+  if (cfg.username !== undefined || cfg.password !== undefined) headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
   const groupingCtx = { job: cfg.job, integration: ctx.integration, keptn: ctx.keptn, grouping: cfg.grouping, method: cfg.method };
 
   return {

@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import type { Config, DynatraceConfig, PushgatewayConfig } from './config.js';
+import type { Config, DynatraceConfig, Env, PushgatewayConfig } from './config.js';
 import { PARSER_NAMES, type ParserName } from '../parse/default-parsers.js';
 import { parseDuration } from './duration.js';
 import { parsePatternFlag, type PatternRule } from '../parse/pattern.js';
@@ -23,7 +23,6 @@ export interface ConfigResult {
   warnings: string[];
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
 
 const OPTIONS = {
   integration: { type: 'string' },

@@ -4,6 +4,9 @@ import type { ParserName } from '../parse/default-parsers.js';
 import type { PatternRule } from '../parse/pattern.js';
 import type { JsonPathRule } from '../parse/json-path.js';
 
+/** The environment a run reads (run()'s argument; tests pass their own): never process.env deep inside. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export interface PushgatewayConfig {
   /** Base URL without credentials and without a trailing slash. */
   url: URL;

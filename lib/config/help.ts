@@ -69,6 +69,7 @@ Exit status:
   0  input passed through (a failed push is a warning, see --fail-on-push-error)
   2  usage or configuration error (reported at once; the input is still passed through)
   3  a backend did not accept everything and --fail-on-push-error was given
-  130/143 interrupted by SIGINT/SIGTERM (after pushing what was collected)
+  129/130/143 filter mode: SIGHUP/SIGINT/SIGTERM (after pushing what was collected)
+  131     SIGQUIT (or a second signal: its 128+N): left at once, values printed
   wrap mode: a non-zero status of TOOL wins (128+N if it was killed by signal N)
 `;

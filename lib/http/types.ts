@@ -52,6 +52,6 @@ export interface HttpClientOptions {
   reporter?: import('../report.js').Reporter;
   /** Backoff tuning; tests make it fast. */
   retry?: { baseMs?: number; maxMs?: number; maxAttempts?: number };
-  /** Where proxy variables and NODE_EXTRA_CA_CERTS are read from; process.env by default. */
-  env?: NodeJS.ProcessEnv;
+  /** Where proxy variables and NODE_EXTRA_CA_CERTS are read from; process.env by default (tests). */
+  env?: Readonly<Record<string, string | undefined>>;
 }

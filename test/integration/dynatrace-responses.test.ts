@@ -140,7 +140,7 @@ t.test('no answer at all: failed, with the reason, and the lines printed', async
   const { port } = s.address() as { port: number };
   await new Promise<void>((r) => s.close(() => r()));
   const { createDynatraceBackend } = await import('../../lib/backends/dynatrace.js');
-  const { createHttpClient } = await import('../../lib/http.js');
+  const { createHttpClient } = await import('../../lib/http/client.js');
   const { Reporter } = await import('../../lib/report.js');
   const out: string[] = [];
   const reporter = new Reporter({ write: (x) => out.push(x) });

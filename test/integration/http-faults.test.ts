@@ -2,7 +2,8 @@
 
 import t from 'tap';
 import { createServer } from 'node:net';
-import { createHttpClient, HttpFailure, type HttpClientOptions } from '../../lib/http.js';
+import { createHttpClient } from '../../lib/http/client.js';
+import { HttpFailure, type HttpClientOptions } from '../../lib/http/types.js';
 import { Reporter } from '../../lib/report.js';
 import { startFaultServer, type FaultAction, type FaultServer } from '../support/fault-server.js';
 

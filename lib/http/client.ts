@@ -1,20 +1,14 @@
-// The one HTTP layer for both backends (undici): per-request timeout, retries with
+// The HTTP client every backend sends with (undici): per-request timeout, retries with
 // exponential backoff and full jitter, Retry-After, an overall deadline, proxies
 // from the environment, a CA file, and secrets kept out of every message.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import { undici } from './http/undici.js';
-import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http/types.js';
-import { createDispatcher } from './http/dispatcher.js';
-import { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
-import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
-
-export { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
-export { backoffMs, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
-
-export { HttpFailure } from './http/types.js';
-export type { HttpRequest, HttpResponse, HttpClient, HttpClientOptions } from './http/types.js';
+import { undici } from './undici.js';
+import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './types.js';
+import { createDispatcher } from './dispatcher.js';
+import { basicAuthHeader, describeFailure, redactUrl } from './redact.js';
+import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
 
 export const DEFAULT_RETRY = { baseMs: 500, maxMs: 10_000, maxAttempts: 6 } as const;
 /** Most of a response body kept: enough for any error message, bounded against a runaway server. */
