@@ -7,7 +7,7 @@ import type { Config, Env } from './config/config.js';
 import { HELP } from './config/help.js';
 import { VERSION } from './version.js';
 import { Reporter, summaryLine } from './report.js';
-import { registerSecrets } from './secrets.js';
+import { registerSecrets } from './run/secrets.js';
 import { SeriesStore } from './series.js';
 import { Extractor } from './extract.js';
 import type { Sample } from './parse/sample.js';

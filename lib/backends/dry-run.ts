@@ -4,7 +4,7 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
-import type { Config } from '../config/config.js';
+import { DEFAULTS, type Config } from '../config/config.js';
 import type { Series } from '../series.js';
 import type { Reporter } from '../report.js';
 
@@ -37,7 +37,7 @@ async function renderPushgateway(series: readonly Series[], config: Config, repo
   const { buildPushgatewayRequest } = await import('./pushgateway.js');
   const pgw = config.pushgateway;
   const req = await buildPushgatewayRequest(series, {
-    job: pgw?.job ?? 'job-executor-service',
+    job: pgw?.job ?? DEFAULTS.job,
     method: merge ? 'POST' : (pgw?.method ?? 'PUT'),
     grouping: pgw?.grouping ?? [],
     integration: config.integration,

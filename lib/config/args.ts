@@ -3,14 +3,16 @@
 
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import type { Config, DynatraceConfig, Env, PushgatewayConfig } from './config.js';
+import { DEFAULTS, type Config, type DynatraceConfig, type Env, type PushgatewayConfig } from './config.js';
 import { PARSER_NAMES, type ParserName } from '../parse/default-parsers.js';
 import { parseDuration } from './duration.js';
 import { parsePatternFlag, type PatternRule } from '../parse/pattern.js';
 import { parseJsonPathFlag, type JsonPathRule } from '../parse/json-path.js';
-import { pushgatewayUrl } from '../backends/pushgateway-url.js';
-import { dynatraceIngestUrl, readDynatraceToken } from '../backends/dynatrace-url.js';
-import { groupingLabels } from '../backends/pushgateway.js';
+import { pushgatewayUrl } from './pushgateway-url.js';
+import { dynatraceIngestUrl, readDynatraceToken } from './dynatrace-url.js';
+import { groupingLabels } from '../naming/grouping-key.js';
+import { isGroupingLabelName } from '../naming/prometheus.js';
+import { INPUT_NAME } from '../naming/metric-name.js';
 
 export interface ConfigResult {
   action: 'run' | 'help' | 'version';
@@ -56,16 +58,7 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' },
 } as const;
 
-export const DEFAULTS = {
-  prefix: 'keptn_',
-  job: 'job-executor-service',
-  maxSeries: 1000,
-  maxLineBytes: 1024 * 1024,
-  timeoutMs: 10_000,
-  deadlineMs: 60_000,
-} as const;
 
-const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
 /** `k=v` → [k, v]; the value may contain `=`. */
 function splitPair(text: string): [string, string] | undefined {
@@ -133,7 +126,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   if (keptn.stage) labels.keptn_stage = keptn.stage;
   for (const text of values.label ?? []) {
     const pair = splitPair(text);
-    if (!pair || !LABEL_NAME.test(pair[0])) usageErrors.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
+    if (!pair || !INPUT_NAME.test(pair[0])) usageErrors.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
     else labels[pair[0]] = pair[1];
   }
 
@@ -183,7 +176,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   const grouping: [string, string][] = [];
   for (const text of values.grouping ?? []) {
     const pair = splitPair(text);
-    if (!pair || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair[0]) || pair[0].startsWith('__')) {
+    if (!pair || !isGroupingLabelName(pair[0])) {
       usageErrors.push(`--grouping needs NAME=VALUE with a Prometheus label name, got "${text}"`);
     } else grouping.push(pair);
   }
@@ -264,7 +257,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   return { action, config, usageErrors, backendErrors, warnings };
 }
 
-type Values = ReturnType<typeof parseStrictShape>['values'];
+type Values = ReturnType<typeof _parseStrictShape>['values'];
 
 /**
  * After a strict parse failed: the same options, unknown ones and positionals ignored, and a
@@ -286,6 +279,6 @@ function parseLenient(args: string[]): { values: Values } {
 }
 
 // Only for its type: what a strict parse of OPTIONS returns.
-function parseStrictShape() {
+function _parseStrictShape() {
   return parseArgs({ args: [], options: OPTIONS, strict: true, allowPositionals: false });
 }

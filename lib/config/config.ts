@@ -4,6 +4,16 @@ import type { ParserName } from '../parse/default-parsers.js';
 import type { PatternRule } from '../parse/pattern.js';
 import type { JsonPathRule } from '../parse/json-path.js';
 
+/** The defaults of the options (the job name is the JES docs' one). */
+export const DEFAULTS = {
+  prefix: 'keptn_',
+  job: 'job-executor-service',
+  maxSeries: 1000,
+  maxLineBytes: 1024 * 1024,
+  timeoutMs: 10_000,
+  deadlineMs: 60_000,
+} as const;
+
 /** The environment a run reads (run()'s argument; tests pass their own): never process.env deep inside. */
 export type Env = Readonly<Record<string, string | undefined>>;
 

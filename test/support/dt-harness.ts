@@ -1,9 +1,9 @@
 // The Dynatrace backend wired to the emulator with the real HTTP client, and the reporter's
 // output captured, for the integration tests.
 
-import { dynatraceIngestUrl } from '../../lib/backends/dynatrace-url.js';
+import { dynatraceIngestUrl } from '../../lib/config/dynatrace-url.js';
 import { createDynatraceBackend } from '../../lib/backends/dynatrace.js';
-import { dynatraceSecrets } from '../../lib/secrets.js';
+import { dynatraceSecrets } from '../../lib/run/secrets.js';
 import type { Backend } from '../../lib/backends/backend.js';
 import { createHttpClient } from '../../lib/http/client.js';
 import { type HttpClient } from '../../lib/http/types.js';
@@ -46,7 +46,7 @@ export async function startDtHarness(
   if ('error' in parsed) throw new Error(parsed.error);
   const token = opts.token === null ? undefined : (opts.token ?? dt.token);
   const cfg = token === undefined ? { url: parsed.url } : { url: parsed.url, token };
-  // As run() does for every secret of the config (lib/secrets.ts).
+  // As run() does for every secret of the config (lib/run/secrets.ts).
   for (const secret of dynatraceSecrets(cfg)) reporter.addSecret(secret);
   const backend = createDynatraceBackend(cfg, { http, reporter });
   return { dt, backend, http, output, text: () => output.join('') };

@@ -2,10 +2,10 @@
 // registered with the reporter, which masks them in every message. One place, so a new
 // credential (a token file, a header) cannot be forgotten by one of the places that print.
 
-import type { Config, DynatraceConfig, Env, PushgatewayConfig } from './config/config.js';
-import { PROXY_VARIABLES } from './http/dispatcher.js';
-import { basicAuthHeader } from './http/redact.js';
-import type { Reporter } from './report.js';
+import type { Config, DynatraceConfig, Env, PushgatewayConfig } from '../config/config.js';
+import { PROXY_VARIABLES } from '../http/dispatcher.js';
+import { basicAuthHeader } from '../http/redact.js';
+import type { Reporter } from '../report.js';
 
 export function registerSecrets(reporter: Reporter, config: Config, env: Env): void {
   for (const secret of secretsOf(config, env)) reporter.addSecret(secret);
