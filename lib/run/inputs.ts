@@ -32,6 +32,7 @@ export interface Inputs {
   endLines(interrupted: boolean): void;
 }
 
+// Longer than most: the object it returns is the other steps' view of the inputs, its methods sharing one closure.
 export async function openInputs(config: Config, extractor: Extractor, reporter: Reporter): Promise<Inputs> {
   const stdoutLines = new LineSplitter({
     maxLineBytes: config.maxLineBytes,
@@ -53,33 +54,16 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
     onError: (err: Error) => reporter.error(`reading input failed: ${err.message}`),
   };
 
+  const ended: Promise<unknown>[] = [];
   let tool: ToolRun | undefined;
   let forward: (sig: EndingSignal) => void = () => undefined;
-  let input: Input;
   let stderrLines: LineSplitter | undefined;
-  const ended: Promise<unknown>[] = [];
+  let input: Input;
   if (config.command !== undefined && config.command.length > 0) {
-    // Loaded here only: filter mode never pays for child_process (about 4 ms of every start).
-    const child = await import('../source/child.js');
-    const run = child.runTool(config.command);
-    tool = run;
-    forward = (sig) => child.forwardSignal(run, sig);
-    input = streamInput(run.stdout, opts);
-    if (config.parseStderr) {
-      const lines = new LineSplitter({
-        maxLineBytes: config.maxLineBytes,
-        precheck: extractor.precheck(),
-        onLine: (text) => extractor.line(text, () => `stderr line ${lines.lines}`),
-      });
-      stderrLines = lines;
-      const stderrInput = streamInput(run.stderr, {
-        dest: process.stderr,
-        onChunk: (chunk) => lines.push(chunk),
-        onBroken: () => undefined,
-        onError: (err) => reporter.error(`reading the tool's stderr failed: ${err.message}`),
-      });
-      ended.push(stderrInput.done);
-    } else passThrough(run.stderr, process.stderr, () => undefined);
+    const wrapped = await openTool(config.command, config, extractor, reporter);
+    ({ tool, forward, stderrLines } = wrapped);
+    input = streamInput(wrapped.tool.stdout, opts);
+    if (wrapped.stderrDone) ended.push(wrapped.stderrDone);
   } else input = stdinInput(opts);
   ended.push(input.done);
 
@@ -124,6 +108,38 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
       stderrLines?.end();
     },
   };
+}
+
+interface OpenedTool {
+  tool: ToolRun;
+  forward: (sig: EndingSignal) => void;
+  /** With --parse-stderr: the tool's stderr lines, and the end of that input. */
+  stderrLines?: LineSplitter;
+  stderrDone?: Promise<void>;
+}
+
+/** Wrap mode: starts the tool; its stderr goes to ours, and is parsed with --parse-stderr. */
+async function openTool(command: readonly string[], config: Config, extractor: Extractor, reporter: Reporter): Promise<OpenedTool> {
+  // Loaded here only: filter mode never pays for child_process (about 4 ms of every start).
+  const child = await import('../source/child.js');
+  const tool = child.runTool(command);
+  const forward = (sig: EndingSignal): void => child.forwardSignal(tool, sig);
+  if (!config.parseStderr) {
+    passThrough(tool.stderr, process.stderr, () => undefined);
+    return { tool, forward };
+  }
+  const stderrLines = new LineSplitter({
+    maxLineBytes: config.maxLineBytes,
+    precheck: extractor.precheck(),
+    onLine: (text) => extractor.line(text, () => `stderr line ${stderrLines.lines}`),
+  });
+  const stderrInput = streamInput(tool.stderr, {
+    dest: process.stderr,
+    onChunk: (chunk) => stderrLines.push(chunk),
+    onBroken: () => undefined,
+    onError: (err) => reporter.error(`reading the tool's stderr failed: ${err.message}`),
+  });
+  return { tool, forward, stderrLines, stderrDone: stderrInput.done };
 }
 
 async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
