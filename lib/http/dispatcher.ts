@@ -5,6 +5,12 @@ import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
 
 export interface DispatcherOptions {
+  /**
+   * The longest a TCP connect plus TLS handshake may take (--timeout). undici's own default is
+   * 10 s, and closing the dispatcher waits for a connect in progress: an address that drops SYNs
+   * or a TLS port that never answers held the exit that long whatever --deadline said.
+   */
+  connectTimeoutMs?: number;
   caFile?: string;
   insecure?: boolean;
   /** The environment to read proxy and CA variables from (process.env by default; tests pass their own). */
@@ -49,6 +55,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const tls = {
     ...(ca ? { ca } : {}),
     ...(opts.insecure ? { rejectUnauthorized: false } : {}),
+    ...(opts.connectTimeoutMs !== undefined ? { timeout: opts.connectTimeoutMs } : {}),
   };
   if (!proxyConfigured(env)) return new undici.Agent({ connect: tls });
   // `connect` reaches direct connections (NO_PROXY); `requestTls` the TLS inside a CONNECT tunnel.
