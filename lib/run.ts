@@ -14,6 +14,7 @@ import { DocumentCollector } from './source/document.js';
 import { stdinInput, streamInput, type Input, type InputOptions } from './source/input.js';
 import type { BackendOutcome } from './backends/backend.js';
 import { ConfiguredBackends } from './backends/configured.js';
+import type { Gate, GateOutcome } from './slo/gate.js';
 
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 /** How long the tool's output is still read after it exited (a background child may hold the pipe). */
@@ -42,6 +43,14 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   reporter.addSecret(env.DT_API_TOKEN?.trim());
   reporter.addSecret(config.pushgateway?.password);
   for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) addUrlSecrets(reporter, env[name]);
+  // Quality gate (--slo): its files are read and checked now, before any input; earlier results are requested.
+  let gate: Gate | undefined;
+  if (config.gate) {
+    const { startRunGate } = await import('./slo/io.js');
+    const started = await startRunGate({ ...config, gate: config.gate }, reporter, env);
+    if ('errors' in started) parsed.usageErrors.push(...started.errors);
+    else gate = started;
+  }
   for (const e of parsed.usageErrors) reporter.error(e);
   for (const e of parsed.backendErrors) reporter.error(e);
   for (const w of parsed.warnings) reporter.warn(w);
@@ -182,6 +191,9 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   extractor.finish();
 
   const series = store.list();
+  // The gate is evaluated before the push, so its result series go with the metrics.
+  const gateOutcome: GateOutcome | undefined = gate && usable ? await gate.evaluate(series) : undefined;
+  if (gateOutcome) series.push(...gateOutcome.series);
   let outcomes: BackendOutcome[] = [];
   if (backends) {
     // --deadline counts from the end of input and covers a periodic push still in flight:
@@ -206,7 +218,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
       unusable: extractor.problems,
       outcomes,
       noBackend: usable && !backends?.any,
-    }),
+    }) + (gateOutcome ? `; ${gateOutcome.summary}` : ''),
   );
   if (usable && backends && !backends.any) {
     reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, or --dry-run): the metrics were not sent');
@@ -221,6 +233,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   if (toolExit && toolExit.status !== 0) return toolExit.status;
   if (signal !== undefined && !tool) return SIGNAL_STATUS[signal] ?? 1;
   if (!usable || parsed.backendErrors.length > 0 || backends?.setupFailed) return 2;
+  if (gateOutcome && gateOutcome.status !== 0) return gateOutcome.status;
   if (pushFailed && config.failOnPushError) return 3;
   return 0;
 }

@@ -11,6 +11,7 @@ import { parseJsonPathFlag } from '../parse/json-path.js';
 import { pushgatewayUrl } from '../backends/pushgateway-url.js';
 import { dynatraceIngestUrl, readDynatraceToken } from '../backends/dynatrace-url.js';
 import { groupingLabels } from '../backends/pushgateway.js';
+import { gateOptions } from '../slo/options.js';
 
 export interface ConfigResult {
   action: 'run' | 'help' | 'version';
@@ -53,6 +54,13 @@ const OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   'no-run-metrics': { type: 'boolean' },
   'flush-interval': { type: 'string' },
+  // Quality gate (lib/slo/options.ts).
+  slo: { type: 'string' },
+  sli: { type: 'string' },
+  'slo-history': { type: 'string' },
+  'slo-history-window': { type: 'string' },
+  'slo-report': { type: 'string' },
+  'slo-fail-on-warning': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -239,6 +247,11 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   if (values.quiet && values.verbose) usageErrors.push('--quiet and --verbose contradict each other');
   if (values['parse-stderr'] && command === undefined) usageErrors.push('--parse-stderr only works in wrap mode (-- TOOL ARGS…)');
 
+  // Quality gate: the flags here; the files are read and checked at the start of the run.
+  const gate = gateOptions(values);
+  usageErrors.push(...gate.errors);
+  if (gate.options && integration === '') usageErrors.push('--slo needs --integration NAME (or INTEGRATION_NAME): the gate\'s series are keptn_<integration>_slo_score and _slo_result');
+
   const config: Config = {
     integration,
     prefix: values.prefix ?? DEFAULTS.prefix,
@@ -260,6 +273,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     runMetrics: values['no-run-metrics'] !== true,
     flushIntervalMs,
     command,
+    ...(gate.options ? { gate: gate.options } : {}),
   };
   const action = values.help ? 'help' : values.version ? 'version' : 'run';
   return { action, config, usageErrors, backendErrors, warnings };

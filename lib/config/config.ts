@@ -1,5 +1,7 @@
 // The one validated, immutable configuration a run works from (built by lib/config/args.ts).
 
+import type { GateOptions } from '../slo/options.js';
+
 export type ParserName = 'kv' | 'json' | 'prom';
 export const PARSER_NAMES: readonly ParserName[] = ['kv', 'json', 'prom'];
 
@@ -70,4 +72,6 @@ export interface Config {
   flushIntervalMs?: number;
   /** Wrap mode: the tool and its arguments (after `--`). */
   command?: readonly string[];
+  /** --slo FILE and its companions: the quality gate (lib/slo/gate.ts). */
+  gate?: GateOptions;
 }
