@@ -23,7 +23,8 @@ export interface RangeQuery {
 export function historyQuery(names: Iterable<string>, grouping: ReadonlyArray<readonly [string, string]>, nowMs: number, windowMs: number): RangeQuery {
   const all = [...new Set(['push_time_seconds', ...names])].filter((n) => /^[A-Za-z_:][A-Za-z0-9_:]*$/.test(n)).sort();
   const matchers = [`__name__=~"${all.join('|')}"`, ...grouping.map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
-  const end = Math.floor(nowMs / 1000);
+  // Rounded up: a scrape earlier in this very second is still in the range.
+  const end = Math.ceil(nowMs / 1000);
   const step = Math.max(1, Math.ceil(windowMs / 1000 / MAX_POINTS));
   return { query: `{${matchers.join(',')}}`, start: end - Math.floor(windowMs / 1000), end, step };
 }
