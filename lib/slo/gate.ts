@@ -36,6 +36,8 @@ export interface GateContext {
   grouping: ReadonlyArray<readonly [string, string]>;
   /** Where single_result's previous run is read, when a Pushgateway is configured. */
   pushgateway?: { url: URL; username?: string; password?: string };
+  /** --dry-run: the backends are not contacted, so the Pushgateway is not read either. */
+  dryRun?: boolean;
 }
 
 export interface GateIo {
@@ -192,6 +194,10 @@ async function readHistory(spec: SloSpec, selectors: readonly Selector[], option
     }
     if (spec.comparison.compareWith === 'several_results') {
       io.log.warn(`${spec.file}: compare_with several_results needs --slo-history URL (a Prometheus that scrapes the Pushgateway); comparing with the last run only`);
+    }
+    if (ctx.dryRun) {
+      io.log.warn(`${spec.file}: --dry-run: the Pushgateway is not read, so relative criteria have no baseline (--slo-history is still read)`);
+      return { runs: [], source: 'dry run' };
     }
     if (!ctx.pushgateway) {
       io.log.warn(`${spec.file}: relative criteria need earlier results: give --pushgateway (the last run) or --slo-history (several runs); they have no baseline`);

@@ -65,6 +65,7 @@ export function gateContext(config: Config): GateContext {
     keptn: config.keptn,
     job: pgw?.job ?? DEFAULTS.job,
     grouping: pgw?.grouping ?? [],
+    dryRun: config.dryRun,
     ...(pgw ? { pushgateway: { url: pgw.url, username: pgw.username, password: pgw.password } } : {}),
   };
 }
