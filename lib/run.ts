@@ -190,10 +190,9 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   if (tool && toolExit && config.runMetrics) extractor.addSamples(runSamples(toolExit, started));
   extractor.finish();
 
-  const series = store.list();
   // The gate is evaluated before the push, so its result series go with the metrics.
-  const gateOutcome: GateOutcome | undefined = gate && usable ? await gate.evaluate(series) : undefined;
-  if (gateOutcome) series.push(...gateOutcome.series);
+  const gateOutcome: GateOutcome | undefined = gate && usable ? await gate.evaluate(store.list()) : undefined;
+  const series = gateOutcome?.series ?? store.list();
   let outcomes: BackendOutcome[] = [];
   if (backends) {
     // --deadline counts from the end of input and covers a periodic push still in flight:

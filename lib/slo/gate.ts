@@ -9,7 +9,7 @@
 // Reading and checking are pure (slo-file.ts, sli-file.ts, selector.ts); evaluation is pure
 // (evaluate.ts, history.ts); files, HTTP and the step summary go through `io`.
 
-import type { Series } from '../series.js';
+import { seriesKey, type Series } from '../series.js';
 import { fullMetricName } from '../naming/metric-name.js';
 import { groupingLabels } from '../backends/pushgateway.js';
 import { evaluateSlo, type Evaluation, type ObjectiveInput } from './evaluate.js';
@@ -56,7 +56,7 @@ export interface GateIo {
 
 export interface GateOutcome {
   evaluation: Evaluation;
-  /** `_slo_score` and `_slo_result`, to push with the metrics. */
+  /** The run's series with `_slo_score` and `_slo_result` added (replacing input series of the same name and labels): what to push. */
   series: Series[];
   /** 0, or GATE_FAILED_STATUS. */
   status: number;
@@ -165,9 +165,14 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
         await io.writeText(options.reportFile, report).catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-report ${options.reportFile}: ${err.code ?? err.message}`));
       }
       const failed = evaluation.result === 'fail' || (evaluation.result === 'warning' && options.failOnWarning);
+      const own = resultSeries(evaluation, naming, ctx.labels);
+      const ownKeys = new Set(own.map((x) => seriesKey(x.name, x.labels)));
+      const replaced = series.filter((x) => ownKeys.has(seriesKey(x.name, x.labels)));
+      // The same series twice would make the Pushgateway refuse the whole push.
+      for (const x of replaced) io.log.warn(`the input's ${x.name} is replaced by the quality gate's`);
       return {
         evaluation,
-        series: resultSeries(evaluation, naming, ctx.labels),
+        series: [...series.filter((x) => !ownKeys.has(seriesKey(x.name, x.labels))), ...own],
         status: failed ? GATE_FAILED_STATUS : 0,
         summary: totalLine(evaluation),
       };

@@ -86,7 +86,10 @@ export type Resolved = { value: number; series: readonly Series[] } | { error: s
 export function resolveSelector(sel: Selector, series: readonly Series[], fullName: (name: string) => string): Resolved {
   const names = new Set([sel.name, fullName(sel.name)]);
   const found = series.filter((s) => names.has(s.name) && sel.matchers.every((m) => matches(s.labels, m)));
-  if (found.length === 0) return { error: 'no value: no series matches', series: found };
+  if (found.length === 0) {
+    const tried = [...names].map((n) => `${n}${matcherText(sel.matchers)}`).join(' or ');
+    return { error: `no value: no series ${tried} in this run`, series: found };
+  }
   if (sel.aggregation === undefined) {
     if (found.length === 1) return { value: found[0]!.value, series: found };
     return { error: `no value: ${found.length} series match; add labels ({label="value"}) or wrap it in max(…), sum(…)`, series: found };
@@ -104,6 +107,10 @@ export function resolveSelector(sel: Selector, series: readonly Series[], fullNa
     case 'count':
       return { value: values.length, series: found };
   }
+}
+
+function matcherText(matchers: readonly Matcher[]): string {
+  return matchers.length === 0 ? '' : `{${matchers.map((m) => `${m.label}${m.op}${JSON.stringify(m.value)}`).join(',')}}`;
 }
 
 /** A label given as the input wrote it (`p.95`) or as Prometheus names it (`p_95`) matches. */
