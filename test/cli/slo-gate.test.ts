@@ -102,3 +102,17 @@ t.test('wrap mode: a failing tool\'s status wins over the gate\'s 4', async (t) 
   const passing = await runCli(['--integration', 't', '--dry-run', '--slo', slo, '--', node, '-e', 'console.log("v=5")'], { cwd: ROOT });
   t.equal(passing.status, 4, 'the tool succeeded: the gate decides');
 });
+
+t.test('--quiet: no table, but a failed gate still says so; --prefix names the SLI series and the gate\'s', async (t) => {
+  const slo = join(dir, 'quiet.yaml');
+  await writeFile(slo, 'spec_version: "1.0"\nobjectives: [{sli: v, pass: [{criteria: ["<1"]}]}, {sli: acme_t_v, pass: [{criteria: ["<10"]}]}]\ntotal_score: {pass: "90%", warning: "50%"}\n');
+  const r = await runCli(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--quiet', '--slo', slo], { input: 'v=5\n', cwd: ROOT });
+  t.equal(r.status, 0, 'a warning (1 of 2) exits 0', { stderr: r.stderr });
+  t.equal(r.stderr.includes('objective'), false, 'no table');
+  const failing = await runCli(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--quiet', '--slo', slo], { input: 'v=50\n', cwd: ROOT });
+  t.equal(failing.status, 4);
+  t.match(failing.stderr, /^jes-metrics-pipe: error: quality gate: fail, score 0\/100/m, 'the error gets through --quiet');
+  const verbose = await runCli(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--slo', slo], { input: 'v=5\n', cwd: ROOT });
+  t.match(verbose.stderr, /^jes-metrics-pipe: acme_t_v\s+5\s/m, 'the full name with the prefix is an SLI too');
+  t.match(verbose.stderr, /^acme_t_slo_score\{ci_platform="keptn"\} 50$/m);
+});
