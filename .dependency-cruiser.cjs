@@ -4,7 +4,7 @@
 const LAYERS = [
   ['bin/'],
   ['lib/run\\.ts$', 'lib/run/'],
-  ['lib/backends/'],
+  ['lib/backends/', 'lib/slo/'],
   ['lib/extract\\.ts$', 'lib/lines\\.ts$'],
   ['lib/source/'],
   ['lib/config/'],

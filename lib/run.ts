@@ -18,6 +18,7 @@ import { openInputs, type Inputs } from './run/inputs.js';
 import { SignalWatch } from './run/signals.js';
 import { exitStatus, SIGNAL_STATUS } from './run/exit-status.js';
 import { startFlushing } from './run/flush.js';
+import type { Gate } from './slo/gate.js';
 
 /** One run of the program: argv and env in, the exit status out. */
 export async function run(argv: readonly string[], env: Env): Promise<number> {
@@ -29,6 +30,9 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   }
   const { config } = parsed;
   const reporter = openReporter(parsed, env);
+  // Quality gate (--slo): its files are read and checked now, before any input; earlier results are requested.
+  const gate = config.gate ? await startQualityGate(config, parsed, reporter, env) : undefined;
+  reportConfig(reporter, parsed);
   const usable = parsed.usageErrors.length === 0;
 
   const store = new SeriesStore(config.maxSeries);
@@ -54,6 +58,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   inputs.endLines(signals.received !== undefined);
   await collectAtEnd(config, inputs, extractor, toolExit, started);
 
+  // The gate is evaluated before the push, so its result series go with the metrics.
+  const gateOutcome = gate && usable ? await gate.evaluate(store.list()) : undefined;
   let outcomes: BackendOutcome[] = [];
   if (backends) {
     // --deadline counts from the end of input and covers a periodic push still in flight:
@@ -63,11 +69,11 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     // A failed wrap-mode run merges (POST) instead of replacing (PUT): the last success's
     // timestamp stays in the group, as the Pushgateway batch-job pattern wants.
     const merge = toolExit !== undefined && toolExit.status !== 0 && config.runMetrics;
-    outcomes = await backends.pushAll(store.list(), { final: true, merge, deadlineAt });
+    outcomes = await backends.pushAll(gateOutcome?.series ?? store.list(), { final: true, merge, deadlineAt });
     await backends.close();
   }
 
-  reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true });
+  reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary });
   signals.stop();
   // stdout may be a file or a slow pipe: let it drain before the exit.
   if (!inputs.stdoutBroken()) await drained(process.stdout, '');
@@ -75,6 +81,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     toolStatus: toolExit?.status,
     signal: signals.received,
     configError: !usable || parsed.backendErrors.length > 0 || backends?.setupFailed === true,
+    gateStatus: gateOutcome?.status ?? 0,
     pushFailed: outcomes.some((o) => !o.ok),
     failOnPushError: config.failOnPushError,
   });
@@ -93,12 +100,29 @@ function openReporter(parsed: ConfigResult, env: Env): Reporter {
     },
   });
   registerSecrets(reporter, config, env);
+  return reporter;
+}
+
+/** What the configuration had to say, once the gate's files were checked too. */
+function reportConfig(reporter: Reporter, parsed: ConfigResult): void {
+  const { config } = parsed;
   for (const e of parsed.usageErrors) reporter.error(e);
   for (const e of parsed.backendErrors) reporter.error(e);
   for (const w of parsed.warnings) reporter.warn(w);
   if (parsed.usageErrors.length > 0) reporter.error('nothing will be pushed; the input is still passed through (exit status 2)');
   else if (config.http.insecure) reporter.warn('--insecure: TLS certificates are not verified');
-  return reporter;
+}
+
+/** Loaded only with --slo. A file that is wrong is a usage error, found before any input is read. */
+async function startQualityGate(config: Config, parsed: ConfigResult, reporter: Reporter, env: Env): Promise<Gate | undefined> {
+  if (!config.gate) return undefined;
+  const { startRunGate } = await import('./slo/io.js');
+  const started = await startRunGate({ ...config, gate: config.gate }, reporter, env);
+  if ('errors' in started) {
+    parsed.usageErrors.push(...started.errors);
+    return undefined;
+  }
+  return started;
 }
 
 /** At the end of input: the --json-path document, wrap mode's run metrics, the problem count. */
@@ -123,6 +147,8 @@ interface RunEnd {
   store: SeriesStore;
   outcomes: readonly BackendOutcome[];
   noBackend: boolean;
+  /** The quality gate's part of the summary line (--slo). */
+  gateSummary: string | undefined;
 }
 
 /** The summary line and what goes with it. */
@@ -139,7 +165,7 @@ function reportEnd(reporter: Reporter, end: RunEnd): void {
       unusable: extractor.problems,
       outcomes: end.outcomes,
       noBackend: end.noBackend,
-    }),
+    }) + (end.gateSummary !== undefined ? `; ${end.gateSummary}` : ''),
   );
   if (end.noBackend) {
     reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, or --dry-run): the metrics were not sent');

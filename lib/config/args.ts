@@ -13,6 +13,7 @@ import { dynatraceIngestUrl, readDynatraceToken } from './dynatrace-url.js';
 import { groupingLabels } from '../naming/grouping-key.js';
 import { isGroupingLabelName } from '../naming/prometheus.js';
 import { INPUT_NAME } from '../naming/metric-name.js';
+import { gateOptions } from './gate-options.js';
 
 export interface ConfigResult {
   action: 'run' | 'help' | 'version';
@@ -54,6 +55,13 @@ const OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   'no-run-metrics': { type: 'boolean' },
   'flush-interval': { type: 'string' },
+  // Quality gate (lib/slo/options.ts).
+  slo: { type: 'string' },
+  sli: { type: 'string' },
+  'slo-history': { type: 'string' },
+  'slo-history-window': { type: 'string' },
+  'slo-report': { type: 'string' },
+  'slo-fail-on-warning': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -231,6 +239,11 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   if (values.quiet && values.verbose) usageErrors.push('--quiet and --verbose contradict each other');
   if (values['parse-stderr'] && command === undefined) usageErrors.push('--parse-stderr only works in wrap mode (-- TOOL ARGS…)');
 
+  // Quality gate: the flags here; the files are read and checked at the start of the run.
+  const gate = gateOptions(values);
+  usageErrors.push(...gate.errors);
+  if (gate.options && integration === '') usageErrors.push('--slo needs --integration NAME (or INTEGRATION_NAME): the gate\'s series are keptn_<integration>_slo_score and _slo_result');
+
   const config: Config = {
     integration,
     prefix: values.prefix ?? DEFAULTS.prefix,
@@ -252,6 +265,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     runMetrics: values['no-run-metrics'] !== true,
     flushIntervalMs,
     command,
+    ...(gate.options ? { gate: gate.options } : {}),
   };
   const action = values.help ? 'help' : values.version ? 'version' : 'run';
   return { action, config, usageErrors, backendErrors, warnings };

@@ -3,6 +3,7 @@
 import type { ParserName } from '../parse/default-parsers.js';
 import type { PatternRule } from '../parse/pattern.js';
 import type { JsonPathRule } from '../parse/json-path.js';
+import type { GateOptions } from './gate-options.js';
 
 /** The defaults of the options (the job name is the JES docs' one). */
 export const DEFAULTS = {
@@ -70,4 +71,6 @@ export interface Config {
   flushIntervalMs?: number;
   /** Wrap mode: the tool and its arguments (after `--`). */
   command?: readonly string[];
+  /** --slo FILE and its companions: the quality gate (lib/slo/gate.ts). */
+  gate?: GateOptions;
 }

@@ -156,7 +156,7 @@ async function sendOnce(
         body: typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body,
         signal: controller.signal,
       });
-      const body = await readBounded(res.body, MAX_RESPONSE_BODY_BYTES);
+      const body = await readBounded(res.body, req.maxBodyBytes ?? MAX_RESPONSE_BODY_BYTES);
       return { response: { status: res.statusCode, headers: res.headers, body } };
     } catch (err) {
       return { error: controller.signal.aborted ? timeout : err };

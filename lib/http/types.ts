@@ -9,6 +9,8 @@ export interface HttpRequest {
   body?: string | Uint8Array;
   /** Epoch ms after which no attempt is started and a running one is aborted (--deadline). */
   deadlineAt?: number;
+  /** Most of the answer's body kept (default MAX_RESPONSE_BODY_BYTES); the gate's history reads want more. */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResponse {

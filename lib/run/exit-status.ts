@@ -10,6 +10,8 @@ export interface RunOutcome {
   signal?: string;
   /** A flag, an option or a backend's settings were wrong (reported at the start). */
   configError: boolean;
+  /** The quality gate's status (--slo): 0, or 4 for a failed gate. */
+  gateStatus?: number;
   /** A backend did not accept everything. */
   pushFailed: boolean;
   failOnPushError: boolean;
@@ -19,6 +21,7 @@ export function exitStatus(o: RunOutcome): number {
   if (o.toolStatus !== undefined && o.toolStatus !== 0) return o.toolStatus;
   if (o.signal !== undefined && o.toolStatus === undefined) return SIGNAL_STATUS[o.signal] ?? 1;
   if (o.configError) return 2;
+  if (o.gateStatus !== undefined && o.gateStatus !== 0) return o.gateStatus;
   if (o.pushFailed && o.failOnPushError) return 3;
   return 0;
 }
