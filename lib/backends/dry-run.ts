@@ -4,7 +4,7 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
-import { DEFAULTS, type Config } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import type { Series } from '../series.js';
 import type { Reporter } from '../report.js';
 
@@ -36,10 +36,11 @@ export function createDryRunBackend(config: Config, reporter: Reporter): Backend
 async function renderPushgateway(series: readonly Series[], config: Config, reporter: Reporter, merge: boolean): Promise<string> {
   const { buildPushgatewayRequest } = await import('./pushgateway.js');
   const pgw = config.pushgateway;
+  const key = config.pushgatewayKey;
   const req = await buildPushgatewayRequest(series, {
-    job: pgw?.job ?? DEFAULTS.job,
-    method: merge ? 'POST' : (pgw?.method ?? 'PUT'),
-    grouping: pgw?.grouping ?? [],
+    job: key.job,
+    method: merge ? 'POST' : key.method,
+    grouping: key.grouping,
     integration: config.integration,
     keptn: config.keptn,
   });

@@ -2,7 +2,8 @@
 // problem becomes a message, and the run decides what still works (contract §3).
 
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DEFAULTS, type Config, type DynatraceConfig, type Env, type PushgatewayConfig } from './config.js';
 import { PARSER_NAMES, type ParserName } from '../parse/default-parsers.js';
 import { parseDuration } from './duration.js';
@@ -85,11 +86,40 @@ function positiveInt(text: string | undefined, fallback: number, flag: string, e
   return n;
 }
 
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function duration(text: string | undefined, fallback: number | undefined, flag: string, errors: string[]): number | undefined {
   if (text === undefined) return fallback;
   const ms = parseDuration(text);
   if (ms === undefined) errors.push(`${flag} needs a duration such as 10, 10s, 500ms or 2m, got "${text}"`);
-  return ms ?? fallback;
+  else if (ms > MAX_TIMER_MS) errors.push(`${flag} ${text} is longer than the ${Math.floor(MAX_TIMER_MS / 86_400_000)} days a timer can wait`);
+  else return ms;
+  return fallback;
+}
+
+/**
+ * Headers that frame or route the request: undici sets them, and one from --header would make
+ * a request the server cannot read (RFC 9110 §7.6.1 connection-specific fields, RFC 9112 §6).
+ */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'host', 'upgrade', 'te', 'trailer', 'expect']);
+
+function parseHeader(text: string): [string, string] | string {
+  const i = text.indexOf(':');
+  const name = i > 0 ? text.slice(0, i).trim() : '';
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `--header needs "Name: value", got "${text.slice(0, 40)}"`;
+  const value = text.slice(i + 1).trim();
+  if (/[\r\n\0]/.test(value)) return `--header ${name}: the value must not hold a line break or NUL`;
+  if (FRAMING_HEADERS.has(name.toLowerCase())) return `--header ${name}: is set by the HTTP client itself and cannot be given`;
+  return [name, value];
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Splits argv at the first `--`: our options before it, the tool to run (wrap mode) after it. */
@@ -164,10 +194,9 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
 
   const headers: [string, string][] = [];
   for (const text of values.header ?? []) {
-    const i = text.indexOf(':');
-    const name = i > 0 ? text.slice(0, i).trim() : '';
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) usageErrors.push(`--header needs "Name: value", got "${text.slice(0, 40)}"`);
-    else headers.push([name, text.slice(i + 1).trim()]);
+    const header = parseHeader(text);
+    if (typeof header === 'string') usageErrors.push(header);
+    else headers.push(header);
   }
 
   const timeoutMs = duration(values.timeout, DEFAULTS.timeoutMs, '--timeout', usageErrors)!;
@@ -218,6 +247,8 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   }
 
   const dryRun = values['dry-run'] === true || values['dry-run-file'] !== undefined;
+  const dryRunFolder = values['dry-run-file'] !== undefined ? dirname(values['dry-run-file']) : undefined;
+  if (dryRunFolder !== undefined && !isFolder(dryRunFolder)) usageErrors.push(`--dry-run-file ${values['dry-run-file']}: the folder ${dryRunFolder} does not exist`);
   if (pushgateway || dryRun) {
     // The grouping key as the Pushgateway will see it: refused here, before any input is read.
     try {
@@ -257,6 +288,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     parseStderr: values['parse-stderr'] === true,
     dryRun,
     dryRunFile: values['dry-run-file'],
+    pushgatewayKey: { job: values.job ?? DEFAULTS.job, method, grouping },
     pushgateway,
     dynatrace,
     http: { timeoutMs, deadlineMs, caFile: values['ca-file'], insecure: values.insecure === true, headers },

@@ -18,16 +18,20 @@ export const DEFAULTS = {
 /** The environment a run reads (run()'s argument; tests pass their own): never process.env deep inside. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface PushgatewayConfig {
+/** How a push to the Pushgateway is keyed and sent: set whether or not a URL is (--dry-run shows it). */
+export interface PushgatewayKey {
+  job: string;
+  method: 'PUT' | 'POST';
+  /** `--grouping k=v`, in the order given. */
+  grouping: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface PushgatewayConfig extends PushgatewayKey {
   /** Base URL without credentials and without a trailing slash. */
   url: URL;
   /** From the URL's user-info; never printed. */
   username?: string;
   password?: string;
-  job: string;
-  method: 'PUT' | 'POST';
-  /** `--grouping k=v`, in the order given. */
-  grouping: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface DynatraceConfig {
@@ -62,6 +66,8 @@ export interface Config {
   parseStderr: boolean;
   dryRun: boolean;
   dryRunFile?: string;
+  /** --job, --method and --grouping, also without a Pushgateway URL (for --dry-run). */
+  pushgatewayKey: PushgatewayKey;
   pushgateway?: PushgatewayConfig;
   dynatrace?: DynatraceConfig;
   http: HttpConfig;
