@@ -24,7 +24,7 @@ export class ConfiguredBackends {
   ) {}
 
   get any(): boolean {
-    return this.config.dryRun || this.config.pushgateway !== undefined || this.config.dynatrace !== undefined;
+    return this.config.dryRun || this.config.pushgateway !== undefined || this.config.dynatrace !== undefined || this.config.otlp !== undefined || this.config.remoteWrite.length > 0;
   }
 
   async pushAll(series: readonly Series[], final: boolean, merge = false, deadlineAt = Date.now() + this.config.http.deadlineMs): Promise<BackendOutcome[]> {
@@ -52,7 +52,7 @@ export class ConfiguredBackends {
     if (config.dryRun) {
       const { createDryRunBackend } = await import('./dry-run.js');
       list.push(createDryRunBackend(config, reporter));
-    } else if (config.pushgateway || config.dynatrace) {
+    } else if (config.pushgateway || config.dynatrace || config.otlp || config.remoteWrite.length > 0) {
       // undici parses HTTP with llhttp compiled to WebAssembly, which V8 re-compiles with
       // TurboFan on background threads; process.exit() waits for that (about 300 ms measured,
       // bench/RESULTS.md). The baseline compiler alone is plenty for a handful of requests.
@@ -83,6 +83,15 @@ export class ConfiguredBackends {
       if (config.dynatrace) {
         const { createDynatraceBackend } = await import('./dynatrace.js');
         list.push(createDynatraceBackend(config.dynatrace, { http, reporter }));
+      }
+      // The encoders (protobufjs, snappyjs) come with these modules: only runs that use them load them.
+      if (config.otlp) {
+        const { createOtlpBackend } = await import('./otlp.js');
+        list.push(createOtlpBackend(config.otlp, { labels: config.labels }, { http, reporter }));
+      }
+      if (config.remoteWrite.length > 0) {
+        const { createRemoteWriteBackend, remoteWriteName } = await import('./remote-write.js');
+        config.remoteWrite.forEach((rw, i) => list.push(createRemoteWriteBackend(rw, remoteWriteName(i, config.remoteWrite.length), { http, reporter })));
       }
     }
     this.#list = list;

@@ -11,6 +11,8 @@ import { parseJsonPathFlag } from '../parse/json-path.js';
 import { pushgatewayUrl } from '../backends/pushgateway-url.js';
 import { dynatraceIngestUrl, readDynatraceToken } from '../backends/dynatrace-url.js';
 import { groupingLabels } from '../backends/pushgateway.js';
+import { otlpConfig } from '../backends/otlp-config.js';
+import { remoteWriteConfigs } from '../backends/remote-write-config.js';
 
 export interface ConfigResult {
   action: 'run' | 'help' | 'version';
@@ -43,6 +45,9 @@ const OPTIONS = {
   method: { type: 'string' },
   'dt-url': { type: 'string' },
   'dt-token-file': { type: 'string' },
+  otlp: { type: 'string' },
+  'remote-write': { type: 'string', multiple: true },
+  'remote-write-token-file': { type: 'string' },
   timeout: { type: 'string' },
   deadline: { type: 'string' },
   header: { type: 'string', multiple: true },
@@ -217,6 +222,14 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     usageErrors.push('--dt-token-file given without --dt-url or DT_TENANT');
   }
 
+  // OTLP and remote write: their own modules read their flags and environment.
+  const otlp = otlpConfig(values.otlp, env);
+  backendErrors.push(...otlp.errors);
+  warnings.push(...otlp.warnings);
+  const remote = remoteWriteConfigs(values['remote-write'] ?? [], values['remote-write-token-file'], env, readText);
+  backendErrors.push(...remote.errors);
+  warnings.push(...remote.warnings);
+
   const dryRun = values['dry-run'] === true || values['dry-run-file'] !== undefined;
   if (pushgateway || dryRun) {
     // The grouping key as the Pushgateway will see it: refused here, before any input is read.
@@ -233,7 +246,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
       usageErrors.push(`cannot read --ca-file ${values['ca-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  if ((dryRun || pushgateway || dynatrace) && integration === '') {
+  if ((dryRun || pushgateway || dynatrace || otlp.config || remote.configs.length > 0) && integration === '') {
     usageErrors.push('--integration NAME (or INTEGRATION_NAME) is required: it is part of every metric name, keptn_<integration>_<name>');
   }
   if (values.quiet && values.verbose) usageErrors.push('--quiet and --verbose contradict each other');
@@ -254,6 +267,8 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     dryRunFile: values['dry-run-file'],
     pushgateway,
     dynatrace,
+    otlp: otlp.config,
+    remoteWrite: remote.configs,
     http: { timeoutMs, deadlineMs, caFile: values['ca-file'], insecure: values.insecure === true, headers },
     failOnPushError: values['fail-on-push-error'] === true,
     verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',

@@ -1,5 +1,8 @@
 // The one validated, immutable configuration a run works from (built by lib/config/args.ts).
 
+import type { OtlpConfig } from '../backends/otlp-config.js';
+import type { RemoteWriteConfig } from '../backends/remote-write-config.js';
+
 export type ParserName = 'kv' | 'json' | 'prom';
 export const PARSER_NAMES: readonly ParserName[] = ['kv', 'json', 'prom'];
 
@@ -63,6 +66,10 @@ export interface Config {
   dryRunFile?: string;
   pushgateway?: PushgatewayConfig;
   dynatrace?: DynatraceConfig;
+  /** --otlp / OTEL_EXPORTER_OTLP_*. */
+  otlp?: OtlpConfig;
+  /** --remote-write, in the order given. */
+  remoteWrite: readonly RemoteWriteConfig[];
   http: HttpConfig;
   failOnPushError: boolean;
   verbosity: 'quiet' | 'normal' | 'verbose';
