@@ -12,7 +12,7 @@ import { compareText, formatNumber, type UnitSeries } from './number-text.js';
 const { Writer } = protobuf;
 
 export interface RemoteWriteSeries {
-  /** Sorted by name, `__name__` first (it sorts before every valid name). */
+  /** Sorted by name, byte-wise (`__name__` among them), as the spec wants. */
   labels: Array<readonly [string, string]>;
   value: number;
 }
