@@ -23,19 +23,19 @@ function headerLines(prefix: string, headers: Record<string, string>, reporter: 
   return out;
 }
 
-export function renderOtlp(series: readonly Series[], cfg: OtlpConfig, labels: Readonly<Record<string, string>>, reporter: Reporter): string {
+export async function renderOtlp(series: readonly Series[], cfg: OtlpConfig, labels: Readonly<Record<string, string>>, reporter: Reporter): Promise<string> {
   for (const [, v] of cfg.headers) reporter.addSecret(v);
-  const req = buildOtlpRequest(series, cfg, { labels }, 0);
+  const req = await buildOtlpRequest(series, cfg, { labels }, 0);
   if (req.points === 0) return '# otlp: nothing to push (0 series)\n';
   const head = `# otlp: POST ${redactUrl(cfg.url)} (${req.metrics} metrics, ${req.points} data points, protobuf${cfg.gzip ? ', gzip' : ''})\n`;
   return `${head}${headerLines('otlp', req.headers, reporter)}${req.text}`;
 }
 
-export function renderRemoteWrite(series: readonly Series[], cfg: RemoteWriteConfig, index: number, count: number, reporter: Reporter): string {
+export async function renderRemoteWrite(series: readonly Series[], cfg: RemoteWriteConfig, index: number, count: number, reporter: Reporter): Promise<string> {
   const name = remoteWriteName(index, count);
   reporter.addSecret(cfg.password);
   reporter.addSecret(cfg.token);
-  const req = buildRemoteWriteRequest(series, cfg, 0);
+  const req = await buildRemoteWriteRequest(series, cfg, 0);
   for (const note of req.notes) reporter.warnOnce(`remote-write:${note}`, `remote-write: ${note}`);
   if (req.series === 0) return `# ${name}: nothing to push (0 series)\n`;
   const head = `# ${name}: POST ${redactUrl(cfg.url)} (${req.series} series, remote write 1.0, snappy)\n`;

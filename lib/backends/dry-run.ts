@@ -20,8 +20,8 @@ export function createDryRunBackend(config: Config, reporter: Reporter): Backend
       // Only when configured: the encoders are loaded for runs that use them.
       if (config.otlp || config.remoteWrite.length > 0) {
         const { renderOtlp, renderRemoteWrite } = await import('./dry-run-protobuf.js');
-        if (config.otlp) parts.push(renderOtlp(series, config.otlp, config.labels, reporter));
-        config.remoteWrite.forEach((rw, i) => parts.push(renderRemoteWrite(series, rw, i, config.remoteWrite.length, reporter)));
+        if (config.otlp) parts.push(await renderOtlp(series, config.otlp, config.labels, reporter));
+        for (const [i, rw] of config.remoteWrite.entries()) parts.push(await renderRemoteWrite(series, rw, i, config.remoteWrite.length, reporter));
       }
       const text = parts.join('');
       if (config.dryRunFile !== undefined) {

@@ -46,7 +46,7 @@ export function otlpResource(cfg: Pick<OtlpConfig, 'resource'>, ctx: OtlpRunCont
 }
 
 /** Also what --dry-run prints, so what is printed is what would be sent. */
-export function buildOtlpRequest(series: readonly Series[], cfg: OtlpConfig, ctx: OtlpRunContext, timeMs: number): OtlpRequest {
+export async function buildOtlpRequest(series: readonly Series[], cfg: OtlpConfig, ctx: OtlpRunContext, timeMs: number): Promise<OtlpRequest> {
   const opts: OtlpEncodeOptions = {
     resource: otlpResource(cfg, ctx),
     scope: SCOPE,
@@ -64,7 +64,7 @@ export function buildOtlpRequest(series: readonly Series[], cfg: OtlpConfig, ctx
   return {
     url: cfg.url,
     headers,
-    body: encodeOtlpRequest(series, opts),
+    body: await encodeOtlpRequest(series, opts),
     text: describeOtlpRequest(series, opts),
     metrics: metrics.length,
     points: metrics.reduce((n, m) => n + m.points.length, 0),
@@ -81,7 +81,7 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
     name: 'otlp',
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: 'otlp', ok, summary });
-      const request = buildOtlpRequest(series, cfg, ctx, Date.now());
+      const request = await buildOtlpRequest(series, cfg, ctx, Date.now());
       if (request.points === 0) return outcome(true, 'nothing to push, 0 series');
       const { gzipSync } = process.getBuiltinModule('node:zlib');
       const body = cfg.gzip ? gzipSync(request.body) : request.body;
@@ -102,7 +102,7 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
       }
 
       if (status >= 200 && status < 300) {
-        const partial = partialSuccess(answer);
+        const partial = await partialSuccess(answer);
         const rejected = partial?.rejectedDataPoints ?? 0;
         const message = partial?.errorMessage ? shortText(partial.errorMessage) : '';
         if (rejected > 0) {
@@ -115,7 +115,7 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
         return outcome(true, `${status}, ${request.points} series`);
       }
 
-      const detail = answerText(answer);
+      const detail = await answerText(answer);
       reporter.error(`${where} -> ${status}${detail ? `: ${detail}` : ''}`);
       const hint = refusalHint(status);
       if (hint) reporter.error(`otlp: hint: ${hint}`);
@@ -126,7 +126,7 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
 }
 
 /** The partial success of a 2xx: protobuf as asked; JSON from a receiver that answers so anyway. */
-function partialSuccess(answer: { body: string; bytes?: Uint8Array; contentType: string }): PartialSuccess | undefined {
+async function partialSuccess(answer: { body: string; bytes?: Uint8Array; contentType: string }): Promise<PartialSuccess | undefined> {
   if (/json/.test(answer.contentType)) {
     try {
       const json = JSON.parse(answer.body) as { partialSuccess?: { rejectedDataPoints?: string | number; errorMessage?: string } };
@@ -140,9 +140,9 @@ function partialSuccess(answer: { body: string; bytes?: Uint8Array; contentType:
 }
 
 /** A refusal's words: a google.rpc.Status in protobuf (as OTLP answers), else the text. */
-function answerText(answer: { body: string; bytes?: Uint8Array; contentType: string }): string {
+async function answerText(answer: { body: string; bytes?: Uint8Array; contentType: string }): Promise<string> {
   if (answer.bytes && /protobuf/.test(answer.contentType)) {
-    const status = decodeRpcStatus(answer.bytes);
+    const status = await decodeRpcStatus(answer.bytes);
     if (status?.message) return shortText(status.message);
   }
   return shortText(answer.body);

@@ -34,12 +34,12 @@ export interface RemoteWriteRequest {
 }
 
 /** Also what --dry-run prints. The Authorization header's value is a secret. */
-export function buildRemoteWriteRequest(series: readonly Series[], cfg: RemoteWriteConfig, timeMs: number): RemoteWriteRequest {
+export async function buildRemoteWriteRequest(series: readonly Series[], cfg: RemoteWriteConfig, timeMs: number): Promise<RemoteWriteRequest> {
   const content = remoteWriteContent(series);
   const headers: Record<string, string> = { ...REMOTE_WRITE_HEADERS };
   if (cfg.username !== undefined || cfg.password !== undefined) headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
   else if (cfg.token !== undefined) headers.authorization = `Bearer ${cfg.token}`;
-  return { headers, body: encodeWriteRequest(content, timeMs), text: describeWriteRequest(content), series: content.series.length, notes: content.notes };
+  return { headers, body: await encodeWriteRequest(content, timeMs), text: describeWriteRequest(content), series: content.series.length, notes: content.notes };
 }
 
 /** `remote-write`, or `remote-write 2` … when there are several, in the order given. */
@@ -59,7 +59,7 @@ export function createRemoteWriteBackend(cfg: RemoteWriteConfig, name: string, d
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: name, ok, summary });
       // Collection time: the values are the run's as of now.
-      const request = buildRemoteWriteRequest(series, cfg, Date.now());
+      const request = await buildRemoteWriteRequest(series, cfg, Date.now());
       for (const note of request.notes) reporter.warnOnce(`remote-write:${note}`, `remote-write: ${note}`);
       if (request.series === 0) return outcome(true, 'nothing to push, 0 series');
       const { compress } = await import('snappyjs');

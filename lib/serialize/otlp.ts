@@ -6,11 +6,9 @@
 // comes in as arguments. Written with protobufjs's Writer, the messages declared by hand below
 // (field numbers from the official .proto files).
 
-import protobuf from 'protobufjs/minimal.js';
+import type { Writer as ProtoWriter } from 'protobufjs/minimal.js';
 import { compareText, formatNumber, type UnitSeries } from './number-text.js';
-
-const { Writer, Reader } = protobuf;
-type ProtoWriter = protobuf.Writer;
+import { loadProtobuf } from './protobuf.js';
 
 /** AggregationTemporality in metrics.proto. */
 export type Temporality = 'cumulative' | 'delta';
@@ -59,7 +57,8 @@ export function otlpMetrics(series: readonly UnitSeries[], context: Readonly<Rec
 }
 
 /** The protobuf bytes of one ExportMetricsServiceRequest. */
-export function encodeOtlpRequest(series: readonly UnitSeries[], opts: OtlpEncodeOptions): Uint8Array {
+export async function encodeOtlpRequest(series: readonly UnitSeries[], opts: OtlpEncodeOptions): Promise<Uint8Array> {
+  const { Writer } = await loadProtobuf();
   const metrics = otlpMetrics(series, opts.context);
   const time = nanos(opts.timeMs);
   const start = nanos(opts.startMs);
@@ -131,7 +130,8 @@ export interface PartialSuccess {
  * An ExportMetricsServiceResponse: its partial_success (1) with rejected_data_points (1) and
  * error_message (2). Undefined when the body has none or is not protobuf (a proxy's HTML page).
  */
-export function decodeOtlpResponse(body: Uint8Array): PartialSuccess | undefined {
+export async function decodeOtlpResponse(body: Uint8Array): Promise<PartialSuccess | undefined> {
+  const { Reader } = await loadProtobuf();
   try {
     const r = Reader.create(body);
     let found: PartialSuccess | undefined;

@@ -5,11 +5,9 @@
 // format (snappyjs). Pure apart from the clock passed in. Written with protobufjs's Writer, the
 // messages declared by hand below (field numbers from the official .proto files).
 
-import protobuf from 'protobufjs/minimal.js';
 import { normalizeLabelName, normalizeMetricName } from '../naming/prometheus.js';
 import { compareText, formatNumber, type UnitSeries } from './number-text.js';
-
-const { Writer } = protobuf;
+import { loadProtobuf } from './protobuf.js';
 
 export interface RemoteWriteSeries {
   /** Sorted by name, byte-wise (`__name__` among them), as the spec wants. */
@@ -70,7 +68,8 @@ export function remoteWriteContent(input: readonly UnitSeries[]): RemoteWriteCon
 }
 
 /** The uncompressed WriteRequest: every sample at `timeMs` (epoch ms, the collection time). */
-export function encodeWriteRequest(content: RemoteWriteContent, timeMs: number): Uint8Array {
+export async function encodeWriteRequest(content: RemoteWriteContent, timeMs: number): Promise<Uint8Array> {
+  const { Writer } = await loadProtobuf();
   const w = Writer.create();
   const ts = Math.round(timeMs);
   for (const s of content.series) {

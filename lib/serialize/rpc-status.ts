@@ -1,7 +1,7 @@
 // google.rpc.Status (googleapis google/rpc/status.proto: int32 code = 1; string message = 2),
 // the body OTLP/HTTP receivers answer a refusal with in protobuf. Pure.
 
-import protobuf from 'protobufjs/minimal.js';
+import { loadProtobuf } from './protobuf.js';
 
 export interface RpcStatus {
   code: number;
@@ -9,9 +9,10 @@ export interface RpcStatus {
 }
 
 /** Undefined when the bytes are not such a message. */
-export function decodeRpcStatus(body: Uint8Array): RpcStatus | undefined {
+export async function decodeRpcStatus(body: Uint8Array): Promise<RpcStatus | undefined> {
+  const { Reader } = await loadProtobuf();
   try {
-    const r = protobuf.Reader.create(body);
+    const r = Reader.create(body);
     const out: RpcStatus = { code: 0, message: '' };
     while (r.pos < r.len) {
       const t = r.uint32();

@@ -27,7 +27,7 @@ const series: UnitSeries[] = [
 ];
 
 t.test('resource, scope, one metric a name, gauges and cumulative monotonic sums', async (t) => {
-  const got = decodeOtlp(encodeOtlpRequest(series, opts));
+  const got = decodeOtlp(await encodeOtlpRequest(series, opts));
   t.same(got.resource, { 'service.name': 'ci', ci_platform: 'keptn' });
   t.same(got.scope, { name: 'jes-metrics-pipe', version: '1.2.3' });
   t.same(
@@ -51,19 +51,19 @@ t.test('resource, scope, one metric a name, gauges and cumulative monotonic sums
 });
 
 t.test('temporality delta makes counters delta sums', async (t) => {
-  const got = decodeOtlp(encodeOtlpRequest(series, { ...opts, temporality: 'delta' }));
+  const got = decodeOtlp(await encodeOtlpRequest(series, { ...opts, temporality: 'delta' }));
   t.equal(got.metrics.find((m) => m.kind === 'sum')!.temporality, 'AGGREGATION_TEMPORALITY_DELTA');
 });
 
 t.test('values the wire must keep exactly', async (t) => {
   for (const value of [0, -0, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE, 5e-324, 2 ** 53 + 2, 0.1]) {
-    const got = decodeOtlp(encodeOtlpRequest([{ name: 'v', labels: {}, value, type: 'gauge' }], opts));
+    const got = decodeOtlp(await encodeOtlpRequest([{ name: 'v', labels: {}, value, type: 'gauge' }], opts));
     t.ok(Object.is(got.metrics[0]!.points[0]!.value, value), String(value));
   }
 });
 
 t.test('no series: a request with no metrics', async (t) => {
-  t.same(decodeOtlp(encodeOtlpRequest([], opts)).metrics, []);
+  t.same(decodeOtlp(await encodeOtlpRequest([], opts)).metrics, []);
 });
 
 t.test('the dry-run text is deterministic and says what is sent', async (t) => {
@@ -85,10 +85,10 @@ t.test('the dry-run text is deterministic and says what is sent', async (t) => {
 });
 
 t.test('partial success and error status answers', async (t) => {
-  t.same(decodeOtlpResponse(encodeOtlpResponse(3, 'bad unit')), { rejectedDataPoints: 3, errorMessage: 'bad unit' });
-  t.same(decodeOtlpResponse(encodeOtlpResponse(0, 'just a warning')), { rejectedDataPoints: 0, errorMessage: 'just a warning' });
-  t.equal(decodeOtlpResponse(new Uint8Array()), undefined, 'an empty body: all accepted');
-  t.equal(decodeOtlpResponse(Buffer.from('<html>bad gateway</html>')), undefined, 'not protobuf');
+  t.same(await decodeOtlpResponse(encodeOtlpResponse(3, 'bad unit')), { rejectedDataPoints: 3, errorMessage: 'bad unit' });
+  t.same(await decodeOtlpResponse(encodeOtlpResponse(0, 'just a warning')), { rejectedDataPoints: 0, errorMessage: 'just a warning' });
+  t.equal(await decodeOtlpResponse(new Uint8Array()), undefined, 'an empty body: all accepted');
+  t.equal(await decodeOtlpResponse(Buffer.from('<html>bad gateway</html>')), undefined, 'not protobuf');
   // google.rpc.Status { code = 3; message = "no" }
-  t.same(decodeRpcStatus(Uint8Array.from([0x08, 0x03, 0x12, 0x02, 0x6e, 0x6f])), { code: 3, message: 'no' });
+  t.same(await decodeRpcStatus(Uint8Array.from([0x08, 0x03, 0x12, 0x02, 0x6e, 0x6f])), { code: 3, message: 'no' });
 });

@@ -14,7 +14,7 @@ const series: UnitSeries[] = [
 
 t.test('labels sorted with __name__, one sample at the collection time, metadata per family', async (t) => {
   const content = remoteWriteContent(series);
-  const got = decodeRemoteWrite(compress(encodeWriteRequest(content, 1767225600123)));
+  const got = decodeRemoteWrite(compress(await encodeWriteRequest(content, 1767225600123)));
   t.same(got.series, [
     { labels: [['__name__', 'keptn_k6_reqs_total'], ['http_method', 'GET']], samples: [{ value: 7, timestamp: '1767225600123' }] },
     { labels: [['__name__', 'keptn_k6_rps'], ['ci_platform', 'keptn'], ['scenario', 'a"\\\nü']], samples: [{ value: -Infinity, timestamp: '1767225600123' }] },
@@ -39,7 +39,7 @@ t.test('label names made valid; a clash after renaming keeps the first; duplicat
 
 t.test('exact values', async (t) => {
   for (const value of [NaN, 0, -0, Infinity, Number.MAX_VALUE, 5e-324, 0.1, 1e21]) {
-    const got = decodeRemoteWrite(compress(encodeWriteRequest(remoteWriteContent([{ name: 'v', labels: {}, value, type: 'gauge' }]), 0)));
+    const got = decodeRemoteWrite(compress(await encodeWriteRequest(remoteWriteContent([{ name: 'v', labels: {}, value, type: 'gauge' }]), 0)));
     t.ok(Object.is(got.series[0]!.samples[0]!.value, value), String(value));
   }
 });
