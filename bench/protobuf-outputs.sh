@@ -2,7 +2,8 @@
 # Start-up cost of the OTLP and remote-write outputs, measured:
 #   1. importing each encoder candidate in a fresh node (median of RUNS runs, in-process timer),
 #      from a scratch folder where the candidates are installed (CANDIDATES_DIR, see RESULTS.md);
-#   2. a whole CLI run pushing 12 series to a local responder: --pushgateway, --otlp,
+#   2. (bench/encoder-cost.js: loading the serializer and encoding 12 series, per output)
+#   3. a whole CLI run pushing 12 series to a local responder: --pushgateway, --otlp,
 #      --remote-write, and a --dry-run with none of them (hyperfine, medians).
 # Usage: npm run build && bench/protobuf-outputs.sh
 set -euo pipefail
@@ -29,7 +30,9 @@ for m in dist/lib/backends/otlp.js dist/lib/backends/remote-write.js dist/lib/ba
   # pushgateway.js pulls prom-client's pieces only when it renders: import its serializer too.
   extra=()
   [ "$m" = dist/lib/backends/pushgateway.js ] && extra=(prom-client/lib/registry.js prom-client/lib/gauge.js prom-client/lib/counter.js)
-  [ "$m" = dist/lib/backends/remote-write.js ] && extra=(snappyjs)
+  # The encoders load protobufjs (and snappyjs) on first use: import them as a push would.
+  [ "$m" = dist/lib/backends/otlp.js ] && extra=(protobufjs/minimal.js node:zlib)
+  [ "$m" = dist/lib/backends/remote-write.js ] && extra=(protobufjs/minimal.js snappyjs)
   printf '%-34s %s\n' "$m" "$(median_import "$PWD/$m" "${extra[@]}")"
 done
 
