@@ -12,6 +12,7 @@ import type { Backend, BackendOutcome, PushOptions } from './backend.js';
 import type { OtlpConfig } from './otlp-config.js';
 import { decodeOtlpResponse, describeOtlpRequest, encodeOtlpRequest, otlpMetrics, type OtlpEncodeOptions, type PartialSuccess } from '../serialize/otlp.js';
 import { decodeRpcStatus } from '../serialize/rpc-status.js';
+import { DeltaTracker } from './otlp-delta.js';
 
 export const CONTENT_TYPE = 'application/x-protobuf';
 export const SCOPE = { name: 'jes-metrics-pipe', version: VERSION } as const;
@@ -46,15 +47,22 @@ export function otlpResource(cfg: Pick<OtlpConfig, 'resource'>, ctx: OtlpRunCont
 }
 
 /** Also what --dry-run prints, so what is printed is what would be sent. */
-export async function buildOtlpRequest(series: readonly Series[], cfg: OtlpConfig, ctx: OtlpRunContext, timeMs: number): Promise<OtlpRequest> {
+/** `startMs`: the start of the interval the sums cover (the run's start, or the last delta push). */
+export async function buildOtlpRequest(
+  series: readonly Series[],
+  cfg: OtlpConfig,
+  ctx: OtlpRunContext,
+  timeMs: number,
+  startMs: number = performance.timeOrigin,
+): Promise<OtlpRequest> {
   const opts: OtlpEncodeOptions = {
     resource: otlpResource(cfg, ctx),
     scope: SCOPE,
     temporality: cfg.temporality,
     context: ctx.labels,
     timeMs,
-    // Sums count from the start of this process: the run whose numbers they are.
-    startMs: performance.timeOrigin,
+    // Cumulative sums count from the start of this process: the run whose numbers they are.
+    startMs,
   };
   const metrics = otlpMetrics(series, ctx.labels);
   const headers: Record<string, string> = {};
@@ -76,12 +84,16 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
   for (const [, v] of cfg.headers) reporter.addSecret(v);
   reporter.addSecret(cfg.url.password ? decodeURIComponent(cfg.url.password) : undefined);
   const where = `otlp POST ${redactUrl(cfg.url)}`;
+  const delta = cfg.temporality === 'delta' ? new DeltaTracker(performance.timeOrigin) : undefined;
 
   return {
     name: 'otlp',
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: 'otlp', ok, summary });
-      const request = await buildOtlpRequest(series, cfg, ctx, Date.now());
+      const now = Date.now();
+      const request = delta
+        ? await buildOtlpRequest(delta.deltas(series), cfg, ctx, now, delta.since)
+        : await buildOtlpRequest(series, cfg, ctx, now);
       if (request.points === 0) return outcome(true, 'nothing to push, 0 series');
       const { gzipSync } = process.getBuiltinModule('node:zlib');
       const body = cfg.gzip ? gzipSync(request.body) : request.body;
@@ -110,6 +122,7 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
           if (opts.final) printUnsent(reporter, request);
           return outcome(false, `${status}, ${request.points - rejected} ok, ${rejected} rejected`);
         }
+        delta?.accepted(series, now);
         // A message with nothing rejected is a warning from the receiver (protocol/otlp.md).
         if (message) reporter.warnOnce(`otlp:warning:${message}`, `${where} -> ${status}: receiver warning: ${message}`);
         return outcome(true, `${status}, ${request.points} series`);
