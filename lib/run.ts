@@ -209,7 +209,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     }),
   );
   if (usable && backends && !backends.any) {
-    reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, or --dry-run): the metrics were not sent');
+    reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, --otlp/OTEL_EXPORTER_OTLP_ENDPOINT, --remote-write, or --dry-run): the metrics were not sent');
   }
   reporter.flushWithheld();
   process.off('SIGINT', onLateSignal);

@@ -71,6 +71,12 @@ t.test('compression and protocol', async (t) => {
   t.equal(otlpConfig('http://a', {}).config?.gzip, true);
   t.equal(otlpConfig('http://a', { OTEL_EXPORTER_OTLP_COMPRESSION: 'none' }).config?.gzip, false);
   t.match(otlpConfig('http://a', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).warnings, [/only http\/protobuf/]);
+  t.match(otlpConfig('http://a', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).config?.url.href, 'http://a/', 'the flag is used');
+  const grpc = otlpConfig(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+  t.equal(grpc.config, undefined, 'a gRPC endpoint from the environment is not sent HTTP');
+  t.match(grpc.warnings, [/grpc: only http\/protobuf is spoken, so OTEL_EXPORTER_OTLP_ENDPOINT is not used/]);
+  const metricsHttp = otlpConfig(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c:4318/v1/metrics', OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf' });
+  t.equal(metricsHttp.config?.url.href, 'http://c:4318/v1/metrics', 'the metrics protocol wins');
 });
 
 t.test('key=value lists', async (t) => {
