@@ -3,8 +3,19 @@
 
 import type { Series } from '../series.js';
 
-/** A series; the extraction may give it a unit (`s`, `By`, `1`: UCUM, as OTLP wants it). */
+/**
+ * A series; the extraction may give it the base unit its value was converted to, in Prometheus
+ * words (`seconds`, `bytes`, `ratio`), as remote write's metadata carries it.
+ */
 export type UnitSeries = Series & { readonly unit?: string };
+
+/** Prometheus unit words → UCUM, as OTLP's `unit` field wants (semantic conventions). */
+const UCUM: Readonly<Record<string, string>> = { seconds: 's', bytes: 'By', ratio: '1', percent: '%', milliseconds: 'ms' };
+
+export function ucumUnit(unit: string | undefined): string {
+  if (unit === undefined) return '';
+  return UCUM[unit] ?? unit;
+}
 
 /** A value as Prometheus writes it: NaN, +Inf, -Inf, or the shortest round-trip decimal. */
 export function formatNumber(v: number): string {

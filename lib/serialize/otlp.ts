@@ -7,7 +7,7 @@
 // (field numbers from the official .proto files).
 
 import type { Writer as ProtoWriter } from 'protobufjs/minimal.js';
-import { compareText, formatNumber, type UnitSeries } from './number-text.js';
+import { compareText, formatNumber, ucumUnit, type UnitSeries } from './number-text.js';
 import { loadProtobuf } from './protobuf.js';
 
 /** AggregationTemporality in metrics.proto. */
@@ -44,7 +44,7 @@ export function otlpMetrics(series: readonly UnitSeries[], context: Readonly<Rec
     // first type wins, as one OTLP metric has one data type.
     let metric = byName.get(s.name);
     if (!metric) {
-      metric = { name: s.name, kind: s.type === 'counter' ? 'sum' : 'gauge', unit: s.unit ?? '', points: [] };
+      metric = { name: s.name, kind: s.type === 'counter' ? 'sum' : 'gauge', unit: ucumUnit(s.unit), points: [] };
       byName.set(s.name, metric);
     }
     const attributes = Object.keys(s.labels)

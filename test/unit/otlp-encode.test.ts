@@ -23,7 +23,7 @@ const series: UnitSeries[] = [
   { name: 'keptn_k6_rps', labels: { ci_platform: 'keptn', scenario: 'b' }, value: 12.5, type: 'gauge' },
   { name: 'keptn_k6_rps', labels: { ci_platform: 'keptn', scenario: 'a' }, value: -0.25, type: 'gauge' },
   { name: 'keptn_k6_reqs_total', labels: { ci_platform: 'keptn' }, value: 1e21, type: 'counter', unit: '{request}' },
-  { name: 'keptn_k6_dur', labels: { ci_platform: 'other', q: 'a"b\\c\nd', e: '', u: 'ünï ✓' }, value: NaN, type: 'gauge', unit: 's' },
+  { name: 'keptn_k6_dur', labels: { ci_platform: 'other', q: 'a"b\\c\nd', e: '', u: 'ünï ✓' }, value: NaN, type: 'gauge', unit: 'seconds' },
 ];
 
 t.test('resource, scope, one metric a name, gauges and cumulative monotonic sums', async (t) => {
@@ -60,6 +60,12 @@ t.test('values the wire must keep exactly', async (t) => {
     const got = decodeOtlp(await encodeOtlpRequest([{ name: 'v', labels: {}, value, type: 'gauge' }], opts));
     t.ok(Object.is(got.metrics[0]!.points[0]!.value, value), String(value));
   }
+});
+
+t.test('units: the extraction\'s Prometheus words become UCUM', async (t) => {
+  const units = ['seconds', 'bytes', 'ratio', '{request}'];
+  const got = await encodeOtlpRequest(units.map((unit, i) => ({ name: `m${i}`, labels: {}, value: 1, type: 'gauge', unit })), opts);
+  t.same(decodeOtlp(got).metrics.map((m) => m.unit), ['s', 'By', '1', '{request}']);
 });
 
 t.test('no series: a request with no metrics', async (t) => {
