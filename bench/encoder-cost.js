@@ -8,7 +8,12 @@
 import { execFileSync } from 'node:child_process';
 
 const runs = Number(process.argv[2] ?? 21);
-const series = Array.from({ length: 12 }, (_, i) => ({ name: `keptn_b_metric_${i}`, labels: { ci_platform: 'keptn' }, value: i, type: i % 3 ? 'gauge' : 'counter' }));
+const series = Array.from({ length: 12 }, (_, i) => ({
+  name: `keptn_b_metric_${i}`,
+  labels: { ci_platform: 'keptn' },
+  value: i,
+  type: i % 3 ? 'gauge' : 'counter',
+}));
 const root = new URL('../dist/lib/', import.meta.url).href;
 const cases = {
   pushgateway: `const { renderExposition } = await import('${root}serialize/prometheus.js'); await renderExposition(S);`,

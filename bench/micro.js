@@ -76,16 +76,11 @@ row('indexOf(\\n) loop only (floor)', perLine(() => {
   return n;
 }), 'line');
 const all = { kv: true, json: true, prom: true };
-row('LineSplitter + WebAssembly scanner, no parsing', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: new Precheck(all), onLine: () => undefined }))), 'line');
-row('LineSplitter + JavaScript precheck (no WebAssembly), no parsing', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: new Precheck(all), wasm: false, onLine: () => undefined }))), 'line');
+row('LineSplitter + the parsers\' gates, no parsing', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: new Precheck(all), onLine: () => undefined }))), 'line');
 row('LineSplitter, no precheck (every line decoded)', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: null, onLine: () => undefined }))), 'line');
-row('LineSplitter + scanner + Extractor (the real path)', perLine(splitAll(() => {
+row('LineSplitter + gates + Extractor (the real path)', perLine(splitAll(() => {
   const ex = newExtractor();
   return { maxLineBytes: 1 << 20, precheck: ex.precheck(), onLine: (t) => ex.line(t, () => 'x') };
-})), 'line');
-row('LineSplitter + JavaScript precheck + Extractor (no WebAssembly)', perLine(splitAll(() => {
-  const ex = newExtractor();
-  return { maxLineBytes: 1 << 20, precheck: ex.precheck(), wasm: false, onLine: (t) => ex.line(t, () => 'x') };
 })), 'line');
 // split2, the line splitter the project first chose: every line decoded into a string (its
 // transform is synchronous, so writing all chunks then ending measures the whole split).

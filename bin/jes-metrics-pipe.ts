@@ -2,6 +2,9 @@
 // argv and env in, exit status out; nothing else.
 
 import { run } from '../lib/run.js';
+import { refuseInspectorSignal } from '../lib/run/signals.js';
+
+refuseInspectorSignal();
 
 const status = await run(process.argv.slice(2), process.env).catch((err: unknown) => {
   // A bug of ours: say so in one line and keep the job's status honest.

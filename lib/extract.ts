@@ -2,19 +2,15 @@
 // the first that matches wins. Names and labels get the naming rules of contract §5 here,
 // once, before the store.
 
-import type { Config, ParserName } from './config/config.js';
+import type { Config } from './config/config.js';
 import type { LineParser, Sample, ParseState } from './parse/sample.js';
 import { newParseState } from './parse/sample.js';
-import { parseKv } from './parse/kv.js';
-import { parseJson } from './parse/json.js';
-import { parseProm } from './parse/prom.js';
+import { DEFAULT_PARSERS } from './parse/default-parsers.js';
 import { makePatternParser } from './parse/pattern.js';
 import { Precheck } from './parse/precheck.js';
 import { fullMetricName, normalizeNamePart } from './naming/metric-name.js';
 import { seriesKey, type SeriesStore } from './series.js';
 import type { Reporter } from './report.js';
-
-const DEFAULT_PARSERS: Record<ParserName, LineParser> = { kv: parseKv, json: parseJson, prom: parseProm };
 
 /** Problem lines reported one by one before only a count is kept. */
 const MAX_PROBLEMS_SHOWN = 10;
@@ -41,7 +37,7 @@ export class Extractor {
     readonly reporter: Reporter,
   ) {
     this.#patterns = config.patterns.map(makePatternParser);
-    this.#defaults = config.parsers.map((p) => DEFAULT_PARSERS[p]);
+    this.#defaults = config.parsers.map((p) => DEFAULT_PARSERS[p].parse);
     this.#context = Object.freeze({ ...config.labels });
   }
 

@@ -1,34 +1,95 @@
-// Wires the stages and owns shutdown: source → passthrough to stdout and, in parallel,
-// → line splitter → parsers → series store; at the end (EOF, signal) → backends → report.
+// One run, in the order the data flows: the configuration, the inputs (passed through to stdout
+// and split into lines for the extractor), the signals, the collection at the end of input, the
+// push, the summary, the exit status.
 
-import { parseConfig, type Env } from './config/args.js';
+import { parseConfig, type ConfigResult } from './config/args.js';
+import type { Config, Env } from './config/config.js';
 import { HELP } from './config/help.js';
 import { VERSION } from './version.js';
 import { Reporter, summaryLine } from './report.js';
+import { registerSecrets } from './run/secrets.js';
 import { SeriesStore } from './series.js';
 import { Extractor } from './extract.js';
-import { LineSplitter } from './lines.js';
-import { passThrough } from './passthrough.js';
-import type { ToolRun, ToolExit } from './source/child.js';
-import { DocumentCollector } from './source/document.js';
-import { stdinInput, streamInput, type Input, type InputOptions } from './source/input.js';
+import type { Sample } from './parse/sample.js';
+import type { ToolExit } from './source/child.js';
 import type { BackendOutcome } from './backends/backend.js';
 import { ConfiguredBackends } from './backends/configured.js';
-
-const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
-/** How long the tool's output is still read after it exited (a background child may hold the pipe). */
-const DRAIN_GRACE_MS = 3000;
+import { openInputs, type Inputs } from './run/inputs.js';
+import { SignalWatch } from './run/signals.js';
+import { exitStatus, SIGNAL_STATUS } from './run/exit-status.js';
+import { startFlushing } from './run/flush.js';
+import type { Gate } from './slo/gate.js';
 
 /** One run of the program: argv and env in, the exit status out. */
 export async function run(argv: readonly string[], env: Env): Promise<number> {
   const started = Date.now();
   const parsed = parseConfig(argv, env);
-  const { config } = parsed;
-  if (parsed.action === 'help' || parsed.action === 'version') {
+  if (parsed.action !== 'run') {
     await drained(process.stdout, parsed.action === 'help' ? HELP : `${VERSION}\n`);
     return 0;
   }
+  const { config } = parsed;
+  const reporter = openReporter(parsed, env);
+  // Quality gate (--slo): its files are read and checked now, before any input; earlier results are requested.
+  const gate = config.gate ? await startQualityGate(config, parsed, reporter, env) : undefined;
+  reportConfig(reporter, parsed);
+  const usable = parsed.usageErrors.length === 0;
 
+  const store = new SeriesStore(config.maxSeries);
+  const extractor = new Extractor(config, store, reporter);
+  const inputs = await openInputs(config, extractor, reporter);
+  let inputEnded = false;
+  const signals = new SignalWatch({
+    first: (sig) => {
+      if (inputEnded) reporter.info(`${sig}: finishing the push first (a second signal leaves at once)`);
+      else {
+        reporter.info(`${sig}: ${inputs.tool ? 'forwarded to the tool' : 'stopped reading'}; pushing what was collected`);
+        inputs.interrupt(sig);
+      }
+    },
+    leave: (sig) => leaveNow(sig, reporter, store),
+  });
+  const backends = usable ? new ConfiguredBackends(config, reporter, env) : undefined;
+  const flusher = backends && config.flushIntervalMs !== undefined && !config.dryRun ? startFlushing(backends, store, config.flushIntervalMs) : undefined;
+
+  const toolExit = await inputs.finished();
+  inputEnded = true;
+  const flushing = flusher?.stop();
+  inputs.endLines(signals.received !== undefined);
+  await collectAtEnd(config, inputs, extractor, toolExit, started);
+
+  // The gate is evaluated before the push, so its result series go with the metrics.
+  const gateOutcome = gate && usable ? await gate.evaluate(store.list()) : undefined;
+  let outcomes: BackendOutcome[] = [];
+  if (backends) {
+    // --deadline counts from the end of input and covers a periodic push still in flight:
+    // awaiting that one and then giving the final push a fresh deadline took up to twice as long.
+    const deadlineAt = Date.now() + config.http.deadlineMs;
+    await flushing;
+    // A failed wrap-mode run merges (POST) instead of replacing (PUT): the last success's
+    // timestamp stays in the group, as the Pushgateway batch-job pattern wants.
+    const merge = toolExit !== undefined && toolExit.status !== 0 && config.runMetrics;
+    outcomes = await backends.pushAll(gateOutcome?.series ?? store.list(), { final: true, merge, deadlineAt });
+    await backends.close();
+  }
+
+  reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary });
+  signals.stop();
+  // stdout may be a file or a slow pipe: let it drain before the exit.
+  if (!inputs.stdoutBroken()) await drained(process.stdout, '');
+  return exitStatus({
+    toolStatus: toolExit?.status,
+    signal: signals.received,
+    configError: !usable || parsed.backendErrors.length > 0 || backends?.setupFailed === true,
+    gateStatus: gateOutcome?.status ?? 0,
+    pushFailed: outcomes.some((o) => !o.ok),
+    failOnPushError: config.failOnPushError,
+  });
+}
+
+/** The reporter, with every secret registered, and what the configuration had to say. */
+function openReporter(parsed: ConfigResult, env: Env): Reporter {
+  const { config } = parsed;
   // stderr can go away too (`2>&1 | head -1`): then there is nobody to tell, and no reason to crash.
   let stderrGone = false;
   process.stderr.on('error', () => (stderrGone = true));
@@ -38,137 +99,35 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
       if (!stderrGone) process.stderr.write(t);
     },
   });
-  reporter.addSecret(config.dynatrace?.token);
-  reporter.addSecret(env.DT_API_TOKEN?.trim());
-  reporter.addSecret(config.pushgateway?.password);
-  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) addUrlSecrets(reporter, env[name]);
+  registerSecrets(reporter, config, env);
+  return reporter;
+}
+
+/** What the configuration had to say, once the gate's files were checked too. */
+function reportConfig(reporter: Reporter, parsed: ConfigResult): void {
+  const { config } = parsed;
   for (const e of parsed.usageErrors) reporter.error(e);
   for (const e of parsed.backendErrors) reporter.error(e);
   for (const w of parsed.warnings) reporter.warn(w);
-  const usable = parsed.usageErrors.length === 0;
-  if (!usable) reporter.error('nothing will be pushed; the input is still passed through (exit status 2)');
-  if (usable && config.http.insecure) reporter.warn('--insecure: TLS certificates are not verified');
+  if (parsed.usageErrors.length > 0) reporter.error('nothing will be pushed; the input is still passed through (exit status 2)');
+  else if (config.http.insecure) reporter.warn('--insecure: TLS certificates are not verified');
+}
 
-  const store = new SeriesStore(config.maxSeries);
-  const extractor = new Extractor(config, store, reporter);
-  const precheck = extractor.precheck();
-  const splitter = new LineSplitter({
-    maxLineBytes: config.maxLineBytes,
-    precheck,
-    onLine: (text) => extractor.line(text, () => `line ${splitter.lines}`),
-  });
-
-  const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
-  let stdoutBroken = false;
-  const inputOptions: InputOptions = {
-    dest: process.stdout,
-    onChunk: (chunk) => {
-      splitter.push(chunk);
-      document?.add(chunk);
-    },
-    onBroken: (err) => {
-      stdoutBroken = true;
-      reporter.verbose(`stdout closed early (${err.code ?? err.message}); still reading the input to the end`);
-    },
-    onError: (err) => reporter.error(`reading input failed: ${err.message}`),
-  };
-
-  // The source: our stdin, or the tool's stdout (and stderr) in wrap mode.
-  let tool: ToolRun | undefined;
-  let forwardSignal: (tool: ToolRun, sig: NodeJS.Signals) => void = () => undefined;
-  let input: Input;
-  if (config.command !== undefined && config.command.length > 0) {
-    // Loaded here only: filter mode never pays for child_process (about 4 ms of every start).
-    const child = await import('./source/child.js');
-    forwardSignal = child.forwardSignal;
-    tool = child.runTool(config.command);
-    input = streamInput(tool.stdout, inputOptions);
-  } else input = stdinInput(inputOptions);
-  const ended: Promise<unknown>[] = [input.done];
-
-  let stderrSplitter: LineSplitter | undefined;
-  if (tool) {
-    if (config.parseStderr) {
-      const lines = new LineSplitter({
-        maxLineBytes: config.maxLineBytes,
-        precheck: extractor.precheck(),
-        onLine: (text) => extractor.line(text, () => `stderr line ${lines.lines}`),
-      });
-      stderrSplitter = lines;
-      const stderrInput = streamInput(tool.stderr, {
-        dest: process.stderr,
-        onChunk: (chunk) => lines.push(chunk),
-        onBroken: () => undefined,
-        onError: (err) => reporter.error(`reading the tool's stderr failed: ${err.message}`),
-      });
-      ended.push(stderrInput.done);
-    } else passThrough(tool.stderr, process.stderr, () => undefined);
+/** Loaded only with --slo. A file that is wrong is a usage error, found before any input is read. */
+async function startQualityGate(config: Config, parsed: ConfigResult, reporter: Reporter, env: Env): Promise<Gate | undefined> {
+  if (!config.gate) return undefined;
+  const { startRunGate } = await import('./slo/io.js');
+  const started = await startRunGate({ ...config, gate: config.gate }, reporter, env);
+  if ('errors' in started) {
+    parsed.usageErrors.push(...started.errors);
+    return undefined;
   }
+  return started;
+}
 
-  // Signals: stop reading (filter mode) or forward to the tool and keep draining it (wrap mode).
-  let signal: NodeJS.Signals | undefined;
-  let stopReading: () => void = () => undefined;
-  const inputDone = new Promise<void>((resolve) => {
-    stopReading = resolve;
-    void Promise.all(ended).then(() => resolve());
-  });
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (signal !== undefined) {
-      // A second signal: the user insists. Leave now, but not with the numbers unsaid.
-      reporter.error(`${sig} again: exiting without pushing`);
-      printCollected(reporter, store);
-      process.exit(SIGNAL_STATUS[sig] ?? 1);
-    }
-    signal = sig;
-    reporter.info(`${sig}: ${tool ? 'forwarded to the tool' : 'stopped reading'}; pushing what was collected`);
-    if (tool) forwardSignal(tool, sig);
-    else {
-      input.stop();
-      stopReading();
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const backends = usable ? new ConfiguredBackends(config, reporter) : undefined;
-  let flushing: Promise<unknown> | undefined;
-  const flushTimer =
-    backends && config.flushIntervalMs !== undefined && !config.dryRun
-      ? setInterval(() => {
-          if (flushing) return;
-          flushing = backends.pushAll(store.list(), false).finally(() => (flushing = undefined));
-        }, config.flushIntervalMs)
-      : undefined;
-
-  let toolExit: ToolExit | undefined;
-  if (tool) {
-    toolExit = await tool.done;
-    if (toolExit.spawnError) reporter.error(`cannot run ${config.command![0]}: ${toolExit.spawnError.code ?? toolExit.spawnError.message}`);
-  }
-  if (tool && !(await settlesWithin(inputDone, DRAIN_GRACE_MS))) {
-    reporter.warn(`the tool exited but its output stayed open for ${DRAIN_GRACE_MS / 1000}s (a background process holding it?); stopped reading`);
-    tool.stdout.destroy();
-    tool.stderr.destroy();
-    stopReading();
-  }
-  await inputDone;
-  if (flushTimer) clearInterval(flushTimer);
-  // After a signal in filter mode the last line may be cut short: it is not parsed.
-  if (signal === undefined || tool) {
-    splitter.end();
-    stderrSplitter?.end();
-  }
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  // A second signal during the push leaves at once rather than waiting for the deadline.
-  const onLateSignal = (sig: NodeJS.Signals): void => {
-    reporter.error(`${sig}: exiting without waiting for the push`);
-    printCollected(reporter, store);
-    process.exit(SIGNAL_STATUS[sig] ?? 1);
-  };
-  process.once('SIGINT', onLateSignal);
-  process.once('SIGTERM', onLateSignal);
-
+/** At the end of input: the --json-path document, wrap mode's run metrics, the problem count. */
+async function collectAtEnd(config: Config, inputs: Inputs, extractor: Extractor, toolExit: ToolExit | undefined, started: number): Promise<void> {
+  const { document } = inputs;
   if (document) {
     const { evaluateJsonPaths } = await import('./parse/json-path.js');
     if (document.overflow) extractor.problem(`--json-path: the input is over ${document.limit} bytes; it was not parsed as one JSON document`);
@@ -178,82 +137,51 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
       extractor.addSamples(found.samples);
     }
   }
-  if (tool && toolExit && config.runMetrics) extractor.addSamples(runSamples(toolExit, started));
+  if (toolExit && config.runMetrics) extractor.addSamples(runSamples(toolExit, started));
   extractor.finish();
+}
 
-  const series = store.list();
-  let outcomes: BackendOutcome[] = [];
-  if (backends) {
-    // --deadline counts from the end of input and covers a periodic push still in flight:
-    // awaiting that one and then giving the final push a fresh deadline took up to twice as long.
-    const deadlineAt = Date.now() + config.http.deadlineMs;
-    if (flushing) await flushing;
-    // A failed wrap-mode run merges (POST) instead of replacing (PUT): the last success's
-    // timestamp stays in the group, as the Pushgateway batch-job pattern wants.
-    const merge = toolExit !== undefined && toolExit.status !== 0 && config.runMetrics;
-    outcomes = await backends.pushAll(series, true, merge, deadlineAt);
-    await backends.close();
-  }
+interface RunEnd {
+  inputs: Inputs;
+  extractor: Extractor;
+  store: SeriesStore;
+  outcomes: readonly BackendOutcome[];
+  noBackend: boolean;
+  /** The quality gate's part of the summary line (--slo). */
+  gateSummary: string | undefined;
+}
 
+/** The summary line and what goes with it. */
+function reportEnd(reporter: Reporter, end: RunEnd): void {
+  const { inputs, extractor, store } = end;
   reporter.info(
     summaryLine({
-      lines: splitter.lines + (stderrSplitter?.lines ?? 0),
-      overlong: splitter.overlong + (stderrSplitter?.overlong ?? 0),
+      lines: inputs.lines(),
+      overlong: inputs.overlong(),
       metrics: extractor.metricsFound,
       series: store.size,
       dropped: store.dropped,
       droppedExamples: store.droppedExamples,
       unusable: extractor.problems,
-      outcomes,
-      noBackend: usable && !backends?.any,
-    }),
+      outcomes: end.outcomes,
+      noBackend: end.noBackend,
+    }) + (end.gateSummary !== undefined ? `; ${end.gateSummary}` : ''),
   );
-  if (usable && backends && !backends.any) {
+  if (end.noBackend) {
     reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, --otlp/OTEL_EXPORTER_OTLP_ENDPOINT, --remote-write, or --dry-run): the metrics were not sent');
   }
   reporter.flushWithheld();
-  process.off('SIGINT', onLateSignal);
-  process.off('SIGTERM', onLateSignal);
-
-  // stdout may be a file or a slow pipe: let it drain before the exit.
-  if (!stdoutBroken) await drained(process.stdout, '');
-  const pushFailed = outcomes.some((o) => !o.ok);
-  if (toolExit && toolExit.status !== 0) return toolExit.status;
-  if (signal !== undefined && !tool) return SIGNAL_STATUS[signal] ?? 1;
-  if (!usable || parsed.backendErrors.length > 0 || backends?.setupFailed) return 2;
-  if (pushFailed && config.failOnPushError) return 3;
-  return 0;
 }
 
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const settled = await Promise.race([work.then(() => true), late]);
-  clearTimeout(timer);
-  return settled;
-}
-
-/** A proxy URL's password (and user) are secrets too, should a message ever quote the URL. */
-function addUrlSecrets(reporter: Reporter, text: string | undefined): void {
-  if (!text) return;
-  try {
-    const url = new URL(text);
-    for (const part of [url.password, url.username]) {
-      reporter.addSecret(part);
-      reporter.addSecret(decodeURIComponent(part));
-    }
-  } catch {
-    // not a URL: undici will say so when it is used
-  }
-}
-
-/** When leaving without a push: the values, one series a line, so they are not lost. */
-function printCollected(reporter: Reporter, store: SeriesStore): void {
+/** A second signal (or SIGQUIT): leave now, but not with the numbers unsaid. */
+function leaveNow(sig: NodeJS.Signals, reporter: Reporter, store: SeriesStore): never {
+  reporter.error(`${sig}: exiting without waiting for the push`);
   const lines = store.list().map((s) => {
     const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
     return `${s.name}{${labels.join(',')}} ${s.value}`;
   });
   if (lines.length > 0) reporter.block(`not pushed (${lines.length} series):`, lines.join('\n'));
+  process.exit(SIGNAL_STATUS[sig] ?? 1);
 }
 
 /** Writes `text` and resolves once it (and all before it) is handed to the OS. */
@@ -266,12 +194,11 @@ function drained(stream: NodeJS.WritableStream, text: string): Promise<void> {
 }
 
 /** Wrap mode records the run itself (the Pushgateway batch-job pattern). */
-function runSamples(exit: ToolExit, started: number) {
-  const samples = [
+function runSamples(exit: ToolExit, started: number): Sample[] {
+  const samples: Sample[] = [
     { name: 'exit_code', value: exit.status, labels: {} },
     { name: 'duration_seconds', value: (Date.now() - started) / 1000, labels: {} },
   ];
   if (exit.status === 0) samples.push({ name: 'last_success_timestamp_seconds', value: Math.floor(Date.now() / 1000), labels: {} });
   return samples;
 }
-

@@ -1,7 +1,8 @@
 // The series store: one value per series (name + labels), the last one wins,
 // with a cap on how many distinct series a run may hold.
 
-import type { MetricType } from './parse/sample.js';
+/** The type a series is pushed as; `untyped` is sent as a gauge (see README "Types"). */
+export type MetricType = 'gauge' | 'counter' | 'untyped';
 
 export interface Series {
   /** The full metric name, valid for Prometheus and Dynatrace alike (see lib/naming/metric-name.ts). */

@@ -2,7 +2,7 @@
 // does not need), pushed in parallel (one failing never stops the other), each bounded by the
 // deadline — a backend still busy past it is given up on, so a job never hangs on us.
 
-import type { Config } from '../config/config.js';
+import type { Config, Env } from '../config/config.js';
 import type { HttpClient } from '../http/types.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
@@ -11,6 +11,15 @@ import type { Backend, BackendOutcome } from './backend.js';
 
 /** How long past --deadline we wait for a backend before we stop waiting. */
 const DEADLINE_GRACE_MS = 2000;
+
+export interface PushAllOptions {
+  /** The push at the end of input (a periodic --flush-interval push is not final). */
+  final: boolean;
+  /** POST (merge into the group) instead of the configured method: a failed wrap-mode run. */
+  merge?: boolean;
+  /** Epoch ms: no attempt starts after it (--deadline). Default: now + --deadline. */
+  deadlineAt?: number;
+}
 
 export class ConfiguredBackends {
   /** True when the backends could not be set up: a configuration error (exit 2). */
@@ -21,13 +30,17 @@ export class ConfiguredBackends {
   constructor(
     readonly config: Config,
     readonly reporter: Reporter,
+    /** Where proxy and CA variables are read from (run()'s env). */
+    readonly env: Env,
   ) {}
 
-  get any(): boolean {
-    return this.config.dryRun || this.config.pushgateway !== undefined || this.config.dynatrace !== undefined || this.config.otlp !== undefined || this.config.remoteWrite.length > 0;
+  /** True when nothing is configured to receive the metrics (no backend and no --dry-run). */
+  get none(): boolean {
+    return !this.config.dryRun && this.config.pushgateway === undefined && this.config.dynatrace === undefined && this.config.otlp === undefined && this.config.remoteWrite.length === 0;
   }
 
-  async pushAll(series: readonly Series[], final: boolean, merge = false, deadlineAt = Date.now() + this.config.http.deadlineMs): Promise<BackendOutcome[]> {
+  async pushAll(series: readonly Series[], opts: PushAllOptions): Promise<BackendOutcome[]> {
+    const { final, merge = false, deadlineAt = Date.now() + this.config.http.deadlineMs } = opts;
     const backends = await this.#backends();
     if (!final && this.config.dryRun) return [];
     const outcomes = await Promise.all(
@@ -57,7 +70,7 @@ export class ConfiguredBackends {
       // TurboFan on background threads; process.exit() waits for that (about 300 ms measured,
       // bench/RESULTS.md). The baseline compiler alone is plenty for a handful of requests.
       process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
-      const { createHttpClient } = await import('../http.js');
+      const { createHttpClient } = await import('../http/client.js');
       let http: HttpClient;
       try {
         http = createHttpClient({
@@ -67,6 +80,7 @@ export class ConfiguredBackends {
           userAgent: USER_AGENT,
           headers: config.http.headers,
           reporter,
+          env: this.env,
         });
       } catch (err) {
         // e.g. a CA file that became unreadable since the flags were checked.

@@ -5,9 +5,9 @@
 import { redactUrl } from '../http/redact.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
-import type { OtlpConfig } from './otlp-config.js';
+import type { OtlpConfig } from '../config/otlp-config.js';
 import { buildOtlpRequest } from './otlp.js';
-import type { RemoteWriteConfig } from './remote-write-config.js';
+import type { RemoteWriteConfig } from '../config/remote-write-config.js';
 import { buildRemoteWriteRequest, remoteWriteName } from './remote-write.js';
 
 /** The headers that are no secret; every other value (authorization, api keys) is masked. */

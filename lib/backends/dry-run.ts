@@ -42,10 +42,11 @@ export function createDryRunBackend(config: Config, reporter: Reporter): Backend
 async function renderPushgateway(series: readonly Series[], config: Config, reporter: Reporter, merge: boolean): Promise<string> {
   const { buildPushgatewayRequest } = await import('./pushgateway.js');
   const pgw = config.pushgateway;
+  const key = config.pushgatewayKey;
   const req = await buildPushgatewayRequest(series, {
-    job: pgw?.job ?? 'job-executor-service',
-    method: merge ? 'POST' : (pgw?.method ?? 'PUT'),
-    grouping: pgw?.grouping ?? [],
+    job: key.job,
+    method: merge ? 'POST' : key.method,
+    grouping: key.grouping,
     integration: config.integration,
     keptn: config.keptn,
   });

@@ -8,7 +8,7 @@ import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import { buildDynatraceBatches, type DtBatch, type DtDropped, type DtLine } from '../serialize/dynatrace.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
-import { isOneAgentEndpoint } from './dynatrace-url.js';
+import { isOneAgentEndpoint } from '../config/dynatrace-url.js';
 
 export const CONTENT_TYPE = 'text/plain; charset=utf-8';
 /** Invalid lines named in one message; the server itself lists at most ten per request. */
@@ -97,10 +97,7 @@ function warnDropped(reporter: Reporter, dropped: readonly DtDropped[]): void {
 
 export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpClient; reporter: Reporter }): Backend {
   const { http, reporter } = deps;
-  reporter.addSecret(cfg.token);
-  // A token is `dt0c01.<public>.<secret>`: mask the secret part wherever it shows up alone.
-  const secretPart = cfg.token?.split('.')[2];
-  if (secretPart !== undefined && secretPart.length >= 8) reporter.addSecret(secretPart);
+  // The token (and its secret part) is registered for masking from the config (lib/run/secrets.ts).
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPE };
   // The OneAgent local endpoint takes no token (Telegraf, the OTel exporter and Micrometer send none).
   const oneAgent = isOneAgentEndpoint(cfg.url);

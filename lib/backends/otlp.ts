@@ -9,7 +9,7 @@ import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import { VERSION } from '../version.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
-import type { OtlpConfig } from './otlp-config.js';
+import type { OtlpConfig } from '../config/otlp-config.js';
 import { decodeOtlpResponse, describeOtlpRequest, encodeOtlpRequest, otlpMetrics, type OtlpEncodeOptions, type PartialSuccess } from '../serialize/otlp.js';
 import { decodeRpcStatus } from '../serialize/rpc-status.js';
 import { DeltaTracker } from './otlp-delta.js';
@@ -91,9 +91,7 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: 'otlp', ok, summary });
       const now = Date.now();
-      const request = delta
-        ? await buildOtlpRequest(delta.deltas(series), cfg, ctx, now, delta.since)
-        : await buildOtlpRequest(series, cfg, ctx, now);
+      const request = delta ? await buildOtlpRequest(delta.deltas(series), cfg, ctx, now, delta.since) : await buildOtlpRequest(series, cfg, ctx, now);
       if (request.points === 0) return outcome(true, 'nothing to push, 0 series');
       const { gzipSync } = process.getBuiltinModule('node:zlib');
       const body = cfg.gzip ? gzipSync(request.body) : request.body;
@@ -102,7 +100,14 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
       let status: number;
       let answer: { body: string; bytes?: Uint8Array; contentType: string };
       try {
-        const res = await http.request({ method: 'POST', url: cfg.url, headers: request.headers, body, deadlineAt: opts.deadlineAt, retryStatus: isOtlpRetryable });
+        const res = await http.request({
+          method: 'POST',
+          url: cfg.url,
+          headers: request.headers,
+          body,
+          deadlineAt: opts.deadlineAt,
+          retryStatus: isOtlpRetryable,
+        });
         status = res.status;
         const type = res.headers['content-type'];
         answer = { body: res.body, bytes: res.bytes, contentType: (Array.isArray(type) ? type[0] : type) ?? '' };
@@ -118,7 +123,9 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
         const rejected = partial?.rejectedDataPoints ?? 0;
         const message = partial?.errorMessage ? shortText(partial.errorMessage) : '';
         if (rejected > 0) {
-          reporter.error(`${where} -> ${status}: ${rejected} of ${request.points} data points rejected (the others were accepted)${message ? `: ${message}` : ''}`);
+          reporter.error(
+            `${where} -> ${status}: ${rejected} of ${request.points} data points rejected (the others were accepted)${message ? `: ${message}` : ''}`,
+          );
           if (opts.final) printUnsent(reporter, request);
           return outcome(false, `${status}, ${request.points - rejected} ok, ${rejected} rejected`);
         }
@@ -162,8 +169,10 @@ async function answerText(answer: { body: string; bytes?: Uint8Array; contentTyp
 }
 
 export function refusalHint(status: number): string | undefined {
-  if (status === 401 || status === 403) return 'the receiver wants credentials: set them in OTEL_EXPORTER_OTLP_HEADERS, e.g. Authorization=Api-Token%20… (URL-encoded)';
-  if (status === 404 || status === 405) return 'no OTLP metrics endpoint at this URL: --otlp and OTEL_EXPORTER_OTLP_METRICS_ENDPOINT are used as they are (…/v1/metrics), OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/metrics added';
+  if (status === 401 || status === 403)
+    return 'the receiver wants credentials: set them in OTEL_EXPORTER_OTLP_HEADERS, e.g. Authorization=Api-Token%20… (URL-encoded)';
+  if (status === 404 || status === 405)
+    return 'no OTLP metrics endpoint at this URL: --otlp and OTEL_EXPORTER_OTLP_METRICS_ENDPOINT are used as they are (…/v1/metrics), OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/metrics added';
   if (status === 415) return 'the receiver does not take protobuf over HTTP';
   if (status === 400) return 'the receiver refused the data: a delta-only receiver (Dynatrace) needs OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta';
   return undefined;

@@ -4,11 +4,11 @@
 // stage's or service's (a PUT on `job` alone, as the JES docs' sample does, wipes them all).
 
 import type { PushgatewayConfig } from '../config/config.js';
-import type { HttpClient } from '../http.js';
+import type { HttpClient } from '../http/types.js';
 import { basicAuthHeader } from '../http/redact.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
-import { isGroupingLabelName } from '../naming/prometheus.js';
+import { groupingLabels, type GroupingContext, type KeptnContext } from '../naming/grouping-key.js';
 import { renderExposition } from '../serialize/prometheus.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
 
@@ -16,52 +16,6 @@ export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** The most of the gateway's answer a report quotes. */
 const MAX_BODY_QUOTE = 2048;
-
-export interface KeptnContext {
-  project?: string;
-  stage?: string;
-  service?: string;
-}
-
-export interface GroupingContext {
-  job: string;
-  integration: string;
-  keptn: KeptnContext;
-  /** `--grouping k=v`, in the order given. */
-  grouping: ReadonlyArray<readonly [string, string]>;
-}
-
-/** A grouping key the Pushgateway would refuse (found before any request is sent). */
-export class GroupingKeyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GroupingKeyError';
-  }
-}
-
-/** The grouping key's labels in path order: job, integration, the Keptn labels that are set, --grouping. */
-export function groupingLabels(ctx: GroupingContext): Array<readonly [string, string]> {
-  if (ctx.job === '') throw new GroupingKeyError('the job name (--job) must not be empty');
-  const pairs: Array<readonly [string, string]> = [
-    ['job', ctx.job],
-    ['integration', ctx.integration],
-  ];
-  if (ctx.keptn.project !== undefined) pairs.push(['keptn_project', ctx.keptn.project]);
-  if (ctx.keptn.stage !== undefined) pairs.push(['keptn_stage', ctx.keptn.stage]);
-  if (ctx.keptn.service !== undefined) pairs.push(['keptn_service', ctx.keptn.service]);
-  const seen = new Set(pairs.map(([name]) => name));
-  for (const [name, value] of ctx.grouping) {
-    if (!isGroupingLabelName(name)) {
-      throw new GroupingKeyError(`--grouping ${name}=…: a grouping label name must match [a-zA-Z_][a-zA-Z0-9_]* and must not start with "__"`);
-    }
-    if (seen.has(name)) {
-      throw new GroupingKeyError(`--grouping ${name}=…: "${name}" is already in the grouping key (job, integration and the Keptn labels are set from --job, --integration and KEPTN_*)`);
-    }
-    seen.add(name);
-    pairs.push([name, value]);
-  }
-  return pairs;
-}
 
 /**
  * `/metrics/job/<job>/integration/<i>/keptn_project/<p>/…`: a value goes as it is when it is
@@ -115,13 +69,9 @@ export function createPushgatewayBackend(
   deps: { http: HttpClient; reporter: Reporter },
 ): Backend {
   const { http, reporter } = deps;
-  reporter.addSecret(cfg.password);
-  reporter.addSecret(cfg.username);
+  // The credentials are registered for masking with the rest, from the config (lib/run/secrets.ts).
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPE };
-  if (cfg.username !== undefined || cfg.password !== undefined) {
-    headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
-    reporter.addSecret(headers.authorization.slice('Basic '.length));
-  }
+  if (cfg.username !== undefined || cfg.password !== undefined) headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
   const groupingCtx = { job: cfg.job, integration: ctx.integration, keptn: ctx.keptn, grouping: cfg.grouping, method: cfg.method };
 
   return {

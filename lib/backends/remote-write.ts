@@ -8,7 +8,7 @@ import { basicAuthHeader, redactUrl } from '../http/redact.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
-import type { RemoteWriteConfig } from './remote-write-config.js';
+import type { RemoteWriteConfig } from '../config/remote-write-config.js';
 import { describeWriteRequest, encodeWriteRequest, remoteWriteContent } from '../serialize/remote-write.js';
 
 export const REMOTE_WRITE_HEADERS = {
@@ -51,7 +51,8 @@ export function createRemoteWriteBackend(cfg: RemoteWriteConfig, name: string, d
   const { http, reporter } = deps;
   reporter.addSecret(cfg.password);
   reporter.addSecret(cfg.token);
-  if (cfg.username !== undefined || cfg.password !== undefined) reporter.addSecret(basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length));
+  if (cfg.username !== undefined || cfg.password !== undefined)
+    reporter.addSecret(basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length));
   const where = `${name} POST ${redactUrl(cfg.url)}`;
 
   return {
@@ -69,7 +70,14 @@ export function createRemoteWriteBackend(cfg: RemoteWriteConfig, name: string, d
       let status: number;
       let answer: string;
       try {
-        const res = await http.request({ method: 'POST', url: cfg.url, headers: request.headers, body, deadlineAt: opts.deadlineAt, retryStatus: isRemoteWriteRetryable });
+        const res = await http.request({
+          method: 'POST',
+          url: cfg.url,
+          headers: request.headers,
+          body,
+          deadlineAt: opts.deadlineAt,
+          retryStatus: isRemoteWriteRetryable,
+        });
         status = res.status;
         answer = res.body;
       } catch (err) {
@@ -91,8 +99,10 @@ export function createRemoteWriteBackend(cfg: RemoteWriteConfig, name: string, d
 }
 
 export function refusalHint(status: number, body: string): string | undefined {
-  if (status === 401 || status === 403) return 'the receiver wants credentials: http://user:password@host/… for basic auth, or a bearer token in REMOTE_WRITE_TOKEN or --remote-write-token-file';
-  if (status === 404 || status === 405) return 'no remote-write endpoint at this URL: give the whole write path (Prometheus and VictoriaMetrics …/api/v1/write, Mimir …/api/v1/push, Thanos receive …/api/v1/receive)';
+  if (status === 401 || status === 403)
+    return 'the receiver wants credentials: http://user:password@host/… for basic auth, or a bearer token in REMOTE_WRITE_TOKEN or --remote-write-token-file';
+  if (status === 404 || status === 405)
+    return 'no remote-write endpoint at this URL: give the whole write path (Prometheus and VictoriaMetrics …/api/v1/write, Mimir …/api/v1/push, Thanos receive …/api/v1/receive)';
   if (/remote.write.receiver|remote write receiver/i.test(body)) return 'start Prometheus with --web.enable-remote-write-receiver';
   if (/out of order|out of bounds|too old/i.test(body)) return 'the receiver already holds newer samples of these series (another run wrote them later)';
   return undefined;

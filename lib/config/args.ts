@@ -2,17 +2,21 @@
 // problem becomes a message, and the run decides what still works (contract §3).
 
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
-import type { Config, DynatraceConfig, JsonPathRule, ParserName, PatternRule, PushgatewayConfig } from './config.js';
-import { PARSER_NAMES } from './config.js';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DEFAULTS, type Config, type DynatraceConfig, type Env, type PushgatewayConfig } from './config.js';
+import { PARSER_NAMES, type ParserName } from '../parse/default-parsers.js';
 import { parseDuration } from './duration.js';
-import { parsePatternFlag } from '../parse/pattern.js';
-import { parseJsonPathFlag } from '../parse/json-path.js';
-import { pushgatewayUrl } from '../backends/pushgateway-url.js';
-import { dynatraceIngestUrl, readDynatraceToken } from '../backends/dynatrace-url.js';
-import { groupingLabels } from '../backends/pushgateway.js';
-import { otlpConfig } from '../backends/otlp-config.js';
-import { remoteWriteConfigs } from '../backends/remote-write-config.js';
+import { parsePatternFlag, type PatternRule } from '../parse/pattern.js';
+import { parseJsonPathFlag, type JsonPathRule } from '../parse/json-path.js';
+import { pushgatewayUrl } from './pushgateway-url.js';
+import { dynatraceIngestUrl, readDynatraceToken } from './dynatrace-url.js';
+import { groupingLabels } from '../naming/grouping-key.js';
+import { isGroupingLabelName } from '../naming/prometheus.js';
+import { INPUT_NAME } from '../naming/metric-name.js';
+import { gateOptions } from './gate-options.js';
+import { otlpConfig } from './otlp-config.js';
+import { remoteWriteConfigs } from './remote-write-config.js';
 
 export interface ConfigResult {
   action: 'run' | 'help' | 'version';
@@ -25,7 +29,6 @@ export interface ConfigResult {
   warnings: string[];
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
 
 const OPTIONS = {
   integration: { type: 'string' },
@@ -58,20 +61,18 @@ const OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   'no-run-metrics': { type: 'boolean' },
   'flush-interval': { type: 'string' },
+  // Quality gate (lib/slo/options.ts).
+  slo: { type: 'string' },
+  sli: { type: 'string' },
+  'slo-history': { type: 'string' },
+  'slo-history-window': { type: 'string' },
+  'slo-report': { type: 'string' },
+  'slo-fail-on-warning': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
 
-export const DEFAULTS = {
-  prefix: 'keptn_',
-  job: 'job-executor-service',
-  maxSeries: 1000,
-  maxLineBytes: 1024 * 1024,
-  timeoutMs: 10_000,
-  deadlineMs: 60_000,
-} as const;
 
-const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
 /** `k=v` → [k, v]; the value may contain `=`. */
 function splitPair(text: string): [string, string] | undefined {
@@ -90,11 +91,40 @@ function positiveInt(text: string | undefined, fallback: number, flag: string, e
   return n;
 }
 
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function duration(text: string | undefined, fallback: number | undefined, flag: string, errors: string[]): number | undefined {
   if (text === undefined) return fallback;
   const ms = parseDuration(text);
   if (ms === undefined) errors.push(`${flag} needs a duration such as 10, 10s, 500ms or 2m, got "${text}"`);
-  return ms ?? fallback;
+  else if (ms > MAX_TIMER_MS) errors.push(`${flag} ${text} is longer than the ${Math.floor(MAX_TIMER_MS / 86_400_000)} days a timer can wait`);
+  else return ms;
+  return fallback;
+}
+
+/**
+ * Headers that frame or route the request: undici sets them, and one from --header would make
+ * a request the server cannot read (RFC 9110 §7.6.1 connection-specific fields, RFC 9112 §6).
+ */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'host', 'upgrade', 'te', 'trailer', 'expect']);
+
+function parseHeader(text: string): [string, string] | string {
+  const i = text.indexOf(':');
+  const name = i > 0 ? text.slice(0, i).trim() : '';
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `--header needs "Name: value", got "${text.slice(0, 40)}"`;
+  const value = text.slice(i + 1).trim();
+  if (/[\r\n\0]/.test(value)) return `--header ${name}: the value must not hold a line break or NUL`;
+  if (FRAMING_HEADERS.has(name.toLowerCase())) return `--header ${name}: is set by the HTTP client itself and cannot be given`;
+  return [name, value];
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Splits argv at the first `--`: our options before it, the tool to run (wrap mode) after it. */
@@ -139,7 +169,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   if (keptn.stage) labels.keptn_stage = keptn.stage;
   for (const text of values.label ?? []) {
     const pair = splitPair(text);
-    if (!pair || !LABEL_NAME.test(pair[0])) usageErrors.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
+    if (!pair || !INPUT_NAME.test(pair[0])) usageErrors.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
     else labels[pair[0]] = pair[1];
   }
 
@@ -169,10 +199,9 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
 
   const headers: [string, string][] = [];
   for (const text of values.header ?? []) {
-    const i = text.indexOf(':');
-    const name = i > 0 ? text.slice(0, i).trim() : '';
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) usageErrors.push(`--header needs "Name: value", got "${text.slice(0, 40)}"`);
-    else headers.push([name, text.slice(i + 1).trim()]);
+    const header = parseHeader(text);
+    if (typeof header === 'string') usageErrors.push(header);
+    else headers.push(header);
   }
 
   const timeoutMs = duration(values.timeout, DEFAULTS.timeoutMs, '--timeout', usageErrors)!;
@@ -189,7 +218,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   const grouping: [string, string][] = [];
   for (const text of values.grouping ?? []) {
     const pair = splitPair(text);
-    if (!pair || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair[0]) || pair[0].startsWith('__')) {
+    if (!pair || !isGroupingLabelName(pair[0])) {
       usageErrors.push(`--grouping needs NAME=VALUE with a Prometheus label name, got "${text}"`);
     } else grouping.push(pair);
   }
@@ -231,6 +260,8 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   warnings.push(...remote.warnings);
 
   const dryRun = values['dry-run'] === true || values['dry-run-file'] !== undefined;
+  const dryRunFolder = values['dry-run-file'] !== undefined ? dirname(values['dry-run-file']) : undefined;
+  if (dryRunFolder !== undefined && !isFolder(dryRunFolder)) usageErrors.push(`--dry-run-file ${values['dry-run-file']}: the folder ${dryRunFolder} does not exist`);
   if (pushgateway || dryRun) {
     // The grouping key as the Pushgateway will see it: refused here, before any input is read.
     try {
@@ -252,6 +283,11 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   if (values.quiet && values.verbose) usageErrors.push('--quiet and --verbose contradict each other');
   if (values['parse-stderr'] && command === undefined) usageErrors.push('--parse-stderr only works in wrap mode (-- TOOL ARGS…)');
 
+  // Quality gate: the flags here; the files are read and checked at the start of the run.
+  const gate = gateOptions(values);
+  usageErrors.push(...gate.errors);
+  if (gate.options && integration === '') usageErrors.push('--slo needs --integration NAME (or INTEGRATION_NAME): the gate\'s series are keptn_<integration>_slo_score and _slo_result');
+
   const config: Config = {
     integration,
     prefix: values.prefix ?? DEFAULTS.prefix,
@@ -265,6 +301,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     parseStderr: values['parse-stderr'] === true,
     dryRun,
     dryRunFile: values['dry-run-file'],
+    pushgatewayKey: { job: values.job ?? DEFAULTS.job, method, grouping },
     pushgateway,
     dynatrace,
     otlp: otlp.config,
@@ -275,12 +312,13 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     runMetrics: values['no-run-metrics'] !== true,
     flushIntervalMs,
     command,
+    ...(gate.options ? { gate: gate.options } : {}),
   };
   const action = values.help ? 'help' : values.version ? 'version' : 'run';
   return { action, config, usageErrors, backendErrors, warnings };
 }
 
-type Values = ReturnType<typeof parseStrictShape>['values'];
+type Values = ReturnType<typeof _parseStrictShape>['values'];
 
 /**
  * After a strict parse failed: the same options, unknown ones and positionals ignored, and a
@@ -302,6 +340,6 @@ function parseLenient(args: string[]): { values: Values } {
 }
 
 // Only for its type: what a strict parse of OPTIONS returns.
-function parseStrictShape() {
+function _parseStrictShape() {
   return parseArgs({ args: [], options: OPTIONS, strict: true, allowPositionals: false });
 }

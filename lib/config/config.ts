@@ -1,35 +1,39 @@
 // The one validated, immutable configuration a run works from (built by lib/config/args.ts).
 
-import type { OtlpConfig } from '../backends/otlp-config.js';
-import type { RemoteWriteConfig } from '../backends/remote-write-config.js';
+import type { OtlpConfig } from './otlp-config.js';
+import type { RemoteWriteConfig } from './remote-write-config.js';
+import type { ParserName } from '../parse/default-parsers.js';
+import type { PatternRule } from '../parse/pattern.js';
+import type { JsonPathRule } from '../parse/json-path.js';
+import type { GateOptions } from './gate-options.js';
 
-export type ParserName = 'kv' | 'json' | 'prom';
-export const PARSER_NAMES: readonly ParserName[] = ['kv', 'json', 'prom'];
+/** The defaults of the options (the job name is the JES docs' one). */
+export const DEFAULTS = {
+  prefix: 'keptn_',
+  job: 'job-executor-service',
+  maxSeries: 1000,
+  maxLineBytes: 1024 * 1024,
+  timeoutMs: 10_000,
+  deadlineMs: 60_000,
+} as const;
 
-export interface PatternRule {
-  /** Fixed metric name (`--pattern NAME=REGEX`), or undefined when the regex has a `name` group. */
-  name?: string;
-  regex: RegExp;
-  /** The flag's text, for messages. */
-  source: string;
+/** The environment a run reads (run()'s argument; tests pass their own): never process.env deep inside. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** How a push to the Pushgateway is keyed and sent: set whether or not a URL is (--dry-run shows it). */
+export interface PushgatewayKey {
+  job: string;
+  method: 'PUT' | 'POST';
+  /** `--grouping k=v`, in the order given. */
+  grouping: ReadonlyArray<readonly [string, string]>;
 }
 
-export interface JsonPathRule {
-  name: string;
-  /** JSONPath, always starting with `$`. */
-  path: string;
-}
-
-export interface PushgatewayConfig {
+export interface PushgatewayConfig extends PushgatewayKey {
   /** Base URL without credentials and without a trailing slash. */
   url: URL;
   /** From the URL's user-info; never printed. */
   username?: string;
   password?: string;
-  job: string;
-  method: 'PUT' | 'POST';
-  /** `--grouping k=v`, in the order given. */
-  grouping: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface DynatraceConfig {
@@ -64,6 +68,8 @@ export interface Config {
   parseStderr: boolean;
   dryRun: boolean;
   dryRunFile?: string;
+  /** --job, --method and --grouping, also without a Pushgateway URL (for --dry-run). */
+  pushgatewayKey: PushgatewayKey;
   pushgateway?: PushgatewayConfig;
   dynatrace?: DynatraceConfig;
   /** --otlp / OTEL_EXPORTER_OTLP_*. */
@@ -77,4 +83,6 @@ export interface Config {
   flushIntervalMs?: number;
   /** Wrap mode: the tool and its arguments (after `--`). */
   command?: readonly string[];
+  /** --slo FILE and its companions: the quality gate (lib/slo/gate.ts). */
+  gate?: GateOptions;
 }

@@ -71,6 +71,20 @@ Delivery:
   --fail-on-push-error   exit 3 when a backend did not accept everything
   HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
 
+Quality gate (a Keptn SLO file evaluated on the numbers, before the push):
+  --slo FILE             Keptn slo.yaml (spec_version "1.0"): objectives with pass/warning
+                         criteria, weight, key_sli, comparison, total_score; the result is
+                         pushed as keptn_<integration>_slo_score (0-100) and _slo_result
+                         (1 pass, 0.5 warning, 0 fail)
+  --sli FILE             Keptn sli.yaml (indicators: {name: selector}): SLI name → series,
+                         e.g. max(keptn_k6_http_req_duration_p95_ms{keptn_stage="$STAGE"})
+  --slo-history URL      a Prometheus that scrapes the Pushgateway: the earlier results of
+                         compare_with several_results (default: the last run on the gateway)
+  --slo-history-window D how far back --slo-history looks (default 14d; also 12h, 30m)
+  --slo-report FILE      write the evaluation as JSON (Keptn's evaluation result shape)
+  --slo-fail-on-warning  exit 4 on a warning too
+  GITHUB_STEP_SUMMARY set: the result table is appended to it as Markdown.
+
 Output:
   --dry-run              send nothing; print each backend's exact payload to stderr
   --dry-run-file FILE    write the dry-run payloads to FILE (implies --dry-run)
@@ -85,6 +99,8 @@ Exit status:
   0  input passed through (a failed push is a warning, see --fail-on-push-error)
   2  usage or configuration error (reported at once; the input is still passed through)
   3  a backend did not accept everything and --fail-on-push-error was given
-  130/143 interrupted by SIGINT/SIGTERM (after pushing what was collected)
+  4  the quality gate (--slo) failed, or warned with --slo-fail-on-warning (after the push)
+  129/130/143 filter mode: SIGHUP/SIGINT/SIGTERM (after pushing what was collected)
+  131     SIGQUIT (or a second signal: its 128+N): left at once, values printed
   wrap mode: a non-zero status of TOOL wins (128+N if it was killed by signal N)
 `;

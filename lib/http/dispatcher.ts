@@ -5,16 +5,25 @@ import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
 
 export interface DispatcherOptions {
+  /**
+   * The longest a TCP connect plus TLS handshake may take (--timeout). undici's own default is
+   * 10 s, and closing the dispatcher waits for a connect in progress: an address that drops SYNs
+   * or a TLS port that never answers held the exit that long whatever --deadline said.
+   */
+  connectTimeoutMs?: number;
   caFile?: string;
   insecure?: boolean;
   /** The environment to read proxy and CA variables from (process.env by default; tests pass their own). */
-  env?: NodeJS.ProcessEnv;
+  env?: ProcessEnvLike;
 }
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
+type ProcessEnvLike = Readonly<Record<string, string | undefined>>;
+
+/** The variables that name a proxy (their URLs may hold credentials: lib/secrets.ts masks them). */
+export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
 
 /** True when the environment names a proxy, so requests must go through EnvHttpProxyAgent. */
-export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
+export function proxyConfigured(env: ProcessEnvLike): boolean {
   return PROXY_VARIABLES.some((name) => Boolean(env[name]));
 }
 
@@ -23,7 +32,7 @@ export function proxyConfigured(env: NodeJS.ProcessEnv): boolean {
  * replaces Node's whole store, NODE_EXTRA_CA_CERTS included (tls.rootCertificates is only the
  * bundled Mozilla list on Node 20), so that file is read here too and both keep working.
  */
-export function trustedCas(caFile: string | undefined, env: NodeJS.ProcessEnv): string[] | undefined {
+export function trustedCas(caFile: string | undefined, env: ProcessEnvLike): string[] | undefined {
   if (!caFile) return undefined;
   // node:tls only now: a run without --ca-file never loads it (undici loads it for https only).
   const cas = [...process.getBuiltinModule('node:tls').rootCertificates];
@@ -46,6 +55,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const tls = {
     ...(ca ? { ca } : {}),
     ...(opts.insecure ? { rejectUnauthorized: false } : {}),
+    ...(opts.connectTimeoutMs !== undefined ? { timeout: opts.connectTimeoutMs } : {}),
   };
   if (!proxyConfigured(env)) return new undici.Agent({ connect: tls });
   // `connect` reaches direct connections (NO_PROXY); `requestTls` the TLS inside a CONNECT tunnel.

@@ -11,6 +11,8 @@ export interface HttpRequest {
   deadlineAt?: number;
   /** Which statuses are tried again; isRetryableStatus (408, 429, 5xx) by default. */
   retryStatus?: (status: number) => boolean;
+  /** Most of the answer's body kept (default MAX_RESPONSE_BODY_BYTES); the gate's history reads want more. */
+  maxBodyBytes?: number;
 }
 
 export interface HttpResponse {
@@ -56,6 +58,6 @@ export interface HttpClientOptions {
   reporter?: import('../report.js').Reporter;
   /** Backoff tuning; tests make it fast. */
   retry?: { baseMs?: number; maxMs?: number; maxAttempts?: number };
-  /** Where proxy variables and NODE_EXTRA_CA_CERTS are read from; process.env by default. */
-  env?: NodeJS.ProcessEnv;
+  /** Where proxy variables and NODE_EXTRA_CA_CERTS are read from; process.env by default (tests). */
+  env?: Readonly<Record<string, string | undefined>>;
 }

@@ -2,6 +2,12 @@
 // Dynatrace (A-Za-z0-9_- sections, 3–250 characters, no `dt.`): the intersection of both
 // is [A-Za-z_][A-Za-z0-9_]*, so every other run of characters becomes one `_`.
 
+/**
+ * A name as the input or a flag may give it (`--pattern NAME=`, `--json-path NAME=`, `--label`):
+ * a word as tools print it (`build.duration`, `p95-ms`); the naming rules below normalize it.
+ */
+export const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
 /** Dynatrace's key limit, which also keeps Prometheus names readable. */
 export const MAX_METRIC_NAME = 250;
 

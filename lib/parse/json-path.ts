@@ -15,11 +15,16 @@
 // - Never throws: deep nesting and huge documents end as problems. Problem texts start with
 //   the rule's name (`cost: no value at $.x`); the caller prefixes `--json-path: `.
 
-import type { JsonPathRule } from '../config/config.js';
 import { excerpt, parseNumber } from './number.js';
 import type { Sample } from './sample.js';
+import { INPUT_NAME } from '../naming/metric-name.js';
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
+export interface JsonPathRule {
+  name: string;
+  /** JSONPath, always starting with `$`. */
+  path: string;
+}
 
 export function parseJsonPathFlag(text: string): JsonPathRule | { error: string } {
   const where = `--json-path ${excerpt(text, 120)}`;
@@ -27,7 +32,7 @@ export function parseJsonPathFlag(text: string): JsonPathRule | { error: string 
   if (eq < 0) return { error: `${where}: expected NAME=PATH, e.g. cost=totalMonthlyCost` };
   const name = text.slice(0, eq);
   const given = text.slice(eq + 1).trim();
-  if (!NAME.test(name)) return { error: `${where}: ${excerpt(name)} is not a metric name ([A-Za-z_][A-Za-z0-9_.:-]*)` };
+  if (!INPUT_NAME.test(name)) return { error: `${where}: ${excerpt(name)} is not a metric name ([A-Za-z_][A-Za-z0-9_.:-]*)` };
   if (given === '' || given === '$' || given === '$.') return { error: `${where}: the path is empty` };
   const path = given.startsWith('$') ? given : given.startsWith('[') ? `$${given}` : `$.${given}`;
   return { name, path };

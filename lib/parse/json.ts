@@ -17,9 +17,13 @@
 
 import { excerpt, parseNumber } from './number.js';
 import { setLabel } from './labels.js';
-import type { LineParser, MetricType, ParseOutcome, Sample } from './sample.js';
+import { byteSet, isBlankOrCr, skipBlanksOrCr } from './bytes.js';
+import type { DefaultParser, LineGate, LineParser, ParseOutcome, Sample } from './sample.js';
+import type { MetricType } from '../series.js';
 
-const ALLOWED_KEYS = new Set(['name', 'value', 'labels', 'dimensions', 'type', 'unit', 'help', 'description', 'timestamp']);
+/** The keys a metric object may have; any other key makes it a log record. The gate checks the first key against these too. */
+const METRIC_KEYS = ['name', 'value', 'labels', 'dimensions', 'type', 'unit', 'help', 'description', 'timestamp'] as const;
+const ALLOWED_KEYS: ReadonlySet<string> = new Set(METRIC_KEYS);
 
 const TYPES: Readonly<Record<string, MetricType>> = {
   gauge: 'gauge',
@@ -117,4 +121,83 @@ function readValue(value: unknown): number | string {
   // Described, not stringified: a deeply nested value would overflow JSON.stringify.
   const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
   return `value ${kind} is not a number`;
+}
+
+const VALUE_KEY = Buffer.from('"value"', 'latin1');
+const METRIC_KEY_BYTES = METRIC_KEYS.map((k) => Buffer.from(k, 'latin1'));
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+
+/**
+ * A new gate: `{` or `[` first, a first key (of the first element, for `[`) that a metric object
+ * may have (a log record's `{"level":…` or `{"ts":…` is turned away here), and the bytes
+ * `"value"` in the line, as parseJson wants them. The `"value"` search is amortized per buffer:
+ * one native indexOf finds the next occurrence, and every line before it is answered without
+ * scanning. That relies on a buffer's bytes not changing while lines of it are checked (true of
+ * stream chunks, whose lines are checked in order).
+ */
+export function jsonGate(): LineGate {
+  let searched: Uint8Array | undefined;
+  let view: Buffer = Buffer.alloc(0);
+  let searchedFrom = 0;
+  let next = -1;
+  const hasValueKey = (buf: Uint8Array, from: number, end: number): boolean => {
+    // `<=`: the same start again means a new line in a reused buffer more often than a repeat.
+    if (buf !== searched || from <= searchedFrom || (next !== -1 && next < from)) {
+      if (buf !== searched) {
+        searched = buf;
+        // A Buffer view of a plain Uint8Array, made once per buffer, not per line.
+        view = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+      }
+      searchedFrom = from;
+      next = view.indexOf(VALUE_KEY, from);
+    }
+    return next !== -1 && next + VALUE_KEY.length <= end;
+  };
+  return (buf, start, end) => {
+    const at = skipBlanksOrCr(buf, start, end);
+    const first = buf[at];
+    if (at >= end || (first !== OPEN_BRACE && first !== OPEN_BRACKET)) return false;
+    return firstKeyMayBeMetric(buf, at, end) && hasValueKey(buf, at, end);
+  };
+}
+
+export const jsonParser: DefaultParser = { parse: parseJson, gate: jsonGate, firstBytes: byteSet(null, '{[') };
+
+/**
+ * At `{` or `[`: false when the first key is one no metric object has (a log record). A key
+ * with a backslash may be an escaped metric key: only JSON.parse can tell, so it is let through.
+ */
+function firstKeyMayBeMetric(buf: Uint8Array, at: number, end: number): boolean {
+  let i = at;
+  if (buf[i] === OPEN_BRACKET) {
+    i = skipJsonBlanks(buf, i + 1, end);
+    if (buf[i] !== OPEN_BRACE) return i >= end; // `[1,2]`, `[]`: not metrics; a cut line: let JSON.parse say
+  }
+  i = skipJsonBlanks(buf, i + 1, end);
+  if (i >= end) return true;
+  if (buf[i] !== QUOTE) return false; // `{}` or not JSON
+  const keyStart = i + 1;
+  let keyEnd = keyStart;
+  while (keyEnd < end && buf[keyEnd] !== QUOTE) {
+    if (buf[keyEnd] === BACKSLASH) return true;
+    keyEnd++;
+  }
+  if (keyEnd >= end) return true;
+  const length = keyEnd - keyStart;
+  for (const key of METRIC_KEY_BYTES) {
+    if (key.length !== length) continue;
+    let k = 0;
+    while (k < length && buf[keyStart + k] === key[k]) k++;
+    if (k === length) return true;
+  }
+  return false;
+}
+
+function skipJsonBlanks(buf: Uint8Array, at: number, end: number): number {
+  let i = at;
+  while (i < end && (isBlankOrCr(buf[i] as number) || buf[i] === 0x0a)) i++;
+  return i;
 }

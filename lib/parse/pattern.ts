@@ -16,13 +16,20 @@
 // ReDoS: the regex is the user's own, run on their own tool's output; lines longer than the
 // parse limit (1 MiB by default) never reach it. Nothing else is done about it.
 
-import type { PatternRule } from '../config/config.js';
 import { seriesKey } from '../series.js';
+import { INPUT_NAME } from '../naming/metric-name.js';
 import { excerpt, parseNumber } from './number.js';
 import { setLabel } from './labels.js';
 import type { LineParser, Sample } from './sample.js';
 
-const FIXED_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+export interface PatternRule {
+  /** Fixed metric name (`--pattern NAME=REGEX`), or undefined when the regex has a `name` group. */
+  name?: string;
+  regex: RegExp;
+  /** The flag's text, for messages. */
+  source: string;
+}
+
 export const MAX_MATCHES_PER_LINE = 1000;
 
 /** Every named group of a regex, whether or not it takes part in a match. */
@@ -35,7 +42,7 @@ export function parsePatternFlag(text: string): PatternRule | { error: string } 
   const where = `--pattern ${excerpt(text, 120)}`;
   const eq = text.indexOf('=');
   const before = eq > 0 ? text.slice(0, eq) : '';
-  const name = FIXED_NAME.test(before) ? before : undefined;
+  const name = INPUT_NAME.test(before) ? before : undefined;
   const source = name === undefined ? text : text.slice(eq + 1);
   if (source === '') return { error: `${where}: the regex is empty` };
 

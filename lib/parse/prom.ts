@@ -14,9 +14,11 @@
 // A well-formed sample whose value is not a number, or overflows, is a problem; brace-less
 // lines with anything else after the name are not samples (null).
 
-import { excerpt, parseNumber } from './number.js';
+import { excerpt, numberShapeEnd, parseNumber } from './number.js';
 import { setLabel } from './labels.js';
-import type { LineParser, MetricType, ParseOutcome, ParseState } from './sample.js';
+import { byteSet, NAME_START, isBlank as isBlankByte, isBlankOrCr, nameEnd, skipBlanks as skipBlankBytes, skipBlanksOrCr } from './bytes.js';
+import type { DefaultParser, LineGate, LineParser, ParseOutcome, ParseState } from './sample.js';
+import type { MetricType } from '../series.js';
 
 /** Declarations kept per run: bounds memory when an input declares names without end. */
 export const MAX_DECLARED_NAMES = 10_000;
@@ -213,4 +215,32 @@ function isLetter(c: number): boolean {
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
+}
+
+/**
+ * The gate: `# TYPE ` / `# HELP ` (any run of blanks after `#`), or a name followed by `{`, or
+ * a name, blanks and a number-shaped token that ends the line or is followed by a blank.
+ */
+export const promGate: LineGate = (buf, start, end) => {
+  const at = skipBlanksOrCr(buf, start, end);
+  if (at >= end) return false;
+  if (buf[at] === 0x23 /* # */) return isTypeOrHelp(buf, at + 1, end);
+  let i = nameEnd(buf, at, end);
+  if (i === at) return false;
+  i = skipBlankBytes(buf, i, end);
+  if (i >= end) return false;
+  if (buf[i] === 0x7b /* { */) return true;
+  const after = numberShapeEnd(buf, i, end);
+  return after === end || (after >= 0 && isBlankOrCr(buf[after] as number));
+};
+
+export const promParser: DefaultParser = { parse: parseProm, gate: () => promGate, firstBytes: byteSet(NAME_START, '#') };
+
+/** After a `#`: blanks, then `TYPE` or `HELP`, then a blank. */
+function isTypeOrHelp(buf: Uint8Array, at: number, end: number): boolean {
+  const i = skipBlankBytes(buf, at, end);
+  if (i === at || i + 5 > end) return false;
+  const [a, b, c, d] = [buf[i], buf[i + 1], buf[i + 2], buf[i + 3]];
+  const keyword = (a === 0x54 && b === 0x59 && c === 0x50 && d === 0x45) /* TYPE */ || (a === 0x48 && b === 0x45 && c === 0x4c && d === 0x50); /* HELP */
+  return keyword && isBlankByte(buf[i + 4] as number);
 }

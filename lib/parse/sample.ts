@@ -1,6 +1,6 @@
 // What a parser finds on one line: a metric as the input wrote it, before naming rules.
 
-export type MetricType = 'gauge' | 'counter' | 'untyped';
+import type { MetricType } from '../series.js';
 
 export interface Sample {
   /** The name as written in the input (normalized later, per backend). */
@@ -30,4 +30,24 @@ export type LineParser = (line: string, state: ParseState) => ParseOutcome;
 
 export function newParseState(): ParseState {
   return { promTypes: new Map() };
+}
+
+/**
+ * A parser's byte gate: buf[start, end) is one line without its `\n` (it may end in `\r`).
+ * False means the parser can never take the line, so it is not even decoded. It may say true
+ * for lines the parser then rejects; it must never say false for a line the parser accepts
+ * (test/unit/precheck.test.ts proves that on every parser table and fixture).
+ */
+export type LineGate = (buf: Uint8Array, start: number, end: number) => boolean;
+
+/** A default parser (`--parsers`): the line parser and its gate, declared together in its file. */
+export interface DefaultParser {
+  parse: LineParser;
+  /** A new gate (a gate may keep a cache per buffer, so each line source gets its own). */
+  gate: () => LineGate;
+  /**
+   * The bytes a line the gate lets through may start with, after blanks (256 flags). The
+   * Precheck looks the first byte up once for all parsers, so most lines meet no gate at all.
+   */
+  firstBytes: Uint8Array;
 }

@@ -176,7 +176,9 @@ function nanos(ms: number): bigint {
 
 /** A fixed64 field, written as its two little-endian 32-bit halves. */
 function fixed64(w: ProtoWriter, field: number, value: bigint): void {
-  w.uint32(tag(field, I64)).fixed32(Number(value & 0xffffffffn)).fixed32(Number(value >> 32n));
+  w.uint32(tag(field, I64))
+    .fixed32(Number(value & 0xffffffffn))
+    .fixed32(Number(value >> 32n));
 }
 
 /** KeyValue { key = 1; AnyValue value = 2 { string_value = 1 } } as field `field`. */

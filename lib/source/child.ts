@@ -1,5 +1,9 @@
 // Wrap mode: run the tool without a shell, its stdout and stderr as our sources, and
 // signals forwarded to it. Its exit status becomes ours (128+N when killed by signal N).
+// The tool runs in a process group of its own (as tini and dumb-init run theirs), so that a
+// signal sent to our group (`kill -TERM -<pgid>`, Ctrl-C, CI cancellation, GNU timeout) reaches
+// it once, from us, and not a second time from the kernel: k6 and others take a second SIGINT
+// or SIGTERM as "abort now". We forward to its whole group, as the kernel would have.
 
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -27,7 +31,7 @@ export function runTool(command: readonly string[]): ToolRun {
   const [file, ...args] = command as [string, ...string[]];
   // Loaded on use: in the single-file bundle a static import would load it at every start.
   const { spawn } = process.getBuiltinModule('node:child_process');
-  const child = spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'] });
+  const child = spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'], detached: true });
   const done = new Promise<ToolExit>((resolve) => {
     let spawnError: NodeJS.ErrnoException | undefined;
     child.once('error', (err: NodeJS.ErrnoException) => {
@@ -43,9 +47,13 @@ export function runTool(command: readonly string[]): ToolRun {
   return { child, stdout: child.stdout!, stderr: child.stderr!, done };
 }
 
-/** Forwards a signal we received to the tool, if it still runs. */
+/** Forwards a signal we received to the tool and its process group, if it still runs. */
 export function forwardSignal(run: ToolRun, signal: NodeJS.Signals): void {
-  if (run.child.exitCode === null && run.child.signalCode === null && run.child.pid !== undefined) {
-    run.child.kill(signal);
+  const { child } = run;
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal); // the group is gone but the tool is not (it left its group): the tool alone
   }
 }

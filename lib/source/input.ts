@@ -8,7 +8,7 @@
 import { fstatSync, read } from 'node:fs';
 import net from 'node:net';
 import type { Readable, Writable } from 'node:stream';
-import { passThrough } from '../passthrough.js';
+import { passThrough } from './passthrough.js';
 import { bufferReclaimer } from './reclaim.js';
 import { Relay } from './relay.js';
 

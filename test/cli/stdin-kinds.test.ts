@@ -78,10 +78,10 @@ t.test('a character device (`< /dev/null`): nothing in, nothing out, no error', 
   t.match(r.stderr, /0 lines read/);
 });
 
-t.test('without WebAssembly (node --jitless): the JavaScript path, the same output and metrics', async (t) => {
+t.test('node --jitless (no JIT compiler): the same output and metrics', async (t) => {
   const { metrics: want } = await reference;
   const r = viaShell('jitless', (cmd) => `cat ${JSON.stringify(inputFile)} | ${cmd.replace(node, `${node} --jitless`)}`);
   t.equal(r.status, 0, r.stderr);
   t.ok(r.out.equals(input), 'stdout is the input byte for byte');
-  t.same(r.metrics, want, 'the same metrics as with the scanner');
+  t.same(r.metrics, want, 'the same metrics as with the JIT');
 });

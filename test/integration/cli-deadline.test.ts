@@ -47,7 +47,7 @@ t.test('backends down for good with --fail-on-push-error: exit 3', async (t) => 
 t.test('backends that accept the connection and never answer: the deadline holds', async (t) => {
   const hanging = await startFaultServer([], { hang: true });
   t.teardown(() => hanging.close());
-  const r = await downForGood(t, hanging.url, hanging.url, ['--fail-on-push-error'], 3);
+  await downForGood(t, hanging.url, hanging.url, ['--fail-on-push-error'], 3);
   t.ok(hanging.requests.length >= 2, `retried within the deadline (${hanging.requests.length} requests)`);
 });
 

@@ -31,7 +31,7 @@ t.test('a 400 is partial success: invalid lines named, the rest counted, never r
   t.equal(h.dt.requests.length, 2, 'the 400 batch is not resent; the second batch goes');
   t.equal(h.dt.ingested.length, 500, 'the emulator ingested the second batch');
   const out = h.text();
-  t.match(out, /-> 400: 3 of 1000 lines invalid \(the valid ones were ingested\):\n  keptn_t_m0000: invalid metric key\n  keptn_t_m0499: invalid metric key\n  keptn_t_m0999: invalid metric key\n/);
+  t.match(out, /-> 400: 3 of 1000 lines invalid \(the valid ones were ingested\):\n {2}keptn_t_m0000: invalid metric key\n {2}keptn_t_m0499: invalid metric key\n {2}keptn_t_m0999: invalid metric key\n/);
   t.match(out, /request 1 of 2/);
   t.match(out, /Dynatrace lines not ingested \(3, 400\):\nkeptn_t_m0000,[^\n]*\nkeptn_t_m0499,[^\n]*\nkeptn_t_m0999,[^\n]* gauge,999\n/);
 });
@@ -42,7 +42,7 @@ t.test('a 400 that lists only the first ten says how many more there were', asyn
   h.dt.setFaults({ status: 400, body: validation(8, invalid) });
   const outcome = await h.backend.push(many(20), push);
   t.same(outcome, { backend: 'dynatrace', ok: false, summary: '400, 8 ok, 12 invalid' });
-  t.match(h.text(), /keptn_t_m0009: invalid metric key\n  … and 2 more the server did not list/);
+  t.match(h.text(), /keptn_t_m0009: invalid metric key\n {2}… and 2 more the server did not list/);
   t.notMatch(h.text(), /keptn_t_m0010:/);
 });
 
@@ -140,7 +140,7 @@ t.test('no answer at all: failed, with the reason, and the lines printed', async
   const { port } = s.address() as { port: number };
   await new Promise<void>((r) => s.close(() => r()));
   const { createDynatraceBackend } = await import('../../lib/backends/dynatrace.js');
-  const { createHttpClient } = await import('../../lib/http.js');
+  const { createHttpClient } = await import('../../lib/http/client.js');
   const { Reporter } = await import('../../lib/report.js');
   const out: string[] = [];
   const reporter = new Reporter({ write: (x) => out.push(x) });

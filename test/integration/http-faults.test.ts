@@ -2,9 +2,10 @@
 
 import t from 'tap';
 import { createServer } from 'node:net';
-import { createHttpClient, HttpFailure, type HttpClientOptions } from '../../lib/http.js';
+import { createHttpClient } from '../../lib/http/client.js';
+import { HttpFailure, type HttpClientOptions } from '../../lib/http/types.js';
 import { Reporter } from '../../lib/report.js';
-import { startFaultServer, type FaultAction, type FaultServer } from '../support/fault-server.js';
+import { startFaultServer, type FaultAction } from '../support/fault-server.js';
 
 /** Fast backoff so the suite stays quick; Retry-After is the server's, not ours. */
 const FAST = { baseMs: 20, maxMs: 100, maxAttempts: 4 };

@@ -3,7 +3,7 @@
 // target really goes through the proxy here: the proxy's log and the target's log both show it.
 
 import t from 'tap';
-import { createHttpClient } from '../../lib/http.js';
+import { createHttpClient } from '../../lib/http/client.js';
 import { startFaultServer } from '../support/fault-server.js';
 import { startProxy } from '../support/proxy.js';
 

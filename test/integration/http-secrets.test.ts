@@ -3,7 +3,8 @@
 
 import t from 'tap';
 import { createServer } from 'node:net';
-import { createHttpClient, HttpFailure } from '../../lib/http.js';
+import { createHttpClient } from '../../lib/http/client.js';
+import { HttpFailure } from '../../lib/http/types.js';
 import { Reporter } from '../../lib/report.js';
 import { startFaultServer } from '../support/fault-server.js';
 

@@ -53,7 +53,10 @@ for (const [what, fault, said] of FAULTS) {
     t.equal(r.stdout.toString('utf8'), INPUT);
     t.match(r.stderr, said);
     t.match(r.stderr, /; otlp: 200, 3 series\n/);
-    t.same(front.requests.map((q) => q.outcome), [outcomeOf(fault), 'forwarded 200']);
+    t.same(
+      front.requests.map((q) => q.outcome),
+      [outcomeOf(fault), 'forwarded 200'],
+    );
     if ('retryAfter' in fault) t.ok(gaps(front.requests)[0]! >= 950, `retry after ${gaps(front.requests)[0]} ms`);
     const rows = await vm!.waitForExport(`{__name__=~"keptn_flt_.*",case="${tag}"}`, (rs) => rs.length >= 3);
     t.same(rows.map((row) => `${row.metric.__name__}=${row.values.join(',')}`).sort(), ['keptn_flt_alpha=1', 'keptn_flt_beta=2.5', 'keptn_flt_gamma=7']);
@@ -68,7 +71,10 @@ for (const [what, fault, said] of FAULTS) {
     t.match(r.stderr, said);
     t.match(r.stderr, /; remote-write: 204, 3 series\n/);
     t.notMatch(r.stderr, TOKEN);
-    t.same(front.requests.map((q) => q.outcome), [outcomeOf(fault), 'forwarded 204']);
+    t.same(
+      front.requests.map((q) => q.outcome),
+      [outcomeOf(fault), 'forwarded 204'],
+    );
     if ('retryAfter' in fault) t.ok(gaps(front.requests)[0]! >= 950, `retry after ${gaps(front.requests)[0]} ms`);
     const got = await prom.waitFor(`{__name__=~"keptn_flt_.*",case="${tag}"}`, (rs) => rs.length >= 3);
     t.same(got.map((s) => `${s.metric.__name__}=${s.value}`).sort(), ['keptn_flt_alpha=1', 'keptn_flt_beta=2.5', 'keptn_flt_gamma=7']);
@@ -77,7 +83,11 @@ for (const [what, fault, said] of FAULTS) {
 
 t.test('otlp: the request as the protocol wants it; partial success reported, exit 3 with --fail-on-push-error', async (t) => {
   const server = await startFaultServer([
-    { status: 200, headers: { 'content-type': 'application/x-protobuf' }, body: Buffer.from(encodeOtlpResponse(1, 'gamma: unit not allowed')).toString('latin1') },
+    {
+      status: 200,
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: Buffer.from(encodeOtlpResponse(1, 'gamma: unit not allowed')).toString('latin1'),
+    },
   ]);
   t.teardown(() => server.close());
   const r = await cli(['--otlp', `${server.url}/v1/metrics`, '--fail-on-push-error'], {
@@ -85,7 +95,10 @@ t.test('otlp: the request as the protocol wants it; partial success reported, ex
     OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
   });
   t.equal(r.status, 3, r.stderr);
-  t.match(r.stderr, /otlp POST http:\/\/127\.0\.0\.1:\d+\/v1\/metrics -> 200: 1 of 3 data points rejected \(the others were accepted\): gamma: unit not allowed/);
+  t.match(
+    r.stderr,
+    /otlp POST http:\/\/127\.0\.0\.1:\d+\/v1\/metrics -> 200: 1 of 3 data points rejected \(the others were accepted\): gamma: unit not allowed/,
+  );
   t.match(r.stderr, /; otlp: 200, 2 ok, 1 rejected\n/);
   t.match(r.stderr, /unsent OTLP data \(3 data points in 3 metrics\)/);
   t.notMatch(r.stderr, OTLP_KEY);
@@ -97,7 +110,10 @@ t.test('otlp: the request as the protocol wants it; partial success reported, ex
   t.equal(req.headers['api-key'], OTLP_KEY);
   t.match(req.headers['user-agent'], /^jes-metrics-pipe\//);
   const decoded = decodeOtlp(gunzipSync(req.raw));
-  t.same(decoded.metrics.map((m) => m.name), ['keptn_flt_alpha', 'keptn_flt_beta', 'keptn_flt_gamma']);
+  t.same(
+    decoded.metrics.map((m) => m.name),
+    ['keptn_flt_alpha', 'keptn_flt_beta', 'keptn_flt_gamma'],
+  );
   t.equal(decoded.resource['service.name'], 'jes-metrics-pipe');
 });
 
@@ -113,10 +129,12 @@ t.test('otlp: a 400 is final, a 500 too (OTLP retries only 429, 502, 503, 504)',
   }
 });
 
-t.test('remote write: the spec\'s headers, a bearer token from the env, basic auth from the URL', async (t) => {
+t.test("remote write: the spec's headers, a bearer token from the env, basic auth from the URL", async (t) => {
   const server = await startFaultServer([{ status: 204 }, { status: 204 }]);
   t.teardown(() => server.close());
-  const r = await cli(['--remote-write', `${server.url}/api/v1/write`, '--remote-write', `http://bob:pa%24%24word@127.0.0.1:${server.port}/other`], { REMOTE_WRITE_TOKEN: TOKEN });
+  const r = await cli(['--remote-write', `${server.url}/api/v1/write`, '--remote-write', `http://bob:pa%24%24word@127.0.0.1:${server.port}/other`], {
+    REMOTE_WRITE_TOKEN: TOKEN,
+  });
   t.equal(r.status, 0, r.stderr);
   t.match(r.stderr, /; remote-write 1: 204, 3 series; remote-write 2: 204, 3 series\n/);
   t.notMatch(r.stderr, /pa\$\$word|pa%24%24word/);
@@ -134,9 +152,19 @@ t.test('remote write: the spec\'s headers, a bearer token from the env, basic au
   t.same(
     decoded.series.map((s) => s.labels),
     [
-      [['__name__', 'keptn_flt_alpha'], ['ci_platform', 'keptn']],
-      [['__name__', 'keptn_flt_beta'], ['ci_platform', 'keptn']],
-      [['__name__', 'keptn_flt_gamma'], ['ci_platform', 'keptn'], ['region', 'eu']],
+      [
+        ['__name__', 'keptn_flt_alpha'],
+        ['ci_platform', 'keptn'],
+      ],
+      [
+        ['__name__', 'keptn_flt_beta'],
+        ['ci_platform', 'keptn'],
+      ],
+      [
+        ['__name__', 'keptn_flt_gamma'],
+        ['ci_platform', 'keptn'],
+        ['region', 'eu'],
+      ],
     ],
   );
   const stamp = Number(decoded.series[0]!.samples[0]!.timestamp);
@@ -167,7 +195,10 @@ t.test('dry run: both outputs printed, deterministic, credentials masked', async
   t.notMatch(a.stderr, OTLP_KEY);
   t.notMatch(a.stderr, /hunter22/);
   t.match(a.stderr, /# otlp: POST http:\/\/127\.0\.0\.1:9\/v1\/metrics \(3 metrics, 3 data points, protobuf, gzip\)\n# otlp: authorization: \*\*\*\n/);
-  t.match(a.stderr, /# remote-write: POST http:\/\/127\.0\.0\.1:9\/api\/v1\/write \(3 series, remote write 1\.0, snappy\)\n# remote-write: authorization: \*\*\*\n/);
+  t.match(
+    a.stderr,
+    /# remote-write: POST http:\/\/127\.0\.0\.1:9\/api\/v1\/write \(3 series, remote write 1\.0, snappy\)\n# remote-write: authorization: \*\*\*\n/,
+  );
   t.match(a.stderr, /\{__name__="keptn_flt_gamma", ci_platform="keptn", region="eu"\} 7\n/);
   t.match(a.stderr, /metric keptn_flt_gamma gauge\n {2}\{region="eu"\} 7\n/);
   t.notMatch(a.stderr, /# pushgateway|# dynatrace/, 'only the configured outputs');

@@ -148,11 +148,19 @@ t.test('10,000 series through both outputs', async (t) => {
   t.notMatch(r.stderr, /error/);
   const total = String((n * (n - 1)) / 2);
   await prom.waitFor('count(keptn_bulk_bulk)', (rs) => rs[0]?.value === String(n));
-  t.same((await prom.query('sum(keptn_bulk_bulk)')).map((s) => s.value), [total], 'Prometheus: every value');
+  t.same(
+    (await prom.query('sum(keptn_bulk_bulk)')).map((s) => s.value),
+    [total],
+    'Prometheus: every value',
+  );
   if (!vm) return;
   const rows = await vm.waitForExport('{__name__="keptn_bulk_bulk"}', (rs) => rs.length >= 2 * n);
   // The OTLP copy carries service.name; the remote-write one does not: two series per index.
   t.equal(rows.filter((r) => r.metric['service.name'] === 'jes-metrics-pipe').length, n, 'OTLP: every series');
   t.equal(rows.filter((r) => r.metric['service.name'] === undefined).length, n, 'remote write: every series');
-  t.equal(rows.reduce((sum, r) => sum + r.values[0]!, 0), n * (n - 1), 'VictoriaMetrics: every value, twice');
+  t.equal(
+    rows.reduce((sum, r) => sum + r.values[0]!, 0),
+    n * (n - 1),
+    'VictoriaMetrics: every value, twice',
+  );
 });

@@ -8,7 +8,7 @@
 
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -94,6 +94,27 @@ t.test('GitHub Actions: the run steps', async (t) => {
     t.match(dryRun, /^keptn_k6_http_req_duration_p95_ms\{ci_platform="github"\} 412\.9$/m, 'the p95 from the k6 summary, labelled github');
     t.match(dryRun, /keptn_stage\/staging\/keptn_service\/carts$/m, 'grouped by the Keptn variables');
   }
+});
+
+t.test('GitHub Actions: the quality gate on a k6 run', async (t) => {
+  const sandbox = makeSandbox(t);
+  const workflow = parse(example('github-actions/quality-gate.yml')) as { jobs: Record<string, { steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> }> };
+  const steps = Object.values(workflow.jobs).flatMap((j) => j.steps).filter((s) => s.run !== undefined);
+  t.equal(steps.find((s) => /npm install/.test(s.run!))?.run, `npm install --global ${PACKAGE.name}@${PACKAGE.version}`, 'installs this version of the package');
+  const step = steps.find((s) => /jes-metrics-pipe --/.test(s.run!))!;
+  // The repository's SLO and SLI files, where the workflow expects them.
+  mkdirSync(join(sandbox.dir, 'quality-gate'));
+  writeFileSync(join(sandbox.dir, 'quality-gate', 'slo.yaml'), example('keptn/slo-k6.yaml'));
+  writeFileSync(join(sandbox.dir, 'quality-gate', 'sli.yaml'), example('keptn/sli-k6.yaml'));
+  const summary = join(sandbox.dir, 'step-summary.md');
+  const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, v.replace(/\$\{\{[^}]*\}\}/, '127.0.0.1:9091')]));
+  const r = await runCommand('/bin/bash', ['-e', '-c', step.run!], { env: sandbox.env({ ...env, GITHUB_STEP_SUMMARY: summary }), cwd: sandbox.dir });
+  t.equal(r.status, 0, `${step.name}: the gate passes, exit status 0`, { stderr: r.stderr });
+  t.match(r.stderr, /quality gate: pass, score 100\/100$/m);
+  t.match(sandbox.takeDryRun(), /^keptn_k6_slo_result\{ci_platform="github"\} 1$/m, 'the result is pushed with the metrics');
+  t.match(readFileSync(summary, 'utf8'), /^### ✅ Quality gate: pass \(score 100\/100\)$/m, 'the job summary has the table');
+  const report = JSON.parse(readFileSync(join(sandbox.dir, 'slo-report.json'), 'utf8')) as { result: string; indicatorResults: unknown[] };
+  t.same([report.result, report.indicatorResults.length], ['pass', 4], 'the artifact the next step uploads');
 });
 
 t.test('GitLab CI: the script lines', async (t) => {

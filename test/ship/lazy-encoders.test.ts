@@ -22,8 +22,15 @@ t.teardown(() => server.close());
 
 async function loaded(args: string[]): Promise<{ status: number | null; stderr: string; modules: string[] }> {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-  const r = await runCommand('/usr/bin/env', ['-i', `PATH=${env.PATH}`, process.execPath, '--require', preload, CLI, '--integration', 'lazy', ...args], { env, cwd: dir, input: 'a=1\n' });
-  const modules = readFileSync(loadedFile, 'utf8').split('\n').map((m) => m.replace(/^.*node_modules\//, '')).filter((m) => !m.startsWith('/'));
+  const r = await runCommand('/usr/bin/env', ['-i', `PATH=${env.PATH}`, process.execPath, '--require', preload, CLI, '--integration', 'lazy', ...args], {
+    env,
+    cwd: dir,
+    input: 'a=1\n',
+  });
+  const modules = readFileSync(loadedFile, 'utf8')
+    .split('\n')
+    .map((m) => m.replace(/^.*node_modules\//, ''))
+    .filter((m) => !m.startsWith('/'));
   return { status: r.status, stderr: r.stderr, modules };
 }
 

@@ -90,7 +90,7 @@ export function makeSandbox(t: WithTeardown, cli: readonly string[] = [process.e
 }
 
 export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_\/.:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_/.:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface CommandResult {

@@ -16,6 +16,8 @@ export interface CliOptions {
   /** Environment for the child: PATH is added; nothing else leaks in from the test's own env. */
   env?: Record<string, string>;
   cwd?: string;
+  /** Start the CLI as the leader of a process group of its own (to signal the group, as CI does). */
+  detached?: boolean;
   /** Called with the child once spawned (to send signals). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
@@ -26,7 +28,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 
 export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const spawnOpts: SpawnOptions = { env: cleanEnv(opts.env), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] };
+    const spawnOpts: SpawnOptions = { env: cleanEnv(opts.env), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: opts.detached === true };
     const child = spawn(process.execPath, [CLI, ...args], spawnOpts);
     const out: Buffer[] = [];
     const err: Buffer[] = [];

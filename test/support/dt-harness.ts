@@ -1,10 +1,12 @@
 // The Dynatrace backend wired to the emulator with the real HTTP client, and the reporter's
 // output captured, for the integration tests.
 
-import { dynatraceIngestUrl } from '../../lib/backends/dynatrace-url.js';
+import { dynatraceIngestUrl } from '../../lib/config/dynatrace-url.js';
 import { createDynatraceBackend } from '../../lib/backends/dynatrace.js';
+import { dynatraceSecrets } from '../../lib/run/secrets.js';
 import type { Backend } from '../../lib/backends/backend.js';
-import { createHttpClient, type HttpClient } from '../../lib/http.js';
+import { createHttpClient } from '../../lib/http/client.js';
+import { type HttpClient } from '../../lib/http/types.js';
 import { Reporter } from '../../lib/report.js';
 import { USER_AGENT } from '../../lib/version.js';
 import { startDtEmulator, type DtEmulator, type DtEmulatorOptions } from './dt-emulator.js';
@@ -43,7 +45,10 @@ export async function startDtHarness(
   const parsed = dynatraceIngestUrl(`${dt.url}${opts.path ?? ''}`);
   if ('error' in parsed) throw new Error(parsed.error);
   const token = opts.token === null ? undefined : (opts.token ?? dt.token);
-  const backend = createDynatraceBackend(token === undefined ? { url: parsed.url } : { url: parsed.url, token }, { http, reporter });
+  const cfg = token === undefined ? { url: parsed.url } : { url: parsed.url, token };
+  // As run() does for every secret of the config (lib/run/secrets.ts).
+  for (const secret of dynatraceSecrets(cfg)) reporter.addSecret(secret);
+  const backend = createDynatraceBackend(cfg, { http, reporter });
   return { dt, backend, http, output, text: () => output.join('') };
 }
 

@@ -84,7 +84,10 @@ export function decodeOtlp(body: Uint8Array, gzip = false): DecodedOtlp {
   const bytes = gzip ? gunzipSync(body) : body;
   const Req = otlp.lookupType('otlp.ExportMetricsServiceRequest');
   const msg = Req.toObject(Req.decode(bytes), CONVERT) as {
-    resource_metrics: Array<{ resource?: { attributes?: KV[] }; scope_metrics: Array<{ scope?: { name?: string; version?: string }; metrics: Array<Record<string, unknown>> }> }>;
+    resource_metrics: Array<{
+      resource?: { attributes?: KV[] };
+      scope_metrics: Array<{ scope?: { name?: string; version?: string }; metrics: Array<Record<string, unknown>> }>;
+    }>;
   };
   if (msg.resource_metrics.length !== 1) throw new Error(`${msg.resource_metrics.length} ResourceMetrics`);
   const rm = msg.resource_metrics[0]!;

@@ -2,9 +2,10 @@
 // the program would say on stderr. For the Pushgateway integration tests.
 
 import { createPushgatewayBackend } from '../../lib/backends/pushgateway.js';
+import { pushgatewaySecrets } from '../../lib/run/secrets.js';
 import type { BackendOutcome } from '../../lib/backends/backend.js';
 import type { PushgatewayConfig } from '../../lib/config/config.js';
-import { createHttpClient } from '../../lib/http.js';
+import { createHttpClient } from '../../lib/http/client.js';
 import { fullMetricName } from '../../lib/naming/metric-name.js';
 import { Reporter } from '../../lib/report.js';
 import type { Series } from '../../lib/series.js';
@@ -47,6 +48,8 @@ export async function pushSeries(setup: PushSetup, series: readonly Series[], fi
     ...(setup.username !== undefined ? { username: setup.username } : {}),
     ...(setup.password !== undefined ? { password: setup.password } : {}),
   };
+  // As run() does for every secret of the config (lib/run/secrets.ts).
+  for (const secret of pushgatewaySecrets(cfg)) reporter.addSecret(secret);
   try {
     const backend = createPushgatewayBackend(cfg, { integration: setup.integration, keptn: setup.keptn ?? {} }, { http, reporter });
     const outcome = await backend.push(series, { deadlineAt: Date.now() + 10000, final });

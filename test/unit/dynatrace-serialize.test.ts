@@ -67,6 +67,7 @@ t.test('numbers', async (t) => {
     [1e-7, '1.0e-7'],
     [Number.MAX_VALUE, '1.7976931348623157e+308'],
     [Number.MIN_VALUE, '5.0e-324'],
+    // eslint-disable-next-line no-loss-of-precision -- the point: 2^53 + 1 is not a double
     [9007199254740993, '9007199254740992'],
     [NaN, null],
     [Infinity, null],

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { dynatraceIngestUrl, isOneAgentEndpoint, readDynatraceToken } from '../../lib/backends/dynatrace-url.js';
+import { dynatraceIngestUrl, isOneAgentEndpoint, readDynatraceToken } from '../../lib/config/dynatrace-url.js';
 
 t.test('accepted forms', async (t) => {
   const table: Array<[string, string, boolean]> = [

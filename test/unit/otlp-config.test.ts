@@ -1,8 +1,8 @@
 // --otlp and the OTEL_EXPORTER_OTLP_* environment → the OTLP backend's settings.
 
 import t from 'tap';
-import { otlpConfig, parseKeyValueList, temporalityPreference } from '../../lib/backends/otlp-config.js';
-import { remoteWriteConfigs } from '../../lib/backends/remote-write-config.js';
+import { otlpConfig, parseKeyValueList, temporalityPreference } from '../../lib/config/otlp-config.js';
+import { remoteWriteConfigs } from '../../lib/config/remote-write-config.js';
 
 t.test('the endpoint: flag, then the metrics endpoint as is, then the base + /v1/metrics', async (t) => {
   const cases: Array<[string | undefined, Record<string, string>, string | undefined]> = [
@@ -75,12 +75,25 @@ t.test('compression and protocol', async (t) => {
   const grpc = otlpConfig(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
   t.equal(grpc.config, undefined, 'a gRPC endpoint from the environment is not sent HTTP');
   t.match(grpc.warnings, [/grpc: only http\/protobuf is spoken, so OTEL_EXPORTER_OTLP_ENDPOINT is not used/]);
-  const metricsHttp = otlpConfig(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c:4318/v1/metrics', OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf' });
+  const metricsHttp = otlpConfig(undefined, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c:4318/v1/metrics',
+    OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/protobuf',
+  });
   t.equal(metricsHttp.config?.url.href, 'http://c:4318/v1/metrics', 'the metrics protocol wins');
 });
 
 t.test('key=value lists', async (t) => {
-  t.same(parseKeyValueList(' a = 1 ,, b=x=y, =z, c=%E2%9C%93, d=100%'), { pairs: [['a', '1'], ['b', 'x=y'], ['c', '✓'], ['d', '100%']], bad: ['=z'] });
+  t.same(parseKeyValueList(' a = 1 ,, b=x=y, =z, c=%E2%9C%93, d=100%'), {
+    pairs: [
+      ['a', '1'],
+      ['b', 'x=y'],
+      ['c', '✓'],
+      ['d', '100%'],
+    ],
+    bad: ['=z'],
+  });
 });
 
 t.test('remote write: user-info as basic auth, else the token; token file wins; never from argv', async (t) => {

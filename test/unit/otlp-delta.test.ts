@@ -11,14 +11,31 @@ const at = (reqs: number, rps: number): Series[] => [
 
 t.test('increases since the last accepted push; gauges as they are; a reset starts over', async (t) => {
   const d = new DeltaTracker(1000);
-  t.same(d.deltas(at(10, 5)).map((s) => s.value), [10, 5], 'first push: the whole count');
+  t.same(
+    d.deltas(at(10, 5)).map((s) => s.value),
+    [10, 5],
+    'first push: the whole count',
+  );
   t.equal(d.since, 1000);
   d.accepted(at(10, 5), 2000);
   t.equal(d.since, 2000);
-  t.same(d.deltas(at(25, 6)).map((s) => s.value), [15, 6]);
+  t.same(
+    d.deltas(at(25, 6)).map((s) => s.value),
+    [15, 6],
+  );
   // Not accepted (a failed push): the next one still counts from 10.
-  t.same(d.deltas(at(30, 6)).map((s) => s.value), [20, 6]);
+  t.same(
+    d.deltas(at(30, 6)).map((s) => s.value),
+    [20, 6],
+  );
   d.accepted(at(30, 6), 3000);
-  t.same(d.deltas(at(4, 1)).map((s) => s.value), [4, 1], 'went down: the tool restarted its counter');
-  t.same(d.deltas(at(NaN, 1)).map((s) => s.value), [NaN, 1]);
+  t.same(
+    d.deltas(at(4, 1)).map((s) => s.value),
+    [4, 1],
+    'went down: the tool restarted its counter',
+  );
+  t.same(
+    d.deltas(at(NaN, 1)).map((s) => s.value),
+    [NaN, 1],
+  );
 });

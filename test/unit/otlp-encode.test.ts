@@ -44,7 +44,13 @@ t.test('resource, scope, one metric a name, gauges and cumulative monotonic sums
   t.ok(Number.isNaN(dur!.points[0]!.value));
   t.equal(reqs!.points[0]!.value, 1e21);
   t.same(reqs!.points[0]!.attributes, {});
-  t.same(rps!.points.map((p) => [p.attributes.scenario, p.value]), [['b', 12.5], ['a', -0.25]]);
+  t.same(
+    rps!.points.map((p) => [p.attributes.scenario, p.value]),
+    [
+      ['b', 12.5],
+      ['a', -0.25],
+    ],
+  );
   t.equal(rps!.points[0]!.timeNanos, '1767225600123000000', 'time_unix_nano exact');
   t.equal(rps!.points[0]!.startNanos, undefined, 'gauges have no start time');
   t.equal(reqs!.points[0]!.startNanos, '1767225590001000000');
@@ -62,10 +68,16 @@ t.test('values the wire must keep exactly', async (t) => {
   }
 });
 
-t.test('units: the extraction\'s Prometheus words become UCUM', async (t) => {
+t.test("units: the extraction's Prometheus words become UCUM", async (t) => {
   const units = ['seconds', 'bytes', 'ratio', '{request}'];
-  const got = await encodeOtlpRequest(units.map((unit, i) => ({ name: `m${i}`, labels: {}, value: 1, type: 'gauge', unit })), opts);
-  t.same(decodeOtlp(got).metrics.map((m) => m.unit), ['s', 'By', '1', '{request}']);
+  const got = await encodeOtlpRequest(
+    units.map((unit, i) => ({ name: `m${i}`, labels: {}, value: 1, type: 'gauge', unit })),
+    opts,
+  );
+  t.same(
+    decodeOtlp(got).metrics.map((m) => m.unit),
+    ['s', 'By', '1', '{request}'],
+  );
 });
 
 t.test('no series: a request with no metrics', async (t) => {

@@ -1,7 +1,8 @@
 // The parser tables, shared by the parser tests and the pre-check test (which proves that
 // every line a parser accepts also passes the byte-level pre-check).
 
-import type { MetricType, Sample } from '../../lib/parse/sample.js';
+import type { Sample } from '../../lib/parse/sample.js';
+import type { MetricType } from '../../lib/series.js';
 
 /** What a parser should answer: null, samples, or a problem whose text contains `problem`. */
 export type Expected = null | { samples: Sample[]; problem?: string };

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { evaluateJsonPaths, parseJsonPathFlag } from '../../lib/parse/json-path.js';
-import type { JsonPathRule } from '../../lib/config/config.js';
+import type { JsonPathRule } from '../../lib/parse/json-path.js';
 
 function rules(...texts: string[]): JsonPathRule[] {
   return texts.map((text) => {

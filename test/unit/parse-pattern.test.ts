@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { PatternRule } from '../../lib/config/config.js';
+import type { PatternRule } from '../../lib/parse/pattern.js';
 import { makePatternParser, MAX_MATCHES_PER_LINE, parsePatternFlag } from '../../lib/parse/pattern.js';
 import { newParseState, type Sample } from '../../lib/parse/sample.js';
 import { label, outcomeMismatch } from './parse-assert.js';

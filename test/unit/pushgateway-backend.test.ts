@@ -5,7 +5,7 @@ import t from 'tap';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildPushgatewayRequest, CONTENT_TYPE, createPushgatewayBackend } from '../../lib/backends/pushgateway.js';
-import { createHttpClient } from '../../lib/http.js';
+import { createHttpClient } from '../../lib/http/client.js';
 import { Reporter } from '../../lib/report.js';
 import { pushSeries, runSeries } from '../support/pushgateway-push.js';
 

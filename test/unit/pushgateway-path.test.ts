@@ -5,7 +5,8 @@
 
 import t from 'tap';
 import fc from 'fast-check';
-import { GroupingKeyError, groupingLabels, groupingPath } from '../../lib/backends/pushgateway.js';
+import { groupingPath } from '../../lib/backends/pushgateway.js';
+import { GroupingKeyError, groupingLabels } from '../../lib/naming/grouping-key.js';
 
 const base = { job: 'job-executor-service', integration: 'k6', keptn: {}, grouping: [] as Array<[string, string]> };
 

@@ -2,7 +2,7 @@
 // of the URL, and refusals that never show the password.
 
 import t from 'tap';
-import { pushgatewayUrl } from '../../lib/backends/pushgateway-url.js';
+import { pushgatewayUrl } from '../../lib/config/pushgateway-url.js';
 
 function ok(input: string): { url: URL; username?: string; password?: string } {
   const got = pushgatewayUrl(input);

@@ -16,9 +16,29 @@ t.test('labels sorted with __name__, one sample at the collection time, metadata
   const content = remoteWriteContent(series);
   const got = decodeRemoteWrite(compress(await encodeWriteRequest(content, 1767225600123)));
   t.same(got.series, [
-    { labels: [['__name__', 'keptn_k6_reqs_total'], ['http_method', 'GET']], samples: [{ value: 7, timestamp: '1767225600123' }] },
-    { labels: [['__name__', 'keptn_k6_rps'], ['ci_platform', 'keptn'], ['scenario', 'a"\\\nü']], samples: [{ value: -Infinity, timestamp: '1767225600123' }] },
-    { labels: [['__name__', 'keptn_k6_rps'], ['ci_platform', 'keptn'], ['scenario', 'b']], samples: [{ value: 12.5, timestamp: '1767225600123' }] },
+    {
+      labels: [
+        ['__name__', 'keptn_k6_reqs_total'],
+        ['http_method', 'GET'],
+      ],
+      samples: [{ value: 7, timestamp: '1767225600123' }],
+    },
+    {
+      labels: [
+        ['__name__', 'keptn_k6_rps'],
+        ['ci_platform', 'keptn'],
+        ['scenario', 'a"\\\nü'],
+      ],
+      samples: [{ value: -Infinity, timestamp: '1767225600123' }],
+    },
+    {
+      labels: [
+        ['__name__', 'keptn_k6_rps'],
+        ['ci_platform', 'keptn'],
+        ['scenario', 'b'],
+      ],
+      samples: [{ value: 12.5, timestamp: '1767225600123' }],
+    },
   ]);
   t.same(got.metadata, [
     { type: 'COUNTER', metric_family_name: 'keptn_k6_reqs_total', unit: 'requests' },
@@ -33,7 +53,17 @@ t.test('label names made valid; a clash after renaming keeps the first; duplicat
     { name: 'm', labels: { 'a-b': '1', a_b: '2', __x: '3', '9z': '4' }, value: 2, type: 'gauge' },
   ]);
   // Sorted byte-wise, as Prometheus wants them: `_9` sorts before `__name__`.
-  t.same(content.series, [{ labels: [['_9z', '4'], ['__name__', 'm'], ['_x', '3'], ['a_b', '1']], value: 2 }]);
+  t.same(content.series, [
+    {
+      labels: [
+        ['_9z', '4'],
+        ['__name__', 'm'],
+        ['_x', '3'],
+        ['a_b', '1'],
+      ],
+      value: 2,
+    },
+  ]);
   t.equal(content.notes.length, 6, content.notes.join('\n'));
 });
 

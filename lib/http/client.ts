@@ -1,24 +1,20 @@
-// The one HTTP layer for both backends (undici): per-request timeout, retries with
+// The HTTP client every backend sends with (undici): per-request timeout, retries with
 // exponential backoff and full jitter, Retry-After, an overall deadline, proxies
 // from the environment, a CA file, and secrets kept out of every message.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import { undici } from './http/undici.js';
-import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http/types.js';
-import { createDispatcher } from './http/dispatcher.js';
-import { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
-import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
-
-export { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
-export { backoffMs, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
-
-export { HttpFailure } from './http/types.js';
-export type { HttpRequest, HttpResponse, HttpClient, HttpClientOptions } from './http/types.js';
+import { undici } from './undici.js';
+import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './types.js';
+import { createDispatcher } from './dispatcher.js';
+import { basicAuthHeader, describeFailure, redactUrl } from './redact.js';
+import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
 
 export const DEFAULT_RETRY = { baseMs: 500, maxMs: 10_000, maxAttempts: 6 } as const;
 /** Most of a response body kept: enough for any error message, bounded against a runaway server. */
 export const MAX_RESPONSE_BODY_BYTES = 64 * 1024;
+/** How long close() waits for the dispatcher to close cleanly before destroying it. */
+const CLOSE_GRACE_MS = 500;
 /** Without a deadline, a longer Retry-After than this ends the retries instead of stalling the run. */
 export const MAX_RETRY_AFTER_MS = 120_000;
 
@@ -37,7 +33,7 @@ type AttemptResult = { response: Omit<HttpResponse, 'attempts'> } | { error: unk
  * The proxy variables are read now, once per client.
  */
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
-  const dispatcher = createDispatcher({ caFile: opts.caFile, insecure: opts.insecure, env: opts.env });
+  const dispatcher = createDispatcher({ connectTimeoutMs: opts.timeoutMs, caFile: opts.caFile, insecure: opts.insecure, env: opts.env });
   const retry = {
     baseMs: opts.retry?.baseMs ?? DEFAULT_RETRY.baseMs,
     maxMs: opts.retry?.maxMs ?? DEFAULT_RETRY.maxMs,
@@ -95,11 +91,17 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    // close() lets running requests finish and ends idle keep-alive sockets; destroy() is the fallback.
+    // close() lets running requests finish and ends idle keep-alive sockets; destroy() is the
+    // fallback, also for a close that takes longer than a moment (a connect still in progress):
+    // every request has ended by now, so nothing of ours is waiting on it.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS)));
     try {
-      await dispatcher.close();
+      if ((await Promise.race([dispatcher.close(), late])) === 'late') await dispatcher.destroy();
     } catch {
       await dispatcher.destroy();
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -136,18 +138,32 @@ async function sendOnce(
 ): Promise<AttemptResult> {
   const controller = new AbortController();
   const timeout = new AttemptTimeout(timeoutMs, byDeadline);
-  const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  // The attempt ends at timeoutMs whatever undici is doing: an abort does not reach a request
+  // still waiting for its connection (a SYN-dropping address, a TLS port that never answers),
+  // which undici gives up on only when its connect timeout fires, on a coarse timer.
+  const timedOut = new Promise<AttemptResult>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(timeout);
+      resolve({ error: timeout });
+    }, timeoutMs);
+  });
+  const exchange = (async (): Promise<AttemptResult> => {
+    try {
+      const res = await undici.request(dispatcher, url, {
+        method: req.method,
+        headers,
+        body: typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body,
+        signal: controller.signal,
+      });
+      const bytes = await readBounded(res.body, req.maxBodyBytes ?? MAX_RESPONSE_BODY_BYTES);
+      return { response: { status: res.statusCode, headers: res.headers, body: bytes.toString('utf8'), bytes } };
+    } catch (err) {
+      return { error: controller.signal.aborted ? timeout : err };
+    }
+  })();
   try {
-    const res = await undici.request(dispatcher, url, {
-      method: req.method,
-      headers,
-      body: typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body,
-      signal: controller.signal,
-    });
-    const bytes = await readBounded(res.body, MAX_RESPONSE_BODY_BYTES);
-    return { response: { status: res.statusCode, headers: res.headers, body: bytes.toString('utf8'), bytes } };
-  } catch (err) {
-    return { error: controller.signal.aborted ? timeout : err };
+    return await Promise.race([exchange, timedOut]);
   } finally {
     clearTimeout(timer);
   }

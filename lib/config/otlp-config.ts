@@ -64,10 +64,13 @@ export function otlpConfig(flag: string | undefined, env: Env): OtlpConfigResult
   const protocol = nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL);
   // An endpoint set for gRPC (often :4317, shared with a tracing SDK) does not speak HTTP.
   if (protocol === 'grpc' && fromFlag === undefined) {
-    warnings.push(`otlp: OTEL_EXPORTER_OTLP_PROTOCOL=grpc: only http/protobuf is spoken, so ${source} is not used; give --otlp or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT with the receiver's HTTP endpoint (…:4318/v1/metrics) and OTEL_EXPORTER_OTLP_METRICS_PROTOCOL=http/protobuf`);
+    warnings.push(
+      `otlp: OTEL_EXPORTER_OTLP_PROTOCOL=grpc: only http/protobuf is spoken, so ${source} is not used; give --otlp or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT with the receiver's HTTP endpoint (…:4318/v1/metrics) and OTEL_EXPORTER_OTLP_METRICS_PROTOCOL=http/protobuf`,
+    );
     return { errors, warnings };
   }
-  if (protocol !== undefined && protocol !== 'http/protobuf') warnings.push(`otlp: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol}: only http/protobuf is spoken; sending that`);
+  if (protocol !== undefined && protocol !== 'http/protobuf')
+    warnings.push(`otlp: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol}: only http/protobuf is spoken; sending that`);
 
   const headers = new Map<string, string>();
   for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS']) {

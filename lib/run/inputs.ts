@@ -1,0 +1,151 @@
+// Opens the run's inputs: our stdin (filter mode) or the tool's stdout and stderr (wrap mode),
+// each passed through to our stdout/stderr and split into lines for the extractor, and the
+// document that --json-path reads at the end.
+
+import type { Config } from '../config/config.js';
+import type { Extractor } from '../extract.js';
+import { LineSplitter } from '../lines.js';
+import type { Reporter } from '../report.js';
+import type { ToolExit, ToolRun } from '../source/child.js';
+import { DocumentCollector } from '../source/document.js';
+import { stdinInput, streamInput, type Input } from '../source/input.js';
+import { passThrough } from '../source/passthrough.js';
+import type { EndingSignal } from './signals.js';
+
+/** How long the tool's output is still read after it exited (a background child may hold the pipe). */
+const DRAIN_GRACE_MS = 3000;
+
+export interface Inputs {
+  /** Wrap mode's tool. */
+  readonly tool: ToolRun | undefined;
+  readonly document: DocumentCollector | undefined;
+  /** Lines read (stdout and, with --parse-stderr, the tool's stderr). */
+  lines(): number;
+  overlong(): number;
+  /** Whether a write to stdout failed (the reader went away); the input was still read. */
+  stdoutBroken(): boolean;
+  /** The first signal: stop reading (filter mode) or forward it to the tool (wrap mode). */
+  interrupt(sig: EndingSignal): void;
+  /** Resolves at the end of input (and the tool's exit, in wrap mode) with the tool's exit. */
+  finished(): Promise<ToolExit | undefined>;
+  /** The final line without `\n` is parsed, unless a signal cut the input short in filter mode. */
+  endLines(interrupted: boolean): void;
+}
+
+// Longer than most: the object it returns is the other steps' view of the inputs, its methods sharing one closure.
+export async function openInputs(config: Config, extractor: Extractor, reporter: Reporter): Promise<Inputs> {
+  const stdoutLines = new LineSplitter({
+    maxLineBytes: config.maxLineBytes,
+    precheck: extractor.precheck(),
+    onLine: (text) => extractor.line(text, () => `line ${stdoutLines.lines}`),
+  });
+  const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
+  let broken = false;
+  const opts = {
+    dest: process.stdout,
+    onChunk: (chunk: Buffer) => {
+      stdoutLines.push(chunk);
+      document?.add(chunk);
+    },
+    onBroken: (err: NodeJS.ErrnoException) => {
+      broken = true;
+      reporter.verbose(`stdout closed early (${err.code ?? err.message}); still reading the input to the end`);
+    },
+    onError: (err: Error) => reporter.error(`reading input failed: ${err.message}`),
+  };
+
+  const ended: Promise<unknown>[] = [];
+  let tool: ToolRun | undefined;
+  let forward: (sig: EndingSignal) => void = () => undefined;
+  let stderrLines: LineSplitter | undefined;
+  let input: Input;
+  if (config.command !== undefined && config.command.length > 0) {
+    const wrapped = await openTool(config.command, config, extractor, reporter);
+    ({ tool, forward, stderrLines } = wrapped);
+    input = streamInput(wrapped.tool.stdout, opts);
+    if (wrapped.stderrDone) ended.push(wrapped.stderrDone);
+  } else input = stdinInput(opts);
+  ended.push(input.done);
+
+  let stopReading: () => void = () => undefined;
+  const inputDone = new Promise<void>((resolve) => {
+    stopReading = resolve;
+    void Promise.all(ended).then(() => resolve());
+  });
+
+  return {
+    tool,
+    document,
+    lines: () => stdoutLines.lines + (stderrLines?.lines ?? 0),
+    overlong: () => stdoutLines.overlong + (stderrLines?.overlong ?? 0),
+    stdoutBroken: () => broken,
+    interrupt(sig) {
+      if (tool) forward(sig);
+      else {
+        input.stop();
+        stopReading();
+      }
+    },
+    async finished() {
+      if (!tool) {
+        await inputDone;
+        return undefined;
+      }
+      const exit = await tool.done;
+      if (exit.spawnError) reporter.error(`cannot run ${config.command![0]}: ${exit.spawnError.code ?? exit.spawnError.message}`);
+      if (!(await settlesWithin(inputDone, DRAIN_GRACE_MS))) {
+        reporter.warn(`the tool exited but its output stayed open for ${DRAIN_GRACE_MS / 1000}s (a background process holding it?); stopped reading`);
+        tool.stdout.destroy();
+        tool.stderr.destroy();
+        stopReading();
+      }
+      await inputDone;
+      return exit;
+    },
+    endLines(interrupted) {
+      if (interrupted && !tool) return;
+      stdoutLines.end();
+      stderrLines?.end();
+    },
+  };
+}
+
+interface OpenedTool {
+  tool: ToolRun;
+  forward: (sig: EndingSignal) => void;
+  /** With --parse-stderr: the tool's stderr lines, and the end of that input. */
+  stderrLines?: LineSplitter;
+  stderrDone?: Promise<void>;
+}
+
+/** Wrap mode: starts the tool; its stderr goes to ours, and is parsed with --parse-stderr. */
+async function openTool(command: readonly string[], config: Config, extractor: Extractor, reporter: Reporter): Promise<OpenedTool> {
+  // Loaded here only: filter mode never pays for child_process (about 4 ms of every start).
+  const child = await import('../source/child.js');
+  const tool = child.runTool(command);
+  const forward = (sig: EndingSignal): void => child.forwardSignal(tool, sig);
+  if (!config.parseStderr) {
+    passThrough(tool.stderr, process.stderr, () => undefined);
+    return { tool, forward };
+  }
+  const stderrLines = new LineSplitter({
+    maxLineBytes: config.maxLineBytes,
+    precheck: extractor.precheck(),
+    onLine: (text) => extractor.line(text, () => `stderr line ${stderrLines.lines}`),
+  });
+  const stderrInput = streamInput(tool.stderr, {
+    dest: process.stderr,
+    onChunk: (chunk) => stderrLines.push(chunk),
+    onBroken: () => undefined,
+    onError: (err) => reporter.error(`reading the tool's stderr failed: ${err.message}`),
+  });
+  return { tool, forward, stderrLines, stderrDone: stderrInput.done };
+}
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = await Promise.race([work.then(() => true), late]);
+  clearTimeout(timer);
+  return settled;
+}

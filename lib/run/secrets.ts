@@ -1,0 +1,48 @@
+// Every secret a run knows, worked out once from the configuration and the environment and
+// registered with the reporter, which masks them in every message. One place, so a new
+// credential (a token file, a header) cannot be forgotten by one of the places that print.
+
+import type { Config, DynatraceConfig, Env, PushgatewayConfig } from '../config/config.js';
+import { PROXY_VARIABLES } from '../http/dispatcher.js';
+import { basicAuthHeader } from '../http/redact.js';
+import type { Reporter } from '../report.js';
+
+export function registerSecrets(reporter: Reporter, config: Config, env: Env): void {
+  for (const secret of secretsOf(config, env)) reporter.addSecret(secret);
+}
+
+export function secretsOf(config: Config, env: Env): string[] {
+  const secrets: (string | undefined)[] = [env.DT_API_TOKEN?.trim()];
+  if (config.dynatrace) secrets.push(...dynatraceSecrets(config.dynatrace));
+  if (config.pushgateway) secrets.push(...pushgatewaySecrets(config.pushgateway));
+  // --header 'Authorization: Bearer …' and the like: the credential after the scheme.
+  for (const [name, value] of config.http.headers) {
+    if (/^(authorization|proxy-authorization|x-api-key|api-key)$/i.test(name)) secrets.push(value, value.replace(/^\S+\s+/, ''));
+  }
+  for (const name of PROXY_VARIABLES) secrets.push(...urlCredentials(env[name]));
+  return secrets.filter((s): s is string => s !== undefined && s !== '');
+}
+
+/** The token, and its secret part: a token is `dt0c01.<public>.<secret>`, and the secret part is masked wherever it shows up alone. */
+export function dynatraceSecrets(cfg: DynatraceConfig): string[] {
+  const secretPart = cfg.token?.split('.')[2];
+  return [cfg.token, secretPart !== undefined && secretPart.length >= 8 ? secretPart : undefined].filter((s): s is string => s !== undefined);
+}
+
+/** The user-info of the Pushgateway URL, and the Basic credential made of it. */
+export function pushgatewaySecrets(cfg: PushgatewayConfig): string[] {
+  if (cfg.username === undefined && cfg.password === undefined) return [];
+  const basic = basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length);
+  return [cfg.password, cfg.username, basic].filter((s): s is string => s !== undefined);
+}
+
+/** A URL's password and user, raw and decoded, should a message ever quote the URL. */
+function urlCredentials(text: string | undefined): string[] {
+  if (!text) return [];
+  try {
+    const url = new URL(text);
+    return [url.password, url.username].flatMap((part) => [part, decodeURIComponent(part)]);
+  } catch {
+    return []; // not a URL: the HTTP layer says so when it is used
+  }
+}

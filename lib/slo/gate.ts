@@ -1,0 +1,230 @@
+// The quality gate, the one entry point the run uses (--slo FILE):
+//
+//   const gate = await startGate(options, context, io);   // at the start: files read and checked,
+//                                                        // earlier results requested
+//   if ('errors' in gate) … usage errors (exit 2), the input still passes through
+//   const outcome = await gate.evaluate(series);          // at the end, before the push
+//   push [...series, ...outcome.series]; exit outcome.status (4 when the gate failed)
+//
+// Reading and checking are pure (slo-file.ts, sli-file.ts, selector.ts); evaluation is pure
+// (evaluate.ts, history.ts); files, HTTP and the step summary go through `io`.
+
+import { seriesKey, type Series } from '../series.js';
+import { fullMetricName } from '../naming/metric-name.js';
+import { groupingLabels } from '../naming/grouping-key.js';
+import { evaluateSlo, type Evaluation, type ObjectiveInput } from './evaluate.js';
+import { baselines, type PreviousRun } from './history.js';
+import type { GateOptions } from '../config/gate-options.js';
+import { historyQuery, runsFromMatrix } from './prometheus-history.js';
+import { previousRunFromGroups } from './pushgateway-history.js';
+import { jsonReport, markdownTable, textTable, totalLine } from './render.js';
+import { resultName, resultSeries } from './result-series.js';
+import { fillPlaceholders, parseSelector, resolveSelector, type Selector } from './selector.js';
+import { checkSliDocument } from './sli-file.js';
+import { checkSloDocument, type SloSpec } from './slo-file.js';
+
+/** Exit status of a failed gate (and of a warning with --slo-fail-on-warning). */
+export const GATE_FAILED_STATUS = 4;
+
+export interface GateContext {
+  prefix: string;
+  integration: string;
+  /** The labels every series of the run carries (ci_platform, keptn_*, --label). */
+  labels: Readonly<Record<string, string>>;
+  keptn: { project?: string; stage?: string; service?: string };
+  job: string;
+  grouping: ReadonlyArray<readonly [string, string]>;
+  /** Where single_result's previous run is read, when a Pushgateway is configured. */
+  pushgateway?: { url: URL; username?: string; password?: string };
+  /** --dry-run: the backends are not contacted, so the Pushgateway is not read either. */
+  dryRun?: boolean;
+}
+
+export interface GateIo {
+  readText(path: string): Promise<string>;
+  writeText(path: string, text: string): Promise<void>;
+  appendText(path: string, text: string): Promise<void>;
+  /** GET; resolves with any status, rejects when no answer came. */
+  get(url: URL, auth?: { username?: string; password?: string }): Promise<{ status: number; body: string }>;
+  /** Releases what `get` holds (sockets). */
+  close(): Promise<void>;
+  now(): number;
+  /** $GITHUB_STEP_SUMMARY, when set. */
+  stepSummaryFile?: string;
+  log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+}
+
+export interface GateOutcome {
+  evaluation: Evaluation;
+  /** The run's series with `_slo_score` and `_slo_result` added (replacing input series of the same name and labels): what to push. */
+  series: Series[];
+  /** 0, or GATE_FAILED_STATUS. */
+  status: number;
+  /** For the end of the summary line. */
+  summary: string;
+}
+
+export interface Gate {
+  readonly spec: SloSpec;
+  evaluate(series: readonly Series[]): Promise<GateOutcome>;
+}
+
+type History = { runs: PreviousRun[]; source: string } | { error: string };
+
+export async function startGate(options: GateOptions, ctx: GateContext, io: GateIo): Promise<Gate | { errors: string[] }> {
+  const started = io.now();
+  const { parse } = await import('yaml');
+  const read = async (file: string, what: string): Promise<{ text: string; doc: unknown } | { error: string }> => {
+    let text: string;
+    try {
+      text = await io.readText(file);
+    } catch (err) {
+      return { error: `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    }
+    try {
+      return { text, doc: parse(text) as unknown };
+    } catch (err) {
+      return { error: `${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}` };
+    }
+  };
+
+  const slo = await read(options.sloFile, 'SLO file (--slo)');
+  if ('error' in slo) return { errors: [slo.error] };
+  const checked = checkSloDocument(slo.doc, options.sloFile);
+  if ('errors' in checked) return { errors: checked.errors };
+  const spec = checked.value;
+  for (const w of checked.warnings) io.log.warn(w);
+
+  let indicators: ReadonlyMap<string, string> = new Map();
+  if (options.sliFile !== undefined) {
+    const sli = await read(options.sliFile, 'SLI file (--sli)');
+    if ('error' in sli) return { errors: [sli.error] };
+    const checkedSli = checkSliDocument(sli.doc, options.sliFile);
+    if ('errors' in checkedSli) return { errors: checkedSli.errors };
+    for (const w of checkedSli.warnings) io.log.warn(w);
+    indicators = checkedSli.value;
+  }
+
+  // Each objective's selector: the SLI file's query for its name, else the name itself.
+  const placeholders = { PROJECT: ctx.keptn.project, STAGE: ctx.keptn.stage, SERVICE: ctx.keptn.service, ...spec.filter };
+  const errors: string[] = [];
+  const selectors: Selector[] = [];
+  spec.objectives.forEach((o, i) => {
+    const mapped = indicators.get(o.sli);
+    const where = mapped !== undefined ? `${options.sliFile}: indicators.${o.sli}` : `${spec.file}: objectives[${i}] (sli ${o.sli}): sli`;
+    const filled = fillPlaceholders(mapped ?? o.sli, placeholders);
+    const sel = 'error' in filled ? filled : parseSelector(filled.text);
+    if ('error' in sel) errors.push(`${where}: ${sel.error}`);
+    else selectors.push(sel);
+  });
+  if (errors.length > 0) return { errors };
+
+  const naming = { prefix: ctx.prefix, integration: ctx.integration };
+  const fullName = (name: string): string => fullMetricName(ctx.prefix, ctx.integration, name);
+  // Earlier results are requested now, while the input runs, and before any push of this run.
+  const history = spec.needsBaseline ? readHistory(spec, selectors, options, ctx, io, fullName, started) : Promise.resolve<History>({ runs: [], source: 'none' });
+
+  return {
+    spec,
+    async evaluate(series: readonly Series[]): Promise<GateOutcome> {
+      const h = await history;
+      await io.close();
+      const inputs: ObjectiveInput[] = selectors.map((sel) => {
+        const r = resolveSelector(sel, series, fullName);
+        return { value: 'value' in r ? { value: r.value } : { error: r.error } };
+      });
+      let evaluation: Evaluation;
+      let comparedRuns = 0;
+      if ('error' in h) {
+        // Keptn fails an evaluation whose earlier results cannot be read; a gate must not pass
+        // because its history is out of reach.
+        evaluation = { ...evaluateSlo(spec, inputs), result: 'fail', message: `earlier results could not be read: ${h.error}` };
+      } else {
+        const b = baselines(h.runs, selectors, spec.comparison, fullName);
+        comparedRuns = b.runs;
+        b.values.forEach((v, i) => {
+          if (v !== undefined) inputs[i]!.baseline = v;
+        });
+        evaluation = evaluateSlo(spec, inputs);
+        if (spec.needsBaseline) io.log.info(`quality gate: ${b.runs === 0 ? 'no baseline' : `compared with ${b.runs} earlier result${b.runs === 1 ? '' : 's'}`} (${h.source})`);
+      }
+      for (const line of textTable(evaluation, spec)) io.log.info(line);
+      if (evaluation.result === 'fail') io.log.error(`${totalLine(evaluation)}: exit status ${GATE_FAILED_STATUS} once the metrics are pushed`);
+      else if (evaluation.result === 'warning' && options.failOnWarning) io.log.error(`${totalLine(evaluation)} and --slo-fail-on-warning: exit status ${GATE_FAILED_STATUS}`);
+
+      if (io.stepSummaryFile) {
+        await io.appendText(io.stepSummaryFile, `${markdownTable(evaluation, spec)}\n`).catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY: ${err.message}`));
+      }
+      if (options.reportFile !== undefined) {
+        const report = jsonReport(evaluation, spec, {
+          sloFileContent: slo.text,
+          timeStart: new Date(started).toISOString(),
+          timeEnd: new Date(io.now()).toISOString(),
+          comparedRuns,
+        });
+        await io.writeText(options.reportFile, report).catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-report ${options.reportFile}: ${err.code ?? err.message}`));
+      }
+      const failed = evaluation.result === 'fail' || (evaluation.result === 'warning' && options.failOnWarning);
+      const own = resultSeries(evaluation, naming, ctx.labels);
+      const ownKeys = new Set(own.map((x) => seriesKey(x.name, x.labels)));
+      const replaced = series.filter((x) => ownKeys.has(seriesKey(x.name, x.labels)));
+      // The same series twice would make the Pushgateway refuse the whole push.
+      for (const x of replaced) io.log.warn(`the input's ${x.name} is replaced by the quality gate's`);
+      return {
+        evaluation,
+        series: [...series.filter((x) => !ownKeys.has(seriesKey(x.name, x.labels))), ...own],
+        status: failed ? GATE_FAILED_STATUS : 0,
+        summary: totalLine(evaluation),
+      };
+    },
+  };
+}
+
+/** The earlier runs: Prometheus (--slo-history) when given, else this group on the Pushgateway. */
+async function readHistory(spec: SloSpec, selectors: readonly Selector[], options: GateOptions, ctx: GateContext, io: GateIo, fullName: (n: string) => string, started: number): Promise<History> {
+  const grouping = groupingLabels({ job: ctx.job, integration: ctx.integration, keptn: ctx.keptn, grouping: ctx.grouping });
+  const result = resultName(ctx);
+  try {
+    if (options.historyUrl) {
+      const names = selectors.flatMap((s) => [s.name, fullName(s.name)]).concat(result);
+      const q = historyQuery(names, grouping, started, options.historyWindowMs);
+      const { url, auth } = withoutCredentials(options.historyUrl);
+      url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query_range`;
+      url.search = new URLSearchParams({ query: q.query, start: String(q.start), end: String(q.end), step: String(q.step) }).toString();
+      const res = await io.get(url, auth);
+      if (res.status !== 200) return { error: `${options.historyUrl.origin} answered ${res.status} to query_range: ${res.body.slice(0, 200)}` };
+      const runs = runsFromMatrix(res.body, result, started / 1000);
+      if ('error' in runs) return runs;
+      return { runs, source: `Prometheus ${options.historyUrl.origin}, ${runs.length} runs in the window` };
+    }
+    if (spec.comparison.compareWith === 'several_results') {
+      io.log.warn(`${spec.file}: compare_with several_results needs --slo-history URL (a Prometheus that scrapes the Pushgateway); comparing with the last run only`);
+    }
+    if (ctx.dryRun) {
+      io.log.warn(`${spec.file}: --dry-run: the Pushgateway is not read, so relative criteria have no baseline (--slo-history is still read)`);
+      return { runs: [], source: 'dry run' };
+    }
+    if (!ctx.pushgateway) {
+      io.log.warn(`${spec.file}: relative criteria need earlier results: give --pushgateway (the last run) or --slo-history (several runs); they have no baseline`);
+      return { runs: [], source: 'no Pushgateway or --slo-history' };
+    }
+    const url = new URL(ctx.pushgateway.url.href);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/metrics`;
+    const res = await io.get(url, { username: ctx.pushgateway.username, password: ctx.pushgateway.password });
+    if (res.status !== 200) return { error: `the Pushgateway answered ${res.status} to GET /api/v1/metrics` };
+    const run = previousRunFromGroups(res.body, grouping, result);
+    if (run !== undefined && 'error' in run) return run;
+    return { runs: run ? [run] : [], source: run ? 'the last run on the Pushgateway' : 'the Pushgateway has no earlier run of this group' };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+function withoutCredentials(u: URL): { url: URL; auth?: { username: string; password: string } } {
+  const url = new URL(u.href);
+  if (url.username === '' && url.password === '') return { url };
+  const auth = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  url.username = '';
+  url.password = '';
+  return { url, auth };
+}

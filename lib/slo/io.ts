@@ -1,0 +1,72 @@
+// The gate's I/O for a real run: files through node:fs, GETs through the program's HTTP client
+// (the same timeout, CA file, proxy and --header settings as the pushes), created on first use.
+
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import type { HttpClient } from '../http/types.js';
+import { basicAuthHeader } from '../http/redact.js';
+import { DEFAULTS, type Config } from '../config/config.js';
+import type { Reporter } from '../report.js';
+import { USER_AGENT } from '../version.js';
+import { startGate, type GateContext, type GateIo } from './gate.js';
+import type { GateOptions } from '../config/gate-options.js';
+
+/** Bound on an earlier-results answer (every Pushgateway group; a range query's matrix). */
+const MAX_HISTORY_BYTES = 32 * 1024 * 1024;
+
+export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<string, string | undefined>>): GateIo {
+  let http: Promise<HttpClient> | undefined;
+  const client = (): Promise<HttpClient> => {
+    // As for the pushes (lib/backends/configured.ts): the baseline compiler is plenty for a few requests.
+    if (!http) process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
+    return (http ??= import('../http/client.js').then(({ createHttpClient }) =>
+      createHttpClient({ timeoutMs: config.http.timeoutMs, caFile: config.http.caFile, insecure: config.http.insecure, userAgent: USER_AGENT, headers: config.http.headers, reporter, env }),
+    ));
+  };
+  const summary = env.GITHUB_STEP_SUMMARY?.trim();
+  return {
+    readText: (path) => readFile(path, 'utf8'),
+    writeText: (path, text) => writeFile(path, text),
+    appendText: (path, text) => appendFile(path, text),
+    async get(url, auth) {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      // The Pushgateway's credentials: registered for masking with the rest (lib/run/secrets.ts).
+      if (auth && (auth.username || auth.password)) headers.authorization = basicAuthHeader(auth.username ?? '', auth.password ?? '');
+      const res = await (await client()).request({
+        method: 'GET',
+        url,
+        headers,
+        deadlineAt: Date.now() + Math.min(config.http.deadlineMs, 3 * config.http.timeoutMs),
+        maxBodyBytes: MAX_HISTORY_BYTES,
+      });
+      // A cut answer would not parse; say why instead.
+      if (Buffer.byteLength(res.body) >= MAX_HISTORY_BYTES) throw new Error(`the answer of ${url.origin}${url.pathname} is over ${MAX_HISTORY_BYTES / 1048576} MiB`);
+      return { status: res.status, body: res.body };
+    },
+    async close() {
+      if (http) await (await http).close();
+    },
+    now: () => Date.now(),
+    ...(summary ? { stepSummaryFile: summary } : {}),
+    log: { info: (m) => reporter.info(m), warn: (m) => reporter.warn(m), error: (m) => reporter.error(m) },
+  };
+}
+
+/** The run's naming, labels and grouping key, as the gate needs them. */
+export function gateContext(config: Config): GateContext {
+  const pgw = config.pushgateway;
+  return {
+    prefix: config.prefix,
+    integration: config.integration,
+    labels: config.labels,
+    keptn: config.keptn,
+    job: pgw?.job ?? DEFAULTS.job,
+    grouping: pgw?.grouping ?? [],
+    dryRun: config.dryRun,
+    ...(pgw ? { pushgateway: { url: pgw.url, username: pgw.username, password: pgw.password } } : {}),
+  };
+}
+
+/** startGate for a real run: the run's config, its reporter, process files and HTTP. */
+export function startRunGate(config: Config & { gate: GateOptions }, reporter: Reporter, env: Readonly<Record<string, string | undefined>>): ReturnType<typeof startGate> {
+  return startGate(config.gate, gateContext(config), gateIo(config, reporter, env));
+}

@@ -1,0 +1,92 @@
+// The evaluation for people and for tools: a table on stderr, a Markdown table for
+// $GITHUB_STEP_SUMMARY, and the JSON of --slo-report in the shape of Keptn's evaluation
+// result (result, score, indicatorResults with pass and warning targets). Pure.
+
+import { fmt, type Evaluation, type IndicatorResult, type SliTarget } from './evaluate.js';
+import type { SloSpec } from './slo-file.js';
+
+const HEAD = ['objective', 'value', 'baseline', 'criteria', 'score', 'result'] as const;
+
+function row(r: IndicatorResult, spec: SloSpec, i: number): string[] {
+  const o = spec.objectives[i]!;
+  const name = r.displayName ? `${r.displayName} (${o.sli})` : o.sli;
+  const value = r.value.success ? fmt(r.value.value) : r.value.message ?? 'no value';
+  const relative = [...o.pass, ...o.warning].some((set) => set.some((c) => c.relative));
+  const baseline = r.value.comparedValue !== undefined ? fmt(r.value.comparedValue) : relative ? 'no baseline' : '-';
+  const criteria = [targets('pass', r.passTargets), targets('warning', r.warningTargets)].filter(Boolean).join('; ') || '(informative)';
+  const score = r.status === 'info' ? '-' : `${fmt(r.score)}/${r.weight}`;
+  return [`${name}${r.keySli ? ' (key)' : ''}`, value, baseline, criteria, score, r.status];
+}
+
+function targets(kind: string, list: readonly SliTarget[]): string {
+  if (list.length === 0) return '';
+  const shown = list.map((t) => {
+    const mark = t.violated ? '✗' : '✓';
+    // A relative criterion shows the value it came to; an absolute one is its own target.
+    const target = t.noBaseline ? ' (no baseline)' : t.targetValue !== undefined && isRelative(t.criteria) ? ` (${fmt(t.targetValue)})` : '';
+    return `${t.criteria}${target} ${mark}`;
+  });
+  return `${kind} ${shown.join(', ')}`;
+}
+
+function isRelative(criteria: string): boolean {
+  const text = criteria.replace(/\s+/g, '');
+  return text.endsWith('%') || /^[<>=]+[+-]/.test(text);
+}
+
+export function totalLine(e: Evaluation): string {
+  return `quality gate: ${e.result}, score ${fmt(e.score)}/100${e.message ? ` (${e.message})` : ''}`;
+}
+
+/** Lines of an aligned text table (the reporter prefixes each). */
+export function textTable(e: Evaluation, spec: SloSpec): string[] {
+  const rows = e.indicatorResults.map((r, i) => row(r, spec, i));
+  const widths = HEAD.map((h, c) => Math.max(h.length, ...rows.map((r) => [...r[c]!].length)));
+  const line = (cells: readonly string[]): string => cells.map((cell, c) => (c === cells.length - 1 ? cell : cell + ' '.repeat(widths[c]! - [...cell].length))).join('  ');
+  return [`quality gate ${spec.file}:`, line(HEAD), ...rows.map(line), totalLine(e)];
+}
+
+export function markdownTable(e: Evaluation, spec: SloSpec): string {
+  const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const rows = e.indicatorResults.map((r, i) => `| ${row(r, spec, i).map(esc).join(' | ')} |`);
+  const icon = e.result === 'pass' ? '✅' : e.result === 'warning' ? '⚠️' : '❌';
+  return [
+    `### ${icon} Quality gate: ${e.result} (score ${fmt(e.score)}/100)`,
+    '',
+    `SLO file \`${esc(spec.file)}\`${e.message ? `: ${esc(e.message)}` : ''}`,
+    '',
+    `| ${HEAD.join(' | ')} |`,
+    `|${HEAD.map(() => '---').join('|')}|`,
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+export interface ReportContext {
+  sloFileContent: string;
+  timeStart: string;
+  timeEnd: string;
+  /** How many earlier runs the relative criteria compared with. */
+  comparedRuns: number;
+}
+
+/** --slo-report: Keptn's evaluation result (with its sloFileContent in base64, as Keptn sends it). */
+export function jsonReport(e: Evaluation, spec: SloSpec, ctx: ReportContext): string {
+  return `${JSON.stringify(
+    {
+      result: e.result,
+      score: e.score,
+      ...(e.message ? { message: e.message } : {}),
+      sloFile: spec.file,
+      sloFileContent: Buffer.from(ctx.sloFileContent, 'utf8').toString('base64'),
+      timeStart: ctx.timeStart,
+      timeEnd: ctx.timeEnd,
+      comparedRuns: ctx.comparedRuns,
+      totalScore: spec.totalScore,
+      comparison: spec.comparison,
+      indicatorResults: e.indicatorResults,
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,118 @@
+// The quality gate through the built CLI on recorded tool output (test/fixtures/tools/, with the
+// cases' own --pattern/--json-path rules): the repository's Keptn SLO and SLI files, exit
+// statuses 0, 2 and 4, the input passed through whatever the gate says, the step summary and
+// the JSON report. No network: --dry-run.
+
+import t from 'tap';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../support/cli.js';
+import { loadGoldenCase, TOOLS_DIR } from '../support/golden.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const k6 = loadGoldenCase(join(TOOLS_DIR, 'k6-summary'), 'k6-summary');
+const infracost = loadGoldenCase(join(TOOLS_DIR, 'infracost-breakdown-json'), 'infracost-breakdown-json');
+const dir = await mkdtemp(join(tmpdir(), 'slo-gate-'));
+t.teardown(() => rm(dir, { recursive: true, force: true }));
+
+const run = (c: typeof k6, extra: string[], env: Record<string, string> = {}) =>
+  runCli([...c.args, '--dry-run', ...extra], { input: c.input, env: { ...c.env, ...env }, cwd: ROOT });
+
+t.test('examples/keptn/slo.yaml and sli.yaml: each tool gives one of the two SLIs, the other has no value', async (t) => {
+  for (const [c, has, value, missing] of [
+    [k6, 'response_time_p95', '412.9', 'monthly_cost'],
+    [infracost, 'monthly_cost', '228.13', 'response_time_p95'],
+  ] as const) {
+    const report = join(dir, `${c.name}.json`);
+    const r = await run(c, ['--slo', 'examples/keptn/slo.yaml', '--sli', 'examples/keptn/sli.yaml', '--slo-report', report]);
+    t.equal(r.status, 4, `${c.name}: a failed gate exits 4`, { stderr: r.stderr });
+    t.ok(r.stdout.equals(c.input), `${c.name}: the input passed through byte for byte`);
+    t.match(r.stderr, new RegExp(`${has}\\s+${value.replace('.', '\\.')}\\s+-\\s+pass <\\S+ ✓\\s+1/1\\s+pass`), `${c.name}: ${has} passes`);
+    t.match(r.stderr, new RegExp(`${missing}\\s+no value`), `${c.name}: ${missing} has no value`);
+    t.match(r.stderr, /; quality gate: fail, score 50\/100 \(score 50 is below the warning target 75%\)\n$/, 'the total is the summary\'s last part');
+    t.match(r.stderr, new RegExp(`keptn_${c.name.startsWith('k6') ? 'k6' : 'infracost'}_slo_score\\{ci_platform="keptn"[^}]*\\} 50\\n`), 'the score is pushed');
+    const json = JSON.parse(await readFile(report, 'utf8')) as { result: string; score: number; indicatorResults: Array<{ status: string; value: { metric: string; success: boolean }; passTargets: unknown[] }> };
+    t.equal(json.result, 'fail');
+    t.equal(json.score, 50);
+    t.same(json.indicatorResults.map((i) => [i.value.metric, i.status, i.value.success]), [
+      ['monthly_cost', has === 'monthly_cost' ? 'pass' : 'fail', has === 'monthly_cost'],
+      ['response_time_p95', has === 'response_time_p95' ? 'pass' : 'fail', has === 'response_time_p95'],
+    ]);
+  }
+});
+
+t.test('examples/keptn/slo-k6.yaml gates the k6 run: pass, exit 0; the step summary gets a Markdown table', async (t) => {
+  const summary = join(dir, 'step-summary.md');
+  await writeFile(summary, '# earlier step\n');
+  const r = await run(k6, ['--slo', 'examples/keptn/slo-k6.yaml', '--sli', 'examples/keptn/sli-k6.yaml'], { GITHUB_STEP_SUMMARY: summary });
+  t.equal(r.status, 0, 'a passed gate exits 0', { stderr: r.stderr });
+  t.match(r.stderr, /Response time p95 \(ms\) \(response_time_p95\)\s+412\.9\s+no baseline\s+pass <=\+10% \(no baseline\) ✓, <500 ✓; warning <=800 ✓\s+2\/2\s+pass/);
+  t.match(r.stderr, /http_req_failed_percent \(key\)\s+0\s+-\s+pass =0 ✓; warning <1 ✓\s+1\/1\s+pass/);
+  t.match(r.stderr, /http_reqs\s+190\s+-\s+\(informative\)\s+-\s+info/);
+  t.match(r.stderr, /--dry-run: the Pushgateway is not read, so relative criteria have no baseline/, 'says why there is no baseline');
+  t.match(r.stderr, /keptn_k6_slo_result\{ci_platform="keptn",test="carts-load"\} 1\n/);
+  const md = await readFile(summary, 'utf8');
+  t.match(md, /^# earlier step\n### ✅ Quality gate: pass \(score 100\/100\)\n/, 'appended, not replaced');
+  t.match(md, /\| objective \| value \| baseline \| criteria \| score \| result \|\n\|---\|---\|---\|---\|---\|---\|\n\| Response time p95/);
+});
+
+t.test('a warning exits 0, or 4 with --slo-fail-on-warning', async (t) => {
+  const slo = join(dir, 'warn.yaml');
+  await writeFile(slo, 'spec_version: "1.0"\nobjectives:\n  - sli: http_req_duration_p95_ms\n    pass: [{criteria: ["<400"]}]\n    warning: [{criteria: ["<500"]}]\n  - sli: checks_percent\n    pass: [{criteria: [">=95"]}]\ntotal_score: {pass: "90%", warning: "75%"}\n');
+  const warned = await run(k6, ['--slo', slo]);
+  t.equal(warned.status, 0, 'a warning exits 0', { stderr: warned.stderr });
+  t.match(warned.stderr, /quality gate: warning, score 75\/100/);
+  const strict = await run(k6, ['--slo', slo, '--slo-fail-on-warning']);
+  t.equal(strict.status, 4);
+  t.match(strict.stderr, /error: quality gate: warning.*--slo-fail-on-warning: exit status 4/);
+});
+
+t.test('a malformed SLO file is a usage error at the start (exit 2), the input still passes through', async (t) => {
+  const bad = join(dir, 'bad.yaml');
+  await writeFile(bad, 'spec_version: "1.0"\nobjectives:\n  - sli: http_reqs\n    pass: [{criteria: [">=100"]}]\n  - sli: response_time_p95\n    pass:\n      - criteria: ["<=+10%", "<=fast"]\ntotal_score: {pass: "90%"}\n');
+  const r = await run(k6, ['--slo', bad]);
+  t.equal(r.status, 2);
+  t.ok(r.stdout.equals(k6.input), 'passed through');
+  t.match(r.stderr, new RegExp(`error: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: objectives\\[1\\] \\(sli response_time_p95\\): pass\\[0\\]\\.criteria\\[1\\]: "<=fast"`));
+  t.ok(r.stderr.indexOf('error:') < r.stderr.indexOf('nothing will be pushed'), 'said before the input is read');
+  t.notMatch(r.stderr, /# pushgateway:/, 'nothing pushed');
+  const missing = await run(k6, ['--slo', join(dir, 'nope.yaml')]);
+  t.equal(missing.status, 2);
+  t.match(missing.stderr, /cannot read the SLO file \(--slo\) .*nope\.yaml: ENOENT/);
+  const yaml = join(dir, 'broken.yaml');
+  await writeFile(yaml, 'objectives: [\n');
+  t.match((await run(k6, ['--slo', yaml])).stderr, /broken\.yaml: not valid YAML/);
+  const sli = join(dir, 'sli.yaml');
+  await writeFile(sli, 'indicators:\n  response_time_p95: rate(x[5m])\n');
+  const badSli = await run(k6, ['--slo', 'examples/keptn/slo-k6.yaml', '--sli', sli]);
+  t.equal(badSli.status, 2);
+  t.match(badSli.stderr, /sli\.yaml: indicators\.response_time_p95: "rate\(x\[5m\]\)": only max, min, avg, sum, count/);
+  t.match((await run(k6, ['--sli', sli])).stderr, /--sli needs --slo FILE/);
+});
+
+t.test('wrap mode: a failing tool\'s status wins over the gate\'s 4', async (t) => {
+  const slo = join(dir, 'fail.yaml');
+  await writeFile(slo, 'spec_version: "1.0"\nobjectives: [{sli: v, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}\n');
+  const node = process.execPath;
+  const failing = await runCli(['--integration', 't', '--dry-run', '--slo', slo, '--', node, '-e', 'console.log("v=5"); process.exit(3)'], { cwd: ROOT });
+  t.equal(failing.status, 3, 'the tool\'s 3', { stderr: failing.stderr });
+  t.match(failing.stderr, /quality gate: fail/);
+  const passing = await runCli(['--integration', 't', '--dry-run', '--slo', slo, '--', node, '-e', 'console.log("v=5")'], { cwd: ROOT });
+  t.equal(passing.status, 4, 'the tool succeeded: the gate decides');
+});
+
+t.test('--quiet: no table, but a failed gate still says so; --prefix names the SLI series and the gate\'s', async (t) => {
+  const slo = join(dir, 'quiet.yaml');
+  await writeFile(slo, 'spec_version: "1.0"\nobjectives: [{sli: v, pass: [{criteria: ["<1"]}]}, {sli: acme_t_v, pass: [{criteria: ["<10"]}]}]\ntotal_score: {pass: "90%", warning: "50%"}\n');
+  const r = await runCli(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--quiet', '--slo', slo], { input: 'v=5\n', cwd: ROOT });
+  t.equal(r.status, 0, 'a warning (1 of 2) exits 0', { stderr: r.stderr });
+  t.equal(r.stderr.includes('objective'), false, 'no table');
+  const failing = await runCli(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--quiet', '--slo', slo], { input: 'v=50\n', cwd: ROOT });
+  t.equal(failing.status, 4);
+  t.match(failing.stderr, /^jes-metrics-pipe: error: quality gate: fail, score 0\/100/m, 'the error gets through --quiet');
+  const verbose = await runCli(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--slo', slo], { input: 'v=5\n', cwd: ROOT });
+  t.match(verbose.stderr, /^jes-metrics-pipe: acme_t_v\s+5\s/m, 'the full name with the prefix is an SLI too');
+  t.match(verbose.stderr, /^acme_t_slo_score\{ci_platform="keptn"\} 50$/m);
+});
