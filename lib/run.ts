@@ -37,7 +37,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
 
   const store = new SeriesStore(config.maxSeries);
   const extractor = new Extractor(config, store, reporter);
-  const inputs = await openInputs(config, extractor, reporter);
+  const inputs = await openInputs(config, extractor, reporter, env);
   let inputEnded = false;
   const signals = new SignalWatch({
     first: (sig) => {

@@ -37,9 +37,13 @@ function failures(tap) {
   return found.filter((f) => !found.some((g) => g.depth > f.depth && g.path.slice(0, f.path.length).join('\0') === f.path.join('\0')));
 }
 
+const startedFile = join(root, '.tap/run-started');
+const started = existsSync(startedFile) ? Number(readFileSync(startedFile, 'utf8')) : 0;
+
 if (existsSync(results)) {
   const lines = [];
-  for (const file of files(results).sort()) {
+  // Results of files this run did not run are left from an earlier run.
+  for (const file of files(results).filter((f) => statSync(f).mtimeMs >= started).sort()) {
     const name = relative(results, file).replace(/\.tap$/, '');
     for (const f of failures(readFileSync(file, 'utf8'))) lines.push(`  ${name}: ${f.path.join(' > ')}`);
   }

@@ -60,7 +60,9 @@ async function renderPushgateway(series: readonly Series[], config: Config, repo
 
 async function renderDynatrace(series: readonly Series[], config: Config, reporter: Reporter): Promise<string> {
   const { buildDynatraceBatches } = await import('../serialize/dynatrace.js');
-  const { batches, dropped } = buildDynatraceBatches(series);
+  const { warnRenamed } = await import('./dynatrace.js');
+  const { batches, dropped, renamed } = buildDynatraceBatches(series);
+  warnRenamed(reporter, renamed);
   const where = config.dynatrace ? `${config.dynatrace.url.origin}${config.dynatrace.url.pathname}` : '/api/v2/metrics/ingest';
   let out = batches.length === 0 ? '# dynatrace: nothing to send (0 lines)\n' : '';
   batches.forEach((b, i) => {

@@ -6,7 +6,7 @@ import type { DynatraceConfig } from '../config/config.js';
 import { HttpFailure, type HttpClient } from '../http/types.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
-import { buildDynatraceBatches, type DtBatch, type DtDropped, type DtLine } from '../serialize/dynatrace.js';
+import { buildDynatraceBatches, type DtBatch, type DtDropped, type DtLine, type DtRenamed } from '../serialize/dynatrace.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
 import { isOneAgentEndpoint } from '../config/dynatrace-url.js';
 
@@ -95,6 +95,18 @@ function warnDropped(reporter: Reporter, dropped: readonly DtDropped[]): void {
   }
 }
 
+/** Names that changed on the way to Dynatrace, and labels that became the same dimension: said once each (the dry run says them too). */
+export function warnRenamed(reporter: Reporter, renamed: readonly DtRenamed[]): void {
+  for (const r of renamed) {
+    if (r.kind === 'dimension key clash') {
+      reporter.warnOnce(`dynatrace:clash:${r.from}:${r.also}`, `dynatrace: labels '${r.from}' and '${r.also}' both become the dimension '${r.to}': the value of '${r.also}' is sent`);
+      continue;
+    }
+    const to = r.to === null ? 'left out (nothing valid remains)' : `sent as '${r.to}'`;
+    reporter.warnOnce(`dynatrace:renamed:${r.kind}:${r.from}`, `dynatrace: ${r.kind} '${r.from}' ${to}`);
+  }
+}
+
 export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpClient; reporter: Reporter }): Backend {
   const { http, reporter } = deps;
   // The token (and its secret part) is registered for masking from the config (lib/run/secrets.ts).
@@ -109,10 +121,7 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
     name: 'dynatrace',
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const { batches, dropped, renamed } = buildDynatraceBatches(series);
-      for (const r of renamed) {
-        const to = r.to === null ? 'left out (nothing valid remains)' : `sent as '${r.to}'`;
-        reporter.warnOnce(`dynatrace:renamed:${r.kind}:${r.from}`, `dynatrace: ${r.kind} '${r.from}' ${to}`);
-      }
+      warnRenamed(reporter, renamed);
       warnDropped(reporter, dropped);
       const droppedNote = dropped.length > 0 ? `, ${dropped.length} not sendable` : '';
       if (batches.length === 0) return { backend: 'dynatrace', ok: true, summary: `nothing to send${droppedNote}` };

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { DEFAULTS, type Config, type DynatraceConfig, type Env, type PushgatewayConfig } from './config.js';
 import { PARSER_NAMES, type ParserName } from '../parse/default-parsers.js';
 import { parseDuration } from './duration.js';
+import { describeParseError } from './parse-errors.js';
 import { parsePatternFlag, type PatternRule } from '../parse/pattern.js';
 import { parseJsonPathFlag, type JsonPathRule } from '../parse/json-path.js';
 import { pushgatewayUrl } from './pushgateway-url.js';
@@ -150,7 +151,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   } catch (err) {
     // An unknown flag or a missing value: say which, then read what we can so the rest still
     // gets reported, but nothing is pushed (a typo like --dryrun must not push for real).
-    usageErrors.push(`${(err as Error).message.split('\n')[0]} (see --help)`);
+    usageErrors.push(describeParseError(err, Object.keys(OPTIONS)));
     values = parseLenient(ours).values;
   }
 

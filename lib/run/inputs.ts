@@ -2,7 +2,7 @@
 // each passed through to our stdout/stderr and split into lines for the extractor, and the
 // document that --json-path reads at the end.
 
-import type { Config } from '../config/config.js';
+import type { Config, Env } from '../config/config.js';
 import type { Extractor } from '../extract.js';
 import { LineSplitter } from '../lines.js';
 import type { Reporter } from '../report.js';
@@ -33,7 +33,7 @@ export interface Inputs {
 }
 
 // Longer than most: the object it returns is the other steps' view of the inputs, its methods sharing one closure.
-export async function openInputs(config: Config, extractor: Extractor, reporter: Reporter): Promise<Inputs> {
+export async function openInputs(config: Config, extractor: Extractor, reporter: Reporter, env: Env): Promise<Inputs> {
   const stdoutLines = new LineSplitter({
     maxLineBytes: config.maxLineBytes,
     precheck: extractor.precheck(),
@@ -92,7 +92,10 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
         return undefined;
       }
       const exit = await tool.done;
-      if (exit.spawnError) reporter.error(`cannot run ${config.command![0]}: ${exit.spawnError.code ?? exit.spawnError.message}`);
+      if (exit.spawnError) {
+        const { describeSpawnError } = await import('../source/child.js');
+        reporter.error(describeSpawnError(config.command!, exit.spawnError, env));
+      }
       if (!(await settlesWithin(inputDone, DRAIN_GRACE_MS))) {
         reporter.warn(`the tool exited but its output stayed open for ${DRAIN_GRACE_MS / 1000}s (a background process holding it?); stopped reading`);
         tool.stdout.destroy();

@@ -42,10 +42,12 @@ export interface DtDropped {
 
 /** A name that had to change to be valid for Dynatrace (reported once by the backend). */
 export interface DtRenamed {
-  kind: 'metric key' | 'dimension key';
+  /** 'dimension key clash': `from` and `also` both become `to`; `also`'s value is sent. */
+  kind: 'metric key' | 'dimension key' | 'dimension key clash';
   from: string;
   /** null: nothing valid was left, the dimension is left out. */
   to: string | null;
+  also?: string;
 }
 
 export interface DtBatches {
@@ -93,7 +95,10 @@ export function serializeDtLine(
 
   // Sorted input keys make "last wins" on a normalized-key clash independent of input order.
   const dims = new Map<string, string>();
-  const addAll = (labels: Readonly<Record<string, string>>): void => {
+  // normalized key → the input label that gave it: two labels that end up the same (`Region`,
+  // `region`) are reported, as two metric names that end up the same are.
+  const dimFrom = new Map<string, string>();
+  const addAll = (labels: Readonly<Record<string, string>>, own: boolean): void => {
     for (const name of Object.keys(labels).sort()) {
       const raw = labels[name] ?? '';
       // An empty value is an absent label (as in Prometheus); the API's handling is unverified.
@@ -103,11 +108,16 @@ export function serializeDtLine(
       if (dk === null) continue;
       const dv = normalizeDimensionValue(raw);
       if (dv === '') continue;
+      if (own) {
+        const earlier = dimFrom.get(dk);
+        if (earlier !== undefined && earlier !== name) renamed?.({ kind: 'dimension key clash', from: earlier, also: name, to: dk });
+        dimFrom.set(dk, name);
+      }
       dims.set(dk, dv);
     }
   };
-  addAll(series.labels);
-  addAll(staticDimensions);
+  addAll(series.labels, true);
+  addAll(staticDimensions, false);
   if (dims.size > MAX_DIMENSIONS) return { reason: `more than ${MAX_DIMENSIONS} dimensions` };
 
   let line = key;
@@ -131,7 +141,7 @@ export function buildDynatraceBatches(series: readonly Series[], opts: DtSeriali
   const renamed: DtRenamed[] = [];
   const seenRenames = new Set<string>();
   const onRename = (r: DtRenamed): void => {
-    const id = `${r.kind}\u0000${r.from}`;
+    const id = `${r.kind}\u0000${r.from}\u0000${r.also ?? ''}`;
     if (seenRenames.has(id)) return;
     seenRenames.add(id);
     renamed.push(r);

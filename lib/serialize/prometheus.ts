@@ -155,8 +155,9 @@ function collectFamilies(series: readonly Series[], opts: ExpositionOptions, not
 }
 
 function bodyLabels(metric: string, input: Readonly<Record<string, string>>, opts: ExpositionOptions, notes: Notes): Record<string, string> {
+  // Maps, not objects: a label named `constructor` or `toString` must not meet Object.prototype.
   const out: Record<string, string> = {};
-  const from: Record<string, string> = {};
+  const from = new Map<string, string>();
   // Sorted input names: when two normalize to the same name, the same one wins on every run.
   for (const original of Object.keys(input).sort(compare)) {
     const value = input[original] as string;
@@ -176,14 +177,19 @@ function bodyLabels(metric: string, input: Readonly<Record<string, string>>, opt
       }
       continue;
     }
-    const earlier = from[name];
+    const earlier = from.get(name);
     if (earlier !== undefined) {
       notes.add(`label-clash:${earlier}\u0000${original}`, `labels "${earlier}" and "${original}" on "${metric}" both become "${name}": "${original}" is kept`);
     }
-    from[name] = original;
-    out[name] = value;
+    from.set(name, original);
+    setOwn(out, name, value);
   }
   return out;
+}
+
+/** `__proto__` as a label name stays an ordinary own property. */
+function setOwn(record: Record<string, string>, name: string, value: string): void {
+  Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Every sample of a family gets the same label names (sorted); a missing one is "". */

@@ -47,6 +47,33 @@ export function runTool(command: readonly string[]): ToolRun {
   return { child, stdout: child.stdout!, stderr: child.stderr!, done };
 }
 
+/**
+ * Why the tool could not start, in words: ENOENT for a script whose `#!` interpreter is missing
+ * names the interpreter, since the script itself is there.
+ */
+export function describeSpawnError(command: readonly string[], err: NodeJS.ErrnoException, env: Readonly<Record<string, string | undefined>>): string {
+  const [file] = command as [string];
+  const code = err.code ?? err.message;
+  if (err.code !== 'ENOENT') return `cannot run ${file}: ${code}`;
+  const { existsSync, openSync, readSync, closeSync } = process.getBuiltinModule('node:fs');
+  const { delimiter, join } = process.getBuiltinModule('node:path');
+  const candidates = file.includes('/') ? [file] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, file));
+  const found = candidates.find((path) => existsSync(path));
+  if (found === undefined) return `cannot run ${file}: ENOENT (not found${file.includes('/') ? '' : ' on the PATH'})`;
+  let head = '';
+  try {
+    const fd = openSync(found, 'r');
+    const buf = Buffer.alloc(256);
+    head = buf.toString('utf8', 0, readSync(fd, buf, 0, buf.length, 0));
+    closeSync(fd);
+  } catch {
+    // unreadable: the plain code below
+  }
+  const shebang = /^#!\s*(\S+)/.exec(head);
+  if (shebang) return `cannot run ${file}: its interpreter ${shebang[1]} (from the #! line of ${found}) was not found`;
+  return `cannot run ${file}: ENOENT`;
+}
+
 /** Forwards a signal we received to the tool and its process group, if it still runs. */
 export function forwardSignal(run: ToolRun, signal: NodeJS.Signals): void {
   const { child } = run;

@@ -34,16 +34,22 @@ export interface InputOptions {
 /** Filter mode: fd 0, read the fastest way its kind allows. */
 export function stdinInput(opts: InputOptions): Input {
   const kind = fdKind(0);
+  if (kind === 'directory') {
+    // `< somedir`: reads fail with EISDIR, which Node's stdin would end on in silence.
+    opts.onError(new Error('stdin is a directory, not a file or a pipe: nothing to read'));
+    return { done: Promise.resolve(), stop: () => undefined };
+  }
   if (kind === 'stream') return socketInput(0, opts);
   if (kind === 'file') return fileInput(0, opts);
   return streamInput(process.stdin, opts);
 }
 
-function fdKind(fd: number): 'stream' | 'file' | 'other' {
+function fdKind(fd: number): 'stream' | 'file' | 'directory' | 'other' {
   try {
     const st = fstatSync(fd);
     if (st.isFIFO() || st.isSocket()) return 'stream';
     if (st.isFile()) return 'file';
+    if (st.isDirectory()) return 'directory';
   } catch {
     // closed or odd: Node's own stdin knows what to do
   }

@@ -50,7 +50,7 @@ t.test('no backend configured: a warning, exit 0, input intact', async (t) => {
 
 t.test('usage errors: reported at once, input passed through in full, exit 2, nothing pushed', async (t) => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['unknown flag', ['--integration', 'x', '--dryrun'], /Unknown option '--dryrun'/],
+    ['unknown flag', ['--integration', 'x', '--dryrun'], /unknown option --dryrun: did you mean --dry-run\?/],
     ['bad pattern', ['--integration', 'x', '--dry-run', '--pattern', 'rps=(?<value>[0-9'], /--pattern/],
     ['missing integration', ['--dry-run'], /--integration NAME \(or INTEGRATION_NAME\) is required/],
     ['bad max-series', ['--integration', 'x', '--max-series', 'lots'], /--max-series/],

@@ -57,7 +57,11 @@ t.test('a request that never answers is cut by --timeout and retried', async (t)
   assertPassthrough(t, r);
   t.same(pg.requests.map((q) => q.outcome), ['hang', 'forwarded 200']);
   t.same(dtf.requests.map((q) => q.outcome), ['hang', 'forwarded 202']);
-  for (const front of [pg, dtf]) t.ok(gaps(front.requests)[0]! >= 450, `the second attempt came after the 500 ms timeout (${gaps(front.requests)[0]} ms)`);
+  // The client's 500 ms start before the first request reaches the front (connect, a loaded
+  // machine: 100 ms and more seen), so the gap between the arrivals is shorter by that much; a
+  // retry without waiting for the timeout would come within a few ms. The stderr line below is
+  // the exact proof.
+  for (const front of [pg, dtf]) t.ok(gaps(front.requests)[0]! >= 250, `the second attempt came after the 500 ms timeout (${gaps(front.requests)[0]} ms)`);
   t.match(r.stderr, /-> TimeoutError \(no complete answer within 500 ms\) in \d+ ms \(attempt 1\/\d+\); retrying/);
   t.match(r.stderr, SUCCESS_SUMMARY);
   await assertAtGateway(t, b);

@@ -1,6 +1,8 @@
 // Shared plumbing for tests that run real servers (Pushgateway, Prometheus): a free port on
 // 127.0.0.1, a child process stopped by its PID (SIGTERM, then SIGKILL), readiness polling.
 
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,7 +45,23 @@ function safeKill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** The real servers the tests run: where each comes from, and the variable that points elsewhere. */
+const KNOWN_BINARIES: Readonly<Record<string, { debianPackage: string; variable: string }>> = {
+  'prometheus-pushgateway': { debianPackage: 'prometheus-pushgateway', variable: 'PUSHGATEWAY_BIN' },
+  prometheus: { debianPackage: 'prometheus', variable: 'PROMETHEUS_BIN' },
+  promtool: { debianPackage: 'prometheus', variable: 'PROMTOOL_BIN' },
+};
+
+/** Throws, naming the Debian package to install, when a server binary the tests need is missing. */
+export function requireBinary(command: string): void {
+  if (!command.includes('/') || existsSync(command)) return;
+  const known = KNOWN_BINARIES[basename(command)];
+  const how = known ? `: apt-get install ${known.debianPackage} (bash .ci/run does), or set ${known.variable} to another path` : '';
+  throw new Error(`${command} is missing${how}`);
+}
+
 export function startProcess(command: string, args: readonly string[]): ServerProcess {
+  requireBinary(command);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   // ENOENT and the like arrive as an event; without a listener they would crash the test run.
   let spawnError: Error | undefined;

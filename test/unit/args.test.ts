@@ -77,7 +77,7 @@ t.test('durations', async (t) => {
 
 t.test('usage errors: each one said, nothing pushed', async (t) => {
   const cases: Array<[string[], RegExp]> = [
-    [['--integration', 'x', '--nope'], /Unknown option '--nope'/],
+    [['--integration', 'x', '--nope'], /unknown option --nope \(see --help\)/],
     [['--integration', 'x', 'stray'], /positional|Unexpected argument/i],
     [['--integration', 'x', '--max-series', '0'], /--max-series needs a whole number above 0/],
     [['--integration', 'x', '--max-series', '1.5'], /--max-series/],
