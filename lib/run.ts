@@ -168,7 +168,7 @@ function reportEnd(reporter: Reporter, end: RunEnd): void {
     }) + (end.gateSummary !== undefined ? `; ${end.gateSummary}` : ''),
   );
   if (end.noBackend) {
-    reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, or --dry-run): the metrics were not sent');
+    reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, --otlp/OTEL_EXPORTER_OTLP_ENDPOINT, --remote-write, or --dry-run): the metrics were not sent');
   }
   reporter.flushWithheld();
 }

@@ -36,7 +36,7 @@ export class ConfiguredBackends {
 
   /** True when nothing is configured to receive the metrics (no backend and no --dry-run). */
   get none(): boolean {
-    return !this.config.dryRun && this.config.pushgateway === undefined && this.config.dynatrace === undefined;
+    return !this.config.dryRun && this.config.pushgateway === undefined && this.config.dynatrace === undefined && this.config.otlp === undefined && this.config.remoteWrite.length === 0;
   }
 
   async pushAll(series: readonly Series[], opts: PushAllOptions): Promise<BackendOutcome[]> {
@@ -65,7 +65,7 @@ export class ConfiguredBackends {
     if (config.dryRun) {
       const { createDryRunBackend } = await import('./dry-run.js');
       list.push(createDryRunBackend(config, reporter));
-    } else if (config.pushgateway || config.dynatrace) {
+    } else if (config.pushgateway || config.dynatrace || config.otlp || config.remoteWrite.length > 0) {
       // undici parses HTTP with llhttp compiled to WebAssembly, which V8 re-compiles with
       // TurboFan on background threads; process.exit() waits for that (about 300 ms measured,
       // bench/RESULTS.md). The baseline compiler alone is plenty for a handful of requests.
@@ -97,6 +97,15 @@ export class ConfiguredBackends {
       if (config.dynatrace) {
         const { createDynatraceBackend } = await import('./dynatrace.js');
         list.push(createDynatraceBackend(config.dynatrace, { http, reporter }));
+      }
+      // The encoders (protobufjs, snappyjs) come with these modules: only runs that use them load them.
+      if (config.otlp) {
+        const { createOtlpBackend } = await import('./otlp.js');
+        list.push(createOtlpBackend(config.otlp, { labels: config.labels }, { http, reporter }));
+      }
+      if (config.remoteWrite.length > 0) {
+        const { createRemoteWriteBackend, remoteWriteName } = await import('./remote-write.js');
+        config.remoteWrite.forEach((rw, i) => list.push(createRemoteWriteBackend(rw, remoteWriteName(i, config.remoteWrite.length), { http, reporter })));
       }
     }
     this.#list = list;

@@ -10,13 +10,19 @@ import type { Reporter } from '../report.js';
 
 export function createDryRunBackend(config: Config, reporter: Reporter): Backend {
   // With no backend configured, show both: that is what a user trying the tool wants to see.
-  const none = !config.pushgateway && !config.dynatrace;
+  const none = !config.pushgateway && !config.dynatrace && !config.otlp && config.remoteWrite.length === 0;
   return {
     name: 'dry-run',
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const parts: string[] = [];
       if (config.pushgateway || none) parts.push(await renderPushgateway(series, config, reporter, opts.merge === true));
       if (config.dynatrace || none) parts.push(await renderDynatrace(series, config, reporter));
+      // Only when configured: the encoders are loaded for runs that use them.
+      if (config.otlp || config.remoteWrite.length > 0) {
+        const { renderOtlp, renderRemoteWrite } = await import('./dry-run-protobuf.js');
+        if (config.otlp) parts.push(await renderOtlp(series, config.otlp, config.labels, reporter));
+        for (const [i, rw] of config.remoteWrite.entries()) parts.push(await renderRemoteWrite(series, rw, i, config.remoteWrite.length, reporter));
+      }
       const text = parts.join('');
       if (config.dryRunFile !== undefined) {
         try {

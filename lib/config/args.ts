@@ -16,6 +16,8 @@ import { groupingLabels } from '../naming/grouping-key.js';
 import { isGroupingLabelName } from '../naming/prometheus.js';
 import { INPUT_NAME } from '../naming/metric-name.js';
 import { gateOptions } from './gate-options.js';
+import { otlpConfig } from './otlp-config.js';
+import { remoteWriteConfigs } from './remote-write-config.js';
 
 export interface ConfigResult {
   action: 'run' | 'help' | 'version';
@@ -47,6 +49,9 @@ const OPTIONS = {
   method: { type: 'string' },
   'dt-url': { type: 'string' },
   'dt-token-file': { type: 'string' },
+  otlp: { type: 'string' },
+  'remote-write': { type: 'string', multiple: true },
+  'remote-write-token-file': { type: 'string' },
   timeout: { type: 'string' },
   deadline: { type: 'string' },
   header: { type: 'string', multiple: true },
@@ -247,6 +252,14 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     usageErrors.push('--dt-token-file given without --dt-url or DT_TENANT');
   }
 
+  // OTLP and remote write: their own modules read their flags and environment.
+  const otlp = otlpConfig(values.otlp, env);
+  backendErrors.push(...otlp.errors);
+  warnings.push(...otlp.warnings);
+  const remote = remoteWriteConfigs(values['remote-write'] ?? [], values['remote-write-token-file'], env, readText);
+  backendErrors.push(...remote.errors);
+  warnings.push(...remote.warnings);
+
   const dryRun = values['dry-run'] === true || values['dry-run-file'] !== undefined;
   const dryRunFolder = values['dry-run-file'] !== undefined ? dirname(values['dry-run-file']) : undefined;
   if (dryRunFolder !== undefined && !isFolder(dryRunFolder)) usageErrors.push(`--dry-run-file ${values['dry-run-file']}: the folder ${dryRunFolder} does not exist`);
@@ -265,7 +278,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
       usageErrors.push(`cannot read --ca-file ${values['ca-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  if ((dryRun || pushgateway || dynatrace) && integration === '') {
+  if ((dryRun || pushgateway || dynatrace || otlp.config || remote.configs.length > 0) && integration === '') {
     usageErrors.push('--integration NAME (or INTEGRATION_NAME) is required: it is part of every metric name, keptn_<integration>_<name>');
   }
   if (values.quiet && values.verbose) usageErrors.push('--quiet and --verbose contradict each other');
@@ -292,6 +305,8 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     pushgatewayKey: { job: values.job ?? DEFAULTS.job, method, grouping },
     pushgateway,
     dynatrace,
+    otlp: otlp.config,
+    remoteWrite: remote.configs,
     http: { timeoutMs, deadlineMs, caFile: values['ca-file'], insecure: values.insecure === true, headers },
     failOnPushError: values['fail-on-push-error'] === true,
     verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',

@@ -1,5 +1,7 @@
 // The one validated, immutable configuration a run works from (built by lib/config/args.ts).
 
+import type { OtlpConfig } from './otlp-config.js';
+import type { RemoteWriteConfig } from './remote-write-config.js';
 import type { ParserName } from '../parse/default-parsers.js';
 import type { PatternRule } from '../parse/pattern.js';
 import type { JsonPathRule } from '../parse/json-path.js';
@@ -70,6 +72,10 @@ export interface Config {
   pushgatewayKey: PushgatewayKey;
   pushgateway?: PushgatewayConfig;
   dynatrace?: DynatraceConfig;
+  /** --otlp / OTEL_EXPORTER_OTLP_*. */
+  otlp?: OtlpConfig;
+  /** --remote-write, in the order given. */
+  remoteWrite: readonly RemoteWriteConfig[];
   http: HttpConfig;
   failOnPushError: boolean;
   verbosity: 'quiet' | 'normal' | 'verbose';

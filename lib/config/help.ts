@@ -5,7 +5,8 @@ export const HELP = `Usage:
   jes-metrics-pipe [OPTIONS] -- TOOL [ARGS…]   wrap mode: runs TOOL, exits with its status
 
 Passes the input to stdout byte for byte, extracts metrics from it, and at the end
-pushes them to a Prometheus Pushgateway and/or the Dynatrace Metrics API v2.
+pushes them to a Prometheus Pushgateway, the Dynatrace Metrics API v2, OTLP/HTTP
+and/or Prometheus remote write.
 
 Examples:
   infracost breakdown --path . --format json | jes-metrics-pipe --integration infracost \\
@@ -45,10 +46,25 @@ Dynatrace Metrics API v2 (env DT_TENANT, token from env DT_API_TOKEN):
                          OneAgent endpoint http://localhost:14499/metrics/ingest (no token)
   --dt-token-file FILE   read the API token from FILE (never pass it on the command line)
 
+OTLP/HTTP metrics (protobuf, gzip):
+  --otlp URL             e.g. http://collector:4318/v1/metrics; or env
+                         OTEL_EXPORTER_OTLP_METRICS_ENDPOINT (as is) or
+                         OTEL_EXPORTER_OTLP_ENDPOINT (+ /v1/metrics)
+                         env OTEL_EXPORTER_OTLP_HEADERS=k=v,k2=v2 (URL-encoded),
+                         OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
+                         OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta
+                         (for delta-only receivers such as Dynatrace)
+
+Prometheus remote write 1.0 (Mimir, Thanos, Cortex, VictoriaMetrics, Prometheus)
+  --remote-write URL     e.g. http://prometheus:9090/api/v1/write (repeatable);
+                         basic auth from http://user:pass@host/…, else a bearer
+                         token from env REMOTE_WRITE_TOKEN or from:
+  --remote-write-token-file FILE
+
 Delivery:
   --timeout S            per request (default 10s; also 500ms, 2m)
   --deadline S           give up pushing after S (default 60s)
-  --header 'K: V'        extra HTTP header for both backends (repeatable)
+  --header 'K: V'        extra HTTP header for every backend (repeatable)
   --ca-file FILE         trust the CA certificates in FILE (NODE_EXTRA_CA_CERTS works too)
   --insecure             do not verify TLS certificates (a warning is printed)
   --flush-interval S     also push the current values every S while input runs

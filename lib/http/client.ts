@@ -60,7 +60,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       const outcome = 'response' in result ? String(result.response.status) : describeFailure(result.error);
       const line = `${req.method} ${shownUrl} -> ${outcome} in ${ms} ms (attempt ${attempt}/${retry.maxAttempts})`;
 
-      const retryable = 'response' in result ? isRetryableStatus(result.response.status) : isRetryableError(result.error);
+      const retryable = 'response' in result ? (req.retryStatus ?? isRetryableStatus)(result.response.status) : isRetryableError(result.error);
       const finish = (why?: string): HttpResponse => {
         reporter?.verbose(why ? `${line}; ${why}` : line);
         if ('response' in result) return { ...result.response, attempts: attempt };
@@ -156,8 +156,8 @@ async function sendOnce(
         body: typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body,
         signal: controller.signal,
       });
-      const body = await readBounded(res.body, req.maxBodyBytes ?? MAX_RESPONSE_BODY_BYTES);
-      return { response: { status: res.statusCode, headers: res.headers, body } };
+      const bytes = await readBounded(res.body, req.maxBodyBytes ?? MAX_RESPONSE_BODY_BYTES);
+      return { response: { status: res.statusCode, headers: res.headers, body: bytes.toString('utf8'), bytes } };
     } catch (err) {
       return { error: controller.signal.aborted ? timeout : err };
     }
@@ -169,8 +169,8 @@ async function sendOnce(
   }
 }
 
-/** The body as UTF-8 text, at most `limit` bytes of it; the rest is not waited for. */
-async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+/** The body, at most `limit` bytes of it; the rest is not waited for. */
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let kept = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -182,5 +182,5 @@ async function readBounded(body: Dispatcher.ResponseData['body'], limit: number)
       break;
     }
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

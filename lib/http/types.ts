@@ -9,6 +9,8 @@ export interface HttpRequest {
   body?: string | Uint8Array;
   /** Epoch ms after which no attempt is started and a running one is aborted (--deadline). */
   deadlineAt?: number;
+  /** Which statuses are tried again; isRetryableStatus (408, 429, 5xx) by default. */
+  retryStatus?: (status: number) => boolean;
   /** Most of the answer's body kept (default MAX_RESPONSE_BODY_BYTES); the gate's history reads want more. */
   maxBodyBytes?: number;
 }
@@ -17,6 +19,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The same body as bytes (a protobuf answer, e.g. OTLP's partial success). */
+  bytes?: Uint8Array;
   /** How many attempts it took (1 = no retry). */
   attempts: number;
 }

@@ -3,6 +3,8 @@
 // credential (a token file, a header) cannot be forgotten by one of the places that print.
 
 import type { Config, DynatraceConfig, Env, PushgatewayConfig } from '../config/config.js';
+import type { OtlpConfig } from '../config/otlp-config.js';
+import type { RemoteWriteConfig } from '../config/remote-write-config.js';
 import { PROXY_VARIABLES } from '../http/dispatcher.js';
 import { basicAuthHeader } from '../http/redact.js';
 import type { Reporter } from '../report.js';
@@ -15,6 +17,9 @@ export function secretsOf(config: Config, env: Env): string[] {
   const secrets: (string | undefined)[] = [env.DT_API_TOKEN?.trim()];
   if (config.dynatrace) secrets.push(...dynatraceSecrets(config.dynatrace));
   if (config.pushgateway) secrets.push(...pushgatewaySecrets(config.pushgateway));
+  if (config.otlp) secrets.push(...otlpSecrets(config.otlp));
+  secrets.push(env.REMOTE_WRITE_TOKEN?.trim());
+  for (const rw of config.remoteWrite) secrets.push(...remoteWriteSecrets(rw));
   // --header 'Authorization: Bearer …' and the like: the credential after the scheme.
   for (const [name, value] of config.http.headers) {
     if (/^(authorization|proxy-authorization|x-api-key|api-key)$/i.test(name)) secrets.push(value, value.replace(/^\S+\s+/, ''));
@@ -34,6 +39,18 @@ export function pushgatewaySecrets(cfg: PushgatewayConfig): string[] {
   if (cfg.username === undefined && cfg.password === undefined) return [];
   const basic = basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length);
   return [cfg.password, cfg.username, basic].filter((s): s is string => s !== undefined);
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS values (an Api-Token, an api-key) and the credential after a scheme; the URL's user-info. */
+export function otlpSecrets(cfg: OtlpConfig): string[] {
+  return [...cfg.headers.flatMap(([, value]) => [value, value.replace(/^\S+\s+/, '')]), ...urlCredentials(cfg.url.href)];
+}
+
+/** The user-info of a remote-write URL and the Basic credential made of it, or its bearer token. */
+export function remoteWriteSecrets(cfg: RemoteWriteConfig): string[] {
+  const basic =
+    cfg.username !== undefined || cfg.password !== undefined ? basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length) : undefined;
+  return [cfg.password, cfg.username, basic, cfg.token].filter((s): s is string => s !== undefined);
 }
 
 /** A URL's password and user, raw and decoded, should a message ever quote the URL. */

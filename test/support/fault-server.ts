@@ -26,6 +26,8 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body's bytes (protobuf, compressed bodies). */
+  raw: Buffer;
   /** Date.now() when the request arrived, to measure the waits between attempts. */
   at: number;
 }
@@ -48,7 +50,7 @@ export async function startFaultServer(actions: FaultAction[] = [], fallback: Fa
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), raw: Buffer.concat(chunks), at: Date.now() });
       act(queue.shift() ?? fallback, req, res, timers);
     });
   });

@@ -1,0 +1,31 @@
+// Small pieces the OTLP and remote-write encoders share: a series that may carry a unit, the
+// text of a value for the dry run, and a code-unit string order (what Prometheus sorts by).
+
+import type { Series } from '../series.js';
+
+/**
+ * A series; the extraction may give it the base unit its value was converted to, in Prometheus
+ * words (`seconds`, `bytes`, `ratio`), as remote write's metadata carries it.
+ */
+export type UnitSeries = Series & { readonly unit?: string };
+
+/** Prometheus unit words → UCUM, as OTLP's `unit` field wants (semantic conventions). */
+const UCUM: Readonly<Record<string, string>> = { seconds: 's', bytes: 'By', ratio: '1', percent: '%', milliseconds: 'ms' };
+
+export function ucumUnit(unit: string | undefined): string {
+  if (unit === undefined) return '';
+  return UCUM[unit] ?? unit;
+}
+
+/** A value as Prometheus writes it: NaN, +Inf, -Inf, or the shortest round-trip decimal. */
+export function formatNumber(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (Object.is(v, -0)) return '-0';
+  return String(v);
+}
+
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,54 @@
+// The protobuf outputs cost nothing to runs that do not use them: protobufjs and snappyjs are
+// loaded only with --otlp / --remote-write (lib/backends/configured.ts imports them on use).
+// A preload records the CommonJS modules a run of dist/cli.js loaded. Started through `env -i`:
+// tap instruments the children it sees spawned (NODE_OPTIONS) and its hooks load modules too.
+
+import t from 'tap';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from '../support/cli.js';
+import { startFaultServer } from '../support/fault-server.js';
+import { runCommand } from './sandbox.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'jes-lazy-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const loadedFile = join(dir, 'loaded.txt');
+const preload = join(dir, 'record.cjs');
+writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, Object.keys(require.cache).join('\\n')));\n`);
+
+const server = await startFaultServer([], { status: 200 });
+t.teardown(() => server.close());
+
+async function loaded(args: string[]): Promise<{ status: number | null; stderr: string; modules: string[] }> {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  const r = await runCommand('/usr/bin/env', ['-i', `PATH=${env.PATH}`, process.execPath, '--require', preload, CLI, '--integration', 'lazy', ...args], {
+    env,
+    cwd: dir,
+    input: 'a=1\n',
+  });
+  const modules = readFileSync(loadedFile, 'utf8')
+    .split('\n')
+    .map((m) => m.replace(/^.*node_modules\//, ''))
+    .filter((m) => !m.startsWith('/'));
+  return { status: r.status, stderr: r.stderr, modules };
+}
+
+const encoders = (mods: string[]): string[] => [...new Set(mods.filter((m) => /^(protobufjs|snappyjs|long)\//.test(m)).map((m) => m.split('/')[0]!))].sort();
+
+t.test('a Pushgateway push and a plain dry run load no protobuf or snappy code', async (t) => {
+  for (const args of [['--pushgateway', server.url], ['--dry-run']]) {
+    const r = await loaded(args);
+    t.equal(r.status, 0, r.stderr);
+    t.same(encoders(r.modules), [], args.join(' '));
+  }
+});
+
+t.test('--otlp loads protobufjs; --remote-write protobufjs and snappyjs', async (t) => {
+  const otlp = await loaded(['--otlp', `${server.url}/v1/metrics`]);
+  t.match(otlp.stderr, /otlp: 200, 1 series/);
+  t.same(encoders(otlp.modules), ['long', 'protobufjs']);
+  const rw = await loaded(['--remote-write', `${server.url}/api/v1/write`]);
+  t.match(rw.stderr, /remote-write: 200, 1 series/);
+  t.same(encoders(rw.modules), ['long', 'protobufjs', 'snappyjs']);
+});
