@@ -2,11 +2,15 @@
 // argv and env in, exit status out; nothing else.
 
 import { run } from '../lib/run.js';
+import { exitAfterDrain } from '../lib/exit-drain.js';
 
+let internalError = false;
 const status = await run(process.argv.slice(2), process.env).catch((err: unknown) => {
   // A bug of ours: say so in one line and keep the job's status honest.
   process.stderr.write(`jes-metrics-pipe: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  internalError = true;
   return 70;
 });
 // run() has let its output drain; leave now even if a socket or a read lingers.
+if (internalError) await exitAfterDrain(status);
 process.exit(status);

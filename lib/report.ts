@@ -82,9 +82,19 @@ export class Reporter {
   /** Called once at the end: says how much was withheld by the budget, if anything. */
   flushWithheld(): void {
     if (this.#withheld > 0) {
-      this.#write(`${PREFIX}${this.#withheld} more messages not shown (stderr budget of ${DEFAULT_BUDGET} bytes reached)\n`);
+      const n = this.#withheld;
+      this.#write(`${PREFIX}${n} more ${n === 1 ? 'message' : 'messages'} not shown (stderr budget of ${DEFAULT_BUDGET} bytes reached)\n`);
       this.#withheld = 0;
     }
+  }
+
+  /**
+   * The last line of a run: after the count of what the budget withheld, and never withheld
+   * itself (it is what a reader of a cut log looks for). Not shown with --quiet.
+   */
+  summary(msg: string): void {
+    this.flushWithheld();
+    if (this.verbosity !== 'quiet') this.#write(`${this.redact(`${PREFIX}${oneLine(msg)}`)}\n`);
   }
 
   #emit(line: string, isError: boolean): void {
@@ -121,11 +131,16 @@ export interface RunCounts {
 
 /** The one line at the end: what was read and found, and each backend's outcome. */
 export function summaryLine(c: RunCounts): string {
-  let text = `${c.lines} lines read, ${c.metrics} metrics found, ${c.series} series`;
+  let text = `${count(c.lines, 'line')} read, ${count(c.metrics, 'metric')} found, ${c.series} series`;
   if (c.dropped > 0) text += `, ${c.dropped} dropped over --max-series (e.g. ${c.droppedExamples.join(', ')})`;
-  if (c.overlong > 0) text += `, ${c.overlong} lines too long to parse`;
+  if (c.overlong > 0) text += `, ${count(c.overlong, 'line')} too long to parse`;
   if (c.unusable > 0) text += `, ${c.unusable} unusable`;
   for (const o of c.outcomes) text += `; ${o.backend}: ${o.summary}`;
   if (c.noBackend) text += '; no backend configured';
   return text;
+}
+
+/** `1 line`, `2 lines`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
 }

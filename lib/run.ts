@@ -14,6 +14,8 @@ import { DocumentCollector } from './source/document.js';
 import { stdinInput, streamInput, type Input, type InputOptions } from './source/input.js';
 import type { BackendOutcome } from './backends/backend.js';
 import { ConfiguredBackends } from './backends/configured.js';
+import { drainOutputs, exitAfterDrain } from './exit-drain.js';
+import { STDOUT_FAILED_STATUS, stdoutFailureLosesOutput, stdoutFailureMessage } from './source/stdout-failure.js';
 
 const SIGNAL_STATUS: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 /** How long the tool's output is still read after it exited (a background child may hold the pipe). */
@@ -60,6 +62,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
 
   const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
   let stdoutBroken = false;
+  let stdoutLost = false;
   const inputOptions: InputOptions = {
     dest: process.stdout,
     onChunk: (chunk) => {
@@ -68,7 +71,10 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     },
     onBroken: (err) => {
       stdoutBroken = true;
-      reporter.verbose(`stdout closed early (${err.code ?? err.message}); still reading the input to the end`);
+      // A reader gone (`| head -1`) is said under -v only; a full disk or EIO lost the output (exit 74).
+      stdoutLost = stdoutFailureLosesOutput(err);
+      if (stdoutLost) reporter.error(stdoutFailureMessage(err));
+      else reporter.verbose(stdoutFailureMessage(err));
     },
     onError: (err) => reporter.error(`reading input failed: ${err.message}`),
   };
@@ -102,7 +108,11 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
         onError: (err) => reporter.error(`reading the tool's stderr failed: ${err.message}`),
       });
       ended.push(stderrInput.done);
-    } else passThrough(tool.stderr, process.stderr, () => undefined);
+    } else {
+      passThrough(tool.stderr, process.stderr, () => undefined);
+      // Its last bytes must reach our stderr before we exit, as its stdout's do.
+      ended.push(new Promise((resolve) => tool!.stderr.once('close', resolve)));
+    }
   }
 
   // Signals: stop reading (filter mode) or forward to the tool and keep draining it (wrap mode).
@@ -117,7 +127,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
       // A second signal: the user insists. Leave now, but not with the numbers unsaid.
       reporter.error(`${sig} again: exiting without pushing`);
       printCollected(reporter, store);
-      process.exit(SIGNAL_STATUS[sig] ?? 1);
+      void exitAfterDrain(SIGNAL_STATUS[sig] ?? 1);
+      return;
     }
     signal = sig;
     reporter.info(`${sig}: ${tool ? 'forwarded to the tool' : 'stopped reading'}; pushing what was collected`);
@@ -152,6 +163,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     stopReading();
   }
   await inputDone;
+  // stdout and stderr get until the deadline (counted from here, as the push's) to take our bytes.
+  const drainUntil = Date.now() + config.http.deadlineMs;
   if (flushTimer) clearInterval(flushTimer);
   // After a signal in filter mode the last line may be cut short: it is not parsed.
   if (signal === undefined || tool) {
@@ -164,7 +177,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const onLateSignal = (sig: NodeJS.Signals): void => {
     reporter.error(`${sig}: exiting without waiting for the push`);
     printCollected(reporter, store);
-    process.exit(SIGNAL_STATUS[sig] ?? 1);
+    void exitAfterDrain(SIGNAL_STATUS[sig] ?? 1);
   };
   process.once('SIGINT', onLateSignal);
   process.once('SIGTERM', onLateSignal);
@@ -195,7 +208,11 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     await backends.close();
   }
 
-  reporter.info(
+  if (usable && backends && !backends.any) {
+    reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, or --dry-run): the metrics were not sent');
+  }
+  // Last, and never withheld by the stderr budget.
+  reporter.summary(
     summaryLine({
       lines: splitter.lines + (stderrSplitter?.lines ?? 0),
       overlong: splitter.overlong + (stderrSplitter?.overlong ?? 0),
@@ -208,18 +225,15 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
       noBackend: usable && !backends?.any,
     }),
   );
-  if (usable && backends && !backends.any) {
-    reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, or --dry-run): the metrics were not sent');
-  }
-  reporter.flushWithheld();
   process.off('SIGINT', onLateSignal);
   process.off('SIGTERM', onLateSignal);
 
-  // stdout may be a file or a slow pipe: let it drain before the exit.
-  if (!stdoutBroken) await drained(process.stdout, '');
+  // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.
+  await drainOutputs([...(stdoutBroken ? [] : [process.stdout]), ...(stderrGone ? [] : [process.stderr])], Math.max(drainUntil, Date.now() + 2000));
   const pushFailed = outcomes.some((o) => !o.ok);
   if (toolExit && toolExit.status !== 0) return toolExit.status;
   if (signal !== undefined && !tool) return SIGNAL_STATUS[signal] ?? 1;
+  if (stdoutLost) return STDOUT_FAILED_STATUS;
   if (!usable || parsed.backendErrors.length > 0 || backends?.setupFailed) return 2;
   if (pushFailed && config.failOnPushError) return 3;
   return 0;
