@@ -1,6 +1,9 @@
 // Everything the program says goes through here: stderr only, one prefix,
 // secrets redacted, the volume bounded (JES keeps about 128 KB of a job's log).
 
+import { escapeControls } from './report/escape.js';
+import { SecretMask } from './report/secrets.js';
+
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 export const PREFIX = 'jes-metrics-pipe: ';
@@ -18,7 +21,7 @@ export interface ReporterOptions {
 export class Reporter {
   readonly verbosity: Verbosity;
   readonly #write: (text: string) => void;
-  readonly #secrets: string[] = [];
+  readonly #mask = new SecretMask();
   readonly #said = new Set<string>();
   #budget: number;
   #withheld = 0;
@@ -29,18 +32,24 @@ export class Reporter {
     this.#budget = opts.budget ?? DEFAULT_BUDGET;
   }
 
-  /** Register a secret: it is replaced by `***` in every later message. */
+  /**
+   * Register a credential: in every later message it is replaced by `***` where it appears as
+   * a credential (lib/report/secrets.ts), and everywhere when it looks random.
+   */
   addSecret(secret: string | undefined): void {
-    if (!secret || secret.length < 3 || this.#secrets.includes(secret)) return;
-    this.#secrets.push(secret);
-    // Longest first, so a secret that contains another is masked whole.
-    this.#secrets.sort((a, b) => b.length - a.length);
+    this.#mask.add(secret);
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const s of this.#secrets) out = out.split(s).join('***');
-    return out;
+    return this.#mask.redact(text);
+  }
+
+  /**
+   * At most `max` characters of a foreign text (a server's body) for a message: masked before
+   * it is cut, a secret's start at the cut masked too, control characters escaped.
+   */
+  excerpt(text: string, max: number): string {
+    return this.#mask.cut(escapeControls(text), max);
   }
 
   error(msg: string): void {
@@ -73,8 +82,12 @@ export class Reporter {
   block(title: string, text: string, maxLines = 200, maxLineChars = 400): void {
     const lines = text.split('\n');
     if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-    const shown = lines.slice(0, maxLines).map((l) => (l.length > maxLineChars ? `${l.slice(0, maxLineChars)}… (${l.length - maxLineChars} more characters)` : l));
-    let out = `${PREFIX}${title}\n${shown.join('\n')}`;
+    // Masked and escaped before the cut, so a cut cannot leave the start of a secret readable.
+    const shown = lines.slice(0, maxLines).map((raw) => {
+      const l = this.redact(escapeControls(raw));
+      return l.length > maxLineChars ? `${this.#mask.maskPartialTail(l.slice(0, maxLineChars))}… (${l.length - maxLineChars} more characters)` : l;
+    });
+    let out = `${PREFIX}${oneLine(title)}\n${shown.join('\n')}`;
     if (lines.length > maxLines) out += `\n… ${lines.length - maxLines} more lines not shown`;
     this.#emit(out, true);
   }
@@ -110,11 +123,12 @@ export class Reporter {
 }
 
 /**
- * Every message is one line: a newline inside one (a server's body, a metric name from the
- * input) is shown as `\\n`, so nothing can forge a log line or split a message in two.
+ * Every message is one line of plain text: a newline inside one (a server's body, a metric
+ * name from the input) is shown as `\\n`, ESC as `\\x1b`, and so on, so nothing can forge a
+ * log line, split a message in two or drive the terminal.
  */
 function oneLine(msg: string): string {
-  return msg.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return escapeControls(msg);
 }
 
 export interface RunCounts {
