@@ -39,6 +39,18 @@ t.test('a query string in the Pushgateway URL is not printed in the refusal (ite
   }
 });
 
+t.test("a 401 body echoing the token, cut at the message limit, shows no piece of the token's secret (item 12)", async (t) => {
+  const secretPart = 'S3cr3tPart18chars0';
+  const token = `dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.${secretPart}`;
+  // The secret part starts at character 285: the 300-character cut of the message falls inside it.
+  const server = await startFaultServer([], { status: 401, body: `${'x'.repeat(243)} you sent ${token}` });
+  t.teardown(() => server.close());
+  const r = await runCli(['--integration', 'c', '--dt-url', server.url], { input: 'a=1\n', env: { DT_API_TOKEN: token } });
+  t.equal(r.status, 0);
+  t.match(r.stderr, /-> 401 \(token missing or invalid\): x+/);
+  for (const p of pieces(secretPart, 6)) t.notOk(r.stderr.includes(p), `no "${p}"`);
+});
+
 t.test('a Basic value cut at the quote limit shows no piece of it (item 12)', async (t) => {
   const basic = Buffer.from('ciuser:s3cretpass').toString('base64');
   const server = await startFaultServer([], { status: 400, body: `${'y'.repeat(2030)} got ${basic}` });
