@@ -51,15 +51,22 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const shownUrl = redactUrl(req.url);
     const { url, headers } = prepare(req, opts, reporter);
     let attempt = 0;
+    // The last real answer (or failure): when the deadline stops the loop, it is what is reported.
+    let previous: { result: AttemptResult; outcome: string } | undefined;
     for (;;) {
       attempt++;
       const remaining = req.deadlineAt === undefined ? Infinity : req.deadlineAt - Date.now();
       if (remaining <= 0) {
+        if (previous) return lastAnswer(req.method, shownUrl, previous, attempt - 1, reporter);
         throw new HttpFailure(`${req.method} ${shownUrl}: the deadline passed before attempt ${attempt}`, attempt - 1);
       }
       const timeoutMs = Math.min(opts.timeoutMs, remaining);
       const started = process.hrtime.bigint();
       const result = await sendOnce(dispatcher, req, url, headers, timeoutMs, timeoutMs < opts.timeoutMs);
+      // An attempt cut short by the deadline says nothing about the server: the answer before it does.
+      if (previous && 'error' in result && result.error instanceof AttemptTimeout && result.error.byDeadline) {
+        return lastAnswer(req.method, shownUrl, previous, attempt - 1, reporter);
+      }
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
       const outcome = 'response' in result ? String(result.response.status) : describeFailure(result.error);
       const line = `${req.method} ${shownUrl} -> ${outcome} in ${ms} ms (attempt ${attempt}/${retry.maxAttempts})`;
@@ -85,9 +92,10 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       }
       // A wait that ends at or after the deadline leaves no time for the attempt it waits for.
       if (req.deadlineAt !== undefined && Date.now() + waitMs >= req.deadlineAt) {
-        return finish(`not retrying: waiting ${waitMs} ms would pass the deadline`);
+        return finish(`not retrying after ${attempt} ${attempt === 1 ? 'attempt' : 'attempts'}: waiting ${waitMs} ms would pass the deadline`);
       }
       reporter?.verbose(`${line}; retrying in ${waitMs} ms`);
+      previous = { result, outcome };
       await sleep(waitMs);
     }
   }
@@ -104,6 +112,14 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   }
 
   return { request, close };
+}
+
+/** The answer of the last attempt that got one, when the deadline ended the retries: `500 after 10 attempts`. */
+function lastAnswer(method: string, shownUrl: string, previous: { result: AttemptResult; outcome: string }, attempts: number, reporter: HttpClientOptions['reporter']): HttpResponse {
+  const why = `${previous.outcome} after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}; the deadline passed before another`;
+  reporter?.verbose(`${method} ${shownUrl}: ${why}`);
+  if ('response' in previous.result) return { ...previous.result.response, attempts };
+  throw new HttpFailure(`${method} ${shownUrl}: ${why}`, attempts);
 }
 
 /** The URL to send (user-info removed) and the merged headers (later sources win, names case-insensitive). */
