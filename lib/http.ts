@@ -9,6 +9,7 @@ import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest,
 import { createDispatcher } from './http/dispatcher.js';
 import { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
 import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
+import { count } from './report.js';
 
 export { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
 export { backoffMs, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
@@ -78,7 +79,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         throw new HttpFailure(`${req.method} ${shownUrl}: ${outcome}${why ? `; ${why}` : ''}`, attempt);
       };
       if (!retryable) return finish();
-      if (attempt >= retry.maxAttempts) return finish(`giving up after ${attempt} attempts`);
+      if (attempt >= retry.maxAttempts) return finish(`giving up after ${count(attempt, 'attempt')}`);
 
       let waitMs = backoffMs(attempt, retry);
       if ('response' in result) {
@@ -92,7 +93,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       }
       // A wait that ends at or after the deadline leaves no time for the attempt it waits for.
       if (req.deadlineAt !== undefined && Date.now() + waitMs >= req.deadlineAt) {
-        return finish(`not retrying after ${attempt} ${attempt === 1 ? 'attempt' : 'attempts'}: waiting ${waitMs} ms would pass the deadline`);
+        return finish(`not retrying after ${count(attempt, 'attempt')}: waiting ${waitMs} ms would pass the deadline`);
       }
       reporter?.verbose(`${line}; retrying in ${waitMs} ms`);
       previous = { result, outcome };
@@ -116,7 +117,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
 /** The answer of the last attempt that got one, when the deadline ended the retries: `500 after 10 attempts`. */
 function lastAnswer(method: string, shownUrl: string, previous: { result: AttemptResult; outcome: string }, attempts: number, reporter: HttpClientOptions['reporter']): HttpResponse {
-  const why = `${previous.outcome} after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}; the deadline passed before another`;
+  const why = `${previous.outcome} after ${count(attempts, 'attempt')}; the deadline passed before another`;
   reporter?.verbose(`${method} ${shownUrl}: ${why}`);
   if ('response' in previous.result) return { ...previous.result.response, attempts };
   throw new HttpFailure(`${method} ${shownUrl}: ${why}`, attempts);

@@ -5,7 +5,7 @@
 
 import type { DynatraceConfig } from '../config/config.js';
 import { HttpFailure, type HttpClient } from '../http/types.js';
-import type { Reporter } from '../report.js';
+import { count, type Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import { buildDynatraceBatches, type DtBatch, type DtDropped, type DtLine } from '../serialize/dynatrace.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
@@ -161,7 +161,7 @@ async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<Backen
     const batch = batches[i] as DtBatch;
     const label = batches.length > 1 ? ` (request ${i + 1} of ${batches.length})` : '';
     const bytes = Buffer.byteLength(batch.body, 'utf8');
-    reporter.verbose(`${where}${label}: ${batch.lines.length} lines, ${bytes} bytes`);
+    reporter.verbose(`${where}${label}: ${count(batch.lines.length, 'line')}, ${bytes} bytes`);
     const answer = await sendOne(ctx, batch);
     const final = (why: string): void => {
       for (const b of batches.slice(i)) tally.unsent.push(b.body);
@@ -183,7 +183,7 @@ async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<Backen
     if (status === 413 && batch.lines.length > 1) {
       tally.splits++;
       tally.maxLines = Math.ceil(batch.lines.length / 2);
-      reporter.warnOnce('dynatrace:413', `${where}${label} -> 413 (payload too large) for ${batch.lines.length} lines, ${bytes} bytes: a proxy or gateway with a lower limit? Sending smaller requests`);
+      reporter.warnOnce('dynatrace:413', `${where}${label} -> 413 (payload too large) for ${count(batch.lines.length, 'line')}, ${bytes} bytes: a proxy or gateway with a lower limit? Sending smaller requests`);
       batches.splice(i, 1, ...halves(batch));
       i--;
       continue;
@@ -240,9 +240,9 @@ function countAnswer(ctx: PushContext, tally: PushTally, where: string, batch: D
     tally.allAccepted = false;
     tally.unconfirmed += unconfirmed;
     const why = documented
-      ? `the answer accounts for ${ok + invalid} of ${sent} lines`
+      ? `the answer accounts for ${ok + invalid} of ${count(sent, 'line')}`
       : `the answer is not a Dynatrace ValidationResponse${body.trim() === '' ? ' (empty)' : `: ${reporter.excerpt(body.replace(/\s+/g, ' ').trim(), 120)}`}`;
-    reporter.warn(`${where} -> ${status}, but ${unconfirmed} of ${sent} lines are not confirmed as ingested: ${why} (a proxy in front of Dynatrace?)`);
+    reporter.warn(`${where} -> ${status}, but ${unconfirmed} of ${count(sent, 'line')} ${unconfirmed === 1 ? 'is' : 'are'} not confirmed as ingested: ${why} (a proxy in front of Dynatrace?)`);
     // Printed for replay only when nothing of it was confirmed: which lines of a partly confirmed batch went unaccounted for is unknown.
     if (!documented || ok + invalid === 0) tally.unconfirmedLines.push(batch.body);
   }
@@ -297,7 +297,7 @@ function reportInvalid(reporter: Reporter, where: string, batch: DtBatch, answer
   // No list and nothing accepted (an error envelope, a proxy's 400): the whole batch is lost.
   if (answer.invalidLines.length === 0 && (answer.linesOk ?? 0) === 0) unsent.push(batch.body);
   const unnamed = invalid - named.length;
-  const head = `${where} -> 400: ${invalid} of ${batch.lines.length} lines invalid (the valid ones were ingested)`;
+  const head = `${where} -> 400: ${invalid} of ${count(batch.lines.length, 'line')} invalid (the valid ones were ingested)`;
   if (named.length === 0) {
     const why = answer.message !== undefined ? `: ${reporter.excerpt(answer.message, MAX_MESSAGE_CHARS)}` : '';
     reporter.error(`${head}${why}${unnamed > 0 ? '; the server listed none of them' : ''}`);

@@ -152,13 +152,14 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   const patterns: PatternRule[] = [];
   for (const text of values.pattern ?? []) {
     const rule = parsePatternFlag(text);
-    if ('error' in rule) usageErrors.push(`--pattern ${JSON.stringify(text)}: ${rule.error}`);
+    // The parser's message already starts with `--pattern "…"`.
+    if ('error' in rule) usageErrors.push(rule.error);
     else patterns.push(rule);
   }
   const jsonPaths: JsonPathRule[] = [];
   for (const text of values['json-path'] ?? []) {
     const rule = parseJsonPathFlag(text);
-    if ('error' in rule) usageErrors.push(`--json-path ${JSON.stringify(text)}: ${rule.error}`);
+    if ('error' in rule) usageErrors.push(rule.error);
     else jsonPaths.push(rule);
   }
 
