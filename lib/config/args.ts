@@ -2,7 +2,6 @@
 // problem becomes a message, and the run decides what still works (contract §3).
 
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import type { Config, DynatraceConfig, JsonPathRule, ParserName, PatternRule, PushgatewayConfig } from './config.js';
 import { PARSER_NAMES } from './config.js';
 import { parseDuration } from './duration.js';
@@ -10,6 +9,7 @@ import { parsePatternFlag } from '../parse/pattern.js';
 import { parseJsonPathFlag } from '../parse/json-path.js';
 import { pushgatewayUrl } from '../backends/pushgateway-url.js';
 import { dynatraceIngestUrl, readDynatraceToken } from '../backends/dynatrace-url.js';
+import { readText as readTextFile, type ReadText } from './read-text.js';
 import { groupingLabels } from '../backends/pushgateway.js';
 
 export interface ConfigResult {
@@ -103,7 +103,7 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v;
 }
 
-export function parseConfig(argv: readonly string[], env: Env, readText: (path: string) => string = (p) => readFileSync(p, 'utf8')): ConfigResult {
+export function parseConfig(argv: readonly string[], env: Env, readText: ReadText = readTextFile): ConfigResult {
   const usageErrors: string[] = [];
   const backendErrors: string[] = [];
   const warnings: string[] = [];
