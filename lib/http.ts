@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { undici } from './http/undici.js';
 import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http/types.js';
-import { createDispatcher } from './http/dispatcher.js';
+import { createDispatcher, proxyConfigured } from './http/dispatcher.js';
+import { proxyFor, proxySettings } from './http/proxy-env.js';
 import { basicAuthHeader, describeFailure, redactUrl } from './http/redact.js';
 import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from './http/retry-policy.js';
 import { count } from './report.js';
@@ -39,6 +40,8 @@ type AttemptResult = { response: Omit<HttpResponse, 'attempts'> } | { error: unk
  */
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const dispatcher = createDispatcher({ caFile: opts.caFile, insecure: opts.insecure, env: opts.env });
+  // Read again (createDispatcher has validated them) so a failure can name the proxy's variable.
+  const proxies = proxyConfigured(opts.env ?? process.env) ? proxySettings(opts.env ?? process.env) : undefined;
   const retry = {
     baseMs: opts.retry?.baseMs ?? DEFAULT_RETRY.baseMs,
     maxMs: opts.retry?.maxMs ?? DEFAULT_RETRY.maxMs,
@@ -51,6 +54,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     if (closed) throw new HttpFailure('the HTTP client is closed', 0);
     const shownUrl = redactUrl(req.url);
     const { url, headers } = prepare(req, opts, reporter);
+    const proxy = proxies && proxyFor(proxies, url);
+    const via = proxy ? ` through the proxy in ${proxy.variable}` : '';
     let attempt = 0;
     // The last real answer (or failure): when the deadline stops the loop, it is what is reported.
     let previous: { result: AttemptResult; outcome: string } | undefined;
@@ -69,7 +74,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         return lastAnswer(req.method, shownUrl, previous, attempt - 1, reporter);
       }
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-      const outcome = 'response' in result ? String(result.response.status) : describeFailure(result.error);
+      const outcome = 'response' in result ? String(result.response.status) : `${describeFailure(result.error)}${via}`;
       const line = `${req.method} ${shownUrl} -> ${outcome} in ${ms} ms (attempt ${attempt}/${retry.maxAttempts})`;
 
       const retryable = 'response' in result ? isRetryableStatus(result.response.status) : isRetryableError(result.error);
