@@ -53,7 +53,8 @@ Delivery:
   --insecure             do not verify TLS certificates (a warning is printed)
   --flush-interval S     also push the current values every S while input runs
   --fail-on-push-error   exit 3 when a backend did not accept everything
-  HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
+  HTTPS_PROXY, HTTP_PROXY (host:port means http://host:port) and NO_PROXY are
+  honoured, in either case.
 
 Output:
   --dry-run              send nothing; print each backend's exact payload to stderr
@@ -69,6 +70,7 @@ Exit status:
   0  input passed through (a failed push is a warning, see --fail-on-push-error)
   2  usage or configuration error (reported at once; the input is still passed through)
   3  a backend did not accept everything and --fail-on-push-error was given
+  74 writing to stdout failed (disk full, EIO; not a reader gone, as | head -1)
   130/143 interrupted by SIGINT/SIGTERM (after pushing what was collected)
   wrap mode: a non-zero status of TOOL wins (128+N if it was killed by signal N)
 `;
