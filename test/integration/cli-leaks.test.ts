@@ -1,6 +1,9 @@
 // No secret and no terminal control on stderr, and the unsent payload stays replayable
 // (issue 13, items 10–13), through the built CLI with fault servers on 127.0.0.1.
 import t from 'tap';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { startFaultServer } from '../support/fault-server.js';
 import { closedPort } from '../support/cli-reliability.js';
@@ -74,4 +77,18 @@ t.test('escape sequences from the input and from a server never reach stderr raw
   t.ok(r.stdout.toString('utf8').includes(evil), 'stdout is the input, byte for byte');
   t.match(r.stderr, /bad \\x1b\]0;pwned\\x07\\x1b\[2J\\x9b31m body/, 'the body, escaped');
   t.notMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'no control character but tab and newline on stderr');
+});
+
+t.test('--dry-run on stderr escapes control characters of label values; --dry-run-file keeps them (item 13)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'jmp-leaks-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const input = `${JSON.stringify({ name: 'm', value: 1, labels: { a: '\u001b]0;pwned\u0007x' } })}\n`;
+  const r = await runCli(['--integration', 'e', '--dry-run'], { input });
+  t.equal(r.status, 0);
+  t.match(r.stderr, /a="\\x1b\]0;pwned\\x07x"/);
+  t.notMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  const file = join(dir, 'dry.txt');
+  const f = await runCli(['--integration', 'e', '--dry-run-file', file], { input });
+  t.equal(f.status, 0);
+  t.match(readFileSync(file, 'utf8'), /a="\u001b\]0;pwned\u0007x"/, 'the file is the exact payload');
 });
