@@ -2,7 +2,7 @@
 // argv and env in, exit status out; nothing else.
 
 import { run } from '../lib/run.js';
-import { exitAfterDrain } from '../lib/exit-drain.js';
+import { decidedExitStatus, exitAfterDrain } from '../lib/exit-drain.js';
 
 let internalError = false;
 const status = await run(process.argv.slice(2), process.env).catch((err: unknown) => {
@@ -13,4 +13,5 @@ const status = await run(process.argv.slice(2), process.env).catch((err: unknown
 });
 // run() has let its output drain; leave now even if a socket or a read lingers.
 if (internalError) await exitAfterDrain(status);
-process.exit(status);
+// A second signal may have decided the status already (it is waiting for stderr to drain).
+process.exit(decidedExitStatus() ?? status);

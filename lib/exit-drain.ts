@@ -31,8 +31,16 @@ function drained(stream: Writable): Promise<void> {
 /** How long an exit that was not planned (a second signal, an internal error) still waits for stderr. */
 export const EXIT_DRAIN_MS = 2000;
 
+let decided: number | undefined;
+
+/** The status an exitAfterDrain() already decided on: the run's own end, if sooner, must not replace it. */
+export function decidedExitStatus(): number | undefined {
+  return decided;
+}
+
 /** process.exit(status) once stderr has taken what was written to it (at most EXIT_DRAIN_MS). */
 export async function exitAfterDrain(status: number): Promise<never> {
+  decided ??= status;
   await drainOutputs([process.stderr], Date.now() + EXIT_DRAIN_MS);
-  process.exit(status);
+  process.exit(decided);
 }

@@ -2,10 +2,14 @@
 // a slow pipe whole before the exit; the summary is the last line whatever the stderr budget;
 // a stdout that fails (not a reader that went away) is said once and gives exit status 74.
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLI, cleanEnv, runCli } from '../support/cli.js';
 import { closedPort } from '../support/cli-reliability.js';
+import { startFaultServer } from '../support/fault-server.js';
 
 interface SlowResult {
   status: number | null;
@@ -22,11 +26,13 @@ function runWithSlowReader(args: readonly string[], input: string, pauseMs: numb
     const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
+    // Listeners first: Node drops the unread output of a child that exits while its stream
+    // has none (flushStdio), which would hide what the child itself delivered.
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
     child.stdout.pause();
     child.stderr.pause();
     const timer = setTimeout(() => {
-      child.stdout.on('data', (c: Buffer) => out.push(c));
-      child.stderr.on('data', (c: Buffer) => err.push(c));
       child.stdout.resume();
       child.stderr.resume();
     }, pauseMs);
@@ -129,4 +135,48 @@ t.test('a reader that goes away (| head -c 1) is still no error: exit 0, nothing
   t.equal(r.status, 0, r.stderr.slice(-200));
   t.notMatch(r.stderr, /stdout/, 'no message about stdout without -v');
   t.match(r.stderr, /20000 lines read/);
+});
+
+t.test('SIGTERM during the push: the collected values printed on the way out reach a slow stderr pipe whole, exit 143', async (t) => {
+  const server = await startFaultServer([], { hang: true });
+  t.teardown(() => server.close());
+  // A real pipe (a FIFO: 64 KiB), not the socket pair spawn() makes, whose buffer holds far more.
+  const dir = mkdtempSync(join(tmpdir(), 'jmp-losses-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const fifo = join(dir, 'stderr');
+  execFileSync('mkfifo', [fifo]);
+  const readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writeFd = openSync(fifo, constants.O_WRONLY);
+  const child = spawn(process.execPath, [CLI, '--integration', 'sig', '--pushgateway', server.url, '--timeout', '30s', '--deadline', '60s'], { env: cleanEnv(), stdio: ['pipe', 'pipe', writeFd] });
+  closeSync(writeFd);
+  const closed = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+  // JSON lines with a long label: each printed series is cut at 400 characters, 200 of them shown.
+  let input = '';
+  for (let i = 0; i < 1000; i++) input += `${JSON.stringify({ name: `m_${i}`, value: i, labels: { note: 'n'.repeat(500) } })}\n`;
+  let echoed = 0;
+  // Everything read (stdout echoes it), then the push hangs: the signal comes during the push.
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (c: Buffer) => {
+      echoed += c.length;
+      if (echoed >= input.length) resolve();
+    });
+    child.stdin.write(input);
+  });
+  child.stdin.end();
+  await new Promise((r) => setTimeout(r, 1000));
+  child.kill('SIGTERM');
+  // The reader comes only now: what the pipe could not hold was still in the process.
+  await new Promise((r) => setTimeout(r, 1000));
+  const reader = new Socket({ fd: readFd, readable: true, writable: false });
+  const err: Buffer[] = [];
+  reader.on('data', (c: Buffer) => err.push(c));
+  const ended = new Promise((r) => reader.once('end', r));
+  const status = await closed;
+  await ended;
+  reader.destroy();
+  const stderr = Buffer.concat(err).toString('utf8');
+  t.equal(status, 143, stderr.slice(-200));
+  t.ok(stderr.length > 80_000, `${stderr.length} characters of stderr: more than the pipe holds`);
+  t.match(stderr, /not pushed \(1000 series\):\n/);
+  t.match(stderr, /… 800 more lines not shown\n$/, 'the end of the printed values arrived');
 });
