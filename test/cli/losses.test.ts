@@ -111,10 +111,10 @@ t.test('stdout that fails (/dev/full): said once on stderr, exit status 74, the 
   const r = await new Promise<{ status: number | null; stderr: string }>((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, '--integration', 'full', '--dry-run'], { env: cleanEnv(), stdio: ['pipe', full, 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stderr }));
-    child.stdin.end(lines(2000));
+    child.stdin!.end(lines(2000));
   });
   t.equal(r.status, 74, r.stderr.slice(-200));
   t.equal((r.stderr.match(/writing to stdout failed \(ENOSPC\)/g) ?? []).length, 1, 'said once, without -v');
@@ -156,13 +156,13 @@ t.test('SIGTERM during the push: the collected values printed on the way out rea
   let echoed = 0;
   // Everything read (stdout echoes it), then the push hangs: the signal comes during the push.
   await new Promise<void>((resolve) => {
-    child.stdout.on('data', (c: Buffer) => {
+    child.stdout!.on('data', (c: Buffer) => {
       echoed += c.length;
       if (echoed >= input.length) resolve();
     });
-    child.stdin.write(input);
+    child.stdin!.write(input);
   });
-  child.stdin.end();
+  child.stdin!.end();
   await new Promise((r) => setTimeout(r, 1000));
   child.kill('SIGTERM');
   // The reader comes only now: what the pipe could not hold was still in the process.
