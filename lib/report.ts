@@ -1,6 +1,9 @@
 // Everything the program says goes through here: stderr only, one prefix,
 // secrets redacted, the volume bounded (JES keeps about 128 KB of a job's log).
 
+import { escapeControls } from './report/escape.js';
+import { SecretMask } from './report/secrets.js';
+
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
 export const PREFIX = 'jes-metrics-pipe: ';
@@ -18,7 +21,7 @@ export interface ReporterOptions {
 export class Reporter {
   readonly verbosity: Verbosity;
   readonly #write: (text: string) => void;
-  readonly #secrets: string[] = [];
+  readonly #mask = new SecretMask();
   readonly #said = new Set<string>();
   #budget: number;
   #withheld = 0;
@@ -29,18 +32,24 @@ export class Reporter {
     this.#budget = opts.budget ?? DEFAULT_BUDGET;
   }
 
-  /** Register a secret: it is replaced by `***` in every later message. */
+  /**
+   * Register a credential: in every later message it is replaced by `***` where it appears as
+   * a credential (lib/report/secrets.ts), and everywhere when it looks random.
+   */
   addSecret(secret: string | undefined): void {
-    if (!secret || secret.length < 3 || this.#secrets.includes(secret)) return;
-    this.#secrets.push(secret);
-    // Longest first, so a secret that contains another is masked whole.
-    this.#secrets.sort((a, b) => b.length - a.length);
+    this.#mask.add(secret);
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const s of this.#secrets) out = out.split(s).join('***');
-    return out;
+    return this.#mask.redact(text);
+  }
+
+  /**
+   * At most `max` characters of a foreign text (a server's body) for a message: masked before
+   * it is cut, a secret's start at the cut masked too, control characters escaped.
+   */
+  excerpt(text: string, max: number): string {
+    return this.#mask.cut(escapeControls(text), max);
   }
 
   error(msg: string): void {
@@ -73,8 +82,12 @@ export class Reporter {
   block(title: string, text: string, maxLines = 200, maxLineChars = 400): void {
     const lines = text.split('\n');
     if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-    const shown = lines.slice(0, maxLines).map((l) => (l.length > maxLineChars ? `${l.slice(0, maxLineChars)}… (${l.length - maxLineChars} more characters)` : l));
-    let out = `${PREFIX}${title}\n${shown.join('\n')}`;
+    // Masked and escaped before the cut, so a cut cannot leave the start of a secret readable.
+    const shown = lines.slice(0, maxLines).map((raw) => {
+      const l = this.redact(escapeControls(raw));
+      return l.length > maxLineChars ? `${this.#mask.maskPartialTail(l.slice(0, maxLineChars))}… (${l.length - maxLineChars} more characters)` : l;
+    });
+    let out = `${PREFIX}${oneLine(title)}\n${shown.join('\n')}`;
     if (lines.length > maxLines) out += `\n… ${lines.length - maxLines} more lines not shown`;
     this.#emit(out, true);
   }
@@ -82,9 +95,19 @@ export class Reporter {
   /** Called once at the end: says how much was withheld by the budget, if anything. */
   flushWithheld(): void {
     if (this.#withheld > 0) {
-      this.#write(`${PREFIX}${this.#withheld} more messages not shown (stderr budget of ${DEFAULT_BUDGET} bytes reached)\n`);
+      const n = this.#withheld;
+      this.#write(`${PREFIX}${n} more ${n === 1 ? 'message' : 'messages'} not shown (stderr budget of ${DEFAULT_BUDGET} bytes reached)\n`);
       this.#withheld = 0;
     }
+  }
+
+  /**
+   * The last line of a run: after the count of what the budget withheld, and never withheld
+   * itself (it is what a reader of a cut log looks for). Not shown with --quiet.
+   */
+  summary(msg: string): void {
+    this.flushWithheld();
+    if (this.verbosity !== 'quiet') this.#write(`${this.redact(`${PREFIX}${oneLine(msg)}`)}\n`);
   }
 
   #emit(line: string, isError: boolean): void {
@@ -100,11 +123,12 @@ export class Reporter {
 }
 
 /**
- * Every message is one line: a newline inside one (a server's body, a metric name from the
- * input) is shown as `\\n`, so nothing can forge a log line or split a message in two.
+ * Every message is one line of plain text: a newline inside one (a server's body, a metric
+ * name from the input) is shown as `\\n`, ESC as `\\x1b`, and so on, so nothing can forge a
+ * log line, split a message in two or drive the terminal.
  */
 function oneLine(msg: string): string {
-  return msg.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return escapeControls(msg);
 }
 
 export interface RunCounts {
@@ -121,11 +145,16 @@ export interface RunCounts {
 
 /** The one line at the end: what was read and found, and each backend's outcome. */
 export function summaryLine(c: RunCounts): string {
-  let text = `${c.lines} lines read, ${c.metrics} metrics found, ${c.series} series`;
+  let text = `${count(c.lines, 'line')} read, ${count(c.metrics, 'metric')} found, ${c.series} series`;
   if (c.dropped > 0) text += `, ${c.dropped} dropped over --max-series (e.g. ${c.droppedExamples.join(', ')})`;
-  if (c.overlong > 0) text += `, ${c.overlong} lines too long to parse`;
+  if (c.overlong > 0) text += `, ${count(c.overlong, 'line')} too long to parse`;
   if (c.unusable > 0) text += `, ${c.unusable} unusable`;
   for (const o of c.outcomes) text += `; ${o.backend}: ${o.summary}`;
   if (c.noBackend) text += '; no backend configured';
   return text;
+}
+
+/** `1 line`, `2 lines`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
 }

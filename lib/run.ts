@@ -18,6 +18,7 @@ import { openInputs, type Inputs } from './run/inputs.js';
 import { SignalWatch } from './run/signals.js';
 import { exitStatus, SIGNAL_STATUS } from './run/exit-status.js';
 import { startFlushing } from './run/flush.js';
+import { drainOutputs, EXIT_DRAIN_MS, exitAfterDrain } from './run/exit-drain.js';
 import type { Gate } from './slo/gate.js';
 
 /** One run of the program: argv and env in, the exit status out. */
@@ -29,7 +30,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     return 0;
   }
   const { config } = parsed;
-  const reporter = openReporter(parsed, env);
+  const { reporter, stderrGone } = openReporter(parsed, env);
   // Quality gate (--slo): its files are read and checked now, before any input; earlier results are requested.
   const gate = config.gate ? await startQualityGate(config, parsed, reporter, env) : undefined;
   reportConfig(reporter, parsed);
@@ -54,6 +55,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
 
   const toolExit = await inputs.finished();
   inputEnded = true;
+  // stdout and stderr get until the deadline (counted from here, as the push's) to take our bytes.
+  const drainUntil = Date.now() + config.http.deadlineMs;
   const flushing = flusher?.stop();
   inputs.endLines(signals.received !== undefined);
   await collectAtEnd(config, inputs, extractor, toolExit, started);
@@ -75,11 +78,13 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
 
   reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary });
   signals.stop();
-  // stdout may be a file or a slow pipe: let it drain before the exit.
-  if (!inputs.stdoutBroken()) await drained(process.stdout, '');
+  // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.
+  const outputs = [...(inputs.stdoutBroken() ? [] : [process.stdout]), ...(stderrGone() ? [] : [process.stderr])];
+  await drainOutputs(outputs, Math.max(drainUntil, Date.now() + EXIT_DRAIN_MS));
   return exitStatus({
     toolStatus: toolExit?.status,
     signal: signals.received,
+    stdoutLost: inputs.stdoutLost(),
     configError: !usable || parsed.backendErrors.length > 0 || backends?.setupFailed === true,
     gateStatus: gateOutcome?.status ?? 0,
     pushFailed: outcomes.some((o) => !o.ok),
@@ -87,8 +92,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   });
 }
 
-/** The reporter, with every secret registered, and what the configuration had to say. */
-function openReporter(parsed: ConfigResult, env: Env): Reporter {
+/** The reporter on stderr, with every secret registered; stderrGone() once stderr's reader went away. */
+function openReporter(parsed: ConfigResult, env: Env): { reporter: Reporter; stderrGone: () => boolean } {
   const { config } = parsed;
   // stderr can go away too (`2>&1 | head -1`): then there is nobody to tell, and no reason to crash.
   let stderrGone = false;
@@ -100,7 +105,7 @@ function openReporter(parsed: ConfigResult, env: Env): Reporter {
     },
   });
   registerSecrets(reporter, config, env);
-  return reporter;
+  return { reporter, stderrGone: () => stderrGone };
 }
 
 /** What the configuration had to say, once the gate's files were checked too. */
@@ -154,7 +159,11 @@ interface RunEnd {
 /** The summary line and what goes with it. */
 function reportEnd(reporter: Reporter, end: RunEnd): void {
   const { inputs, extractor, store } = end;
-  reporter.info(
+  if (end.noBackend) {
+    reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, --otlp/OTEL_EXPORTER_OTLP_ENDPOINT, --remote-write, or --dry-run): the metrics were not sent');
+  }
+  // Last, and never withheld by the stderr budget.
+  reporter.summary(
     summaryLine({
       lines: inputs.lines(),
       overlong: inputs.overlong(),
@@ -167,21 +176,17 @@ function reportEnd(reporter: Reporter, end: RunEnd): void {
       noBackend: end.noBackend,
     }) + (end.gateSummary !== undefined ? `; ${end.gateSummary}` : ''),
   );
-  if (end.noBackend) {
-    reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, --otlp/OTEL_EXPORTER_OTLP_ENDPOINT, --remote-write, or --dry-run): the metrics were not sent');
-  }
-  reporter.flushWithheld();
 }
 
-/** A second signal (or SIGQUIT): leave now, but not with the numbers unsaid. */
-function leaveNow(sig: NodeJS.Signals, reporter: Reporter, store: SeriesStore): never {
+/** A second signal (or SIGQUIT): leave now, but not with the numbers unsaid (they reach a slow stderr first). */
+function leaveNow(sig: NodeJS.Signals, reporter: Reporter, store: SeriesStore): void {
   reporter.error(`${sig}: exiting without waiting for the push`);
   const lines = store.list().map((s) => {
     const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
     return `${s.name}{${labels.join(',')}} ${s.value}`;
   });
   if (lines.length > 0) reporter.block(`not pushed (${lines.length} series):`, lines.join('\n'));
-  process.exit(SIGNAL_STATUS[sig] ?? 1);
+  void exitAfterDrain(SIGNAL_STATUS[sig] ?? 1);
 }
 
 /** Writes `text` and resolves once it (and all before it) is handed to the OS. */

@@ -7,6 +7,7 @@ import type { Backend, BackendOutcome, PushOptions } from './backend.js';
 import type { Config } from '../config/config.js';
 import type { Series } from '../series.js';
 import type { Reporter } from '../report.js';
+import { escapeControls } from '../report/escape.js';
 
 export function createDryRunBackend(config: Config, reporter: Reporter): Backend {
   // With no backend configured, show both: that is what a user trying the tool wants to see.
@@ -33,7 +34,8 @@ export function createDryRunBackend(config: Config, reporter: Reporter): Backend
         }
         return { backend: 'dry-run', ok: true, summary: `${series.length} series written to ${config.dryRunFile}` };
       }
-      process.stderr.write(text);
+      // A terminal must not run escape sequences from label values; the file keeps the exact bytes.
+      process.stderr.write(text.split('\n').map(escapeControls).join('\n'));
       return { backend: 'dry-run', ok: true, summary: `${series.length} series printed` };
     },
   };

@@ -1,10 +1,11 @@
 // The Dynatrace Metrics API v2 backend: batches → POST …/metrics/ingest, in order, one at a
 // time; the answers (202, 400 partial success, 401/403/404/413 refusals, no answer) become
-// one outcome, and whatever was not ingested is printed so the numbers are not lost.
+// one outcome, and whatever was not ingested is printed so the numbers are not lost. Only
+// what a ValidationResponse confirms counts as ingested: a proxy's 2xx page confirms nothing.
 
 import type { DynatraceConfig } from '../config/config.js';
 import { HttpFailure, type HttpClient } from '../http/types.js';
-import type { Reporter } from '../report.js';
+import { count, type Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import { buildDynatraceBatches, type DtBatch, type DtDropped, type DtLine, type DtRenamed } from '../serialize/dynatrace.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
@@ -69,11 +70,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function shortText(s: string): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > MAX_MESSAGE_CHARS ? `${t.slice(0, MAX_MESSAGE_CHARS)}…` : t;
-}
-
 /** `name{k="v",…}` for messages. */
 export function describeLine(line: DtLine): string {
   const labels = Object.entries(line.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
@@ -107,6 +103,32 @@ export function warnRenamed(reporter: Reporter, renamed: readonly DtRenamed[]): 
   }
 }
 
+/** What one push has found so far, across its requests. */
+interface PushTally {
+  linesOk: number;
+  linesInvalid: number;
+  /** Lines sent whose fate the answer did not confirm (a 2xx without a ValidationResponse). */
+  unconfirmed: number;
+  worstStatus: number;
+  allAccepted: boolean;
+  /** Lines (or whole batch bodies) not ingested, printed after the final push. */
+  unsent: string[];
+  /** Lines sent but not confirmed, printed after the final push. */
+  unconfirmedLines: string[];
+  splits: number;
+  maxLines: number;
+}
+
+interface PushContext {
+  cfg: DynatraceConfig;
+  http: HttpClient;
+  reporter: Reporter;
+  headers: Record<string, string>;
+  where: string;
+  opts: PushOptions;
+  droppedNote: string;
+}
+
 export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpClient; reporter: Reporter }): Backend {
   const { http, reporter } = deps;
   // The token (and its secret part) is registered for masking from the config (lib/run/secrets.ts).
@@ -125,93 +147,133 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
       warnDropped(reporter, dropped);
       const droppedNote = dropped.length > 0 ? `, ${dropped.length} not sendable` : '';
       if (batches.length === 0) return { backend: 'dynatrace', ok: true, summary: `nothing to send${droppedNote}` };
-
-      let linesOk = 0;
-      let linesInvalid = 0;
-      let worstStatus = 0;
-      let allAccepted = true;
-      const unsent: string[] = [];
-      // A 413 may come from a proxy or gateway in front of Dynatrace with a lower limit than the
-      // API's 1,000,000 bytes (nginx's default is 1 MiB, and some are set far lower). The request
-      // is halved and sent again, and later requests are cut to that size before they go: at most
-      // log2(1,000) + 1 refusals in all, since a 413 for one line ends the push.
-      let splits = 0;
-      let maxLines = Infinity;
-
-      for (let i = 0; i < batches.length; i++) {
-        while ((batches[i] as DtBatch).lines.length > maxLines) batches.splice(i, 1, ...halves(batches[i] as DtBatch));
-        const batch = batches[i] as DtBatch;
-        const label = batches.length > 1 ? ` (request ${i + 1} of ${batches.length})` : '';
-        const rest = (): void => {
-          for (const b of batches.slice(i)) unsent.push(b.body);
-        };
-        const bytes = Buffer.byteLength(batch.body, 'utf8');
-        reporter.verbose(`${where}${label}: ${batch.lines.length} lines, ${bytes} bytes`);
-
-        let status: number;
-        let body: string;
-        try {
-          const res = await http.request({ method: 'POST', url: cfg.url, headers, body: batch.body, deadlineAt: opts.deadlineAt });
-          status = res.status;
-          body = res.body;
-        } catch (err) {
-          const reason = err instanceof HttpFailure || err instanceof Error ? err.message : String(err);
-          reporter.error(`${where}${label}: no answer: ${reason}`);
-          rest();
-          printUnsent(reporter, unsent, opts, 'no answer');
-          const before = linesOk > 0 ? `, ${linesOk} ok before` : '';
-          return { backend: 'dynatrace', ok: false, summary: `failed: ${shortText(reason)}${before}${droppedNote}` };
-        }
-        const answer = parseIngestAnswer(body);
-
-        if (status === 200 || status === 202 || status === 400) {
-          worstStatus = Math.max(worstStatus, status);
-          const sent = batch.lines.length;
-          const invalid = answer.linesInvalid ?? (status === 400 ? sent - (answer.linesOk ?? 0) : 0);
-          const ok = answer.linesOk ?? sent - invalid;
-          linesOk += ok;
-          linesInvalid += invalid;
-          for (const w of answer.warnings.slice(0, 5)) reporter.warnOnce(`dynatrace:warning:${w}`, `dynatrace: server warning: ${shortText(w)}`);
-          reporter.verbose(`${where}${label} -> ${status}: ${ok} ok, ${invalid} invalid`);
-          if (invalid > 0 || status === 400) {
-            allAccepted = false;
-            reportInvalid(reporter, `${where}${label}`, batch, answer, invalid, unsent);
-          }
-          // The valid lines of a 400 were ingested: resending would duplicate them. Go on.
-          continue;
-        }
-
-        if (status === 413 && batch.lines.length > 1) {
-          splits++;
-          maxLines = Math.ceil(batch.lines.length / 2);
-          reporter.warnOnce('dynatrace:413', `${where}${label} -> 413 (payload too large) for ${batch.lines.length} lines, ${bytes} bytes: a proxy or gateway with a lower limit? Sending smaller requests`);
-          batches.splice(i, 1, ...halves(batch));
-          i--;
-          continue;
-        }
-
-        allAccepted = false;
-        const meaning = REFUSAL_MEANING[status];
-        const detail = answer.message !== undefined ? `: ${shortText(answer.message)}` : body.trim() !== '' && answer.linesOk === undefined ? `: ${shortText(body)}` : '';
-        reporter.error(`${where}${label} -> ${status}${meaning ? ` (${meaning})` : ''}${detail}`);
-        if (status === 401 || status === 403) {
-          reporter.error('dynatrace: hint: create an API token with the scope metrics.ingest (Access tokens) and put it in DT_API_TOKEN or --dt-token-file');
-        } else if (status === 404) {
-          reporter.error('dynatrace: hint: give the environment URL (https://<env-id>.live.dynatrace.com or https://<host>/e/<env-id>); the path /api/v2/metrics/ingest is added');
-        }
-        // Every later request would be refused the same way (same token, URL, limits, or the
-        // retries already gave up on a 429/5xx): stop and print what was not sent.
-        rest();
-        printUnsent(reporter, unsent, opts, String(status));
-        const before = linesOk > 0 || linesInvalid > 0 ? `, ${linesOk} ok, ${linesInvalid} invalid before` : ', 0 ok';
-        return { backend: 'dynatrace', ok: false, summary: `${status}${meaning ? ` (${meaning})` : ''}${before}${droppedNote}` };
-      }
-
-      printUnsent(reporter, unsent, opts, '400');
-      const splitNote = splits > 0 ? `, ${batches.length} requests after ${splits} × 413` : '';
-      return { backend: 'dynatrace', ok: allAccepted, summary: `${worstStatus}, ${linesOk} ok, ${linesInvalid} invalid${splitNote}${droppedNote}` };
+      return sendBatches({ cfg, http, reporter, headers, where, opts, droppedNote }, batches);
     },
   };
+}
+
+/**
+ * The batches in order, one request at a time. A 413 may come from a proxy or gateway in front
+ * of Dynatrace with a lower limit than the API's 1,000,000 bytes (nginx's default is 1 MiB, and
+ * some are set far lower): the request is halved and sent again, and later requests are cut to
+ * that size before they go — at most log2(1,000) + 1 refusals in all, since a 413 for one line
+ * ends the push.
+ */
+async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<BackendOutcome> {
+  const { reporter, where, opts } = ctx;
+  const tally: PushTally = { linesOk: 0, linesInvalid: 0, unconfirmed: 0, worstStatus: 0, allAccepted: true, unsent: [], unconfirmedLines: [], splits: 0, maxLines: Infinity };
+  for (let i = 0; i < batches.length; i++) {
+    while ((batches[i] as DtBatch).lines.length > tally.maxLines) batches.splice(i, 1, ...halves(batches[i] as DtBatch));
+    const batch = batches[i] as DtBatch;
+    const label = batches.length > 1 ? ` (request ${i + 1} of ${batches.length})` : '';
+    const bytes = Buffer.byteLength(batch.body, 'utf8');
+    reporter.verbose(`${where}${label}: ${count(batch.lines.length, 'line')}, ${bytes} bytes`);
+    const answer = await sendOne(ctx, batch);
+    const final = (why: string): void => {
+      for (const b of batches.slice(i)) tally.unsent.push(b.body);
+      printLeftOver(reporter, tally, opts, why);
+    };
+
+    if ('failure' in answer) {
+      reporter.error(`${where}${label}: no answer: ${answer.failure}`);
+      final('no answer');
+      const before = tally.linesOk > 0 ? `, ${tally.linesOk} ok before` : '';
+      return { backend: 'dynatrace', ok: false, summary: `failed: ${reporter.excerpt(answer.failure, MAX_MESSAGE_CHARS)}${before}${ctx.droppedNote}` };
+    }
+    const { status, body } = answer;
+    if ((status >= 200 && status < 300) || status === 400) {
+      countAnswer(ctx, tally, `${where}${label}`, batch, status, body);
+      // The valid lines of a 400 were ingested: resending would duplicate them. Go on.
+      continue;
+    }
+    if (status === 413 && batch.lines.length > 1) {
+      tally.splits++;
+      tally.maxLines = Math.ceil(batch.lines.length / 2);
+      reporter.warnOnce('dynatrace:413', `${where}${label} -> 413 (payload too large) for ${count(batch.lines.length, 'line')}, ${bytes} bytes: a proxy or gateway with a lower limit? Sending smaller requests`);
+      batches.splice(i, 1, ...halves(batch));
+      i--;
+      continue;
+    }
+    // Every later request would be refused the same way (same token, URL, limits, or the
+    // retries already gave up on a 429/5xx): stop and print what was not sent.
+    reportRefusal(reporter, `${where}${label}`, status, body);
+    final(String(status));
+    const meaning = REFUSAL_MEANING[status];
+    const before = tally.linesOk > 0 || tally.linesInvalid > 0 ? `, ${tally.linesOk} ok, ${tally.linesInvalid} invalid before` : ', 0 ok';
+    return { backend: 'dynatrace', ok: false, summary: `${status}${meaning ? ` (${meaning})` : ''}${before}${ctx.droppedNote}` };
+  }
+
+  printLeftOver(reporter, tally, opts, '400');
+  const splitNote = tally.splits > 0 ? `, ${batches.length} requests after ${tally.splits} × 413` : '';
+  const unconfirmedNote = tally.unconfirmed > 0 ? `, ${tally.unconfirmed} unconfirmed` : '';
+  return {
+    backend: 'dynatrace',
+    ok: tally.allAccepted,
+    summary: `${tally.worstStatus}, ${tally.linesOk} ok, ${tally.linesInvalid} invalid${unconfirmedNote}${splitNote}${ctx.droppedNote}`,
+  };
+}
+
+/** One request; its answer, or why there was none. */
+async function sendOne(ctx: PushContext, batch: DtBatch): Promise<{ status: number; body: string } | { failure: string }> {
+  try {
+    const res = await ctx.http.request({ method: 'POST', url: ctx.cfg.url, headers: ctx.headers, body: batch.body, deadlineAt: ctx.opts.deadlineAt });
+    return { status: res.status, body: res.body };
+  } catch (err) {
+    return { failure: err instanceof HttpFailure || err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * A 2xx or a 400: counts what the ValidationResponse confirms, and only that. A 2xx whose body
+ * is not one (a proxy's HTML page, a binary body), or that accounts for fewer lines than were
+ * sent, leaves the rest unconfirmed: a warning, and not a success (exit 3 with
+ * --fail-on-push-error). A 400 without one lost the whole batch, as before.
+ */
+function countAnswer(ctx: PushContext, tally: PushTally, where: string, batch: DtBatch, status: number, body: string): void {
+  const { reporter } = ctx;
+  const answer = parseIngestAnswer(body);
+  tally.worstStatus = Math.max(tally.worstStatus, status);
+  const sent = batch.lines.length;
+  const documented = answer.linesOk !== undefined;
+  const ok = Math.min(sent, answer.linesOk ?? 0);
+  const invalid = Math.min(sent - ok, answer.linesInvalid ?? (status === 400 ? sent - ok : 0));
+  const unconfirmed = status === 400 ? 0 : sent - ok - invalid;
+  tally.linesOk += ok;
+  tally.linesInvalid += invalid;
+  for (const w of answer.warnings.slice(0, 5)) reporter.warnOnce(`dynatrace:warning:${w}`, `dynatrace: server warning: ${reporter.excerpt(w, MAX_MESSAGE_CHARS)}`);
+  reporter.verbose(`${where} -> ${status}: ${ok} ok, ${invalid} invalid${unconfirmed > 0 ? `, ${unconfirmed} unconfirmed` : ''}`);
+  if (unconfirmed > 0) {
+    tally.allAccepted = false;
+    tally.unconfirmed += unconfirmed;
+    const why = documented
+      ? `the answer accounts for ${ok + invalid} of ${count(sent, 'line')}`
+      : `the answer is not a Dynatrace ValidationResponse${body.trim() === '' ? ' (empty)' : `: ${reporter.excerpt(body.replace(/\s+/g, ' ').trim(), 120)}`}`;
+    reporter.warn(`${where} -> ${status}, but ${unconfirmed} of ${count(sent, 'line')} ${unconfirmed === 1 ? 'is' : 'are'} not confirmed as ingested: ${why} (a proxy in front of Dynatrace?)`);
+    // Printed for replay only when nothing of it was confirmed: which lines of a partly confirmed batch went unaccounted for is unknown.
+    if (!documented || ok + invalid === 0) tally.unconfirmedLines.push(batch.body);
+  }
+  if (invalid > 0 || status === 400) {
+    tally.allAccepted = false;
+    reportInvalid(reporter, where, batch, answer, invalid, tally.unsent);
+  }
+}
+
+/** A status that refuses the whole request: said with its meaning, the server's message and a hint. */
+function reportRefusal(reporter: Reporter, where: string, status: number, body: string): void {
+  const answer = parseIngestAnswer(body);
+  const meaning = REFUSAL_MEANING[status];
+  const detail =
+    answer.message !== undefined
+      ? `: ${reporter.excerpt(answer.message, MAX_MESSAGE_CHARS)}`
+      : body.trim() !== '' && answer.linesOk === undefined
+        ? `: ${reporter.excerpt(body.replace(/\s+/g, ' ').trim(), MAX_MESSAGE_CHARS)}`
+        : '';
+  reporter.error(`${where} -> ${status}${meaning ? ` (${meaning})` : ''}${detail}`);
+  if (status === 401 || status === 403) {
+    reporter.error('dynatrace: hint: create an API token with the scope metrics.ingest (Access tokens) and put it in DT_API_TOKEN or --dt-token-file');
+  } else if (status === 404) {
+    reporter.error('dynatrace: hint: give the environment URL (https://<env-id>.live.dynatrace.com or https://<host>/e/<env-id>); the path /api/v2/metrics/ingest is added');
+  }
 }
 
 /** A batch cut in two at its middle line (a line never holds a `\n`: the serializer escapes it). */
@@ -232,18 +294,18 @@ function reportInvalid(reporter: Reporter, where: string, batch: DtBatch, answer
     const line = batch.lines[item.line - 1];
     const text = texts[item.line - 1];
     if (line === undefined || text === undefined) {
-      named.push(`line ${item.line}: ${shortText(item.error)}`);
+      named.push(`line ${item.line}: ${reporter.excerpt(item.error, MAX_MESSAGE_CHARS)}`);
       continue;
     }
-    named.push(`${describeLine(line)}: ${shortText(item.error)}`);
+    named.push(`${describeLine(line)}: ${reporter.excerpt(item.error, MAX_MESSAGE_CHARS)}`);
     unsent.push(text);
   }
   // No list and nothing accepted (an error envelope, a proxy's 400): the whole batch is lost.
   if (answer.invalidLines.length === 0 && (answer.linesOk ?? 0) === 0) unsent.push(batch.body);
   const unnamed = invalid - named.length;
-  const head = `${where} -> 400: ${invalid} of ${batch.lines.length} lines invalid (the valid ones were ingested)`;
+  const head = `${where} -> 400: ${invalid} of ${count(batch.lines.length, 'line')} invalid (the valid ones were ingested)`;
   if (named.length === 0) {
-    const why = answer.message !== undefined ? `: ${shortText(answer.message)}` : '';
+    const why = answer.message !== undefined ? `: ${reporter.excerpt(answer.message, MAX_MESSAGE_CHARS)}` : '';
     reporter.error(`${head}${why}${unnamed > 0 ? '; the server listed none of them' : ''}`);
     return;
   }
@@ -253,10 +315,16 @@ function reportInvalid(reporter: Reporter, where: string, batch: DtBatch, answer
   reporter.block(`error: ${head}:`, list.join('\n'));
 }
 
-function printUnsent(reporter: Reporter, unsent: readonly string[], opts: PushOptions, why: string): void {
-  // Periodic pushes (--flush-interval) are followed by a final one; print only then.
-  if (!opts.final || unsent.length === 0) return;
-  const text = unsent.join('\n');
+/** After the final push only (periodic pushes, --flush-interval, are followed by one): the lines not ingested, and those not confirmed. */
+function printLeftOver(reporter: Reporter, tally: PushTally, opts: PushOptions, why: string): void {
+  if (!opts.final) return;
+  printLines(reporter, tally.unsent, `not ingested`, why);
+  printLines(reporter, tally.unconfirmedLines, 'not confirmed', 'a 2xx without a ValidationResponse');
+}
+
+function printLines(reporter: Reporter, bodies: readonly string[], what: string, why: string): void {
+  if (bodies.length === 0) return;
+  const text = bodies.join('\n');
   const count = text.split('\n').length;
-  reporter.block(`Dynatrace lines not ingested (${count}, ${why}):`, text);
+  reporter.block(`Dynatrace lines ${what} (${count}, ${why}):`, text);
 }

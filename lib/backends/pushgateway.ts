@@ -122,7 +122,7 @@ export function createPushgatewayBackend(
       }
       if (status >= 200 && status < 300) return outcome(true, `${status}, ${request.series} series`);
 
-      const quoted = quoteBody(answer);
+      const quoted = quoteBody(reporter, answer);
       const redirect = status >= 300 && status < 400 ? `redirected${location ? ` to ${location}` : ''} (not followed)` : '';
       reporter.error(`${where} -> ${status}: ${redirect || quoted || '(empty answer)'}`);
       const hint = refusalHint(status, answer);
@@ -133,9 +133,11 @@ export function createPushgatewayBackend(
   };
 }
 
-function quoteBody(body: string): string {
+/** The gateway's answer, masked before it is cut (a cut must not leave a secret's start readable). */
+function quoteBody(reporter: Reporter, body: string): string {
   const trimmed = body.trim();
-  return trimmed.length > MAX_BODY_QUOTE ? `${trimmed.slice(0, MAX_BODY_QUOTE)}… (${trimmed.length - MAX_BODY_QUOTE} more characters)` : trimmed;
+  const quoted = reporter.excerpt(trimmed, MAX_BODY_QUOTE);
+  return quoted.endsWith('…') && trimmed.length > MAX_BODY_QUOTE ? `${quoted} (${trimmed.length - MAX_BODY_QUOTE} more characters)` : quoted;
 }
 
 /** What a refusal most likely means, from its status and the gateway's words. */

@@ -2,7 +2,7 @@
 // problem becomes a message, and the run decides what still works (contract §3).
 
 import { parseArgs } from 'node:util';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULTS, type Config, type DynatraceConfig, type Env, type PushgatewayConfig } from './config.js';
 import { PARSER_NAMES, type ParserName } from '../parse/default-parsers.js';
@@ -18,6 +18,7 @@ import { INPUT_NAME } from '../naming/metric-name.js';
 import { gateOptions } from './gate-options.js';
 import { otlpConfig } from './otlp-config.js';
 import { remoteWriteConfigs } from './remote-write-config.js';
+import { readText as readTextFile, type ReadText } from './read-text.js';
 
 export interface ConfigResult {
   action: 'run' | 'help' | 'version';
@@ -139,7 +140,7 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v;
 }
 
-export function parseConfig(argv: readonly string[], env: Env, readText: (path: string) => string = (p) => readFileSync(p, 'utf8')): ConfigResult {
+export function parseConfig(argv: readonly string[], env: Env, readText: ReadText = readTextFile): ConfigResult {
   const usageErrors: string[] = [];
   const backendErrors: string[] = [];
   const warnings: string[] = [];
@@ -188,13 +189,14 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
   const patterns: PatternRule[] = [];
   for (const text of values.pattern ?? []) {
     const rule = parsePatternFlag(text);
-    if ('error' in rule) usageErrors.push(`--pattern ${JSON.stringify(text)}: ${rule.error}`);
+    // The parser's message already starts with `--pattern "…"`.
+    if ('error' in rule) usageErrors.push(rule.error);
     else patterns.push(rule);
   }
   const jsonPaths: JsonPathRule[] = [];
   for (const text of values['json-path'] ?? []) {
     const rule = parseJsonPathFlag(text);
-    if ('error' in rule) usageErrors.push(`--json-path ${JSON.stringify(text)}: ${rule.error}`);
+    if ('error' in rule) usageErrors.push(rule.error);
     else jsonPaths.push(rule);
   }
 

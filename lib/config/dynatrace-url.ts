@@ -2,7 +2,7 @@
 // `DT_API_TOKEN`/`--dt-token-file` → the ingest endpoint and the token.
 // Messages never contain the URL's user-info or query (they may hold secrets) nor the token.
 
-import { readFileSync } from 'node:fs';
+import { readText as readTextFile, type ReadText } from '../config/read-text.js';
 
 const API_SUFFIX = '/api/v2/metrics/ingest';
 const ONEAGENT_SUFFIX = '/metrics/ingest';
@@ -74,28 +74,40 @@ export interface TokenResult {
   warning?: string;
 }
 
+/** A token is about 100 bytes; a file far bigger is not a token file (`/dev/zero`, a log). */
+export const TOKEN_FILE_MAX_BYTES = 16 * 1024;
+/** How long a pipe (`--dt-token-file <(vault …)`) is waited for before it counts as silent. */
+export const TOKEN_FILE_WAIT_MS = 1000;
+
+/** Why a token file could not be read, from the error's code. */
+function tokenFileProblem(tokenFile: string, code: string): string {
+  if (code === 'EFBIG') return `the Dynatrace token file ${tokenFile} is larger than ${TOKEN_FILE_MAX_BYTES} bytes: not a token file`;
+  if (code === 'EAGAIN') return `the Dynatrace token file ${tokenFile} gave nothing to read within ${TOKEN_FILE_WAIT_MS / 1000} s (a FIFO or pipe whose writer is silent?)`;
+  return `cannot read the Dynatrace token file ${tokenFile} (${code})`;
+}
+
 /**
- * The API token: `--dt-token-file` (read and trimmed) wins over `DT_API_TOKEN`; never a
- * command-line value (it would show in `ps` and in the job's spec). A non-OneAgent endpoint
- * without a token is a configuration error; the OneAgent endpoint takes none.
+ * The API token: `--dt-token-file` (read bounded, then trimmed) wins over `DT_API_TOKEN`;
+ * never a command-line value (it would show in `ps` and in the job's spec). A non-OneAgent
+ * endpoint without a token is a configuration error; the OneAgent endpoint takes none.
  */
 export function readDynatraceToken(
   env: Readonly<Record<string, string | undefined>>,
   tokenFile: string | undefined,
   oneAgent = false,
-  readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  readText: ReadText = readTextFile,
 ): TokenResult {
   let token: string | undefined;
   let source: string;
   if (tokenFile !== undefined) {
     source = `--dt-token-file ${tokenFile}`;
     try {
-      token = readText(tokenFile).trim();
+      token = readText(tokenFile, { maxBytes: TOKEN_FILE_MAX_BYTES, waitMs: TOKEN_FILE_WAIT_MS }).trim();
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? 'read error';
-      return { error: `cannot read the Dynatrace token file ${tokenFile} (${code})` };
+      return { error: tokenFileProblem(tokenFile, (e as NodeJS.ErrnoException).code ?? 'read error') };
     }
-    if (token === '') return { error: `the Dynatrace token file ${tokenFile} is empty` };
+    // A FIFO without a writer reads as empty at once (it is opened non-blocking).
+    if (token === '') return { error: `the Dynatrace token file ${tokenFile} is empty (or a FIFO nobody has opened for writing)` };
   } else {
     source = 'DT_API_TOKEN';
     const fromEnv = env.DT_API_TOKEN?.trim();

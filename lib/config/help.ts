@@ -69,7 +69,8 @@ Delivery:
   --insecure             do not verify TLS certificates (a warning is printed)
   --flush-interval S     also push the current values every S while input runs
   --fail-on-push-error   exit 3 when a backend did not accept everything
-  HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
+  HTTPS_PROXY, HTTP_PROXY (host:port means http://host:port) and NO_PROXY are
+  honoured, in either case.
 
 Quality gate (a Keptn SLO file evaluated on the numbers, before the push):
   --slo FILE             Keptn slo.yaml (spec_version "1.0"): objectives with pass/warning
@@ -100,6 +101,7 @@ Exit status:
   2  usage or configuration error (reported at once; the input is still passed through)
   3  a backend did not accept everything and --fail-on-push-error was given
   4  the quality gate (--slo) failed, or warned with --slo-fail-on-warning (after the push)
+  74 writing to stdout failed (disk full, EIO; not a reader gone, as | head -1)
   129/130/143 filter mode: SIGHUP/SIGINT/SIGTERM (after pushing what was collected)
   131     SIGQUIT (or a second signal: its 128+N): left at once, values printed
   wrap mode: a non-zero status of TOOL wins (128+N if it was killed by signal N)

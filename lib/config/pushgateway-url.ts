@@ -1,6 +1,6 @@
 // `--pushgateway URL` / `PROM_GATEWAY` → the gateway's base URL and the basic-auth
 // credentials from its user-info. The JES docs write `host:port` without a scheme, which
-// means http://. Messages never contain the password.
+// means http://. Messages never contain the user-info nor the query's values.
 
 export type PushgatewayUrl = { url: URL; username?: string; password?: string } | { error: string };
 
@@ -8,7 +8,7 @@ const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 export function pushgatewayUrl(input: string): PushgatewayUrl {
   const text = input.trim();
-  const shown = hideUserInfo(text);
+  const shown = hideQueryValues(hideUserInfo(text));
   if (text === '') return { error: 'the Pushgateway URL is empty' };
   let url: URL;
   try {
@@ -56,4 +56,17 @@ function hideUserInfo(text: string): string {
   const at = text.lastIndexOf('@');
   if (at < schemeEnd) return text;
   return `${text.slice(0, schemeEnd)}***@${text.slice(at + 1)}`;
+}
+
+/**
+ * `…?token=abc&x#frag` → `…?token=***&x=***`: a query (refused, but quoted in the refusal) may
+ * carry a secret, as a Dynatrace URL's may; the names are kept, they say what was wrong.
+ */
+function hideQueryValues(text: string): string {
+  const q = text.indexOf('?');
+  const hash = text.indexOf('#', q + 1);
+  if (q < 0) return hash < 0 ? text : `${text.slice(0, hash)}#***`;
+  const query = text.slice(q + 1, hash < 0 ? undefined : hash);
+  const names = query.split('&').map((pair) => `${pair.split('=')[0]}=***`);
+  return `${text.slice(0, q)}?${names.join('&')}${hash < 0 ? '' : '#***'}`;
 }

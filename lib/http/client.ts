@@ -6,7 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
 import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './types.js';
-import { createDispatcher } from './dispatcher.js';
+import { createDispatcher, proxyConfigured } from './dispatcher.js';
+import { proxyFor, proxySettings } from './proxy-env.js';
+import { count } from '../report.js';
 import { basicAuthHeader, describeFailure, redactUrl } from './redact.js';
 import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
 
@@ -34,6 +36,8 @@ type AttemptResult = { response: Omit<HttpResponse, 'attempts'> } | { error: unk
  */
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const dispatcher = createDispatcher({ connectTimeoutMs: opts.timeoutMs, caFile: opts.caFile, insecure: opts.insecure, env: opts.env });
+  // Read again (createDispatcher has validated them) so a failure can name the proxy's variable.
+  const proxies = proxyConfigured(opts.env ?? process.env) ? proxySettings(opts.env ?? process.env) : undefined;
   const retry = {
     baseMs: opts.retry?.baseMs ?? DEFAULT_RETRY.baseMs,
     maxMs: opts.retry?.maxMs ?? DEFAULT_RETRY.maxMs,
@@ -46,18 +50,27 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     if (closed) throw new HttpFailure('the HTTP client is closed', 0);
     const shownUrl = redactUrl(req.url);
     const { url, headers } = prepare(req, opts, reporter);
+    const proxy = proxies && proxyFor(proxies, url);
+    const via = proxy ? ` through the proxy in ${proxy.variable}` : '';
     let attempt = 0;
+    // The last real answer (or failure): when the deadline stops the loop, it is what is reported.
+    let previous: { result: AttemptResult; outcome: string } | undefined;
     for (;;) {
       attempt++;
       const remaining = req.deadlineAt === undefined ? Infinity : req.deadlineAt - Date.now();
       if (remaining <= 0) {
+        if (previous) return lastAnswer(req.method, shownUrl, previous, attempt - 1, reporter);
         throw new HttpFailure(`${req.method} ${shownUrl}: the deadline passed before attempt ${attempt}`, attempt - 1);
       }
       const timeoutMs = Math.min(opts.timeoutMs, remaining);
       const started = process.hrtime.bigint();
       const result = await sendOnce(dispatcher, req, url, headers, timeoutMs, timeoutMs < opts.timeoutMs);
+      // An attempt cut short by the deadline says nothing about the server: the answer before it does.
+      if (previous && 'error' in result && result.error instanceof AttemptTimeout && result.error.byDeadline) {
+        return lastAnswer(req.method, shownUrl, previous, attempt - 1, reporter);
+      }
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-      const outcome = 'response' in result ? String(result.response.status) : describeFailure(result.error);
+      const outcome = 'response' in result ? String(result.response.status) : `${describeFailure(result.error)}${via}`;
       const line = `${req.method} ${shownUrl} -> ${outcome} in ${ms} ms (attempt ${attempt}/${retry.maxAttempts})`;
 
       const retryable = 'response' in result ? (req.retryStatus ?? isRetryableStatus)(result.response.status) : isRetryableError(result.error);
@@ -67,7 +80,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         throw new HttpFailure(`${req.method} ${shownUrl}: ${outcome}${why ? `; ${why}` : ''}`, attempt);
       };
       if (!retryable) return finish();
-      if (attempt >= retry.maxAttempts) return finish(`giving up after ${attempt} attempts`);
+      if (attempt >= retry.maxAttempts) return finish(`giving up after ${count(attempt, 'attempt')}`);
 
       let waitMs = backoffMs(attempt, retry);
       if ('response' in result) {
@@ -81,9 +94,10 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       }
       // A wait that ends at or after the deadline leaves no time for the attempt it waits for.
       if (req.deadlineAt !== undefined && Date.now() + waitMs >= req.deadlineAt) {
-        return finish(`not retrying: waiting ${waitMs} ms would pass the deadline`);
+        return finish(`not retrying after ${count(attempt, 'attempt')}: waiting ${waitMs} ms would pass the deadline`);
       }
       reporter?.verbose(`${line}; retrying in ${waitMs} ms`);
+      previous = { result, outcome };
       await sleep(waitMs);
     }
   }
@@ -106,6 +120,14 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   }
 
   return { request, close };
+}
+
+/** The answer of the last attempt that got one, when the deadline ended the retries: `500 after 10 attempts`. */
+function lastAnswer(method: string, shownUrl: string, previous: { result: AttemptResult; outcome: string }, attempts: number, reporter: HttpClientOptions['reporter']): HttpResponse {
+  const why = `${previous.outcome} after ${count(attempts, 'attempt')}; the deadline passed before another`;
+  reporter?.verbose(`${method} ${shownUrl}: ${why}`);
+  if ('response' in previous.result) return { ...previous.result.response, attempts };
+  throw new HttpFailure(`${method} ${shownUrl}: ${why}`, attempts);
 }
 
 /** The URL to send (user-info removed) and the merged headers (later sources win, names case-insensitive). */

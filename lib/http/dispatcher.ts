@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
+import { proxySettings } from './proxy-env.js';
 
 export interface DispatcherOptions {
   /**
@@ -48,7 +49,10 @@ export function trustedCas(caFile: string | undefined, env: ProcessEnvLike): str
   return cas;
 }
 
-/** Throws (ENOENT, EACCES) when the CA file cannot be read: a configuration error for the caller to report. */
+/**
+ * Throws (ENOENT, EACCES) when the CA file cannot be read, and ProxyConfigError (naming the
+ * variable) for an unusable proxy variable: configuration errors for the caller to report.
+ */
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const env = opts.env ?? process.env;
   const ca = trustedCas(opts.caFile, env);
@@ -58,14 +62,15 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     ...(opts.connectTimeoutMs !== undefined ? { timeout: opts.connectTimeoutMs } : {}),
   };
   if (!proxyConfigured(env)) return new undici.Agent({ connect: tls });
+  const proxies = proxySettings(env);
   // `connect` reaches direct connections (NO_PROXY); `requestTls` the TLS inside a CONNECT tunnel.
   // The variables are passed explicitly so an `env` other than process.env is honoured.
   return new undici.EnvHttpProxyAgent({
     connect: tls,
     requestTls: tls,
     // '' rather than undefined: undici would otherwise fall back to process.env.
-    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
-    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
-    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+    httpProxy: proxies.http?.url ?? '',
+    httpsProxy: proxies.https?.url ?? '',
+    noProxy: proxies.noProxy,
   });
 }

@@ -52,7 +52,8 @@ export function parsePatternFlag(text: string): PatternRule | { error: string } 
     regex = new RegExp(source);
     groups = namedGroups(source);
   } catch (err) {
-    return { error: `${where}: invalid regular expression: ${err instanceof Error ? err.message : String(err)}` };
+    // V8's message starts with "Invalid regular expression: " itself.
+    return { error: `${where}: invalid regular expression: ${(err instanceof Error ? err.message : String(err)).replace(/^Invalid regular expression: /, '')}` };
   }
   if (!groups.includes('value')) return { error: `${where}: the regex needs a named group (?<value>…)` };
   if (name === undefined && !groups.includes('name')) {

@@ -10,6 +10,7 @@ import type { ToolExit, ToolRun } from '../source/child.js';
 import { DocumentCollector } from '../source/document.js';
 import { stdinInput, streamInput, type Input } from '../source/input.js';
 import { passThrough } from '../source/passthrough.js';
+import { stdoutFailureLosesOutput, stdoutFailureMessage } from '../source/stdout-failure.js';
 import type { EndingSignal } from './signals.js';
 
 /** How long the tool's output is still read after it exited (a background child may hold the pipe). */
@@ -24,6 +25,8 @@ export interface Inputs {
   overlong(): number;
   /** Whether a write to stdout failed (the reader went away); the input was still read. */
   stdoutBroken(): boolean;
+  /** Whether stdout failed in a way that lost output (ENOSPC, EIO: exit 74), not a reader gone. */
+  stdoutLost(): boolean;
   /** The first signal: stop reading (filter mode) or forward it to the tool (wrap mode). */
   interrupt(sig: EndingSignal): void;
   /** Resolves at the end of input (and the tool's exit, in wrap mode) with the tool's exit. */
@@ -41,6 +44,7 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
   });
   const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
   let broken = false;
+  let lost = false;
   const opts = {
     dest: process.stdout,
     onChunk: (chunk: Buffer) => {
@@ -49,7 +53,10 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
     },
     onBroken: (err: NodeJS.ErrnoException) => {
       broken = true;
-      reporter.verbose(`stdout closed early (${err.code ?? err.message}); still reading the input to the end`);
+      // A reader gone (`| head -1`) is said under -v only; a full disk or EIO lost the output (exit 74).
+      lost = stdoutFailureLosesOutput(err);
+      if (lost) reporter.error(stdoutFailureMessage(err));
+      else reporter.verbose(stdoutFailureMessage(err));
     },
     onError: (err: Error) => reporter.error(`reading input failed: ${err.message}`),
   };
@@ -79,6 +86,7 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
     lines: () => stdoutLines.lines + (stderrLines?.lines ?? 0),
     overlong: () => stdoutLines.overlong + (stderrLines?.overlong ?? 0),
     stdoutBroken: () => broken,
+    stdoutLost: () => lost,
     interrupt(sig) {
       if (tool) forward(sig);
       else {
@@ -116,7 +124,7 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
 interface OpenedTool {
   tool: ToolRun;
   forward: (sig: EndingSignal) => void;
-  /** With --parse-stderr: the tool's stderr lines, and the end of that input. */
+  /** With --parse-stderr, the tool's stderr lines; the end of its stderr either way. */
   stderrLines?: LineSplitter;
   stderrDone?: Promise<void>;
 }
@@ -129,7 +137,8 @@ async function openTool(command: readonly string[], config: Config, extractor: E
   const forward = (sig: EndingSignal): void => child.forwardSignal(tool, sig);
   if (!config.parseStderr) {
     passThrough(tool.stderr, process.stderr, () => undefined);
-    return { tool, forward };
+    // Its last bytes must reach our stderr before we exit, as its stdout's do.
+    return { tool, forward, stderrDone: new Promise((resolve) => tool.stderr.once('close', () => resolve())) };
   }
   const stderrLines = new LineSplitter({
     maxLineBytes: config.maxLineBytes,

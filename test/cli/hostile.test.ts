@@ -37,7 +37,7 @@ t.test('a 50 MB line: passed through whole, not parsed, and the next line is par
   t.match(r.dry, /^keptn_h_before\{.*\} 1$/m);
   t.match(r.dry, /^keptn_h_after\{.*\} 3$/m);
   t.notMatch(r.dry, /keptn_h_aaa/, 'the long line is not parsed');
-  t.match(r.stderr, /3 lines read, 2 metrics found, 2 series, 1 lines too long to parse/);
+  t.match(r.stderr, /3 lines read, 2 metrics found, 2 series, 1 line too long to parse/);
 });
 
 t.test('200,000 nested brackets on one line and as a document', async (t) => {

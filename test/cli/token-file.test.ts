@@ -1,0 +1,98 @@
+// --dt-token-file read bounded (issue 13, item 16): a FIFO nobody writes, a silent writer and
+// /dev/zero are configuration errors said at once; the input still passes through in full.
+import t from 'tap';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, open as openCb, closeSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, cleanEnv } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'jmp-token-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const INPUT = 'a=1\nsome log line\n';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  killed: boolean;
+}
+
+/** The CLI with a safety net: killed by PID after 20 s (a hang is a failure, not a stuck test run). */
+function run(tokenFile: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [CLI, '--integration', 'tok', '--dt-url', 'http://127.0.0.1:9', '--dt-token-file', tokenFile, '--timeout', '500ms', '--deadline', '2s'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    }, 20_000);
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, ms: Date.now() - started, killed });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(INPUT);
+  });
+}
+
+function fifo(name: string): string {
+  const path = join(dir, name);
+  execFileSync('mkfifo', [path]);
+  return path;
+}
+
+t.test('a FIFO nobody writes: exit 2 at once, the input passed through', async (t) => {
+  const r = await run(fifo('nobody'));
+  t.notOk(r.killed, 'did not hang');
+  t.equal(r.status, 2, r.stderr);
+  t.equal(r.stdout, INPUT);
+  t.match(r.stderr, /the Dynatrace token file \S+ is empty \(or a FIFO nobody has opened for writing\)/);
+  t.ok(r.ms < 10_000, `${r.ms} ms`);
+});
+
+t.test('a FIFO whose writer stays silent: given up after about a second, exit 2', async (t) => {
+  const path = fifo('silent');
+  // Opening for writing waits (on the thread pool) until the CLI opens it for reading.
+  let writer: number | undefined;
+  openCb(path, 'w', (err, fd) => {
+    if (!err) writer = fd;
+  });
+  t.teardown(() => {
+    if (writer !== undefined) closeSync(writer);
+  });
+  const r = await run(path);
+  t.notOk(r.killed, 'did not hang');
+  t.equal(r.status, 2, r.stderr);
+  t.equal(r.stdout, INPUT);
+  t.match(r.stderr, /gave nothing to read within 1 s \(a FIFO or pipe whose writer is silent\?\)/);
+});
+
+t.test('/dev/zero: refused after 16 KiB, not read to the end of memory', async (t) => {
+  const r = await run('/dev/zero');
+  t.notOk(r.killed, 'did not hang');
+  t.equal(r.status, 2, r.stderr);
+  t.equal(r.stdout, INPUT);
+  t.match(r.stderr, /is larger than 16384 bytes: not a token file/);
+});
+
+t.test('a FIFO that is written: the token is read', async (t) => {
+  const path = fifo('written');
+  openCb(path, 'w', (err, fd) => {
+    if (err) return;
+    writeFileSync(fd, 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.S3CR3TPART0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR\n');
+    closeSync(fd);
+  });
+  const r = await run(path);
+  t.notOk(r.killed);
+  t.equal(r.stdout, INPUT);
+  t.notMatch(r.stderr, /token file/, 'no complaint about the token file');
+  t.match(r.stderr, /dynatrace: failed/, 'the push was attempted (to a closed port)');
+});
