@@ -90,9 +90,12 @@ function withUnit(text: string): { value: number; base: BaseUnit | null } | unde
   return undefined;
 }
 
-/** The metric name with the base unit's suffix, unless it already ends with it. */
+/**
+ * The metric name with the base unit's suffix, unless it already ends with it or names a rate
+ * of it (`transfer_bytes_per_second`: the unit is there, before `_per_`).
+ */
 export function withUnitSuffix(name: string, base: BaseUnit | null): string {
   if (base === null) return name;
   const suffix = SUFFIX[base];
-  return name.endsWith(suffix) ? name : name + suffix;
+  return name.endsWith(suffix) || name.includes(`${suffix}_per_`) ? name : name + suffix;
 }
