@@ -50,12 +50,20 @@ const NUMBER_AND_UNIT = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t]*(
 const CLOCK = /^(\d+):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?(?:\.(\d+))?$/;
 const GO_DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)(ns|us|µs|μs|ms|s))?$/;
 
+/**
+ * n in the unit → n in the base unit. A factor below 1 divides by its exact inverse:
+ * 1140 ms is 1.14 s, where 1140 * 0.001 would give 1.1400000000000001.
+ */
+function scaled(n: number, factor: number): number {
+  return factor < 1 ? n / Math.round(1 / factor) : n * factor;
+}
+
 /** Text with an optional unit → the number in its base unit. */
 export function parseWithUnit(raw: string, spec: UnitSpec): UnitValue {
   const text = raw.trim();
   const fixed = spec === 'auto' ? undefined : UNITS[spec];
   const plain = parseNumber(text);
-  if (typeof plain === 'number') return fixed === undefined ? { value: plain, base: null } : { value: plain * fixed.factor, base: fixed.base };
+  if (typeof plain === 'number') return fixed === undefined ? { value: plain, base: null } : { value: scaled(plain, fixed.factor), base: fixed.base };
   if (plain === 'out-of-range') return { problem: `${JSON.stringify(text)} is out of range` };
   const found = withUnit(text);
   if (found === undefined) return { problem: `not a number with a unit: ${JSON.stringify(text.slice(0, 60))}` };
@@ -71,7 +79,7 @@ function withUnit(text: string): { value: number; base: BaseUnit | null } | unde
     const name = m[2] as string;
     // Exact first (M is mega, m minutes); then words in any case (`Secs`, `MS`).
     const unit = Object.hasOwn(UNITS, name) ? UNITS[name] : name.length > 1 && Object.hasOwn(UNITS, name.toLowerCase()) ? UNITS[name.toLowerCase()] : undefined;
-    if (unit !== undefined) return { value: Number(m[1]) * unit.factor, base: unit.base };
+    if (unit !== undefined) return { value: scaled(Number(m[1]), unit.factor), base: unit.base };
   }
   const clock = CLOCK.exec(text);
   if (clock !== null) {
@@ -84,7 +92,7 @@ function withUnit(text: string): { value: number; base: BaseUnit | null } | unde
   const go = GO_DURATION.exec(text);
   if (go !== null && text !== '') {
     const [, h, min, n, u] = go;
-    const value = Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + (n !== undefined ? Number(n) * (UNITS[u as string] as UnitDef).factor : 0);
+    const value = Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + (n !== undefined ? scaled(Number(n), (UNITS[u as string] as UnitDef).factor) : 0);
     return { value, base: 'seconds' };
   }
   return undefined;
