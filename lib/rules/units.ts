@@ -51,11 +51,14 @@ const CLOCK = /^(\d+):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?(?:\.(\d+))?$/;
 const GO_DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)(ns|us|µs|μs|ms|s))?$/;
 
 /**
- * n in the unit → n in the base unit. A factor below 1 divides by its exact inverse:
- * 1140 ms is 1.14 s, where 1140 * 0.001 would give 1.1400000000000001.
+ * n in the unit → n in the base unit. A power of ten moves the decimal point instead of
+ * multiplying: 34.84 ns is 3.484e-8 s, where 34.84 * 1e-9 gives 3.4840000000000006e-8.
  */
 function scaled(n: number, factor: number): number {
-  return factor < 1 ? n / Math.round(1 / factor) : n * factor;
+  const exp = Math.log10(factor);
+  if (!Number.isInteger(exp) || !Number.isFinite(n)) return n * factor;
+  const [mantissa, e] = n.toExponential().split('e') as [string, string];
+  return Number(`${mantissa}e${Number(e) + exp}`);
 }
 
 /** Text with an optional unit → the number in its base unit. */
