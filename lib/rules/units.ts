@@ -50,12 +50,23 @@ const NUMBER_AND_UNIT = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t]*(
 const CLOCK = /^(\d+):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?(?:\.(\d+))?$/;
 const GO_DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)(ns|us|µs|μs|ms|s))?$/;
 
+/**
+ * n in the unit → n in the base unit. A power of ten moves the decimal point instead of
+ * multiplying: 34.84 ns is 3.484e-8 s, where 34.84 * 1e-9 gives 3.4840000000000006e-8.
+ */
+function scaled(n: number, factor: number): number {
+  const exp = Math.log10(factor);
+  if (!Number.isInteger(exp) || !Number.isFinite(n)) return n * factor;
+  const [mantissa, e] = n.toExponential().split('e') as [string, string];
+  return Number(`${mantissa}e${Number(e) + exp}`);
+}
+
 /** Text with an optional unit → the number in its base unit. */
 export function parseWithUnit(raw: string, spec: UnitSpec): UnitValue {
   const text = raw.trim();
   const fixed = spec === 'auto' ? undefined : UNITS[spec];
   const plain = parseNumber(text);
-  if (typeof plain === 'number') return fixed === undefined ? { value: plain, base: null } : { value: plain * fixed.factor, base: fixed.base };
+  if (typeof plain === 'number') return fixed === undefined ? { value: plain, base: null } : { value: scaled(plain, fixed.factor), base: fixed.base };
   if (plain === 'out-of-range') return { problem: `${JSON.stringify(text)} is out of range` };
   const found = withUnit(text);
   if (found === undefined) return { problem: `not a number with a unit: ${JSON.stringify(text.slice(0, 60))}` };
@@ -71,7 +82,7 @@ function withUnit(text: string): { value: number; base: BaseUnit | null } | unde
     const name = m[2] as string;
     // Exact first (M is mega, m minutes); then words in any case (`Secs`, `MS`).
     const unit = Object.hasOwn(UNITS, name) ? UNITS[name] : name.length > 1 && Object.hasOwn(UNITS, name.toLowerCase()) ? UNITS[name.toLowerCase()] : undefined;
-    if (unit !== undefined) return { value: Number(m[1]) * unit.factor, base: unit.base };
+    if (unit !== undefined) return { value: scaled(Number(m[1]), unit.factor), base: unit.base };
   }
   const clock = CLOCK.exec(text);
   if (clock !== null) {
@@ -84,15 +95,18 @@ function withUnit(text: string): { value: number; base: BaseUnit | null } | unde
   const go = GO_DURATION.exec(text);
   if (go !== null && text !== '') {
     const [, h, min, n, u] = go;
-    const value = Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + (n !== undefined ? Number(n) * (UNITS[u as string] as UnitDef).factor : 0);
+    const value = Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + (n !== undefined ? scaled(Number(n), (UNITS[u as string] as UnitDef).factor) : 0);
     return { value, base: 'seconds' };
   }
   return undefined;
 }
 
-/** The metric name with the base unit's suffix, unless it already ends with it. */
+/**
+ * The metric name with the base unit's suffix, unless it already ends with it or names a rate
+ * of it (`transfer_bytes_per_second`: the unit is there, before `_per_`).
+ */
 export function withUnitSuffix(name: string, base: BaseUnit | null): string {
   if (base === null) return name;
   const suffix = SUFFIX[base];
-  return name.endsWith(suffix) ? name : name + suffix;
+  return name.endsWith(suffix) || name.includes(`${suffix}_per_`) ? name : name + suffix;
 }
