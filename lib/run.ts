@@ -11,6 +11,7 @@ import { LineSplitter } from './lines.js';
 import { passThrough } from './passthrough.js';
 import type { ToolRun, ToolExit } from './source/child.js';
 import { DocumentCollector } from './source/document.js';
+import { WordPrecheck } from './rules/word-gate.js';
 import { stdinInput, streamInput, type Input, type InputOptions } from './source/input.js';
 import type { BackendOutcome } from './backends/backend.js';
 import { ConfiguredBackends } from './backends/configured.js';
@@ -45,6 +46,15 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   for (const e of parsed.usageErrors) reporter.error(e);
   for (const e of parsed.backendErrors) reporter.error(e);
   for (const w of parsed.warnings) reporter.warn(w);
+  // Rule files are read here, not in parseConfig: YAML is loaded only when one is given.
+  if (config.ruleFiles.length > 0) {
+    const { loadRuleFiles } = await import('./rules/load.js');
+    const { readFileSync } = await import('node:fs');
+    const loaded = await loadRuleFiles(config.ruleFiles, (p) => readFileSync(p, 'utf8'));
+    for (const e of loaded.errors) reporter.error(e);
+    parsed.usageErrors.push(...loaded.errors);
+    config.ruleSets = loaded.sets;
+  }
   const usable = parsed.usageErrors.length === 0;
   if (!usable) reporter.error('nothing will be pushed; the input is still passed through (exit status 2)');
   if (usable && config.http.insecure) reporter.warn('--insecure: TLS certificates are not verified');
@@ -55,10 +65,12 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const splitter = new LineSplitter({
     maxLineBytes: config.maxLineBytes,
     precheck,
+    // The WebAssembly scanner applies the default parsers' gate only, not the rules' words.
+    wasm: !(precheck instanceof WordPrecheck),
     onLine: (text) => extractor.line(text, () => `line ${splitter.lines}`),
   });
 
-  const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
+  const document = extractor.documentRules.length > 0 ? new DocumentCollector() : undefined;
   let stdoutBroken = false;
   const inputOptions: InputOptions = {
     dest: process.stdout,
@@ -89,9 +101,11 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   let stderrSplitter: LineSplitter | undefined;
   if (tool) {
     if (config.parseStderr) {
+      const stderrPrecheck = extractor.precheck();
       const lines = new LineSplitter({
         maxLineBytes: config.maxLineBytes,
-        precheck: extractor.precheck(),
+        precheck: stderrPrecheck,
+        wasm: !(stderrPrecheck instanceof WordPrecheck),
         onLine: (text) => extractor.line(text, () => `stderr line ${lines.lines}`),
       });
       stderrSplitter = lines;
@@ -130,7 +144,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const backends = usable ? new ConfiguredBackends(config, reporter) : undefined;
+  // --explain sends nothing: no backend is even set up.
+  const backends = usable && !config.explain ? new ConfiguredBackends(config, reporter) : undefined;
   let flushing: Promise<unknown> | undefined;
   const flushTimer =
     backends && config.flushIntervalMs !== undefined && !config.dryRun
@@ -170,13 +185,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   process.once('SIGTERM', onLateSignal);
 
   if (document) {
-    const { evaluateJsonPaths } = await import('./parse/json-path.js');
-    if (document.overflow) extractor.problem(`--json-path: the input is over ${document.limit} bytes; it was not parsed as one JSON document`);
-    else {
-      const found = await evaluateJsonPaths(document.text(), config.jsonPaths);
-      for (const p of found.problems) extractor.problem(`--json-path: ${p}`);
-      extractor.addSamples(found.samples);
-    }
+    if (document.overflow) extractor.problem(`document rules: the input is over ${document.limit} bytes; it was not parsed as a JSON or XML document`);
+    else await extractor.documents(document.text());
   }
   if (tool && toolExit && config.runMetrics) extractor.addSamples(runSamples(toolExit, started));
   extractor.finish();
@@ -205,7 +215,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
       droppedExamples: store.droppedExamples,
       unusable: extractor.problems,
       outcomes,
-      noBackend: usable && !backends?.any,
+      noBackend: usable && !config.explain && !backends?.any,
     }),
   );
   if (usable && backends && !backends.any) {

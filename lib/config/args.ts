@@ -32,6 +32,8 @@ const OPTIONS = {
   parsers: { type: 'string' },
   pattern: { type: 'string', multiple: true },
   'json-path': { type: 'string', multiple: true },
+  rules: { type: 'string', multiple: true },
+  explain: { type: 'boolean' },
   'max-series': { type: 'string' },
   'max-line-length': { type: 'string' },
   'parse-stderr': { type: 'boolean' },
@@ -233,7 +235,8 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
       usageErrors.push(`cannot read --ca-file ${values['ca-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  if ((dryRun || pushgateway || dynatrace) && integration === '') {
+  const explain = values.explain === true;
+  if ((dryRun || pushgateway || dynatrace) && !explain && integration === '') {
     usageErrors.push('--integration NAME (or INTEGRATION_NAME) is required: it is part of every metric name, keptn_<integration>_<name>');
   }
   if (values.quiet && values.verbose) usageErrors.push('--quiet and --verbose contradict each other');
@@ -247,6 +250,8 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     parsers,
     patterns,
     jsonPaths,
+    ruleFiles: values.rules ?? [],
+    explain,
     maxSeries: positiveInt(values['max-series'], DEFAULTS.maxSeries, '--max-series', usageErrors),
     maxLineBytes: positiveInt(values['max-line-length'], DEFAULTS.maxLineBytes, '--max-line-length', usageErrors),
     parseStderr: values['parse-stderr'] === true,

@@ -1,5 +1,7 @@
 // The one validated, immutable configuration a run works from (built by lib/config/args.ts).
 
+import type { RuleSet } from '../rules/rule.js';
+
 export type ParserName = 'kv' | 'json' | 'prom';
 export const PARSER_NAMES: readonly ParserName[] = ['kv', 'json', 'prom'];
 
@@ -56,6 +58,12 @@ export interface Config {
   parsers: readonly ParserName[];
   patterns: readonly PatternRule[];
   jsonPaths: readonly JsonPathRule[];
+  /** `--rules FILE`, in the order given (read and compiled by the run, lib/rules/load.ts). */
+  ruleFiles: readonly string[];
+  /** The compiled rule files, set by the run once they are read. */
+  ruleSets?: readonly RuleSet[];
+  /** `--explain`: nothing is sent; what each rule and parser did goes to stderr. */
+  explain: boolean;
   maxSeries: number;
   maxLineBytes: number;
   parseStderr: boolean;

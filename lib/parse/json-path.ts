@@ -42,5 +42,5 @@ export async function evaluateJsonPaths(
 ): Promise<{ samples: Sample[]; problems: string[] }> {
   const { evaluateJsonRules } = await import('../rules/json-rules.js');
   const found = await evaluateJsonRules(document, rules.map(jsonPathFlagRule), Number.MAX_SAFE_INTEGER);
-  return { samples: found.samples.map(({ name, value, labels }) => ({ name, value, labels })), problems: found.problems };
+  return { samples: found.samples.map(({ name, value, labels }) => ({ name, value, labels })), problems: found.problems.map((p) => p.replace(/^--json-path: /, '')) };
 }

@@ -31,7 +31,7 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
   if (rules.length === 0) return { samples, problems };
   const found = findJsonDocuments(text);
   if (found.documents.length === 0) {
-    problems.push(`the input is not one JSON document (${found.reason ?? 'empty'}); nothing extracted for ${rules.map((r) => r.id).join(', ')}`);
+    problems.push(`${rules[0]?.origin}: the input is not one JSON document (${found.reason ?? 'empty'}); nothing extracted for ${rules.map((r) => r.id).join(', ')}`);
     return { samples, problems };
   }
   let JSONPath: typeof import('jsonpath-plus').JSONPath;
@@ -39,7 +39,7 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     // Loaded only when a JSON rule is given: startup does not pay for it.
     ({ JSONPath } = await import('jsonpath-plus'));
   } catch (err) {
-    problems.push(`cannot load jsonpath-plus: ${err instanceof Error ? err.message : String(err)}`);
+    problems.push(`${rules[0]?.origin}: cannot load jsonpath-plus: ${err instanceof Error ? err.message : String(err)}`);
     return { samples, problems };
   }
 
@@ -65,7 +65,7 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
       } catch (err) {
         if (err instanceof TooManyMatches) cut = true;
         else {
-          problems.push(`${rule.id}=${rule.path}: ${err instanceof RangeError ? 'the document is nested too deeply' : err instanceof Error ? err.message : String(err)}`);
+          problems.push(`${rule.origin}: ${rule.id}=${rule.path}: ${err instanceof RangeError ? 'the document is nested too deeply' : err instanceof Error ? err.message : String(err)}`);
           failed = true;
           break;
         }
@@ -84,8 +84,8 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
       if (cut) break;
     }
     if (failed) continue;
-    if (cut) problems.push(`${rule.id}: more than ${MAX_MATCHES} matches of ${rule.path} (or ${maxSeries} series); the rest were cut`);
-    if (matched === 0) problems.push(`${rule.id}: no value at ${rule.path}`);
+    if (cut) problems.push(`${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} matches of ${rule.path} (or ${maxSeries} series); the rest were cut`);
+    if (matched === 0) problems.push(`${rule.origin}: ${rule.id}: no value at ${rule.path}`);
     if (agg) for (const { item, value } of agg.results()) samples.push({ ...item, value });
   }
   return { samples, problems };
@@ -109,7 +109,7 @@ function valuesOf(rule: JsonRule, match: unknown, where: string, index: number |
     }
     const read = toNumber(raw, rule.unit);
     if (typeof read === 'string') {
-      out.push(`${rule.id}: ${read === '' ? 'no value' : `not a number (${read})`} at ${where}${rule.fields ? ` field ${name}` : ''}`);
+      out.push(`${rule.origin}: ${rule.id}: ${read === '' ? 'no value' : `not a number (${read})`} at ${where}${rule.fields ? ` field ${name}` : ''}`);
       continue;
     }
     const s: RuleSample = { name: withUnitSuffix(name, read.base), value: read.value, labels, rule, type: rule.type };
