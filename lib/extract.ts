@@ -113,6 +113,9 @@ export class Extractor {
         found.push({ ...(await evaluateXmlRules(text, xml, this.store.maxSeries)), where: 'the XML document', quiet });
       }
     }
+    const { documentDefaults } = await import('./rules/document-defaults.js');
+    const made = found.flatMap((f) => f.samples);
+    found.push({ samples: documentDefaults(this.documentRules, made), problems: [], where: 'a default', quiet: true });
     for (const f of found) {
       for (const p of f.problems) {
         if (f.quiet) this.reporter.verbose(p);
