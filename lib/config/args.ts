@@ -153,7 +153,9 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     else labels[pair[0]] = pair[1];
   }
 
-  let parsers: ParserName[] = [...PARSER_NAMES];
+  // With a preset the preset's rules read the input; the default parsers only if --parsers asks
+  // (a TAP diagnostic `duration_ms: 0.7` is not a metric of the run).
+  let parsers: ParserName[] = values.preset !== undefined && values.preset.length > 0 ? [] : [...PARSER_NAMES];
   if (values.parsers !== undefined) {
     const names = values.parsers.split(',').map((s) => s.trim()).filter(Boolean);
     if (names.length === 1 && names[0] === 'none') parsers = [];
