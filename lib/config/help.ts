@@ -33,6 +33,9 @@ Extraction:
   --max-series N         distinct series kept at most (default 1000); the rest are counted
   --max-line-length B    longer lines are passed through but not parsed (default 1048576)
   --parse-stderr         wrap mode: parse the tool's stderr as well as its stdout
+  --preset NAME          built-in rules for a tool's output (k6, junit, go-bench, pytest, …;
+                         repeatable; default parsers off): --preset list names them all,
+                         --preset auto (wrap mode) picks one by the tool's name
 
 Prometheus Pushgateway (env PROM_GATEWAY, host:port means http://host:port):
   --pushgateway URL      e.g. http://user:pass@pushgateway:9091 (credentials never printed)
