@@ -3,12 +3,13 @@
 // once, before the store.
 
 import type { Config, ParserName } from './config/config.js';
-import type { LineParser, Sample, ParseState } from './parse/sample.js';
+import type { LineParser, ParseOutcome, Sample, ParseState } from './parse/sample.js';
 import { newParseState } from './parse/sample.js';
 import { parseKv } from './parse/kv.js';
 import { parseJson } from './parse/json.js';
 import { parseProm } from './parse/prom.js';
 import { makePatternParser } from './parse/pattern.js';
+import { GuardedRules, MATCH_BUDGET_MS } from './parse/safe-regex.js';
 import { Precheck } from './parse/precheck.js';
 import { fullMetricName, normalizeNamePart } from './naming/metric-name.js';
 import { seriesKey, type SeriesStore } from './series.js';
@@ -24,7 +25,8 @@ export class Extractor {
   metricsFound = 0;
   problems = 0;
 
-  readonly #patterns: LineParser[];
+  /** The --pattern rules, matched under a time budget; null without rules. */
+  readonly #patterns: GuardedRules | null;
   readonly #defaults: LineParser[];
   readonly #state: ParseState = newParseState();
   /** normalized name part → the first input name that produced it, to spot collisions. */
@@ -40,21 +42,35 @@ export class Extractor {
     readonly store: SeriesStore,
     readonly reporter: Reporter,
   ) {
-    this.#patterns = config.patterns.map(makePatternParser);
+    const rules = config.patterns.map((rule) => ({ label: `--pattern ${rule.source}`, parse: makePatternParser(rule) }));
+    this.#patterns = rules.length === 0 ? null : new GuardedRules(rules, {
+      line: (text, where, outcome) => (outcome === null ? this.#defaultsOn(text, () => where) : this.#take(outcome, () => where)),
+      slow: (label, where) => reporter.warn(`${label}: took too long on ${where} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
+    });
     this.#defaults = config.parsers.map((p) => DEFAULT_PARSERS[p]);
     this.#context = Object.freeze({ ...config.labels });
   }
 
   /** The byte gate for the line splitter; null when every line must be seen (patterns). */
   precheck(): Precheck | null {
-    if (this.#patterns.length > 0) return null;
+    if (this.#patterns !== null) return null;
     const on = new Set(this.config.parsers);
     return new Precheck({ kv: on.has('kv'), json: on.has('json'), prom: on.has('prom') });
   }
 
   /** One line (no `\n`, no trailing `\r`). `where` names it in messages, e.g. "line 12". */
   line(text: string, where: () => string): void {
-    for (const parse of this.#patterns) if (this.#offer(parse, text, where)) return;
+    // With rules, the line is matched (and stored) by the next turn of the event loop, or drain().
+    if (this.#patterns !== null) this.#patterns.push(text, where());
+    else this.#defaultsOn(text, where);
+  }
+
+  /** Handles every line given so far (end of input, a signal). */
+  drain(): void {
+    this.#patterns?.drain();
+  }
+
+  #defaultsOn(text: string, where: () => string): void {
     for (const parse of this.#defaults) if (this.#offer(parse, text, where)) return;
   }
 
@@ -65,6 +81,7 @@ export class Extractor {
 
   /** Reported once at the end: how many problem lines were not shown one by one. */
   finish(): void {
+    this.drain();
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
   }
 
@@ -77,9 +94,13 @@ export class Extractor {
       outcome = { samples: [], problem: `parser failed: ${(err as Error).message}` };
     }
     if (outcome === null) return false;
+    this.#take(outcome, where);
+    return true;
+  }
+
+  #take(outcome: NonNullable<ParseOutcome>, where: () => string): void {
     if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
     for (const s of outcome.samples) this.#store(s);
-    return true;
   }
 
   problem(msg: string): void {
