@@ -5,7 +5,8 @@
 // Names and labels get the naming rules of contract §5 here, once, before the store.
 
 import type { Config, ParserName } from './config/config.js';
-import type { LineParser, Sample, ParseState } from './parse/sample.js';
+import type { LineParser, ParseOutcome, Sample, ParseState } from './parse/sample.js';
+import { GuardedRules, MATCH_BUDGET_MS } from './parse/safe-regex.js';
 import { newParseState } from './parse/sample.js';
 import { parseKv } from './parse/kv.js';
 import { parseJson } from './parse/json.js';
@@ -33,6 +34,8 @@ export class Extractor {
   problems = 0;
 
   readonly #rules: LineRules | null;
+  /** The line rules under the time budget; null without line rules or with --explain. */
+  readonly #guarded: GuardedRules | null;
   readonly #sets: readonly RuleSet[];
   readonly #defaults: Array<{ name: ParserName; parse: LineParser }>;
   /** --explain's notes; undefined on a normal run. */
@@ -58,8 +61,21 @@ export class Extractor {
     this.#sets = [flagRuleSet(config.patterns, config.jsonPaths), ...ruleSets];
     this.explainer = config.explain ? new Explainer() : undefined;
     for (const set of this.#sets) for (const r of set.rules) this.explainer?.declare(r.id, r.origin);
-    const rules = new LineRules(this.#sets, this.explainer);
+    const rules = new LineRules(this.#sets);
     this.#rules = rules.size > 0 ? rules : null;
+    // A normal run matches the rules under a time budget, in batches (lib/parse/safe-regex.ts);
+    // --explain matches each line at once, to say where each rule matched.
+    this.#guarded =
+      this.#rules === null || this.explainer
+        ? null
+        : new GuardedRules(
+            this.#rules.compiled.map((r) => ({ label: r.rule.kind === 'line' && r.rule.flagText !== undefined ? `--pattern ${r.rule.flagText}` : `${r.rule.origin}: ${r.rule.id}`, parse: r.parse })),
+            {
+              line: (text, where, outcome) => this.#lineOutcome(text, () => where, outcome),
+              slow: (label, where) => reporter.warn(`${label}: took too long on ${where} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
+            },
+            { every: true },
+          );
     this.#defaults = config.parsers.map((p) => ({ name: p, parse: DEFAULT_PARSERS[p] }));
     this.#context = Object.freeze({ ...config.labels });
   }
@@ -85,7 +101,28 @@ export class Extractor {
 
   /** One line (no `\n`, no trailing `\r`). `where` names it in messages, e.g. "line 12". */
   line(text: string, where: () => string): void {
-    if (this.#rules !== null && this.#rules.apply(text, where, (s) => this.#storeRule(s, where), (m) => this.problem(m))) return;
+    // With rules, the line is matched (and stored) by the next turn of the event loop, or drain().
+    if (this.#guarded !== null) this.#guarded.push(text, where());
+    else if (this.#rules !== null) this.#lineOutcome(text, where, this.#rules.apply(text, where, this.explainer));
+    else this.#defaultsOn(text, where);
+  }
+
+  /** Handles every line given so far (end of input, a signal). */
+  drain(): void {
+    this.#guarded?.drain();
+  }
+
+  /** What the rules made of a line; null: no rule matched, the default parsers get it. */
+  #lineOutcome(text: string, where: () => string, outcome: NonNullable<ParseOutcome> | null): void {
+    if (outcome === null) {
+      this.#defaultsOn(text, where);
+      return;
+    }
+    if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
+    for (const s of outcome.samples) this.#storeRule(s as RuleSample, where);
+  }
+
+  #defaultsOn(text: string, where: () => string): void {
     for (const { name, parse } of this.#defaults) if (this.#offer(name, parse, text, where)) return;
     this.explainer?.untaken(where(), text, this.config.parsers);
   }
@@ -118,12 +155,14 @@ export class Extractor {
 
   /** Reported once at the end: defaults of rules that never matched, problem counts, --explain. */
   finish(): void {
+    this.drain();
     for (const s of this.#rules?.defaults() ?? []) this.#storeRule(s, () => 'a default');
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
     if (this.explainer) this.reporter.block('--explain (nothing is sent):', this.explainer.report(), 5000, 400);
   }
 
   #storeRule(s: RuleSample, where: () => string): void {
+    this.#rules?.made(s);
     this.#store(s, where, s.rule.occurrence, s.unit);
   }
 

@@ -173,6 +173,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     splitter.end();
     stderrSplitter?.end();
   }
+  // Lines the --pattern rules have not seen yet (they are matched a turn of the event loop later).
+  extractor.drain();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   // A second signal during the push leaves at once rather than waiting for the deadline.

@@ -43,6 +43,8 @@ export interface LineRule extends RuleBase {
   values?: ReadonlyMap<string, ValueTarget>;
   /** Literal words a matching line must contain (from `words:` or the regex); null: none known. */
   words: readonly string[] | null;
+  /** A --pattern flag's own text, as messages quote it. */
+  flagText?: string;
 }
 
 /** A line rule whose named groups label the matches of the lines that follow, until its next match. */
