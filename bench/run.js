@@ -38,6 +38,20 @@ const TIME = '/usr/bin/time';
 const OUT = join(ROOT, 'bench/out');
 const MiB = 1024 * 1024;
 
+// Ten line rules, as the README's recipes and the issue's tools have them (throughput section).
+const TEN_PATTERNS = [
+  'rps=^Requests per second:\\s+(?<value>[\\d.]+)',
+  'time_per_request=^Time per request:\\s+(?<value>[\\d.]+)',
+  'http_req_duration_p95=http_req_duration\\.+: .*p\\(95\\)=(?<value>[\\d.]+)ms',
+  'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)',
+  '^=+ .*\\b(?<value>\\d+) (?<name>passed|failed|skipped)\\b',
+  'ns_per_op=^Benchmark(?<benchmark>\\S+)\\s+\\d+\\s+(?<value>[\\d.]+) ns/op',
+  'latency_avg=^\\s+Latency\\s+(?<value>\\S+)',
+  'requests_per_sec=^Requests/sec:\\s+(?<value>[\\d.]+)',
+  'coverage=^All files\\s*\\|\\s*(?<value>[\\d.]+)',
+  'hyperfine_mean=^\\s+Time \\(mean ± σ\\):\\s+(?<value>[\\d.]+)',
+];
+
 const { values: flags } = parseArgs({
   options: {
     sizes: { type: 'string' },
@@ -82,6 +96,7 @@ say(`\nload at the end ${fmtLoad()}; results in ${file}`);
 // ---------------------------------------------------------------------------------------------
 // throughput
 
+
 async function throughput() {
   const out = [];
   for (const size of sizes) {
@@ -95,6 +110,11 @@ async function throughput() {
       // The floor under the row above: the same pass-through and line count, no line is a candidate.
       { name: 'jes-metrics-pipe --parsers none', argv: [process.execPath, CLI, '--integration', 'bench', '--parsers', 'none', '--dry-run-file', '/dev/null'] },
     ];
+    // Ten line rules (the README's recipes and the issue's tools): each has literal words, so
+    // the byte pre-filter stays on and skips the lines that hold none of them.
+    commands.push({ name: 'jes-metrics-pipe, 10 --pattern', argv: [process.execPath, CLI, '--integration', 'bench', ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]), '--dry-run-file', '/dev/null'] });
+    // The same with an eleventh rule that has no literal word: every line goes to the rules (0.1's behaviour with any --pattern).
+    commands.push({ name: '10 --pattern + 1 without words', argv: [process.execPath, CLI, '--integration', 'bench', ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]), '--pattern', 'any=^(?<value>\\d+)$', '--dry-run-file', '/dev/null'] });
     if (existsSync(BUNDLE)) commands.push({ name: 'bundle --dry-run', argv: [process.execPath, BUNDLE, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
     if (withPython) commands.push({ name: 'python parent script', argv: [PYTHON, PARENT] });
     const runs = new Map(commands.map((c) => [c.name, []]));
@@ -122,6 +142,8 @@ async function throughput() {
     table(rows, ['command', 'wallMs', 'mbPerS', 'ratioToCat', 'peakRssMiB', 'cpuNsPerLine', 'walls']);
     const jmp = rows.find((x) => x.command.startsWith('jes-metrics-pipe'));
     const py = rows.find((x) => x.command.startsWith('python'));
+    const ten = rows.find((x) => x.command === 'jes-metrics-pipe, 10 --pattern');
+    if (ten) say(`ten --pattern rules / default parsers: ${round(ten.wallMs / jmp.wallMs, 2)}× wall (≤ 1.5×)`);
     say(`targets: jes-metrics-pipe/cat ${jmp.ratioToCat}× (≤ 1.4×)${py ? `, python/jes-metrics-pipe ${round(py.wallMs / jmp.wallMs, 2)}× (≥ 4×)` : ''}, peak RSS ${jmp.peakRssMiB} MiB (≤ 100)`);
 
     // Under backpressure: the reader takes 40 MB/s, well below what the tool can produce.
@@ -203,6 +225,8 @@ async function latency() {
     if (withPython) commands.push({ name: 'python parent script --push', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
     const rows = await interleave(commands, n, input, env);
     const py = rows.find((x) => x.command.startsWith('python'));
+    const ten = rows.find((x) => x.command === 'jes-metrics-pipe, 10 --pattern');
+    if (ten) say(`ten --pattern rules / default parsers: ${round(ten.wallMs / jmp.wallMs, 2)}× wall (≤ 1.5×)`);
     for (const jmp of rows.filter((x) => x.command.startsWith('jes-metrics-pipe') || x.command.startsWith('bundle'))) {
       if (py) say(`target: ${jmp.command} / python ${round(jmp.medianMs / py.medianMs, 2)}× (≤ 0.5×)`);
     }

@@ -95,8 +95,8 @@ export class Extractor {
     const on = new Set(this.config.parsers);
     const options = { kv: on.has('kv'), json: on.has('json'), prom: on.has('prom') };
     if (this.#rules === null) return new Precheck(options);
-    const words = this.#rules.words();
-    return words === null ? null : new WordPrecheck(options, words);
+    const gates = this.#rules.gates();
+    return gates === null ? null : new WordPrecheck(options, gates);
   }
 
   /** One line (no `\n`, no trailing `\r`). `where` names it in messages, e.g. "line 12". */

@@ -18,7 +18,7 @@
 // V8's own linear engine (the `l` flag) 13 µs; V8's fallback on excessive backtracks does not
 // see the pytest case (a greedy loop is not counted as backtracking). A `vm` call with a
 // timeout costs about 0.13 ms (it starts a watchdog thread), so lines are matched in batches:
-// up to BATCH_CHARS of text, or what arrived before the event loop next ran (a setImmediate).
+// up to BATCH_CHARS of text, or what arrived within BATCH_DELAY_MS (a timer; drain() at the end).
 // Matching only produces outcomes inside the budget; the series store and the reporter are
 // touched outside it, so a cut can never leave them half-updated.
 
@@ -38,6 +38,8 @@ export const CUTS_TO_DROP = 4;
 export const UNVERIFIED_CUTS_TO_DROP = 6;
 /** Queued text past which the queue is matched at once rather than at the next turn of the event loop. */
 export const BATCH_CHARS = 1024 * 1024;
+/** How long queued lines wait for more before they are matched (drain() matches at once). */
+export const BATCH_DELAY_MS = 20;
 
 /** The user's regex, compiled as JavaScript users expect: same syntax, flags and errors as new RegExp. */
 export function compileUserRegex(source: string, flags = ''): RegExp {
@@ -145,10 +147,12 @@ export class GuardedRules {
     if (this.#chars >= this.#batchChars) this.#work(false);
     else if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(() => {
+      // A short delay rather than the next turn: a stream hands over 64 KiB chunks, and one
+      // budgeted call per chunk (its watchdog thread, ~0.25 ms) cost more than the matching.
+      setTimeout(() => {
         this.#scheduled = false;
         this.#work(false);
-      });
+      }, BATCH_DELAY_MS);
     }
   }
 

@@ -13,7 +13,8 @@ import type { RuleObserver, RuleSample } from './sample.js';
 import type { ParseOutcome } from '../parse/sample.js';
 import { compileUserRegex } from '../parse/safe-regex.js';
 import { parseWithUnit, withUnitSuffix, type BaseUnit } from './units.js';
-import { requiredWords } from './words.js';
+import { requiredPrefix, requiredWords } from './words.js';
+import type { RuleGate } from './word-gate.js';
 
 export const MAX_MATCHES_PER_LINE = 1000;
 
@@ -54,12 +55,16 @@ export class LineRules {
     return this.#rules;
   }
 
-  /** Every rule's required words, or null when some rule has none (then no line may be skipped). */
-  words(): string[][] | null {
-    const all: string[][] = [];
+  /** What each rule needs of a line (a prefix, or words), or null when some rule needs nothing known (then no line may be skipped). */
+  gates(): RuleGate[] | null {
+    const all: RuleGate[] = [];
     for (const r of this.#rules) {
-      if (r.words === null) return null;
-      all.push([...r.words]);
+      // An anchored literal prefix is the cheaper check (a few bytes at the line's start); both
+      // it and the words are things every matching line has, so either may gate.
+      const prefix = requiredPrefix(r.rule);
+      if (prefix !== null) all.push({ prefix });
+      else if (r.words !== null) all.push({ words: r.words });
+      else return null;
     }
     return all;
   }

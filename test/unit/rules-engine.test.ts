@@ -10,6 +10,7 @@ import { evaluateXmlRules } from '../../lib/rules/xml-rules.js';
 import { compileRule } from '../../lib/rules/compile.js';
 import type { JsonRule, XmlRule } from '../../lib/rules/rule.js';
 import { WordPrecheck } from '../../lib/rules/word-gate.js';
+import { requiredPrefix } from '../../lib/rules/words.js';
 
 const file = (...rules: string[]): string => `version: 1\nrules:\n${rules.join('\n')}\n`;
 
@@ -123,9 +124,29 @@ t.test('XML: no entity expansion, a DTD is not read; a banner before the documen
   t.match(broken.problems.join('\n'), /not well-formed XML/);
 });
 
+t.test('requiredPrefix: an anchored literal, after blanks when the regex allows them', async (t) => {
+  const cases: Array<[RegExp, unknown]> = [
+    [/^Requests per second:\s+(?<value>\d+)/, { prefix: 'Requests per second:', blanks: 'none' }],
+    [/^\s+Latency\s+(?<value>\S+)/, { prefix: 'Latency', blanks: 'some' }],
+    [/^\s*http_reqs\.+: (?<value>\d+)/, { prefix: 'http_reqs.', blanks: 'any' }],
+    [/^=+ (?<value>\d+)/, { prefix: '=', blanks: 'none' }],
+    [/^ab?c/, { prefix: 'a', blanks: 'none' }],
+    [/^a|b/, null],
+    [/^(?:x|y)z/, null],
+    [/^Total/i, null],
+    [/Total/, null],
+  ];
+  for (const [regex, want] of cases) t.same(requiredPrefix({ regex }), want, String(regex));
+});
+
 t.test('the word gate: a line with every word of some rule, or one the default gate passes', async (t) => {
-  const gate = new WordPrecheck({ kv: true, json: false, prom: false }, [['Requests per second'], ['B/op', 'Benchmark']]);
-  const lines = ['Requests per second: 3', 'noise line', 'BenchmarkX 1 2 ns/op 3 B/op', 'B/op alone', 'cost=4', 'Requests per secon'];
+  const gate = new WordPrecheck({ kv: true, json: false, prom: false }, [
+    { words: ['Requests per second'] },
+    { words: ['B/op', 'Benchmark'] },
+    { prefix: { prefix: 'Latency', blanks: 'some' } },
+    { prefix: { prefix: 'All files', blanks: 'none' } },
+  ]);
+  const lines = ['Requests per second: 3', 'noise line', 'BenchmarkX 1 2 ns/op 3 B/op', 'B/op alone', 'cost=4', 'Requests per secon', '  Latency 3ms', 'Latency 3ms', 'All files | 3', ' All files | 3', '\u00a0 Latency'];
   const buf = Buffer.from(lines.join('\n'));
   const got: boolean[] = [];
   let at = 0;
@@ -134,5 +155,5 @@ t.test('the word gate: a line with every word of some rule, or one the default g
     got.push(gate.mayBeMetric(buf, at, at + len));
     at += len + 1;
   }
-  t.same(got, [true, false, true, false, true, false]);
+  t.same(got, [true, false, true, false, true, false, true, false, true, false, true]);
 });

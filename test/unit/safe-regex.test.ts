@@ -1,6 +1,6 @@
 // The time budget for user regexes: a cut exec, and the rules' bookkeeping around it.
 import t from 'tap';
-import { compileUserRegex, GuardedRules, runWithinBudget } from '../../lib/parse/safe-regex.js';
+import { BATCH_DELAY_MS, compileUserRegex, GuardedRules, runWithinBudget } from '../../lib/parse/safe-regex.js';
 import type { LineParser, ParseOutcome } from '../../lib/parse/sample.js';
 
 /** Exponential on `aaa…!`: minutes of backtracking for 40 a's. */
@@ -53,13 +53,29 @@ t.test('GuardedRules: in order, the first rule that matches wins, null when none
   t.same(c.slow, []);
 });
 
-t.test('GuardedRules: lines pushed are handed on by the next turn of the event loop', async (t) => {
+t.test('GuardedRules: lines pushed are handed on after BATCH_DELAY_MS (a timer), or at drain()', async (t) => {
   const c = collect();
   const g = new GuardedRules([rule('a', /a/)], c.sink);
   g.push('a', 'line 1');
-  await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, BATCH_DELAY_MS * 5));
   t.equal(c.lines.length, 1);
+  g.push('a', 'line 2');
+  g.drain();
+  t.equal(c.lines.length, 2, 'drain() hands on at once');
+});
+
+t.test('GuardedRules every: every rule on every line, samples merged; a cut keeps what earlier rules found', async (t) => {
+  const lines: Array<string[] | null> = [];
+  const slow: string[] = [];
+  const sink = {
+    line: (_text: string, _where: string, outcome: NonNullable<ParseOutcome> | null) => lines.push(outcome === null ? null : outcome.samples.map((s) => s.name)),
+    slow: (label: string) => slow.push(label),
+  };
+  const g = new GuardedRules([rule('bang', /!/), rule('slow', NESTED), rule('y', /y|!/)], sink, { budgetMs: 100, every: true });
+  for (const text of ['!y', 'q', NESTED_LINE, 'y']) g.push(text, 'l');
+  g.drain();
+  t.same(lines, [['bang', 'y'], null, ['bang', 'y'], ['y']]);
+  t.same(slow, ['slow']);
 });
 
 t.test('GuardedRules: a rule that runs too long is reported once and dropped; the others go on', async (t) => {
