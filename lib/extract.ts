@@ -41,7 +41,9 @@ export class Extractor {
   /** --explain's notes; undefined on a normal run. */
   readonly explainer: Explainer | undefined;
   /** series key → the value it has and where it was set, to warn when it is set again differently. */
-  readonly #seen = new Map<string, { value: number; where: string }>();
+  readonly #seen = new Map<string, { value: number; where: string; warned?: boolean }>();
+  /** Series warned about being set again with another value. */
+  #setAgain = 0;
   readonly #state: ParseState = newParseState();
   /** normalized name part → the first input name that produced it, to spot collisions. */
   readonly #names = new Map<string, string>();
@@ -158,6 +160,7 @@ export class Extractor {
     this.drain();
     for (const s of this.#rules?.defaults() ?? []) this.#storeRule(s, () => 'a default');
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
+    if (this.#setAgain > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.#setAgain - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
     if (this.explainer) this.reporter.block('--explain (nothing is sent):', this.explainer.report(), 5000, 400);
   }
 
@@ -220,8 +223,12 @@ export class Extractor {
       const here = where();
       const series = `${name}${seriesLabels(labels, this.#context)}`;
       this.explainer?.overwrote(series, prev.value, prev.where, value, here);
-      if (occurrence === undefined) {
-        this.reporter.warnOnce(`again:${key}`, `${series} was set to ${prev.value} on ${prev.where} and to ${value} on ${here}; the last value is kept (a rule's occurrence: first|last chooses without this warning)`);
+      if (occurrence === undefined && !prev.warned) {
+        prev.warned = true;
+        // A few by name; a log that sets many series again (a progress counter) gets a count.
+        if (++this.#setAgain <= MAX_PROBLEMS_SHOWN) {
+          this.reporter.warn(`${series} was set to ${prev.value} on ${prev.where} and to ${value} on ${here}; the last value is kept (a rule's occurrence: first|last chooses without this warning)`);
+        }
       }
       prev.where = here;
     }
