@@ -17,6 +17,8 @@ import type { Reporter } from './report.js';
 
 const DEFAULT_PARSERS: Record<ParserName, LineParser> = { kv: parseKv, json: parseJson, prom: parseProm };
 
+type Where = string | (() => string);
+
 /** Problem lines reported one by one before only a count is kept. */
 const MAX_PROBLEMS_SHOWN = 10;
 
@@ -44,7 +46,7 @@ export class Extractor {
   ) {
     const rules = config.patterns.map((rule) => ({ label: `--pattern ${rule.source}`, parse: makePatternParser(rule) }));
     this.#patterns = rules.length === 0 ? null : new GuardedRules(rules, {
-      line: (text, where, outcome) => (outcome === null ? this.#defaultsOn(text, () => where) : this.#take(outcome, () => where)),
+      line: (text, where, outcome) => (outcome === null ? this.#defaultsOn(text, where) : this.#take(outcome, where)),
       slow: (label, where) => reporter.warn(`${label}: took too long on ${where} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
     });
     this.#defaults = config.parsers.map((p) => DEFAULT_PARSERS[p]);
@@ -60,7 +62,7 @@ export class Extractor {
 
   /** One line (no `\n`, no trailing `\r`). `where` names it in messages, e.g. "line 12". */
   line(text: string, where: () => string): void {
-    // With rules, the line is matched (and stored) by the next turn of the event loop, or drain().
+    // With rules, the line is matched (and stored) in a batch a few ms later, or by drain().
     if (this.#patterns !== null) this.#patterns.push(text, where());
     else this.#defaultsOn(text, where);
   }
@@ -70,7 +72,8 @@ export class Extractor {
     this.#patterns?.drain();
   }
 
-  #defaultsOn(text: string, where: () => string): void {
+  /** `where` as a string (known already) or a function (made only for a message). */
+  #defaultsOn(text: string, where: Where): void {
     for (const parse of this.#defaults) if (this.#offer(parse, text, where)) return;
   }
 
@@ -85,7 +88,7 @@ export class Extractor {
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
   }
 
-  #offer(parse: LineParser, text: string, where: () => string): boolean {
+  #offer(parse: LineParser, text: string, where: Where): boolean {
     let outcome;
     try {
       outcome = parse(text, this.#state);
@@ -98,8 +101,8 @@ export class Extractor {
     return true;
   }
 
-  #take(outcome: NonNullable<ParseOutcome>, where: () => string): void {
-    if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
+  #take(outcome: NonNullable<ParseOutcome>, where: Where): void {
+    if (outcome.problem !== undefined) this.problem(`${typeof where === 'string' ? where : where()}: ${outcome.problem}`);
     for (const s of outcome.samples) this.#store(s);
   }
 

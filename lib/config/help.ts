@@ -28,6 +28,9 @@ Extraction:
   --pattern [NAME=]REGEX JavaScript regex with named groups: value (required), name (unless
                          NAME= is given); other named groups become labels (repeatable,
                          tried in order before the default parsers)
+                         all of JavaScript's syntax; a rule that takes over
+                         0.2 s on one line (a regex that backtracks, such as
+                         ^(a+)+$ on many a's) is reported and no longer applied
   --json-path NAME=PATH  JSONPath over the whole input as one JSON document, at the end
                          (numeric strings count; leading $. optional; repeatable)
   --max-series N         distinct series kept at most (default 1000); the rest are counted

@@ -18,7 +18,7 @@
 // V8's own linear engine (the `l` flag) 13 µs; V8's fallback on excessive backtracks does not
 // see the pytest case (a greedy loop is not counted as backtracking). A `vm` call with a
 // timeout costs about 0.13 ms (it starts a watchdog thread), so lines are matched in batches:
-// up to BATCH_CHARS of text, or what arrived before the event loop next ran (a setImmediate).
+// up to BATCH_CHARS of text, or what arrived within BATCH_WAIT_MS.
 // Matching only produces outcomes inside the budget; the series store and the reporter are
 // touched outside it, so a cut can never leave them half-updated.
 
@@ -36,8 +36,14 @@ export const MATCH_BUDGET_MS = 200;
 export const SAME_LINE_CUTS_TO_DROP = 2;
 export const CUTS_TO_DROP = 4;
 export const UNVERIFIED_CUTS_TO_DROP = 6;
-/** Queued text past which the queue is matched at once rather than at the next turn of the event loop. */
+/** Queued text past which the queue is matched at once, in the call that queued the line. */
 export const BATCH_CHARS = 1024 * 1024;
+/**
+ * Otherwise a queued line waits at most this long. Each budgeted call starts a watchdog thread
+ * (about 0.1 ms, several ms of wall time on a loaded machine): at full speed the batches are
+ * BATCH_CHARS, not whatever one turn of the event loop read.
+ */
+export const BATCH_WAIT_MS = 10;
 
 /** The user's regex, compiled as JavaScript users expect: same syntax, flags and errors as new RegExp. */
 export function compileUserRegex(source: string, flags = ''): RegExp {
@@ -128,19 +134,23 @@ export class GuardedRules {
     return this.#dropped.filter((d) => !d).length;
   }
 
-  /** Queues a line; it reaches the sink within this call, or at the next turn of the event loop. */
+  /** Queues a line; it reaches the sink within this call, or within BATCH_WAIT_MS. */
   push(text: string, where: string): void {
     this.#texts.push(text);
     this.#wheres.push(where);
     this.#chars += text.length;
     if (this.#chars >= this.#batchChars) this.#work(false);
-    else if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => {
-        this.#scheduled = false;
-        this.#work(false);
-      });
-    }
+    else this.#schedule(BATCH_WAIT_MS);
+  }
+
+  /** A later turn of the event loop goes on with the queue (unref'd: the end of input drains it). */
+  #schedule(ms: number): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setTimeout(() => {
+      this.#scheduled = false;
+      this.#work(false);
+    }, ms).unref();
   }
 
   /** Matches and hands on everything queued (end of input, a signal, before a push). */
@@ -165,13 +175,7 @@ export class GuardedRules {
         const used = process.cpuUsage(cpu);
         this.#cut((used.user + used.system) / 1000 >= this.#budgetMs / 2);
         if (!all) {
-          if (!this.#scheduled) {
-            this.#scheduled = true;
-            setImmediate(() => {
-              this.#scheduled = false;
-              this.#work(false);
-            });
-          }
+          this.#schedule(0);
           break;
         }
       }
