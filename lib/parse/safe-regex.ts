@@ -115,6 +115,7 @@ export class GuardedRules {
   /** Progress of the matching: the next line to match, and the rule to start it with. */
   #next = 0;
   #rule = 0;
+  #active: number;
   #scheduled = false;
   #draining = false;
   /** Pattern rules keep no state across lines; the parser signature wants one. */
@@ -126,16 +127,22 @@ export class GuardedRules {
     this.#budgetMs = opts.budgetMs ?? MATCH_BUDGET_MS;
     this.#batchChars = opts.batchChars ?? BATCH_CHARS;
     this.#dropped = rules.map(() => false);
+    this.#active = rules.length;
     this.#cuts = rules.map(() => 0);
   }
 
   /** Rules still applied. */
   get active(): number {
-    return this.#dropped.filter((d) => !d).length;
+    return this.#active;
   }
 
   /** Queues a line; it reaches the sink within this call, or within BATCH_WAIT_MS. */
   push(text: string, where: string): void {
+    // Every rule dropped, nothing queued: nothing to match, no reason to wait.
+    if (this.#active === 0 && this.#texts.length === 0) {
+      this.#sink.line(text, where, null);
+      return;
+    }
     this.#texts.push(text);
     this.#wheres.push(where);
     this.#chars += text.length;
@@ -234,6 +241,7 @@ export class GuardedRules {
     }
     if (this.#cutsHere < SAME_LINE_CUTS_TO_DROP && (this.#cuts[rule] ?? 0) < CUTS_TO_DROP && this.#triesHere < UNVERIFIED_CUTS_TO_DROP) return;
     this.#dropped[rule] = true;
+    this.#active--;
     this.#sink.slow((this.#rules[rule] as GuardedRule).label, this.#wheres[this.#next] as string);
   }
 

@@ -79,6 +79,17 @@ t.test('GuardedRules: a rule that runs too long is reported once and dropped; th
   t.equal(g.active, 2);
 });
 
+t.test('GuardedRules: with every rule dropped, a line is handed on at once', async (t) => {
+  const c = collect();
+  const g = new GuardedRules([rule('slow', NESTED)], c.sink, { budgetMs: 100 });
+  g.push(NESTED_LINE, 'line 1');
+  g.drain();
+  t.equal(g.active, 0);
+  g.push('x', 'line 2');
+  t.same(c.lines.map((l) => l.where), ['line 1', 'line 2'], 'no batch to wait for');
+  t.same(c.slow, ['slow @ line 1']);
+});
+
 t.test('GuardedRules: a parser that throws gives a problem, not a crash', async (t) => {
   const c = collect();
   const g = new GuardedRules([{ label: 'bug', parse: () => { throw new Error('boom'); } }], c.sink);
