@@ -15,6 +15,7 @@
 //   --rounds N          rounds of the throughput section (default 3); latency uses 4×N
 //   --only a,b          sections to run (throughput,latency,many,micro)
 //   --no-python         skip the Python parent script
+//   --against DIR       also time DIR/dist/cli.js (another build, e.g. of main) in the same rounds
 // Results: a table on stdout and JSON in bench/out/ (git-ignored). Timed children get a clean
 // environment (no NODE_EXTRA_CA_CERTS, no PYTHONUNBUFFERED).
 
@@ -37,6 +38,12 @@ const PYTHON = '/usr/bin/python3';
 const TIME = '/usr/bin/time';
 const OUT = join(ROOT, 'bench/out');
 const MiB = 1024 * 1024;
+/** The throughput rows with rules: README recipes (k6, pytest, wrk). */
+const PATTERNS = [
+  'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)',
+  '(?<value>\\d+) (?<name>passed|failed|skipped|errors?)\\b',
+  'rps=Requests/sec:\\s+(?<value>[\\d.]+)',
+];
 
 // Ten line rules, as the README's recipes and the issue's tools have them (throughput section).
 const TEN_PATTERNS = [
@@ -59,6 +66,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string' },
     only: { type: 'string' },
     'no-python': { type: 'boolean', default: false },
+    against: { type: 'string' },
   },
 });
 const sizes = (flags.sizes ?? process.env.BENCH_SIZES ?? '100MB').split(',').map(parseSize);
@@ -115,6 +123,16 @@ async function throughput() {
     commands.push({ name: 'jes-metrics-pipe, 10 --pattern', argv: [process.execPath, CLI, '--integration', 'bench', ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]), '--dry-run-file', '/dev/null'] });
     // The same with an eleventh rule that has no literal word: every line goes to the rules (0.1's behaviour with any --pattern).
     commands.push({ name: '10 --pattern + 1 without words', argv: [process.execPath, CLI, '--integration', 'bench', ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]), '--pattern', 'any=^(?<value>\\d+)$', '--dry-run-file', '/dev/null'] });
+    // A few simple --pattern rules (README recipes that do not match this input): every line is
+    // offered to them, the byte gate is off.
+    const patterns = PATTERNS.flatMap((p) => ['--pattern', p]);
+    commands.push({ name: 'jes-metrics-pipe --pattern ×3', argv: [process.execPath, CLI, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns] });
+    if (flags.against) {
+      const other = join(flags.against, 'dist/cli.js');
+      if (!existsSync(other)) fail(`--against: ${other} is missing`);
+      commands.push({ name: 'against --dry-run', argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
+      commands.push({ name: 'against --pattern ×3', argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns] });
+    }
     if (existsSync(BUNDLE)) commands.push({ name: 'bundle --dry-run', argv: [process.execPath, BUNDLE, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
     if (withPython) commands.push({ name: 'python parent script', argv: [PYTHON, PARENT] });
     const runs = new Map(commands.map((c) => [c.name, []]));

@@ -34,7 +34,10 @@ default parsers take a line only when no rule matched it):
                            prom  Prometheus text (and OpenMetrics) samples
   --pattern [NAME=]REGEX a line rule: a JavaScript regex with named groups
                          value (required) and name (unless NAME= is given);
-                         other named groups become labels (repeatable)
+                         other named groups become labels (repeatable); a
+                         rule that takes over 0.2 s on one line (a regex that
+                         backtracks, such as ^(a+)+$ on many a's) is reported
+                         and no longer applied
   --json-path NAME=PATH  a JSON document rule: JSONPath over the JSON document
                          in the input, at the end (repeatable)
   --rules FILE           rules from a YAML or JSON file: units, labels from

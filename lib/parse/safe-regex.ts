@@ -18,7 +18,7 @@
 // V8's own linear engine (the `l` flag) 13 µs; V8's fallback on excessive backtracks does not
 // see the pytest case (a greedy loop is not counted as backtracking). A `vm` call with a
 // timeout costs about 0.13 ms (it starts a watchdog thread), so lines are matched in batches:
-// up to BATCH_CHARS of text, or what arrived within BATCH_DELAY_MS (a timer; drain() at the end).
+// up to BATCH_CHARS of text, or what arrived within BATCH_WAIT_MS.
 // Matching only produces outcomes inside the budget; the series store and the reporter are
 // touched outside it, so a cut can never leave them half-updated.
 
@@ -36,10 +36,14 @@ export const MATCH_BUDGET_MS = 200;
 export const SAME_LINE_CUTS_TO_DROP = 2;
 export const CUTS_TO_DROP = 4;
 export const UNVERIFIED_CUTS_TO_DROP = 6;
-/** Queued text past which the queue is matched at once rather than at the next turn of the event loop. */
+/** Queued text past which the queue is matched at once, in the call that queued the line. */
 export const BATCH_CHARS = 1024 * 1024;
-/** How long queued lines wait for more before they are matched (drain() matches at once). */
-export const BATCH_DELAY_MS = 20;
+/**
+ * Otherwise a queued line waits at most this long. Each budgeted call starts a watchdog thread
+ * (about 0.1 ms, several ms of wall time on a loaded machine): at full speed the batches are
+ * BATCH_CHARS, not whatever one turn of the event loop read.
+ */
+export const BATCH_WAIT_MS = 10;
 
 /** The user's regex, compiled as JavaScript users expect: same syntax, flags and errors as new RegExp. */
 export function compileUserRegex(source: string, flags = ''): RegExp {
@@ -119,6 +123,7 @@ export class GuardedRules {
   /** Progress of the matching: the next line to match, and the rule to start it with. */
   #next = 0;
   #rule = 0;
+  #active: number;
   #scheduled = false;
   #draining = false;
   /** Pattern rules keep no state across lines; the parser signature wants one. */
@@ -131,29 +136,37 @@ export class GuardedRules {
     this.#batchChars = opts.batchChars ?? BATCH_CHARS;
     this.#every = opts.every === true;
     this.#dropped = rules.map(() => false);
+    this.#active = rules.length;
     this.#cuts = rules.map(() => 0);
   }
 
   /** Rules still applied. */
   get active(): number {
-    return this.#dropped.filter((d) => !d).length;
+    return this.#active;
   }
 
-  /** Queues a line; it reaches the sink within this call, or at the next turn of the event loop. */
+  /** Queues a line; it reaches the sink within this call, or within BATCH_WAIT_MS. */
   push(text: string, where: string): void {
+    // Every rule dropped, nothing queued: nothing to match, no reason to wait.
+    if (this.#active === 0 && this.#texts.length === 0) {
+      this.#sink.line(text, where, null);
+      return;
+    }
     this.#texts.push(text);
     this.#wheres.push(where);
     this.#chars += text.length;
     if (this.#chars >= this.#batchChars) this.#work(false);
-    else if (!this.#scheduled) {
-      this.#scheduled = true;
-      // A short delay rather than the next turn: a stream hands over 64 KiB chunks, and one
-      // budgeted call per chunk (its watchdog thread, ~0.25 ms) cost more than the matching.
-      setTimeout(() => {
-        this.#scheduled = false;
-        this.#work(false);
-      }, BATCH_DELAY_MS);
-    }
+    else this.#schedule(BATCH_WAIT_MS);
+  }
+
+  /** A later turn of the event loop goes on with the queue (unref'd: the end of input drains it). */
+  #schedule(ms: number): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setTimeout(() => {
+      this.#scheduled = false;
+      this.#work(false);
+    }, ms).unref();
   }
 
   /** Matches and hands on everything queued (end of input, a signal, before a push). */
@@ -178,13 +191,7 @@ export class GuardedRules {
         const used = process.cpuUsage(cpu);
         this.#cut((used.user + used.system) / 1000 >= this.#budgetMs / 2);
         if (!all) {
-          if (!this.#scheduled) {
-            this.#scheduled = true;
-            setImmediate(() => {
-              this.#scheduled = false;
-              this.#work(false);
-            });
-          }
+          this.#schedule(0);
           break;
         }
       }
@@ -249,6 +256,7 @@ export class GuardedRules {
     }
     if (this.#cutsHere < SAME_LINE_CUTS_TO_DROP && (this.#cuts[rule] ?? 0) < CUTS_TO_DROP && this.#triesHere < UNVERIFIED_CUTS_TO_DROP) return;
     this.#dropped[rule] = true;
+    this.#active--;
     this.#sink.slow((this.#rules[rule] as GuardedRule).label, this.#wheres[this.#next] as string);
   }
 

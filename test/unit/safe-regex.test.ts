@@ -1,6 +1,6 @@
 // The time budget for user regexes: a cut exec, and the rules' bookkeeping around it.
 import t from 'tap';
-import { BATCH_DELAY_MS, compileUserRegex, GuardedRules, runWithinBudget } from '../../lib/parse/safe-regex.js';
+import { BATCH_WAIT_MS, compileUserRegex, GuardedRules, runWithinBudget } from '../../lib/parse/safe-regex.js';
 import type { LineParser, ParseOutcome } from '../../lib/parse/sample.js';
 
 /** Exponential on `aaa…!`: minutes of backtracking for 40 a's. */
@@ -53,11 +53,12 @@ t.test('GuardedRules: in order, the first rule that matches wins, null when none
   t.same(c.slow, []);
 });
 
-t.test('GuardedRules: lines pushed are handed on after BATCH_DELAY_MS (a timer), or at drain()', async (t) => {
+t.test('GuardedRules: lines pushed are handed on a few ms later without a drain', async (t) => {
   const c = collect();
   const g = new GuardedRules([rule('a', /a/)], c.sink);
   g.push('a', 'line 1');
-  await new Promise((r) => setTimeout(r, BATCH_DELAY_MS * 5));
+  t.equal(c.lines.length, 0, 'batched');
+  await new Promise((r) => setTimeout(r, BATCH_WAIT_MS * 20));
   t.equal(c.lines.length, 1);
   g.push('a', 'line 2');
   g.drain();
@@ -93,6 +94,17 @@ t.test('GuardedRules: a rule that runs too long is reported once and dropped; th
     'the line it was cut on goes on to the next rule; later lines never see it',
   );
   t.equal(g.active, 2);
+});
+
+t.test('GuardedRules: with every rule dropped, a line is handed on at once', async (t) => {
+  const c = collect();
+  const g = new GuardedRules([rule('slow', NESTED)], c.sink, { budgetMs: 100 });
+  g.push(NESTED_LINE, 'line 1');
+  g.drain();
+  t.equal(g.active, 0);
+  g.push('x', 'line 2');
+  t.same(c.lines.map((l) => l.where), ['line 1', 'line 2'], 'no batch to wait for');
+  t.same(c.slow, ['slow @ line 1']);
 });
 
 t.test('GuardedRules: a parser that throws gives a problem, not a crash', async (t) => {
