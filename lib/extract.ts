@@ -137,20 +137,30 @@ export class Extractor {
 
   /** The input as one document, for the JSON and XML rules (at the end). */
   async documents(text: string): Promise<void> {
-    const rules = this.documentRules;
-    const json = rules.filter((r) => r.kind === 'json');
-    const xml = rules.filter((r) => r.kind === 'xml');
-    const found: Array<{ samples: RuleSample[]; problems: string[]; where: string }> = [];
-    if (json.length > 0) {
-      const { evaluateJsonRules } = await import('./rules/json-rules.js');
-      found.push({ ...(await evaluateJsonRules(text, json, this.store.maxSeries)), where: 'the JSON document' });
+    const found: Array<{ samples: RuleSample[]; problems: string[]; where: string; quiet: boolean }> = [];
+    // A preset reads several forms of its tool's output (k6: text, or JSON): the forms the input
+    // is not, and metrics this run of the tool did not print, are said with --verbose only.
+    for (const quiet of [false, true]) {
+      const rules = this.documentRules.filter((r) => r.origin.startsWith('preset ') === quiet);
+      const json = rules.filter((r) => r.kind === 'json');
+      const xml = rules.filter((r) => r.kind === 'xml');
+      if (json.length > 0) {
+        const { evaluateJsonRules } = await import('./rules/json-rules.js');
+        found.push({ ...(await evaluateJsonRules(text, json, this.store.maxSeries)), where: 'the JSON document', quiet });
+      }
+      if (xml.length > 0) {
+        const { evaluateXmlRules } = await import('./rules/xml-rules.js');
+        found.push({ ...(await evaluateXmlRules(text, xml, this.store.maxSeries)), where: 'the XML document', quiet });
+      }
     }
-    if (xml.length > 0) {
-      const { evaluateXmlRules } = await import('./rules/xml-rules.js');
-      found.push({ ...(await evaluateXmlRules(text, xml, this.store.maxSeries)), where: 'the XML document' });
-    }
+    const { documentDefaults } = await import('./rules/document-defaults.js');
+    const made = found.flatMap((f) => f.samples);
+    found.push({ samples: documentDefaults(this.documentRules, made), problems: [], where: 'a default', quiet: true });
     for (const f of found) {
-      for (const p of f.problems) this.problem(p);
+      for (const p of f.problems) {
+        if (f.quiet) this.reporter.verbose(p);
+        else this.problem(p);
+      }
       for (const s of f.samples) this.#storeRule(s, () => f.where);
       this.explainer?.document(`${f.where}: ${f.samples.length} values${f.samples.length > 0 ? `: ${f.samples.slice(0, 10).map((s) => `${s.name}=${s.value}`).join(', ')}${f.samples.length > 10 ? ', …' : ''}` : ''}; ${f.problems.length} problems`);
     }

@@ -29,6 +29,11 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     await drained(process.stdout, parsed.action === 'help' ? HELP : `${VERSION}\n`);
     return 0;
   }
+  if (parsed.action === 'preset-list') {
+    const { presetList } = await import('./presets/catalog.js');
+    await drained(process.stdout, await presetList());
+    return 0;
+  }
 
   // stderr can go away too (`2>&1 | head -1`): then there is nobody to tell, and no reason to crash.
   let stderrGone = false;
@@ -54,6 +59,14 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     for (const e of loaded.errors) reporter.error(e);
     parsed.usageErrors.push(...loaded.errors);
     config.ruleSets = loaded.sets;
+  }
+  // Built-in presets: the same rule files, embedded; loaded (and YAML with them) only when named.
+  if (config.presets.length > 0) {
+    const { loadPresets } = await import('./presets/catalog.js');
+    const loaded = await loadPresets(config.presets);
+    for (const e of loaded.errors) reporter.error(e);
+    parsed.usageErrors.push(...loaded.errors);
+    config.ruleSets = [...loaded.sets, ...(config.ruleSets ?? [])];
   }
   const usable = parsed.usageErrors.length === 0;
   if (!usable) reporter.error('nothing will be pushed; the input is still passed through (exit status 2)');

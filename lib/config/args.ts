@@ -11,9 +11,10 @@ import { parseJsonPathFlag } from '../parse/json-path.js';
 import { pushgatewayUrl } from '../backends/pushgateway-url.js';
 import { dynatraceIngestUrl, readDynatraceToken } from '../backends/dynatrace-url.js';
 import { groupingLabels } from '../backends/pushgateway.js';
+import { presetForCommand } from '../presets/auto.js';
 
 export interface ConfigResult {
-  action: 'run' | 'help' | 'version';
+  action: 'run' | 'help' | 'version' | 'preset-list';
   config: Config;
   /** Flags we do not understand or cannot use: nothing is pushed, the input still passes through. */
   usageErrors: string[];
@@ -33,6 +34,7 @@ const OPTIONS = {
   pattern: { type: 'string', multiple: true },
   'json-path': { type: 'string', multiple: true },
   rules: { type: 'string', multiple: true },
+  preset: { type: 'string', multiple: true },
   explain: { type: 'boolean' },
   'max-series': { type: 'string' },
   'max-line-length': { type: 'string' },
@@ -123,7 +125,18 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
 
   if (command !== undefined && command.length === 0) usageErrors.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
 
-  const integration = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME) ?? '';
+  // `--preset auto` (wrap mode): the preset named after the wrapped tool.
+  const presets = (values.preset ?? []).map((p) => p.trim()).filter((p) => p !== 'list');
+  const autoAt = presets.indexOf('auto');
+  if (autoAt >= 0) {
+    const picked = command !== undefined ? presetForCommand(command) : undefined;
+    if (command === undefined) usageErrors.push('--preset auto only works in wrap mode (-- TOOL ARGS…): it picks the preset from the tool');
+    else if (picked === undefined) usageErrors.push(`--preset auto: no preset for ${JSON.stringify(command.join(' ').slice(0, 80))} (--preset list shows them)`);
+    else warnings.push(`--preset auto: using preset ${picked} for ${command[0]}`);
+    presets.splice(autoAt, 1, ...(picked !== undefined ? [picked] : []));
+  }
+  // One preset names the integration unless --integration or INTEGRATION_NAME does.
+  const integration = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME) ?? (new Set(presets).size === 1 ? (presets[0] as string) : '');
   const keptn = {
     project: nonEmpty(env.KEPTN_PROJECT),
     stage: nonEmpty(env.KEPTN_STAGE),
@@ -140,7 +153,9 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     else labels[pair[0]] = pair[1];
   }
 
-  let parsers: ParserName[] = [...PARSER_NAMES];
+  // With a preset the preset's rules read the input; the default parsers only if --parsers asks
+  // (a TAP diagnostic `duration_ms: 0.7` is not a metric of the run).
+  let parsers: ParserName[] = values.preset !== undefined && values.preset.length > 0 ? [] : [...PARSER_NAMES];
   if (values.parsers !== undefined) {
     const names = values.parsers.split(',').map((s) => s.trim()).filter(Boolean);
     if (names.length === 1 && names[0] === 'none') parsers = [];
@@ -251,6 +266,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     patterns,
     jsonPaths,
     ruleFiles: values.rules ?? [],
+    presets,
     explain,
     maxSeries: positiveInt(values['max-series'], DEFAULTS.maxSeries, '--max-series', usageErrors),
     maxLineBytes: positiveInt(values['max-line-length'], DEFAULTS.maxLineBytes, '--max-line-length', usageErrors),
@@ -266,7 +282,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: (path: 
     flushIntervalMs,
     command,
   };
-  const action = values.help ? 'help' : values.version ? 'version' : 'run';
+  const action = values.help ? 'help' : values.version ? 'version' : values.preset?.some((p) => p.trim() === 'list') ? 'preset-list' : 'run';
   return { action, config, usageErrors, backendErrors, warnings };
 }
 

@@ -60,6 +60,8 @@ export interface Config {
   jsonPaths: readonly JsonPathRule[];
   /** `--rules FILE`, in the order given (read and compiled by the run, lib/rules/load.ts). */
   ruleFiles: readonly string[];
+  /** `--preset NAME`, in the order given (`auto` already resolved; `list` is an action). */
+  presets: readonly string[];
   /** The compiled rule files, set by the run once they are read. */
   ruleSets?: readonly RuleSet[];
   /** `--explain`: nothing is sent; what each rule and parser did goes to stderr. */

@@ -43,6 +43,10 @@ default parsers take a line only when no rule matched it):
   --rules FILE           rules from a YAML or JSON file: units, labels from
                          fields, context, defaults, aggregation, XML; see the
                          README's "Rule files" (repeatable)
+  --preset NAME          built-in rules for a tool's output (k6, junit,
+                         go-bench, pytest, …; repeatable; default parsers off):
+                         --preset list names them all, --preset auto (wrap
+                         mode) picks one by the tool's name
   --explain              send nothing; print on stderr what each rule and
                          parser matched, made, overwrote and skipped, and why
   --max-series N         distinct series kept at most (default 1000); the

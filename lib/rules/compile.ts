@@ -130,7 +130,11 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
   const value = raw.value === undefined ? undefined : fieldPath(raw.value, 'value', kind, fail);
 
   if (kind === 'json') {
-    if (typeof raw.json !== 'string' || raw.json.trim() === '') fail('json', 'must be a JSONPath such as $.results[*] ($ is the whole document)');
+    // `$` alone is the whole document: a number only through value: or fields: (infracost's
+    // totals and its currency label sit on the root object).
+    if (typeof raw.json !== 'string' || raw.json.trim() === '' || (raw.json.trim() === '$' && value === undefined && fields === undefined)) {
+      fail('json', 'must be a JSONPath such as $.results[*] ($ alone needs value: or fields:)');
+    }
     const given = (raw.json as string).trim();
     const path = given.startsWith('$') ? given : given.startsWith('[') ? `$${given}` : `$.${given}`;
     const rule: Rule = { ...base, kind, path, labelFields, indexLabels: false };
