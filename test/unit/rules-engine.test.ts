@@ -4,6 +4,7 @@
 import t from 'tap';
 import { extract } from '../support/extract.js';
 import { buildDynatraceBatches } from '../../lib/serialize/dynatrace.js';
+import type { Series } from '../../lib/series.js';
 import { validateDtLine } from '../support/dt-line-validator.js';
 import { evaluateJsonRules } from '../../lib/rules/json-rules.js';
 import { evaluateXmlRules } from '../../lib/rules/xml-rules.js';
@@ -77,7 +78,7 @@ t.test('Prometheus text: # EOF ends nothing; exemplars and float timestamps are 
 });
 
 t.test('Dynatrace: one metadata line per key with its unit, valid for the line validator', async (t) => {
-  const series = [
+  const series: Series[] = [
     { name: 'a_seconds', labels: { x: '1' }, value: 0.5, type: 'gauge' as const, unit: 'seconds' as const },
     { name: 'a_seconds', labels: { x: '2' }, value: 0.7, type: 'gauge' as const, unit: 'seconds' as const },
     { name: 'b_bytes', labels: {}, value: 10, type: 'gauge' as const, unit: 'bytes' as const },
