@@ -162,7 +162,13 @@ export class Extractor {
         else this.problem(p);
       }
       for (const s of f.samples) this.#storeRule(s, () => f.where);
-      this.explainer?.document(`${f.where}: ${f.samples.length} values${f.samples.length > 0 ? `: ${f.samples.slice(0, 10).map((s) => `${s.name}=${s.value}`).join(', ')}${f.samples.length > 10 ? ', …' : ''}` : ''}; ${f.problems.length} problems`);
+      if (this.explainer) {
+        // Per rule, as for line rules: what it made from the document.
+        const byRule = new Map<RuleSample['rule'], RuleSample[]>();
+        for (const s of f.samples) byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
+        for (const [rule, made] of byRule) this.explainer.matched(rule.id, rule.origin, f.where, `${made.length} value${made.length === 1 ? '' : 's'}`, made);
+        for (const p of f.problems.slice(0, 10)) this.explainer.document(`${f.where}: ${p}`);
+      }
     }
   }
 
