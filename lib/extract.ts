@@ -240,7 +240,7 @@ export class Extractor {
       const here = where();
       const series = `${name}${seriesLabels(labels, this.#context)}`;
       this.explainer?.overwrote(series, prev.value, prev.where, value, here);
-      if (occurrence === undefined && !prev.warned) {
+      if (occurrence === undefined && !prev.warned && this.explainer === undefined) {
         prev.warned = true;
         // A few by name; a log that sets many series again (a progress counter) gets a count.
         if (++this.#setAgain <= MAX_PROBLEMS_SHOWN) {

@@ -182,3 +182,14 @@ t.test('6. JUnit XML (pytest, jest-junit, Surefire, node --test) and Cobertura',
   const cases = await extract(recorded('pytest-junitxml'), { args: ['--parsers', 'none'], rules: file(`  - xml: testcase`, `    name: testcases`, `    aggregate: count`, `    label_fields: {class: '@classname'}`) });
   t.equal(cases.values['testcases{class=test_carts}'], 10);
 });
+
+t.test('7. --explain on ab: a near miss, and the value set again', async (t) => {
+  const { messages } = await extract(recorded('ab-text'), {
+    args: ['--explain', '--pattern', 'rps=^Requests per second:\\s+(?<value>\\d+)$', '--pattern', 'tpr=^Time per request:\\s+(?<value>[\\d.]+)'],
+  });
+  const text = messages.join('\n');
+  t.match(text, /rule --pattern "rps=.*" \(--pattern\): 0 lines matched/);
+  t.match(text, /near miss line \d+: "Requests per second:\s+2263\.69 \[#\/sec\] \(mean\)"/);
+  t.match(text, /keptn_t_tpr: 8\.835 \(line \d+\) → 0\.442 \(line \d+\)/);
+  t.notMatch(text, /was set to/, '--explain lists it; the warning is for normal runs');
+});
