@@ -11,13 +11,12 @@ import { parseProm } from './parse/prom.js';
 import { makePatternParser } from './parse/pattern.js';
 import { GuardedRules, MATCH_BUDGET_MS } from './parse/safe-regex.js';
 import { Precheck } from './parse/precheck.js';
+import { excerpt } from './parse/number.js';
 import { fullMetricName, normalizeNamePart } from './naming/metric-name.js';
 import { seriesKey, type SeriesStore } from './series.js';
 import type { Reporter } from './report.js';
 
 const DEFAULT_PARSERS: Record<ParserName, LineParser> = { kv: parseKv, json: parseJson, prom: parseProm };
-
-type Where = string | (() => string);
 
 /** Problem lines reported one by one before only a count is kept. */
 const MAX_PROBLEMS_SHOWN = 10;
@@ -28,7 +27,7 @@ export class Extractor {
   problems = 0;
 
   /** The --pattern rules, matched under a time budget; null without rules. */
-  readonly #patterns: GuardedRules | null;
+  readonly #patterns: GuardedRules<() => string> | null;
   readonly #defaults: LineParser[];
   readonly #state: ParseState = newParseState();
   /** normalized name part → the first input name that produced it, to spot collisions. */
@@ -44,10 +43,10 @@ export class Extractor {
     readonly store: SeriesStore,
     readonly reporter: Reporter,
   ) {
-    const rules = config.patterns.map((rule) => ({ label: `--pattern ${rule.source}`, parse: makePatternParser(rule) }));
+    const rules = config.patterns.map((rule) => ({ label: `--pattern ${excerpt(rule.source, 120)}`, parse: makePatternParser(rule) }));
     this.#patterns = rules.length === 0 ? null : new GuardedRules(rules, {
       line: (text, where, outcome) => (outcome === null ? this.#defaultsOn(text, where) : this.#take(outcome, where)),
-      slow: (label, where) => reporter.warn(`${label}: took too long on ${where} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
+      slow: (label, where) => reporter.warn(`${label}: took too long on ${where()} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
     });
     this.#defaults = config.parsers.map((p) => DEFAULT_PARSERS[p]);
     this.#context = Object.freeze({ ...config.labels });
@@ -60,10 +59,13 @@ export class Extractor {
     return new Precheck({ kv: on.has('kv'), json: on.has('json'), prom: on.has('prom') });
   }
 
-  /** One line (no `\n`, no trailing `\r`). `where` names it in messages, e.g. "line 12". */
+  /**
+   * One line (no `\n`, no trailing `\r`). `where` names it in messages, e.g. "line 12"; it may be
+   * called after later lines came (--pattern rules match in batches), so it must name this line.
+   */
   line(text: string, where: () => string): void {
     // With rules, the line is matched (and stored) in a batch a few ms later, or by drain().
-    if (this.#patterns !== null) this.#patterns.push(text, where());
+    if (this.#patterns !== null) this.#patterns.push(text, where);
     else this.#defaultsOn(text, where);
   }
 
@@ -72,8 +74,7 @@ export class Extractor {
     this.#patterns?.drain();
   }
 
-  /** `where` as a string (known already) or a function (made only for a message). */
-  #defaultsOn(text: string, where: Where): void {
+  #defaultsOn(text: string, where: () => string): void {
     for (const parse of this.#defaults) if (this.#offer(parse, text, where)) return;
   }
 
@@ -88,7 +89,7 @@ export class Extractor {
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
   }
 
-  #offer(parse: LineParser, text: string, where: Where): boolean {
+  #offer(parse: LineParser, text: string, where: () => string): boolean {
     let outcome;
     try {
       outcome = parse(text, this.#state);
@@ -101,8 +102,8 @@ export class Extractor {
     return true;
   }
 
-  #take(outcome: NonNullable<ParseOutcome>, where: Where): void {
-    if (outcome.problem !== undefined) this.problem(`${typeof where === 'string' ? where : where()}: ${outcome.problem}`);
+  #take(outcome: NonNullable<ParseOutcome>, where: () => string): void {
+    if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
     for (const s of outcome.samples) this.#store(s);
   }
 

@@ -55,7 +55,11 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const splitter = new LineSplitter({
     maxLineBytes: config.maxLineBytes,
     precheck,
-    onLine: (text) => extractor.line(text, () => `line ${splitter.lines}`),
+    // The number now: --pattern rules name the line later, after more lines were read.
+    onLine: (text) => {
+      const n = splitter.lines;
+      extractor.line(text, () => `line ${n}`);
+    },
   });
 
   const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
@@ -92,7 +96,10 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
       const lines = new LineSplitter({
         maxLineBytes: config.maxLineBytes,
         precheck: extractor.precheck(),
-        onLine: (text) => extractor.line(text, () => `stderr line ${lines.lines}`),
+        onLine: (text) => {
+          const n = lines.lines;
+          extractor.line(text, () => `stderr line ${n}`);
+        },
       });
       stderrSplitter = lines;
       const stderrInput = streamInput(tool.stderr, {
