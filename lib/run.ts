@@ -123,6 +123,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     if (signal !== undefined) {
       // A second signal: the user insists. Leave now, but not with the numbers unsaid.
       reporter.error(`${sig} again: exiting without pushing`);
+      extractor.drain(); // the lines the --pattern rules have not matched yet (bounded by their budget)
       printCollected(reporter, store);
       process.exit(SIGNAL_STATUS[sig] ?? 1);
     }
