@@ -12,6 +12,7 @@ import { parseKv } from './parse/kv.js';
 import { parseJson } from './parse/json.js';
 import { parseProm } from './parse/prom.js';
 import { Precheck } from './parse/precheck.js';
+import { excerpt } from './parse/number.js';
 import { LineRules } from './rules/line-rules.js';
 import { WordPrecheck } from './rules/word-gate.js';
 import { Explainer } from './rules/explain.js';
@@ -36,7 +37,7 @@ export class Extractor {
 
   readonly #rules: LineRules | null;
   /** The line rules under the time budget; null without line rules or with --explain. */
-  readonly #guarded: GuardedRules | null;
+  readonly #guarded: GuardedRules<() => string> | null;
   readonly #sets: readonly RuleSet[];
   readonly #defaults: Array<{ name: ParserName; parse: LineParser }>;
   /** --explain's notes; undefined on a normal run. */
@@ -72,10 +73,10 @@ export class Extractor {
       this.#rules === null || this.explainer
         ? null
         : new GuardedRules(
-            this.#rules.compiled.map((r) => ({ label: r.rule.kind === 'line' && r.rule.flagText !== undefined ? `--pattern ${r.rule.flagText}` : `${r.rule.origin}: ${r.rule.id}`, parse: r.parse })),
+            this.#rules.compiled.map((r) => ({ label: r.rule.kind === 'line' && r.rule.flagText !== undefined ? `--pattern ${excerpt(r.rule.flagText, 120)}` : `${r.rule.origin}: ${r.rule.id}`, parse: r.parse })),
             {
-              line: (text, where, outcome) => this.#lineOutcome(text, () => where, outcome),
-              slow: (label, where) => reporter.warn(`${label}: took too long on ${where} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
+              line: (text, where, outcome) => this.#lineOutcome(text, where, outcome),
+              slow: (label, where) => reporter.warn(`${label}: took too long on ${where()} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
             },
             { every: true },
           );
@@ -102,10 +103,13 @@ export class Extractor {
     return gates === null ? null : new WordPrecheck(options, gates);
   }
 
-  /** One line (no `\n`, no trailing `\r`). `where` names it in messages, e.g. "line 12". */
+  /**
+   * One line (no `\n`, no trailing `\r`). `where` names it in messages, e.g. "line 12"; it may be
+   * called after later lines came (--pattern rules match in batches), so it must name this line.
+   */
   line(text: string, where: () => string): void {
     // With rules, the line is matched (and stored) by the next turn of the event loop, or drain().
-    if (this.#guarded !== null) this.#guarded.push(text, where());
+    if (this.#guarded !== null) this.#guarded.push(text, where);
     else if (this.#rules !== null) this.#lineOutcome(text, where, this.#rules.apply(text, where, this.explainer));
     else this.#defaultsOn(text, where);
   }

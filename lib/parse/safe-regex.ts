@@ -3,7 +3,7 @@
 // API (small on purpose; callers are the Extractor and any rule engine):
 //   compileUserRegex(source, flags?)   new RegExp, nothing else: the full JavaScript syntax.
 //   runWithinBudget(work, ms)          runs work() on this thread; false when it was cut at `ms`.
-//   new GuardedRules(rules, sink)      queues lines (push), matches them against the rules under
+//   new GuardedRules<W>(rules, sink)   queues lines (push), matches them against the rules under
 //                                      the budget in batches, hands each line's first match (or
 //                                      null) to `sink.line` in input order, and reports a rule
 //                                      that ran too long once (`sink.slow`) and stops applying it.
@@ -81,11 +81,12 @@ export interface GuardedRule {
   readonly parse: LineParser;
 }
 
-export interface GuardedSink {
+/** `W`: what names a line in messages (a string, or a function that makes one only when needed). */
+export interface GuardedSink<W> {
   /** Each pushed line, in order: the first rule's outcome (not null), or null when none matched. */
-  line(text: string, where: string, outcome: NonNullable<ParseOutcome> | null): void;
+  line(text: string, where: W, outcome: NonNullable<ParseOutcome> | null): void;
   /** Once per rule that ran too long (`where` names the line it was cut on); it is not applied from then on. */
-  slow(label: string, where: string): void;
+  slow(label: string, where: W): void;
 }
 
 export interface GuardedOptions {
@@ -98,9 +99,9 @@ export interface GuardedOptions {
   every?: boolean;
 }
 
-export class GuardedRules {
+export class GuardedRules<W = string> {
   readonly #rules: readonly GuardedRule[];
-  readonly #sink: GuardedSink;
+  readonly #sink: GuardedSink<W>;
   readonly #budgetMs: number;
   readonly #batchChars: number;
   readonly #every: boolean;
@@ -117,7 +118,7 @@ export class GuardedRules {
   /** Lines handed on before the queue's first one. */
   #base = 0;
   #texts: string[] = [];
-  #wheres: string[] = [];
+  #wheres: W[] = [];
   #outcomes: (NonNullable<ParseOutcome> | null)[] = [];
   #chars = 0;
   /** Progress of the matching: the next line to match, and the rule to start it with. */
@@ -129,7 +130,7 @@ export class GuardedRules {
   /** Pattern rules keep no state across lines; the parser signature wants one. */
   readonly #state = newParseState();
 
-  constructor(rules: readonly GuardedRule[], sink: GuardedSink, opts: GuardedOptions = {}) {
+  constructor(rules: readonly GuardedRule[], sink: GuardedSink<W>, opts: GuardedOptions = {}) {
     this.#rules = rules;
     this.#sink = sink;
     this.#budgetMs = opts.budgetMs ?? MATCH_BUDGET_MS;
@@ -146,7 +147,7 @@ export class GuardedRules {
   }
 
   /** Queues a line; it reaches the sink within this call, or within BATCH_WAIT_MS. */
-  push(text: string, where: string): void {
+  push(text: string, where: W): void {
     // Every rule dropped, nothing queued: nothing to match, no reason to wait.
     if (this.#active === 0 && this.#texts.length === 0) {
       this.#sink.line(text, where, null);
@@ -234,8 +235,7 @@ export class GuardedRules {
   }
 
   #handOn(from: number, to: number): void {
-    // With `every`, a cut inside a line (rule > 0) keeps that line for the next call.
-    for (let i = from; i < to; i++) this.#sink.line(this.#texts[i] as string, this.#wheres[i] as string, this.#outcomes[i] ?? null);
+    for (let i = from; i < to; i++) this.#sink.line(this.#texts[i] as string, this.#wheres[i] as W, this.#outcomes[i] ?? null);
   }
 
   /** The budget ran out while line #next was at rule #rule. `verified`: the CPU was busy meanwhile. */
@@ -257,7 +257,7 @@ export class GuardedRules {
     if (this.#cutsHere < SAME_LINE_CUTS_TO_DROP && (this.#cuts[rule] ?? 0) < CUTS_TO_DROP && this.#triesHere < UNVERIFIED_CUTS_TO_DROP) return;
     this.#dropped[rule] = true;
     this.#active--;
-    this.#sink.slow((this.#rules[rule] as GuardedRule).label, this.#wheres[this.#next] as string);
+    this.#sink.slow((this.#rules[rule] as GuardedRule).label, this.#wheres[this.#next] as W);
   }
 
   #reset(): void {

@@ -82,6 +82,11 @@ function count(text: string, part: string): number {
   return text.split(part).length - 1;
 }
 
+/** How messages quote a rule: its --pattern text as a JSON string. */
+function named(rule: string): string {
+  return `--pattern ${JSON.stringify(rule)}: took too long`;
+}
+
 t.test('a backtracking rule: later lines flow, SIGTERM ends the run with the values, the rule is reported once', async (t) => {
   const file = join(dir, 'nested-term');
   const run = start(['--integration', 's', '--dry-run-file', file, '--pattern', NESTED]);
@@ -110,8 +115,8 @@ t.test('a backtracking rule: later lines flow, SIGTERM ends the run with the val
   t.notMatch(dry, /^keptn_s_slow\{.*\} 7$/m, 'the rule is no longer applied');
   t.match(dry, /^keptn_s_after\{.*\} 1$/m, 'the default parsers still see the later lines');
   t.match(dry, /^keptn_s_later\{.*\} 2$/m);
-  t.equal(count(run.stderr(), `--pattern ${NESTED}`), 1, `reported once, by its text: ${run.stderr()}`);
-  t.match(run.stderr(), /too long/);
+  t.equal(count(run.stderr(), named(NESTED)), 1, `reported once, by its text: ${run.stderr()}`);
+  t.match(run.stderr(), /took too long on line 2 /, 'names the line it was cut on');
 });
 
 t.test("the README's pytest recipe on a 200 KB line of digits: the run ends promptly with the values", async (t) => {
@@ -128,7 +133,17 @@ t.test("the README's pytest recipe on a 200 KB line of digits: the run ends prom
   t.match(dry, /^keptn_s_passed\{.*\} 3$/m);
   t.match(dry, /^keptn_s_failed\{.*\} 1$/m);
   t.match(dry, /^keptn_s_x_total\{.*\} 5$/m, 'the line after it was parsed');
-  t.equal(count(run.stderr(), `--pattern ${PYTEST}`), 1, run.stderr());
+  t.equal(count(run.stderr(), named(PYTEST)), 1, run.stderr());
+  t.match(run.stderr(), /took too long on line 2 /);
+});
+
+t.test('rules match in batches, yet a message names the line it is about', async (t) => {
+  const run = start(['--integration', 's', '--dry-run', '--pattern', 'x=^x (?<value>\\S+)$']);
+  run.end(`${'a\n'.repeat(5000)}x 1\nx abc\nb\n`);
+  const r = await run.done;
+  t.equal(r.status, 0, run.stderr());
+  t.match(run.stderr(), /line 5002: --pattern "x=.*abc.*not a number/);
+  t.match(run.stderr(), /keptn_s_x\{ci_platform="keptn"\} 1/);
 });
 
 t.test('a backtracking rule on the last line does not push the exit past --deadline', async (t) => {
@@ -139,5 +154,5 @@ t.test('a backtracking rule on the last line does not push the exit past --deadl
   t.notOk(r.killed, 'the run ended by itself');
   t.equal(r.status, 0, run.stderr());
   t.ok(r.ms < 15_000, `exited after ${r.ms} ms, the deadline being 2 s`);
-  t.equal(count(run.stderr(), `--pattern ${NESTED}`), 1, run.stderr());
+  t.equal(count(run.stderr(), named(NESTED)), 1, run.stderr());
 });
