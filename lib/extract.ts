@@ -5,12 +5,14 @@
 // Names and labels get the naming rules of contract §5 here, once, before the store.
 
 import type { Config, ParserName } from './config/config.js';
-import type { LineParser, Sample, ParseState } from './parse/sample.js';
+import type { LineParser, ParseOutcome, Sample, ParseState } from './parse/sample.js';
+import { GuardedRules, MATCH_BUDGET_MS } from './parse/safe-regex.js';
 import { newParseState } from './parse/sample.js';
 import { parseKv } from './parse/kv.js';
 import { parseJson } from './parse/json.js';
 import { parseProm } from './parse/prom.js';
 import { Precheck } from './parse/precheck.js';
+import { excerpt } from './parse/number.js';
 import { LineRules } from './rules/line-rules.js';
 import { WordPrecheck } from './rules/word-gate.js';
 import { Explainer } from './rules/explain.js';
@@ -24,6 +26,7 @@ import type { Reporter } from './report.js';
 
 const DEFAULT_PARSERS: Record<ParserName, LineParser> = { kv: parseKv, json: parseJson, prom: parseProm };
 
+
 /** Problem lines reported one by one before only a count is kept. */
 const MAX_PROBLEMS_SHOWN = 10;
 
@@ -33,12 +36,16 @@ export class Extractor {
   problems = 0;
 
   readonly #rules: LineRules | null;
+  /** The line rules under the time budget; null without line rules or with --explain. */
+  readonly #guarded: GuardedRules<() => string> | null;
   readonly #sets: readonly RuleSet[];
   readonly #defaults: Array<{ name: ParserName; parse: LineParser }>;
   /** --explain's notes; undefined on a normal run. */
   readonly explainer: Explainer | undefined;
   /** series key → the value it has and where it was set, to warn when it is set again differently. */
-  readonly #seen = new Map<string, { value: number; where: string }>();
+  readonly #seen = new Map<string, { value: number; where: string; warned?: boolean }>();
+  /** Series warned about being set again with another value. */
+  #setAgain = 0;
   readonly #state: ParseState = newParseState();
   /** normalized name part → the first input name that produced it, to spot collisions. */
   readonly #names = new Map<string, string>();
@@ -58,8 +65,21 @@ export class Extractor {
     this.#sets = [flagRuleSet(config.patterns, config.jsonPaths), ...ruleSets];
     this.explainer = config.explain ? new Explainer() : undefined;
     for (const set of this.#sets) for (const r of set.rules) this.explainer?.declare(r.id, r.origin);
-    const rules = new LineRules(this.#sets, this.explainer);
+    const rules = new LineRules(this.#sets);
     this.#rules = rules.size > 0 ? rules : null;
+    // A normal run matches the rules under a time budget, in batches (lib/parse/safe-regex.ts);
+    // --explain matches each line at once, to say where each rule matched.
+    this.#guarded =
+      this.#rules === null || this.explainer
+        ? null
+        : new GuardedRules(
+            this.#rules.compiled.map((r) => ({ label: r.rule.kind === 'line' && r.rule.flagText !== undefined ? `--pattern ${excerpt(r.rule.flagText, 120)}` : `${r.rule.origin}: ${r.rule.id}`, parse: r.parse })),
+            {
+              line: (text, where, outcome) => this.#lineOutcome(text, where, outcome),
+              slow: (label, where) => reporter.warn(`${label}: took too long on ${where()} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
+            },
+            { every: true },
+          );
     this.#defaults = config.parsers.map((p) => ({ name: p, parse: DEFAULT_PARSERS[p] }));
     this.#context = Object.freeze({ ...config.labels });
   }
@@ -79,13 +99,37 @@ export class Extractor {
     const on = new Set(this.config.parsers);
     const options = { kv: on.has('kv'), json: on.has('json'), prom: on.has('prom') };
     if (this.#rules === null) return new Precheck(options);
-    const words = this.#rules.words();
-    return words === null ? null : new WordPrecheck(options, words);
+    const gates = this.#rules.gates();
+    return gates === null ? null : new WordPrecheck(options, gates);
   }
 
-  /** One line (no `\n`, no trailing `\r`). `where` names it in messages, e.g. "line 12". */
+  /**
+   * One line (no `\n`, no trailing `\r`). `where` names it in messages, e.g. "line 12"; it may be
+   * called after later lines came (--pattern rules match in batches), so it must name this line.
+   */
   line(text: string, where: () => string): void {
-    if (this.#rules !== null && this.#rules.apply(text, where, (s) => this.#storeRule(s, where), (m) => this.problem(m))) return;
+    // With rules, the line is matched (and stored) by the next turn of the event loop, or drain().
+    if (this.#guarded !== null) this.#guarded.push(text, where);
+    else if (this.#rules !== null) this.#lineOutcome(text, where, this.#rules.apply(text, where, this.explainer));
+    else this.#defaultsOn(text, where);
+  }
+
+  /** Handles every line given so far (end of input, a signal). */
+  drain(): void {
+    this.#guarded?.drain();
+  }
+
+  /** What the rules made of a line; null: no rule matched, the default parsers get it. */
+  #lineOutcome(text: string, where: () => string, outcome: NonNullable<ParseOutcome> | null): void {
+    if (outcome === null) {
+      this.#defaultsOn(text, where);
+      return;
+    }
+    if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
+    for (const s of outcome.samples) this.#storeRule(s as RuleSample, where);
+  }
+
+  #defaultsOn(text: string, where: () => string): void {
     for (const { name, parse } of this.#defaults) if (this.#offer(name, parse, text, where)) return;
     this.explainer?.untaken(where(), text, this.config.parsers);
   }
@@ -122,18 +166,27 @@ export class Extractor {
         else this.problem(p);
       }
       for (const s of f.samples) this.#storeRule(s, () => f.where);
-      this.explainer?.document(`${f.where}: ${f.samples.length} values${f.samples.length > 0 ? `: ${f.samples.slice(0, 10).map((s) => `${s.name}=${s.value}`).join(', ')}${f.samples.length > 10 ? ', …' : ''}` : ''}; ${f.problems.length} problems`);
+      if (this.explainer) {
+        // Per rule, as for line rules: what it made from the document.
+        const byRule = new Map<RuleSample['rule'], RuleSample[]>();
+        for (const s of f.samples) byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
+        for (const [rule, made] of byRule) this.explainer.matched(rule.id, rule.origin, f.where, `${made.length} value${made.length === 1 ? '' : 's'}`, made);
+        for (const p of f.problems.slice(0, 10)) this.explainer.document(`${f.where}: ${p}`);
+      }
     }
   }
 
   /** Reported once at the end: defaults of rules that never matched, problem counts, --explain. */
   finish(): void {
+    this.drain();
     for (const s of this.#rules?.defaults() ?? []) this.#storeRule(s, () => 'a default');
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
+    if (this.#setAgain > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.#setAgain - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
     if (this.explainer) this.reporter.block('--explain (nothing is sent):', this.explainer.report(), 5000, 400);
   }
 
   #storeRule(s: RuleSample, where: () => string): void {
+    this.#rules?.made(s);
     this.#store(s, where, s.rule.occurrence, s.unit);
   }
 
@@ -191,8 +244,12 @@ export class Extractor {
       const here = where();
       const series = `${name}${seriesLabels(labels, this.#context)}`;
       this.explainer?.overwrote(series, prev.value, prev.where, value, here);
-      if (occurrence === undefined) {
-        this.reporter.warnOnce(`again:${key}`, `${series} was set to ${prev.value} on ${prev.where} and to ${value} on ${here}; the last value is kept (a rule's occurrence: first|last chooses without this warning)`);
+      if (occurrence === undefined && !prev.warned && this.explainer === undefined) {
+        prev.warned = true;
+        // A few by name; a log that sets many series again (a progress counter) gets a count.
+        if (++this.#setAgain <= MAX_PROBLEMS_SHOWN) {
+          this.reporter.warn(`${series} was set to ${prev.value} on ${prev.where} and to ${value} on ${here}; the last value is kept (a rule's occurrence: first|last chooses without this warning)`);
+        }
       }
       prev.where = here;
     }

@@ -80,7 +80,11 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     precheck,
     // The WebAssembly scanner applies the default parsers' gate only, not the rules' words.
     wasm: !(precheck instanceof WordPrecheck),
-    onLine: (text) => extractor.line(text, () => `line ${splitter.lines}`),
+    // The number now: --pattern rules name the line later, after more lines were read.
+    onLine: (text) => {
+      const n = splitter.lines;
+      extractor.line(text, () => `line ${n}`);
+    },
   });
 
   const document = extractor.documentRules.length > 0 ? new DocumentCollector() : undefined;
@@ -119,7 +123,10 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
         maxLineBytes: config.maxLineBytes,
         precheck: stderrPrecheck,
         wasm: !(stderrPrecheck instanceof WordPrecheck),
-        onLine: (text) => extractor.line(text, () => `stderr line ${lines.lines}`),
+        onLine: (text) => {
+          const n = lines.lines;
+          extractor.line(text, () => `stderr line ${n}`);
+        },
       });
       stderrSplitter = lines;
       const stderrInput = streamInput(tool.stderr, {
@@ -143,6 +150,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     if (signal !== undefined) {
       // A second signal: the user insists. Leave now, but not with the numbers unsaid.
       reporter.error(`${sig} again: exiting without pushing`);
+      extractor.drain(); // the lines the --pattern rules have not matched yet (bounded by their budget)
       printCollected(reporter, store);
       process.exit(SIGNAL_STATUS[sig] ?? 1);
     }
@@ -186,6 +194,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     splitter.end();
     stderrSplitter?.end();
   }
+  // Lines the --pattern rules have not seen yet (they are matched a turn of the event loop later).
+  extractor.drain();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   // A second signal during the push leaves at once rather than waiting for the deadline.

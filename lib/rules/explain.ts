@@ -77,7 +77,7 @@ export class Explainer implements RuleObserver {
   report(): string {
     const out: string[] = [];
     for (const [id, r] of this.#rules) {
-      out.push(`rule ${id} (${r.origin}): ${r.matched.count} line${r.matched.count === 1 ? '' : 's'} matched${r.series.size > 0 ? `, series: ${[...r.series].join(' ')}` : ''}`);
+      out.push(`${id.startsWith('rule ') ? id : `rule ${id}`} (${r.origin}): ${r.matched.count} line${r.matched.count === 1 ? '' : 's'} matched${r.series.size > 0 ? `, series: ${[...r.series].join(' ')}` : ''}`);
       for (const m of r.matched.shown) out.push(`  matched ${m}`);
       if (r.matched.count > r.matched.shown.length) out.push(`  … ${r.matched.count - r.matched.shown.length} more`);
       if (r.nearMisses.count > 0) {

@@ -18,6 +18,7 @@ export function patternFlagRule(rule: PatternRule, index: number): LineRule {
     regex: rule.regex,
     groups: namedGroupsOf(rule.regex),
     words: wordsOfRegex(rule.regex.source, rule.regex.flags),
+    flagText: rule.source,
   };
   if (rule.name !== undefined) line.name = rule.name;
   return line;

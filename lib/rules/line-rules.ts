@@ -1,7 +1,8 @@
 // Line rules and context rules applied to one line. Every line rule is tried on every line and
 // every match of it counts; a series met twice on one line keeps its first value there (the
 // store then sees one value per line). A context rule's named groups become labels of the
-// matches of its set's later lines, until its next match. At most MAX_MATCHES_PER_LINE samples
+// matches of the rules after it in its set (file), on its line and the lines that follow, until
+// its next match. Normal runs match through the time budget of lib/parse/safe-regex.ts. At most MAX_MATCHES_PER_LINE samples
 // come from one line, so a hostile line cannot build an unbounded list.
 
 import { excerpt, parseNumber } from '../parse/number.js';
@@ -9,108 +10,136 @@ import { setLabel } from '../parse/labels.js';
 import { seriesKey } from '../series.js';
 import type { ContextRule, LineRule, RuleSet, ValueTarget } from './rule.js';
 import type { RuleObserver, RuleSample } from './sample.js';
+import type { ParseOutcome } from '../parse/sample.js';
+import { compileUserRegex } from '../parse/safe-regex.js';
 import { parseWithUnit, withUnitSuffix, type BaseUnit } from './units.js';
-import { requiredWords } from './words.js';
+import { requiredPrefix, requiredWords } from './words.js';
+import type { RuleGate } from './word-gate.js';
 
 export const MAX_MATCHES_PER_LINE = 1000;
 
 interface CompiledSet {
-  rules: Array<{ rule: LineRule | ContextRule; scanner: RegExp; words: readonly string[] | null }>;
   context: Record<string, string>;
 }
 
+export interface CompiledLineRule {
+  rule: LineRule | ContextRule;
+  words: readonly string[] | null;
+  /** Matches one line: its samples (a context rule: none), null when it did not match. */
+  parse: (line: string) => ParseOutcome;
+}
+
 export class LineRules {
-  readonly #sets: CompiledSet[];
+  readonly #rules: CompiledLineRule[] = [];
   /** rule → metric names it made (for `default:`). */
   readonly #made = new Map<LineRule, Set<string>>();
-  readonly #observer: RuleObserver | undefined;
 
-  constructor(sets: readonly RuleSet[], observer?: RuleObserver) {
-    this.#observer = observer;
-    this.#sets = sets
-      .map((set) => ({
-        rules: set.rules
-          .filter((r): r is LineRule | ContextRule => r.kind === 'line' || r.kind === 'context')
-          .map((rule) => ({ rule, scanner: new RegExp(rule.regex.source, `${rule.regex.flags.replace(/[gy]/g, '')}g`), words: requiredWords(rule) })),
-        context: {},
-      }))
-      .filter((s) => s.rules.length > 0);
+  constructor(sets: readonly RuleSet[]) {
+    for (const set of sets) {
+      const scope: CompiledSet = { context: {} };
+      for (const rule of set.rules) {
+        if (rule.kind !== 'line' && rule.kind !== 'context') continue;
+        const scanner = compileUserRegex(rule.regex.source, `${rule.regex.flags.replace(/[gy]/g, '')}g`);
+        const parse = rule.kind === 'context' ? contextParser(rule, scanner, scope) : this.#lineParser(rule, scanner, scope);
+        this.#rules.push({ rule, words: requiredWords(rule), parse });
+      }
+    }
   }
 
   get size(): number {
-    return this.#sets.reduce((n, s) => n + s.rules.length, 0);
+    return this.#rules.length;
   }
 
-  /** Every rule's required words, or null when some rule has none (then no line may be skipped). */
-  words(): string[][] | null {
-    const all: string[][] = [];
-    for (const set of this.#sets) for (const r of set.rules) {
-      if (r.words === null) return null;
-      all.push([...r.words]);
+  /** The rules in order, for the time-budgeted matcher (lib/parse/safe-regex.ts, every rule on every line). */
+  get compiled(): readonly CompiledLineRule[] {
+    return this.#rules;
+  }
+
+  /** What each rule needs of a line (a prefix, or words), or null when some rule needs nothing known (then no line may be skipped). */
+  gates(): RuleGate[] | null {
+    const all: RuleGate[] = [];
+    for (const r of this.#rules) {
+      // An anchored literal prefix is the cheaper check (a few bytes at the line's start); both
+      // it and the words are things every matching line has, so either may gate.
+      const prefix = requiredPrefix(r.rule);
+      if (prefix !== null) all.push({ prefix });
+      else if (r.words !== null) all.push({ words: r.words });
+      else return null;
     }
     return all;
   }
 
-  /** Applies every rule; true when any matched (then the default parsers leave the line alone). */
-  apply(line: string, where: () => string, emit: (s: RuleSample) => void, problem: (msg: string) => void): boolean {
-    let matched = false;
-    for (const set of this.#sets) {
-      // Context set by this line applies from the next line on.
-      let nextContext: Record<string, string> | undefined;
-      for (const { rule, scanner, words } of set.rules) {
-        scanner.lastIndex = 0;
-        let match = scanner.exec(line);
-        if (match === null) {
-          if (this.#observer && words !== null && words.every((w) => line.includes(w))) this.#observer.nearMiss(rule.id, rule.origin, where(), line);
-          continue;
-        }
-        matched = true;
-        if (rule.kind === 'context') {
-          nextContext = {};
-          for (const [k, v] of Object.entries(match.groups ?? {})) if (v !== undefined) setLabel(nextContext, k, v);
-          this.#observer?.matched(rule.id, rule.origin, where(), line, []);
-          continue;
-        }
-        const made: RuleSample[] = [];
-        const seen = new Set<string>();
-        let firstProblem: string | undefined;
-        for (; match !== null; match = scanner.exec(line)) {
-          // An empty match would be found again at the same place: step over it, as matchAll does.
-          if (match[0] === '') scanner.lastIndex++;
-          for (const got of this.#samplesOf(rule, match, set.context)) {
-            if (typeof got === 'string') {
-              firstProblem ??= got;
-              continue;
-            }
-            const key = seriesKey(got.name, got.labels);
-            if (seen.has(key)) continue;
-            if (made.length === MAX_MATCHES_PER_LINE) {
-              firstProblem = `${rule.id}: more than ${MAX_MATCHES_PER_LINE} metrics on one line; the rest were left out`;
-              match = null;
-              break;
-            }
-            seen.add(key);
-            made.push(got);
-          }
-          if (match === null) break;
-        }
-        if (firstProblem !== undefined) problem(`${where()}: ${firstProblem}`);
-        for (const s of made) {
-          this.#madeBy(rule).add(s.name);
-          emit(s);
-        }
-        this.#observer?.matched(rule.id, rule.origin, where(), line, made);
+  /**
+   * Every rule on one line, here and now, telling `observer` what each did (--explain; the
+   * normal run goes through the time-budgeted matcher instead). Null when no rule matched.
+   */
+  apply(line: string, where: () => string, observer?: RuleObserver): NonNullable<ParseOutcome> | null {
+    let merged: NonNullable<ParseOutcome> | null = null;
+    for (const { rule, words, parse } of this.#rules) {
+      let got: ParseOutcome;
+      try {
+        got = parse(line);
+      } catch (err) {
+        got = { samples: [], problem: `parser failed: ${(err as Error).message}` };
       }
-      if (nextContext !== undefined) set.context = nextContext;
+      if (got === null) {
+        if (observer && words !== null && words.every((w) => line.includes(w))) observer.nearMiss(rule.id, rule.origin, where(), line);
+        continue;
+      }
+      observer?.matched(rule.id, rule.origin, where(), line, got.samples as RuleSample[]);
+      if (merged === null) merged = { samples: [...got.samples] };
+      else merged.samples.push(...got.samples);
+      if (got.problem !== undefined) merged.problem ??= got.problem;
     }
-    return matched;
+    return merged;
+  }
+
+  /** The store took a rule's sample: remembered for `default:`. */
+  made(s: RuleSample): void {
+    if (s.rule.kind !== 'line' || s.rule.default === undefined) return;
+    let made = this.#made.get(s.rule);
+    if (made === undefined) this.#made.set(s.rule, (made = new Set()));
+    made.add(s.name);
+  }
+
+  #lineParser(rule: LineRule, scanner: RegExp, scope: CompiledSet): (line: string) => ParseOutcome {
+    return (line) => {
+      scanner.lastIndex = 0;
+      let match = scanner.exec(line);
+      if (match === null) return null;
+      const made: RuleSample[] = [];
+      const seen = new Set<string>();
+      let problem: string | undefined;
+      for (; match !== null; match = scanner.exec(line)) {
+        // An empty match would be found again at the same place: step over it, as matchAll does.
+        if (match[0] === '') scanner.lastIndex++;
+        let full = false;
+        for (const got of this.#samplesOf(rule, match, scope.context)) {
+          if (typeof got === 'string') {
+            problem ??= got;
+            continue;
+          }
+          const key = seriesKey(got.name, got.labels);
+          if (seen.has(key)) continue;
+          if (made.length === MAX_MATCHES_PER_LINE) {
+            problem = `${rule.id}: more than ${MAX_MATCHES_PER_LINE} metrics on one line; the rest were left out`;
+            full = true;
+            break;
+          }
+          seen.add(key);
+          made.push(got);
+        }
+        if (full) break;
+      }
+      return problem === undefined ? { samples: made } : { samples: made, problem };
+    };
   }
 
   /** `default:` samples for the series of rules that never appeared. */
   defaults(): RuleSample[] {
     const out: RuleSample[] = [];
-    for (const set of this.#sets) {
-      for (const { rule } of set.rules) {
+    {
+      for (const { rule } of this.#rules) {
         if (rule.kind !== 'line' || rule.default === undefined) continue;
         const made = this.#made.get(rule);
         const targets: ValueTarget[] = rule.values ? [...rule.values.values()] : [{ labels: {} }];
@@ -125,12 +154,6 @@ export class LineRules {
       }
     }
     return out;
-  }
-
-  #madeBy(rule: LineRule): Set<string> {
-    let made = this.#made.get(rule);
-    if (made === undefined) this.#made.set(rule, (made = new Set()));
-    return made;
   }
 
   #samplesOf(rule: LineRule, match: RegExpExecArray, context: Readonly<Record<string, string>>): Array<RuleSample | string> {
@@ -168,6 +191,19 @@ export class LineRules {
     else one(groups['value'], undefined);
     return out;
   }
+}
+
+/** A context rule: on a match, its named groups become the set's labels from here on. */
+function contextParser(_rule: ContextRule, scanner: RegExp, scope: CompiledSet): (line: string) => ParseOutcome {
+  return (line) => {
+    scanner.lastIndex = 0;
+    const match = scanner.exec(line);
+    if (match === null) return null;
+    const context: Record<string, string> = {};
+    for (const [k, v] of Object.entries(match.groups ?? {})) if (v !== undefined) setLabel(context, k, v);
+    scope.context = context;
+    return { samples: [] };
+  };
 }
 
 function fixedBase(rule: LineRule): BaseUnit | null {

@@ -1,4 +1,4 @@
-// The rule model (rule-file format version 1, docs/rules.md): what --pattern, --json-path and
+// The rule model (rule-file format version 1, the README's "Rule files"): what --pattern, --json-path and
 // --rules FILE all become. Compiled and validated by lib/rules/compile.ts; applied by
 // lib/rules/line-rules.ts (lines), json-document.ts and xml-document.ts (documents).
 
@@ -43,6 +43,8 @@ export interface LineRule extends RuleBase {
   values?: ReadonlyMap<string, ValueTarget>;
   /** Literal words a matching line must contain (from `words:` or the regex); null: none known. */
   words: readonly string[] | null;
+  /** A --pattern flag's own text, as messages quote it. */
+  flagText?: string;
 }
 
 /** A line rule whose named groups label the matches of the lines that follow, until its next match. */

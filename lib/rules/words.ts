@@ -83,3 +83,67 @@ export function wordsOfRegex(source: string, flags: string): string[] | null {
   flush();
   return words.length > 0 ? [...new Set(words)] : null;
 }
+
+/** A literal a matching line starts with, after blanks when the regex allows them (`^\s*word`). */
+export interface RequiredPrefix {
+  prefix: string;
+  /** `^\s*`/`^ *`: any blanks before it; `^\s+`/`^ +`: at least one. */
+  blanks: 'none' | 'any' | 'some';
+}
+
+/**
+ * The literal an anchored regex (`^Requests per second:`) needs at the start of the line: a
+ * check of a few bytes per line, where a word must be searched for. Null when the regex is not
+ * anchored that way, has flags that change matching, or a top-level alternation.
+ */
+export function requiredPrefix(rule: Pick<LineRule | ContextRule, 'regex'>): RequiredPrefix | null {
+  const { source, flags } = rule.regex;
+  if (flags.includes('i') || !source.startsWith('^') || hasTopLevelAlternation(source)) return null;
+  let i = 1;
+  let blanks: RequiredPrefix['blanks'] = 'none';
+  const lead = /^(?:\\s|[ ]|\[ \\t\]|\[\\t \])([*+])/.exec(source.slice(1, 8));
+  if (lead !== null) {
+    blanks = lead[1] === '*' ? 'any' : 'some';
+    i += lead[0].length;
+  }
+  let run = '';
+  for (; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === '\\') {
+      const next = source[i + 1];
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) break;
+      run += next;
+      i++;
+      continue;
+    }
+    if ('.^$|()[]{}'.includes(c)) break;
+    if (c === '?' || c === '*') {
+      run = run.slice(0, -1);
+      break;
+    }
+    if (c === '+') break;
+    run += c;
+  }
+  // `a{0,2}` after the run: its last character may be absent.
+  if (source[i] === '{') run = run.slice(0, -1);
+  // One character is enough here: it is compared at the start of the line, not searched for.
+  return run.length >= 1 ? { prefix: run, blanks } : null;
+}
+
+/** `a|b` outside any group: then no literal of one side is required. */
+function hasTopLevelAlternation(source: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      i++;
+      if (source[i] === '^') i++;
+      if (source[i] === ']') i++;
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}

@@ -105,6 +105,8 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
     if (stack.length === 0) done = true;
   };
   parser.onerror = (err) => {
+    // Text after the root element (a footer) is not the document's: the parse is over.
+    if (done && failure === undefined) return;
     failure = `not well-formed XML: ${err.message.split('\n')[0]}`;
     done = true;
   };
