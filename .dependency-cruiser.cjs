@@ -8,6 +8,8 @@ const LAYERS = [
   ['lib/extract\\.ts$', 'lib/lines\\.ts$'],
   ['lib/source/'],
   ['lib/config/'],
+  ['lib/presets/'],
+  ['lib/rules/'],
   ['lib/serialize/', 'lib/http/'],
   ['lib/parse/'],
   ['lib/naming/'],

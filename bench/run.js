@@ -15,6 +15,7 @@
 //   --rounds N          rounds of the throughput section (default 3); latency uses 4×N
 //   --only a,b          sections to run (throughput,latency,many,micro)
 //   --no-python         skip the Python parent script
+//   --against DIR       also time DIR/dist/cli.js (another build, e.g. of main) in the same rounds
 // Results: a table on stdout and JSON in bench/out/ (git-ignored). Timed children get a clean
 // environment (no NODE_EXTRA_CA_CERTS, no PYTHONUNBUFFERED).
 
@@ -37,6 +38,26 @@ const PYTHON = '/usr/bin/python3';
 const TIME = '/usr/bin/time';
 const OUT = join(ROOT, 'bench/out');
 const MiB = 1024 * 1024;
+/** The throughput rows with rules: README recipes (k6, pytest, wrk). */
+const PATTERNS = [
+  'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)',
+  '(?<value>\\d+) (?<name>passed|failed|skipped|errors?)\\b',
+  'rps=Requests/sec:\\s+(?<value>[\\d.]+)',
+];
+
+// Ten line rules, as the README's recipes and the issue's tools have them (throughput section).
+const TEN_PATTERNS = [
+  'rps=^Requests per second:\\s+(?<value>[\\d.]+)',
+  'time_per_request=^Time per request:\\s+(?<value>[\\d.]+)',
+  'http_req_duration_p95=http_req_duration\\.+: .*p\\(95\\)=(?<value>[\\d.]+)ms',
+  'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)',
+  '^=+ .*\\b(?<value>\\d+) (?<name>passed|failed|skipped)\\b',
+  'ns_per_op=^Benchmark(?<benchmark>\\S+)\\s+\\d+\\s+(?<value>[\\d.]+) ns/op',
+  'latency_avg=^\\s+Latency\\s+(?<value>\\S+)',
+  'requests_per_sec=^Requests/sec:\\s+(?<value>[\\d.]+)',
+  'coverage=^All files\\s*\\|\\s*(?<value>[\\d.]+)',
+  'hyperfine_mean=^\\s+Time \\(mean ± σ\\):\\s+(?<value>[\\d.]+)',
+];
 
 const { values: flags } = parseArgs({
   options: {
@@ -45,6 +66,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string' },
     only: { type: 'string' },
     'no-python': { type: 'boolean', default: false },
+    against: { type: 'string' },
   },
 });
 const sizes = (flags.sizes ?? process.env.BENCH_SIZES ?? '100MB').split(',').map(parseSize);
@@ -82,6 +104,7 @@ say(`\nload at the end ${fmtLoad()}; results in ${file}`);
 // ---------------------------------------------------------------------------------------------
 // throughput
 
+
 async function throughput() {
   const out = [];
   for (const size of sizes) {
@@ -95,6 +118,21 @@ async function throughput() {
       // The floor under the row above: the same pass-through and line count, no line is a candidate.
       { name: 'jes-metrics-pipe --parsers none', argv: [process.execPath, CLI, '--integration', 'bench', '--parsers', 'none', '--dry-run-file', '/dev/null'] },
     ];
+    // Ten line rules (the README's recipes and the issue's tools): each has literal words, so
+    // the byte pre-filter stays on and skips the lines that hold none of them.
+    commands.push({ name: 'jes-metrics-pipe, 10 --pattern', argv: [process.execPath, CLI, '--integration', 'bench', ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]), '--dry-run-file', '/dev/null'] });
+    // The same with an eleventh rule that has no literal word: every line goes to the rules (0.1's behaviour with any --pattern).
+    commands.push({ name: '10 --pattern + 1 without words', argv: [process.execPath, CLI, '--integration', 'bench', ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]), '--pattern', 'any=^(?<value>\\d+)$', '--dry-run-file', '/dev/null'] });
+    // A few simple --pattern rules (README recipes that do not match this input): every line is
+    // offered to them, the byte gate is off.
+    const patterns = PATTERNS.flatMap((p) => ['--pattern', p]);
+    commands.push({ name: 'jes-metrics-pipe --pattern ×3', argv: [process.execPath, CLI, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns] });
+    if (flags.against) {
+      const other = join(flags.against, 'dist/cli.js');
+      if (!existsSync(other)) fail(`--against: ${other} is missing`);
+      commands.push({ name: 'against --dry-run', argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
+      commands.push({ name: 'against --pattern ×3', argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns] });
+    }
     if (existsSync(BUNDLE)) commands.push({ name: 'bundle --dry-run', argv: [process.execPath, BUNDLE, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
     if (withPython) commands.push({ name: 'python parent script', argv: [PYTHON, PARENT] });
     const runs = new Map(commands.map((c) => [c.name, []]));
@@ -122,6 +160,8 @@ async function throughput() {
     table(rows, ['command', 'wallMs', 'mbPerS', 'ratioToCat', 'peakRssMiB', 'cpuNsPerLine', 'walls']);
     const jmp = rows.find((x) => x.command.startsWith('jes-metrics-pipe'));
     const py = rows.find((x) => x.command.startsWith('python'));
+    const ten = rows.find((x) => x.command === 'jes-metrics-pipe, 10 --pattern');
+    if (ten) say(`ten --pattern rules / default parsers: ${round(ten.wallMs / jmp.wallMs, 2)}× wall (≤ 1.5×)`);
     say(`targets: jes-metrics-pipe/cat ${jmp.ratioToCat}× (≤ 1.4×)${py ? `, python/jes-metrics-pipe ${round(py.wallMs / jmp.wallMs, 2)}× (≥ 4×)` : ''}, peak RSS ${jmp.peakRssMiB} MiB (≤ 100)`);
 
     // Under backpressure: the reader takes 40 MB/s, well below what the tool can produce.
@@ -203,6 +243,8 @@ async function latency() {
     if (withPython) commands.push({ name: 'python parent script --push', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
     const rows = await interleave(commands, n, input, env);
     const py = rows.find((x) => x.command.startsWith('python'));
+    const ten = rows.find((x) => x.command === 'jes-metrics-pipe, 10 --pattern');
+    if (ten) say(`ten --pattern rules / default parsers: ${round(ten.wallMs / jmp.wallMs, 2)}× wall (≤ 1.5×)`);
     for (const jmp of rows.filter((x) => x.command.startsWith('jes-metrics-pipe') || x.command.startsWith('bundle'))) {
       if (py) say(`target: ${jmp.command} / python ${round(jmp.medianMs / py.medianMs, 2)}× (≤ 0.5×)`);
     }

@@ -25,6 +25,11 @@ import type { Gate } from './slo/gate.js';
 export async function run(argv: readonly string[], env: Env): Promise<number> {
   const started = Date.now();
   const parsed = parseConfig(argv, env);
+  if (parsed.action === 'preset-list') {
+    const { presetList } = await import('./presets/catalog.js');
+    await drained(process.stdout, await presetList());
+    return 0;
+  }
   if (parsed.action !== 'run') {
     await drained(process.stdout, parsed.action === 'help' ? HELP : `${VERSION}\n`);
     return 0;
@@ -33,6 +38,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const { reporter, stderrGone } = openReporter(parsed, env);
   // Quality gate (--slo): its files are read and checked now, before any input; earlier results are requested.
   const gate = config.gate ? await startQualityGate(config, parsed, reporter, env) : undefined;
+  await loadRules(config, parsed);
   reportConfig(reporter, parsed);
   const usable = parsed.usageErrors.length === 0;
 
@@ -48,9 +54,13 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
         inputs.interrupt(sig);
       }
     },
-    leave: (sig) => leaveNow(sig, reporter, store),
+    leave: (sig) => {
+      extractor.drain(); // the lines the rules have not matched yet (bounded by their time budget)
+      leaveNow(sig, reporter, store);
+    },
   });
-  const backends = usable ? new ConfiguredBackends(config, reporter, env) : undefined;
+  // --explain sends nothing: no backend is even set up.
+  const backends = usable && !config.explain ? new ConfiguredBackends(config, reporter, env) : undefined;
   const flusher = backends && config.flushIntervalMs !== undefined && !config.dryRun ? startFlushing(backends, store, config.flushIntervalMs) : undefined;
 
   const toolExit = await inputs.finished();
@@ -59,6 +69,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const drainUntil = Date.now() + config.http.deadlineMs;
   const flushing = flusher?.stop();
   inputs.endLines(signals.received !== undefined);
+  // Lines the --pattern rules have not matched yet (they are matched in batches, lib/parse/safe-regex.ts).
+  extractor.drain();
   await collectAtEnd(config, inputs, extractor, toolExit, started);
 
   // The gate is evaluated before the push, so its result series go with the metrics.
@@ -118,6 +130,26 @@ function reportConfig(reporter: Reporter, parsed: ConfigResult): void {
   else if (config.http.insecure) reporter.warn('--insecure: TLS certificates are not verified');
 }
 
+/**
+ * Rule files (--rules) and built-in presets (--preset, the same format, embedded): read here,
+ * not in parseConfig, so YAML is loaded only when one is named. A bad file is a usage error.
+ */
+async function loadRules(config: Config, parsed: ConfigResult): Promise<void> {
+  if (config.ruleFiles.length > 0) {
+    const { loadRuleFiles } = await import('./rules/load.js');
+    const { readFileSync } = await import('node:fs');
+    const loaded = await loadRuleFiles(config.ruleFiles, (p) => readFileSync(p, 'utf8'));
+    parsed.usageErrors.push(...loaded.errors);
+    config.ruleSets = loaded.sets;
+  }
+  if (config.presets.length > 0) {
+    const { loadPresets } = await import('./presets/catalog.js');
+    const loaded = await loadPresets(config.presets);
+    parsed.usageErrors.push(...loaded.errors);
+    config.ruleSets = [...loaded.sets, ...(config.ruleSets ?? [])];
+  }
+}
+
 /** Loaded only with --slo. A file that is wrong is a usage error, found before any input is read. */
 async function startQualityGate(config: Config, parsed: ConfigResult, reporter: Reporter, env: Env): Promise<Gate | undefined> {
   if (!config.gate) return undefined;
@@ -134,13 +166,8 @@ async function startQualityGate(config: Config, parsed: ConfigResult, reporter: 
 async function collectAtEnd(config: Config, inputs: Inputs, extractor: Extractor, toolExit: ToolExit | undefined, started: number): Promise<void> {
   const { document } = inputs;
   if (document) {
-    const { evaluateJsonPaths } = await import('./parse/json-path.js');
-    if (document.overflow) extractor.problem(`--json-path: the input is over ${document.limit} bytes; it was not parsed as one JSON document`);
-    else {
-      const found = await evaluateJsonPaths(document.text(), config.jsonPaths);
-      for (const p of found.problems) extractor.problem(`--json-path: ${p}`);
-      extractor.addSamples(found.samples);
-    }
+    if (document.overflow) extractor.problem(`document rules: the input is over ${document.limit} bytes; it was not parsed as a JSON or XML document`);
+    else await extractor.documents(document.text());
   }
   if (toolExit && config.runMetrics) extractor.addSamples(runSamples(toolExit, started));
   extractor.finish();

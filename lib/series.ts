@@ -11,6 +11,8 @@ export interface Series {
   labels: Readonly<Record<string, string>>;
   value: number;
   type: MetricType;
+  /** The base unit a rule converted the value to (Dynatrace metadata, OTLP units). */
+  unit?: 'seconds' | 'bytes' | 'ratio';
 }
 
 export type AddResult = 'added' | 'updated' | 'dropped';

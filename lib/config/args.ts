@@ -19,9 +19,10 @@ import { gateOptions } from './gate-options.js';
 import { otlpConfig } from './otlp-config.js';
 import { remoteWriteConfigs } from './remote-write-config.js';
 import { readText as readTextFile, type ReadText } from './read-text.js';
+import { presetForCommand } from '../presets/auto.js';
 
 export interface ConfigResult {
-  action: 'run' | 'help' | 'version';
+  action: 'run' | 'help' | 'version' | 'preset-list';
   config: Config;
   /** Flags we do not understand or cannot use: nothing is pushed, the input still passes through. */
   usageErrors: string[];
@@ -39,6 +40,9 @@ const OPTIONS = {
   parsers: { type: 'string' },
   pattern: { type: 'string', multiple: true },
   'json-path': { type: 'string', multiple: true },
+  rules: { type: 'string', multiple: true },
+  preset: { type: 'string', multiple: true },
+  explain: { type: 'boolean' },
   'max-series': { type: 'string' },
   'max-line-length': { type: 'string' },
   'parse-stderr': { type: 'boolean' },
@@ -158,7 +162,18 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
 
   if (command !== undefined && command.length === 0) usageErrors.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
 
-  const integration = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME) ?? '';
+  // `--preset auto` (wrap mode): the preset named after the wrapped tool.
+  const presets = (values.preset ?? []).map((p) => p.trim()).filter((p) => p !== 'list');
+  const autoAt = presets.indexOf('auto');
+  if (autoAt >= 0) {
+    const picked = command !== undefined ? presetForCommand(command) : undefined;
+    if (command === undefined) usageErrors.push('--preset auto only works in wrap mode (-- TOOL ARGS…): it picks the preset from the tool');
+    else if (picked === undefined) usageErrors.push(`--preset auto: no preset for ${JSON.stringify(command.join(' ').slice(0, 80))} (--preset list shows them)`);
+    else warnings.push(`--preset auto: using preset ${picked} for ${command[0]}`);
+    presets.splice(autoAt, 1, ...(picked !== undefined ? [picked] : []));
+  }
+  // One preset names the integration unless --integration or INTEGRATION_NAME does.
+  const integration = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME) ?? (new Set(presets).size === 1 ? (presets[0] as string) : '');
   const keptn = {
     project: nonEmpty(env.KEPTN_PROJECT),
     stage: nonEmpty(env.KEPTN_STAGE),
@@ -175,7 +190,9 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     else labels[pair[0]] = pair[1];
   }
 
-  let parsers: ParserName[] = [...PARSER_NAMES];
+  // With a preset the preset's rules read the input; the default parsers only if --parsers asks
+  // (a TAP diagnostic `duration_ms: 0.7` is not a metric of the run).
+  let parsers: ParserName[] = values.preset !== undefined && values.preset.length > 0 ? [] : [...PARSER_NAMES];
   if (values.parsers !== undefined) {
     const names = values.parsers.split(',').map((s) => s.trim()).filter(Boolean);
     if (names.length === 1 && names[0] === 'none') parsers = [];
@@ -280,7 +297,8 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
       usageErrors.push(`cannot read --ca-file ${values['ca-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  if ((dryRun || pushgateway || dynatrace || otlp.config || remote.configs.length > 0) && integration === '') {
+  const explain = values.explain === true;
+  if ((dryRun || pushgateway || dynatrace || otlp.config || remote.configs.length > 0) && !explain && integration === '') {
     usageErrors.push('--integration NAME (or INTEGRATION_NAME) is required: it is part of every metric name, keptn_<integration>_<name>');
   }
   if (values.quiet && values.verbose) usageErrors.push('--quiet and --verbose contradict each other');
@@ -299,6 +317,9 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     parsers,
     patterns,
     jsonPaths,
+    ruleFiles: values.rules ?? [],
+    presets,
+    explain,
     maxSeries: positiveInt(values['max-series'], DEFAULTS.maxSeries, '--max-series', usageErrors),
     maxLineBytes: positiveInt(values['max-line-length'], DEFAULTS.maxLineBytes, '--max-line-length', usageErrors),
     parseStderr: values['parse-stderr'] === true,
@@ -317,7 +338,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     command,
     ...(gate.options ? { gate: gate.options } : {}),
   };
-  const action = values.help ? 'help' : values.version ? 'version' : 'run';
+  const action = values.help ? 'help' : values.version ? 'version' : values.preset?.some((p) => p.trim() === 'list') ? 'preset-list' : 'run';
   return { action, config, usageErrors, backendErrors, warnings };
 }
 

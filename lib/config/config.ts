@@ -6,6 +6,7 @@ import type { ParserName } from '../parse/default-parsers.js';
 import type { PatternRule } from '../parse/pattern.js';
 import type { JsonPathRule } from '../parse/json-path.js';
 import type { GateOptions } from './gate-options.js';
+import type { RuleSet } from '../rules/rule.js';
 
 /** The defaults of the options (the job name is the JES docs' one). */
 export const DEFAULTS = {
@@ -63,6 +64,14 @@ export interface Config {
   parsers: readonly ParserName[];
   patterns: readonly PatternRule[];
   jsonPaths: readonly JsonPathRule[];
+  /** `--rules FILE`, in the order given (read and compiled by the run, lib/rules/load.ts). */
+  ruleFiles: readonly string[];
+  /** `--preset NAME`, in the order given (`auto` already resolved; `list` is an action). */
+  presets: readonly string[];
+  /** The compiled rule files, set by the run once they are read. */
+  ruleSets?: readonly RuleSet[];
+  /** `--explain`: nothing is sent; what each rule and parser did goes to stderr. */
+  explain: boolean;
   maxSeries: number;
   maxLineBytes: number;
   parseStderr: boolean;

@@ -13,13 +13,14 @@
 //   in the match is left out; a value that is not a number is a problem (the line's first).
 // - At most MAX_MATCHES_PER_LINE samples come from one line, so that a hostile line cannot build
 //   an unbounded list.
-// ReDoS: the regex is the user's own, run on their own tool's output; lines longer than the
-// parse limit (1 MiB by default) never reach it. Nothing else is done about it.
+// ReDoS: the regex is compiled by compileUserRegex and run under the time budget of
+// safe-regex.ts (GuardedRules, used by the Extractor): a rule that runs too long is dropped.
 
 import { seriesKey } from '../series.js';
 import { INPUT_NAME } from '../naming/metric-name.js';
 import { excerpt, parseNumber } from './number.js';
 import { setLabel } from './labels.js';
+import { compileUserRegex } from './safe-regex.js';
 import type { LineParser, Sample } from './sample.js';
 
 export interface PatternRule {
@@ -49,7 +50,7 @@ export function parsePatternFlag(text: string): PatternRule | { error: string } 
   let regex: RegExp;
   let groups: string[];
   try {
-    regex = new RegExp(source);
+    regex = compileUserRegex(source);
     groups = namedGroups(source);
   } catch (err) {
     // V8's message starts with "Invalid regular expression: " itself.
@@ -74,7 +75,7 @@ export function makePatternParser(rule: PatternRule): LineParser {
   const where = `--pattern ${excerpt(rule.source, 60)}`;
   // Matches after the first can only add series when a group besides `value` tells them apart.
   const everyMatch = namedGroups(regex.source, regex.flags).some((g) => g !== 'value');
-  const scanner = everyMatch ? new RegExp(regex.source, `${regex.flags.replace(/[gy]/g, '')}g`) : null;
+  const scanner = everyMatch ? compileUserRegex(regex.source, `${regex.flags.replace(/[gy]/g, '')}g`) : null;
 
   const sampleOf = (match: RegExpExecArray): Sample | string => {
     const groups = match.groups ?? {};

@@ -6,7 +6,9 @@
 // - any other `#` line: a comment → null.
 // - `name{label="v",…} value [timestamp]`: label values unescape `\\`, `\"`, `\n` (other
 //   escapes are kept as written, like the Prometheus server's parser); a trailing comma and
-//   blanks inside the braces are allowed; the timestamp (integer ms) is accepted and dropped.
+//   blanks inside the braces are allowed; the timestamp (integer ms, or a float as OpenMetrics
+//   writes it) and an OpenMetrics exemplar (`# {trace_id="x"} 0.5`) are accepted and dropped;
+//   `# EOF` is a comment like any other (it ends nothing: a tool may print more after it).
 // Ambiguity rule: a brace-less `word number` line is usually prose (`Processed 1027`,
 // `Done 5`), so it counts only when the name contains `_` or `:` or was declared by
 // `# TYPE`/`# HELP`. A line with braces counts whatever the name.
@@ -62,7 +64,7 @@ export const parseProm: LineParser = (line, state) => {
   if (valueEnd === at) return null;
   const text = line.slice(at, valueEnd);
   const after = skipBlanks(line, valueEnd, end);
-  if (after < end && !isTimestamp(line, after, end)) return null;
+  if (after < end && !isTimestampOrExemplar(line, after, end)) return null;
 
   const value = parseNumber(text);
   if (value === undefined) {
@@ -152,12 +154,37 @@ function readQuoted(line: string, at: number, end: number): { value: string; nex
   return null;
 }
 
-function isTimestamp(line: string, at: number, end: number): boolean {
+/**
+ * After the value: `[timestamp] [# {labels} value [timestamp]]`. The timestamp may be a float
+ * (`1.5e3`, OpenMetrics seconds) and an OpenMetrics exemplar may follow; both are accepted and
+ * ignored, as the conformance suites (prometheus/common, client_python, OpenMetrics) expect.
+ */
+function isTimestampOrExemplar(line: string, at: number, end: number): boolean {
   let i = at;
-  if (line.charCodeAt(i) === 0x2d /* - */) i++;
-  if (i >= end) return false;
-  for (; i < end; i++) if (!isDigit(line.charCodeAt(i))) return false;
-  return true;
+  if (line.charCodeAt(i) !== 0x23 /* # */) {
+    const tsEnd = scanToken(line, i, end);
+    if (!isFiniteNumber(line.slice(i, tsEnd))) return false;
+    i = skipBlanks(line, tsEnd, end);
+    if (i >= end) return true;
+    if (line.charCodeAt(i) !== 0x23) return false;
+  }
+  // `# {a="b"} 0.5 [ts]`: the exemplar's label set and value, not kept.
+  i = skipBlanks(line, i + 1, end);
+  if (line.charCodeAt(i) !== 0x7b /* { */) return false;
+  const labels = parseLabels(line, i + 1, end);
+  if (labels === null || typeof labels === 'string') return false;
+  i = skipBlanks(line, labels.next, end);
+  const valueEnd = scanToken(line, i, end);
+  if (valueEnd === i || typeof parseNumber(line.slice(i, valueEnd)) !== 'number') return false;
+  i = skipBlanks(line, valueEnd, end);
+  if (i >= end) return true;
+  const tsEnd = scanToken(line, i, end);
+  return isFiniteNumber(line.slice(i, tsEnd)) && skipBlanks(line, tsEnd, end) === end;
+}
+
+function isFiniteNumber(text: string): boolean {
+  const v = parseNumber(text);
+  return typeof v === 'number' && Number.isFinite(v);
 }
 
 function trimmedEnd(line: string): number {

@@ -40,9 +40,13 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
   const stdoutLines = new LineSplitter({
     maxLineBytes: config.maxLineBytes,
     precheck: extractor.precheck(),
-    onLine: (text) => extractor.line(text, () => `line ${stdoutLines.lines}`),
+    // The number now: --pattern rules name the line later, after more lines were read.
+    onLine: (text) => {
+      const n = stdoutLines.lines;
+      extractor.line(text, () => `line ${n}`);
+    },
   });
-  const document = config.jsonPaths.length > 0 ? new DocumentCollector() : undefined;
+  const document = extractor.documentRules.length > 0 ? new DocumentCollector() : undefined;
   let broken = false;
   let lost = false;
   const opts = {
@@ -143,7 +147,10 @@ async function openTool(command: readonly string[], config: Config, extractor: E
   const stderrLines = new LineSplitter({
     maxLineBytes: config.maxLineBytes,
     precheck: extractor.precheck(),
-    onLine: (text) => extractor.line(text, () => `stderr line ${stderrLines.lines}`),
+    onLine: (text) => {
+      const n = stderrLines.lines;
+      extractor.line(text, () => `stderr line ${n}`);
+    },
   });
   const stderrInput = streamInput(tool.stderr, {
     dest: process.stderr,

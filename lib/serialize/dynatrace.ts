@@ -25,6 +25,16 @@ export const DEFAULT_STATIC_DIMENSIONS: Readonly<Record<string, string>> = { 'dt
 export interface DtLine {
   name: string;
   labels: Readonly<Record<string, string>>;
+  /** A metadata line (`#<key> gauge dt.meta.unit=…`), not a data point. */
+  metadata?: true;
+}
+
+/** dt.meta.unit for a series' base unit (reference §1.4; units as the Dynatrace unit list names them). */
+const DT_UNIT: Readonly<Record<NonNullable<Series['unit']>, string>> = { seconds: 'Second', bytes: 'Byte', ratio: 'Ratio' };
+
+/** `#<key> gauge dt.meta.unit=<Unit>`: the metric's unit, sent once per key in a request. */
+export function dtMetadataLine(key: string, unit: NonNullable<Series['unit']>): string {
+  return `#${key} gauge dt.meta.unit=${DT_UNIT[unit]}`;
 }
 
 export interface DtBatch {
@@ -150,12 +160,15 @@ export function buildDynatraceBatches(series: readonly Series[], opts: DtSeriali
   let texts: string[] = [];
   let lines: DtLine[] = [];
   let bytes = 0;
+  /** Keys whose metadata line is in the current batch already. */
+  let described = new Set<string>();
   const close = (): void => {
     if (lines.length === 0) return;
     batches.push({ body: texts.join('\n'), lines });
     texts = [];
     lines = [];
     bytes = 0;
+    described = new Set();
   };
 
   for (const s of series) {
@@ -164,10 +177,19 @@ export function buildDynatraceBatches(series: readonly Series[], opts: DtSeriali
       dropped.push({ name: s.name, reason: out.reason });
       continue;
     }
+    const key = out.line.slice(0, out.line.search(/[, ]/));
+    const meta = s.unit !== undefined ? dtMetadataLine(key, s.unit) : undefined;
     const size = utf8Length(out.line);
-    // +1 for the `\n` that joins it to the previous line.
-    const added = lines.length === 0 ? size : size + 1;
-    if (lines.length > 0 && (lines.length >= maxLines || bytes + added > maxBytes)) close();
+    // A new key's metadata line goes with its first data line; +1 for each joining `\n`.
+    const extra = meta !== undefined && !described.has(key) ? utf8Length(meta) + 1 : 0;
+    const count = extra > 0 ? 2 : 1;
+    if (lines.length > 0 && (lines.length + count > maxLines || bytes + size + extra + 1 > maxBytes)) close();
+    if (meta !== undefined && !described.has(key)) {
+      described.add(key);
+      bytes += utf8Length(meta) + (lines.length === 0 ? 0 : 1);
+      texts.push(meta);
+      lines.push({ name: s.name, labels: {}, metadata: true });
+    }
     bytes += lines.length === 0 ? size : size + 1;
     texts.push(out.line);
     lines.push({ name: s.name, labels: s.labels });

@@ -4,10 +4,10 @@
 import type { Series } from '../series.js';
 
 /**
- * A series; the extraction may give it the base unit its value was converted to, in Prometheus
- * words (`seconds`, `bytes`, `ratio`), as remote write's metadata carries it.
+ * A series whose unit may be any word: the store's are the base units a rule converted to
+ * (`seconds`, `bytes`, `ratio`: lib/rules/units.ts), as remote write's metadata carries them.
  */
-export type UnitSeries = Series & { readonly unit?: string };
+export type UnitSeries = Omit<Series, 'unit'> & { readonly unit?: string };
 
 /** Prometheus unit words → UCUM, as OTLP's `unit` field wants (semantic conventions). */
 const UCUM: Readonly<Record<string, string>> = { seconds: 's', bytes: 'By', ratio: '1', percent: '%', milliseconds: 'ms' };

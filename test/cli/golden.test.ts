@@ -16,6 +16,9 @@ import { join } from 'node:path';
 import { CLI } from '../support/cli.js';
 import { countLines, feedingsFor, limiter, loadGoldenCases, pushgatewaySection, runFed, sampleCount } from '../support/golden.js';
 
+// 67 cases, each a child process: about 2 minutes on a loaded 2-core machine, past the default 120 s.
+t.setTimeout(600_000);
+
 const update = process.env.UPDATE_GOLDEN === '1';
 const cases = loadGoldenCases();
 

@@ -8,7 +8,7 @@
 
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -50,8 +50,8 @@ t.test('JES job/config.yaml recipes run as JES runs them', async (t) => {
   // Values the secret would hold: real-looking settings; the CLI runs in dry-run mode.
   const secretEnv = { PROM_GATEWAY: '127.0.0.1:9091', DT_TENANT: 'https://abc12345.live.dynatrace.com', DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET' };
   const expected: Record<string, { tool: string; lines: RegExp[] }> = {
-    k6: { tool: 'k6', lines: [/^keptn_k6_http_req_duration_p95_ms\{ci_platform="keptn",test="carts-load"\} 412\.9$/m, /^keptn_k6_http_reqs\{ci_platform="keptn",test="carts-load"\} 190$/m] },
-    infracost: { tool: 'infracost', lines: [/^keptn_infracost_cost\{ci_platform="keptn"\} 228\.13$/m, /^keptn_infracost_detected_resources\{ci_platform="keptn"\} 7$/m] },
+    k6: { tool: 'k6', lines: [/^keptn_k6_http_req_duration_seconds\{ci_platform="keptn",stat="p95",test="carts-load"\} 0\.4129$/m, /^keptn_k6_http_reqs\{ci_platform="keptn",test="carts-load"\} 190$/m] },
+    infracost: { tool: 'infracost', lines: [/^keptn_infracost_monthly_cost\{ci_platform="keptn",currency="USD"\} 228\.13$/m, /^keptn_infracost_detected_resources\{ci_platform="keptn"\} 7$/m] },
   };
   for (const [name, want] of Object.entries(expected)) {
     const config = parse(example(`jes/${name}/job/config.yaml`)) as JesConfig;
@@ -91,7 +91,7 @@ t.test('GitHub Actions: the run steps', async (t) => {
     const r = await runCommand('/bin/bash', ['-e', '-c', step.run!], { env: sandbox.env(env), cwd: sandbox.dir });
     t.equal(r.status, 0, `${step.name}: exit status 0`, { stderr: r.stderr });
     const dryRun = sandbox.takeDryRun();
-    t.match(dryRun, /^keptn_k6_http_req_duration_p95_ms\{ci_platform="github"\} 412\.9$/m, 'the p95 from the k6 summary, labelled github');
+    t.match(dryRun, /^keptn_k6_http_req_duration_seconds\{ci_platform="github",stat="p95"\} 0\.4129$/m, 'the p95 from the k6 summary, labelled github');
     t.match(dryRun, /keptn_stage\/staging\/keptn_service\/carts$/m, 'grouped by the Keptn variables');
   }
 });
@@ -125,7 +125,7 @@ t.test('GitLab CI: the script lines', async (t) => {
   for (const line of job.script) {
     const r = await runShell(line, { env: sandbox.env({ ...job.variables, DT_TENANT: 'https://abc12345.live.dynatrace.com', DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET' }), cwd: sandbox.dir });
     t.equal(r.status, 0, line, { stderr: r.stderr });
-    t.match(sandbox.takeDryRun(), /^keptn_infracost_cost,ci_platform=gitlab,keptn_project=sockshop,keptn_service=infrastructure,keptn_stage=dev,\S* gauge,228\.13$/m, 'the monthly cost for Dynatrace');
+    t.match(sandbox.takeDryRun(), /^keptn_infracost_monthly_cost,ci_platform=gitlab,currency=USD,keptn_project=sockshop,keptn_service=infrastructure,keptn_stage=dev,\S* gauge,228\.13$/m, 'the monthly cost for Dynatrace');
   }
 });
 
@@ -181,12 +181,14 @@ t.test('Prometheus scrape config and the SLI queries', async (t) => {
   writeFileSync(rulesFile, JSON.stringify(rules));
   const rulesChecked = await execFileAsync('promtool', ['check', 'rules', rulesFile]).then(() => 0, (e: { code?: number }) => e.code ?? 1);
   t.equal(rulesChecked, 0, 'promtool parses every SLI query');
-  // The names queried are the names the recipes push.
+  // The names queried are the names the recipes push: each JES recipe uses the preset named
+  // after its integration, and that preset's golden output holds the metric.
   for (const q of Object.values(sli.indicators)) {
     const metric = /\b(keptn_\w+)\{/.exec(q)?.[1] ?? '';
     const integration = /^keptn_([a-z0-9]+)_/.exec(metric)?.[1] ?? '';
     const config = example(`jes/${integration}/job/config.yaml`);
-    const name = metric.slice(`keptn_${integration}_`.length);
-    t.ok(config.includes(`${name}=`), `${metric} is pushed by examples/jes/${integration}`);
+    t.ok(config.includes(`- --preset\n          - ${integration}\n`), `examples/jes/${integration} uses --preset ${integration}`);
+    const goldens = readdirSync(join(ROOT, 'test/fixtures/tools')).filter((d) => d.startsWith(`preset-${integration}-`));
+    t.ok(goldens.some((d) => readFileSync(join(ROOT, 'test/fixtures/tools', d, 'expected.dry-run'), 'utf8').includes(`${metric}{`)), `${metric} is pushed by --preset ${integration}`);
   }
 });

@@ -48,7 +48,8 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
     info = packed[0]!;
     files = info.files.map((f) => f.path).sort();
     t.equal(info.filename, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
-    t.same(files, ['LICENSE', 'README.md', 'dist/cli.js', 'package.json'], 'package.json, README.md, LICENSE and dist/cli.js (the CLI, our code in one file), nothing else');
+    const presets = readdirSync(join(ROOT, 'presets')).filter((f) => f.endsWith('.yaml')).map((f) => `presets/${f}`);
+    t.same(files, ['LICENSE', 'README.md', 'dist/cli.js', 'package.json', ...presets].sort(), 'package.json, README.md, LICENSE, dist/cli.js (the CLI, our code in one file) and the presets to read as examples (the CLI has them built in), nothing else');
     // dist/cli.js must be built from the current sources (npm run build), and hold no dependency:
     // those are imported from node_modules, where npm's version ranges keep them up to date.
     const cli = readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8');
@@ -89,6 +90,12 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
     t.ok(r.stdout.equals(c.input), 'stdout is the input byte for byte');
     t.match(r.stderr, new RegExp(`\\b${countLines(c.input)} lines read\\b`));
     t.equal(readFileSync(dryRunFile, 'utf8'), c.golden?.toString('utf8'), 'dry-run file equals the golden');
+    // The presets are built into dist/cli.js: a preset run needs no file beside it.
+    const k6 = loadGoldenCase(join(TOOLS_DIR, 'preset-k6-legacy'), 'preset-k6-legacy');
+    const presetFile = join(work, 'installed-preset.dry-run');
+    const p = await runCommand(installedBin, [...k6.args, '--dry-run', '--dry-run-file', presetFile], { env: { PATH: env.PATH }, cwd: work, input: k6.input });
+    t.equal(p.status, 0, 'a --preset run: exit status 0', { stderr: p.stderr });
+    t.equal(readFileSync(presetFile, 'utf8'), k6.golden?.toString('utf8'), 'a --preset run: dry-run file equals the golden');
     const version = await runCommand(installedBin, ['--version'], { env, cwd: work });
     t.equal(version.stdout.toString().trim(), PACKAGE.version, '--version is the package version');
   });

@@ -79,6 +79,11 @@ t.test('example: each block is exactly its file', async (t) => {
   t.ok(examples.length >= 8, 'the recipes are embedded');
 });
 
+t.test('--help fits 80 columns', async (t) => {
+  const wide = HELP.split('\n').filter((l) => [...l].length > 80);
+  t.same(wide, [], 'lines over 80 columns');
+});
+
 t.test('help: the option reference is --help verbatim', async (t) => {
   const help = parsed.blocks.filter((b) => b.kind === 'help');
   t.equal(help.length, 1);

@@ -261,5 +261,10 @@ function validateMetadataLine(line: string): LineVerdict {
   if ('error' in parsed) return fail(parsed.error);
   if (parsed.end !== line.length) return fail(`invalid metadata line '${line}'`);
   if (parsed.dims.some(([k]) => !k.startsWith('dt.meta.'))) return fail(`invalid metadata property in '${line}'`);
+  // The documented properties only, and a unit as the Java utils accept it (≤ 63 of [A-Za-z0-9%[]{}/_]).
+  const known = new Set(['dt.meta.displayName', 'dt.meta.displayname', 'dt.meta.description', 'dt.meta.unit']);
+  if (parsed.dims.some(([k]) => !known.has(k))) return fail(`unknown metadata property in '${line}'`);
+  const unit = parsed.dims.find(([k]) => k === 'dt.meta.unit')?.[1];
+  if (unit !== undefined && !/^[A-Za-z0-9%[\]{}/_]{1,63}$/.test(unit)) return fail(`invalid dt.meta.unit in '${line}'`);
   return { ok: true, metadata: true };
 }

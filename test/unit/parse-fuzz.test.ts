@@ -4,7 +4,8 @@
 
 import fc from 'fast-check';
 import t from 'tap';
-import { evaluateJsonPaths, parseJsonPathFlag } from '../../lib/parse/json-path.js';
+import { parseJsonPathFlag } from '../../lib/parse/json-path.js';
+import { evaluateJsonPaths } from '../../lib/rules/flags.js';
 import { parseJson } from '../../lib/parse/json.js';
 import { parseKv } from '../../lib/parse/kv.js';
 import { parseNumber } from '../../lib/parse/number.js';

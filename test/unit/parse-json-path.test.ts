@@ -1,5 +1,6 @@
 import t from 'tap';
-import { evaluateJsonPaths, parseJsonPathFlag } from '../../lib/parse/json-path.js';
+import { parseJsonPathFlag } from '../../lib/parse/json-path.js';
+import { evaluateJsonPaths } from '../../lib/rules/flags.js';
 import type { JsonPathRule } from '../../lib/parse/json-path.js';
 
 function rules(...texts: string[]): JsonPathRule[] {
@@ -114,12 +115,18 @@ t.test('a banner before the document and a footer after it', async (t) => {
 });
 
 t.test('not a JSON document: one problem naming the rules, no throw', async (t) => {
-  for (const doc of ['', 'plain text\nmore text\n', '{"a": 1', '{ "a": 1 }\n{ "b": 2 }\n', 'x\n[1,2\n']) {
+  for (const doc of ['', 'plain text\nmore text\n', '{"a": 1', 'x\n[1,2\n']) {
     const result = await evaluateJsonPaths(doc, rules('a=a', 'b=b'));
     t.same(result.samples, [], JSON.stringify(doc));
     t.equal(result.problems.length, 1);
     t.match(result.problems[0], /^the input is not one JSON document \(.*\); nothing extracted for a, b$/);
   }
+});
+
+t.test('several documents, one per line: each is read (0.2)', async (t) => {
+  const result = await evaluateJsonPaths('banner\n{ "a": 1 }\n{ "b": 2 }\nnot json\n', rules('a=a', 'b=b'));
+  t.same(result.samples, [{ name: 'a', value: 1, labels: {} }, { name: 'b', value: 2, labels: {} }]);
+  t.same(result.problems, []);
 });
 
 t.test('no rules: nothing is parsed', async (t) => {

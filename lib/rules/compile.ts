@@ -1,0 +1,223 @@
+// Raw rules (parsed YAML/JSON, or the flag forms) → validated Rule objects. Every error names
+// where: `rules.yaml: rule 3 ("p95"): unit: "mss" is not a unit (one of: ns, us, ms, …)`.
+
+import { AGGREGATES, type Aggregate, type FieldPath, type Rule, type RuleBase, type RuleSet, type ValueTarget } from './rule.js';
+import { isUnitSpec, UNIT_NAMES } from './units.js';
+import { compileRuleRegex, namedGroupsOf } from './regex.js';
+import { wordsOfRegex } from './words.js';
+
+export const FORMAT_VERSION = 1;
+const NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+const LABEL = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
+const COMMON_KEYS = ['id', 'name', 'labels', 'unit', 'occurrence', 'default', 'type', 'description'];
+const KEYS: Record<'line' | 'context' | 'json' | 'xml', readonly string[]> = {
+  line: [...COMMON_KEYS, 'pattern', 'values', 'words'],
+  context: ['id', 'pattern', 'context', 'words', 'description'],
+  json: [...COMMON_KEYS, 'json', 'value', 'fields', 'label_fields', 'aggregate'],
+  xml: [...COMMON_KEYS, 'xml', 'value', 'fields', 'label_fields', 'aggregate'],
+};
+
+export class RuleError extends Error {}
+
+type Raw = Record<string, unknown>;
+
+function isObject(v: unknown): v is Raw {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A whole rule file's content → its rules, or every error found (all of them, not just the first). */
+export function compileRuleFile(origin: string, content: unknown): { set: RuleSet } | { errors: string[] } {
+  if (!isObject(content)) return { errors: [`${origin}: a rule file is a mapping with version: 1 and rules: [...]`] };
+  const errors: string[] = [];
+  for (const key of Object.keys(content)) {
+    if (!['version', 'description', 'rules'].includes(key)) errors.push(`${origin}: ${key}: unknown key (version, description, rules)`);
+  }
+  if (content.version !== FORMAT_VERSION) errors.push(`${origin}: version: must be ${FORMAT_VERSION}, got ${JSON.stringify(content.version ?? null)}`);
+  if (content.description !== undefined && typeof content.description !== 'string') errors.push(`${origin}: description: must be text`);
+  if (!Array.isArray(content.rules) || content.rules.length === 0) {
+    errors.push(`${origin}: rules: must be a list of at least one rule`);
+    return { errors };
+  }
+  const rules: Rule[] = [];
+  content.rules.forEach((raw, i) => {
+    try {
+      rules.push(compileRule(origin, i + 1, raw));
+    } catch (err) {
+      if (err instanceof RuleError) errors.push(err.message);
+      else throw err;
+    }
+  });
+  if (errors.length > 0) return { errors };
+  const set: RuleSet = { origin, rules };
+  if (typeof content.description === 'string') set.description = content.description;
+  return { set };
+}
+
+/** One raw rule → a Rule; throws RuleError naming the file, the rule and the field. */
+export function compileRule(origin: string, index: number, raw: unknown): Rule {
+  const label = isObject(raw) && (typeof raw.id === 'string' || typeof raw.name === 'string') ? ` (${JSON.stringify(raw.id ?? raw.name)})` : '';
+  const where = `${origin}: rule ${index}${label}`;
+  const fail = (field: string, msg: string): never => {
+    throw new RuleError(`${where}: ${field}: ${msg}`);
+  };
+  if (!isObject(raw)) throw new RuleError(`${where}: a rule is a mapping (pattern:, json: or xml: and its fields)`);
+  const kinds = (['pattern', 'json', 'xml'] as const).filter((k) => raw[k] !== undefined);
+  if (kinds.length !== 1) throw new RuleError(`${where}: a rule has exactly one of pattern:, json:, xml:${kinds.length > 1 ? ` (got ${kinds.join(', ')})` : ''}`);
+  const kind = kinds[0] === 'pattern' ? (raw.context === true ? 'context' : 'line') : (kinds[0] as 'json' | 'xml');
+  if (raw.context !== undefined && kind !== 'context' && !(kind === 'line' && raw.context === false)) fail('context', 'must be true or false, on a pattern rule');
+  for (const key of Object.keys(raw)) {
+    if (!KEYS[kind].includes(key)) fail(key, `not a field of a ${kind === 'context' ? 'context' : kind === 'line' ? 'pattern' : kind} rule (${KEYS[kind].join(', ')})`);
+  }
+  const id = typeof raw.id === 'string' && raw.id !== '' ? raw.id : typeof raw.name === 'string' ? raw.name : `rule ${index}`;
+  if (raw.id !== undefined && typeof raw.id !== 'string') fail('id', 'must be text');
+  const words = raw.words === undefined ? null : stringList(raw.words, 'words', fail);
+
+  if (kind === 'context') {
+    const regex = regexOf(raw.pattern, fail);
+    const groups = namedGroupsOf(regex);
+    if (groups.length === 0) fail('pattern', 'a context rule needs named groups: they become the labels of the lines that follow');
+    return { kind, id, origin, index, regex, groups, words: words ?? wordsOfRegex(regex.source, regex.flags) };
+  }
+
+  const base = baseOf(raw, id, origin, index, fail);
+  if (kind === 'line') {
+    const regex = regexOf(raw.pattern, fail);
+    const groups = namedGroupsOf(regex);
+    let values: Map<string, ValueTarget> | undefined;
+    if (raw.values !== undefined) {
+      if (!isObject(raw.values) || Object.keys(raw.values).length === 0) fail('values', 'must map named groups to a metric name or to labels, e.g. {avg: {stat: avg}}');
+      values = new Map();
+      for (const [group, target] of Object.entries(raw.values as Raw)) {
+        if (!groups.includes(group)) fail(`values.${group}`, `the pattern has no named group (?<${group}>…)`);
+        if (typeof target === 'string') {
+          if (!NAME.test(target)) fail(`values.${group}`, `${JSON.stringify(target)} is not a metric name`);
+          values.set(group, { name: target, labels: {} });
+        } else if (isObject(target)) {
+          if (base.name === undefined && !groups.includes('name')) fail(`values.${group}`, 'labels need the rule to have a name: (or a name group)');
+          values.set(group, { labels: labelsOf(target, `values.${group}`, fail) });
+        } else fail(`values.${group}`, 'must be a metric name or a mapping of labels');
+      }
+    } else if (!groups.includes('value')) fail('pattern', 'the regex needs a named group (?<value>…), or give values:');
+    const needsName = values === undefined || [...values.values()].some((t) => t.name === undefined);
+    if (needsName && base.name === undefined && !groups.includes('name')) fail('pattern', 'the regex needs a named group (?<name>…), or give name:');
+    if (base.name !== undefined && groups.includes('name')) fail('name', 'the regex has a (?<name>…) group as well: choose one');
+    if (base.default !== undefined && base.name === undefined && values === undefined) fail('default', 'needs a fixed name: (a name group cannot say which series never appeared)');
+    const rule: Rule = { ...base, kind, regex, groups, words: words ?? wordsOfRegex(regex.source, regex.flags) };
+    if (values !== undefined) rule.values = values;
+    return rule;
+  }
+
+  const aggregate = raw.aggregate === undefined ? undefined : oneOf(raw.aggregate, AGGREGATES, 'aggregate', fail);
+  const labelFields = new Map<string, FieldPath>();
+  if (raw.label_fields !== undefined) {
+    if (!isObject(raw.label_fields)) fail('label_fields', 'must map label names to fields');
+    for (const [labelName, path] of Object.entries(raw.label_fields as Raw)) {
+      if (!LABEL.test(labelName)) fail(`label_fields.${labelName}`, 'not a label name');
+      labelFields.set(labelName, fieldPath(path, `label_fields.${labelName}`, kind, fail));
+    }
+  }
+  let fields: Map<string, FieldPath> | undefined;
+  if (raw.fields !== undefined) {
+    if (!isObject(raw.fields) || Object.keys(raw.fields).length === 0) fail('fields', 'must map metric names to fields');
+    fields = new Map();
+    for (const [metric, path] of Object.entries(raw.fields as Raw)) {
+      if (!NAME.test(metric)) fail(`fields.${metric}`, 'not a metric name');
+      fields.set(metric, fieldPath(path, `fields.${metric}`, kind, fail));
+    }
+    if (base.name !== undefined || raw.value !== undefined) fail('fields', 'fields: names its own metrics: leave out name: and value:');
+  } else if (base.name === undefined) fail('name', `a ${kind} rule needs name: (or fields:)`);
+  const value = raw.value === undefined ? undefined : fieldPath(raw.value, 'value', kind, fail);
+
+  if (kind === 'json') {
+    // `$` alone is the whole document: a number only through value: or fields: (infracost's
+    // totals and its currency label sit on the root object).
+    if (typeof raw.json !== 'string' || raw.json.trim() === '' || (raw.json.trim() === '$' && value === undefined && fields === undefined)) {
+      fail('json', 'must be a JSONPath such as $.results[*] ($ alone needs value: or fields:)');
+    }
+    const given = (raw.json as string).trim();
+    const path = given.startsWith('$') ? given : given.startsWith('[') ? `$${given}` : `$.${given}`;
+    const rule: Rule = { ...base, kind, path, labelFields, indexLabels: false };
+    if (value !== undefined) rule.value = value;
+    if (fields !== undefined) rule.fields = fields;
+    if (aggregate !== undefined) rule.aggregate = aggregate as Aggregate;
+    return rule;
+  }
+  if (typeof raw.xml !== 'string' || !/^\/?[^/\s]+(?:\/[^/\s]+)*$/.test(raw.xml)) fail('xml', 'must be an element path such as testsuite or testsuites/testsuite');
+  const text = raw.xml as string;
+  const rule: Rule = {
+    ...base,
+    kind: 'xml',
+    path: text.replace(/^\//, '').split('/'),
+    anchored: text.startsWith('/'),
+    labelFields: labelFields as Map<string, string>,
+  };
+  if (value !== undefined) rule.value = value as string;
+  if (fields !== undefined) rule.fields = fields as Map<string, string>;
+  if (aggregate !== undefined) rule.aggregate = aggregate as Aggregate;
+  return rule;
+}
+
+type Fail = (field: string, msg: string) => never;
+
+function baseOf(raw: Raw, id: string, origin: string, index: number, fail: Fail): RuleBase {
+  const base: RuleBase = { id, origin, index, labels: {}, type: 'gauge' };
+  if (raw.name !== undefined) {
+    if (typeof raw.name !== 'string' || !NAME.test(raw.name)) fail('name', `${JSON.stringify(raw.name)} is not a metric name ([A-Za-z_][A-Za-z0-9_.:-]*)`);
+    base.name = raw.name as string;
+  }
+  if (raw.labels !== undefined) base.labels = labelsOf(raw.labels, 'labels', fail);
+  if (raw.unit !== undefined) {
+    if (typeof raw.unit !== 'string' || !isUnitSpec(raw.unit)) fail('unit', `${JSON.stringify(raw.unit)} is not a unit (auto, or one of: ${UNIT_NAMES.join(', ')})`);
+    base.unit = raw.unit as string;
+  }
+  if (raw.occurrence !== undefined) base.occurrence = oneOf(raw.occurrence, ['first', 'last'] as const, 'occurrence', fail);
+  if (raw.default !== undefined) {
+    if (typeof raw.default !== 'number' || !Number.isFinite(raw.default)) fail('default', 'must be a number');
+    if (base.unit === 'auto') fail('default', 'cannot go with unit: auto (which unit would the default be in?): give a fixed unit, e.g. unit: s');
+    base.default = raw.default as number;
+  }
+  if (raw.type !== undefined) base.type = oneOf(raw.type, ['gauge', 'counter'] as const, 'type', fail);
+  if (raw.description !== undefined && typeof raw.description !== 'string') fail('description', 'must be text');
+  return base;
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], field: string, fail: Fail): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) fail(field, `${JSON.stringify(v)} is not one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function regexOf(v: unknown, fail: Fail): RegExp {
+  if (typeof v !== 'string' || v === '') fail('pattern', 'must be a non-empty regular expression');
+  try {
+    return compileRuleRegex(v as string);
+  } catch (err) {
+    return fail('pattern', `invalid regular expression: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function labelsOf(v: unknown, field: string, fail: Fail): Record<string, string> {
+  if (!isObject(v)) fail(field, 'must map label names to values');
+  const labels: Record<string, string> = {};
+  for (const [k, value] of Object.entries(v as Raw)) {
+    if (!LABEL.test(k)) fail(`${field}.${k}`, 'not a label name');
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') fail(`${field}.${k}`, 'must be text, a number or true/false');
+    Object.defineProperty(labels, k, { value: String(value), enumerable: true, writable: true, configurable: true });
+  }
+  return labels;
+}
+
+function stringList(v: unknown, field: string, fail: Fail): string[] {
+  if (!Array.isArray(v) || v.length === 0 || v.some((w) => typeof w !== 'string' || w === '')) fail(field, 'must be a list of non-empty words');
+  return v as string[];
+}
+
+function fieldPath(v: unknown, field: string, kind: 'json' | 'xml', fail: Fail): FieldPath {
+  if (kind === 'xml') {
+    if (typeof v !== 'string' || !/^(?:@[^\s@]+|text\(\))$/.test(v)) fail(field, `must be @attribute or text(), got ${JSON.stringify(v)}`);
+    return v as string;
+  }
+  if (typeof v === 'string' && v !== '') return v;
+  if (Array.isArray(v) && v.length > 0 && v.every((k) => typeof k === 'string' || typeof k === 'number')) return v.map(String);
+  return fail(field, 'must be a field name (dotted for nested: a.b.c) or a list of keys');
+}

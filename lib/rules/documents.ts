@@ -1,0 +1,63 @@
+// Finding JSON documents in an input: the whole input; else from the first line that starts with
+// `{` or `[` (a banner printed first), then up to the last line that starts with `}` or `]` (a
+// footer after); else every line that starts with `{` or `[` and is a document by itself (one
+// document per line, as `go test -json` and JSON-lines loggers print).
+
+export type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
+
+export function findJsonDocuments(text: string): { documents: unknown[]; reason?: string } {
+  const whole = tryParse(text);
+  if (whole.ok) return { documents: [whole.value] };
+  const start = firstLineStartingWith(text, 0);
+  if (start < 0) return { documents: [], reason: whole.reason };
+  const fromStart = tryParse(text.slice(start));
+  if (fromStart.ok) return { documents: [fromStart.value] };
+  const end = endOfLastLineStartingWith(text, start);
+  // The reason given when nothing parses: the 0.1 one (from the first `{`/`[` line when no footer).
+  const reason = end < 0 ? fromStart.reason : whole.reason;
+  if (end >= 0) {
+    const between = tryParse(text.slice(start, end));
+    if (between.ok) return { documents: [between.value] };
+  }
+  const documents: unknown[] = [];
+  for (let at = start; at >= 0 && at < text.length; at = firstLineStartingWith(text, at)) {
+    const nl = text.indexOf('\n', at);
+    const line = tryParse(text.slice(at, nl < 0 ? text.length : nl));
+    if (line.ok && typeof line.value === 'object' && line.value !== null) documents.push(line.value);
+    if (nl < 0) break;
+    at = nl + 1;
+  }
+  return documents.length > 0 ? { documents } : { documents, reason };
+}
+
+function tryParse(text: string): Parsed {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message.slice(0, 200) : 'invalid JSON' };
+  }
+}
+
+/** The start of the first line at or after `from` (a line start) that starts with `{` or `[`; -1 if none. */
+function firstLineStartingWith(text: string, from: number): number {
+  for (let at = from; at < text.length; ) {
+    const c = text[at];
+    if (c === '{' || c === '[') return at;
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return -1;
+    at = nl + 1;
+  }
+  return -1;
+}
+
+/** The end of the last line at or after `from` that starts with `}` or `]`; -1 if none. */
+function endOfLastLineStartingWith(text: string, from: number): number {
+  let lineEnd = text.length;
+  for (;;) {
+    const nl = lineEnd > 0 ? text.lastIndexOf('\n', lineEnd - 1) : -1;
+    const lineStart = nl < from ? from : nl + 1;
+    if (text[lineStart] === '}' || text[lineStart] === ']') return lineEnd;
+    if (nl < from) return -1;
+    lineEnd = nl;
+  }
+}

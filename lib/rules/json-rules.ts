@@ -1,0 +1,182 @@
+// JSON document rules, at end of input: a JSONPath (jsonpath-plus, its safe evaluator) over each
+// document found (lib/rules/documents.ts); each match gives a value (`value:` a field of it, or
+// the match itself), or several (`fields:`); `label_fields:` take labels from the match's fields;
+// `aggregate:` folds all matches (of all documents) into one series per name and label set.
+// Field paths are relative: `a.b` walks keys, and a key that itself holds dots is found too
+// (fio's `percentile.99.000000` is percentile → "99.000000"); a list (`[percentile, 99.000000]`)
+// says it exactly. Bounded: at most MAX_MATCHES matches per rule are looked at; the rest are cut
+// and said so. --json-path rules keep the 0.1 behaviour: several matches get an `index` label.
+
+import { excerpt, parseNumber } from '../parse/number.js';
+import { setLabel } from '../parse/labels.js';
+import { seriesKey } from '../series.js';
+import { Aggregator } from './aggregate.js';
+import { findJsonDocuments } from './documents.js';
+import type { FieldPath, JsonRule } from './rule.js';
+import type { RuleSample } from './sample.js';
+import { parseWithUnit, withUnitSuffix } from './units.js';
+
+export const MAX_MATCHES = 100_000;
+
+class TooManyMatches extends Error {}
+
+export interface DocumentResult {
+  samples: RuleSample[];
+  problems: string[];
+}
+
+export async function evaluateJsonRules(text: string, rules: readonly JsonRule[], maxSeries: number): Promise<DocumentResult> {
+  const samples: RuleSample[] = [];
+  const problems: string[] = [];
+  if (rules.length === 0) return { samples, problems };
+  const found = findJsonDocuments(text);
+  if (found.documents.length === 0) {
+    problems.push(`${rules[0]?.origin}: the input is not one JSON document (${found.reason ?? 'empty'}); nothing extracted for ${rules.map((r) => r.id).join(', ')}`);
+    return { samples, problems };
+  }
+  let JSONPath: typeof import('jsonpath-plus').JSONPath;
+  try {
+    // Loaded only when a JSON rule is given: startup does not pay for it.
+    ({ JSONPath } = await import('jsonpath-plus'));
+  } catch (err) {
+    problems.push(`${rules[0]?.origin}: cannot load jsonpath-plus: ${err instanceof Error ? err.message : String(err)}`);
+    return { samples, problems };
+  }
+
+  for (const rule of rules) {
+    const several = !JSONPath.toPathArray(rule.path).every(isDefiniteSegment);
+    const agg = rule.aggregate ? new Aggregator<RuleSample>(rule.aggregate, maxSeries) : undefined;
+    let matched = 0;
+    let cut = false;
+    let failed = false;
+    for (const document of found.documents) {
+      const matches: unknown[] = [];
+      try {
+        JSONPath({
+          path: rule.path,
+          json: document as object,
+          wrap: true,
+          eval: 'safe',
+          callback: (value: unknown) => {
+            if (matched + matches.length >= MAX_MATCHES) throw new TooManyMatches();
+            matches.push(value);
+          },
+        });
+      } catch (err) {
+        if (err instanceof TooManyMatches) cut = true;
+        else {
+          problems.push(`${rule.origin}: ${rule.id}=${rule.path}: ${err instanceof RangeError ? 'the document is nested too deeply' : err instanceof Error ? err.message : String(err)}`);
+          failed = true;
+          break;
+        }
+      }
+      matches.forEach((match, i) => {
+        const index = matched + i;
+        const where = several ? `${rule.path} (match ${index})` : rule.path;
+        for (const got of valuesOf(rule, match, where, several && rule.indexLabels && !agg ? index : undefined)) {
+          if (typeof got === 'string') problems.push(got);
+          else if (agg) {
+            if (!agg.add(seriesKey(got.name, got.labels), got.value, got)) cut = true;
+          } else samples.push(got);
+        }
+      });
+      matched += matches.length;
+      if (cut) break;
+    }
+    if (failed) continue;
+    if (cut) problems.push(`${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} matches of ${rule.path} (or ${maxSeries} series); the rest were cut`);
+    if (matched === 0) problems.push(`${rule.origin}: ${rule.id}: no value at ${rule.path}`);
+    if (agg) for (const { item, value } of agg.results()) samples.push({ ...item, value });
+  }
+  return { samples, problems };
+}
+
+function valuesOf(rule: JsonRule, match: unknown, where: string, index: number | undefined): Array<RuleSample | string> {
+  const labels: Record<string, string> = { ...rule.labels };
+  for (const [label, path] of rule.labelFields) {
+    const v = resolveField(match, path);
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') setLabel(labels, label, String(v));
+  }
+  if (index !== undefined) labels.index = String(index);
+  const targets: Array<[string, unknown]> = rule.fields
+    ? [...rule.fields].map(([name, path]) => [name, resolveField(match, path)])
+    : [[rule.name as string, rule.value === undefined ? match : resolveField(match, rule.value)]];
+  const out: Array<RuleSample | string> = [];
+  for (const [name, raw] of targets) {
+    if (rule.aggregate === 'count' && raw !== undefined && raw !== null) {
+      out.push({ name, value: 1, labels, rule, type: rule.type });
+      continue;
+    }
+    const read = toNumber(raw, rule.unit);
+    if (typeof read === 'string') {
+      out.push(`${rule.origin}: ${rule.id}: ${read === '' ? 'no value' : `not a number (${read})`} at ${where}${rule.fields ? ` field ${name}` : ''}`);
+      continue;
+    }
+    const s: RuleSample = { name: withUnitSuffix(name, read.base), value: read.value, labels, rule, type: rule.type };
+    if (read.base !== null) s.unit = read.base;
+    out.push(s);
+  }
+  return out;
+}
+
+/** A relative field of a matched value; keys holding dots are found by trying the longest key first. */
+export function resolveField(value: unknown, path: FieldPath): unknown {
+  if (typeof path !== 'string') {
+    let at: unknown = value;
+    for (const key of path) at = child(at, key);
+    return at;
+  }
+  return walkDotted(value, path.split('.'), 0);
+}
+
+function walkDotted(value: unknown, parts: readonly string[], from: number): unknown {
+  if (from === parts.length) return value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  // The longest key first: `99.000000` before `99`.
+  for (let to = parts.length; to > from; to--) {
+    const key = parts.slice(from, to).join('.');
+    const next = child(value, key);
+    if (next !== undefined) {
+      const got = walkDotted(next, parts, to);
+      if (got !== undefined) return got;
+    }
+  }
+  return undefined;
+}
+
+function child(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined;
+  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** A path segment that selects exactly one place: a property or an integer index. */
+function isDefiniteSegment(segment: string | number): boolean {
+  if (typeof segment === 'number') return true;
+  if (segment === '*' || segment === '..' || segment === '$') return segment === '$';
+  if (/^-?\d+$/.test(segment)) return true;
+  return !/[?():,@*]/.test(segment);
+}
+
+/** A matched JSON value → a number (in base units with a unit), or a description of it ('' for null/missing). */
+function toNumber(value: unknown, unit: string | undefined): { value: number; base: import('./units.js').BaseUnit | null } | string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return 'out of range';
+    if (unit === undefined) return { value, base: null };
+    const r = parseWithUnit(String(value), unit);
+    return 'problem' in r ? r.problem : r;
+  }
+  if (typeof value === 'string') {
+    if (unit !== undefined) {
+      const r = parseWithUnit(value, unit);
+      return 'problem' in r ? excerpt(value) : r;
+    }
+    const parsed = parseNumber(value.trim());
+    if (parsed === 'out-of-range') return `${excerpt(value)} is out of range`;
+    if (parsed === undefined) return excerpt(value);
+    return { value: parsed, base: null };
+  }
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}

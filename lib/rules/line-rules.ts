@@ -1,0 +1,225 @@
+// Line rules and context rules applied to one line. Every line rule is tried on every line and
+// every match of it counts; a series met twice on one line keeps its first value there (the
+// store then sees one value per line). A context rule's named groups become labels of the
+// matches of the rules after it in its set (file), on its line and the lines that follow, until
+// its next match. Normal runs match through the time budget of lib/parse/safe-regex.ts. At most MAX_MATCHES_PER_LINE samples
+// come from one line, so a hostile line cannot build an unbounded list.
+
+import { excerpt, parseNumber } from '../parse/number.js';
+import { setLabel } from '../parse/labels.js';
+import { seriesKey } from '../series.js';
+import type { ContextRule, LineRule, RuleSet, ValueTarget } from './rule.js';
+import type { RuleObserver, RuleSample } from './sample.js';
+import type { ParseOutcome } from '../parse/sample.js';
+import { compileUserRegex } from '../parse/safe-regex.js';
+import { parseWithUnit, withUnitSuffix, type BaseUnit } from './units.js';
+import { requiredPrefix, requiredWords } from './words.js';
+import type { RuleGate } from './word-gate.js';
+
+export const MAX_MATCHES_PER_LINE = 1000;
+
+interface CompiledSet {
+  context: Record<string, string>;
+}
+
+export interface CompiledLineRule {
+  rule: LineRule | ContextRule;
+  words: readonly string[] | null;
+  /** Matches one line: its samples (a context rule: none), null when it did not match. */
+  parse: (line: string) => ParseOutcome;
+}
+
+export class LineRules {
+  readonly #rules: CompiledLineRule[] = [];
+  /** rule → metric names it made (for `default:`). */
+  readonly #made = new Map<LineRule, Set<string>>();
+
+  constructor(sets: readonly RuleSet[]) {
+    for (const set of sets) {
+      const scope: CompiledSet = { context: {} };
+      for (const rule of set.rules) {
+        if (rule.kind !== 'line' && rule.kind !== 'context') continue;
+        const scanner = compileUserRegex(rule.regex.source, `${rule.regex.flags.replace(/[gy]/g, '')}g`);
+        const parse = rule.kind === 'context' ? contextParser(rule, scanner, scope) : this.#lineParser(rule, scanner, scope);
+        this.#rules.push({ rule, words: requiredWords(rule), parse });
+      }
+    }
+  }
+
+  get size(): number {
+    return this.#rules.length;
+  }
+
+  /** The rules in order, for the time-budgeted matcher (lib/parse/safe-regex.ts, every rule on every line). */
+  get compiled(): readonly CompiledLineRule[] {
+    return this.#rules;
+  }
+
+  /** What each rule needs of a line (a prefix, or words), or null when some rule needs nothing known (then no line may be skipped). */
+  gates(): RuleGate[] | null {
+    const all: RuleGate[] = [];
+    for (const r of this.#rules) {
+      // An anchored literal prefix is the cheaper check (a few bytes at the line's start); both
+      // it and the words are things every matching line has, so either may gate.
+      const prefix = requiredPrefix(r.rule);
+      if (prefix !== null) all.push({ prefix });
+      else if (r.words !== null) all.push({ words: r.words });
+      else return null;
+    }
+    return all;
+  }
+
+  /**
+   * Every rule on one line, here and now, telling `observer` what each did (--explain; the
+   * normal run goes through the time-budgeted matcher instead). Null when no rule matched.
+   */
+  apply(line: string, where: () => string, observer?: RuleObserver): NonNullable<ParseOutcome> | null {
+    let merged: NonNullable<ParseOutcome> | null = null;
+    for (const { rule, words, parse } of this.#rules) {
+      let got: ParseOutcome;
+      try {
+        got = parse(line);
+      } catch (err) {
+        got = { samples: [], problem: `parser failed: ${(err as Error).message}` };
+      }
+      if (got === null) {
+        if (observer && words !== null && words.every((w) => line.includes(w))) observer.nearMiss(rule.id, rule.origin, where(), line);
+        continue;
+      }
+      observer?.matched(rule.id, rule.origin, where(), line, got.samples as RuleSample[]);
+      if (merged === null) merged = { samples: [...got.samples] };
+      else merged.samples.push(...got.samples);
+      if (got.problem !== undefined) merged.problem ??= got.problem;
+    }
+    return merged;
+  }
+
+  /** The store took a rule's sample: remembered for `default:`. */
+  made(s: RuleSample): void {
+    if (s.rule.kind !== 'line' || s.rule.default === undefined) return;
+    let made = this.#made.get(s.rule);
+    if (made === undefined) this.#made.set(s.rule, (made = new Set()));
+    made.add(s.name);
+  }
+
+  #lineParser(rule: LineRule, scanner: RegExp, scope: CompiledSet): (line: string) => ParseOutcome {
+    return (line) => {
+      scanner.lastIndex = 0;
+      let match = scanner.exec(line);
+      if (match === null) return null;
+      const made: RuleSample[] = [];
+      const seen = new Set<string>();
+      let problem: string | undefined;
+      for (; match !== null; match = scanner.exec(line)) {
+        // An empty match would be found again at the same place: step over it, as matchAll does.
+        if (match[0] === '') scanner.lastIndex++;
+        let full = false;
+        for (const got of this.#samplesOf(rule, match, scope.context)) {
+          if (typeof got === 'string') {
+            problem ??= got;
+            continue;
+          }
+          const key = seriesKey(got.name, got.labels);
+          if (seen.has(key)) continue;
+          if (made.length === MAX_MATCHES_PER_LINE) {
+            problem = `${rule.id}: more than ${MAX_MATCHES_PER_LINE} metrics on one line; the rest were left out`;
+            full = true;
+            break;
+          }
+          seen.add(key);
+          made.push(got);
+        }
+        if (full) break;
+      }
+      return problem === undefined ? { samples: made } : { samples: made, problem };
+    };
+  }
+
+  /** `default:` samples for the series of rules that never appeared. */
+  defaults(): RuleSample[] {
+    const out: RuleSample[] = [];
+    {
+      for (const { rule } of this.#rules) {
+        if (rule.kind !== 'line' || rule.default === undefined) continue;
+        const made = this.#made.get(rule);
+        const targets: ValueTarget[] = rule.values ? [...rule.values.values()] : [{ labels: {} }];
+        for (const target of targets) {
+          const base = fixedBase(rule);
+          const name = withUnitSuffix(target.name ?? (rule.name as string), base);
+          if (made?.has(name)) continue;
+          const s: RuleSample = { name, value: rule.default, labels: { ...rule.labels, ...target.labels }, rule, type: rule.type };
+          if (base !== null) s.unit = base;
+          out.push(s);
+        }
+      }
+    }
+    return out;
+  }
+
+  #samplesOf(rule: LineRule, match: RegExpExecArray, context: Readonly<Record<string, string>>): Array<RuleSample | string> {
+    const groups = match.groups ?? {};
+    const baseName = rule.name ?? groups['name'];
+    const labels: Record<string, string> = { ...rule.labels };
+    for (const k in context) setLabel(labels, k, context[k] as string);
+    for (const g of rule.groups) {
+      const v = groups[g];
+      if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g)) continue;
+      setLabel(labels, g, v);
+    }
+    const out: Array<RuleSample | string> = [];
+    const one = (text: string | undefined, target: ValueTarget | undefined): void => {
+      const name = target?.name ?? baseName;
+      if (name === undefined || name === '') {
+        out.push(`${rule.id}: the name group matched nothing`);
+        return;
+      }
+      if (text === undefined) {
+        // An optional value group that did not take part: nothing to say (values:), or a problem.
+        if (target === undefined) out.push(`${rule.id}: ${name}: the value group matched nothing`);
+        return;
+      }
+      const read = readValue(text, rule);
+      if (typeof read === 'string') {
+        out.push(`${rule.id}: ${name}: ${read}`);
+        return;
+      }
+      const s: RuleSample = { name: withUnitSuffix(name, read.base), value: read.value, labels: target ? { ...labels, ...target.labels } : labels, rule, type: rule.type };
+      if (read.base !== null) s.unit = read.base;
+      out.push(s);
+    };
+    if (rule.values) for (const [group, target] of rule.values) one(groups[group], target);
+    else one(groups['value'], undefined);
+    return out;
+  }
+}
+
+/** A context rule: on a match, its named groups become the set's labels from here on. */
+function contextParser(_rule: ContextRule, scanner: RegExp, scope: CompiledSet): (line: string) => ParseOutcome {
+  return (line) => {
+    scanner.lastIndex = 0;
+    const match = scanner.exec(line);
+    if (match === null) return null;
+    const context: Record<string, string> = {};
+    for (const [k, v] of Object.entries(match.groups ?? {})) if (v !== undefined) setLabel(context, k, v);
+    scope.context = context;
+    return { samples: [] };
+  };
+}
+
+function fixedBase(rule: LineRule): BaseUnit | null {
+  if (rule.unit === undefined || rule.unit === 'auto') return null;
+  const r = parseWithUnit('1', rule.unit);
+  return 'base' in r ? r.base : null;
+}
+
+/** A matched value's text → its number (in base units when the rule has a unit), or why not. */
+export function readValue(text: string, rule: { unit?: string }): { value: number; base: BaseUnit | null } | string {
+  if (rule.unit !== undefined) {
+    const r = parseWithUnit(text, rule.unit);
+    return 'problem' in r ? r.problem : r;
+  }
+  const value = parseNumber(text.trim());
+  if (value === undefined) return `value ${excerpt(text)} is not a number${/\d/.test(text) ? ' (try unit: auto)' : ''}`;
+  if (value === 'out-of-range') return `value ${excerpt(text)} is out of range`;
+  return { value, base: null };
+}

@@ -1,0 +1,52 @@
+// Rule files (`--rules FILE`, and the built-in presets): YAML, JSON accepted (it is YAML).
+// The yaml package is loaded only here, only when a file is given: startup does not pay for it.
+
+import { compileRuleFile } from './compile.js';
+import type { RuleSet } from './rule.js';
+
+export type LoadResult = { set: RuleSet } | { errors: string[] };
+
+/** A rule file's text → its rules; `origin` names it in messages (the file name as given). */
+export async function loadRuleText(origin: string, text: string): Promise<LoadResult> {
+  let content: unknown;
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) {
+    try {
+      content = JSON.parse(text);
+      return compileRuleFile(origin, content);
+    } catch {
+      // not strict JSON: YAML says what is wrong
+    }
+  }
+  const { parseDocument } = await import('yaml');
+  // Aliases bounded: a "billion laughs" file must not expand without end.
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return { errors: doc.errors.slice(0, 5).map((e) => `${origin}: ${e.linePos ? `line ${e.linePos[0].line}: ` : ''}${e.message.split('\n')[0]}`) };
+  }
+  try {
+    content = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { errors: [`${origin}: ${err instanceof Error ? err.message : String(err)}`] };
+  }
+  return compileRuleFile(origin, content);
+}
+
+/** Reads and compiles each file; every error of every file is returned, not only the first. */
+export async function loadRuleFiles(paths: readonly string[], readText: (path: string) => string): Promise<{ sets: RuleSet[]; errors: string[] }> {
+  const sets: RuleSet[] = [];
+  const errors: string[] = [];
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = readText(path);
+    } catch (err) {
+      errors.push(`--rules ${path}: cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      continue;
+    }
+    const loaded = await loadRuleText(path, text);
+    if ('errors' in loaded) errors.push(...loaded.errors);
+    else sets.push(loaded.set);
+  }
+  return { sets, errors };
+}

@@ -1,0 +1,96 @@
+// The rule model (rule-file format version 1, the README's "Rule files"): what --pattern, --json-path and
+// --rules FILE all become. Compiled and validated by lib/rules/compile.ts; applied by
+// lib/rules/line-rules.ts (lines), json-document.ts and xml-document.ts (documents).
+
+import type { UnitSpec } from './units.js';
+
+export type Occurrence = 'first' | 'last';
+export type Aggregate = 'sum' | 'count' | 'min' | 'max' | 'avg';
+export const AGGREGATES: readonly Aggregate[] = ['sum', 'count', 'min', 'max', 'avg'];
+
+/** What every value-making rule shares. */
+export interface RuleBase {
+  /** For messages and --explain: `id`, else `name`, else `rule N`. */
+  id: string;
+  /** Where the rule came from, for messages: a file name, `--pattern` or `--json-path`. */
+  origin: string;
+  /** 1-based position in its file (or among its flags). */
+  index: number;
+  /** Fixed metric name; undefined when a `name` group (line rules) or `fields` give names. */
+  name?: string;
+  /** Fixed labels on every series of the rule. */
+  labels: Readonly<Record<string, string>>;
+  unit?: UnitSpec;
+  /** Set: a series set again is taken silently from its first/last occurrence. */
+  occurrence?: Occurrence;
+  /** Pushed for each of the rule's fixed series that never appeared. */
+  default?: number;
+  type: 'gauge' | 'counter';
+}
+
+/** One value of a `values:` map: an extra metric name or extra labels on the rule's name. */
+export interface ValueTarget {
+  name?: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+export interface LineRule extends RuleBase {
+  kind: 'line';
+  regex: RegExp;
+  /** Named groups of the regex; labels are those not used as name/value/values. */
+  groups: readonly string[];
+  /** group → what its number becomes; undefined: the `value` group. */
+  values?: ReadonlyMap<string, ValueTarget>;
+  /** Literal words a matching line must contain (from `words:` or the regex); null: none known. */
+  words: readonly string[] | null;
+  /** A --pattern flag's own text, as messages quote it. */
+  flagText?: string;
+}
+
+/** A line rule whose named groups label the matches of the lines that follow, until its next match. */
+export interface ContextRule {
+  kind: 'context';
+  id: string;
+  origin: string;
+  index: number;
+  regex: RegExp;
+  groups: readonly string[];
+  words: readonly string[] | null;
+}
+
+/** A relative path into a matched JSON object: dotted text (keys with dots resolved) or a list. */
+export type FieldPath = readonly string[] | string;
+
+export interface JsonRule extends RuleBase {
+  kind: 'json';
+  /** JSONPath (jsonpath-plus), starting with `$`. */
+  path: string;
+  value?: FieldPath;
+  fields?: ReadonlyMap<string, FieldPath>;
+  labelFields: ReadonlyMap<string, FieldPath>;
+  aggregate?: Aggregate;
+  /** --json-path: several matches get an `index` label (the 0.1 behaviour). */
+  indexLabels: boolean;
+}
+
+export interface XmlRule extends RuleBase {
+  kind: 'xml';
+  /** `testsuites/testsuite`: the element names at the end of the open-element stack; `/a/b` anchored at the root. */
+  path: readonly string[];
+  anchored: boolean;
+  /** `@attr` or `text()`. */
+  value?: string;
+  fields?: ReadonlyMap<string, string>;
+  labelFields: ReadonlyMap<string, string>;
+  aggregate?: Aggregate;
+}
+
+export type Rule = LineRule | ContextRule | JsonRule | XmlRule;
+export type DocumentRule = JsonRule | XmlRule;
+
+/** The rules of one file (or of the command line): context labels stay within one set. */
+export interface RuleSet {
+  origin: string;
+  description?: string;
+  rules: Rule[];
+}

@@ -1,0 +1,16 @@
+// What a rule makes: a Sample (lib/parse/sample.ts) that also knows its rule and its base unit.
+
+import type { Sample } from '../parse/sample.js';
+import type { DocumentRule, LineRule } from './rule.js';
+import type { BaseUnit } from './units.js';
+
+export interface RuleSample extends Sample {
+  rule: LineRule | DocumentRule;
+  unit?: BaseUnit;
+}
+
+/** Notes for --explain (lib/rules/explain.ts); absent on a normal run, so it costs nothing. */
+export interface RuleObserver {
+  matched(ruleId: string, origin: string, where: string, line: string, made: readonly RuleSample[]): void;
+  nearMiss(ruleId: string, origin: string, where: string, line: string): void;
+}

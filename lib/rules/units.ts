@@ -1,0 +1,112 @@
+// Values with units → base units: seconds, bytes, ratio (0–1). `unit: auto` reads the unit from
+// the value's text; a fixed unit (`unit: ms`) says what a bare number means and still converts a
+// value that carries a unit of the same kind (wrk and autocannon pick the unit per run).
+//
+// Accepted: `7.57ms`, `1930 ms`, `0.0145 secs`, `3.0395s`, `1m30.5s` (Go/k6 durations), GNU
+// time's `0:00.02` (m:ss) and `1:02:03` (h:mm:ss); `92.5 kB`, `164.80KB`, `3MiB`; `25%`; and the
+// bare multipliers k, M, G (`3k`, `0.90k`, `79096.72k`: a count, no unit). kB, KB, MB, GB are
+// decimal (1000), KiB, MiB, GiB binary (1024).
+
+import { parseNumber } from '../parse/number.js';
+
+export type BaseUnit = 'seconds' | 'bytes' | 'ratio';
+export type UnitSpec = 'auto' | string;
+
+interface UnitDef {
+  base: BaseUnit | null;
+  factor: number;
+}
+
+const S = (factor: number): UnitDef => ({ base: 'seconds', factor });
+const B = (factor: number): UnitDef => ({ base: 'bytes', factor });
+const N = (factor: number): UnitDef => ({ base: null, factor });
+
+export const UNITS: Readonly<Record<string, UnitDef>> = {
+  ns: S(1e-9), us: S(1e-6), 'µs': S(1e-6), 'μs': S(1e-6), ms: S(1e-3),
+  s: S(1), sec: S(1), secs: S(1), second: S(1), seconds: S(1),
+  m: S(60), min: S(60), mins: S(60), minute: S(60), minutes: S(60),
+  h: S(3600), hr: S(3600), hour: S(3600), hours: S(3600),
+  B: B(1), byte: B(1), bytes: B(1),
+  kB: B(1e3), KB: B(1e3), MB: B(1e6), GB: B(1e9), TB: B(1e12),
+  KiB: B(1024), MiB: B(1024 ** 2), GiB: B(1024 ** 3), TiB: B(1024 ** 4),
+  '%': { base: 'ratio', factor: 0.01 }, percent: { base: 'ratio', factor: 0.01 }, ratio: { base: 'ratio', factor: 1 },
+  k: N(1e3), K: N(1e3), M: N(1e6), G: N(1e9),
+};
+
+/** The units a rule may name, for error messages. */
+export const UNIT_NAMES = Object.keys(UNITS);
+
+export const SUFFIX: Readonly<Record<BaseUnit, string>> = { seconds: '_seconds', bytes: '_bytes', ratio: '_ratio' };
+/** Dynatrace's names for the base units (dt.meta.unit). */
+export const DYNATRACE_UNIT: Readonly<Record<BaseUnit, string>> = { seconds: 'Second', bytes: 'Byte', ratio: 'Ratio' };
+
+export function isUnitSpec(text: string): boolean {
+  return text === 'auto' || Object.hasOwn(UNITS, text);
+}
+
+export type UnitValue = { value: number; base: BaseUnit | null } | { problem: string };
+
+const NUMBER_AND_UNIT = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t]*([A-Za-zµμ%]+)$/;
+const CLOCK = /^(\d+):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?(?:\.(\d+))?$/;
+const GO_DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)(ns|us|µs|μs|ms|s))?$/;
+
+/**
+ * n in the unit → n in the base unit. A power of ten moves the decimal point instead of
+ * multiplying: 34.84 ns is 3.484e-8 s, where 34.84 * 1e-9 gives 3.4840000000000006e-8.
+ */
+function scaled(n: number, factor: number): number {
+  const exp = Math.log10(factor);
+  if (!Number.isInteger(exp) || !Number.isFinite(n)) return n * factor;
+  const [mantissa, e] = n.toExponential().split('e') as [string, string];
+  return Number(`${mantissa}e${Number(e) + exp}`);
+}
+
+/** Text with an optional unit → the number in its base unit. */
+export function parseWithUnit(raw: string, spec: UnitSpec): UnitValue {
+  const text = raw.trim();
+  const fixed = spec === 'auto' ? undefined : UNITS[spec];
+  const plain = parseNumber(text);
+  if (typeof plain === 'number') return fixed === undefined ? { value: plain, base: null } : { value: scaled(plain, fixed.factor), base: fixed.base };
+  if (plain === 'out-of-range') return { problem: `${JSON.stringify(text)} is out of range` };
+  const found = withUnit(text);
+  if (found === undefined) return { problem: `not a number with a unit: ${JSON.stringify(text.slice(0, 60))}` };
+  if (fixed !== undefined && found.base !== fixed.base) {
+    return { problem: `${JSON.stringify(text.slice(0, 60))} is not in ${fixed.base ?? 'a count'} as unit: ${spec} says` };
+  }
+  return found;
+}
+
+function withUnit(text: string): { value: number; base: BaseUnit | null } | undefined {
+  const m = NUMBER_AND_UNIT.exec(text);
+  if (m !== null) {
+    const name = m[2] as string;
+    // Exact first (M is mega, m minutes); then words in any case (`Secs`, `MS`).
+    const unit = Object.hasOwn(UNITS, name) ? UNITS[name] : name.length > 1 && Object.hasOwn(UNITS, name.toLowerCase()) ? UNITS[name.toLowerCase()] : undefined;
+    if (unit !== undefined) return { value: scaled(Number(m[1]), unit.factor), base: unit.base };
+  }
+  const clock = CLOCK.exec(text);
+  if (clock !== null) {
+    // m:ss[.ff] or h:mm:ss[.ff] (GNU time's "Elapsed (wall clock) time").
+    const [, a, b, c, frac] = clock;
+    const seconds = c !== undefined ? Number(a) * 3600 + Number(b) * 60 + Number(c) : Number(a) * 60 + Number(`${b}${frac !== undefined ? `.${frac}` : ''}`);
+    if (c !== undefined && frac !== undefined) return undefined;
+    return { value: seconds, base: 'seconds' };
+  }
+  const go = GO_DURATION.exec(text);
+  if (go !== null && text !== '') {
+    const [, h, min, n, u] = go;
+    const value = Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + (n !== undefined ? scaled(Number(n), (UNITS[u as string] as UnitDef).factor) : 0);
+    return { value, base: 'seconds' };
+  }
+  return undefined;
+}
+
+/**
+ * The metric name with the base unit's suffix, unless it already ends with it or names a rate
+ * of it (`transfer_bytes_per_second`: the unit is there, before `_per_`).
+ */
+export function withUnitSuffix(name: string, base: BaseUnit | null): string {
+  if (base === null) return name;
+  const suffix = SUFFIX[base];
+  return name.endsWith(suffix) || name.includes(`${suffix}_per_`) ? name : name + suffix;
+}

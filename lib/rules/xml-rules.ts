@@ -1,0 +1,177 @@
+// XML document rules, at end of input (JUnit from pytest, jest-junit, Surefire, node --test;
+// Cobertura). Parsed by sax (isaacs/sax-js) in strict mode as a stream of events: no tree is
+// built, and no entity is expanded beyond the five XML ones and character references (a DTD's
+// `<!ENTITY …>` is not read, so "billion laughs" cannot grow). The document starts at the first
+// line that starts with `<` (a banner before it is skipped) and ends with its root element.
+// A rule's path names elements: `testsuite` at any depth, `testsuites/testsuite` a testsuite
+// whose parent is testsuites, `/testsuites` only the root. Values and labels come from the
+// element's attributes (`@time`) or its text (`text()`, at most 1 KiB of it).
+
+import { setLabel } from '../parse/labels.js';
+import { seriesKey } from '../series.js';
+import { Aggregator } from './aggregate.js';
+import type { XmlRule } from './rule.js';
+import type { RuleSample } from './sample.js';
+import { parseWithUnit, withUnitSuffix, type BaseUnit } from './units.js';
+import { parseNumber, excerpt } from '../parse/number.js';
+import type { DocumentResult } from './json-rules.js';
+
+export const MAX_MATCHES = 100_000;
+const MAX_TEXT = 1024;
+/** Open elements deeper than this end the parse: bounded memory for the element stack. */
+const MAX_DEPTH = 1000;
+
+export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], maxSeries: number): Promise<DocumentResult> {
+  const samples: RuleSample[] = [];
+  const problems: string[] = [];
+  if (rules.length === 0) return { samples, problems };
+  const start = firstLineStartingWithLt(text);
+  if (start < 0) {
+    problems.push(`${rules[0]?.origin}: the input holds no XML document (no line starts with <); nothing extracted for ${rules.map((r) => r.id).join(', ')}`);
+    return { samples, problems };
+  }
+  const sax = (await import('sax')).default;
+  const parser = sax.parser(true, { trim: false, normalize: false, position: true });
+
+  const stack: string[] = [];
+  const matched = new Map<XmlRule, number>();
+  const aggs = new Map<XmlRule, Aggregator<RuleSample>>();
+  for (const r of rules) if (r.aggregate) aggs.set(r, new Aggregator(r.aggregate, maxSeries));
+  // Rules waiting for an element's text(): per open element, the rules and attributes.
+  const pending: Array<{ depth: number; rule: XmlRule; attrs: Record<string, string>; text: string }> = [];
+  const cut = new Set<XmlRule>();
+  let done = false;
+  let failure: string | undefined;
+
+  const emit = (rule: XmlRule, attrs: Record<string, string>, elementText: string | undefined): void => {
+    const n = matched.get(rule) ?? 0;
+    if (n >= MAX_MATCHES) {
+      cut.add(rule);
+      return;
+    }
+    matched.set(rule, n + 1);
+    const labels: Record<string, string> = { ...rule.labels };
+    for (const [label, field] of rule.labelFields) {
+      const v = fieldOf(field, attrs, elementText);
+      if (v !== undefined) setLabel(labels, label, v);
+    }
+    const targets: Array<[string, string | undefined]> = rule.fields
+      ? [...rule.fields].map(([name, field]) => [name, fieldOf(field, attrs, elementText)])
+      : [[rule.name as string, rule.value === undefined ? (rule.aggregate === 'count' ? '1' : elementText) : fieldOf(rule.value, attrs, elementText)]];
+    for (const [name, raw] of targets) {
+      if (raw === undefined) {
+        if (rule.aggregate !== 'count') problems.push(`${rule.origin}: ${rule.id}: <${stack.at(-1) ?? rule.path.at(-1)}> at line ${parser.line + 1} has no ${rule.fields ? `${rule.fields.get(name)} for ${name}` : (rule.value ?? 'text')}`);
+        continue;
+      }
+      const read = rule.aggregate === 'count' ? { value: 1, base: null } : readXmlValue(raw, rule.unit);
+      if (typeof read === 'string') {
+        problems.push(`${rule.origin}: ${rule.id}: ${name}: ${read} (line ${parser.line + 1})`);
+        continue;
+      }
+      const s: RuleSample = { name: withUnitSuffix(name, read.base), value: read.value, labels, rule, type: rule.type };
+      if (read.base !== null) s.unit = read.base;
+      const agg = aggs.get(rule);
+      if (agg) {
+        if (!agg.add(seriesKey(s.name, s.labels), s.value, s)) cut.add(rule);
+      } else samples.push(s);
+    }
+  };
+
+  parser.onopentag = (tag) => {
+    if (done) return;
+    stack.push(tag.name);
+    if (stack.length > MAX_DEPTH) {
+      failure = `the XML document is nested deeper than ${MAX_DEPTH} elements`;
+      done = true;
+      return;
+    }
+    const attrs = tag.attributes as Record<string, string>;
+    for (const rule of rules) {
+      if (!pathMatches(rule, stack)) continue;
+      if (needsText(rule)) pending.push({ depth: stack.length, rule, attrs, text: '' });
+      else emit(rule, attrs, undefined);
+    }
+  };
+  parser.ontext = (t) => {
+    for (const p of pending) if (p.text.length < MAX_TEXT) p.text += t.slice(0, MAX_TEXT - p.text.length);
+  };
+  parser.oncdata = parser.ontext;
+  parser.onclosetag = () => {
+    while (pending.length > 0 && (pending.at(-1) as { depth: number }).depth === stack.length) {
+      const p = pending.pop() as (typeof pending)[number];
+      emit(p.rule, p.attrs, p.text.trim());
+    }
+    stack.pop();
+    if (stack.length === 0) done = true;
+  };
+  parser.onerror = (err) => {
+    // Text after the root element (a footer) is not the document's: the parse is over.
+    if (done && failure === undefined) return;
+    failure = `not well-formed XML: ${err.message.split('\n')[0]}`;
+    done = true;
+  };
+
+  // Fed in pieces, so that a parse that ended (root closed, an error) stops early.
+  const PIECE = 64 * 1024;
+  try {
+    for (let at = start; at < text.length && !done; at += PIECE) parser.write(text.slice(at, at + PIECE));
+    if (!done) parser.close();
+  } catch (err) {
+    failure ??= `not well-formed XML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+  }
+  if (failure !== undefined) problems.push(`${rules[0]?.origin}: XML: ${failure}${stack.length > 0 ? ` (in <${stack.at(-1)}>)` : ''}`);
+  for (const rule of rules) {
+    if (cut.has(rule)) problems.push(`${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} <${rule.path.join('/')}> elements (or ${maxSeries} series); the rest were cut`);
+    if ((matched.get(rule) ?? 0) === 0) problems.push(`${rule.origin}: ${rule.id}: no <${rule.path.join('/')}> element in the XML document`);
+    const agg = aggs.get(rule);
+    if (agg) for (const { item, value } of agg.results()) samples.push({ ...item, value });
+  }
+  return { samples, problems };
+}
+
+function needsText(rule: XmlRule): boolean {
+  if (rule.value === 'text()') return true;
+  if (rule.value === undefined && !rule.fields && rule.aggregate !== 'count') return true;
+  for (const f of rule.fields?.values() ?? []) if (f === 'text()') return true;
+  for (const f of rule.labelFields.values()) if (f === 'text()') return true;
+  return false;
+}
+
+function pathMatches(rule: XmlRule, stack: readonly string[]): boolean {
+  const { path } = rule;
+  if (rule.anchored ? stack.length !== path.length : stack.length < path.length) return false;
+  const offset = stack.length - path.length;
+  for (let i = 0; i < path.length; i++) if (path[i] !== '*' && path[i] !== stack[offset + i]) return false;
+  return true;
+}
+
+function fieldOf(field: string, attrs: Readonly<Record<string, string>>, text: string | undefined): string | undefined {
+  if (field === 'text()') return text;
+  const name = field.slice(1);
+  return Object.hasOwn(attrs, name) ? attrs[name] : undefined;
+}
+
+function readXmlValue(raw: string, unit: string | undefined): { value: number; base: BaseUnit | null } | string {
+  if (unit !== undefined) {
+    const r = parseWithUnit(raw, unit);
+    return 'problem' in r ? r.problem : r;
+  }
+  // JUnit writers print times with a thousands separator now and then (`1,234.5`): not guessed at.
+  const v = parseNumber(raw.trim());
+  if (v === undefined) return `${excerpt(raw)} is not a number`;
+  if (v === 'out-of-range') return `${excerpt(raw)} is out of range`;
+  return { value: v, base: null };
+}
+
+function firstLineStartingWithLt(text: string): number {
+  for (let at = 0; at < text.length; ) {
+    let i = at;
+    // A byte order mark or blanks before `<?xml`.
+    while (text[i] === ' ' || text[i] === '\t' || text[i] === '\uFEFF') i++;
+    if (text[i] === '<') return i;
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return -1;
+    at = nl + 1;
+  }
+  return -1;
+}

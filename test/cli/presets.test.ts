@@ -1,0 +1,94 @@
+// --preset through the built CLI: list, unknown names, the integration it names, auto in wrap
+// mode, combined with --pattern, and that a run without --preset never loads YAML.
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, cleanEnv, runCli } from '../support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'presets-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+t.test('--preset list prints one line per preset and reads no input', async (t) => {
+  const r = await runCli(['--preset', 'list']);
+  t.equal(r.status, 0);
+  const lines = r.stdout.toString('utf8').trimEnd().split('\n');
+  t.ok(lines.length >= 18, `${lines.length} presets`);
+  t.match(lines.join('\n'), /^junit\s+JUnit XML/m);
+  t.equal(r.stderr, '');
+});
+
+t.test('an unknown preset: exit status 2, the known ones named, the input still passed through', async (t) => {
+  const r = await runCli(['--preset', 'k7', '--dry-run'], { input: 'x\n' });
+  t.equal(r.status, 2);
+  t.equal(r.stdout.toString(), 'x\n');
+  t.match(r.stderr, /--preset k7: no such preset \(one of: ab, /);
+});
+
+t.test('one preset names the integration; --integration still wins', async (t) => {
+  const input = '==== 1 failed, 2 passed in 0.50s ====\n';
+  const named = await runCli(['--preset', 'pytest', '--dry-run'], { input });
+  t.equal(named.status, 0, named.stderr);
+  t.match(named.stderr, /PUT \/metrics\/job\/job-executor-service\/integration\/pytest\n/);
+  t.match(named.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
+  t.match(named.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="error"\} 0\n/);
+  const own = await runCli(['--preset', 'pytest', '--integration', 'unit', '--dry-run'], { input });
+  t.match(own.stderr, /keptn_unit_test_duration_seconds\{ci_platform="keptn"\} 0.5\n/);
+});
+
+t.test('--preset with --pattern: both read the input; the default parsers stay off', async (t) => {
+  const input = 'build took 12.5s\ncache_hits=3\n==== 4 passed in 1.00s ====\n';
+  const r = await runCli(['--preset', 'pytest', '--pattern', 'build_seconds=^build took (?<value>[\\d.]+)s$', '--dry-run'], { input });
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stderr, /keptn_pytest_build_seconds\{ci_platform="keptn"\} 12.5\n/);
+  t.match(r.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="passed"\} 4\n/);
+  t.notMatch(r.stderr, /cache_hits/);
+  const withKv = await runCli(['--preset', 'pytest', '--parsers', 'kv', '--dry-run'], { input });
+  t.match(withKv.stderr, /keptn_pytest_cache_hits\{ci_platform="keptn"\} 3\n/);
+});
+
+t.test('--preset auto in wrap mode picks the preset from the tool and says so', async (t) => {
+  const tool = join(dir, 'pytest');
+  writeFileSync(tool, '#!/bin/sh\necho "==== 3 passed, 1 skipped in 0.20s ===="\n');
+  chmodSync(tool, 0o755);
+  const r = await runCli(['--preset', 'auto', '--dry-run', '--', tool, '-q']);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stderr, /--preset auto: using preset pytest for /);
+  t.match(r.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="skipped"\} 1\n/);
+  const none = await runCli(['--preset', 'auto', '--dry-run', '--', 'true']);
+  t.equal(none.status, 2);
+  t.match(none.stderr, /--preset auto: no preset for "true"/);
+});
+
+/** Runs the CLI with a preload that writes, at exit, the CommonJS modules it loaded. */
+function loadedModules(args: string[], input: string): Promise<string[]> {
+  const file = join(dir, `loaded-${args.length}.txt`);
+  const preload = join(dir, 'preload.cjs');
+  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(file)}, Object.keys(require('node:module')._cache).join('\\n')));\n`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', preload, CLI, ...args], { env: cleanEnv(), stdio: ['pipe', 'ignore', 'ignore'] });
+    child.on('error', reject);
+    child.on('close', () => resolve(readFileSync(file, 'utf8').split('\n')));
+    child.stdin.end(input);
+  });
+}
+
+t.test('presets load lazily: YAML only when one is named', async (t) => {
+  const without = await loadedModules(['--integration', 'x', '--dry-run'], 'a=1\n');
+  t.ok(without.length > 0, 'the preload recorded the modules');
+  t.notOk(without.some((m) => m.includes('/node_modules/yaml/')), 'no --preset: yaml not loaded');
+  const withPreset = await loadedModules(['--preset', 'pytest', '--dry-run'], '== 1 passed in 0.1s ==\n');
+  t.ok(withPreset.some((m) => m.includes('/node_modules/yaml/')), '--preset: yaml loaded');
+});
+
+t.test('in wrap mode a preset\'s numbers do not collide with the run metrics (duration_seconds, exit_code)', async (t) => {
+  const tool = join(dir, 'pytest');
+  writeFileSync(tool, '#!/bin/sh\necho "==== 2 passed in 0.30s ===="\n');
+  chmodSync(tool, 0o755);
+  const r = await runCli(['--preset', 'pytest', '--dry-run', '--', tool]);
+  t.equal(r.status, 0, r.stderr);
+  t.notMatch(r.stderr, /was set to/);
+  t.match(r.stderr, /keptn_pytest_test_duration_seconds\{ci_platform="keptn"\} 0.3\n/);
+  t.match(r.stderr, /keptn_pytest_duration_seconds\{ci_platform="keptn"\} [\d.]+\n/);
+});
