@@ -263,7 +263,8 @@ export class Extractor {
     const part = normalizeNamePart(input);
     const first = this.#names.get(part);
     if (first === undefined) {
-      this.#names.set(part, input);
+      // Bounded like the store: past it, a collision of two new names is no longer noticed.
+      if (this.#names.size < this.store.maxSeries * 4) this.#names.set(part, input);
       if (part !== input) this.reporter.info(`metric "${input}" is sent as ${full}`);
     } else if (first !== input) {
       this.reporter.warnOnce(`collide:${input}`, `metrics "${first}" and "${input}" both become ${full}; the last value wins`);

@@ -57,7 +57,7 @@ export class Reporter {
   }
 
   warn(msg: string): void {
-    if (this.verbosity !== 'quiet') this.#emit(`${PREFIX}warning: ${oneLine(msg)}`, false);
+    if (this.verbosity !== 'quiet' && !this.#spent()) this.#emit(`${PREFIX}warning: ${oneLine(msg)}`, false);
   }
 
   /** A warning said at most once per key (a changed name, a dropped series). */
@@ -68,11 +68,18 @@ export class Reporter {
   }
 
   info(msg: string): void {
-    if (this.verbosity !== 'quiet') this.#emit(`${PREFIX}${oneLine(msg)}`, false);
+    if (this.verbosity !== 'quiet' && !this.#spent()) this.#emit(`${PREFIX}${oneLine(msg)}`, false);
   }
 
   verbose(msg: string): void {
-    if (this.verbosity === 'verbose') this.#emit(`${PREFIX}${oneLine(msg)}`, false);
+    if (this.verbosity === 'verbose' && !this.#spent()) this.#emit(`${PREFIX}${oneLine(msg)}`, false);
+  }
+
+  /** Nothing but errors can be shown any more: the message is counted without being formatted (2 M renamed names cost 2 M maskings). */
+  #spent(): boolean {
+    if (this.#budget > PREFIX.length) return false;
+    this.#withheld++;
+    return true;
   }
 
   /**

@@ -19,7 +19,8 @@ export class Precheck {
 
   constructor(options: PrecheckOptions) {
     this.#parsers = PARSER_NAMES.filter((name) => options[name]);
-    this.forget();
+    // Not this.forget(): a subclass's forget() would run before its own fields exist.
+    this.#gates = this.#newGates();
     this.#parsers.forEach((name, k) => {
       const starts = DEFAULT_PARSERS[name].firstBytes;
       for (let c = 0; c < 256; c++) if (starts[c] === 1) this.#byFirstByte[c] = (this.#byFirstByte[c] as number) | (1 << k);
@@ -39,6 +40,10 @@ export class Precheck {
 
   /** New gates, without their caches: for a caller that is about to refill a buffer it checked before. */
   forget(): void {
-    this.#gates = this.#parsers.map((name) => DEFAULT_PARSERS[name].gate());
+    this.#gates = this.#newGates();
+  }
+
+  #newGates(): LineGate[] {
+    return this.#parsers.map((name) => DEFAULT_PARSERS[name].gate());
   }
 }

@@ -1,0 +1,46 @@
+// The series cap must bound memory, not only the store: 2 M distinct names past --max-series
+// (and as many `# TYPE` declarations) once took 344 MB and more. Peak RSS (VmHWM in
+// /proc/<pid>/status, read at the end) stays under 100 MiB.
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { CLI, cleanEnv } from '../support/cli.js';
+
+const RSS_LIMIT_KIB = 100 * 1024;
+const NAMES = 2_000_000;
+
+function vmHwmKiB(pid: number): number | undefined {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+t.test(`${NAMES} distinct names and as many # TYPE lines: peak RSS under 100 MiB`, { timeout: 300_000 }, async (t) => {
+  const child = spawn(process.execPath, [CLI, '--integration', 'names', '--dry-run-file', '/dev/null'], { env: cleanEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
+  const pid = child.pid!;
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
+  });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  let peak = 0;
+  const poll = setInterval(() => (peak = Math.max(peak, vmHwmKiB(pid) ?? 0)), 100);
+  const closed = once(child, 'close');
+  // kv lines with a dot (each one renamed: `m.x1` → m_x1) and Prometheus declarations, interleaved.
+  for (let i = 0; i < NAMES; i += 10_000) {
+    let chunk = '';
+    for (let k = i; k < i + 10_000; k++) chunk += `m.x${k}=1\n# TYPE t_${k} gauge\n`;
+    if (!child.stdin!.write(chunk)) await once(child.stdin!, 'drain');
+  }
+  child.stdin!.end();
+  await closed;
+  clearInterval(poll);
+  t.equal(child.exitCode, 0, stderr.slice(-2000));
+  t.match(stderr, new RegExp(`${2 * NAMES} lines read, 1000 metrics found, 1000 series, ${NAMES - 1000} dropped over --max-series`));
+  t.ok(peak > 0, 'the peak was read');
+  t.ok(peak < RSS_LIMIT_KIB, `peak RSS ${Math.round(peak / 1024)} MiB`);
+});
