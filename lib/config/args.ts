@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULTS, type Config, type DynatraceConfig, type Env, type PushgatewayConfig } from './config.js';
+import { DEFAULTS, type Config, type DynatraceConfig, type Env, type PushgatewayConfig, type PushgatewayKey } from './config.js';
 import { PARSER_NAMES, type ParserName } from '../parse/default-parsers.js';
 import { parseDuration } from './duration.js';
 import { describeParseError } from './parse-errors.js';
@@ -144,34 +144,101 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v;
 }
 
+/** What the flags and the environment had to say, by how much it stops. */
+interface Problems {
+  /** Nothing is pushed (exit 2). */
+  usage: string[];
+  /** One backend is off (exit 2), the others push. */
+  backend: string[];
+  warnings: string[];
+}
+
 export function parseConfig(argv: readonly string[], env: Env, readText: ReadText = readTextFile): ConfigResult {
-  const usageErrors: string[] = [];
-  const backendErrors: string[] = [];
-  const warnings: string[] = [];
+  const problems: Problems = { usage: [], backend: [], warnings: [] };
   const { ours, command } = splitCommand(argv);
+  const values = readFlags(ours, problems);
+  if (command !== undefined && command.length === 0) problems.usage.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
 
-  let values: Values;
+  const presets = resolvePresets(values, command, problems);
+  const naming = namingOf(values, env, presets, problems);
+  const extraction = extractionOf(values, problems);
+  const http = httpOf(values, problems);
+  const pgw = pushgatewayOf(values, env, problems);
+  const dynatrace = dynatraceOf(values, env, readText, problems);
+  // OTLP and remote write: their own modules read their flags and environment.
+  const otlp = otlpConfig(values.otlp, env);
+  problems.backend.push(...otlp.errors);
+  problems.warnings.push(...otlp.warnings);
+  const remote = remoteWriteConfigs(values['remote-write'] ?? [], values['remote-write-token-file'], env, readText);
+  problems.backend.push(...remote.errors);
+  problems.warnings.push(...remote.warnings);
+  // Quality gate: the flags here; the files are read and checked at the start of the run.
+  const gate = gateOptions(values);
+  problems.usage.push(...gate.errors);
+
+  const dryRun = values['dry-run'] === true || values['dry-run-file'] !== undefined;
+  const explain = values.explain === true;
+  const sends = dryRun || pgw.pushgateway !== undefined || dynatrace !== undefined || otlp.config !== undefined || remote.configs.length > 0;
+  checkTogether(values, { command, naming, key: pgw.key, pushgatewayOn: pgw.pushgateway !== undefined, dryRun, sends: sends && !explain, gate: gate.options !== undefined }, readText, problems);
+
+  const config: Config = {
+    ...naming,
+    prefix: values.prefix ?? DEFAULTS.prefix,
+    ...extraction,
+    ruleFiles: values.rules ?? [],
+    presets,
+    explain,
+    maxSeries: positiveInt(values['max-series'], DEFAULTS.maxSeries, '--max-series', problems.usage),
+    maxLineBytes: positiveInt(values['max-line-length'], DEFAULTS.maxLineBytes, '--max-line-length', problems.usage),
+    parseStderr: values['parse-stderr'] === true,
+    dryRun,
+    dryRunFile: values['dry-run-file'],
+    pushgatewayKey: pgw.key,
+    pushgateway: pgw.pushgateway,
+    dynatrace,
+    otlp: otlp.config,
+    remoteWrite: remote.configs,
+    http: http.http,
+    failOnPushError: values['fail-on-push-error'] === true,
+    verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
+    runMetrics: values['no-run-metrics'] !== true,
+    flushIntervalMs: http.flushIntervalMs,
+    command,
+    ...(gate.options ? { gate: gate.options } : {}),
+  };
+  const action = values.help ? 'help' : values.version ? 'version' : values.preset?.some((p) => p.trim() === 'list') ? 'preset-list' : 'run';
+  return { action, config, usageErrors: problems.usage, backendErrors: problems.backend, warnings: problems.warnings };
+}
+
+/** The flags, strictly; after an unknown flag or a missing value, what can still be read. */
+function readFlags(args: string[], problems: Problems): Values {
   try {
-    values = parseArgs({ args: ours, options: OPTIONS, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    // An unknown flag or a missing value: say which, then read what we can so the rest still
-    // gets reported, but nothing is pushed (a typo like --dryrun must not push for real).
-    usageErrors.push(describeParseError(err, Object.keys(OPTIONS)));
-    values = parseLenient(ours).values;
+    // Say which, then read what we can so the rest still gets reported, but nothing is pushed
+    // (a typo like --dryrun must not push for real).
+    problems.usage.push(describeParseError(err, Object.keys(OPTIONS)));
+    return parseLenient(args).values;
   }
+}
 
-  if (command !== undefined && command.length === 0) usageErrors.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
-
-  // `--preset auto` (wrap mode): the preset named after the wrapped tool.
+/** --preset, with `auto` (wrap mode) replaced by the preset named after the wrapped tool. */
+function resolvePresets(values: Values, command: string[] | undefined, problems: Problems): string[] {
   const presets = (values.preset ?? []).map((p) => p.trim()).filter((p) => p !== 'list');
   const autoAt = presets.indexOf('auto');
-  if (autoAt >= 0) {
-    const picked = command !== undefined ? presetForCommand(command) : undefined;
-    if (command === undefined) usageErrors.push('--preset auto only works in wrap mode (-- TOOL ARGS…): it picks the preset from the tool');
-    else if (picked === undefined) usageErrors.push(`--preset auto: no preset for ${JSON.stringify(command.join(' ').slice(0, 80))} (--preset list shows them)`);
-    else warnings.push(`--preset auto: using preset ${picked} for ${command[0]}`);
-    presets.splice(autoAt, 1, ...(picked !== undefined ? [picked] : []));
-  }
+  if (autoAt < 0) return presets;
+  const picked = command !== undefined ? presetForCommand(command) : undefined;
+  if (command === undefined) problems.usage.push('--preset auto only works in wrap mode (-- TOOL ARGS…): it picks the preset from the tool');
+  else if (picked === undefined) problems.usage.push(`--preset auto: no preset for ${JSON.stringify(command.join(' ').slice(0, 80))} (--preset list shows them)`);
+  else problems.warnings.push(`--preset auto: using preset ${picked} for ${command[0]}`);
+  presets.splice(autoAt, 1, ...(picked !== undefined ? [picked] : []));
+  return presets;
+}
+
+type Naming = Pick<Config, 'integration' | 'keptn' | 'labels'>;
+
+/** The integration, the Keptn context and the labels every metric gets. */
+function namingOf(values: Values, env: Env, presets: readonly string[], problems: Problems): Naming {
   // One preset names the integration unless --integration or INTEGRATION_NAME does.
   const integration = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME) ?? (new Set(presets).size === 1 ? (presets[0] as string) : '');
   const keptn = {
@@ -179,17 +246,20 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     stage: nonEmpty(env.KEPTN_STAGE),
     service: nonEmpty(env.KEPTN_SERVICE),
   };
-
   const labels: Record<string, string> = { ci_platform: 'keptn' };
   if (keptn.project) labels.keptn_project = keptn.project;
   if (keptn.service) labels.keptn_service = keptn.service;
   if (keptn.stage) labels.keptn_stage = keptn.stage;
   for (const text of values.label ?? []) {
     const pair = splitPair(text);
-    if (!pair || !INPUT_NAME.test(pair[0])) usageErrors.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
+    if (!pair || !INPUT_NAME.test(pair[0])) problems.usage.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
     else labels[pair[0]] = pair[1];
   }
+  return { integration, keptn, labels };
+}
 
+/** The default parsers and the command line's rules (--pattern, --json-path). */
+function extractionOf(values: Values, problems: Problems): Pick<Config, 'parsers' | 'patterns' | 'jsonPaths'> {
   // With a preset the preset's rules read the input; the default parsers only if --parsers asks
   // (a TAP diagnostic `duration_ms: 0.7` is not a metric of the run).
   let parsers: ParserName[] = values.preset !== undefined && values.preset.length > 0 ? [] : [...PARSER_NAMES];
@@ -198,148 +268,124 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     if (names.length === 1 && names[0] === 'none') parsers = [];
     else {
       const unknown = names.filter((n) => !(PARSER_NAMES as readonly string[]).includes(n));
-      if (unknown.length > 0 || names.length === 0) usageErrors.push(`--parsers takes a comma-separated list of ${PARSER_NAMES.join(', ')} (or none), got "${values.parsers}"`);
+      if (unknown.length > 0 || names.length === 0) problems.usage.push(`--parsers takes a comma-separated list of ${PARSER_NAMES.join(', ')} (or none), got "${values.parsers}"`);
       else parsers = [...new Set(names as ParserName[])];
     }
   }
-
   const patterns: PatternRule[] = [];
   for (const text of values.pattern ?? []) {
     const rule = parsePatternFlag(text);
     // The parser's message already starts with `--pattern "…"`.
-    if ('error' in rule) usageErrors.push(rule.error);
+    if ('error' in rule) problems.usage.push(rule.error);
     else patterns.push(rule);
   }
   const jsonPaths: JsonPathRule[] = [];
   for (const text of values['json-path'] ?? []) {
     const rule = parseJsonPathFlag(text);
-    if ('error' in rule) usageErrors.push(rule.error);
+    if ('error' in rule) problems.usage.push(rule.error);
     else jsonPaths.push(rule);
   }
+  return { parsers, patterns, jsonPaths };
+}
 
+/** Timeouts, the deadline, extra headers and TLS: the same for every backend. */
+function httpOf(values: Values, problems: Problems): { http: Config['http']; flushIntervalMs: number | undefined } {
   const headers: [string, string][] = [];
   for (const text of values.header ?? []) {
     const header = parseHeader(text);
-    if (typeof header === 'string') usageErrors.push(header);
+    if (typeof header === 'string') problems.usage.push(header);
     else headers.push(header);
   }
+  const timeoutMs = duration(values.timeout, DEFAULTS.timeoutMs, '--timeout', problems.usage)!;
+  const deadlineMs = duration(values.deadline, DEFAULTS.deadlineMs, '--deadline', problems.usage)!;
+  const flushIntervalMs = duration(values['flush-interval'], undefined, '--flush-interval', problems.usage);
+  return { http: { timeoutMs, deadlineMs, caFile: values['ca-file'], insecure: values.insecure === true, headers }, flushIntervalMs };
+}
 
-  const timeoutMs = duration(values.timeout, DEFAULTS.timeoutMs, '--timeout', usageErrors)!;
-  const deadlineMs = duration(values.deadline, DEFAULTS.deadlineMs, '--deadline', usageErrors)!;
-  const flushIntervalMs = duration(values['flush-interval'], undefined, '--flush-interval', usageErrors);
-
+/** --job, --method, --grouping (also for --dry-run), and the Pushgateway when one is named. */
+function pushgatewayOf(values: Values, env: Env, problems: Problems): { key: PushgatewayKey; pushgateway?: PushgatewayConfig } {
   let method: 'PUT' | 'POST' = 'PUT';
   if (values.method !== undefined) {
     const m = values.method.toUpperCase();
     if (m === 'PUT' || m === 'POST') method = m;
-    else usageErrors.push(`--method takes put or post, got "${values.method}"`);
+    else problems.usage.push(`--method takes put or post, got "${values.method}"`);
   }
-
   const grouping: [string, string][] = [];
   for (const text of values.grouping ?? []) {
     const pair = splitPair(text);
-    if (!pair || !isGroupingLabelName(pair[0])) {
-      usageErrors.push(`--grouping needs NAME=VALUE with a Prometheus label name, got "${text}"`);
-    } else grouping.push(pair);
+    if (!pair || !isGroupingLabelName(pair[0])) problems.usage.push(`--grouping needs NAME=VALUE with a Prometheus label name, got "${text}"`);
+    else grouping.push(pair);
   }
-
-  let pushgateway: PushgatewayConfig | undefined;
-  const pgwText = nonEmpty(values.pushgateway) ?? nonEmpty(env.PROM_GATEWAY);
-  if (pgwText !== undefined) {
-    const parsed = pushgatewayUrl(pgwText);
-    if ('error' in parsed) backendErrors.push(`pushgateway: ${parsed.error}`);
-    else {
-      const job = values.job ?? DEFAULTS.job;
-      pushgateway = { url: parsed.url, username: parsed.username, password: parsed.password, job, method, grouping };
-    }
+  const key: PushgatewayKey = { job: values.job ?? DEFAULTS.job, method, grouping };
+  const text = nonEmpty(values.pushgateway) ?? nonEmpty(env.PROM_GATEWAY);
+  if (text === undefined) return { key };
+  const parsed = pushgatewayUrl(text);
+  if ('error' in parsed) {
+    problems.backend.push(`pushgateway: ${parsed.error}`);
+    return { key };
   }
+  return { key, pushgateway: { url: parsed.url, username: parsed.username, password: parsed.password, ...key } };
+}
 
-  let dynatrace: DynatraceConfig | undefined;
-  const dtText = nonEmpty(values['dt-url']) ?? nonEmpty(env.DT_TENANT);
-  if (dtText !== undefined) {
-    const parsed = dynatraceIngestUrl(dtText);
-    if ('error' in parsed) backendErrors.push(`dynatrace: ${parsed.error}`);
-    else {
-      const token = readDynatraceToken(env, values['dt-token-file'], parsed.oneAgent, readText);
-      if (token.error !== undefined) backendErrors.push(`dynatrace: ${token.error}`);
-      else {
-        if (token.warning !== undefined) warnings.push(`dynatrace: ${token.warning}`);
-        dynatrace = { url: parsed.url, token: token.token };
-      }
-    }
-  } else if (values['dt-token-file'] !== undefined) {
-    usageErrors.push('--dt-token-file given without --dt-url or DT_TENANT');
+/** The Dynatrace endpoint and its token, when one is named. */
+function dynatraceOf(values: Values, env: Env, readText: ReadText, problems: Problems): DynatraceConfig | undefined {
+  const text = nonEmpty(values['dt-url']) ?? nonEmpty(env.DT_TENANT);
+  if (text === undefined) {
+    if (values['dt-token-file'] !== undefined) problems.usage.push('--dt-token-file given without --dt-url or DT_TENANT');
+    return undefined;
   }
+  const parsed = dynatraceIngestUrl(text);
+  if ('error' in parsed) {
+    problems.backend.push(`dynatrace: ${parsed.error}`);
+    return undefined;
+  }
+  const token = readDynatraceToken(env, values['dt-token-file'], parsed.oneAgent, readText);
+  if (token.error !== undefined) {
+    problems.backend.push(`dynatrace: ${token.error}`);
+    return undefined;
+  }
+  if (token.warning !== undefined) problems.warnings.push(`dynatrace: ${token.warning}`);
+  return { url: parsed.url, token: token.token };
+}
 
-  // OTLP and remote write: their own modules read their flags and environment.
-  const otlp = otlpConfig(values.otlp, env);
-  backendErrors.push(...otlp.errors);
-  warnings.push(...otlp.warnings);
-  const remote = remoteWriteConfigs(values['remote-write'] ?? [], values['remote-write-token-file'], env, readText);
-  backendErrors.push(...remote.errors);
-  warnings.push(...remote.warnings);
+interface Together {
+  command: string[] | undefined;
+  naming: Naming;
+  key: PushgatewayKey;
+  pushgatewayOn: boolean;
+  dryRun: boolean;
+  /** Something will be sent or printed (not --explain). */
+  sends: boolean;
+  gate: boolean;
+}
 
-  const dryRun = values['dry-run'] === true || values['dry-run-file'] !== undefined;
-  const dryRunFolder = values['dry-run-file'] !== undefined ? dirname(values['dry-run-file']) : undefined;
-  if (dryRunFolder !== undefined && !isFolder(dryRunFolder)) usageErrors.push(`--dry-run-file ${values['dry-run-file']}: the folder ${dryRunFolder} does not exist`);
-  if (pushgateway || dryRun) {
+/** What only fails in combination, found now rather than at the end of the input. */
+function checkTogether(values: Values, c: Together, readText: ReadText, problems: Problems): void {
+  const file = values['dry-run-file'];
+  if (file !== undefined && !isFolder(dirname(file))) problems.usage.push(`--dry-run-file ${file}: the folder ${dirname(file)} does not exist`);
+  if (c.pushgatewayOn || c.dryRun) {
     // The grouping key as the Pushgateway will see it: refused here, before any input is read.
     try {
-      groupingLabels({ job: values.job ?? DEFAULTS.job, integration, keptn, grouping });
+      groupingLabels({ job: c.key.job, integration: c.naming.integration, keptn: c.naming.keptn, grouping: c.key.grouping });
     } catch (err) {
-      usageErrors.push((err as Error).message);
+      problems.usage.push((err as Error).message);
     }
   }
   if (values['ca-file'] !== undefined) {
     try {
       readText(values['ca-file']);
     } catch (err) {
-      usageErrors.push(`cannot read --ca-file ${values['ca-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      problems.usage.push(`cannot read --ca-file ${values['ca-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  const explain = values.explain === true;
-  if ((dryRun || pushgateway || dynatrace || otlp.config || remote.configs.length > 0) && !explain && integration === '') {
-    usageErrors.push('--integration NAME (or INTEGRATION_NAME) is required: it is part of every metric name, keptn_<integration>_<name>');
+  if (c.sends && c.naming.integration === '') {
+    problems.usage.push('--integration NAME (or INTEGRATION_NAME) is required: it is part of every metric name, keptn_<integration>_<name>');
   }
-  if (values.quiet && values.verbose) usageErrors.push('--quiet and --verbose contradict each other');
-  if (values['parse-stderr'] && command === undefined) usageErrors.push('--parse-stderr only works in wrap mode (-- TOOL ARGS…)');
-
-  // Quality gate: the flags here; the files are read and checked at the start of the run.
-  const gate = gateOptions(values);
-  usageErrors.push(...gate.errors);
-  if (gate.options && integration === '') usageErrors.push('--slo needs --integration NAME (or INTEGRATION_NAME): the gate\'s series are keptn_<integration>_slo_score and _slo_result');
-
-  const config: Config = {
-    integration,
-    prefix: values.prefix ?? DEFAULTS.prefix,
-    labels,
-    keptn,
-    parsers,
-    patterns,
-    jsonPaths,
-    ruleFiles: values.rules ?? [],
-    presets,
-    explain,
-    maxSeries: positiveInt(values['max-series'], DEFAULTS.maxSeries, '--max-series', usageErrors),
-    maxLineBytes: positiveInt(values['max-line-length'], DEFAULTS.maxLineBytes, '--max-line-length', usageErrors),
-    parseStderr: values['parse-stderr'] === true,
-    dryRun,
-    dryRunFile: values['dry-run-file'],
-    pushgatewayKey: { job: values.job ?? DEFAULTS.job, method, grouping },
-    pushgateway,
-    dynatrace,
-    otlp: otlp.config,
-    remoteWrite: remote.configs,
-    http: { timeoutMs, deadlineMs, caFile: values['ca-file'], insecure: values.insecure === true, headers },
-    failOnPushError: values['fail-on-push-error'] === true,
-    verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
-    runMetrics: values['no-run-metrics'] !== true,
-    flushIntervalMs,
-    command,
-    ...(gate.options ? { gate: gate.options } : {}),
-  };
-  const action = values.help ? 'help' : values.version ? 'version' : values.preset?.some((p) => p.trim() === 'list') ? 'preset-list' : 'run';
-  return { action, config, usageErrors, backendErrors, warnings };
+  if (values.quiet && values.verbose) problems.usage.push('--quiet and --verbose contradict each other');
+  if (values['parse-stderr'] && c.command === undefined) problems.usage.push('--parse-stderr only works in wrap mode (-- TOOL ARGS…)');
+  if (c.gate && c.naming.integration === '') {
+    problems.usage.push("--slo needs --integration NAME (or INTEGRATION_NAME): the gate's series are keptn_<integration>_slo_score and _slo_result");
+  }
 }
 
 type Values = ReturnType<typeof _parseStrictShape>['values'];
