@@ -8,7 +8,7 @@ import { HELP } from './config/help.js';
 import { VERSION } from './version.js';
 import { Reporter, summaryLine } from './report.js';
 import { registerSecrets } from './run/secrets.js';
-import { SeriesStore } from './series.js';
+import { SeriesStore, type Series } from './series.js';
 import { Extractor } from './extract.js';
 import type { Sample } from './parse/sample.js';
 import type { ToolExit } from './source/child.js';
@@ -25,15 +25,7 @@ import type { Gate } from './slo/gate.js';
 export async function run(argv: readonly string[], env: Env): Promise<number> {
   const started = Date.now();
   const parsed = parseConfig(argv, env);
-  if (parsed.action === 'preset-list') {
-    const { presetList } = await import('./presets/catalog.js');
-    await drained(process.stdout, await presetList());
-    return 0;
-  }
-  if (parsed.action !== 'run') {
-    await drained(process.stdout, parsed.action === 'help' ? HELP : `${VERSION}\n`);
-    return 0;
-  }
+  if (parsed.action !== 'run') return printAndLeave(parsed.action);
   const { config } = parsed;
   const { reporter, stderrGone } = openReporter(parsed, env);
   // Quality gate (--slo): its files are read and checked now, before any input; earlier results are requested.
@@ -46,19 +38,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const extractor = new Extractor(config, store, reporter);
   const inputs = await openInputs(config, extractor, reporter, env);
   let inputEnded = false;
-  const signals = new SignalWatch({
-    first: (sig) => {
-      if (inputEnded) reporter.info(`${sig}: finishing the push first (a second signal leaves at once)`);
-      else {
-        reporter.info(`${sig}: ${inputs.tool ? 'forwarded to the tool' : 'stopped reading'}; pushing what was collected`);
-        inputs.interrupt(sig);
-      }
-    },
-    leave: (sig) => {
-      extractor.drain(); // the lines the rules have not matched yet (bounded by their time budget)
-      leaveNow(sig, reporter, store);
-    },
-  });
+  const signals = watchSignals(inputs, extractor, reporter, store, () => inputEnded);
   // --explain sends nothing: no backend is even set up.
   const backends = usable && !config.explain ? new ConfiguredBackends(config, reporter, env) : undefined;
   const flusher = backends && config.flushIntervalMs !== undefined && !config.dryRun ? startFlushing(backends, store, config.flushIntervalMs) : undefined;
@@ -75,25 +55,12 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
 
   // The gate is evaluated before the push, so its result series go with the metrics.
   const gateOutcome = gate && usable ? await gate.evaluate(store.list()) : undefined;
-  let outcomes: BackendOutcome[] = [];
-  if (backends) {
-    // --deadline counts from the end of input and covers a periodic push still in flight:
-    // awaiting that one and then giving the final push a fresh deadline took up to twice as long.
-    const deadlineAt = Date.now() + config.http.deadlineMs;
-    await flushing;
-    // A failed wrap-mode run merges (POST) instead of replacing (PUT): the last success's
-    // timestamp stays in the group, as the Pushgateway batch-job pattern wants.
-    const merge = toolExit !== undefined && toolExit.status !== 0 && config.runMetrics;
-    outcomes = await backends.pushAll(gateOutcome?.series ?? store.list(), { final: true, merge, deadlineAt });
-    await backends.close();
-  }
+  // A failed wrap-mode run merges (POST) instead of replacing (PUT): the last success's
+  // timestamp stays in the group, as the Pushgateway batch-job pattern wants.
+  const merge = toolExit !== undefined && toolExit.status !== 0 && config.runMetrics;
+  const outcomes = backends ? await pushAtEnd(backends, gateOutcome?.series ?? store.list(), { merge, flushing, deadlineMs: config.http.deadlineMs }) : [];
 
-  reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary });
-  signals.stop();
-  // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.
-  const outputs = [...(inputs.stdoutBroken() ? [] : [process.stdout]), ...(stderrGone() ? [] : [process.stderr])];
-  await drainOutputs(outputs, Math.max(drainUntil, Date.now() + EXIT_DRAIN_MS));
-  return exitStatus({
+  const status = exitStatus({
     toolStatus: toolExit?.status,
     signal: signals.received,
     stdoutLost: inputs.stdoutLost(),
@@ -102,6 +69,34 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     pushFailed: outcomes.some((o) => !o.ok),
     failOnPushError: config.failOnPushError,
   });
+  const toolSummary = toolExit ? `${config.command![0]} exited ${toolExit.status}${toolExit.signal ? ` (${toolExit.signal})` : ''}, exit status ${status}` : undefined;
+  reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary, toolSummary });
+  signals.stop();
+  // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.
+  const outputs = [...(inputs.stdoutBroken() ? [] : [process.stdout]), ...(stderrGone() ? [] : [process.stderr])];
+  await drainOutputs(outputs, Math.max(drainUntil, Date.now() + EXIT_DRAIN_MS));
+  return status;
+}
+
+/** --help, --version, --preset list: print, and that is the run. */
+async function printAndLeave(action: 'help' | 'version' | 'preset-list'): Promise<number> {
+  if (action === 'preset-list') {
+    const { presetList } = await import('./presets/catalog.js');
+    await drained(process.stdout, await presetList());
+  } else await drained(process.stdout, action === 'help' ? HELP : `${VERSION}\n`);
+  return 0;
+}
+
+/**
+ * The push at the end of input. --deadline counts from here and covers a periodic push still in
+ * flight: awaiting that one and then giving the final push a fresh deadline took up to twice as long.
+ */
+async function pushAtEnd(backends: ConfiguredBackends, series: readonly Series[], o: { merge: boolean; flushing: Promise<unknown> | undefined; deadlineMs: number }): Promise<BackendOutcome[]> {
+  const deadlineAt = Date.now() + o.deadlineMs;
+  await o.flushing;
+  const outcomes = await backends.pushAll(series, { final: true, merge: o.merge, deadlineAt });
+  await backends.close();
+  return outcomes;
 }
 
 /** The reporter on stderr, with every secret registered; stderrGone() once stderr's reader went away. */
@@ -181,6 +176,8 @@ interface RunEnd {
   noBackend: boolean;
   /** The quality gate's part of the summary line (--slo). */
   gateSummary: string | undefined;
+  /** Wrap mode: what the tool returned and what we return, the summary's last part. */
+  toolSummary: string | undefined;
 }
 
 /** The summary line and what goes with it. */
@@ -201,8 +198,27 @@ function reportEnd(reporter: Reporter, end: RunEnd): void {
       unusable: extractor.problems,
       outcomes: end.outcomes,
       noBackend: end.noBackend,
-    }) + (end.gateSummary !== undefined ? `; ${end.gateSummary}` : ''),
+    }) +
+      (end.gateSummary !== undefined ? `; ${end.gateSummary}` : '') +
+      (end.toolSummary !== undefined ? `; ${end.toolSummary}` : ''),
   );
+}
+
+/** The first signal ends the input (or waits for the push, if the input has ended); a second one leaves. */
+function watchSignals(inputs: Inputs, extractor: Extractor, reporter: Reporter, store: SeriesStore, inputEnded: () => boolean): SignalWatch {
+  return new SignalWatch({
+    first: (sig) => {
+      if (inputEnded()) reporter.info(`${sig}: finishing the push first (a second signal leaves at once)`);
+      else {
+        reporter.info(`${sig}: ${inputs.tool ? 'forwarded to the tool' : 'stopped reading'}; pushing what was collected`);
+        inputs.interrupt(sig);
+      }
+    },
+    leave: (sig) => {
+      extractor.drain(); // the lines the rules have not matched yet (bounded by their time budget)
+      leaveNow(sig, reporter, store);
+    },
+  });
 }
 
 /** A second signal (or SIGQUIT): leave now, but not with the numbers unsaid (they reach a slow stderr first). */

@@ -137,7 +137,7 @@ t.test('a reader that goes away (| head -c 1) is still no error: exit 0, nothing
   t.match(r.stderr, /20000 lines read/);
 });
 
-t.test('SIGTERM during the push: the collected values printed on the way out reach a slow stderr pipe whole, exit 143', async (t) => {
+t.test('a second SIGTERM during the push: the collected values printed on the way out reach a slow stderr pipe whole, exit 143', async (t) => {
   const server = await startFaultServer([], { hang: true });
   t.teardown(() => server.close());
   // A real pipe (a FIFO: 64 KiB), not the socket pair spawn() makes, whose buffer holds far more.
@@ -164,6 +164,9 @@ t.test('SIGTERM during the push: the collected values printed on the way out rea
   });
   child.stdin!.end();
   await new Promise((r) => setTimeout(r, 1000));
+  // The first signal during the push lets the push go on (README "Delivery"); the second leaves now.
+  child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGTERM');
   // The reader comes only now: what the pipe could not hold was still in the process.
   await new Promise((r) => setTimeout(r, 1000));
