@@ -223,5 +223,6 @@ export function dynatraceLineCount(dryRun: string): number {
   const lines = dryRun.split('\n');
   const start = lines.findIndex((l) => l.startsWith('# dynatrace:'));
   if (start < 0) return 0;
-  return lines.slice(start).filter((l) => l !== '' && !l.startsWith('#')).length;
+  // `# dynatrace: …` heads a batch; `#<key> gauge dt.meta.unit=…` is a line of it (metadata).
+  return lines.slice(start).filter((l) => l !== '' && (!l.startsWith('#') || / dt\.meta\./.test(l))).length;
 }
