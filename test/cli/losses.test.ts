@@ -69,7 +69,7 @@ t.test('wrap mode: the tool output that a slow pipe had not taken yet is deliver
   t.equal(r.status, 0, r.stderr.slice(-200));
   t.equal(r.stdout.length, 1001, "all of the tool's stdout");
   t.equal((r.stderr.match(/e/g) ?? []).length >= 400_000, true, "all of the tool's stderr");
-  t.match(r.stderr, /jes-metrics-pipe: .*dry-run: \d+ series written to \/dev\/null\n$/, 'and the summary after it');
+  t.match(r.stderr, /jes-metrics-pipe: .*dry-run: \d+ series written to \/dev\/null; \S+ exited 0, exit status 0\n$/, 'and the summary after it');
 });
 
 t.test('both backends down, 1,000 long series: the budget cuts messages but never the summary', async (t) => {

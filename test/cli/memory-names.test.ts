@@ -4,7 +4,9 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLI, cleanEnv } from '../support/cli.js';
 
 const RSS_LIMIT_KIB = 100 * 1024;
@@ -20,7 +22,18 @@ function vmHwmKiB(pid: number): number | undefined {
 }
 
 t.test(`${NAMES} distinct names and as many # TYPE lines: peak RSS under 100 MiB`, { timeout: 300_000 }, async (t) => {
-  const child = spawn(process.execPath, [CLI, '--integration', 'names', '--dry-run-file', '/dev/null'], { env: cleanEnv(), stdio: ['pipe', 'ignore', 'pipe'] });
+  // kv lines with a dot (each one renamed: `m.x1` → m_x1) and Prometheus declarations, interleaved,
+  // from a file (what `tool > out; jes-metrics-pipe < out` reads).
+  const dir = mkdtempSync(join(tmpdir(), 'jmp-names-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'input');
+  const parts: string[] = [];
+  for (let k = 0; k < NAMES; k++) parts.push(`m.x${k}=1\n# TYPE t_${k} gauge\n`);
+  writeFileSync(file, parts.join(''));
+  parts.length = 0;
+  const input = openSync(file, 'r');
+  const child = spawn(process.execPath, [CLI, '--integration', 'names', '--dry-run-file', '/dev/null'], { env: cleanEnv(), stdio: [input, 'ignore', 'pipe'] });
+  closeSync(input);
   const pid = child.pid!;
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
@@ -30,13 +43,6 @@ t.test(`${NAMES} distinct names and as many # TYPE lines: peak RSS under 100 MiB
   let peak = 0;
   const poll = setInterval(() => (peak = Math.max(peak, vmHwmKiB(pid) ?? 0)), 100);
   const closed = once(child, 'close');
-  // kv lines with a dot (each one renamed: `m.x1` → m_x1) and Prometheus declarations, interleaved.
-  for (let i = 0; i < NAMES; i += 10_000) {
-    let chunk = '';
-    for (let k = i; k < i + 10_000; k++) chunk += `m.x${k}=1\n# TYPE t_${k} gauge\n`;
-    if (!child.stdin!.write(chunk)) await once(child.stdin!, 'drain');
-  }
-  child.stdin!.end();
   await closed;
   clearInterval(poll);
   t.equal(child.exitCode, 0, stderr.slice(-2000));
