@@ -243,8 +243,6 @@ async function latency() {
     if (withPython) commands.push({ name: 'python parent script --push', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
     const rows = await interleave(commands, n, input, env);
     const py = rows.find((x) => x.command.startsWith('python'));
-    const ten = rows.find((x) => x.command === 'jes-metrics-pipe, 10 --pattern');
-    if (ten) say(`ten --pattern rules / default parsers: ${round(ten.wallMs / jmp.wallMs, 2)}× wall (≤ 1.5×)`);
     for (const jmp of rows.filter((x) => x.command.startsWith('jes-metrics-pipe') || x.command.startsWith('bundle'))) {
       if (py) say(`target: ${jmp.command} / python ${round(jmp.medianMs / py.medianMs, 2)}× (≤ 0.5×)`);
     }

@@ -60,7 +60,7 @@ t.test('--explain: per rule the lines, series, overwrites and near misses; per p
   t.match(text, /matched line 1: "Requests per second: 100" → rps=100/);
   t.match(text, /near miss line 2: "Requests per second: n\/a"/);
   t.match(text, /keptn_t_rps: 100 \(line 1\) → 200 \(line 3\)/);
-  t.match(text, /default parser kv: took 1 line\n  took line 7: "cost=5" → cost=5/);
+  t.match(text, /default parser kv: took 1 line\n {2}took line 7: "cost=5" → cost=5/);
   t.match(text, /skipped line 4: "size=1,000": not a number: "1,000" \(try a rule with unit: auto\)/);
   t.match(text, /skipped line 5: "time=12ms": not a number: "12ms"/);
   t.match(text, /skipped line 6: "flag=0x10": not a number: "0x10"/);
