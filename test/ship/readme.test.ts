@@ -117,15 +117,21 @@ t.test('npm: the commands exist, and CI runs them', async (t) => {
   for (const tag of tags) t.ok(tag === PACKAGE.version || tag === '<version>', `docker build tag ${tag} is the package version`);
 });
 
-t.test('the demo runs as documented', async (t) => {
-  // `npm run demo` is `npm run build && …`: npm test has just built, so run the rest as npm would.
+t.test('the demo runs as documented and tells its story in order', async (t) => {
+  // `npm run demo` is `npm run --silent build && …`: npm test has just built, so run the rest as npm would.
   const demo = PACKAGE.scripts.demo ?? '';
-  t.match(demo, /^npm run build && /);
-  const r = await runShell(demo.replace(/^npm run build && /, ''), { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, cwd: ROOT });
+  t.match(demo, /^npm run --silent build && /);
+  const r = await runShell(demo.replace(/^npm run --silent build && /, ''), { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, cwd: ROOT });
   t.equal(r.status, 0, 'exit status 0', { stderr: r.stderr });
-  t.equal(r.stdout.toString('utf8'), readFileSync(join(ROOT, 'examples', 'demo-output.txt'), 'utf8'), 'the sample passes through');
-  t.match(r.stderr, /^keptn_demo_tests_passed\{ci_platform="keptn"\} 128$/m, 'the Pushgateway payload is printed');
-  t.match(r.stderr, /^keptn_demo_tests_passed,ci_platform=keptn,keptn_project=sockshop,keptn_service=carts,keptn_stage=dev,\S* gauge,128$/m, 'the Dynatrace payload is printed');
+  const out = r.stdout.toString('utf8');
+  const indented = readFileSync(join(ROOT, 'examples', 'demo-output.txt'), 'utf8').replace(/^/gm, '    ');
+  const steps = ['== 1. stdout', '== 2. stderr, with --dry-run', '== 3. --explain', '== 4. a preset'].map((s) => out.indexOf(s));
+  t.ok(steps.every((at, k) => at >= 0 && (k === 0 || at > (steps[k - 1] as number))), `the four steps, in order (${steps.join(', ')})`);
+  t.ok(out.slice(steps[0], steps[1]).includes(indented.trimEnd()), 'the sample passes through');
+  t.match(out, /^ {4}keptn_demo_tests_passed\{ci_platform="keptn"\} 128$/m, 'the Pushgateway payload is printed');
+  t.match(out, /^ {4}keptn_demo_tests_passed,ci_platform=keptn,keptn_project=sockshop,keptn_service=carts,keptn_stage=dev,\S* gauge,128$/m, 'the Dynatrace payload is printed');
+  t.match(out, /skipped line 4: .*not a metric object/, '--explain says why a line was skipped');
+  t.match(out, /^ {4}keptn_k6_checks_ratio\{ci_platform="keptn"\} 1$/m, 'the k6 preset read the recorded summary');
 });
 
 t.test('the environment variables table matches what the program reads', async (t) => {
