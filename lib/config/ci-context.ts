@@ -186,14 +186,14 @@ export function parseCiLabelFlag(text: string): readonly [string, string] | stri
   return [name, variable];
 }
 
-/** --ci-labels list: the detected CI, what this run adds, and the table. */
+/** --ci-labels list: the detected CI, what it adds by default (no --ci-label), and the table. */
 export function describeCiContext(env: Env, ctx: CiContext): string {
   const lines: string[] = [];
   const vendor = isKeptn(env) ? undefined : detectCi(env);
   if (isKeptn(env)) lines.push('Keptn (a KEPTN_* variable is set): ci_platform="keptn" and the keptn_* labels, no CI part');
   else if (vendor === undefined) lines.push('no CI detected: ci_platform="keptn", no CI part');
   else lines.push(`detected: ${vendor.platform}`);
-  lines.push(`ci_platform="${ctx.platform}"`);
+  if (!ctx.parts.some(([name]) => name === 'ci_platform')) lines.push(`  ci_platform=${JSON.stringify(ctx.platform)}  (label only)`);
   for (const [name, value] of ctx.parts) {
     const from = name === 'ci_platform' ? 'detected' : ctx.sources.find((s) => s.label === name)?.variable ?? '';
     lines.push(`  ${name}=${JSON.stringify(value)}  (label and grouping key; from ${from})`);
