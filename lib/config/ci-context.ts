@@ -195,7 +195,7 @@ export function describeCiContext(env: Env, ctx: CiContext): string {
   else lines.push(`detected: ${vendor.platform}`);
   if (!ctx.parts.some(([name]) => name === 'ci_platform')) lines.push(`  ci_platform=${JSON.stringify(ctx.platform)}  (label only)`);
   for (const [name, value] of ctx.parts) {
-    const from = name === 'ci_platform' ? 'detected' : ctx.sources.find((s) => s.label === name)?.variable ?? '';
+    const from = name === 'ci_platform' ? 'detected' : (ctx.sources.find((s) => s.label === name)?.variable ?? '');
     lines.push(`  ${name}=${JSON.stringify(value)}  (label and grouping key; from ${from})`);
   }
   lines.push('', 'Labels and grouping-key parts per CI (ci_platform first):');
@@ -207,7 +207,11 @@ export function describeCiContext(env: Env, ctx: CiContext): string {
 }
 
 /** --ci-labels and --ci-label as given → the context, and the flags' mistakes (usage errors). */
-export function ciContextFromFlags(env: Env, modeText: string | undefined, labelTexts: readonly string[]): CiContext & { mode: CiLabelsMode; errors: string[] } {
+export function ciContextFromFlags(
+  env: Env,
+  modeText: string | undefined,
+  labelTexts: readonly string[],
+): CiContext & { mode: CiLabelsMode; errors: string[] } {
   const errors: string[] = [];
   const mode = (modeText ?? 'auto').trim();
   const known = mode === 'auto' || mode === 'none' || mode === 'list';
