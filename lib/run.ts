@@ -25,6 +25,11 @@ import type { Gate } from './slo/gate.js';
 export async function run(argv: readonly string[], env: Env): Promise<number> {
   const started = Date.now();
   const parsed = parseConfig(argv, env);
+  if (parsed.action === 'ci-list') {
+    const { ciContext, describeCiContext } = await import('./config/ci-context.js');
+    await drained(process.stdout, describeCiContext(env, ciContext(env, 'auto', [])));
+    return 0;
+  }
   if (parsed.action !== 'run') return printAndLeave(parsed.action);
   const { config } = parsed;
   const { reporter, stderrGone } = openReporter(parsed, env);

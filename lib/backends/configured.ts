@@ -92,7 +92,7 @@ export class ConfiguredBackends {
       this.#http = http;
       if (config.pushgateway) {
         const { createPushgatewayBackend } = await import('./pushgateway.js');
-        list.push(createPushgatewayBackend(config.pushgateway, { integration: config.integration, keptn: config.keptn }, { http, reporter }));
+        list.push(createPushgatewayBackend(config.pushgateway, { integration: config.integration, keptn: config.keptn, ci: config.ciGrouping }, { http, reporter }));
       }
       if (config.dynatrace) {
         const { createDynatraceBackend } = await import('./dynatrace.js');

@@ -51,6 +51,7 @@ async function renderPushgateway(series: readonly Series[], config: Config, repo
     grouping: key.grouping,
     integration: config.integration,
     keptn: config.keptn,
+    ci: config.ciGrouping,
   });
   // The same notes a real push gives (a label dropped for the grouping key, a changed name).
   for (const note of req.notes) reporter.warnOnce(`pushgateway:${note}`, `pushgateway: ${note}`);

@@ -61,6 +61,7 @@ export async function buildPushgatewayRequest(
 export interface PushgatewayRunContext {
   integration: string;
   keptn: KeptnContext;
+  ci?: ReadonlyArray<readonly [string, string]>;
 }
 
 export function createPushgatewayBackend(
@@ -72,7 +73,7 @@ export function createPushgatewayBackend(
   // The credentials are registered for masking with the rest, from the config (lib/run/secrets.ts).
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPE };
   if (cfg.username !== undefined || cfg.password !== undefined) headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
-  const groupingCtx = { job: cfg.job, integration: ctx.integration, keptn: ctx.keptn, grouping: cfg.grouping, method: cfg.method };
+  const groupingCtx = { job: cfg.job, integration: ctx.integration, keptn: ctx.keptn, ci: ctx.ci, grouping: cfg.grouping, method: cfg.method };
 
   return {
     name: 'pushgateway',

@@ -20,9 +20,10 @@ import { otlpConfig } from './otlp-config.js';
 import { remoteWriteConfigs } from './remote-write-config.js';
 import { readText as readTextFile, type ReadText } from './read-text.js';
 import { presetForCommand } from '../presets/auto.js';
+import { ciContextFromFlags } from './ci-context.js';
 
 export interface ConfigResult {
-  action: 'run' | 'help' | 'version' | 'preset-list';
+  action: 'run' | 'help' | 'version' | 'preset-list' | 'ci-list';
   config: Config;
   /** Flags we do not understand or cannot use: nothing is pushed, the input still passes through. */
   usageErrors: string[];
@@ -37,6 +38,8 @@ const OPTIONS = {
   integration: { type: 'string' },
   prefix: { type: 'string' },
   label: { type: 'string', multiple: true },
+  'ci-labels': { type: 'string' },
+  'ci-label': { type: 'string', multiple: true },
   parsers: { type: 'string' },
   pattern: { type: 'string', multiple: true },
   'json-path': { type: 'string', multiple: true },
@@ -206,7 +209,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     command,
     ...(gate.options ? { gate: gate.options } : {}),
   };
-  const action = values.help ? 'help' : values.version ? 'version' : values.preset?.some((p) => p.trim() === 'list') ? 'preset-list' : 'run';
+  const action = values.help ? 'help' : values.version ? 'version' : values.preset?.some((p) => p.trim() === 'list') ? 'preset-list' : values['ci-labels']?.trim() === 'list' ? 'ci-list' : 'run';
   return { action, config, usageErrors: problems.usage, backendErrors: problems.backend, warnings: problems.warnings };
 }
 
@@ -235,9 +238,9 @@ function resolvePresets(values: Values, command: string[] | undefined, problems:
   return presets;
 }
 
-type Naming = Pick<Config, 'integration' | 'keptn' | 'labels'>;
+type Naming = Pick<Config, 'integration' | 'keptn' | 'labels' | 'ciGrouping'>;
 
-/** The integration, the Keptn context and the labels every metric gets. */
+/** The integration, the Keptn context, the CI context and the labels every metric gets. */
 function namingOf(values: Values, env: Env, presets: readonly string[], problems: Problems): Naming {
   // One preset names the integration unless --integration or INTEGRATION_NAME does.
   const integration = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME) ?? (new Set(presets).size === 1 ? (presets[0] as string) : '');
@@ -246,16 +249,23 @@ function namingOf(values: Values, env: Env, presets: readonly string[], problems
     stage: nonEmpty(env.KEPTN_STAGE),
     service: nonEmpty(env.KEPTN_SERVICE),
   };
-  const labels: Record<string, string> = { ci_platform: 'keptn' };
+  // CI context (lib/config/ci-context.ts): inside Keptn or a plain shell only ci_platform="keptn".
+  const ci = ciContextFromFlags(env, values['ci-labels'], values['ci-label'] ?? []);
+  problems.usage.push(...ci.errors);
+  problems.warnings.push(...ci.warnings);
+  const labels: Record<string, string> = { ci_platform: ci.platform };
   if (keptn.project) labels.keptn_project = keptn.project;
   if (keptn.service) labels.keptn_service = keptn.service;
   if (keptn.stage) labels.keptn_stage = keptn.stage;
+  for (const [name, value] of ci.parts) labels[name] = value;
   for (const text of values.label ?? []) {
     const pair = splitPair(text);
     if (!pair || !INPUT_NAME.test(pair[0])) problems.usage.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
     else labels[pair[0]] = pair[1];
   }
-  return { integration, keptn, labels };
+  // A --label of a CI part's name sets its grouping-key value too (the label and the key agree).
+  const ciGrouping = ci.parts.map(([name]) => [name, labels[name] as string] as const);
+  return { integration, keptn, labels, ciGrouping };
 }
 
 /** The default parsers and the command line's rules (--pattern, --json-path). */
@@ -366,7 +376,7 @@ function checkTogether(values: Values, c: Together, readText: ReadText, problems
   if (c.pushgatewayOn || c.dryRun) {
     // The grouping key as the Pushgateway will see it: refused here, before any input is read.
     try {
-      groupingLabels({ job: c.key.job, integration: c.naming.integration, keptn: c.naming.keptn, grouping: c.key.grouping });
+      groupingLabels({ job: c.key.job, integration: c.naming.integration, keptn: c.naming.keptn, ci: c.naming.ciGrouping, grouping: c.key.grouping });
     } catch (err) {
       problems.usage.push((err as Error).message);
     }

@@ -57,10 +57,12 @@ export interface Config {
   integration: string;
   /** Replaces `keptn_` in `keptn_<integration>_<name>`. */
   prefix: string;
-  /** ci_platform, the Keptn labels that are set, then `--label` (later wins). */
+  /** ci_platform, the Keptn labels that are set or the CI context, then `--label` (later wins). */
   labels: Readonly<Record<string, string>>;
   /** The Keptn context for the Pushgateway grouping key (only those that are set). */
   keptn: { project?: string; stage?: string; service?: string };
+  /** The CI context's grouping-key parts, also labels (lib/config/ci-context.ts). */
+  ciGrouping: ReadonlyArray<readonly [string, string]>;
   parsers: readonly ParserName[];
   patterns: readonly PatternRule[];
   jsonPaths: readonly JsonPathRule[];

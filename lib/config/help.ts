@@ -61,9 +61,19 @@ default parsers take a line only when no rule matched it):
 Naming and labels:
   --prefix P             replaces keptn_ in the name (may be empty)
   --label K=V            add or override a label on every metric (repeatable);
-                         ci_platform=keptn and keptn_project/stage/service
-                         from KEPTN_PROJECT/KEPTN_STAGE/KEPTN_SERVICE are
-                         always added when set
+                         ci_platform (keptn, or the CI below) and
+                         keptn_project/stage/service from KEPTN_PROJECT/
+                         KEPTN_STAGE/KEPTN_SERVICE are always added when set
+  --ci-labels auto|none|list
+                         outside Keptn, in a detected CI (GitHub Actions,
+                         GitLab CI, Jenkins, Azure Pipelines, Buildkite,
+                         CircleCI, Tekton, Argo): auto (default) sets
+                         ci_platform to the CI and adds its repository,
+                         workflow, stage and job as labels and grouping key
+                         parts; none sets ci_platform only; list prints
+                         what would be added and exits
+  --ci-label K=VAR       add the variable VAR as label and grouping key
+                         part K (repeatable), e.g. ci_matrix=MATRIX_OS
 
 Prometheus Pushgateway:
   --job NAME             grouping key job (default job-executor-service)

@@ -1,5 +1,6 @@
 // The Pushgateway grouping key's labels, in path order: job, integration, the Keptn labels that
-// are set, then --grouping. One rule for the flags' check at the start and for the push.
+// are set, the CI context (lib/config/ci-context.ts), then --grouping. One rule for the flags'
+// check at the start and for the push.
 
 import { isGroupingLabelName } from './prometheus.js';
 
@@ -13,6 +14,8 @@ export interface GroupingContext {
   job: string;
   integration: string;
   keptn: KeptnContext;
+  /** The CI context's parts (ci_platform, ci_repository, …; none inside Keptn or a plain shell). */
+  ci?: ReadonlyArray<readonly [string, string]>;
   /** `--grouping k=v`, in the order given. */
   grouping: ReadonlyArray<readonly [string, string]>;
 }
@@ -25,7 +28,7 @@ export class GroupingKeyError extends Error {
   }
 }
 
-/** The grouping key's labels in path order: job, integration, the Keptn labels that are set, --grouping. */
+/** The grouping key's labels in path order: job, integration, the Keptn labels that are set, the CI context, --grouping. */
 export function groupingLabels(ctx: GroupingContext): Array<readonly [string, string]> {
   if (ctx.job === '') throw new GroupingKeyError('the job name (--job) must not be empty');
   const pairs: Array<readonly [string, string]> = [
@@ -35,13 +38,14 @@ export function groupingLabels(ctx: GroupingContext): Array<readonly [string, st
   if (ctx.keptn.project !== undefined) pairs.push(['keptn_project', ctx.keptn.project]);
   if (ctx.keptn.stage !== undefined) pairs.push(['keptn_stage', ctx.keptn.stage]);
   if (ctx.keptn.service !== undefined) pairs.push(['keptn_service', ctx.keptn.service]);
+  pairs.push(...(ctx.ci ?? []));
   const seen = new Set(pairs.map(([name]) => name));
   for (const [name, value] of ctx.grouping) {
     if (!isGroupingLabelName(name)) {
       throw new GroupingKeyError(`--grouping ${name}=…: a grouping label name must match [a-zA-Z_][a-zA-Z0-9_]* and must not start with "__"`);
     }
     if (seen.has(name)) {
-      throw new GroupingKeyError(`--grouping ${name}=…: "${name}" is already in the grouping key (job, integration and the Keptn labels are set from --job, --integration and KEPTN_*)`);
+      throw new GroupingKeyError(`--grouping ${name}=…: "${name}" is already in the grouping key (job, integration, the Keptn labels and the CI context are set from --job, --integration, KEPTN_* and the CI's variables)`);
     }
     seen.add(name);
     pairs.push([name, value]);

@@ -32,6 +32,8 @@ export interface GateContext {
   /** The labels every series of the run carries (ci_platform, keptn_*, --label). */
   labels: Readonly<Record<string, string>>;
   keptn: { project?: string; stage?: string; service?: string };
+  /** The CI context's grouping-key parts (lib/config/ci-context.ts). */
+  ci?: ReadonlyArray<readonly [string, string]>;
   job: string;
   grouping: ReadonlyArray<readonly [string, string]>;
   /** Where single_result's previous run is read, when a Pushgateway is configured. */
@@ -182,7 +184,7 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
 
 /** The earlier runs: Prometheus (--slo-history) when given, else this group on the Pushgateway. */
 async function readHistory(spec: SloSpec, selectors: readonly Selector[], options: GateOptions, ctx: GateContext, io: GateIo, fullName: (n: string) => string, started: number): Promise<History> {
-  const grouping = groupingLabels({ job: ctx.job, integration: ctx.integration, keptn: ctx.keptn, grouping: ctx.grouping });
+  const grouping = groupingLabels({ job: ctx.job, integration: ctx.integration, keptn: ctx.keptn, ci: ctx.ci, grouping: ctx.grouping });
   const result = resultName(ctx);
   try {
     if (options.historyUrl) {

@@ -59,6 +59,7 @@ export function gateContext(config: Config): GateContext {
     integration: config.integration,
     labels: config.labels,
     keptn: config.keptn,
+    ci: config.ciGrouping,
     job: pgw?.job ?? DEFAULTS.job,
     grouping: pgw?.grouping ?? [],
     dryRun: config.dryRun,
