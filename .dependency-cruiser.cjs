@@ -21,7 +21,9 @@ const pathOf = (layers) => `^(${layers.flat().join('|')})`;
 
 const upward = LAYERS.slice(1).map((layer, k) => ({
   name: `layer-${k + 1}-imports-up`,
-  comment: `${layer.join(', ')} may not import from the layers above it (${LAYERS.slice(0, k + 1).flat().join(', ')})`,
+  comment: `${layer.join(', ')} may not import from the layers above it (${LAYERS.slice(0, k + 1)
+    .flat()
+    .join(', ')})`,
   severity: 'error',
   from: { path: pathOf([layer]) },
   to: { path: pathOf(LAYERS.slice(0, k + 1)) },

@@ -48,9 +48,22 @@ const MESSAGES = [
 ];
 /** A bounded set of metric names and labels: a run produces a few hundred series, under the default cap. */
 const METRIC_NAMES = [
-  'requests_total', 'errors_total', 'p95_latency_ms', 'p99_latency_ms', 'throughput_rps', 'coverage',
-  'build.duration', 'image_size_bytes', 'vulnerabilities_high', 'tests_passed', 'tests_failed', 'cost',
-  'api/latency', 'heap_used_mb', 'gc_pause_ms', 'queue_depth',
+  'requests_total',
+  'errors_total',
+  'p95_latency_ms',
+  'p99_latency_ms',
+  'throughput_rps',
+  'coverage',
+  'build.duration',
+  'image_size_bytes',
+  'vulnerabilities_high',
+  'tests_passed',
+  'tests_failed',
+  'cost',
+  'api/latency',
+  'heap_used_mb',
+  'gc_pause_ms',
+  'queue_depth',
 ];
 const SUITES = ['unit', 'integration', 'e2e', 'smoke'];
 
@@ -59,7 +72,7 @@ const SUITES = ['unit', 'integration', 'e2e', 'smoke'];
  * parsers accept as a metric, so callers can count what the tool should find.
  */
 function makeLine(rnd, n) {
-  const ts = `2024-05-14T${pad2((n / 3600000) % 24 | 0)}:${pad2((n / 60000) % 60 | 0)}:${pad2((n / 1000) % 60 | 0)}.${String(n % 1000).padStart(3, '0')}Z`;
+  const ts = `2024-05-14T${pad2(((n / 3600000) % 24) | 0)}:${pad2(((n / 60000) % 60) | 0)}:${pad2(((n / 1000) % 60) | 0)}.${String(n % 1000).padStart(3, '0')}Z`;
   const r = rnd();
   const pick = (list) => list[(rnd() * list.length) | 0];
   const int = (max) => (rnd() * max) | 0;

@@ -70,35 +70,66 @@ function row(name, nsPerOp, per) {
 const perLine = (fn) => measure(() => fn(), 1, 7, 6) / lines;
 
 // Whole-buffer passes. The floor: finding the newlines and nothing else.
-row('indexOf(\\n) loop only (floor)', perLine(() => {
-  let n = 0;
-  for (const c of chunks) for (let i = c.indexOf(10); i !== -1; i = c.indexOf(10, i + 1)) n++;
-  return n;
-}), 'line');
+row(
+  'indexOf(\\n) loop only (floor)',
+  perLine(() => {
+    let n = 0;
+    for (const c of chunks) for (let i = c.indexOf(10); i !== -1; i = c.indexOf(10, i + 1)) n++;
+    return n;
+  }),
+  'line',
+);
 const all = { kv: true, json: true, prom: true };
-row('LineSplitter + the parsers\' gates, no parsing', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: new Precheck(all), onLine: () => undefined }))), 'line');
+row(
+  "LineSplitter + the parsers' gates, no parsing",
+  perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: new Precheck(all), onLine: () => undefined }))),
+  'line',
+);
 row('LineSplitter, no precheck (every line decoded)', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: null, onLine: () => undefined }))), 'line');
-row('LineSplitter + gates + Extractor (the real path)', perLine(splitAll(() => {
-  const ex = newExtractor();
-  return { maxLineBytes: 1 << 20, precheck: ex.precheck(), onLine: (t) => ex.line(t, () => 'x') };
-})), 'line');
+row(
+  'LineSplitter + gates + Extractor (the real path)',
+  perLine(
+    splitAll(() => {
+      const ex = newExtractor();
+      return { maxLineBytes: 1 << 20, precheck: ex.precheck(), onLine: (t) => ex.line(t, () => 'x') };
+    }),
+  ),
+  'line',
+);
 // split2, the line splitter the project first chose: every line decoded into a string (its
 // transform is synchronous, so writing all chunks then ending measures the whole split).
-row('split2, every line to a no-op (the alternative to LineSplitter)', perLine(() => {
-  let n = 0;
-  const s = split2();
-  s.on('data', () => n++);
-  for (const c of chunks) s.write(c);
-  s.end();
-  // split2 drops empty lines and counts a final line without \n; the order of magnitude is what matters.
-  if (n === 0) throw new Error('split2 produced no lines');
-}), 'line');
+row(
+  'split2, every line to a no-op (the alternative to LineSplitter)',
+  perLine(() => {
+    let n = 0;
+    const s = split2();
+    s.on('data', () => n++);
+    for (const c of chunks) s.write(c);
+    s.end();
+    // split2 drops empty lines and counts a final line without \n; the order of magnitude is what matters.
+    if (n === 0) throw new Error('split2 produced no lines');
+  }),
+  'line',
+);
 let found = 0;
-row('LineSplitter, no precheck + Extractor (as with --pattern)', perLine(splitAll(() => {
-  const ex = newExtractor();
-  found = 0;
-  return { maxLineBytes: 1 << 20, precheck: null, onLine: (t) => { ex.line(t, () => 'x'); found++; } };
-})), 'line');
+row(
+  'LineSplitter, no precheck + Extractor (as with --pattern)',
+  perLine(
+    splitAll(() => {
+      const ex = newExtractor();
+      found = 0;
+      return {
+        maxLineBytes: 1 << 20,
+        precheck: null,
+        onLine: (t) => {
+          ex.line(t, () => 'x');
+          found++;
+        },
+      };
+    }),
+  ),
+  'line',
+);
 if (found !== lines) throw new Error('the no-precheck pass did not see every line');
 // Three README recipes as --pattern rules (none matches this input): every line is offered to
 // them, under their time budget (lib/parse/safe-regex.ts), then to the default parsers.
@@ -108,16 +139,27 @@ const RULES = [
   'rps=Requests/sec:\\s+(?<value>[\\d.]+)',
 ].flatMap((p) => ['--pattern', p]);
 let metricsWithRules = 0;
-row('LineSplitter, no precheck + Extractor with 3 --pattern rules', perLine(() => {
-  const ex = newExtractor(RULES);
-  let n = 0;
-  const splitter = new LineSplitter({ maxLineBytes: 1 << 20, precheck: null, onLine: (t) => { const k = ++n; ex.line(t, () => `line ${k}`); } });
-  for (const c of chunks) splitter.push(c);
-  splitter.end();
-  // Builds from before the budget have no drain(): their lines are matched in line().
-  ex.drain?.();
-  metricsWithRules = ex.metricsFound;
-}), 'line');
+row(
+  'LineSplitter, no precheck + Extractor with 3 --pattern rules',
+  perLine(() => {
+    const ex = newExtractor(RULES);
+    let n = 0;
+    const splitter = new LineSplitter({
+      maxLineBytes: 1 << 20,
+      precheck: null,
+      onLine: (t) => {
+        const k = ++n;
+        ex.line(t, () => `line ${k}`);
+      },
+    });
+    for (const c of chunks) splitter.push(c);
+    splitter.end();
+    // Builds from before the budget have no drain(): their lines are matched in line().
+    ex.drain?.();
+    metricsWithRules = ex.metricsFound;
+  }),
+  'line',
+);
 if (metricsWithRules === 0) throw new Error('the pass with --pattern rules found no metrics');
 
 // The byte gate per kind of line, on a buffer of many copies (as in a chunk).
@@ -136,12 +178,13 @@ for (const [kind, text] of Object.entries(samples)) {
   const buf = Buffer.concat(Array(copies).fill(one));
   const gate = new Precheck(all);
   let passed = 0;
-  const ns = measure((reps) => {
-    for (let r = 0; r < reps; r++) {
-      gate.forget();
-      for (let i = 0; i < copies; i++) if (gate.mayBeMetric(buf, i * one.length, (i + 1) * one.length - 1)) passed++;
-    }
-  }, 200) / copies;
+  const ns =
+    measure((reps) => {
+      for (let r = 0; r < reps; r++) {
+        gate.forget();
+        for (let i = 0; i < copies; i++) if (gate.mayBeMetric(buf, i * one.length, (i + 1) * one.length - 1)) passed++;
+      }
+    }, 200) / copies;
   row(`precheck: ${kind} (${passed > 0 ? 'passes' : 'turned away'})`, ns, 'line');
 }
 
@@ -154,18 +197,30 @@ for (const [name, parse, text] of [
   ['parseJson, JSON log with "value" (rejected)', parseJson, samples['JSON log with "value"']],
 ]) {
   let keep;
-  row(name, measure((reps) => {
-    for (let r = 0; r < reps; r++) keep = parse(text, state);
-  }, 100000), 'call');
+  row(
+    name,
+    measure((reps) => {
+      for (let r = 0; r < reps; r++) keep = parse(text, state);
+    }, 100000),
+    'call',
+  );
   void keep;
 }
 const ex = newExtractor();
-row('Extractor.line, kv metric (parse + name + store)', measure((reps) => {
-  for (let r = 0; r < reps; r++) ex.line(samples['kv metric'], () => 'x');
-}, 100000), 'call');
-row('Extractor.line, JSON metric', measure((reps) => {
-  for (let r = 0; r < reps; r++) ex.line(samples['JSON metric'], () => 'x');
-}, 100000), 'call');
+row(
+  'Extractor.line, kv metric (parse + name + store)',
+  measure((reps) => {
+    for (let r = 0; r < reps; r++) ex.line(samples['kv metric'], () => 'x');
+  }, 100000),
+  'call',
+);
+row(
+  'Extractor.line, JSON metric',
+  measure((reps) => {
+    for (let r = 0; r < reps; r++) ex.line(samples['JSON metric'], () => 'x');
+  }, 100000),
+  'call',
+);
 
 if (asJson) process.stdout.write(`${JSON.stringify(rows)}\n`);
 else {

@@ -27,7 +27,16 @@ process.stdin.on('end', async () => {
   const tenant = new URL(process.env.DT_TENANT);
   const statuses = await Promise.all([
     send({ host: gw.hostname, port: gw.port, method: 'PUT', path: '/metrics/job/job-executor-service/integration/min' }, prom),
-    send({ host: tenant.hostname, port: tenant.port, method: 'POST', path: '/api/v2/metrics/ingest', headers: { authorization: `Api-Token ${process.env.DT_API_TOKEN}` } }, dt),
+    send(
+      {
+        host: tenant.hostname,
+        port: tenant.port,
+        method: 'POST',
+        path: '/api/v2/metrics/ingest',
+        headers: { authorization: `Api-Token ${process.env.DT_API_TOKEN}` },
+      },
+      dt,
+    ),
   ]);
   process.stderr.write(`${statuses.join(' ')}\n`);
 });

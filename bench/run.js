@@ -104,7 +104,6 @@ say(`\nload at the end ${fmtLoad()}; results in ${file}`);
 // ---------------------------------------------------------------------------------------------
 // throughput
 
-
 async function throughput() {
   const out = [];
   for (const size of sizes) {
@@ -120,20 +119,40 @@ async function throughput() {
     ];
     // Ten line rules (the README's recipes and the issue's tools): each has literal words, so
     // the byte pre-filter stays on and skips the lines that hold none of them.
-    commands.push({ name: 'jes-metrics-pipe, 10 --pattern', argv: [process.execPath, CLI, '--integration', 'bench', ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]), '--dry-run-file', '/dev/null'] });
+    commands.push({
+      name: 'jes-metrics-pipe, 10 --pattern',
+      argv: [process.execPath, CLI, '--integration', 'bench', ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]), '--dry-run-file', '/dev/null'],
+    });
     // The same with an eleventh rule that has no literal word: every line goes to the rules (0.1's behaviour with any --pattern).
-    commands.push({ name: '10 --pattern + 1 without words', argv: [process.execPath, CLI, '--integration', 'bench', ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]), '--pattern', 'any=^(?<value>\\d+)$', '--dry-run-file', '/dev/null'] });
+    commands.push({
+      name: '10 --pattern + 1 without words',
+      argv: [
+        process.execPath,
+        CLI,
+        '--integration',
+        'bench',
+        ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]),
+        '--pattern',
+        'any=^(?<value>\\d+)$',
+        '--dry-run-file',
+        '/dev/null',
+      ],
+    });
     // A few simple --pattern rules (README recipes that do not match this input): every line is
     // offered to them, the byte gate is off.
     const patterns = PATTERNS.flatMap((p) => ['--pattern', p]);
-    commands.push({ name: 'jes-metrics-pipe --pattern ×3', argv: [process.execPath, CLI, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns] });
+    commands.push({
+      name: 'jes-metrics-pipe --pattern ×3',
+      argv: [process.execPath, CLI, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns],
+    });
     if (flags.against) {
       const other = join(flags.against, 'dist/cli.js');
       if (!existsSync(other)) fail(`--against: ${other} is missing`);
       commands.push({ name: 'against --dry-run', argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
       commands.push({ name: 'against --pattern ×3', argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns] });
     }
-    if (existsSync(BUNDLE)) commands.push({ name: 'bundle --dry-run', argv: [process.execPath, BUNDLE, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
+    if (existsSync(BUNDLE))
+      commands.push({ name: 'bundle --dry-run', argv: [process.execPath, BUNDLE, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
     if (withPython) commands.push({ name: 'python parent script', argv: [PYTHON, PARENT] });
     const runs = new Map(commands.map((c) => [c.name, []]));
     for (let r = 0; r < rounds; r++) {
@@ -162,7 +181,9 @@ async function throughput() {
     const py = rows.find((x) => x.command.startsWith('python'));
     const ten = rows.find((x) => x.command === 'jes-metrics-pipe, 10 --pattern');
     if (ten) say(`ten --pattern rules / default parsers: ${round(ten.wallMs / jmp.wallMs, 2)}× wall (≤ 1.5×)`);
-    say(`targets: jes-metrics-pipe/cat ${jmp.ratioToCat}× (≤ 1.4×)${py ? `, python/jes-metrics-pipe ${round(py.wallMs / jmp.wallMs, 2)}× (≥ 4×)` : ''}, peak RSS ${jmp.peakRssMiB} MiB (≤ 100)`);
+    say(
+      `targets: jes-metrics-pipe/cat ${jmp.ratioToCat}× (≤ 1.4×)${py ? `, python/jes-metrics-pipe ${round(py.wallMs / jmp.wallMs, 2)}× (≥ 4×)` : ''}, peak RSS ${jmp.peakRssMiB} MiB (≤ 100)`,
+    );
 
     // Under backpressure: the reader takes 40 MB/s, well below what the tool can produce.
     const slow = await timedPipeline(input.path, commands[2].argv, [process.execPath, join(ROOT, 'bench/slow-reader.js'), '40']);
@@ -175,7 +196,9 @@ async function throughput() {
 /** Passthrough is byte for byte and every metric line is found: otherwise the numbers mean nothing. */
 async function checkCorrect(input) {
   const stderr = join(tmp, 'check.stderr');
-  const r = await sh(`cat '${input.path}' | '${process.execPath}' '${CLI}' --integration bench --dry-run-file /dev/null 2>'${stderr}' | cmp -s - '${input.path}'`);
+  const r = await sh(
+    `cat '${input.path}' | '${process.execPath}' '${CLI}' --integration bench --dry-run-file /dev/null 2>'${stderr}' | cmp -s - '${input.path}'`,
+  );
   if (r.code !== 0) fail(`jes-metrics-pipe did not pass ${input.path} through byte for byte`);
   const summary = readFileSync(stderr, 'utf8');
   const m = /(\d+) lines read, (\d+) metrics found/.exec(summary);
@@ -235,10 +258,18 @@ async function latency() {
     const commands = [
       { name: "node -e ''", argv: [process.execPath, '-e', ''] },
       { name: 'minimal node:http push', argv: [process.execPath, join(ROOT, 'bench/minimal-push.js')] },
-      { name: 'jes-metrics-pipe, both backends', argv: [process.execPath, CLI, '--integration', 'jmp', '--pushgateway', gateway, '--dt-url', tenant], expect: /pushgateway: 200.*dynatrace: 202, 10 ok/ },
+      {
+        name: 'jes-metrics-pipe, both backends',
+        argv: [process.execPath, CLI, '--integration', 'jmp', '--pushgateway', gateway, '--dt-url', tenant],
+        expect: /pushgateway: 200.*dynatrace: 202, 10 ok/,
+      },
     ];
     if (existsSync(BUNDLE)) {
-      commands.push({ name: 'bundle, both backends', argv: [process.execPath, BUNDLE, '--integration', 'jmpb', '--pushgateway', gateway, '--dt-url', tenant], expect: /pushgateway: 200.*dynatrace: 202, 10 ok/ });
+      commands.push({
+        name: 'bundle, both backends',
+        argv: [process.execPath, BUNDLE, '--integration', 'jmpb', '--pushgateway', gateway, '--dt-url', tenant],
+        expect: /pushgateway: 200.*dynatrace: 202, 10 ok/,
+      });
     }
     if (withPython) commands.push({ name: 'python parent script --push', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
     const rows = await interleave(commands, n, input, env);
@@ -400,7 +431,13 @@ function pythonHasModules() {
 
 function machine() {
   const c = cpus();
-  return { cpu: c[0]?.model ?? 'unknown', cores: c.length, memGiB: round(totalmem() / 1024 ** 3, 1), node: process.version, kernel: readFileSync('/proc/version', 'utf8').split(' ')[2] };
+  return {
+    cpu: c[0]?.model ?? 'unknown',
+    cores: c.length,
+    memGiB: round(totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    kernel: readFileSync('/proc/version', 'utf8').split(' ')[2],
+  };
 }
 
 function median(xs) {
@@ -419,7 +456,9 @@ function fmtBytes(n) {
 }
 
 function fmtLoad() {
-  return loadavg().map((x) => x.toFixed(2)).join(' ');
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 }
 
 /** A Markdown table, so a run can be pasted into bench/RESULTS.md as is. */

@@ -23,7 +23,6 @@ import { fullMetricName, normalizeNamePart } from './naming/metric-name.js';
 import { seriesKey, type Series, type SeriesStore } from './series.js';
 import type { Reporter } from './report.js';
 
-
 /** Problem lines reported one by one before only a count is kept. */
 const MAX_PROBLEMS_SHOWN = 10;
 
@@ -70,7 +69,10 @@ export class Extractor {
       this.#rules === null || this.explainer
         ? null
         : new GuardedRules(
-            this.#rules.compiled.map((r) => ({ label: r.rule.kind === 'line' && r.rule.flagText !== undefined ? `--pattern ${excerpt(r.rule.flagText, 120)}` : `${r.rule.origin}: ${r.rule.id}`, parse: r.parse })),
+            this.#rules.compiled.map((r) => ({
+              label: r.rule.kind === 'line' && r.rule.flagText !== undefined ? `--pattern ${excerpt(r.rule.flagText, 120)}` : `${r.rule.origin}: ${r.rule.id}`,
+              parse: r.parse,
+            })),
             {
               line: (text, where, outcome) => this.#lineOutcome(text, where, outcome),
               slow: (label, where) => reporter.warn(`${label}: took too long on ${where()} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
@@ -178,7 +180,8 @@ export class Extractor {
     this.drain();
     for (const s of this.#rules?.defaults() ?? []) this.#storeRule(s, () => 'a default');
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
-    if (this.#setAgain > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.#setAgain - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
+    if (this.#setAgain > MAX_PROBLEMS_SHOWN)
+      this.reporter.warn(`${this.#setAgain - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
     if (this.explainer) this.reporter.block('--explain (nothing is sent):', this.explainer.report(), 5000, 400);
   }
 
@@ -224,7 +227,10 @@ export class Extractor {
     if (unit !== undefined) series.unit = unit;
     const result = this.store.add(series, key);
     if (result === 'dropped') {
-      this.reporter.warnOnce('max-series', `more than ${this.store.maxSeries} distinct series: new series are dropped from here on (--max-series); the count is in the summary`);
+      this.reporter.warnOnce(
+        'max-series',
+        `more than ${this.store.maxSeries} distinct series: new series are dropped from here on (--max-series); the count is in the summary`,
+      );
     } else this.metricsFound++;
   }
 
@@ -245,7 +251,9 @@ export class Extractor {
         prev.warned = true;
         // A few by name; a log that sets many series again (a progress counter) gets a count.
         if (++this.#setAgain <= MAX_PROBLEMS_SHOWN) {
-          this.reporter.warn(`${series} was set to ${prev.value} on ${prev.where} and to ${value} on ${here}; the last value is kept (a rule's occurrence: first|last chooses without this warning)`);
+          this.reporter.warn(
+            `${series} was set to ${prev.value} on ${prev.where} and to ${value} on ${here}; the last value is kept (a rule's occurrence: first|last chooses without this warning)`,
+          );
         }
       }
       prev.where = here;

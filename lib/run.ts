@@ -74,7 +74,9 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     pushFailed: outcomes.some((o) => !o.ok),
     failOnPushError: config.failOnPushError,
   });
-  const toolSummary = toolExit ? `${config.command![0]} exited ${toolExit.status}${toolExit.signal ? ` (${toolExit.signal})` : ''}, exit status ${status}` : undefined;
+  const toolSummary = toolExit
+    ? `${config.command![0]} exited ${toolExit.status}${toolExit.signal ? ` (${toolExit.signal})` : ''}, exit status ${status}`
+    : undefined;
   reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary, toolSummary });
   signals.stop();
   // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.
@@ -96,7 +98,11 @@ async function printAndLeave(action: 'help' | 'version' | 'preset-list'): Promis
  * The push at the end of input. --deadline counts from here and covers a periodic push still in
  * flight: awaiting that one and then giving the final push a fresh deadline took up to twice as long.
  */
-async function pushAtEnd(backends: ConfiguredBackends, series: readonly Series[], o: { merge: boolean; flushing: Promise<unknown> | undefined; deadlineMs: number }): Promise<BackendOutcome[]> {
+async function pushAtEnd(
+  backends: ConfiguredBackends,
+  series: readonly Series[],
+  o: { merge: boolean; flushing: Promise<unknown> | undefined; deadlineMs: number },
+): Promise<BackendOutcome[]> {
   const deadlineAt = Date.now() + o.deadlineMs;
   await o.flushing;
   const outcomes = await backends.pushAll(series, { final: true, merge: o.merge, deadlineAt });
@@ -189,7 +195,9 @@ interface RunEnd {
 function reportEnd(reporter: Reporter, end: RunEnd): void {
   const { inputs, extractor, store } = end;
   if (end.noBackend) {
-    reporter.warn('no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, --otlp/OTEL_EXPORTER_OTLP_ENDPOINT, --remote-write, or --dry-run): the metrics were not sent');
+    reporter.warn(
+      'no backend configured (--pushgateway/PROM_GATEWAY, --dt-url/DT_TENANT, --otlp/OTEL_EXPORTER_OTLP_ENDPOINT, --remote-write, or --dry-run): the metrics were not sent',
+    );
   }
   // Last, and never withheld by the stderr budget.
   reporter.summary(

@@ -57,9 +57,7 @@ export class SeriesStore {
 
   /** Every series, in a deterministic order: by name, then by labels. */
   list(): Series[] {
-    return [...this.#byKey.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, s]) => s);
+    return [...this.#byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
   }
 }
 

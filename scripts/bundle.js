@@ -98,10 +98,7 @@ const result = values.cli
       banner: {
         // esbuild keeps the entry's shebang. CommonJS dependencies (prom-client,
         // through2) call require() for Node built-ins, which an ES module has to be given.
-        js: [
-          "import { createRequire as __jesCreateRequire } from 'node:module';",
-          'const require = __jesCreateRequire(import.meta.url);',
-        ].join('\n'),
+        js: ["import { createRequire as __jesCreateRequire } from 'node:module';", 'const require = __jesCreateRequire(import.meta.url);'].join('\n'),
       },
     });
 

@@ -17,8 +17,8 @@ const say = (text) => process.stdout.write(`\n${bold(text)}\n`);
 const indent = (text) => text.replace(/^/gm, '    ');
 const run = (args, input) => spawnSync(process.execPath, [cli, ...args], { input, env, encoding: 'utf8' });
 
-say('jes-metrics-pipe demo: a test job\'s output (examples/demo-output.txt) piped through');
-say('1. stdout: the tool\'s output, passed through byte for byte (what the job log shows)');
+say("jes-metrics-pipe demo: a test job's output (examples/demo-output.txt) piped through");
+say("1. stdout: the tool's output, passed through byte for byte (what the job log shows)");
 const dry = run(['--integration', 'demo', '--dry-run'], sample);
 process.stdout.write(indent(dry.stdout));
 
@@ -30,10 +30,18 @@ const explain = run(['--integration', 'demo', '--explain'], sample);
 const lines = explain.stderr.split('\n').filter((l) => /took|skipped|not a metric|default parser/.test(l));
 process.stdout.write(indent(`${lines.slice(0, 14).join('\n')}\n`));
 
-say('4. a preset on a real tool\'s output: k6\'s end-of-test summary, --preset k6 (Pushgateway part)');
+say("4. a preset on a real tool's output: k6's end-of-test summary, --preset k6 (Pushgateway part)");
 const preset = run(['--preset', 'k6', '--dry-run'], k6);
 const pushgateway = preset.stderr.split('# dynatrace:')[0] ?? '';
-process.stdout.write(indent(pushgateway.split('\n').filter((l) => !l.startsWith('# HELP')).slice(0, 24).join('\n')));
+process.stdout.write(
+  indent(
+    pushgateway
+      .split('\n')
+      .filter((l) => !l.startsWith('# HELP'))
+      .slice(0, 24)
+      .join('\n'),
+  ),
+);
 process.stdout.write('\n    … (the rest, and the Dynatrace lines: jes-metrics-pipe --preset k6 --dry-run < k6-output.txt)\n');
 
 say('Next: jes-metrics-pipe --help, and README.md "Recipes" for GitHub Actions, GitLab CI and Keptn JES.');

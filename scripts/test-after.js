@@ -43,7 +43,9 @@ const started = existsSync(startedFile) ? Number(readFileSync(startedFile, 'utf8
 if (existsSync(results)) {
   const lines = [];
   // Results of files this run did not run are left from an earlier run.
-  for (const file of files(results).filter((f) => statSync(f).mtimeMs >= started).sort()) {
+  for (const file of files(results)
+    .filter((f) => statSync(f).mtimeMs >= started)
+    .sort()) {
     const name = relative(results, file).replace(/\.tap$/, '');
     for (const f of failures(readFileSync(file, 'utf8'))) lines.push(`  ${name}: ${f.path.join(' > ')}`);
   }

@@ -36,7 +36,13 @@ export class ConfiguredBackends {
 
   /** True when nothing is configured to receive the metrics (no backend and no --dry-run). */
   get none(): boolean {
-    return !this.config.dryRun && this.config.pushgateway === undefined && this.config.dynatrace === undefined && this.config.otlp === undefined && this.config.remoteWrite.length === 0;
+    return (
+      !this.config.dryRun &&
+      this.config.pushgateway === undefined &&
+      this.config.dynatrace === undefined &&
+      this.config.otlp === undefined &&
+      this.config.remoteWrite.length === 0
+    );
   }
 
   async pushAll(series: readonly Series[], opts: PushAllOptions): Promise<BackendOutcome[]> {
@@ -45,9 +51,11 @@ export class ConfiguredBackends {
     if (!final && this.config.dryRun) return [];
     const outcomes = await Promise.all(
       backends.map((b) =>
-        withGuard(b.push(series, { deadlineAt, final, merge }), deadlineAt + DEADLINE_GRACE_MS, b.name).catch(
-          (err: Error): BackendOutcome => ({ backend: b.name, ok: false, summary: `failed: ${err.message}` }),
-        ),
+        withGuard(b.push(series, { deadlineAt, final, merge }), deadlineAt + DEADLINE_GRACE_MS, b.name).catch((err: Error): BackendOutcome => ({
+          backend: b.name,
+          ok: false,
+          summary: `failed: ${err.message}`,
+        })),
       ),
     );
     if (!final) for (const o of outcomes) if (!o.ok) this.reporter.warnOnce(`flush:${o.backend}`, `periodic push to ${o.backend} failed: ${o.summary}`);
@@ -92,7 +100,9 @@ export class ConfiguredBackends {
       this.#http = http;
       if (config.pushgateway) {
         const { createPushgatewayBackend } = await import('./pushgateway.js');
-        list.push(createPushgatewayBackend(config.pushgateway, { integration: config.integration, keptn: config.keptn, ci: config.ciGrouping }, { http, reporter }));
+        list.push(
+          createPushgatewayBackend(config.pushgateway, { integration: config.integration, keptn: config.keptn, ci: config.ciGrouping }, { http, reporter }),
+        );
       }
       if (config.dynatrace) {
         const { createDynatraceBackend } = await import('./dynatrace.js');

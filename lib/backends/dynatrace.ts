@@ -95,7 +95,10 @@ function warnDropped(reporter: Reporter, dropped: readonly DtDropped[]): void {
 export function warnRenamed(reporter: Reporter, renamed: readonly DtRenamed[]): void {
   for (const r of renamed) {
     if (r.kind === 'dimension key clash') {
-      reporter.warnOnce(`dynatrace:clash:${r.from}:${r.also}`, `dynatrace: labels '${r.from}' and '${r.also}' both become the dimension '${r.to}': the value of '${r.also}' is sent`);
+      reporter.warnOnce(
+        `dynatrace:clash:${r.from}:${r.also}`,
+        `dynatrace: labels '${r.from}' and '${r.also}' both become the dimension '${r.to}': the value of '${r.also}' is sent`,
+      );
       continue;
     }
     const to = r.to === null ? 'left out (nothing valid remains)' : `sent as '${r.to}'`;
@@ -136,7 +139,8 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
   // The OneAgent local endpoint takes no token (Telegraf, the OTel exporter and Micrometer send none).
   const oneAgent = isOneAgentEndpoint(cfg.url);
   if (cfg.token !== undefined && !oneAgent) headers.authorization = `Api-Token ${cfg.token}`;
-  if (cfg.token !== undefined && oneAgent) reporter.warnOnce('dynatrace:oneagent-token', 'dynatrace: the OneAgent local endpoint needs no token; it is not sent');
+  if (cfg.token !== undefined && oneAgent)
+    reporter.warnOnce('dynatrace:oneagent-token', 'dynatrace: the OneAgent local endpoint needs no token; it is not sent');
   const where = `dynatrace POST ${cfg.url.origin}${cfg.url.pathname}`;
 
   return {
@@ -161,7 +165,17 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
  */
 async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<BackendOutcome> {
   const { reporter, where, opts } = ctx;
-  const tally: PushTally = { linesOk: 0, linesInvalid: 0, unconfirmed: 0, worstStatus: 0, allAccepted: true, unsent: [], unconfirmedLines: [], splits: 0, maxLines: Infinity };
+  const tally: PushTally = {
+    linesOk: 0,
+    linesInvalid: 0,
+    unconfirmed: 0,
+    worstStatus: 0,
+    allAccepted: true,
+    unsent: [],
+    unconfirmedLines: [],
+    splits: 0,
+    maxLines: Infinity,
+  };
   for (let i = 0; i < batches.length; i++) {
     while ((batches[i] as DtBatch).lines.length > tally.maxLines) batches.splice(i, 1, ...halves(batches[i] as DtBatch));
     const batch = batches[i] as DtBatch;
@@ -189,7 +203,10 @@ async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<Backen
     if (status === 413 && batch.lines.length > 1) {
       tally.splits++;
       tally.maxLines = Math.ceil(batch.lines.length / 2);
-      reporter.warnOnce('dynatrace:413', `${where}${label} -> 413 (payload too large) for ${count(batch.lines.length, 'line')}, ${bytes} bytes: a proxy or gateway with a lower limit? Sending smaller requests`);
+      reporter.warnOnce(
+        'dynatrace:413',
+        `${where}${label} -> 413 (payload too large) for ${count(batch.lines.length, 'line')}, ${bytes} bytes: a proxy or gateway with a lower limit? Sending smaller requests`,
+      );
       batches.splice(i, 1, ...halves(batch));
       i--;
       continue;
@@ -240,7 +257,8 @@ function countAnswer(ctx: PushContext, tally: PushTally, where: string, batch: D
   const unconfirmed = status === 400 ? 0 : sent - ok - invalid;
   tally.linesOk += ok;
   tally.linesInvalid += invalid;
-  for (const w of answer.warnings.slice(0, 5)) reporter.warnOnce(`dynatrace:warning:${w}`, `dynatrace: server warning: ${reporter.excerpt(w, MAX_MESSAGE_CHARS)}`);
+  for (const w of answer.warnings.slice(0, 5))
+    reporter.warnOnce(`dynatrace:warning:${w}`, `dynatrace: server warning: ${reporter.excerpt(w, MAX_MESSAGE_CHARS)}`);
   reporter.verbose(`${where} -> ${status}: ${ok} ok, ${invalid} invalid${unconfirmed > 0 ? `, ${unconfirmed} unconfirmed` : ''}`);
   if (unconfirmed > 0) {
     tally.allAccepted = false;
@@ -248,7 +266,9 @@ function countAnswer(ctx: PushContext, tally: PushTally, where: string, batch: D
     const why = documented
       ? `the answer accounts for ${ok + invalid} of ${count(sent, 'line')}`
       : `the answer is not a Dynatrace ValidationResponse${body.trim() === '' ? ' (empty)' : `: ${reporter.excerpt(body.replace(/\s+/g, ' ').trim(), 120)}`}`;
-    reporter.warn(`${where} -> ${status}, but ${unconfirmed} of ${count(sent, 'line')} ${unconfirmed === 1 ? 'is' : 'are'} not confirmed as ingested: ${why} (a proxy in front of Dynatrace?)`);
+    reporter.warn(
+      `${where} -> ${status}, but ${unconfirmed} of ${count(sent, 'line')} ${unconfirmed === 1 ? 'is' : 'are'} not confirmed as ingested: ${why} (a proxy in front of Dynatrace?)`,
+    );
     // Printed for replay only when nothing of it was confirmed: which lines of a partly confirmed batch went unaccounted for is unknown.
     if (!documented || ok + invalid === 0) tally.unconfirmedLines.push(batch.body);
   }
@@ -272,7 +292,9 @@ function reportRefusal(reporter: Reporter, where: string, status: number, body: 
   if (status === 401 || status === 403) {
     reporter.error('dynatrace: hint: create an API token with the scope metrics.ingest (Access tokens) and put it in DT_API_TOKEN or --dt-token-file');
   } else if (status === 404) {
-    reporter.error('dynatrace: hint: give the environment URL (https://<env-id>.live.dynatrace.com or https://<host>/e/<env-id>); the path /api/v2/metrics/ingest is added');
+    reporter.error(
+      'dynatrace: hint: give the environment URL (https://<env-id>.live.dynatrace.com or https://<host>/e/<env-id>); the path /api/v2/metrics/ingest is added',
+    );
   }
 }
 

@@ -48,10 +48,7 @@ export interface PushgatewayRequest {
 }
 
 /** The request a push sends; also what --dry-run prints. Throws GroupingKeyError. */
-export async function buildPushgatewayRequest(
-  series: readonly Series[],
-  ctx: GroupingContext & { method: 'PUT' | 'POST' },
-): Promise<PushgatewayRequest> {
+export async function buildPushgatewayRequest(series: readonly Series[], ctx: GroupingContext & { method: 'PUT' | 'POST' }): Promise<PushgatewayRequest> {
   const path = groupingPath(ctx);
   const grouping = new Map(groupingLabels(ctx));
   const { text, notes, series: count } = await renderExposition(series, { grouping });
@@ -64,11 +61,7 @@ export interface PushgatewayRunContext {
   ci?: ReadonlyArray<readonly [string, string]>;
 }
 
-export function createPushgatewayBackend(
-  cfg: PushgatewayConfig,
-  ctx: PushgatewayRunContext,
-  deps: { http: HttpClient; reporter: Reporter },
-): Backend {
+export function createPushgatewayBackend(cfg: PushgatewayConfig, ctx: PushgatewayRunContext, deps: { http: HttpClient; reporter: Reporter }): Backend {
   const { http, reporter } = deps;
   // The credentials are registered for masking with the rest, from the config (lib/run/secrets.ts).
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPE };
@@ -90,7 +83,8 @@ export function createPushgatewayBackend(
         return outcome(false, `not sent (${reason})`);
       }
       // Keyed without the count, so periodic pushes (--flush-interval) say each note once.
-      for (const note of request.notes) reporter.warnOnce(`pushgateway:${note.replace(/ \(\d+ times\)$/, '').replace(/^\d+ more notes/, 'more notes')}`, `pushgateway: ${note}`);
+      for (const note of request.notes)
+        reporter.warnOnce(`pushgateway:${note.replace(/ \(\d+ times\)$/, '').replace(/^\d+ more notes/, 'more notes')}`, `pushgateway: ${note}`);
       // An empty PUT would delete the group's previous series; a run that found nothing keeps them.
       if (request.series === 0) return outcome(true, 'nothing to push, 0 series');
 
@@ -118,7 +112,10 @@ export function createPushgatewayBackend(
       }
 
       if (status === 202) {
-        reporter.warnOnce('pushgateway:202', `${where} -> 202: accepted but not verified (the gateway runs with --push.disable-consistency-check, or is older than 0.10)`);
+        reporter.warnOnce(
+          'pushgateway:202',
+          `${where} -> 202: accepted but not verified (the gateway runs with --push.disable-consistency-check, or is older than 0.10)`,
+        );
         return outcome(true, `202 (accepted, not verified), ${request.series} series`);
       }
       if (status >= 200 && status < 300) return outcome(true, `${status}, ${request.series} series`);
@@ -159,7 +156,7 @@ export function refusalHint(status: number, body: string): string | undefined {
     return 'the body had timestamps, which the Pushgateway refuses: this is a bug in jes-metrics-pipe, please report it';
   }
   if (/invalid or inconsistent/.test(body)) {
-    return 'a metric of the same name has another type or the same labels in another group (or is one of the gateway\'s own metrics): delete that group (DELETE /metrics/job/…) or rename the metric (--prefix, a different name)';
+    return "a metric of the same name has another type or the same labels in another group (or is one of the gateway's own metrics): delete that group (DELETE /metrics/job/…) or rename the metric (--prefix, a different name)";
   }
   if (/odd number of components|improper label name|invalid base64/.test(body)) {
     return 'the gateway refused the grouping key (--job, --grouping, KEPTN_*): check those values';

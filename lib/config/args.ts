@@ -33,7 +33,6 @@ export interface ConfigResult {
   warnings: string[];
 }
 
-
 const OPTIONS = {
   integration: { type: 'string' },
   prefix: { type: 'string' },
@@ -81,8 +80,6 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' },
 } as const;
 
-
-
 /** `k=v` → [k, v]; the value may contain `=`. */
 function splitPair(text: string): [string, string] | undefined {
   const i = text.indexOf('=');
@@ -116,7 +113,18 @@ function duration(text: string | undefined, fallback: number | undefined, flag: 
  * Headers that frame or route the request: undici sets them, and one from --header would make
  * a request the server cannot read (RFC 9110 §7.6.1 connection-specific fields, RFC 9112 §6).
  */
-const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'host', 'upgrade', 'te', 'trailer', 'expect']);
+const FRAMING_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'host',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
 
 function parseHeader(text: string): [string, string] | string {
   const i = text.indexOf(':');
@@ -182,7 +190,12 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
   const dryRun = values['dry-run'] === true || values['dry-run-file'] !== undefined;
   const explain = values.explain === true;
   const sends = dryRun || pgw.pushgateway !== undefined || dynatrace !== undefined || otlp.config !== undefined || remote.configs.length > 0;
-  checkTogether(values, { command, naming, key: pgw.key, pushgatewayOn: pgw.pushgateway !== undefined, dryRun, sends: sends && !explain, gate: gate.options !== undefined }, readText, problems);
+  checkTogether(
+    values,
+    { command, naming, key: pgw.key, pushgatewayOn: pgw.pushgateway !== undefined, dryRun, sends: sends && !explain, gate: gate.options !== undefined },
+    readText,
+    problems,
+  );
 
   const config: Config = {
     ...naming,
@@ -209,7 +222,15 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     command,
     ...(gate.options ? { gate: gate.options } : {}),
   };
-  const action = values.help ? 'help' : values.version ? 'version' : values.preset?.some((p) => p.trim() === 'list') ? 'preset-list' : values['ci-labels']?.trim() === 'list' ? 'ci-list' : 'run';
+  const action = values.help
+    ? 'help'
+    : values.version
+      ? 'version'
+      : values.preset?.some((p) => p.trim() === 'list')
+        ? 'preset-list'
+        : values['ci-labels']?.trim() === 'list'
+          ? 'ci-list'
+          : 'run';
   return { action, config, usageErrors: problems.usage, backendErrors: problems.backend, warnings: problems.warnings };
 }
 
@@ -232,7 +253,8 @@ function resolvePresets(values: Values, command: string[] | undefined, problems:
   if (autoAt < 0) return presets;
   const picked = command !== undefined ? presetForCommand(command) : undefined;
   if (command === undefined) problems.usage.push('--preset auto only works in wrap mode (-- TOOL ARGS…): it picks the preset from the tool');
-  else if (picked === undefined) problems.usage.push(`--preset auto: no preset for ${JSON.stringify(command.join(' ').slice(0, 80))} (--preset list shows them)`);
+  else if (picked === undefined)
+    problems.usage.push(`--preset auto: no preset for ${JSON.stringify(command.join(' ').slice(0, 80))} (--preset list shows them)`);
   else problems.warnings.push(`--preset auto: using preset ${picked} for ${command[0]}`);
   presets.splice(autoAt, 1, ...(picked !== undefined ? [picked] : []));
   return presets;
@@ -274,11 +296,15 @@ function extractionOf(values: Values, problems: Problems): Pick<Config, 'parsers
   // (a TAP diagnostic `duration_ms: 0.7` is not a metric of the run).
   let parsers: ParserName[] = values.preset !== undefined && values.preset.length > 0 ? [] : [...PARSER_NAMES];
   if (values.parsers !== undefined) {
-    const names = values.parsers.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = values.parsers
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (names.length === 1 && names[0] === 'none') parsers = [];
     else {
       const unknown = names.filter((n) => !(PARSER_NAMES as readonly string[]).includes(n));
-      if (unknown.length > 0 || names.length === 0) problems.usage.push(`--parsers takes a comma-separated list of ${PARSER_NAMES.join(', ')} (or none), got "${values.parsers}"`);
+      if (unknown.length > 0 || names.length === 0)
+        problems.usage.push(`--parsers takes a comma-separated list of ${PARSER_NAMES.join(', ')} (or none), got "${values.parsers}"`);
       else parsers = [...new Set(names as ParserName[])];
     }
   }

@@ -46,7 +46,9 @@ export function dynatraceIngestUrl(input: string): { url: URL; oneAgent: boolean
 
   const path = url.pathname.replace(/\/+$/, '');
   if (/(^|\/)ui(\/|$)/.test(path)) {
-    return { error: `the Dynatrace URL ${shown(url)} looks like a web UI address; use the environment URL, e.g. https://<env-id>.live.dynatrace.com or https://<host>/e/<env-id>` };
+    return {
+      error: `the Dynatrace URL ${shown(url)} looks like a web UI address; use the environment URL, e.g. https://<env-id>.live.dynatrace.com or https://<host>/e/<env-id>`,
+    };
   }
   let ingestPath: string;
   let oneAgent = false;
@@ -82,7 +84,8 @@ export const TOKEN_FILE_WAIT_MS = 1000;
 /** Why a token file could not be read, from the error's code. */
 function tokenFileProblem(tokenFile: string, code: string): string {
   if (code === 'EFBIG') return `the Dynatrace token file ${tokenFile} is larger than ${TOKEN_FILE_MAX_BYTES} bytes: not a token file`;
-  if (code === 'EAGAIN') return `the Dynatrace token file ${tokenFile} gave nothing to read within ${TOKEN_FILE_WAIT_MS / 1000} s (a FIFO or pipe whose writer is silent?)`;
+  if (code === 'EAGAIN')
+    return `the Dynatrace token file ${tokenFile} gave nothing to read within ${TOKEN_FILE_WAIT_MS / 1000} s (a FIFO or pipe whose writer is silent?)`;
   return `cannot read the Dynatrace token file ${tokenFile} (${code})`;
 }
 

@@ -48,7 +48,8 @@ export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: 
   if (flags['slo-history-window'] !== undefined) {
     const m = WINDOW.exec(flags['slo-history-window'].trim());
     const ms = m ? Number(m[1]) * UNIT_MS[m[2]!]! : NaN;
-    if (!(ms >= 60_000)) errors.push(`--slo-history-window needs a duration of at least a minute such as 14d, 12h or 30m, got "${flags['slo-history-window']}"`);
+    if (!(ms >= 60_000))
+      errors.push(`--slo-history-window needs a duration of at least a minute such as 14d, 12h or 30m, got "${flags['slo-history-window']}"`);
     else historyWindowMs = ms;
   }
   const options: GateOptions = { sloFile: flags.slo, historyWindowMs, failOnWarning: flags['slo-fail-on-warning'] === true };

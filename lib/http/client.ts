@@ -22,7 +22,10 @@ export const MAX_RETRY_AFTER_MS = 120_000;
 
 /** Why an attempt ended without a response. */
 class AttemptTimeout extends Error {
-  constructor(readonly ms: number, readonly byDeadline: boolean) {
+  constructor(
+    readonly ms: number,
+    readonly byDeadline: boolean,
+  ) {
     super(byDeadline ? `deadline reached after ${ms} ms` : `no complete answer within ${ms} ms`);
     this.name = 'TimeoutError';
   }
@@ -123,7 +126,13 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 }
 
 /** The answer of the last attempt that got one, when the deadline ended the retries: `500 after 10 attempts`. */
-function lastAnswer(method: string, shownUrl: string, previous: { result: AttemptResult; outcome: string }, attempts: number, reporter: HttpClientOptions['reporter']): HttpResponse {
+function lastAnswer(
+  method: string,
+  shownUrl: string,
+  previous: { result: AttemptResult; outcome: string },
+  attempts: number,
+  reporter: HttpClientOptions['reporter'],
+): HttpResponse {
   const why = `${previous.outcome} after ${count(attempts, 'attempt')}; the deadline passed before another`;
   reporter?.verbose(`${method} ${shownUrl}: ${why}`);
   if ('response' in previous.result) return { ...previous.result.response, attempts };

@@ -27,7 +27,10 @@ export interface HttpResponse {
 
 /** The request could not get an answer at all: connection refused, reset, timed out, deadline. */
 export class HttpFailure extends Error {
-  constructor(message: string, readonly attempts: number) {
+  constructor(
+    message: string,
+    readonly attempts: number,
+  ) {
     super(message);
     this.name = 'HttpFailure';
   }

@@ -45,11 +45,12 @@ export function groupingLabels(ctx: GroupingContext): Array<readonly [string, st
       throw new GroupingKeyError(`--grouping ${name}=…: a grouping label name must match [a-zA-Z_][a-zA-Z0-9_]* and must not start with "__"`);
     }
     if (seen.has(name)) {
-      throw new GroupingKeyError(`--grouping ${name}=…: "${name}" is already in the grouping key (job, integration, the Keptn labels and the CI context are set from --job, --integration, KEPTN_* and the CI's variables)`);
+      throw new GroupingKeyError(
+        `--grouping ${name}=…: "${name}" is already in the grouping key (job, integration, the Keptn labels and the CI context are set from --job, --integration, KEPTN_* and the CI's variables)`,
+      );
     }
     seen.add(name);
     pairs.push([name, value]);
   }
   return pairs;
 }
-

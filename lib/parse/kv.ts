@@ -44,5 +44,3 @@ export const kvGate: LineGate = (buf, start, end) => {
 };
 
 export const kvParser: DefaultParser = { parse: parseKv, gate: () => kvGate, firstBytes: byteSet(NAME_START) };
-
-

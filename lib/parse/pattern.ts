@@ -54,7 +54,9 @@ export function parsePatternFlag(text: string): PatternRule | { error: string } 
     groups = namedGroups(source);
   } catch (err) {
     // V8's message starts with "Invalid regular expression: " itself.
-    return { error: `${where}: invalid regular expression: ${(err instanceof Error ? err.message : String(err)).replace(/^Invalid regular expression: /, '')}` };
+    return {
+      error: `${where}: invalid regular expression: ${(err instanceof Error ? err.message : String(err)).replace(/^Invalid regular expression: /, '')}`,
+    };
   }
   if (!groups.includes('value')) return { error: `${where}: the regex needs a named group (?<value>…)` };
   if (name === undefined && !groups.includes('name')) {

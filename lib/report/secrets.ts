@@ -48,7 +48,10 @@ export class SecretMask {
       this.#everywhere.sort((a, b) => b.length - a.length);
     } else if (!this.#plain.includes(secret)) {
       this.#plain.push(secret);
-      const a = `(?:${[...this.#plain].sort((x, y) => y.length - x.length).map(escapeRegExp).join('|')})`;
+      const a = `(?:${[...this.#plain]
+        .sort((x, y) => y.length - x.length)
+        .map(escapeRegExp)
+        .join('|')})`;
       const edge = '[\\w.~-]';
       this.#plainPatterns = [
         // `//user@`, `//user:…@`, `//…:password@`: the user-info of a URL.

@@ -12,7 +12,10 @@ interface Acc {
 export class Aggregator<T> {
   readonly #byKey = new Map<string, { acc: Acc; item: T }>();
 
-  constructor(readonly how: Aggregate, readonly limit: number) {}
+  constructor(
+    readonly how: Aggregate,
+    readonly limit: number,
+  ) {}
 
   /** False when the key is new and the limit of distinct keys is reached. */
   add(key: string, value: number, item: T): boolean {

@@ -63,11 +63,14 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
   };
   if (!isObject(raw)) throw new RuleError(`${where}: a rule is a mapping (pattern:, json: or xml: and its fields)`);
   const kinds = (['pattern', 'json', 'xml'] as const).filter((k) => raw[k] !== undefined);
-  if (kinds.length !== 1) throw new RuleError(`${where}: a rule has exactly one of pattern:, json:, xml:${kinds.length > 1 ? ` (got ${kinds.join(', ')})` : ''}`);
+  if (kinds.length !== 1)
+    throw new RuleError(`${where}: a rule has exactly one of pattern:, json:, xml:${kinds.length > 1 ? ` (got ${kinds.join(', ')})` : ''}`);
   const kind = kinds[0] === 'pattern' ? (raw.context === true ? 'context' : 'line') : (kinds[0] as 'json' | 'xml');
-  if (raw.context !== undefined && kind !== 'context' && !(kind === 'line' && raw.context === false)) fail('context', 'must be true or false, on a pattern rule');
+  if (raw.context !== undefined && kind !== 'context' && !(kind === 'line' && raw.context === false))
+    fail('context', 'must be true or false, on a pattern rule');
   for (const key of Object.keys(raw)) {
-    if (!KEYS[kind].includes(key)) fail(key, `not a field of a ${kind === 'context' ? 'context' : kind === 'line' ? 'pattern' : kind} rule (${KEYS[kind].join(', ')})`);
+    if (!KEYS[kind].includes(key))
+      fail(key, `not a field of a ${kind === 'context' ? 'context' : kind === 'line' ? 'pattern' : kind} rule (${KEYS[kind].join(', ')})`);
   }
   const id = typeof raw.id === 'string' && raw.id !== '' ? raw.id : typeof raw.name === 'string' ? raw.name : `rule ${index}`;
   if (raw.id !== undefined && typeof raw.id !== 'string') fail('id', 'must be text');
@@ -86,7 +89,8 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
     const groups = namedGroupsOf(regex);
     let values: Map<string, ValueTarget> | undefined;
     if (raw.values !== undefined) {
-      if (!isObject(raw.values) || Object.keys(raw.values).length === 0) fail('values', 'must map named groups to a metric name or to labels, e.g. {avg: {stat: avg}}');
+      if (!isObject(raw.values) || Object.keys(raw.values).length === 0)
+        fail('values', 'must map named groups to a metric name or to labels, e.g. {avg: {stat: avg}}');
       values = new Map();
       for (const [group, target] of Object.entries(raw.values as Raw)) {
         if (!groups.includes(group)) fail(`values.${group}`, `the pattern has no named group (?<${group}>…)`);
@@ -102,7 +106,8 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
     const needsName = values === undefined || [...values.values()].some((t) => t.name === undefined);
     if (needsName && base.name === undefined && !groups.includes('name')) fail('pattern', 'the regex needs a named group (?<name>…), or give name:');
     if (base.name !== undefined && groups.includes('name')) fail('name', 'the regex has a (?<name>…) group as well: choose one');
-    if (base.default !== undefined && base.name === undefined && values === undefined) fail('default', 'needs a fixed name: (a name group cannot say which series never appeared)');
+    if (base.default !== undefined && base.name === undefined && values === undefined)
+      fail('default', 'needs a fixed name: (a name group cannot say which series never appeared)');
     const rule: Rule = { ...base, kind, regex, groups, words: words ?? wordsOfRegex(regex.source, regex.flags) };
     if (values !== undefined) rule.values = values;
     return rule;
@@ -143,7 +148,8 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
     if (aggregate !== undefined) rule.aggregate = aggregate as Aggregate;
     return rule;
   }
-  if (typeof raw.xml !== 'string' || !/^\/?[^/\s]+(?:\/[^/\s]+)*$/.test(raw.xml)) fail('xml', 'must be an element path such as testsuite or testsuites/testsuite');
+  if (typeof raw.xml !== 'string' || !/^\/?[^/\s]+(?:\/[^/\s]+)*$/.test(raw.xml))
+    fail('xml', 'must be an element path such as testsuite or testsuites/testsuite');
   const text = raw.xml as string;
   const rule: Rule = {
     ...base,
@@ -168,7 +174,8 @@ function baseOf(raw: Raw, id: string, origin: string, index: number, fail: Fail)
   }
   if (raw.labels !== undefined) base.labels = labelsOf(raw.labels, 'labels', fail);
   if (raw.unit !== undefined) {
-    if (typeof raw.unit !== 'string' || !isUnitSpec(raw.unit)) fail('unit', `${JSON.stringify(raw.unit)} is not a unit (auto, or one of: ${UNIT_NAMES.join(', ')})`);
+    if (typeof raw.unit !== 'string' || !isUnitSpec(raw.unit))
+      fail('unit', `${JSON.stringify(raw.unit)} is not a unit (auto, or one of: ${UNIT_NAMES.join(', ')})`);
     base.unit = raw.unit as string;
   }
   if (raw.occurrence !== undefined) base.occurrence = oneOf(raw.occurrence, ['first', 'last'] as const, 'occurrence', fail);

@@ -40,7 +40,7 @@ function tryParse(text: string): Parsed {
 
 /** The start of the first line at or after `from` (a line start) that starts with `{` or `[`; -1 if none. */
 function firstLineStartingWith(text: string, from: number): number {
-  for (let at = from; at < text.length; ) {
+  for (let at = from; at < text.length;) {
     const c = text[at];
     if (c === '{' || c === '[') return at;
     const nl = text.indexOf('\n', at);

@@ -77,7 +77,9 @@ export class Explainer implements RuleObserver {
   report(): string {
     const out: string[] = [];
     for (const [id, r] of this.#rules) {
-      out.push(`${id.startsWith('rule ') ? id : `rule ${id}`} (${r.origin}): ${r.matched.count} line${r.matched.count === 1 ? '' : 's'} matched${r.series.size > 0 ? `, series: ${[...r.series].join(' ')}` : ''}`);
+      out.push(
+        `${id.startsWith('rule ') ? id : `rule ${id}`} (${r.origin}): ${r.matched.count} line${r.matched.count === 1 ? '' : 's'} matched${r.series.size > 0 ? `, series: ${[...r.series].join(' ')}` : ''}`,
+      );
       for (const m of r.matched.shown) out.push(`  matched ${m}`);
       if (r.matched.count > r.matched.shown.length) out.push(`  … ${r.matched.count - r.matched.shown.length} more`);
       if (r.nearMisses.count > 0) {
@@ -126,7 +128,8 @@ export function whySkipped(line: string, parsers: readonly string[]): { parser: 
     const text = kv[2] as string;
     if (parseNumber(text) === undefined) return { parser: 'kv', reason: `not a number: ${JSON.stringify(text.slice(0, 40))} (try a rule with unit: auto)` };
   }
-  if (INDENTED_KV.test(line) && parsers.includes('kv')) return { parser: 'kv', reason: 'indented (kv takes name=value at the margin only: indentation is source code in a traceback)' };
+  if (INDENTED_KV.test(line) && parsers.includes('kv'))
+    return { parser: 'kv', reason: 'indented (kv takes name=value at the margin only: indentation is source code in a traceback)' };
   const prose = PROSE_SAMPLE.exec(line);
   if (prose !== null && parsers.includes('prom') && typeof parseNumber(prose[2] as string) === 'number') {
     return { parser: 'prom', reason: 'a brace-less `word number` line counts only when the name has _ or : or was declared by # TYPE' };

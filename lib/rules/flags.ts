@@ -27,7 +27,18 @@ export function patternFlagRule(rule: PatternRule, index: number): LineRule {
 }
 
 export function jsonPathFlagRule(rule: JsonPathRule, index: number): JsonRule {
-  return { kind: 'json', id: rule.name, origin: '--json-path', index, name: rule.name, labels: {}, type: 'gauge', path: rule.path, labelFields: new Map(), indexLabels: true };
+  return {
+    kind: 'json',
+    id: rule.name,
+    origin: '--json-path',
+    index,
+    name: rule.name,
+    labels: {},
+    type: 'gauge',
+    path: rule.path,
+    labelFields: new Map(),
+    indexLabels: true,
+  };
 }
 
 /** The command line's rules as one set (its own context scope). */
@@ -36,11 +47,11 @@ export function flagRuleSet(patterns: readonly PatternRule[], jsonPaths: readonl
 }
 
 /** The --json-path rules as JSON document rules (lib/rules/json-rules.ts), samples as the parsers give them. */
-export async function evaluateJsonPaths(
-  document: string,
-  rules: readonly JsonPathRule[],
-): Promise<{ samples: Sample[]; problems: string[] }> {
+export async function evaluateJsonPaths(document: string, rules: readonly JsonPathRule[]): Promise<{ samples: Sample[]; problems: string[] }> {
   const { evaluateJsonRules } = await import('./json-rules.js');
   const found = await evaluateJsonRules(document, rules.map(jsonPathFlagRule), Number.MAX_SAFE_INTEGER);
-  return { samples: found.samples.map(({ name, value, labels }) => ({ name, value, labels })), problems: found.problems.map((p) => p.replace(/^--json-path: /, '')) };
+  return {
+    samples: found.samples.map(({ name, value, labels }) => ({ name, value, labels })),
+    problems: found.problems.map((p) => p.replace(/^--json-path: /, '')),
+  };
 }

@@ -31,7 +31,9 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
   if (rules.length === 0) return { samples, problems };
   const found = findJsonDocuments(text);
   if (found.documents.length === 0) {
-    problems.push(`${rules[0]?.origin}: the input is not one JSON document (${found.reason ?? 'empty'}); nothing extracted for ${rules.map((r) => r.id).join(', ')}`);
+    problems.push(
+      `${rules[0]?.origin}: the input is not one JSON document (${found.reason ?? 'empty'}); nothing extracted for ${rules.map((r) => r.id).join(', ')}`,
+    );
     return { samples, problems };
   }
   let JSONPath: typeof import('jsonpath-plus').JSONPath;
@@ -65,7 +67,9 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
       } catch (err) {
         if (err instanceof TooManyMatches) cut = true;
         else {
-          problems.push(`${rule.origin}: ${rule.id}=${rule.path}: ${err instanceof RangeError ? 'the document is nested too deeply' : err instanceof Error ? err.message : String(err)}`);
+          problems.push(
+            `${rule.origin}: ${rule.id}=${rule.path}: ${err instanceof RangeError ? 'the document is nested too deeply' : err instanceof Error ? err.message : String(err)}`,
+          );
           failed = true;
           break;
         }

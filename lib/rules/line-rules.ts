@@ -183,7 +183,13 @@ export class LineRules {
         out.push(`${rule.id}: ${name}: ${read}`);
         return;
       }
-      const s: RuleSample = { name: withUnitSuffix(name, read.base), value: read.value, labels: target ? { ...labels, ...target.labels } : labels, rule, type: rule.type };
+      const s: RuleSample = {
+        name: withUnitSuffix(name, read.base),
+        value: read.value,
+        labels: target ? { ...labels, ...target.labels } : labels,
+        rule,
+        type: rule.type,
+      };
       if (read.base !== null) s.unit = read.base;
       out.push(s);
     };

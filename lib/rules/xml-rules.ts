@@ -60,7 +60,10 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
       : [[rule.name as string, rule.value === undefined ? (rule.aggregate === 'count' ? '1' : elementText) : fieldOf(rule.value, attrs, elementText)]];
     for (const [name, raw] of targets) {
       if (raw === undefined) {
-        if (rule.aggregate !== 'count') problems.push(`${rule.origin}: ${rule.id}: <${stack.at(-1) ?? rule.path.at(-1)}> at line ${parser.line + 1} has no ${rule.fields ? `${rule.fields.get(name)} for ${name}` : (rule.value ?? 'text')}`);
+        if (rule.aggregate !== 'count')
+          problems.push(
+            `${rule.origin}: ${rule.id}: <${stack.at(-1) ?? rule.path.at(-1)}> at line ${parser.line + 1} has no ${rule.fields ? `${rule.fields.get(name)} for ${name}` : (rule.value ?? 'text')}`,
+          );
         continue;
       }
       const read = rule.aggregate === 'count' ? { value: 1, base: null } : readXmlValue(raw, rule.unit);
@@ -121,7 +124,8 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
   }
   if (failure !== undefined) problems.push(`${rules[0]?.origin}: XML: ${failure}${stack.length > 0 ? ` (in <${stack.at(-1)}>)` : ''}`);
   for (const rule of rules) {
-    if (cut.has(rule)) problems.push(`${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} <${rule.path.join('/')}> elements (or ${maxSeries} series); the rest were cut`);
+    if (cut.has(rule))
+      problems.push(`${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} <${rule.path.join('/')}> elements (or ${maxSeries} series); the rest were cut`);
     if ((matched.get(rule) ?? 0) === 0) problems.push(`${rule.origin}: ${rule.id}: no <${rule.path.join('/')}> element in the XML document`);
     const agg = aggs.get(rule);
     if (agg) for (const { item, value } of agg.results()) samples.push({ ...item, value });
@@ -164,7 +168,7 @@ function readXmlValue(raw: string, unit: string | undefined): { value: number; b
 }
 
 function firstLineStartingWithLt(text: string): number {
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     let i = at;
     // A byte order mark or blanks before `<?xml`.
     while (text[i] === ' ' || text[i] === '\t' || text[i] === '\uFEFF') i++;

@@ -2,13 +2,7 @@
 // Pure: no I/O, no clock. Reference: /work/shared/reference/dynatrace-ingest.md §1, §3, §6.
 
 import type { Series } from '../series.js';
-import {
-  metricKeyProblem,
-  normalizeDimensionKey,
-  normalizeDimensionValue,
-  normalizeMetricKey,
-  utf8Length,
-} from '../naming/dynatrace.js';
+import { metricKeyProblem, normalizeDimensionKey, normalizeDimensionValue, normalizeMetricKey, utf8Length } from '../naming/dynatrace.js';
 
 export const MAX_LINE_CHARS = 50_000;
 export const MAX_DIMENSIONS = 50;

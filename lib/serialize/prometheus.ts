@@ -141,7 +141,10 @@ function collectFamilies(series: readonly Series[], opts: ExpositionOptions, not
     }
     if (name !== s.name) notes.add(`name:${s.name}`, `metric name "${s.name}" sent to the Pushgateway as "${name}"`);
     if (clashesWithPushgatewayOwnMetrics(name)) {
-      notes.add(`own:${name}`, `metric "${name}" has a name the Pushgateway uses for its own metrics: the push may be refused or overwritten; choose another --prefix`);
+      notes.add(
+        `own:${name}`,
+        `metric "${name}" has a name the Pushgateway uses for its own metrics: the push may be refused or overwritten; choose another --prefix`,
+      );
     }
     let family = byName.get(name);
     if (!family) {
@@ -216,7 +219,10 @@ function dedupe(family: Family, labelNames: readonly string[], notes: Notes): Sa
     for (const n of pad ? labelNames : Object.keys(s.labels)) labels[n] = s.labels[n] ?? '';
     const key = seriesKey(family.name, labels);
     if (byKey.has(key)) {
-      notes.add(`duplicate:${family.name}`, `"${family.name}" had series that are identical after label names were normalized and grouping labels dropped: the last value was kept`);
+      notes.add(
+        `duplicate:${family.name}`,
+        `"${family.name}" had series that are identical after label names were normalized and grouping labels dropped: the last value was kept`,
+      );
       byKey.delete(key);
     }
     byKey.set(key, { labels, value: s.value });
@@ -246,7 +252,10 @@ function familyType(family: Family, samples: readonly Sample[], notes: Notes): F
 async function checkKept(got: Promise<{ values: readonly unknown[] }>, name: string, expected: number, notes: Notes): Promise<number> {
   const kept = (await got).values.length;
   if (kept < expected) {
-    notes.add(`collision:${name}`, `${expected - kept} series of "${name}" were lost: their label values contain ',' and ':' in a way prom-client cannot tell apart`);
+    notes.add(
+      `collision:${name}`,
+      `${expected - kept} series of "${name}" were lost: their label values contain ',' and ':' in a way prom-client cannot tell apart`,
+    );
   }
   return kept;
 }

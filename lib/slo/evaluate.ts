@@ -77,8 +77,14 @@ export function evaluateSlo(spec: SloSpec, inputs: readonly ObjectiveInput[]): E
   const { pass, warning } = spec.totalScore;
   if (keyFailed !== undefined) return { result: 'fail', score, indicatorResults, message: `key SLI ${keyFailed} failed` };
   if (score >= pass) return { result: 'pass', score, indicatorResults };
-  if (warning !== undefined && score >= warning) return { result: 'warning', score, indicatorResults, message: `score ${fmt(score)} is below the pass target ${pass}%` };
-  return { result: 'fail', score, indicatorResults, message: `score ${fmt(score)} is below the ${warning !== undefined ? `warning target ${warning}%` : `pass target ${pass}%`}` };
+  if (warning !== undefined && score >= warning)
+    return { result: 'warning', score, indicatorResults, message: `score ${fmt(score)} is below the pass target ${pass}%` };
+  return {
+    result: 'fail',
+    score,
+    indicatorResults,
+    message: `score ${fmt(score)} is below the ${warning !== undefined ? `warning target ${warning}%` : `pass target ${pass}%`}`,
+  };
 }
 
 function evaluateObjective(o: SloObjective, input: ObjectiveInput): IndicatorResult {

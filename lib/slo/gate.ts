@@ -124,7 +124,9 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
   const naming = { prefix: ctx.prefix, integration: ctx.integration };
   const fullName = (name: string): string => fullMetricName(ctx.prefix, ctx.integration, name);
   // Earlier results are requested now, while the input runs, and before any push of this run.
-  const history = spec.needsBaseline ? readHistory(spec, selectors, options, ctx, io, fullName, started) : Promise.resolve<History>({ runs: [], source: 'none' });
+  const history = spec.needsBaseline
+    ? readHistory(spec, selectors, options, ctx, io, fullName, started)
+    : Promise.resolve<History>({ runs: [], source: 'none' });
 
   return {
     spec,
@@ -148,14 +150,18 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
           if (v !== undefined) inputs[i]!.baseline = v;
         });
         evaluation = evaluateSlo(spec, inputs);
-        if (spec.needsBaseline) io.log.info(`quality gate: ${b.runs === 0 ? 'no baseline' : `compared with ${b.runs} earlier result${b.runs === 1 ? '' : 's'}`} (${h.source})`);
+        if (spec.needsBaseline)
+          io.log.info(`quality gate: ${b.runs === 0 ? 'no baseline' : `compared with ${b.runs} earlier result${b.runs === 1 ? '' : 's'}`} (${h.source})`);
       }
       for (const line of textTable(evaluation, spec)) io.log.info(line);
       if (evaluation.result === 'fail') io.log.error(`${totalLine(evaluation)}: exit status ${GATE_FAILED_STATUS} once the metrics are pushed`);
-      else if (evaluation.result === 'warning' && options.failOnWarning) io.log.error(`${totalLine(evaluation)} and --slo-fail-on-warning: exit status ${GATE_FAILED_STATUS}`);
+      else if (evaluation.result === 'warning' && options.failOnWarning)
+        io.log.error(`${totalLine(evaluation)} and --slo-fail-on-warning: exit status ${GATE_FAILED_STATUS}`);
 
       if (io.stepSummaryFile) {
-        await io.appendText(io.stepSummaryFile, `${markdownTable(evaluation, spec)}\n`).catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY: ${err.message}`));
+        await io
+          .appendText(io.stepSummaryFile, `${markdownTable(evaluation, spec)}\n`)
+          .catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY: ${err.message}`));
       }
       if (options.reportFile !== undefined) {
         const report = jsonReport(evaluation, spec, {
@@ -164,7 +170,9 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
           timeEnd: new Date(io.now()).toISOString(),
           comparedRuns,
         });
-        await io.writeText(options.reportFile, report).catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-report ${options.reportFile}: ${err.code ?? err.message}`));
+        await io
+          .writeText(options.reportFile, report)
+          .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-report ${options.reportFile}: ${err.code ?? err.message}`));
       }
       const failed = evaluation.result === 'fail' || (evaluation.result === 'warning' && options.failOnWarning);
       const own = resultSeries(evaluation, naming, ctx.labels);
@@ -183,7 +191,15 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
 }
 
 /** The earlier runs: Prometheus (--slo-history) when given, else this group on the Pushgateway. */
-async function readHistory(spec: SloSpec, selectors: readonly Selector[], options: GateOptions, ctx: GateContext, io: GateIo, fullName: (n: string) => string, started: number): Promise<History> {
+async function readHistory(
+  spec: SloSpec,
+  selectors: readonly Selector[],
+  options: GateOptions,
+  ctx: GateContext,
+  io: GateIo,
+  fullName: (n: string) => string,
+  started: number,
+): Promise<History> {
   const grouping = groupingLabels({ job: ctx.job, integration: ctx.integration, keptn: ctx.keptn, ci: ctx.ci, grouping: ctx.grouping });
   const result = resultName(ctx);
   try {
@@ -200,14 +216,18 @@ async function readHistory(spec: SloSpec, selectors: readonly Selector[], option
       return { runs, source: `Prometheus ${options.historyUrl.origin}, ${runs.length} runs in the window` };
     }
     if (spec.comparison.compareWith === 'several_results') {
-      io.log.warn(`${spec.file}: compare_with several_results needs --slo-history URL (a Prometheus that scrapes the Pushgateway); comparing with the last run only`);
+      io.log.warn(
+        `${spec.file}: compare_with several_results needs --slo-history URL (a Prometheus that scrapes the Pushgateway); comparing with the last run only`,
+      );
     }
     if (ctx.dryRun) {
       io.log.warn(`${spec.file}: --dry-run: the Pushgateway is not read, so relative criteria have no baseline (--slo-history is still read)`);
       return { runs: [], source: 'dry run' };
     }
     if (!ctx.pushgateway) {
-      io.log.warn(`${spec.file}: relative criteria need earlier results: give --pushgateway (the last run) or --slo-history (several runs); they have no baseline`);
+      io.log.warn(
+        `${spec.file}: relative criteria need earlier results: give --pushgateway (the last run) or --slo-history (several runs); they have no baseline`,
+      );
       return { runs: [], source: 'no Pushgateway or --slo-history' };
     }
     const url = new URL(ctx.pushgateway.url.href);

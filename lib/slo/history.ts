@@ -31,7 +31,12 @@ export interface Baselines {
 }
 
 /** `runs` newest first. */
-export function baselines(runs: readonly PreviousRun[], selectors: readonly Selector[], comparison: SloComparison, fullName: (name: string) => string): Baselines {
+export function baselines(
+  runs: readonly PreviousRun[],
+  selectors: readonly Selector[],
+  comparison: SloComparison,
+  fullName: (name: string) => string,
+): Baselines {
   const chosen = runs.filter((r) => included(r.result, comparison.includeResultWithScore)).slice(0, comparison.numberOfComparisonResults);
   const values = selectors.map((sel) => {
     const found: number[] = [];

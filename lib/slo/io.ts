@@ -19,7 +19,15 @@ export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<
     // As for the pushes (lib/backends/configured.ts): the baseline compiler is plenty for a few requests.
     if (!http) process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
     return (http ??= import('../http/client.js').then(({ createHttpClient }) =>
-      createHttpClient({ timeoutMs: config.http.timeoutMs, caFile: config.http.caFile, insecure: config.http.insecure, userAgent: USER_AGENT, headers: config.http.headers, reporter, env }),
+      createHttpClient({
+        timeoutMs: config.http.timeoutMs,
+        caFile: config.http.caFile,
+        insecure: config.http.insecure,
+        userAgent: USER_AGENT,
+        headers: config.http.headers,
+        reporter,
+        env,
+      }),
     ));
   };
   const summary = env.GITHUB_STEP_SUMMARY?.trim();
@@ -31,7 +39,9 @@ export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<
       const headers: Record<string, string> = { accept: 'application/json' };
       // The Pushgateway's credentials: registered for masking with the rest (lib/run/secrets.ts).
       if (auth && (auth.username || auth.password)) headers.authorization = basicAuthHeader(auth.username ?? '', auth.password ?? '');
-      const res = await (await client()).request({
+      const res = await (
+        await client()
+      ).request({
         method: 'GET',
         url,
         headers,
@@ -39,7 +49,8 @@ export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<
         maxBodyBytes: MAX_HISTORY_BYTES,
       });
       // A cut answer would not parse; say why instead.
-      if (Buffer.byteLength(res.body) >= MAX_HISTORY_BYTES) throw new Error(`the answer of ${url.origin}${url.pathname} is over ${MAX_HISTORY_BYTES / 1048576} MiB`);
+      if (Buffer.byteLength(res.body) >= MAX_HISTORY_BYTES)
+        throw new Error(`the answer of ${url.origin}${url.pathname} is over ${MAX_HISTORY_BYTES / 1048576} MiB`);
       return { status: res.status, body: res.body };
     },
     async close() {
@@ -68,6 +79,10 @@ export function gateContext(config: Config): GateContext {
 }
 
 /** startGate for a real run: the run's config, its reporter, process files and HTTP. */
-export function startRunGate(config: Config & { gate: GateOptions }, reporter: Reporter, env: Readonly<Record<string, string | undefined>>): ReturnType<typeof startGate> {
+export function startRunGate(
+  config: Config & { gate: GateOptions },
+  reporter: Reporter,
+  env: Readonly<Record<string, string | undefined>>,
+): ReturnType<typeof startGate> {
   return startGate(config.gate, gateContext(config), gateIo(config, reporter, env));
 }

@@ -17,7 +17,11 @@ interface ApiFamily {
 }
 
 /** The previous run in `json` for the grouping key `grouping`, or undefined when the gateway has no such group. */
-export function previousRunFromGroups(json: string, grouping: ReadonlyArray<readonly [string, string]>, resultName: string): PreviousRun | undefined | { error: string } {
+export function previousRunFromGroups(
+  json: string,
+  grouping: ReadonlyArray<readonly [string, string]>,
+  resultName: string,
+): PreviousRun | undefined | { error: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);

@@ -10,7 +10,7 @@ const HEAD = ['objective', 'value', 'baseline', 'criteria', 'score', 'result'] a
 function row(r: IndicatorResult, spec: SloSpec, i: number): string[] {
   const o = spec.objectives[i]!;
   const name = r.displayName ? `${r.displayName} (${o.sli})` : o.sli;
-  const value = r.value.success ? fmt(r.value.value) : r.value.message ?? 'no value';
+  const value = r.value.success ? fmt(r.value.value) : (r.value.message ?? 'no value');
   const relative = [...o.pass, ...o.warning].some((set) => set.some((c) => c.relative));
   const baseline = r.value.comparedValue !== undefined ? fmt(r.value.comparedValue) : relative ? 'no baseline' : '-';
   const criteria = [targets('pass', r.passTargets), targets('warning', r.warningTargets)].filter(Boolean).join('; ') || '(informative)';
@@ -42,7 +42,8 @@ export function totalLine(e: Evaluation): string {
 export function textTable(e: Evaluation, spec: SloSpec): string[] {
   const rows = e.indicatorResults.map((r, i) => row(r, spec, i));
   const widths = HEAD.map((h, c) => Math.max(h.length, ...rows.map((r) => [...r[c]!].length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, c) => (c === cells.length - 1 ? cell : cell + ' '.repeat(widths[c]! - [...cell].length))).join('  ');
+  const line = (cells: readonly string[]): string =>
+    cells.map((cell, c) => (c === cells.length - 1 ? cell : cell + ' '.repeat(widths[c]! - [...cell].length))).join('  ');
   return [`quality gate ${spec.file}:`, line(HEAD), ...rows.map(line), totalLine(e)];
 }
 

@@ -36,7 +36,15 @@ export function fillPlaceholders(text: string, values: Readonly<Record<string, s
     if (v === undefined) missing ??= key;
     return v ?? whole;
   });
-  if (missing !== undefined) return { error: `$${missing} has no value here (known: ${Object.keys(values).filter((k) => values[k] !== undefined).map((k) => `$${k}`).join(', ') || 'none'}; $PROJECT, $STAGE, $SERVICE come from KEPTN_PROJECT, KEPTN_STAGE, KEPTN_SERVICE)` };
+  if (missing !== undefined)
+    return {
+      error: `$${missing} has no value here (known: ${
+        Object.keys(values)
+          .filter((k) => values[k] !== undefined)
+          .map((k) => `$${k}`)
+          .join(', ') || 'none'
+      }; $PROJECT, $STAGE, $SERVICE come from KEPTN_PROJECT, KEPTN_STAGE, KEPTN_SERVICE)`,
+    };
   return { text: filled };
 }
 

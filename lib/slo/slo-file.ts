@@ -75,21 +75,24 @@ export function checkSloDocument(doc: unknown, file: string): Checked<SloSpec> {
   const filter: Record<string, string> = {};
   if (doc.filter !== undefined && doc.filter !== null) {
     if (!isRecord(doc.filter)) err('filter', 'must be a mapping of names to strings');
-    else for (const [k, v] of Object.entries(doc.filter)) {
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') filter[k] = String(v);
-      else err(`filter.${k}`, 'must be a string');
-    }
+    else
+      for (const [k, v] of Object.entries(doc.filter)) {
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') filter[k] = String(v);
+        else err(`filter.${k}`, 'must be a string');
+      }
   }
 
   const comparison = checkComparison(doc.comparison, (where, msg) => err(`comparison${where}`, msg), warnings, file);
 
   const objectives: SloObjective[] = [];
-  if (!Array.isArray(doc.objectives)) err('objectives', doc.objectives === undefined ? 'missing: a list of objectives (- sli: NAME, pass: …)' : 'must be a list');
+  if (!Array.isArray(doc.objectives))
+    err('objectives', doc.objectives === undefined ? 'missing: a list of objectives (- sli: NAME, pass: …)' : 'must be a list');
   else if (doc.objectives.length === 0) err('objectives', 'empty: a gate needs at least one objective (Keptn fails such an evaluation)');
-  else doc.objectives.forEach((o: unknown, i: number) => {
-    const checked = checkObjective(o, i, file, errors, warnings);
-    if (checked) objectives.push(checked);
-  });
+  else
+    doc.objectives.forEach((o: unknown, i: number) => {
+      const checked = checkObjective(o, i, file, errors, warnings);
+      if (checked) objectives.push(checked);
+    });
   const seen = new Set<string>();
   for (const o of objectives) {
     if (seen.has(o.sli)) warnings.push(`${file}: objectives: sli "${o.sli}" appears more than once; each is evaluated`);
@@ -97,13 +100,15 @@ export function checkSloDocument(doc: unknown, file: string): Checked<SloSpec> {
   }
 
   let totalScore: SloSpec['totalScore'] = { pass: 90, warning: 75 };
-  if (!isRecord(doc.total_score)) err('total_score', doc.total_score === undefined ? 'missing: total_score: {pass: "90%", warning: "75%"}' : 'must be a mapping with pass and warning');
+  if (!isRecord(doc.total_score))
+    err('total_score', doc.total_score === undefined ? 'missing: total_score: {pass: "90%", warning: "75%"}' : 'must be a mapping with pass and warning');
   else {
     const pass = percentage(doc.total_score.pass);
     if (pass === undefined) err('total_score.pass', `needs a percentage such as "90%", got ${JSON.stringify(doc.total_score.pass) ?? 'nothing'}`);
     const rawWarning = doc.total_score.warning;
     const warning = rawWarning === undefined || rawWarning === null || rawWarning === '' ? undefined : percentage(rawWarning);
-    if (warning === undefined && rawWarning !== undefined && rawWarning !== null && rawWarning !== '') err('total_score.warning', `needs a percentage such as "75%", got ${JSON.stringify(rawWarning)}`);
+    if (warning === undefined && rawWarning !== undefined && rawWarning !== null && rawWarning !== '')
+      err('total_score.warning', `needs a percentage such as "75%", got ${JSON.stringify(rawWarning)}`);
     if (pass !== undefined) totalScore = warning === undefined ? { pass } : { pass, warning };
     for (const key of Object.keys(doc.total_score)) if (key !== 'pass' && key !== 'warning') warnings.push(`${file}: total_score.${key}: not a field; ignored`);
   }
@@ -133,7 +138,8 @@ function checkComparison(raw: unknown, err: (where: string, msg: string) => void
   out.aggregateFunction = oneOf('aggregate_function', AGGREGATE_FUNCTIONS, out.aggregateFunction);
   const n = raw.number_of_comparison_results;
   if (n !== undefined && n !== null) {
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 100) err('.number_of_comparison_results', `needs a whole number from 1 to 100, got ${JSON.stringify(n)}`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 100)
+      err('.number_of_comparison_results', `needs a whole number from 1 to 100, got ${JSON.stringify(n)}`);
     else out.numberOfComparisonResults = n;
   }
   // Keptn's note: single_result overrides number_of_comparison_results.
@@ -156,7 +162,8 @@ function checkObjective(o: unknown, i: number, file: string, errors: string[], w
 
   let weight = 1;
   if (o.weight !== undefined && o.weight !== null) {
-    if (typeof o.weight !== 'number' || !Number.isInteger(o.weight) || o.weight < 1) err('weight', `needs a whole number of 1 or more, got ${JSON.stringify(o.weight)}`);
+    if (typeof o.weight !== 'number' || !Number.isInteger(o.weight) || o.weight < 1)
+      err('weight', `needs a whole number of 1 or more, got ${JSON.stringify(o.weight)}`);
     else weight = o.weight;
   }
   let keySli = false;
@@ -167,7 +174,8 @@ function checkObjective(o: unknown, i: number, file: string, errors: string[], w
   const displayName = typeof o.displayName === 'string' && o.displayName.trim() !== '' ? o.displayName.trim() : undefined;
   const pass = checkCriteriaSets(o.pass, 'pass', err);
   const warning = checkCriteriaSets(o.warning, 'warning', err);
-  if (pass.length === 0 && warning.length > 0) warnings.push(`${file}: ${where}: warning criteria without pass criteria: the objective is informative only (as in Keptn)`);
+  if (pass.length === 0 && warning.length > 0)
+    warnings.push(`${file}: ${where}: warning criteria without pass criteria: the objective is informative only (as in Keptn)`);
   if (errors.length > before) return undefined;
   return { sli, ...(displayName ? { displayName } : {}), pass, warning, weight, keySli };
 }
@@ -192,7 +200,9 @@ function checkCriteriaSets(raw: unknown, field: string, err: (field: string, msg
         err(`${field}[${i}].criteria[${j}]`, `must be a string such as "<=250", got ${JSON.stringify(text)}`);
         return;
       }
-      for (const part of String(text).split(',').map((s) => s.trim())) {
+      for (const part of String(text)
+        .split(',')
+        .map((s) => s.trim())) {
         const c = parseCriterion(part);
         if ('error' in c) err(`${field}[${i}].criteria[${j}]`, c.error);
         else set.push(c);

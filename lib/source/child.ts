@@ -57,7 +57,12 @@ export function describeSpawnError(command: readonly string[], err: NodeJS.Errno
   if (err.code !== 'ENOENT') return `cannot run ${file}: ${code}`;
   const { existsSync, openSync, readSync, closeSync } = process.getBuiltinModule('node:fs');
   const { delimiter, join } = process.getBuiltinModule('node:path');
-  const candidates = file.includes('/') ? [file] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, file));
+  const candidates = file.includes('/')
+    ? [file]
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, file));
   const found = candidates.find((path) => existsSync(path));
   if (found === undefined) return `cannot run ${file}: ENOENT (not found${file.includes('/') ? '' : ' on the PATH'})`;
   let head = '';

@@ -31,8 +31,12 @@ t.test('filter mode: input passed through unchanged, metrics in the dry-run file
   t.ok(r.stdout.equals(Buffer.from(SAMPLE)), 'stdout is the input, byte for byte');
   const dry = readFileSync(file, 'utf8');
   t.match(dry, /^keptn_demo_cost\{.*ci_platform="keptn".*\} 42\.5$/m);
-  t.match(dry, /^# pushgateway: PUT \/metrics\/job\/job-executor-service\/integration\/demo\/keptn_project\/sockshop\/keptn_stage\/dev$/m, "Keptn context in the grouping key");
-  t.match(dry, /^keptn_demo_cost,.*keptn_project=sockshop/m, "and as Dynatrace dimensions");
+  t.match(
+    dry,
+    /^# pushgateway: PUT \/metrics\/job\/job-executor-service\/integration\/demo\/keptn_project\/sockshop\/keptn_stage\/dev$/m,
+    'Keptn context in the grouping key',
+  );
+  t.match(dry, /^keptn_demo_cost,.*keptn_project=sockshop/m, 'and as Dynatrace dimensions');
   t.notMatch(dry, /keptn_service/, 'an unset Keptn variable leaves its label out');
   t.notMatch(dry, /NULL/);
   t.match(dry, /^keptn_demo_coverage\{.*suite="unit".*\} 87\.5$/m);
@@ -158,7 +162,10 @@ t.test('100 MB of binary input passes through byte for byte', async (t) => {
   writeFileSync(input, seededBytes(100_000_000, 100));
   const script = `"${process.execPath}" "${CLI}" --integration big --dry-run-file /dev/null < "${input}" | sha256sum; sha256sum < "${input}"`;
   const r = spawnSync('bash', ['-c', script], { env: cleanEnv(), encoding: 'utf8', maxBuffer: 1 << 20 });
-  const [got, want] = r.stdout.trim().split('\n').map((l) => l.split(' ')[0]);
+  const [got, want] = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' ')[0]);
   t.ok(want && want.length === 64);
   t.equal(got, want, 'sha256 of stdout equals sha256 of the input');
 });

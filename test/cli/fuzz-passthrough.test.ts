@@ -13,7 +13,11 @@ const RUNS = 24;
 const dir = mkdtempSync(join(tmpdir(), 'jmp-fuzz-'));
 
 const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.:-]{0,12}$/);
-const number = fc.oneof(fc.double({ noNaN: false }).map(String), fc.integer().map(String), fc.constantFrom('NaN', '+Inf', '-Inf', '1e400', '.5', '5.', '1,000'));
+const number = fc.oneof(
+  fc.double({ noNaN: false }).map(String),
+  fc.integer().map(String),
+  fc.constantFrom('NaN', '+Inf', '-Inf', '1e400', '.5', '5.', '1,000'),
+);
 const labelValue = fc.string({ maxLength: 12, unit: 'binary' });
 const metricLine = fc.oneof(
   fc.tuple(name, number).map(([n, v]) => `${n}=${v}`),
@@ -21,7 +25,10 @@ const metricLine = fc.oneof(
   fc.tuple(name, number, labelValue).map(([n, v, l]) => JSON.stringify({ name: n, value: Number(v), labels: { l } })),
   fc.tuple(name, number).map(([n, v]) => `# TYPE ${n} counter\n${n} ${v}`),
 );
-const noise = fc.oneof(fc.string({ maxLength: 80, unit: 'binary' }), fc.constantFrom('{', '[[[[', '{"name":', '=', 'level=info msg="x" n=1', '\u001b[31m', '\uFEFF'));
+const noise = fc.oneof(
+  fc.string({ maxLength: 80, unit: 'binary' }),
+  fc.constantFrom('{', '[[[[', '{"name":', '=', 'level=info msg="x" n=1', '\u001b[31m', '\uFEFF'),
+);
 const lineEnd = fc.constantFrom('\n', '\r\n', '\r', '');
 const input = fc
   .array(fc.tuple(fc.oneof(metricLine, noise), lineEnd), { minLength: 1, maxLength: 40 })
@@ -37,7 +44,13 @@ t.test(`${RUNS} seeded inputs: exit 0, no internal error, passthrough byte for b
     t.equal(r.status, 0, `case ${i}: exit 0 (${r.stderr.slice(-300)})`);
     t.ok(r.stdout.equals(bytes), `case ${i}: passthrough intact (${bytes.length} bytes)`);
     t.notMatch(r.stderr, /internal error/, `case ${i}: no internal error`);
-    t.ok(r.stderr.split('\n').filter(Boolean).every((l) => l.startsWith('jes-metrics-pipe: ')), `case ${i}: every stderr line is ours and one line`);
+    t.ok(
+      r.stderr
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => l.startsWith('jes-metrics-pipe: ')),
+      `case ${i}: every stderr line is ours and one line`,
+    );
     found += (readFileSync(file, 'utf8').match(/^keptn_fuzz_/gm) ?? []).length;
   }
   t.ok(found > 0, `the generator produced real metrics too (${found} payload lines)`);

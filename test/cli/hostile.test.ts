@@ -69,8 +69,14 @@ t.test('label values carrying a newline and a fake metric line are not injected'
   const r = await dryRun(input);
   t.equal(r.status, 0, r.stderr);
   const lines = r.dry.split('\n');
-  t.notOk(lines.some((l) => l.startsWith('evil')), 'no line of either payload starts with the injected metric');
-  t.notOk(lines.some((l) => l.startsWith('# TYPE y')), 'no injected TYPE line');
+  t.notOk(
+    lines.some((l) => l.startsWith('evil')),
+    'no line of either payload starts with the injected metric',
+  );
+  t.notOk(
+    lines.some((l) => l.startsWith('# TYPE y')),
+    'no injected TYPE line',
+  );
   const prom = lines.filter((l) => l.startsWith('keptn_h_safe{'));
   t.equal(prom.length, 1, 'one Prometheus sample');
   t.match(prom[0], /note="x\\"} 1\\nevil_metric 666\\n# TYPE y counter\\nz\{a=\\""/, 'quote and newline escaped');

@@ -81,7 +81,11 @@ t.test('both backends down, 1,000 long series: the budget cuts messages but neve
   });
   t.equal(r.status, 0);
   const all = r.stderr.trimEnd().split('\n');
-  t.match(all[all.length - 1], /^jes-metrics-pipe: 1000 lines read, 1000 metrics found, 1000 series; pushgateway: failed.*; dynatrace: failed/, 'the summary is the last line');
+  t.match(
+    all[all.length - 1],
+    /^jes-metrics-pipe: 1000 lines read, 1000 metrics found, 1000 series; pushgateway: failed.*; dynatrace: failed/,
+    'the summary is the last line',
+  );
   t.equal(all.filter((l) => / lines read, /.test(l)).length, 1, 'said once');
 });
 
@@ -147,7 +151,10 @@ t.test('a second SIGTERM during the push: the collected values printed on the wa
   execFileSync('mkfifo', [fifo]);
   const readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   const writeFd = openSync(fifo, constants.O_WRONLY);
-  const child = spawn(process.execPath, [CLI, '--integration', 'sig', '--pushgateway', server.url, '--timeout', '30s', '--deadline', '60s'], { env: cleanEnv(), stdio: ['pipe', 'pipe', writeFd] });
+  const child = spawn(process.execPath, [CLI, '--integration', 'sig', '--pushgateway', server.url, '--timeout', '30s', '--deadline', '60s'], {
+    env: cleanEnv(),
+    stdio: ['pipe', 'pipe', writeFd],
+  });
   closeSync(writeFd);
   const closed = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
   // JSON lines with a long label: each printed series is cut at 400 characters, 200 of them shown.

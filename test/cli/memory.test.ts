@@ -69,7 +69,7 @@ t.test('200 MiB through the CLI behind a slow reader: peak RSS stays under 100 M
   let mismatchAt = -1;
   const readStart = process.hrtime.bigint();
   child.stdout.on('data', (chunk: Buffer) => {
-    for (let done = 0; done < chunk.length && mismatchAt === -1; ) {
+    for (let done = 0; done < chunk.length && mismatchAt === -1;) {
       const at = (outBytes + done) % block.length;
       const n = Math.min(chunk.length - done, block.length - at);
       if (!chunk.subarray(done, done + n).equals(block.subarray(at, at + n))) mismatchAt = outBytes + done;

@@ -25,7 +25,7 @@ t.test('Dynatrace: labels that normalize to the same dimension key are warned ab
   t.match(r.stderr, /warning: dynatrace: labels 'Region' and 'region' both become the dimension 'region': the value of 'region' is sent/);
 });
 
-t.test("wrap mode: a script whose #! interpreter is missing names the interpreter", async (t) => {
+t.test('wrap mode: a script whose #! interpreter is missing names the interpreter', async (t) => {
   const script = join(dir, 'tool.sh');
   writeFileSync(script, '#!/no/such/interpreter\necho found=1\n');
   chmodSync(script, 0o755);

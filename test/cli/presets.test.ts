@@ -65,7 +65,10 @@ t.test('--preset auto in wrap mode picks the preset from the tool and says so', 
 function loadedModules(args: string[], input: string): Promise<string[]> {
   const file = join(dir, `loaded-${args.length}.txt`);
   const preload = join(dir, 'preload.cjs');
-  writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(file)}, Object.keys(require('node:module')._cache).join('\\n')));\n`);
+  writeFileSync(
+    preload,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(file)}, Object.keys(require('node:module')._cache).join('\\n')));\n`,
+  );
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--require', preload, CLI, ...args], { env: cleanEnv(), stdio: ['pipe', 'ignore', 'ignore'] });
     child.on('error', reject);
@@ -77,12 +80,18 @@ function loadedModules(args: string[], input: string): Promise<string[]> {
 t.test('presets load lazily: YAML only when one is named', async (t) => {
   const without = await loadedModules(['--integration', 'x', '--dry-run'], 'a=1\n');
   t.ok(without.length > 0, 'the preload recorded the modules');
-  t.notOk(without.some((m) => m.includes('/node_modules/yaml/')), 'no --preset: yaml not loaded');
+  t.notOk(
+    without.some((m) => m.includes('/node_modules/yaml/')),
+    'no --preset: yaml not loaded',
+  );
   const withPreset = await loadedModules(['--preset', 'pytest', '--dry-run'], '== 1 passed in 0.1s ==\n');
-  t.ok(withPreset.some((m) => m.includes('/node_modules/yaml/')), '--preset: yaml loaded');
+  t.ok(
+    withPreset.some((m) => m.includes('/node_modules/yaml/')),
+    '--preset: yaml loaded',
+  );
 });
 
-t.test('in wrap mode a preset\'s numbers do not collide with the run metrics (duration_seconds, exit_code)', async (t) => {
+t.test("in wrap mode a preset's numbers do not collide with the run metrics (duration_seconds, exit_code)", async (t) => {
   const tool = join(dir, 'pytest');
   writeFileSync(tool, '#!/bin/sh\necho "==== 2 passed in 0.30s ===="\n');
   chmodSync(tool, 0o755);

@@ -20,7 +20,10 @@ function waitForOutput(child: ChildProcess, text: string): Promise<void> {
   });
 }
 
-for (const [sig, status] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+for (const [sig, status] of [
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+] as const) {
   t.test(`filter mode: ${sig} stops reading, pushes what was collected, exits ${status}`, async (t) => {
     const file = join(dir, `filter-${sig}`);
     const r = await runCli(['--integration', 's', '--dry-run-file', file], {
@@ -41,7 +44,7 @@ for (const [sig, status] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
 
 t.test('wrap mode: SIGTERM is forwarded to the tool, its last output still arrives, its status wins', async (t) => {
   const file = join(dir, 'wrap-term');
-  const tool = 'echo before=1; trap \'echo after=2; exit 143\' TERM; sleep 30 >/dev/null & wait';
+  const tool = "echo before=1; trap 'echo after=2; exit 143' TERM; sleep 30 >/dev/null & wait";
   const r = await runCli(['--integration', 's', '--dry-run-file', file, '--', 'sh', '-c', tool], {
     onSpawn: (child) => {
       child.stdin!.end();

@@ -36,15 +36,22 @@ t.test('examples/keptn/slo.yaml and sli.yaml: each tool gives one of the two SLI
     t.ok(r.stdout.equals(c.input), `${c.name}: the input passed through byte for byte`);
     t.match(r.stderr, new RegExp(`${has}\\s+${value.replace('.', '\\.')}\\s+-\\s+pass <\\S+ ✓\\s+1/1\\s+pass`), `${c.name}: ${has} passes`);
     t.match(r.stderr, new RegExp(`${missing}\\s+no value`), `${c.name}: ${missing} has no value`);
-    t.match(r.stderr, /; quality gate: fail, score 50\/100 \(score 50 is below the warning target 75%\)\n$/, 'the total is the summary\'s last part');
+    t.match(r.stderr, /; quality gate: fail, score 50\/100 \(score 50 is below the warning target 75%\)\n$/, "the total is the summary's last part");
     t.match(r.stderr, new RegExp(`keptn_${c.name.startsWith('k6') ? 'k6' : 'infracost'}_slo_score\\{ci_platform="keptn"[^}]*\\} 50\\n`), 'the score is pushed');
-    const json = JSON.parse(await readFile(report, 'utf8')) as { result: string; score: number; indicatorResults: Array<{ status: string; value: { metric: string; success: boolean }; passTargets: unknown[] }> };
+    const json = JSON.parse(await readFile(report, 'utf8')) as {
+      result: string;
+      score: number;
+      indicatorResults: Array<{ status: string; value: { metric: string; success: boolean }; passTargets: unknown[] }>;
+    };
     t.equal(json.result, 'fail');
     t.equal(json.score, 50);
-    t.same(json.indicatorResults.map((i) => [i.value.metric, i.status, i.value.success]), [
-      ['monthly_cost', has === 'monthly_cost' ? 'pass' : 'fail', has === 'monthly_cost'],
-      ['response_time_p95', has === 'response_time_p95' ? 'pass' : 'fail', has === 'response_time_p95'],
-    ]);
+    t.same(
+      json.indicatorResults.map((i) => [i.value.metric, i.status, i.value.success]),
+      [
+        ['monthly_cost', has === 'monthly_cost' ? 'pass' : 'fail', has === 'monthly_cost'],
+        ['response_time_p95', has === 'response_time_p95' ? 'pass' : 'fail', has === 'response_time_p95'],
+      ],
+    );
   }
 });
 
@@ -53,7 +60,10 @@ t.test('examples/keptn/slo-k6.yaml gates the k6 run: pass, exit 0; the step summ
   await writeFile(summary, '# earlier step\n');
   const r = await run(k6, ['--slo', 'examples/keptn/slo-k6.yaml', '--sli', 'examples/keptn/sli-k6.yaml'], { GITHUB_STEP_SUMMARY: summary });
   t.equal(r.status, 0, 'a passed gate exits 0', { stderr: r.stderr });
-  t.match(r.stderr, /Response time p95 \(ms\) \(response_time_p95\)\s+412\.9\s+no baseline\s+pass <=\+10% \(no baseline\) ✓, <500 ✓; warning <=800 ✓\s+2\/2\s+pass/);
+  t.match(
+    r.stderr,
+    /Response time p95 \(ms\) \(response_time_p95\)\s+412\.9\s+no baseline\s+pass <=\+10% \(no baseline\) ✓, <500 ✓; warning <=800 ✓\s+2\/2\s+pass/,
+  );
   t.match(r.stderr, /http_req_failed_percent \(key\)\s+0\s+-\s+pass =0 ✓; warning <1 ✓\s+1\/1\s+pass/);
   t.match(r.stderr, /http_reqs\s+190\s+-\s+\(informative\)\s+-\s+info/);
   t.match(r.stderr, /--dry-run: the Pushgateway is not read, so relative criteria have no baseline/, 'says why there is no baseline');
@@ -65,7 +75,10 @@ t.test('examples/keptn/slo-k6.yaml gates the k6 run: pass, exit 0; the step summ
 
 t.test('a warning exits 0, or 4 with --slo-fail-on-warning', async (t) => {
   const slo = join(dir, 'warn.yaml');
-  await writeFile(slo, 'spec_version: "1.0"\nobjectives:\n  - sli: http_req_duration_p95_ms\n    pass: [{criteria: ["<400"]}]\n    warning: [{criteria: ["<500"]}]\n  - sli: checks_percent\n    pass: [{criteria: [">=95"]}]\ntotal_score: {pass: "90%", warning: "75%"}\n');
+  await writeFile(
+    slo,
+    'spec_version: "1.0"\nobjectives:\n  - sli: http_req_duration_p95_ms\n    pass: [{criteria: ["<400"]}]\n    warning: [{criteria: ["<500"]}]\n  - sli: checks_percent\n    pass: [{criteria: [">=95"]}]\ntotal_score: {pass: "90%", warning: "75%"}\n',
+  );
   const warned = await run(k6, ['--slo', slo]);
   t.equal(warned.status, 0, 'a warning exits 0', { stderr: warned.stderr });
   t.match(warned.stderr, /quality gate: warning, score 75\/100/);
@@ -76,11 +89,17 @@ t.test('a warning exits 0, or 4 with --slo-fail-on-warning', async (t) => {
 
 t.test('a malformed SLO file is a usage error at the start (exit 2), the input still passes through', async (t) => {
   const bad = join(dir, 'bad.yaml');
-  await writeFile(bad, 'spec_version: "1.0"\nobjectives:\n  - sli: http_reqs\n    pass: [{criteria: [">=100"]}]\n  - sli: response_time_p95\n    pass:\n      - criteria: ["<=+10%", "<=fast"]\ntotal_score: {pass: "90%"}\n');
+  await writeFile(
+    bad,
+    'spec_version: "1.0"\nobjectives:\n  - sli: http_reqs\n    pass: [{criteria: [">=100"]}]\n  - sli: response_time_p95\n    pass:\n      - criteria: ["<=+10%", "<=fast"]\ntotal_score: {pass: "90%"}\n',
+  );
   const r = await run(k6, ['--slo', bad]);
   t.equal(r.status, 2);
   t.ok(r.stdout.equals(k6.input), 'passed through');
-  t.match(r.stderr, new RegExp(`error: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: objectives\\[1\\] \\(sli response_time_p95\\): pass\\[0\\]\\.criteria\\[1\\]: "<=fast"`));
+  t.match(
+    r.stderr,
+    new RegExp(`error: ${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: objectives\\[1\\] \\(sli response_time_p95\\): pass\\[0\\]\\.criteria\\[1\\]: "<=fast"`),
+  );
   t.ok(r.stderr.indexOf('error:') < r.stderr.indexOf('nothing will be pushed'), 'said before the input is read');
   t.notMatch(r.stderr, /# pushgateway:/, 'nothing pushed');
   const missing = await run(k6, ['--slo', join(dir, 'nope.yaml')]);
@@ -97,20 +116,23 @@ t.test('a malformed SLO file is a usage error at the start (exit 2), the input s
   t.match((await run(k6, ['--sli', sli])).stderr, /--sli needs --slo FILE/);
 });
 
-t.test('wrap mode: a failing tool\'s status wins over the gate\'s 4', async (t) => {
+t.test("wrap mode: a failing tool's status wins over the gate's 4", async (t) => {
   const slo = join(dir, 'fail.yaml');
   await writeFile(slo, 'spec_version: "1.0"\nobjectives: [{sli: v, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}\n');
   const node = process.execPath;
   const failing = await runCli(['--integration', 't', '--dry-run', '--slo', slo, '--', node, '-e', 'console.log("v=5"); process.exit(3)'], { cwd: ROOT });
-  t.equal(failing.status, 3, 'the tool\'s 3', { stderr: failing.stderr });
+  t.equal(failing.status, 3, "the tool's 3", { stderr: failing.stderr });
   t.match(failing.stderr, /quality gate: fail/);
   const passing = await runCli(['--integration', 't', '--dry-run', '--slo', slo, '--', node, '-e', 'console.log("v=5")'], { cwd: ROOT });
   t.equal(passing.status, 4, 'the tool succeeded: the gate decides');
 });
 
-t.test('--quiet: no table, but a failed gate still says so; --prefix names the SLI series and the gate\'s', async (t) => {
+t.test("--quiet: no table, but a failed gate still says so; --prefix names the SLI series and the gate's", async (t) => {
   const slo = join(dir, 'quiet.yaml');
-  await writeFile(slo, 'spec_version: "1.0"\nobjectives: [{sli: v, pass: [{criteria: ["<1"]}]}, {sli: acme_t_v, pass: [{criteria: ["<10"]}]}]\ntotal_score: {pass: "90%", warning: "50%"}\n');
+  await writeFile(
+    slo,
+    'spec_version: "1.0"\nobjectives: [{sli: v, pass: [{criteria: ["<1"]}]}, {sli: acme_t_v, pass: [{criteria: ["<10"]}]}]\ntotal_score: {pass: "90%", warning: "50%"}\n',
+  );
   const r = await runCli(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--quiet', '--slo', slo], { input: 'v=5\n', cwd: ROOT });
   t.equal(r.status, 0, 'a warning (1 of 2) exits 0', { stderr: r.stderr });
   t.equal(r.stderr.includes('objective'), false, 'no table');

@@ -23,7 +23,11 @@ interface Run {
 function run(tokenFile: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [CLI, '--integration', 'tok', '--dt-url', 'http://127.0.0.1:9', '--dt-token-file', tokenFile, '--timeout', '500ms', '--deadline', '2s'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, '--integration', 'tok', '--dt-url', 'http://127.0.0.1:9', '--dt-token-file', tokenFile, '--timeout', '500ms', '--deadline', '2s'],
+      { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     let killed = false;

@@ -10,17 +10,23 @@ import { PYTHON, silentPort, synDroppingPort } from '../support/blackhole.js';
 // The old behaviour took 10.7–11 s; the bound leaves room for a loaded machine.
 const BOUND_MS = 7000;
 
-t.test('a Pushgateway address that drops SYNs: --timeout 1s --deadline 2s ends the run in time', { skip: existsSync(PYTHON) ? false : `${PYTHON} missing` }, async (t) => {
-  const hole = await synDroppingPort();
-  t.teardown(() => hole.stop());
-  const started = Date.now();
-  const r = await runCli(['--integration', 'syn', '--pushgateway', `http://127.0.0.1:${hole.port}`, '--timeout', '1s', '--deadline', '2s'], { input: 'a=1\n' });
-  const took = Date.now() - started;
-  t.equal(r.status, 0, r.stderr);
-  t.equal(r.stdout.toString(), 'a=1\n');
-  t.match(r.stderr, /pushgateway: failed \(TimeoutError/);
-  t.ok(took < BOUND_MS, `exited after ${took} ms`);
-});
+t.test(
+  'a Pushgateway address that drops SYNs: --timeout 1s --deadline 2s ends the run in time',
+  { skip: existsSync(PYTHON) ? false : `${PYTHON} missing` },
+  async (t) => {
+    const hole = await synDroppingPort();
+    t.teardown(() => hole.stop());
+    const started = Date.now();
+    const r = await runCli(['--integration', 'syn', '--pushgateway', `http://127.0.0.1:${hole.port}`, '--timeout', '1s', '--deadline', '2s'], {
+      input: 'a=1\n',
+    });
+    const took = Date.now() - started;
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout.toString(), 'a=1\n');
+    t.match(r.stderr, /pushgateway: failed \(TimeoutError/);
+    t.ok(took < BOUND_MS, `exited after ${took} ms`);
+  },
+);
 
 t.test('Dynatrace over https to a port that accepts and stays silent: --timeout 1s --deadline 2s ends the run in time', async (t) => {
   const hole = await silentPort();

@@ -74,7 +74,7 @@ t.test('Pushgateway down, Dynatrace up: Dynatrace gets its data, the gateway is 
   assertPassthrough(t, r);
   assertAtDynatrace(t, b);
   t.match(r.stderr, /; pushgateway: failed \(.*ECONNREFUSED.*\), 3 series not pushed; dynatrace: 202, 3 ok, 0 invalid\n/);
-  t.match(r.stderr, /^keptn_rel_alpha\{.*\} 1$/m, 'the gateway\'s unsent payload is printed');
+  t.match(r.stderr, /^keptn_rel_alpha\{.*\} 1$/m, "the gateway's unsent payload is printed");
   t.notMatch(r.stderr, /Dynatrace lines not ingested/);
 });
 

@@ -13,8 +13,14 @@ t.test('503 then success on both backends: the second attempt lands, exit 0', as
   const r = await cli([], pg.url, dtf.url);
   t.equal(r.status, 0, r.stderr);
   assertPassthrough(t, r);
-  t.same(pg.requests.map((q) => q.outcome), ['503', 'forwarded 200']);
-  t.same(dtf.requests.map((q) => q.outcome), ['503', 'forwarded 202']);
+  t.same(
+    pg.requests.map((q) => q.outcome),
+    ['503', 'forwarded 200'],
+  );
+  t.same(
+    dtf.requests.map((q) => q.outcome),
+    ['503', 'forwarded 202'],
+  );
   t.equal(pg.requests[1]!.body, pg.requests[0]!.body, 'the same body is sent again');
   t.match(r.stderr, SUCCESS_SUMMARY);
   t.notMatch(r.stderr, /error/);
@@ -27,8 +33,15 @@ t.test('429 with Retry-After: 1 is honoured on both backends', async (t) => {
   const r = await cli(['--verbose'], pg.url, dtf.url);
   t.equal(r.status, 0, r.stderr);
   assertPassthrough(t, r);
-  for (const [name, front] of [['pushgateway', pg], ['dynatrace', dtf]] as const) {
-    t.same(front.requests.map((q) => q.outcome), ['429', name === 'pushgateway' ? 'forwarded 200' : 'forwarded 202'], name);
+  for (const [name, front] of [
+    ['pushgateway', pg],
+    ['dynatrace', dtf],
+  ] as const) {
+    t.same(
+      front.requests.map((q) => q.outcome),
+      ['429', name === 'pushgateway' ? 'forwarded 200' : 'forwarded 202'],
+      name,
+    );
     // The server's own clock: the retry came a second later (a little slack for timer granularity).
     t.ok(gaps(front.requests)[0]! >= 950, `${name}: retry after ${gaps(front.requests)[0]} ms, Retry-After asked 1000`);
   }
@@ -43,8 +56,14 @@ t.test('a reset connection, then success', async (t) => {
   const r = await cli([], pg.url, dtf.url);
   t.equal(r.status, 0, r.stderr);
   assertPassthrough(t, r);
-  t.same(pg.requests.map((q) => q.outcome), ['reset', 'forwarded 200']);
-  t.same(dtf.requests.map((q) => q.outcome), ['reset', 'forwarded 202']);
+  t.same(
+    pg.requests.map((q) => q.outcome),
+    ['reset', 'forwarded 200'],
+  );
+  t.same(
+    dtf.requests.map((q) => q.outcome),
+    ['reset', 'forwarded 202'],
+  );
   t.match(r.stderr, SUCCESS_SUMMARY);
   await assertAtGateway(t, b);
   assertAtDynatrace(t, b);
@@ -55,8 +74,14 @@ t.test('a request that never answers is cut by --timeout and retried', async (t)
   const r = await cli(['--verbose'], pg.url, dtf.url);
   t.equal(r.status, 0, r.stderr);
   assertPassthrough(t, r);
-  t.same(pg.requests.map((q) => q.outcome), ['hang', 'forwarded 200']);
-  t.same(dtf.requests.map((q) => q.outcome), ['hang', 'forwarded 202']);
+  t.same(
+    pg.requests.map((q) => q.outcome),
+    ['hang', 'forwarded 200'],
+  );
+  t.same(
+    dtf.requests.map((q) => q.outcome),
+    ['hang', 'forwarded 202'],
+  );
   // The client's 500 ms start before the first request reaches the front (connect, a loaded
   // machine: 100 ms and more seen), so the gap between the arrivals is shorter by that much; a
   // retry without waiting for the timeout would come within a few ms. The stderr line below is
@@ -67,4 +92,3 @@ t.test('a request that never answers is cut by --timeout and retried', async (t)
   await assertAtGateway(t, b);
   assertAtDynatrace(t, b);
 });
-

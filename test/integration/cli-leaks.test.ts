@@ -23,7 +23,11 @@ t.test('Pushgateway user "keptn": the unsent payload and its path are printed as
   });
   t.equal(r.status, 0);
   t.match(r.stderr, /^keptn_k6_http_reqs\{ci_platform="keptn"\} 12$/m, 'the payload line is replayable');
-  t.match(r.stderr, /PUT \/metrics\/job\/job-executor-service\/integration\/k6\/keptn_project\/sockshop\/keptn_stage\/dev\/keptn_service\/carts\)/, 'and its path');
+  t.match(
+    r.stderr,
+    /PUT \/metrics\/job\/job-executor-service\/integration\/k6\/keptn_project\/sockshop\/keptn_stage\/dev\/keptn_service\/carts\)/,
+    'and its path',
+  );
   t.notMatch(r.stderr, /Pa55-w0rd-x9/, 'the password is not shown');
   t.notMatch(r.stderr, /keptn:/, 'nor the user as user-info');
 });

@@ -52,8 +52,16 @@ for (const name of ['HTTP_PROXY', 'http_proxy'] as const) {
     t.equal(r.stdout.toString(), INPUT);
     t.same(proxiedHosts(), [hostPort(pgw.url), hostPort(dt.url)].sort(), 'the proxy carried both backends');
     t.match(r.stderr, /; pushgateway: 200, 1 series; dynatrace: 202, 1 ok, 0 invalid\n/);
-    t.same((await pgw.series()).map((s) => `${s.name}=${s.value}`), ['keptn_px_calls=12'], 'the series came through to the gateway');
-    t.same(dt.ingested.map((l) => `${l.key}=${l.value}`), ['keptn_px_calls=12'], 'and to Dynatrace');
+    t.same(
+      (await pgw.series()).map((s) => `${s.name}=${s.value}`),
+      ['keptn_px_calls=12'],
+      'the series came through to the gateway',
+    );
+    t.same(
+      dt.ingested.map((l) => `${l.key}=${l.value}`),
+      ['keptn_px_calls=12'],
+      'and to Dynatrace',
+    );
   });
 }
 
@@ -62,8 +70,14 @@ t.test('NO_PROXY=127.0.0.1: the pushes go around the proxy', async (t) => {
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout.toString(), INPUT);
   t.same(proxy.seen, [], 'the proxy saw nothing');
-  t.same((await pgw.series()).map((s) => `${s.name}=${s.value}`), ['keptn_px_calls=12']);
-  t.same(dt.ingested.map((l) => `${l.key}=${l.value}`), ['keptn_px_calls=12']);
+  t.same(
+    (await pgw.series()).map((s) => `${s.name}=${s.value}`),
+    ['keptn_px_calls=12'],
+  );
+  t.same(
+    dt.ingested.map((l) => `${l.key}=${l.value}`),
+    ['keptn_px_calls=12'],
+  );
 });
 
 t.test('a proxy that is down: reported like an unreachable backend, the numbers printed', async (t) => {

@@ -43,10 +43,13 @@ function assertNoSecrets(t: T, r: CliResult, what: string, extra = ''): void {
 }
 
 function cli(pgUrl: string, dtUrl: string, extra: string[] = []): Promise<CliResult> {
-  return runCli(['--integration', 'sec', '--verbose', '--timeout', '500ms', '--deadline', '1500ms', '--pushgateway', withCredentials(pgUrl), '--dt-url', dtUrl, ...extra], {
-    input: INPUT,
-    env: { DT_API_TOKEN: DT_TOKEN },
-  });
+  return runCli(
+    ['--integration', 'sec', '--verbose', '--timeout', '500ms', '--deadline', '1500ms', '--pushgateway', withCredentials(pgUrl), '--dt-url', dtUrl, ...extra],
+    {
+      input: INPUT,
+      env: { DT_API_TOKEN: DT_TOKEN },
+    },
+  );
 }
 
 t.test('success with a real basic-auth Pushgateway and the emulator', async (t) => {
@@ -96,10 +99,13 @@ t.test('connection refused', async (t) => {
 
 t.test('a proxy with credentials that is down', async (t) => {
   const url = `http://127.0.0.1:${await closedPort()}`;
-  const r = await runCli(['--integration', 'sec', '--verbose', '--timeout', '500ms', '--deadline', '1s', '--pushgateway', withCredentials(url), '--dt-url', url], {
-    input: INPUT,
-    env: { DT_API_TOKEN: DT_TOKEN, HTTP_PROXY: `http://proxyuser:${PASSWORD}@127.0.0.1:${await closedPort()}` },
-  });
+  const r = await runCli(
+    ['--integration', 'sec', '--verbose', '--timeout', '500ms', '--deadline', '1s', '--pushgateway', withCredentials(url), '--dt-url', url],
+    {
+      input: INPUT,
+      env: { DT_API_TOKEN: DT_TOKEN, HTTP_PROXY: `http://proxyuser:${PASSWORD}@127.0.0.1:${await closedPort()}` },
+    },
+  );
   t.equal(r.status, 0);
   assertNoSecrets(t, r, 'proxy');
 });
@@ -116,9 +122,24 @@ t.test('the dry run (stderr and --dry-run-file) and a token file', async (t) => 
   const tokenFile = join(dir, 'token');
   const { writeFileSync } = await import('node:fs');
   writeFileSync(tokenFile, `${DT_TOKEN}\n`);
-  const f = await runCli(['--integration', 'sec', '--verbose', '--pushgateway', withCredentials('http://127.0.0.1:9'), '--dt-url', 'http://127.0.0.1:9', '--dt-token-file', tokenFile, '--dry-run-file', file], {
-    input: INPUT,
-  });
+  const f = await runCli(
+    [
+      '--integration',
+      'sec',
+      '--verbose',
+      '--pushgateway',
+      withCredentials('http://127.0.0.1:9'),
+      '--dt-url',
+      'http://127.0.0.1:9',
+      '--dt-token-file',
+      tokenFile,
+      '--dry-run-file',
+      file,
+    ],
+    {
+      input: INPUT,
+    },
+  );
   t.equal(f.status, 0, f.stderr);
   const written = readFileSync(file, 'utf8');
   t.match(written, /latency_ms/);

@@ -34,12 +34,15 @@ t.test('filter mode: SIGTERM with stdin still open → exit 143, the collected s
   t.match(r.stderr, /SIGTERM: stopped reading; pushing what was collected/);
   t.match(r.stderr, /; pushgateway: 200, 2 series\n/);
   const stored = await pgw.series();
-  t.same(stored.map((s) => `${s.name}=${s.value}`), ['keptn_sig_first=1', 'keptn_sig_second=2']);
+  t.same(
+    stored.map((s) => `${s.name}=${s.value}`),
+    ['keptn_sig_first=1', 'keptn_sig_second=2'],
+  );
 });
 
 t.test('wrap mode: SIGTERM is forwarded, the tool status wins, its series and exit_code are at the gateway', async (t) => {
   // The tool traps TERM, says one more number and exits 143; its background sleep is killed by the trap.
-  const tool = 'echo before=1; sleep 20 >/dev/null 2>&1 & p=$!; trap \'kill $p; echo after=2; exit 143\' TERM; wait';
+  const tool = "echo before=1; sleep 20 >/dev/null 2>&1 & p=$!; trap 'kill $p; echo after=2; exit 143' TERM; wait";
   const cli = liveCli(['--integration', 'wsig', '--pushgateway', pgw.url, '--timeout', '500ms', '--deadline', '3s', '--', 'sh', '-c', tool]);
   t.teardown(cli.kill);
   cli.end();

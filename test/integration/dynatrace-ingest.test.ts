@@ -17,8 +17,14 @@ t.test('5,000 series arrive in five requests, in order, with the right headers',
   const outcome = await h.backend.push(series, push);
   t.same(outcome, { backend: 'dynatrace', ok: true, summary: '202, 5000 ok, 0 invalid' });
   t.equal(h.dt.requests.length, 5);
-  t.same(h.dt.requests.map((r) => r.status), [202, 202, 202, 202, 202]);
-  t.same(h.dt.requests.map((r) => r.body.split('\n').length), [1000, 1000, 1000, 1000, 1000]);
+  t.same(
+    h.dt.requests.map((r) => r.status),
+    [202, 202, 202, 202, 202],
+  );
+  t.same(
+    h.dt.requests.map((r) => r.body.split('\n').length),
+    [1000, 1000, 1000, 1000, 1000],
+  );
   for (const r of h.dt.requests) {
     t.equal(r.method, 'POST');
     t.equal(r.path, '/api/v2/metrics/ingest');
@@ -34,7 +40,10 @@ t.test('5,000 series arrive in five requests, in order, with the right headers',
     payload: { kind: 'gauge', value: 0 },
     raw: 'keptn_bench_m0000,ci_platform=keptn,shard=0,dt.metrics.source=jes-metrics-pipe gauge,0',
   });
-  t.ok(h.dt.ingested.every((l, i) => l.key === series[i]?.name && l.value === series[i]?.value), 'every value, in order');
+  t.ok(
+    h.dt.ingested.every((l, i) => l.key === series[i]?.name && l.value === series[i]?.value),
+    'every value, in order',
+  );
   t.equal(h.text(), '', 'nothing to say when all went well');
 });
 

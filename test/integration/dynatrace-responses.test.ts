@@ -31,7 +31,10 @@ t.test('a 400 is partial success: invalid lines named, the rest counted, never r
   t.equal(h.dt.requests.length, 2, 'the 400 batch is not resent; the second batch goes');
   t.equal(h.dt.ingested.length, 500, 'the emulator ingested the second batch');
   const out = h.text();
-  t.match(out, /-> 400: 3 of 1000 lines invalid \(the valid ones were ingested\):\n {2}keptn_t_m0000: invalid metric key\n {2}keptn_t_m0499: invalid metric key\n {2}keptn_t_m0999: invalid metric key\n/);
+  t.match(
+    out,
+    /-> 400: 3 of 1000 lines invalid \(the valid ones were ingested\):\n {2}keptn_t_m0000: invalid metric key\n {2}keptn_t_m0499: invalid metric key\n {2}keptn_t_m0999: invalid metric key\n/,
+  );
   t.match(out, /request 1 of 2/);
   t.match(out, /Dynatrace lines not ingested \(3, 400\):\nkeptn_t_m0000,[^\n]*\nkeptn_t_m0499,[^\n]*\nkeptn_t_m0999,[^\n]* gauge,999\n/);
 });
@@ -92,7 +95,10 @@ t.test('413 from a proxy with a lower limit: requests halved until they pass, ev
   t.same(keys, [...keys].sort(), 'in order');
   const refused = h.dt.requests.filter((r) => r.status === 413);
   const accepted = h.dt.requests.filter((r) => r.status === 202);
-  t.ok(accepted.every((r) => Buffer.byteLength(r.body) <= 20_000), 'every accepted request is under the limit');
+  t.ok(
+    accepted.every((r) => Buffer.byteLength(r.body) <= 20_000),
+    'every accepted request is under the limit',
+  );
   // Learned once: after the first batch's halvings, later batches are cut before they are sent.
   t.equal(refused.length, 2, `two 413s (1000 → 500 → 250 lines), not one per batch: ${refused.map((r) => r.body.split('\n').length).join(', ')}`);
   t.equal((h.text().match(/413 \(payload too large\) for 1000 lines/g) ?? []).length, 1, 'said once');
@@ -112,7 +118,10 @@ t.test('413 for a single line cannot be split: reported, counted, the rest print
 
 t.test('413 after an accepted batch, for good: counts what went through, halves down to one line, prints the rest', async (t) => {
   const h = await startDtHarness(t);
-  h.dt.setFaults({ status: 202, body: '{"linesOk":1000,"linesInvalid":0,"error":null}' }, { status: 413, times: 1000, body: '{"error":{"code":413,"message":"Payload too large"}}' });
+  h.dt.setFaults(
+    { status: 202, body: '{"linesOk":1000,"linesInvalid":0,"error":null}' },
+    { status: 413, times: 1000, body: '{"error":{"code":413,"message":"Payload too large"}}' },
+  );
   const outcome = await h.backend.push(many(2500), push);
   t.notOk(outcome.ok);
   t.match(outcome.summary, /^413 \(payload too large\), 1000 ok, 0 invalid before$/);
@@ -146,7 +155,10 @@ t.test('no answer at all: failed, with the reason, and the lines printed', async
   const reporter = new Reporter({ write: (x) => out.push(x) });
   const http = createHttpClient({ timeoutMs: 1000, userAgent: 'jes-metrics-pipe/test', retry: { baseMs: 5, maxMs: 10, maxAttempts: 2 } });
   t.teardown(() => http.close());
-  const backend = createDynatraceBackend({ url: new URL(`http://127.0.0.1:${port}/api/v2/metrics/ingest`), token: 'dt0c01.X.refusedsecret' }, { http, reporter });
+  const backend = createDynatraceBackend(
+    { url: new URL(`http://127.0.0.1:${port}/api/v2/metrics/ingest`), token: 'dt0c01.X.refusedsecret' },
+    { http, reporter },
+  );
   const outcome = await backend.push(many(2), push);
   t.equal(outcome.ok, false);
   t.match(outcome.summary, /^failed: .*ECONNREFUSED/);

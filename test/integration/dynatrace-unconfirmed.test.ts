@@ -13,7 +13,11 @@ const two = [gauge('keptn_t_a', 1), gauge('keptn_t_b', 2)];
 
 const UNCONFIRMED: Array<[string, { status: number; body: string }, RegExp]> = [
   ['200 with a binary body', { status: 200, body: '\u0000\u0001\u00ff\u00fe binary' }, /not a Dynatrace ValidationResponse/],
-  ['202 with an HTML page', { status: 202, body: '<html><body>Accepted by the corporate proxy</body></html>' }, /not a Dynatrace ValidationResponse: <html><body>Accepted by the corporate proxy/],
+  [
+    '202 with an HTML page',
+    { status: 202, body: '<html><body>Accepted by the corporate proxy</body></html>' },
+    /not a Dynatrace ValidationResponse: <html><body>Accepted by the corporate proxy/,
+  ],
   ['202 with an empty body', { status: 202, body: '' }, /not a Dynatrace ValidationResponse \(empty\)/],
   ['202 {"linesOk":0,"linesInvalid":0} for 2 lines', { status: 202, body: '{"linesOk":0,"linesInvalid":0}' }, /the answer accounts for 0 of 2 lines/],
 ];
@@ -26,7 +30,11 @@ for (const [name, fault, why] of UNCONFIRMED) {
     t.same(outcome, { backend: 'dynatrace', ok: false, summary: `${fault.status}, 0 ok, 0 invalid, 2 unconfirmed` });
     t.match(h.text(), /warning: dynatrace POST \S+ -> \d+, but 2 of 2 lines are not confirmed as ingested: /);
     t.match(h.text(), why);
-    t.match(h.text(), /Dynatrace lines not confirmed \(2, a 2xx without a ValidationResponse\):\nkeptn_t_a\S* gauge,1\nkeptn_t_b\S* gauge,2\n/, 'printed for replay');
+    t.match(
+      h.text(),
+      /Dynatrace lines not confirmed \(2, a 2xx without a ValidationResponse\):\nkeptn_t_a\S* gauge,1\nkeptn_t_b\S* gauge,2\n/,
+      'printed for replay',
+    );
     t.notMatch(h.text(), /[\u0000\u0001]/, 'the binary body is escaped');
   });
 }

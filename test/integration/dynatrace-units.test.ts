@@ -13,7 +13,10 @@ t.test('dt.meta.unit lines are accepted, once per key per request', async (t) =>
   series.push({ name: 'keptn_t_size_bytes', labels: {}, value: 10, type: 'gauge', unit: 'bytes' });
   const outcome = await h.backend.push(series, push);
   t.ok(outcome.ok, outcome.summary);
-  t.same(h.dt.requests.map((r) => r.status), [202, 202]);
+  t.same(
+    h.dt.requests.map((r) => r.status),
+    [202, 202],
+  );
   for (const r of h.dt.requests) {
     const meta = r.body.split('\n').filter((l) => l.startsWith('#'));
     t.ok(meta.includes('#keptn_t_latency_seconds gauge dt.meta.unit=Second'), 'each request describes the key it sends');

@@ -58,10 +58,14 @@ if (!existsSync(CLI)) {
         // A run that found nothing pushes nothing (a preset on output without its numbers).
         t.equal(groups.length, 0, 'nothing found, nothing pushed');
       } else if (section) {
-        t.equal(groups.length, 1, 'exactly one group was pushed under this case\'s job');
+        t.equal(groups.length, 1, "exactly one group was pushed under this case's job");
         const group = groups[0];
         t.ok(group?.lastPushSuccessful, 'the gateway recorded the push as successful');
-        const stored = group ? Object.entries(group.families).filter(([name]) => name !== 'push_time_seconds' && name !== 'push_failure_time_seconds').reduce((n, [, f]) => n + f.metrics.length, 0) : 0;
+        const stored = group
+          ? Object.entries(group.families)
+              .filter(([name]) => name !== 'push_time_seconds' && name !== 'push_failure_time_seconds')
+              .reduce((n, [, f]) => n + f.metrics.length, 0)
+          : 0;
         t.equal(stored, sampleCount(section.body), 'the gateway holds one series per sample of the golden body', countOpts);
 
         const lint = await checkMetrics(section.body);

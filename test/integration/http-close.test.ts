@@ -30,10 +30,11 @@ async function startKeepAliveServer(): Promise<{ url: string; open: Set<Socket>;
     url: `http://127.0.0.1:${port}/`,
     open,
     closed,
-    close: () => new Promise<void>((r) => {
-      for (const s of open) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of open) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -40,7 +40,10 @@ async function closedPort(): Promise<number> {
 
 t.test('200 at once: status, body, headers, one attempt, request headers and UTF-8 body sent', async (t) => {
   const { server, client } = await setup(t, [{ status: 200, headers: { 'x-answer': '42' }, body: 'fine ✓' }], {
-    headers: [['X-Scope', 'ci'], ['x-override', 'from-options']],
+    headers: [
+      ['X-Scope', 'ci'],
+      ['x-override', 'from-options'],
+    ],
   });
   const res = await client.request({
     method: 'POST',
@@ -69,7 +72,11 @@ t.test('503 then 200: retried once', async (t) => {
   t.equal(res.status, 200);
   t.equal(res.attempts, 2);
   t.equal(server.requests.length, 2);
-  t.same(server.requests.map((r) => r.body), ['a 1\n', 'a 1\n'], 'the same body is sent again');
+  t.same(
+    server.requests.map((r) => r.body),
+    ['a 1\n', 'a 1\n'],
+    'the same body is sent again',
+  );
   t.match(lines[0], /PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/x -> 503 in \d+ ms \(attempt 1\/4\); retrying in \d+ ms/);
   t.match(lines[1], /-> 200 in \d+ ms \(attempt 2\/4\)\n$/);
 });
@@ -184,7 +191,10 @@ t.test('500 forever with a deadline 1.5 s away: gives up by the deadline', async
   // Each wait is at most 400 ms, so far fewer than 50 attempts fit in 1.5 s.
   t.ok(res.attempts >= 2 && res.attempts < 50, `${res.attempts} attempts`);
   // One more request may have arrived: an attempt the deadline cut short (under load) is not counted.
-  t.ok(server.requests.length === res.attempts || server.requests.length === res.attempts + 1, `${server.requests.length} requests for ${res.attempts} attempts`);
+  t.ok(
+    server.requests.length === res.attempts || server.requests.length === res.attempts + 1,
+    `${server.requests.length} requests for ${res.attempts} attempts`,
+  );
   const last = server.requests[server.requests.length - 1]!;
   t.ok(last.at < deadlineAt + 1000, `the last attempt arrived ${last.at - deadlineAt} ms from the deadline, not later`);
 });
@@ -201,15 +211,22 @@ t.test('retries stopped by the deadline return the last answer, not "the deadlin
   t.ok(res.attempts >= 1 && res.attempts < server.requests.length + 1, `${res.attempts} attempts`);
   t.ok(Date.now() < deadlineAt + 5000, 'returned by the deadline (generous margin)');
   // Either the deadline cut an attempt (the usual case) or fell at the very end of one.
-  const said = new RegExp(`: 500 after ${res.attempts} attempts?; the deadline passed before another|-> 500 .*not retrying after ${res.attempts} attempts?: waiting 0 ms would pass the deadline`);
-  t.ok(lines.some((l) => said.test(l)), lines.slice(-2).join(''));
+  const said = new RegExp(
+    `: 500 after ${res.attempts} attempts?; the deadline passed before another|-> 500 .*not retrying after ${res.attempts} attempts?: waiting 0 ms would pass the deadline`,
+  );
+  t.ok(
+    lines.some((l) => said.test(l)),
+    lines.slice(-2).join(''),
+  );
 });
 
 t.test('refused until the deadline: the last failure, with the attempts it took', async (t) => {
   const port = await closedPort();
   const client = createHttpClient({ timeoutMs: 2000, userAgent: 'test', env: {}, retry: { baseMs: 0, maxMs: 0, maxAttempts: 100_000 } });
   t.teardown(() => client.close());
-  const err = await client.request({ method: 'POST', url: new URL(`http://127.0.0.1:${port}/`), body: 'x', deadlineAt: Date.now() + 500 }).catch((e: unknown) => e);
+  const err = await client
+    .request({ method: 'POST', url: new URL(`http://127.0.0.1:${port}/`), body: 'x', deadlineAt: Date.now() + 500 })
+    .catch((e: unknown) => e);
   t.type(err, HttpFailure);
   t.match((err as HttpFailure).message, /ECONNREFUSED.* after \d+ attempts?(; the deadline passed before another|: waiting 0 ms would pass the deadline)/);
   t.notMatch((err as HttpFailure).message, /before attempt/);
@@ -252,7 +269,14 @@ t.test('a large response body is kept to 64 KB', async (t) => {
 });
 
 t.test('an answer slower than timeoutMs counts as a timeout and is retried', async (t) => {
-  const { server, client, lines } = await setup(t, [{ status: 200, body: 'too late', delayMs: 3000 }, { status: 200, body: 'in time' }], { timeoutMs: 1000 });
+  const { server, client, lines } = await setup(
+    t,
+    [
+      { status: 200, body: 'too late', delayMs: 3000 },
+      { status: 200, body: 'in time' },
+    ],
+    { timeoutMs: 1000 },
+  );
   const res = await client.request({ method: 'GET', url: new URL(server.url) });
   t.equal(res.body, 'in time');
   t.equal(res.attempts, 2);

@@ -89,7 +89,9 @@ t.test('the environment is read when the client is made (process.env by default)
 
 t.test('an unreachable proxy is a connection error: HttpFailure', async (t) => {
   const { target } = await fixtures(t);
-  const err = await client(t, { HTTP_PROXY: 'http://127.0.0.1:1' }).request({ method: 'GET', url: new URL(target.url) }).catch((e: unknown) => e);
+  const err = await client(t, { HTTP_PROXY: 'http://127.0.0.1:1' })
+    .request({ method: 'GET', url: new URL(target.url) })
+    .catch((e: unknown) => e);
   t.match(String(err), /HttpFailure.*ECONNREFUSED/);
   t.equal(target.requests.length, 0);
 });

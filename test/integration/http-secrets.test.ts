@@ -80,7 +80,11 @@ t.test('failure messages carry no secrets either', async (t) => {
   const client = createHttpClient({ timeoutMs: 2000, userAgent: 'test', reporter, retry: { baseMs: 5, maxMs: 10, maxAttempts: 2 }, env: {} });
   t.teardown(() => client.close());
   const err = await client
-    .request({ method: 'GET', url: new URL(`http://user:${PASSWORD}@127.0.0.1:${port}/?token=${QUERY_SECRET}`), headers: { authorization: `Api-Token ${TOKEN}` } })
+    .request({
+      method: 'GET',
+      url: new URL(`http://user:${PASSWORD}@127.0.0.1:${port}/?token=${QUERY_SECRET}`),
+      headers: { authorization: `Api-Token ${TOKEN}` },
+    })
     .catch((e: unknown) => e);
   t.type(err, HttpFailure);
   assertClean(t, (err as HttpFailure).message);

@@ -29,10 +29,11 @@ async function startHttps(cert: TestCert): Promise<{ url: string; hits: () => nu
   return {
     url: `https://127.0.0.1:${port}/`,
     hits: () => hits,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -54,7 +55,9 @@ function client(t: WithTeardown, extra: Partial<HttpClientOptions>) {
 t.test('an untrusted certificate fails at once (not retried), without a response', async (t) => {
   const server = await startHttps(cert);
   t.teardown(server.close);
-  const err = await client(t, {}).request({ method: 'GET', url: new URL(server.url) }).catch((e: unknown) => e);
+  const err = await client(t, {})
+    .request({ method: 'GET', url: new URL(server.url) })
+    .catch((e: unknown) => e);
   t.type(err, HttpFailure);
   t.match((err as HttpFailure).message, /SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
   t.equal((err as HttpFailure).attempts, 1, 'a certificate problem is not retried');
@@ -72,7 +75,9 @@ t.test('--ca-file trusts the certificate', async (t) => {
 t.test('--ca-file with another certificate still fails', async (t) => {
   const server = await startHttps(cert);
   t.teardown(server.close);
-  const err = await client(t, { caFile: otherCert.certFile }).request({ method: 'GET', url: new URL(server.url) }).catch((e: unknown) => e);
+  const err = await client(t, { caFile: otherCert.certFile })
+    .request({ method: 'GET', url: new URL(server.url) })
+    .catch((e: unknown) => e);
   t.type(err, HttpFailure);
 });
 
@@ -98,7 +103,9 @@ t.test('--ca-file through an HTTPS_PROXY CONNECT tunnel', async (t) => {
   t.equal(res.status, 200);
   t.equal(proxy.seen.length, 1);
   t.equal(proxy.seen[0]!.kind, 'connect');
-  const untrusted = await client(t, { env: { HTTPS_PROXY: proxy.url } }).request({ method: 'GET', url: new URL(server.url) }).catch((e: unknown) => e);
+  const untrusted = await client(t, { env: { HTTPS_PROXY: proxy.url } })
+    .request({ method: 'GET', url: new URL(server.url) })
+    .catch((e: unknown) => e);
   t.type(untrusted, HttpFailure, 'inside the tunnel the certificate is still checked');
 });
 

@@ -32,7 +32,10 @@ t.test('proxyUrl and proxySettings: tables', async (t) => {
   t.equal(proxyUrl('HTTP_PROXY', 'proxy.corp.example:3128'), 'http://proxy.corp.example:3128');
   t.equal(proxyUrl('HTTP_PROXY', 'https://p:8443'), 'https://p:8443');
   t.equal(proxyUrl('HTTP_PROXY', 'u:pw@proxy:3128'), 'http://u:pw@proxy:3128');
-  t.throws(() => proxyUrl('HTTPS_PROXY', 'socks5://proxy:1080'), { name: 'ProxyConfigError', message: /^HTTPS_PROXY="socks5:\/\/proxy:1080": a proxy URL must use http:\/\/ or https:\/\//, });
+  t.throws(() => proxyUrl('HTTPS_PROXY', 'socks5://proxy:1080'), {
+    name: 'ProxyConfigError',
+    message: /^HTTPS_PROXY="socks5:\/\/proxy:1080": a proxy URL must use http:\/\/ or https:\/\//,
+  });
   t.throws(() => proxyUrl('http_proxy', 'http://user:s3cret@[bad'), { message: /^http_proxy="http:\/\/\*\*\*@\[bad" is not a valid proxy URL/ });
   t.same(proxySettings({ no_proxy: '', NO_PROXY: '127.0.0.1', HTTP_PROXY: 'p:1' }), {
     noProxy: '127.0.0.1',
@@ -87,7 +90,10 @@ t.test('a proxy that is down: the failure names the variable', async (t) => {
 t.test('the CLI: an unusable proxy variable is named, exit 2, the input passed through', async (t) => {
   const target = await startFaultServer([], { status: 200 });
   t.teardown(() => target.close());
-  const r = await runCli(['--integration', 'p', '--pushgateway', target.url], { input: 'a=1\n', env: { https_proxy: 'socks5://proxy:1080', HTTP_PROXY: 'http://user:pw-s3cret-99@proxy:3128' } });
+  const r = await runCli(['--integration', 'p', '--pushgateway', target.url], {
+    input: 'a=1\n',
+    env: { https_proxy: 'socks5://proxy:1080', HTTP_PROXY: 'http://user:pw-s3cret-99@proxy:3128' },
+  });
   t.equal(r.status, 2);
   t.equal(r.stdout.toString('utf8'), 'a=1\n');
   t.match(r.stderr, /https_proxy="socks5:\/\/proxy:1080": a proxy URL must use http:\/\/ or https:\/\//);
@@ -97,7 +103,10 @@ t.test('the CLI: an unusable proxy variable is named, exit 2, the input passed t
 t.test('the CLI: HTTP_PROXY=proxy.corp.example:3128 with NO_PROXY=127.0.0.1 pushes directly', async (t) => {
   const target = await startFaultServer([], { status: 200 });
   t.teardown(() => target.close());
-  const r = await runCli(['--integration', 'p', '--pushgateway', target.url], { input: 'a=1\n', env: { HTTP_PROXY: 'proxy.corp.example:3128', NO_PROXY: '127.0.0.1', no_proxy: '' } });
+  const r = await runCli(['--integration', 'p', '--pushgateway', target.url], {
+    input: 'a=1\n',
+    env: { HTTP_PROXY: 'proxy.corp.example:3128', NO_PROXY: '127.0.0.1', no_proxy: '' },
+  });
   t.equal(r.status, 0, r.stderr);
   t.match(r.stderr, /pushgateway: 200, 1 series/);
   t.equal(target.requests.length, 1);

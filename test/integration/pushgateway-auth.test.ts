@@ -36,7 +36,10 @@ t.test('the right credentials from the URL user-info (percent-encoded) pass', as
   t.equal(outcome.summary, '200, 1 series', stderr);
   t.same(secretsIn(stderr), [], 'no secret in the verbose output');
   const stored = await pgw.series();
-  t.same(stored.map((s) => [s.name, s.value, s.labels.keptn_project]), [['keptn_k6_rps', '7', 'p']]);
+  t.same(
+    stored.map((s) => [s.name, s.value, s.labels.keptn_project]),
+    [['keptn_k6_rps', '7', 'p']],
+  );
 });
 
 t.test('a wrong password: a 401 report with a hint, nothing stored, no password in the output', async (t) => {
@@ -44,7 +47,10 @@ t.test('a wrong password: a 401 report with a hint, nothing stored, no password 
   const { url, username, password } = parsed(`http://${USER}:${wrong}@127.0.0.1:${port}`);
   const { outcome, stderr } = await pushSeries({ url, integration: 'k6', keptn: { project: 'p' }, username, password }, series);
   t.same(outcome, { backend: 'pushgateway', ok: false, summary: '401 (refused), 1 series not pushed' });
-  t.match(stderr, /error: pushgateway PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/job-executor-service\/integration\/k6\/keptn_project\/p -> 401: Unauthorized/);
+  t.match(
+    stderr,
+    /error: pushgateway PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/job-executor-service\/integration\/k6\/keptn_project\/p -> 401: Unauthorized/,
+  );
   t.match(stderr, /hint: the gateway wants other credentials/);
   t.notOk(stderr.includes(wrong), 'the wrong password is not shown either');
   t.notOk(stderr.includes(Buffer.from(`${USER}:${wrong}`).toString('base64')), 'nor its Basic token');

@@ -68,10 +68,20 @@ t.test('grouping values of every kind are accepted and decoded by the gateway', 
   ];
   const grouping = cases.map(([k, v]) => [k, v] as [string, string]);
   const keptn = { project: 'p', stage: 'dev/eu-1', service: 's v' };
-  const { outcome, stderr } = await pushSeries({ url, integration: 'k6 load', job: 'a/job', keptn, grouping }, runSeries('k6', keptn, [{ name: 'x', value: 1 }]));
+  const { outcome, stderr } = await pushSeries(
+    { url, integration: 'k6 load', job: 'a/job', keptn, grouping },
+    runSeries('k6', keptn, [{ name: 'x', value: 1 }]),
+  );
   t.equal(outcome.summary, '200, 1 series', stderr);
   const [group] = await pgw.groups();
-  t.same(group?.labels, { job: 'a/job', integration: 'k6 load', keptn_project: 'p', keptn_stage: 'dev/eu-1', keptn_service: 's v', ...Object.fromEntries(cases) });
+  t.same(group?.labels, {
+    job: 'a/job',
+    integration: 'k6 load',
+    keptn_project: 'p',
+    keptn_stage: 'dev/eu-1',
+    keptn_service: 's v',
+    ...Object.fromEntries(cases),
+  });
 });
 
 t.test('isolation: integrations, projects and stages never overwrite each other; a rerun leaves no stale series', async (t) => {
@@ -79,7 +89,14 @@ t.test('isolation: integrations, projects and stages never overwrite each other;
   const pB = { project: 'pB', stage: 'dev', service: 'svc' };
   const pAslash = { project: 'pA', stage: 'dev/eu', service: 'svc' };
   const runs: Array<[string, typeof pA, Array<{ name: string; value: number }>]> = [
-    ['infracost', pA, [{ name: 'cost', value: 10 }, { name: 'old', value: 1 }]],
+    [
+      'infracost',
+      pA,
+      [
+        { name: 'cost', value: 10 },
+        { name: 'old', value: 1 },
+      ],
+    ],
     ['k6', pA, [{ name: 'rps', value: 100 }]],
     ['infracost', pB, [{ name: 'cost', value: 20 }]],
     ['infracost', pAslash, [{ name: 'cost', value: 30 }]],
@@ -88,7 +105,14 @@ t.test('isolation: integrations, projects and stages never overwrite each other;
     const { outcome, stderr } = await pushSeries({ url, integration, keptn }, runSeries(integration, keptn, metrics));
     t.ok(outcome.ok, `${integration} ${keptn.project} ${keptn.stage}: ${outcome.summary} ${stderr}`);
   }
-  const key = (integration: string, k: typeof pA) => ({ ci_platform: 'keptn', job: JOB, integration, keptn_project: k.project, keptn_stage: k.stage, keptn_service: k.service });
+  const key = (integration: string, k: typeof pA) => ({
+    ci_platform: 'keptn',
+    job: JOB,
+    integration,
+    keptn_project: k.project,
+    keptn_stage: k.stage,
+    keptn_service: k.service,
+  });
   t.same(await pgw.series(), [
     stored('keptn_infracost_cost', 'GAUGE', '10', key('infracost', pA)),
     stored('keptn_infracost_cost', 'GAUGE', '30', key('infracost', pAslash)),
@@ -111,25 +135,47 @@ t.test('isolation: integrations, projects and stages never overwrite each other;
 t.test('--method post merges families into the group; PUT replaces them', async (t) => {
   const k = { project: 'p' };
   const base = { ci_platform: 'keptn', job: JOB, integration: 'k6', keptn_project: 'p' };
-  await pushSeries({ url, integration: 'k6', keptn: k }, runSeries('k6', k, [{ name: 'a', value: 1 }, { name: 'b', value: 2 }]));
-  const post = await pushSeries({ url, integration: 'k6', keptn: k, method: 'POST' }, runSeries('k6', k, [{ name: 'b', value: 3 }, { name: 'c', value: 4 }]));
+  await pushSeries(
+    { url, integration: 'k6', keptn: k },
+    runSeries('k6', k, [
+      { name: 'a', value: 1 },
+      { name: 'b', value: 2 },
+    ]),
+  );
+  const post = await pushSeries(
+    { url, integration: 'k6', keptn: k, method: 'POST' },
+    runSeries('k6', k, [
+      { name: 'b', value: 3 },
+      { name: 'c', value: 4 },
+    ]),
+  );
   t.equal(post.outcome.summary, '200, 2 series');
   t.same(await pgw.series(), [stored('keptn_k6_a', 'GAUGE', '1', base), stored('keptn_k6_b', 'GAUGE', '3', base), stored('keptn_k6_c', 'GAUGE', '4', base)]);
   await pushSeries({ url, integration: 'k6', keptn: k, method: 'PUT' }, runSeries('k6', k, [{ name: 'c', value: 5 }]));
   t.same(await pgw.series(), [stored('keptn_k6_c', 'GAUGE', '5', base)]);
 });
 
-t.test('a type clash with another group: the gateway\'s 400 reason, a hint, the unsent payload', async (t) => {
+t.test("a type clash with another group: the gateway's 400 reason, a hint, the unsent payload", async (t) => {
   // With --prefix '' two integrations can write the same family name; here two jobs do.
   const gauge = [{ name: 'keptn_shared_total', labels: { ci_platform: 'keptn' }, value: 1, type: 'gauge' as const }];
   const counter = [{ name: 'keptn_shared_total', labels: { ci_platform: 'keptn' }, value: 2, type: 'counter' as const }];
   t.equal((await pushSeries({ url, integration: 'a', job: 'one' }, gauge)).outcome.summary, '200, 1 series');
   const { outcome, stderr } = await pushSeries({ url, integration: 'a', job: 'two' }, counter);
   t.same(outcome, { backend: 'pushgateway', ok: false, summary: '400 (refused), 1 series not pushed' });
-  t.match(stderr, /error: pushgateway PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/two\/integration\/a -> 400: pushed metrics are invalid or inconsistent with existing metrics/);
+  t.match(
+    stderr,
+    /error: pushgateway PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/two\/integration\/a -> 400: pushed metrics are invalid or inconsistent with existing metrics/,
+  );
   t.match(stderr, /hint: a metric of the same name has another type .* delete that group/);
-  t.match(stderr, /unsent Pushgateway payload \(1 series, PUT \/metrics\/job\/two\/integration\/a\):\n# TYPE keptn_shared_total counter\nkeptn_shared_total\{ci_platform="keptn"\} 2\n/);
-  t.same(await pgw.series(), [stored('keptn_shared_total', 'GAUGE', '1', { ci_platform: 'keptn', job: 'one', integration: 'a' })], 'the first group is untouched');
+  t.match(
+    stderr,
+    /unsent Pushgateway payload \(1 series, PUT \/metrics\/job\/two\/integration\/a\):\n# TYPE keptn_shared_total counter\nkeptn_shared_total\{ci_platform="keptn"\} 2\n/,
+  );
+  t.same(
+    await pgw.series(),
+    [stored('keptn_shared_total', 'GAUGE', '1', { ci_platform: 'keptn', job: 'one', integration: 'a' })],
+    'the first group is untouched',
+  );
 });
 
 t.test('a periodic (non-final) refused push does not print the payload', async (t) => {
@@ -142,7 +188,7 @@ t.test('a periodic (non-final) refused push does not print the payload', async (
   t.notMatch(stderr, /unsent Pushgateway payload/);
 });
 
-t.test('no series: nothing is sent, the previous run\'s series stay', async (t) => {
+t.test("no series: nothing is sent, the previous run's series stay", async (t) => {
   const k = { project: 'p' };
   await pushSeries({ url, integration: 'k6', keptn: k }, runSeries('k6', k, [{ name: 'a', value: 1 }]));
   const { outcome } = await pushSeries({ url, integration: 'k6', keptn: k }, []);
@@ -180,7 +226,12 @@ t.test('random label values and names round-trip through the gateway unchanged',
   // A fixed seed: the same 60 values on every run; a failure names the value.
   const values = fc.sample(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }), { numRuns: 60, seed: 20240601 });
   const names = fc.sample(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }), { numRuns: 60, seed: 7 });
-  const series = values.map((v, i) => ({ name: 'keptn_fuzz_value', labels: { i: String(i).padStart(2, '0'), v, [`n ${names[i] ?? ''}`]: 'x' }, value: i, type: 'gauge' as const }));
+  const series = values.map((v, i) => ({
+    name: 'keptn_fuzz_value',
+    labels: { i: String(i).padStart(2, '0'), v, [`n ${names[i] ?? ''}`]: 'x' },
+    value: i,
+    type: 'gauge' as const,
+  }));
   const { outcome, stderr } = await pushSeries({ url, integration: 'fuzz' }, series);
   t.equal(outcome.summary, '200, 60 series', stderr);
   const got = await pgw.series();
@@ -203,5 +254,11 @@ t.test('an empty body label value and a missing one are the same series to the g
   const { outcome, stderr } = await pushSeries({ url, integration: 'e' }, series);
   t.equal(outcome.summary, '200, 2 series', stderr);
   const got = await pgw.series();
-  t.same(got.map((s) => [s.labels.a, s.value]), [['1', '1'], ['2', '2']]);
+  t.same(
+    got.map((s) => [s.labels.a, s.value]),
+    [
+      ['1', '1'],
+      ['2', '2'],
+    ],
+  );
 });

@@ -20,7 +20,10 @@ const env = { KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'car
 async function sloFile(name: string, comparison: string, pass: string, warning?: string): Promise<string> {
   const file = join(dir, name);
   const warn = warning ? `\n    warning: [{criteria: ["${warning}"]}]` : '';
-  await writeFile(file, `spec_version: "1.0"\ncomparison: {${comparison}}\nobjectives:\n  - sli: p95\n    pass: [{criteria: ["${pass}"]}]${warn}\ntotal_score: {pass: "90%", warning: "50%"}\n`);
+  await writeFile(
+    file,
+    `spec_version: "1.0"\ncomparison: {${comparison}}\nobjectives:\n  - sli: p95\n    pass: [{criteria: ["${pass}"]}]${warn}\ntotal_score: {pass: "90%", warning: "50%"}\n`,
+  );
   return file;
 }
 
@@ -28,7 +31,7 @@ function gateRow(r: CliResult): string {
   return r.stderr.split('\n').find((l) => /: p95 /.test(l)) ?? '(no row)';
 }
 
-t.test('single_result: the Pushgateway\'s group is the previous run; the push happens whatever the result', async (t) => {
+t.test("single_result: the Pushgateway's group is the previous run; the push happens whatever the result", async (t) => {
   const all = await sloFile('single-all.yaml', 'compare_with: single_result, include_result_with_score: all', '<=+10%', '<=+50%');
   const run = (value: number, slo = all) => runCli(['--integration', 'single', '--pushgateway', pgw.url, '--slo', slo], { input: `p95=${value}\n`, env });
 
@@ -39,7 +42,7 @@ t.test('single_result: the Pushgateway\'s group is the previous run; the push ha
 
   const second = await run(105);
   t.equal(second.status, 0, { stderr: second.stderr });
-  t.match(gateRow(second), /105\s+100\s+pass <=\+10% \(110\) ✓/, 'compared with the previous run\'s 100');
+  t.match(gateRow(second), /105\s+100\s+pass <=\+10% \(110\) ✓/, "compared with the previous run's 100");
 
   const third = await run(140);
   t.equal(third.status, 0, 'a warning exits 0', { stderr: third.stderr });
@@ -49,7 +52,15 @@ t.test('single_result: the Pushgateway\'s group is the previous run; the push ha
   t.equal(fourth.status, 4, 'more than 50% worse than 140: the gate fails', { stderr: fourth.stderr });
   t.match(fourth.stderr, /pushgateway: 200, 3 series; quality gate: fail, score 0\/100/, 'pushed, then failed');
   const stored = (await pgw.series()).filter((s) => s.labels.integration === 'single');
-  t.same(stored.map((s) => [s.name, s.value]), [['keptn_single_p95', '400'], ['keptn_single_slo_result', '0'], ['keptn_single_slo_score', '0']], 'the failed run and its result are on the gateway');
+  t.same(
+    stored.map((s) => [s.name, s.value]),
+    [
+      ['keptn_single_p95', '400'],
+      ['keptn_single_slo_result', '0'],
+      ['keptn_single_slo_score', '0'],
+    ],
+    'the failed run and its result are on the gateway',
+  );
 
   // include_result_with_score: pass — the last run failed, so there is no baseline.
   const passOnly = await sloFile('single-pass.yaml', 'compare_with: single_result, include_result_with_score: pass', '<=+10%');
@@ -61,7 +72,12 @@ t.test('single_result: the Pushgateway\'s group is the previous run; the push ha
 t.test('several_results from a Prometheus that scrapes the gateway, filtered by the stored result', async (t) => {
   const prom = await startPrometheus({ scrapeTarget: pgw.url });
   t.teardown(() => prom.stop());
-  const several = (include: string) => sloFile(`several-${include}.yaml`, `compare_with: several_results, number_of_comparison_results: 3, include_result_with_score: ${include}, aggregate_function: avg`, '<=+10%');
+  const several = (include: string) =>
+    sloFile(
+      `several-${include}.yaml`,
+      `compare_with: several_results, number_of_comparison_results: 3, include_result_with_score: ${include}, aggregate_function: avg`,
+      '<=+10%',
+    );
   const [pass, all, passOrWarn] = [await several('pass'), await several('all'), await several('pass_or_warn')];
   const args = (slo: string) => ['--integration', 'hist', '--pushgateway', pgw.url, '--slo', slo, '--slo-history', prom.url, '--slo-history-window', '10m'];
   const push = async (value: number, slo: string): Promise<CliResult> => {

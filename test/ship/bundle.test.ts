@@ -34,12 +34,20 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
     const inputs = Object.keys((JSON.parse(readFileSync(metafile, 'utf8')) as { inputs: Record<string, unknown> }).inputs);
     t.ok(inputs.includes('node_modules/undici/lib/dispatcher/agent.js'), "undici's agent is in");
     const unused = /^node_modules\/undici\/(index\.js$|lib\/(web\/(websocket|eventsource|cache)|mock|cache|interceptor)\/)/;
-    t.same(inputs.filter((i) => unused.test(i)), [], "undici's index and the parts it loads for others (WebSocket, EventSource, caches, mocks, interceptors) are left out");
+    t.same(
+      inputs.filter((i) => unused.test(i)),
+      [],
+      "undici's index and the parts it loads for others (WebSocket, EventSource, caches, mocks, interceptors) are left out",
+    );
     copyFileSync(built, bundle);
     const text = readFileSync(bundle, 'utf8');
     t.ok(text.startsWith('#!/usr/bin/env node\n'), 'starts with a shebang');
     t.notMatch(text, /from ['"]\.\.?\//, 'no relative import is left (the lazy imports are inlined)');
-    t.notMatch(text, /import\(['"](undici|prom-client|jsonpath-plus)['"]\)|from ['"](undici|prom-client|jsonpath-plus)['"]/, 'no dependency is imported from node_modules');
+    t.notMatch(
+      text,
+      /import\(['"](undici|prom-client|jsonpath-plus)['"]\)|from ['"](undici|prom-client|jsonpath-plus)['"]/,
+      'no dependency is imported from node_modules',
+    );
     t.comment(`bundle size: ${statSync(bundle).size} bytes`);
   });
 
@@ -78,7 +86,7 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
 
   t.test('wrap mode passes the tool status on', async (t) => {
     const sandbox = makeSandbox(t, [process.execPath, bundle]);
-    const r = await runShell('jes-metrics-pipe --integration k6 --pattern \'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)\' -- k6 run load.js', {
+    const r = await runShell("jes-metrics-pipe --integration k6 --pattern 'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)' -- k6 run load.js", {
       env: sandbox.env({ K6_EXIT: '99' }),
       cwd: sandbox.dir,
     });
@@ -98,12 +106,33 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
     const loadedFile = join(dir, 'loaded-modules.txt');
     const preload = join(dir, 'record-modules.cjs');
     writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, process.moduleLoadList.join('\\n')));\n`);
-    const runEnv = env({ PROM_GATEWAY: pgw.url.replace('http://', ''), DT_TENANT: dt.url, DT_API_TOKEN: dt.token, KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' });
-    const r = await runCommand('/usr/bin/env', ['-i', ...Object.entries(runEnv).map(([k, v]) => `${k}=${v}`), process.execPath, '--require', preload, bundle, '--integration', 'bundle', '--fail-on-push-error'], {
-      env: runEnv,
-      cwd: dir,
-      input: 'coverage=87.5\n',
+    const runEnv = env({
+      PROM_GATEWAY: pgw.url.replace('http://', ''),
+      DT_TENANT: dt.url,
+      DT_API_TOKEN: dt.token,
+      KEPTN_PROJECT: 'sockshop',
+      KEPTN_STAGE: 'dev',
+      KEPTN_SERVICE: 'carts',
     });
+    const r = await runCommand(
+      '/usr/bin/env',
+      [
+        '-i',
+        ...Object.entries(runEnv).map(([k, v]) => `${k}=${v}`),
+        process.execPath,
+        '--require',
+        preload,
+        bundle,
+        '--integration',
+        'bundle',
+        '--fail-on-push-error',
+      ],
+      {
+        env: runEnv,
+        cwd: dir,
+        input: 'coverage=87.5\n',
+      },
+    );
     t.equal(r.status, 0, 'exit status 0', { stderr: r.stderr });
     t.match(r.stderr, /pushgateway: 200/, 'the Pushgateway accepted the push');
     const stored = (await pgw.series()).filter((s) => s.name === 'keptn_bundle_coverage');

@@ -75,18 +75,39 @@ const final = stages[stages.length - 1]!;
 const byName = new Map(stages.map((s) => [s.name, s]));
 
 t.test('stages', async (t) => {
-  t.same(stages.map((s) => s.name), ['build', 'runtime'], 'build and the final runtime stage');
+  t.same(
+    stages.map((s) => s.name),
+    ['build', 'runtime'],
+    'build and the final runtime stage',
+  );
   const runs = (s: Stage): string[] => s.body.filter((i) => i.op === 'RUN').map((i) => i.args);
   const build = byName.get('build')!;
-  t.ok(runs(build).some((r) => /\bnpm ci\b/.test(r) && !/--omit=dev/.test(r)), 'build installs the dev dependencies (npm ci)');
+  t.ok(
+    runs(build).some((r) => /\bnpm ci\b/.test(r) && !/--omit=dev/.test(r)),
+    'build installs the dev dependencies (npm ci)',
+  );
   for (const r of runs(build)) {
     for (const m of r.matchAll(/\bnpm run (\S+)/g)) t.ok(PACKAGE.scripts[m[1]!], `build's "npm run ${m[1]}" is a package.json script`);
   }
-  t.ok(runs(build).some((r) => /npm run bundle\b/.test(r)), 'build makes the bundle (which builds first)');
-  t.same(runs(final).filter((r) => /\bnpm (ci|install)\b/.test(r)), [], 'the final stage installs nothing');
+  t.ok(
+    runs(build).some((r) => /npm run bundle\b/.test(r)),
+    'build makes the bundle (which builds first)',
+  );
+  t.same(
+    runs(final).filter((r) => /\bnpm (ci|install)\b/.test(r)),
+    [],
+    'the final stage installs nothing',
+  );
   const copiesFromBuild = final.body.filter((i) => i.op === 'COPY' && /--from=build\b/.test(i.args));
-  t.notOk(final.body.some((i) => i.op === 'COPY' && /node_modules/.test(i.args)), 'the final stage takes no node_modules (the bundle holds the runtime dependencies)');
-  t.same(copiesFromBuild.map((i) => i.args.split(/\s+/).slice(-2, -1)[0]), ['/src/dist/jes-metrics-pipe.mjs'], 'from build: the bundle only');
+  t.notOk(
+    final.body.some((i) => i.op === 'COPY' && /node_modules/.test(i.args)),
+    'the final stage takes no node_modules (the bundle holds the runtime dependencies)',
+  );
+  t.same(
+    copiesFromBuild.map((i) => i.args.split(/\s+/).slice(-2, -1)[0]),
+    ['/src/dist/jes-metrics-pipe.mjs'],
+    'from build: the bundle only',
+  );
 });
 
 t.test('a pinned current Node LTS base', async (t) => {
@@ -133,7 +154,8 @@ t.test('every copied file exists in the build context or an earlier stage', asyn
           t.ok(included(src.replace(/^\.\//, '').replace(/\/$/, ''), ignore), `${src} is not excluded by .dockerignore`);
         } else if (from === 'build') {
           const rel = src.replace(`${buildWorkdir}/`, '');
-          const made = rel.startsWith(`${tsconfig.compilerOptions.outDir}/`) && !rel.endsWith('.mjs') ? 'tsc' : bundleScript.includes(rel) ? 'bundle' : undefined;
+          const made =
+            rel.startsWith(`${tsconfig.compilerOptions.outDir}/`) && !rel.endsWith('.mjs') ? 'tsc' : bundleScript.includes(rel) ? 'bundle' : undefined;
           t.ok(made, `${src} is made in build (${made ?? 'by nothing'})`);
         } else {
           t.ok(byName.has(from), `--from=${from} is a stage`);

@@ -34,7 +34,10 @@ interface JesConfig {
 
 /** The secret's keys, as examples/jes/create-secret.sh creates them (run with a kubectl stand-in). */
 async function secretKeys(sandbox: Sandbox): Promise<{ name: string; keys: string[] }> {
-  const r = await runCommand('/bin/sh', [join(ROOT, 'examples', 'jes', 'create-secret.sh')], { env: sandbox.env({ DT_API_TOKEN: 'dt0c01.X.Y' }), cwd: sandbox.dir });
+  const r = await runCommand('/bin/sh', [join(ROOT, 'examples', 'jes', 'create-secret.sh')], {
+    env: sandbox.env({ DT_API_TOKEN: 'dt0c01.X.Y' }),
+    cwd: sandbox.dir,
+  });
   if (r.status !== 0) throw new Error(`create-secret.sh failed: ${r.stderr}`);
   const call = sandbox.kubectlCalls()[0] ?? [];
   return {
@@ -50,14 +53,29 @@ t.test('JES job/config.yaml recipes run as JES runs them', async (t) => {
   // Values the secret would hold: real-looking settings; the CLI runs in dry-run mode.
   const secretEnv = { PROM_GATEWAY: '127.0.0.1:9091', DT_TENANT: 'https://abc12345.live.dynatrace.com', DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET' };
   const expected: Record<string, { tool: string; lines: RegExp[] }> = {
-    k6: { tool: 'k6', lines: [/^keptn_k6_http_req_duration_seconds\{ci_platform="keptn",stat="p95",test="carts-load"\} 0\.4129$/m, /^keptn_k6_http_reqs\{ci_platform="keptn",test="carts-load"\} 190$/m] },
-    infracost: { tool: 'infracost', lines: [/^keptn_infracost_monthly_cost\{ci_platform="keptn",currency="USD"\} 228\.13$/m, /^keptn_infracost_detected_resources\{ci_platform="keptn"\} 7$/m] },
+    k6: {
+      tool: 'k6',
+      lines: [
+        /^keptn_k6_http_req_duration_seconds\{ci_platform="keptn",stat="p95",test="carts-load"\} 0\.4129$/m,
+        /^keptn_k6_http_reqs\{ci_platform="keptn",test="carts-load"\} 190$/m,
+      ],
+    },
+    infracost: {
+      tool: 'infracost',
+      lines: [
+        /^keptn_infracost_monthly_cost\{ci_platform="keptn",currency="USD"\} 228\.13$/m,
+        /^keptn_infracost_detected_resources\{ci_platform="keptn"\} 7$/m,
+      ],
+    },
   };
   for (const [name, want] of Object.entries(expected)) {
     const config = parse(example(`jes/${name}/job/config.yaml`)) as JesConfig;
     t.equal(config.apiVersion, 'v2', `${name}: apiVersion v2`);
     const task = config.actions[0]!.tasks[0]!;
-    t.ok(task.env?.some((e) => e.name === secret.name && e.valueFrom === 'secret'), `${name}: env from the secret "${secret.name}"`);
+    t.ok(
+      task.env?.some((e) => e.name === secret.name && e.valueFrom === 'secret'),
+      `${name}: env from the secret "${secret.name}"`,
+    );
     t.same(task.cmd, ['jes-metrics-pipe'], `${name}: the CLI is the command (no shell)`);
     const dashDash = task.args.indexOf('--');
     t.equal(task.args[dashDash + 1], want.tool, `${name}: wrap mode runs ${want.tool}`);
@@ -66,12 +84,19 @@ t.test('JES job/config.yaml recipes run as JES runs them', async (t) => {
     t.equal(r.status, 0, `${name}: exit status 0`, { stderr: r.stderr });
     t.notMatch(r.stderr, /warning|error/i, `${name}: no warning`, { stderr: r.stderr });
     const dryRun = sandbox.takeDryRun();
-    t.match(dryRun, /^# pushgateway: PUT http:\/\/127\.0\.0\.1:9091\/metrics\/job\/job-executor-service\/integration\/\w+\/keptn_project\/sockshop\/keptn_stage\/staging\/keptn_service\/carts$/m, `${name}: the Pushgateway group`);
+    t.match(
+      dryRun,
+      /^# pushgateway: PUT http:\/\/127\.0\.0\.1:9091\/metrics\/job\/job-executor-service\/integration\/\w+\/keptn_project\/sockshop\/keptn_stage\/staging\/keptn_service\/carts$/m,
+      `${name}: the Pushgateway group`,
+    );
     t.match(dryRun, /^# dynatrace: POST https:\/\/abc12345\.live\.dynatrace\.com\/api\/v2\/metrics\/ingest/m, `${name}: Dynatrace too`);
     for (const line of want.lines) t.match(dryRun, line, `${name}: ${line.source}`);
     t.notMatch(dryRun + r.stderr, /SAMPLE\.SECRET/, `${name}: the token is not printed`);
     // The tool's failure is the job's failure: JES sees only the exit code.
-    const failing = await runCommand(join(sandbox.bin, 'jes-metrics-pipe'), task.args, { env: { ...env, [`${want.tool.toUpperCase()}_EXIT`]: '99' }, cwd: sandbox.dir });
+    const failing = await runCommand(join(sandbox.bin, 'jes-metrics-pipe'), task.args, {
+      env: { ...env, [`${want.tool.toUpperCase()}_EXIT`]: '99' },
+      cwd: sandbox.dir,
+    });
     t.equal(failing.status, 99, `${name}: a failing ${want.tool} fails the job`);
     sandbox.takeDryRun();
   }
@@ -79,8 +104,12 @@ t.test('JES job/config.yaml recipes run as JES runs them', async (t) => {
 
 t.test('GitHub Actions: the run steps', async (t) => {
   const sandbox = makeSandbox(t);
-  const workflow = parse(example('github-actions/load-test.yml')) as { jobs: Record<string, { steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> }> };
-  const steps = Object.values(workflow.jobs).flatMap((j) => j.steps).filter((s) => s.run !== undefined);
+  const workflow = parse(example('github-actions/load-test.yml')) as {
+    jobs: Record<string, { steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> }>;
+  };
+  const steps = Object.values(workflow.jobs)
+    .flatMap((j) => j.steps)
+    .filter((s) => s.run !== undefined);
   const install = steps.find((s) => /npm install/.test(s.run!));
   t.equal(install?.run, `npm install --global ${PACKAGE.name}@${PACKAGE.version}`, 'installs this version of the package');
   const metrics = steps.filter((s) => /jes-metrics-pipe --/.test(s.run!));
@@ -98,9 +127,17 @@ t.test('GitHub Actions: the run steps', async (t) => {
 
 t.test('GitHub Actions: the quality gate on a k6 run', async (t) => {
   const sandbox = makeSandbox(t);
-  const workflow = parse(example('github-actions/quality-gate.yml')) as { jobs: Record<string, { steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> }> };
-  const steps = Object.values(workflow.jobs).flatMap((j) => j.steps).filter((s) => s.run !== undefined);
-  t.equal(steps.find((s) => /npm install/.test(s.run!))?.run, `npm install --global ${PACKAGE.name}@${PACKAGE.version}`, 'installs this version of the package');
+  const workflow = parse(example('github-actions/quality-gate.yml')) as {
+    jobs: Record<string, { steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> }>;
+  };
+  const steps = Object.values(workflow.jobs)
+    .flatMap((j) => j.steps)
+    .filter((s) => s.run !== undefined);
+  t.equal(
+    steps.find((s) => /npm install/.test(s.run!))?.run,
+    `npm install --global ${PACKAGE.name}@${PACKAGE.version}`,
+    'installs this version of the package',
+  );
   const step = steps.find((s) => /jes-metrics-pipe --/.test(s.run!))!;
   // The repository's SLO and SLI files, where the workflow expects them.
   mkdirSync(join(sandbox.dir, 'quality-gate'));
@@ -119,13 +156,23 @@ t.test('GitHub Actions: the quality gate on a k6 run', async (t) => {
 
 t.test('GitLab CI: the script lines', async (t) => {
   const sandbox = makeSandbox(t);
-  const ci = parse(example('gitlab-ci/gitlab-ci.yml')) as Record<string, { image: { name: string; entrypoint: string[] }; variables: Record<string, string>; script: string[] }>;
+  const ci = parse(example('gitlab-ci/gitlab-ci.yml')) as Record<
+    string,
+    { image: { name: string; entrypoint: string[] }; variables: Record<string, string>; script: string[] }
+  >;
   const job = ci.infracost!;
   t.same(job.image.entrypoint, [''], 'the image entrypoint is cleared (GitLab runs the script in a shell)');
   for (const line of job.script) {
-    const r = await runShell(line, { env: sandbox.env({ ...job.variables, DT_TENANT: 'https://abc12345.live.dynatrace.com', DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET' }), cwd: sandbox.dir });
+    const r = await runShell(line, {
+      env: sandbox.env({ ...job.variables, DT_TENANT: 'https://abc12345.live.dynatrace.com', DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET' }),
+      cwd: sandbox.dir,
+    });
     t.equal(r.status, 0, line, { stderr: r.stderr });
-    t.match(sandbox.takeDryRun(), /^keptn_infracost_monthly_cost,ci_platform=gitlab,currency=USD,keptn_project=sockshop,keptn_service=infrastructure,keptn_stage=dev,\S* gauge,228\.13$/m, 'the monthly cost for Dynatrace');
+    t.match(
+      sandbox.takeDryRun(),
+      /^keptn_infracost_monthly_cost,ci_platform=gitlab,currency=USD,keptn_project=sockshop,keptn_service=infrastructure,keptn_stage=dev,\S* gauge,228\.13$/m,
+      'the monthly cost for Dynatrace',
+    );
   }
 });
 
@@ -159,7 +206,10 @@ t.test('Prometheus scrape config and the SLI queries', async (t) => {
   t.equal(scrape.scrape_configs[0]?.honor_labels, true, 'honor_labels: true');
   const config = join(dir, 'prometheus.yml');
   writeFileSync(config, example('prometheus/scrape-pushgateway.yml'));
-  const checked = await execFileAsync('promtool', ['check', 'config', config]).then(() => 0, (e: { code?: number }) => e.code ?? 1);
+  const checked = await execFileAsync('promtool', ['check', 'config', config]).then(
+    () => 0,
+    (e: { code?: number }) => e.code ?? 1,
+  );
   t.equal(checked, 0, 'promtool check config accepts the scrape config');
 
   const sli = parse(example('keptn/sli.yaml')) as { indicators: Record<string, string> };
@@ -179,7 +229,10 @@ t.test('Prometheus scrape config and the SLI queries', async (t) => {
   };
   const rulesFile = join(dir, 'rules.yml');
   writeFileSync(rulesFile, JSON.stringify(rules));
-  const rulesChecked = await execFileAsync('promtool', ['check', 'rules', rulesFile]).then(() => 0, (e: { code?: number }) => e.code ?? 1);
+  const rulesChecked = await execFileAsync('promtool', ['check', 'rules', rulesFile]).then(
+    () => 0,
+    (e: { code?: number }) => e.code ?? 1,
+  );
   t.equal(rulesChecked, 0, 'promtool parses every SLI query');
   // The names queried are the names the recipes push: each JES recipe uses the preset named
   // after its integration, and that preset's golden output holds the metric.
@@ -189,6 +242,9 @@ t.test('Prometheus scrape config and the SLI queries', async (t) => {
     const config = example(`jes/${integration}/job/config.yaml`);
     t.ok(config.includes(`- --preset\n          - ${integration}\n`), `examples/jes/${integration} uses --preset ${integration}`);
     const goldens = readdirSync(join(ROOT, 'test/fixtures/tools')).filter((d) => d.startsWith(`preset-${integration}-`));
-    t.ok(goldens.some((d) => readFileSync(join(ROOT, 'test/fixtures/tools', d, 'expected.dry-run'), 'utf8').includes(`${metric}{`)), `${metric} is pushed by --preset ${integration}`);
+    t.ok(
+      goldens.some((d) => readFileSync(join(ROOT, 'test/fixtures/tools', d, 'expected.dry-run'), 'utf8').includes(`${metric}{`)),
+      `${metric} is pushed by --preset ${integration}`,
+    );
   }
 });

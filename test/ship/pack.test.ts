@@ -18,8 +18,7 @@ const execFileAsync = promisify(execFile);
 // npm without the test runner's loaders (NODE_OPTIONS) and without its update check.
 const { NODE_OPTIONS: _loaders, ...plainEnv } = process.env;
 const npmEnv = { ...plainEnv, npm_config_update_notifier: 'false' };
-const npm = (args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> =>
-  execFileAsync('npm', args, { cwd, env: npmEnv, maxBuffer: 16 << 20 });
+const npm = (args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> => execFileAsync('npm', args, { cwd, env: npmEnv, maxBuffer: 16 << 20 });
 
 interface PackInfo {
   filename: string;
@@ -48,8 +47,14 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
     info = packed[0]!;
     files = info.files.map((f) => f.path).sort();
     t.equal(info.filename, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
-    const presets = readdirSync(join(ROOT, 'presets')).filter((f) => f.endsWith('.yaml')).map((f) => `presets/${f}`);
-    t.same(files, ['LICENSE', 'README.md', 'dist/cli.js', 'package.json', ...presets].sort(), 'package.json, README.md, LICENSE, dist/cli.js (the CLI, our code in one file) and the presets to read as examples (the CLI has them built in), nothing else');
+    const presets = readdirSync(join(ROOT, 'presets'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => `presets/${f}`);
+    t.same(
+      files,
+      ['LICENSE', 'README.md', 'dist/cli.js', 'package.json', ...presets].sort(),
+      'package.json, README.md, LICENSE, dist/cli.js (the CLI, our code in one file) and the presets to read as examples (the CLI has them built in), nothing else',
+    );
     // dist/cli.js must be built from the current sources (npm run build), and hold no dependency:
     // those are imported from node_modules, where npm's version ranges keep them up to date.
     const cli = readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8');
@@ -57,7 +62,10 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
     t.notMatch(cli, /from ['"]\.\.?\/|import\(['"]\.\.?\//, 'no relative import is left: our modules are all in it');
     t.match(cli, /import\("undici\/lib\/dispatcher\/agent\.js"\)/, 'undici is imported from node_modules, not copied in');
     t.notMatch(cli, /node_modules\//, 'no dependency file is copied in');
-    t.ok(statSync(join(ROOT, 'dist', 'cli.js')).mtimeMs >= statSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js')).mtimeMs, 'dist/cli.js is not older than what tsc compiled');
+    t.ok(
+      statSync(join(ROOT, 'dist', 'cli.js')).mtimeMs >= statSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js')).mtimeMs,
+      'dist/cli.js is not older than what tsc compiled',
+    );
     t.ok(readFileSync(join(ROOT, 'LICENSE'), 'utf8').includes('Apache License'), 'LICENSE is the Apache License, as package.json says');
     t.equal((PACKAGE as unknown as { license: string }).license, 'Apache-2.0');
     t.match(PACKAGE.version, /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'the version is semver');
@@ -70,12 +78,20 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
     const tree = JSON.parse((await npm(['ls', '--omit=dev', '--all', '--json'], prefix)).stdout) as LsNode;
     const top = tree.dependencies?.[PACKAGE.name];
     t.ok(top, 'jes-metrics-pipe is installed');
-    t.same(Object.keys(top?.dependencies ?? {}).sort(), Object.keys(PACKAGE.dependencies).sort(), 'its direct dependencies are exactly package.json "dependencies"');
+    t.same(
+      Object.keys(top?.dependencies ?? {}).sort(),
+      Object.keys(PACKAGE.dependencies).sort(),
+      'its direct dependencies are exactly package.json "dependencies"',
+    );
     const devNames = Object.keys((PACKAGE as unknown as { devDependencies: Record<string, string> }).devDependencies);
     const installed = readdirSync(join(prefix, 'node_modules')).flatMap((d) =>
       d.startsWith('@') ? readdirSync(join(prefix, 'node_modules', d)).map((s) => `${d}/${s}`) : [d],
     );
-    t.same(installed.filter((n) => devNames.includes(n)), [], 'no dev dependency is installed');
+    t.same(
+      installed.filter((n) => devNames.includes(n)),
+      [],
+      'no dev dependency is installed',
+    );
     const footprint = diskUsage(join(prefix, 'node_modules'));
     t.comment(`installed footprint: ${(footprint / 1024 / 1024).toFixed(1)} MiB in ${installed.length} packages`);
     t.ok(footprint < FOOTPRINT_BUDGET, `installed footprint under ${FOOTPRINT_BUDGET / 1024 / 1024} MiB`, { footprint });
@@ -119,4 +135,3 @@ function diskUsage(path: string): number {
   if (!st.isDirectory()) return st.blocks * 512;
   return readdirSync(path).reduce((sum, name) => sum + diskUsage(join(path, name)), st.blocks * 512);
 }
-

@@ -55,7 +55,11 @@ t.test('every code block is fenced and marked', async (t) => {
   t.same(parsed.unmarked, [], 'no fenced block without a <!-- check: … --> marker (README line numbers)');
   t.same(parsed.indented, [], 'no indented code block (it could not be marked; README line numbers)');
   const kinds = new Set(['run', 'example', 'help', 'npm', 'synopsis', 'text']);
-  t.same(parsed.blocks.filter((b) => !kinds.has(b.kind)).map((b) => b.line), [], 'every marker is a known kind');
+  t.same(
+    parsed.blocks.filter((b) => !kinds.has(b.kind)).map((b) => b.line),
+    [],
+    'every marker is a known kind',
+  );
   t.ok(parsed.blocks.filter((b) => b.kind === 'run').length >= 3, 'the README has runnable commands');
 });
 
@@ -126,10 +130,17 @@ t.test('the demo runs as documented and tells its story in order', async (t) => 
   const out = r.stdout.toString('utf8');
   const indented = readFileSync(join(ROOT, 'examples', 'demo-output.txt'), 'utf8').replace(/^/gm, '    ');
   const steps = ['== 1. stdout', '== 2. stderr, with --dry-run', '== 3. --explain', '== 4. a preset'].map((s) => out.indexOf(s));
-  t.ok(steps.every((at, k) => at >= 0 && (k === 0 || at > (steps[k - 1] as number))), `the four steps, in order (${steps.join(', ')})`);
+  t.ok(
+    steps.every((at, k) => at >= 0 && (k === 0 || at > (steps[k - 1] as number))),
+    `the four steps, in order (${steps.join(', ')})`,
+  );
   t.ok(out.slice(steps[0], steps[1]).includes(indented.trimEnd()), 'the sample passes through');
   t.match(out, /^ {4}keptn_demo_tests_passed\{ci_platform="keptn"\} 128$/m, 'the Pushgateway payload is printed');
-  t.match(out, /^ {4}keptn_demo_tests_passed,ci_platform=keptn,keptn_project=sockshop,keptn_service=carts,keptn_stage=dev,\S* gauge,128$/m, 'the Dynatrace payload is printed');
+  t.match(
+    out,
+    /^ {4}keptn_demo_tests_passed,ci_platform=keptn,keptn_project=sockshop,keptn_service=carts,keptn_stage=dev,\S* gauge,128$/m,
+    'the Dynatrace payload is printed',
+  );
   t.match(out, /skipped line 4: .*not a metric object/, '--explain says why a line was skipped');
   t.match(out, /^ {4}keptn_k6_checks_ratio\{ci_platform="keptn"\} 1$/m, 'the k6 preset read the recorded summary');
 });

@@ -68,11 +68,19 @@ export function makeSandbox(t: WithTeardown, cli: readonly string[] = [process.e
   for (const [tool, recorded] of Object.entries(RECORDED)) {
     // The exit status can be set per tool (K6_EXIT=99) to show that wrap mode passes it on.
     const exitVar = `${tool.toUpperCase()}_EXIT`;
-    script(tool, `${shellQuote(process.execPath)} -e 'process.stdout.write(JSON.stringify(process.argv.slice(1))+"\\n")' ${tool} "$@" >> ${shellQuote(toolLog)}\ncat ${shellQuote(recorded)}\nexit "\${${exitVar}:-0}"`);
+    script(
+      tool,
+      `${shellQuote(process.execPath)} -e 'process.stdout.write(JSON.stringify(process.argv.slice(1))+"\\n")' ${tool} "$@" >> ${shellQuote(toolLog)}\ncat ${shellQuote(recorded)}\nexit "\${${exitVar}:-0}"`,
+    );
   }
   script('kubectl', `${shellQuote(process.execPath)} -e 'process.stdout.write(JSON.stringify(process.argv.slice(1))+"\\n")' "$@" >> ${shellQuote(kubectlLog)}`);
   const readCalls = (file: string): string[][] =>
-    existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) : [];
+    existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as string[])
+      : [];
   return {
     dir,
     bin,

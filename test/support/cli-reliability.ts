@@ -23,10 +23,7 @@ export const DT_TOKEN_PUBLIC = 'ABCDEFGHIJKLMNOPQRSTUVWX';
 export const DT_TOKEN_SECRET = 'S3CR3TPART0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR';
 export const DT_TOKEN = `dt0c01.${DT_TOKEN_PUBLIC}.${DT_TOKEN_SECRET}`;
 
-export type FrontFault =
-  | { status: number; retryAfter?: string; body?: string }
-  | { reset: true }
-  | { hang: true };
+export type FrontFault = { status: number; retryAfter?: string; body?: string } | { reset: true } | { hang: true };
 
 export interface FrontRequest {
   method: string;

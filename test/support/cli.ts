@@ -35,9 +35,7 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
     child.stdout!.on('data', (c: Buffer) => out.push(c));
     child.stderr!.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
-    child.on('close', (status, signal) =>
-      resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
-    );
+    child.on('close', (status, signal) => resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
     child.stdin!.on('error', () => undefined);
     opts.onSpawn?.(child);
     if (opts.input !== undefined) child.stdin!.end(opts.input);

@@ -17,9 +17,7 @@ export const LIMITS = {
 } as const;
 
 export type DtPayload =
-  | { kind: 'gauge'; value: number }
-  | { kind: 'summary'; min: number; max: number; sum: number; count: number }
-  | { kind: 'count'; delta: number };
+  { kind: 'gauge'; value: number } | { kind: 'summary'; min: number; max: number; sum: number; count: number } | { kind: 'count'; delta: number };
 
 export interface ParsedLine {
   key: string;
@@ -137,10 +135,7 @@ function parsePayload(text: string, line: string): DtPayload | string {
  * Reads the dimension list that starts at `start` (just after a `,`). Returns the
  * dimensions and the index of the space that ends them, or an error.
  */
-function parseDimensions(
-  line: string,
-  start: number,
-): { dims: Array<[string, string]>; end: number } | { error: string } {
+function parseDimensions(line: string, start: number): { dims: Array<[string, string]>; end: number } | { error: string } {
   const dims: Array<[string, string]> = [];
   let i = start;
   for (;;) {

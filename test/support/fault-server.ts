@@ -50,7 +50,14 @@ export async function startFaultServer(actions: FaultAction[] = [], fallback: Fa
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), raw: Buffer.concat(chunks), at: Date.now() });
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        raw: Buffer.concat(chunks),
+        at: Date.now(),
+      });
       act(queue.shift() ?? fallback, req, res, timers);
     });
   });

@@ -133,7 +133,11 @@ function parseGroups(json: string): StoredGroup[] {
     for (const [key, val] of Object.entries(g)) {
       if (key === 'labels' || key === 'last_push_successful') continue;
       const fam = val as { type: string; help?: string; metrics: StoredSample[] };
-      families[key] = { type: fam.type, ...(fam.help !== undefined ? { help: fam.help } : {}), metrics: fam.metrics.map((m) => ({ labels: m.labels, value: m.value })) };
+      families[key] = {
+        type: fam.type,
+        ...(fam.help !== undefined ? { help: fam.help } : {}),
+        metrics: fam.metrics.map((m) => ({ labels: m.labels, value: m.value })),
+      };
     }
     return { labels: g.labels, lastPushSuccessful: g.last_push_successful, families };
   });

@@ -53,7 +53,11 @@ t.test('the JES environment: INTEGRATION_NAME, KEPTN_*, PROM_GATEWAY, DT_TENANT,
 });
 
 t.test('flags win over the environment; --label adds and overrides', async (t) => {
-  const r = parseConfig(['--integration', 'flag', '--label', 'keptn_stage=prod', '--label', 'team=a=b', '--prefix', ''], { INTEGRATION_NAME: 'env', KEPTN_STAGE: 'dev' }, noFile);
+  const r = parseConfig(
+    ['--integration', 'flag', '--label', 'keptn_stage=prod', '--label', 'team=a=b', '--prefix', ''],
+    { INTEGRATION_NAME: 'env', KEPTN_STAGE: 'dev' },
+    noFile,
+  );
   t.same(r.usageErrors, []);
   t.equal(r.config.integration, 'flag');
   t.equal(r.config.labels.keptn_stage, 'prod');
@@ -114,7 +118,11 @@ t.test('backend errors: that backend is off, the other stays', async (t) => {
   t.equal(noToken.config.dynatrace, undefined);
   t.ok(noToken.config.pushgateway, 'the Pushgateway still pushes');
 
-  const badUrl = parseConfig(['--integration', 'x', '--pushgateway', 'ftp://pgw'], { DT_TENANT: 'https://abc.live.dynatrace.com', DT_API_TOKEN: token }, noFile);
+  const badUrl = parseConfig(
+    ['--integration', 'x', '--pushgateway', 'ftp://pgw'],
+    { DT_TENANT: 'https://abc.live.dynatrace.com', DT_API_TOKEN: token },
+    noFile,
+  );
   t.match(badUrl.backendErrors.join('\n'), /pushgateway/);
   t.equal(badUrl.config.pushgateway, undefined);
   t.ok(badUrl.config.dynatrace);
@@ -123,7 +131,9 @@ t.test('backend errors: that backend is off, the other stays', async (t) => {
   t.equal(secret.config.pushgateway?.password, 's3cret');
   t.equal(secret.config.pushgateway?.url.password, '', 'credentials are taken out of the URL');
 
-  const fromFile = parseConfig(['--integration', 'x', '--dt-url', 'https://abc.live.dynatrace.com', '--dt-token-file', '/run/secrets/dt'], {}, (path) => (path === '/run/secrets/dt' ? `${token}\n` : noFile(path)));
+  const fromFile = parseConfig(['--integration', 'x', '--dt-url', 'https://abc.live.dynatrace.com', '--dt-token-file', '/run/secrets/dt'], {}, (path) =>
+    path === '/run/secrets/dt' ? `${token}\n` : noFile(path),
+  );
   t.equal(fromFile.config.dynatrace?.token, token, 'a token file, trimmed');
 
   const oneAgent = parseConfig(['--integration', 'x', '--dt-url', 'http://localhost:14499/metrics/ingest'], {}, noFile);

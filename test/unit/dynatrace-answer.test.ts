@@ -21,10 +21,16 @@ t.test('documented and observed bodies', async (t) => {
     ["line 1: metric key 'a' changed to 'a.count'"],
   );
   t.same(
-    parseIngestAnswer('{"linesOk":22,"linesInvalid":0,"error":null,"warnings":{"message":"First 22 warnings reported","warningLines":[{"line":3,"warning":"w"}]}}').warnings,
+    parseIngestAnswer(
+      '{"linesOk":22,"linesInvalid":0,"error":null,"warnings":{"message":"First 22 warnings reported","warningLines":[{"line":3,"warning":"w"}]}}',
+    ).warnings,
     ['line 3: w'],
   );
-  t.same(parseIngestAnswer('{"error":{"code":401,"message":"Token Authentication failed"}}'), { message: 'Token Authentication failed', invalidLines: [], warnings: [] });
+  t.same(parseIngestAnswer('{"error":{"code":401,"message":"Token Authentication failed"}}'), {
+    message: 'Token Authentication failed',
+    invalidLines: [],
+    warnings: [],
+  });
 });
 
 t.test('anything else gives an empty answer, never a throw', async (t) => {

@@ -94,7 +94,11 @@ t.test('rejects what the real service rejects', async (t) => {
   t.notOk(validateDtLine('_ count,delta=1').ok);
 });
 
-async function post(dt: DtEmulator, body: string, opts: { path?: string; token?: string | null; type?: string } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  dt: DtEmulator,
+  body: string,
+  opts: { path?: string; token?: string | null; type?: string } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': opts.type ?? 'text/plain; charset=utf-8' };
   const token = opts.token === undefined ? dt.token : opts.token;
   if (token !== null) headers.authorization = `Api-Token ${token}`;
@@ -109,17 +113,31 @@ t.test('HTTP: documented answers, 1-based invalidLines, first ten only', async (
   const ok = await post(dt, 'm_x gauge,1\nm_y,a=b gauge,2');
   t.equal(ok.status, 202);
   t.same(ok.json, { linesOk: 2, linesInvalid: 0, error: null, warnings: null });
-  t.same(dt.ingested.map((l) => [l.key, l.dimensions, l.value]), [['m_x', {}, 1], ['m_y', { a: 'b' }, 2]]);
+  t.same(
+    dt.ingested.map((l) => [l.key, l.dimensions, l.value]),
+    [
+      ['m_x', {}, 1],
+      ['m_y', { a: 'b' }, 2],
+    ],
+  );
 
   const partial = await post(dt, 'm_ok gauge,1\nsystem.load.1m gauge,1\nm_ok2 gauge,2');
   t.equal(partial.status, 400);
   t.same(partial.json, {
     linesOk: 2,
     linesInvalid: 1,
-    error: { code: 400, message: '1 invalid lines', invalidLines: [{ line: 2, error: partial.json.error && (partial.json.error as { invalidLines: Array<{ error: string }> }).invalidLines[0]?.error }] },
+    error: {
+      code: 400,
+      message: '1 invalid lines',
+      invalidLines: [{ line: 2, error: partial.json.error && (partial.json.error as { invalidLines: Array<{ error: string }> }).invalidLines[0]?.error }],
+    },
     warnings: null,
   });
-  t.same(dt.ingested.slice(2).map((l) => l.key), ['m_ok', 'm_ok2'], 'the valid lines of a 400 are ingested');
+  t.same(
+    dt.ingested.slice(2).map((l) => l.key),
+    ['m_ok', 'm_ok2'],
+    'the valid lines of a 400 are ingested',
+  );
 
   const lines = Array.from({ length: 29 }, (_, i) => `bad${i} count,${i}`);
   const many = await post(dt, ['m_first gauge,1', ...lines].join('\n'));
@@ -128,7 +146,10 @@ t.test('HTTP: documented answers, 1-based invalidLines, first ten only', async (
   t.equal(many.json.linesInvalid, 29);
   t.equal(many.json.linesOk, 1);
   t.equal(error.message, 'First 10 errors reported');
-  t.same(error.invalidLines.map((l) => l.line), [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  t.same(
+    error.invalidLines.map((l) => l.line),
+    [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+  );
 });
 
 t.test('HTTP: token, paths, content type', async (t) => {
@@ -163,7 +184,10 @@ t.test('HTTP: 1,000 lines and 1,000,000 bytes per request', async (t) => {
 
   // 90 lines of about 11,800 bytes (48 dimensions of 240 characters): over 1,000,000 bytes.
   const fat = Array.from({ length: 90 }, () => `m_big,${Array.from({ length: 48 }, (_, j) => `d${j}=${'x'.repeat(240)}`).join(',')} gauge,1`);
-  t.ok(fat.every((l) => validateDtLine(l).ok), 'each line on its own is valid');
+  t.ok(
+    fat.every((l) => validateDtLine(l).ok),
+    'each line on its own is valid',
+  );
   const body = fat.join('\n');
   t.ok(Buffer.byteLength(body) > 1_000_000, `${Buffer.byteLength(body)} bytes`);
   const tooBig = await post(dt, body);
@@ -177,7 +201,11 @@ t.test('HTTP: faults', async (t) => {
   dt.setFaults({ status: 503, times: 2 }, { status: 429, retryAfter: '1' });
   t.equal((await post(dt, 'm_x gauge,1')).status, 503);
   t.equal((await post(dt, 'm_x gauge,1')).status, 503);
-  const res = await fetch(`${dt.url}/api/v2/metrics/ingest`, { method: 'POST', headers: { 'content-type': 'text/plain', authorization: `Api-Token ${dt.token}` }, body: 'm_x gauge,1' });
+  const res = await fetch(`${dt.url}/api/v2/metrics/ingest`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', authorization: `Api-Token ${dt.token}` },
+    body: 'm_x gauge,1',
+  });
   t.equal(res.status, 429);
   t.equal(res.headers.get('retry-after'), '1');
   t.equal((await post(dt, 'm_x gauge,1')).status, 202, 'faults used up');

@@ -3,14 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import {
-  metricKeyProblem,
-  normalizeDimensionKey,
-  normalizeDimensionValue,
-  normalizeMetricKey,
-  truncateUtf8,
-  utf8Length,
-} from '../../lib/naming/dynatrace.js';
+import { metricKeyProblem, normalizeDimensionKey, normalizeDimensionValue, normalizeMetricKey, truncateUtf8, utf8Length } from '../../lib/naming/dynatrace.js';
 
 type Vector = [string, string | null];
 interface Vectors {

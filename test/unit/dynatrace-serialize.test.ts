@@ -44,7 +44,7 @@ t.test('escaping in full lines', async (t) => {
     'name,dim=value,dim2=a_b\\"quoted\\" gauge,25',
     'JS metric-factory test value',
   );
-  t.equal(line(s('name', 1, { 'nörmalize': 'x' })), 'name,n_rmalize=x gauge,1');
+  t.equal(line(s('name', 1, { nörmalize: 'x' })), 'name,n_rmalize=x gauge,1');
   t.equal(line(s('name', 1, { '@ü/': 'x' })), 'name,_=x gauge,1');
   t.equal(line(s('name', 1, { '': 'x' })), 'name gauge,1', 'an empty key is left out');
   t.equal(line(s('name', 1, { Region: 'EU West' })), 'name,region=EU\\ West gauge,1', 'keys lowercased, value case kept');
@@ -145,10 +145,7 @@ t.test('series that cannot be sent are dropped with a reason, order kept', async
 });
 
 t.test('dimension precedence: labels, then static (last wins), deterministic on clashes', async (t) => {
-  t.equal(
-    line(s('m_x', 1, { 'dt.metrics.source': 'mine', a: '1' }), DEFAULT_STATIC_DIMENSIONS),
-    'm_x,a=1,dt.metrics.source=jes-metrics-pipe gauge,1',
-  );
+  t.equal(line(s('m_x', 1, { 'dt.metrics.source': 'mine', a: '1' }), DEFAULT_STATIC_DIMENSIONS), 'm_x,a=1,dt.metrics.source=jes-metrics-pipe gauge,1');
   // `Env` and `env` both become `env`: the later in sorted key order wins, whatever the input order.
   const one = line(s('m_x', 1, { env: 'lower', Env: 'upper' }));
   const two = line(s('m_x', 1, { Env: 'upper', env: 'lower' }));
@@ -171,7 +168,10 @@ t.test('batches: at most 1,000 lines, in order, lines map to body lines', async 
   const input: Series[] = [];
   for (let i = 0; i < 2500; i++) input.push(s(`m_${String(i).padStart(5, '0')}`, i));
   const { batches } = buildDynatraceBatches(input);
-  t.same(batches.map((b) => b.lines.length), [1000, 1000, 500]);
+  t.same(
+    batches.map((b) => b.lines.length),
+    [1000, 1000, 500],
+  );
   const all = batches.flatMap((b) => b.body.split('\n'));
   t.equal(all.length, 2500);
   t.equal(all[0], 'm_00000,dt.metrics.source=jes-metrics-pipe gauge,0');
@@ -180,7 +180,10 @@ t.test('batches: at most 1,000 lines, in order, lines map to body lines', async 
     t.notOk(b.body.endsWith('\n'));
     const texts = b.body.split('\n');
     t.equal(texts.length, b.lines.length);
-    t.ok(b.lines.every((l, i) => texts[i]?.startsWith(`${l.name},`)), 'line i is series i');
+    t.ok(
+      b.lines.every((l, i) => texts[i]?.startsWith(`${l.name},`)),
+      'line i is series i',
+    );
   }
   t.equal(MAX_BATCH_LINES, 1000);
 });
@@ -199,11 +202,17 @@ t.test('batches: at most 1,000,000 bytes, counting UTF-8 and the joining newline
   const first = batches[0];
   const nextLine = batches[1]?.body.split('\n')[0] ?? '';
   t.ok(Buffer.byteLength(first?.body ?? '') + 1 + Buffer.byteLength(nextLine) > MAX_BATCH_BYTES, 'a batch is cut only when full');
-  t.equal(batches.reduce((n, b) => n + b.lines.length, 0), 300);
+  t.equal(
+    batches.reduce((n, b) => n + b.lines.length, 0),
+    300,
+  );
 
   const small = buildDynatraceBatches([s('abc', 1), s('abd', 2), s('abe', 3)], { staticDimensions: {}, maxBatchBytes: 27 });
   // 'abc gauge,1' is 11 bytes; two lines with the newline are 23; three are 35.
-  t.same(small.batches.map((b) => b.body), ['abc gauge,1\nabd gauge,2', 'abe gauge,3']);
+  t.same(
+    small.batches.map((b) => b.body),
+    ['abc gauge,1\nabd gauge,2', 'abe gauge,3'],
+  );
 });
 
 t.test('no series, no batch', async (t) => {

@@ -29,7 +29,13 @@ t.test('basicAuthHeader is RFC 7617, UTF-8', async (t) => {
 });
 
 t.test('describeFailure names the error code and message', async (t) => {
-  t.equal(describeFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })), 'ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)');
-  t.equal(describeFailure(new Error('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })), 'UND_ERR_SOCKET (fetch failed)');
+  t.equal(
+    describeFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })),
+    'ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)',
+  );
+  t.equal(
+    describeFailure(new Error('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })),
+    'UND_ERR_SOCKET (fetch failed)',
+  );
   t.equal(describeFailure('plain'), 'plain');
 });

@@ -5,9 +5,26 @@ import { backoffMs, isRetryableError, isRetryableStatus, parseRetryAfter } from 
 
 t.test('retryable statuses: 408, 429, 5xx; nothing else', async (t) => {
   const table: Array<[number, boolean]> = [
-    [200, false], [202, false], [204, false], [301, false], [307, false],
-    [400, false], [401, false], [403, false], [404, false], [407, false], [409, false], [413, false], [422, false],
-    [408, true], [429, true], [500, true], [502, true], [503, true], [504, true], [599, true],
+    [200, false],
+    [202, false],
+    [204, false],
+    [301, false],
+    [307, false],
+    [400, false],
+    [401, false],
+    [403, false],
+    [404, false],
+    [407, false],
+    [409, false],
+    [413, false],
+    [422, false],
+    [408, true],
+    [429, true],
+    [500, true],
+    [502, true],
+    [503, true],
+    [504, true],
+    [599, true],
   ];
   for (const [status, want] of table) t.equal(isRetryableStatus(status), want, String(status));
 });
@@ -15,12 +32,22 @@ t.test('retryable statuses: 408, 429, 5xx; nothing else', async (t) => {
 t.test('retryable errors: network trouble yes, bad certificates and bad arguments no', async (t) => {
   const err = (code: string): Error => Object.assign(new Error(code), { code });
   const table: Array<[unknown, boolean]> = [
-    [err('ECONNREFUSED'), true], [err('ECONNRESET'), true], [err('EPIPE'), true], [err('ETIMEDOUT'), true],
-    [err('ENOTFOUND'), true], [err('EAI_AGAIN'), true], [err('UND_ERR_SOCKET'), true],
-    [err('UND_ERR_CONNECT_TIMEOUT'), true], [err('UND_ERR_HEADERS_TIMEOUT'), true], [new Error('no code'), true],
-    [err('DEPTH_ZERO_SELF_SIGNED_CERT'), false], [err('SELF_SIGNED_CERT_IN_CHAIN'), false],
-    [err('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), false], [err('CERT_HAS_EXPIRED'), false],
-    [err('ERR_TLS_CERT_ALTNAME_INVALID'), false], [err('UND_ERR_INVALID_ARG'), false],
+    [err('ECONNREFUSED'), true],
+    [err('ECONNRESET'), true],
+    [err('EPIPE'), true],
+    [err('ETIMEDOUT'), true],
+    [err('ENOTFOUND'), true],
+    [err('EAI_AGAIN'), true],
+    [err('UND_ERR_SOCKET'), true],
+    [err('UND_ERR_CONNECT_TIMEOUT'), true],
+    [err('UND_ERR_HEADERS_TIMEOUT'), true],
+    [new Error('no code'), true],
+    [err('DEPTH_ZERO_SELF_SIGNED_CERT'), false],
+    [err('SELF_SIGNED_CERT_IN_CHAIN'), false],
+    [err('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), false],
+    [err('CERT_HAS_EXPIRED'), false],
+    [err('ERR_TLS_CERT_ALTNAME_INVALID'), false],
+    [err('UND_ERR_INVALID_ARG'), false],
   ];
   for (const [e, want] of table) t.equal(isRetryableError(e), want, (e as Error).message);
 });
@@ -30,9 +57,21 @@ t.test('full jitter: the wait is within [0, min(max, base·2^(n−1))]', async (
   const ceilings = [500, 1000, 2000, 4000, 8000, 10_000, 10_000];
   ceilings.forEach((ceiling, i) => {
     const retry = i + 1;
-    t.equal(backoffMs(retry, opts, () => 0), 0, `retry ${retry}, random 0`);
-    t.equal(backoffMs(retry, opts, () => 0.5), ceiling / 2, `retry ${retry}, random 0.5`);
-    t.equal(backoffMs(retry, opts, () => 0.999999), ceiling - 1, `retry ${retry}, random → 1`);
+    t.equal(
+      backoffMs(retry, opts, () => 0),
+      0,
+      `retry ${retry}, random 0`,
+    );
+    t.equal(
+      backoffMs(retry, opts, () => 0.5),
+      ceiling / 2,
+      `retry ${retry}, random 0.5`,
+    );
+    t.equal(
+      backoffMs(retry, opts, () => 0.999999),
+      ceiling - 1,
+      `retry ${retry}, random → 1`,
+    );
   });
   // With the real Math.random: never outside the bounds.
   for (let i = 0; i < 1000; i++) {

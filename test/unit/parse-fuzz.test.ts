@@ -34,7 +34,14 @@ const numberText = fc.oneof(
   fc.double().map(String),
   fc.integer().map(String),
   fc
-    .tuple(fc.constantFrom('', '+', '-'), fc.stringMatching(/^[0-9]{0,6}$/), fc.constantFrom('', '.'), fc.stringMatching(/^[0-9]{0,4}$/), fc.constantFrom('', 'e', 'E', 'e+', 'e-'), fc.stringMatching(/^[0-9]{0,3}$/))
+    .tuple(
+      fc.constantFrom('', '+', '-'),
+      fc.stringMatching(/^[0-9]{0,6}$/),
+      fc.constantFrom('', '.'),
+      fc.stringMatching(/^[0-9]{0,4}$/),
+      fc.constantFrom('', 'e', 'E', 'e+', 'e-'),
+      fc.stringMatching(/^[0-9]{0,3}$/),
+    )
     .map((parts) => parts.join('')),
   fc.constantFrom('12ms', '1,000', '1_000', '0x1f', 'info', 'nano', 'Inf.', '1e', '-', '.', ''),
 );
@@ -44,7 +51,9 @@ const labelName = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/);
 const promLabels = fc
   .array(fc.tuple(blanks, labelName, blanks, fc.oneof(escapedLabelValue, labelValue), blanks), { maxLength: 4 })
   .chain((pairs) =>
-    fc.constantFrom('', ',').map((trailing) => `{${pairs.map(([b1, n, b2, v, b3]) => `${b1}${n}${b2}=${b2}"${v}"${b3}`).join(',')}${pairs.length > 0 ? trailing : ''}}`),
+    fc
+      .constantFrom('', ',')
+      .map((trailing) => `{${pairs.map(([b1, n, b2, v, b3]) => `${b1}${n}${b2}=${b2}"${v}"${b3}`).join(',')}${pairs.length > 0 ? trailing : ''}}`),
   );
 const crOrNot = fc.constantFrom('', '', '\r');
 
@@ -52,10 +61,31 @@ const crOrNot = fc.constantFrom('', '', '\r');
 const kvLeading = fc.constantFrom('', '', '', '', ' ', '\t');
 const kvLine = fc.tuple(kvLeading, nameText, blanks, blanks, numberText, blanks, crOrNot).map(([a, n, b, c, v, d, cr]) => `${a}${n}${b}=${c}${v}${d}${cr}`);
 const promSample = fc
-  .tuple(blanks, nameText, fc.option(promLabels, { nil: '' }), fc.constantFrom(' ', '\t', '  ', ''), numberText, fc.option(fc.integer().map((n) => ` ${n}`), { nil: '' }), blanks, crOrNot)
+  .tuple(
+    blanks,
+    nameText,
+    fc.option(promLabels, { nil: '' }),
+    fc.constantFrom(' ', '\t', '  ', ''),
+    numberText,
+    fc.option(
+      fc.integer().map((n) => ` ${n}`),
+      { nil: '' },
+    ),
+    blanks,
+    crOrNot,
+  )
   .map((parts) => parts.join(''));
 const promComment = fc
-  .tuple(blanks, fc.constantFrom('#', '#', '# '), fc.constantFrom(' ', '\t', ''), fc.constantFrom('TYPE', 'HELP', 'type', 'TYPO'), fc.constantFrom(' ', '\t', ''), nameText, fc.constantFrom(' counter', ' gauge', ' histogram', ' summary', ' untyped', ' bogus', '', ' help text here'), crOrNot)
+  .tuple(
+    blanks,
+    fc.constantFrom('#', '#', '# '),
+    fc.constantFrom(' ', '\t', ''),
+    fc.constantFrom('TYPE', 'HELP', 'type', 'TYPO'),
+    fc.constantFrom(' ', '\t', ''),
+    nameText,
+    fc.constantFrom(' counter', ' gauge', ' histogram', ' summary', ' untyped', ' bogus', '', ' help text here'),
+    crOrNot,
+  )
   .map((parts) => parts.join(''));
 const jsonMetric = fc.record(
   {
@@ -108,7 +138,44 @@ const anyCodeUnit = fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min
 const anyString = (maxLength: number) => fc.string({ unit: anyCodeUnit, maxLength });
 const syntaxSoup = fc.string({
   maxLength: 60,
-  unit: fc.constantFrom('a', 'x', '_', ':', '=', '{', '}', '[', ']', '"', '\\', ',', ' ', '\t', '1', '.', 'e', '-', '+', 'N', 'I', 'n', 'f', '#', 'T', 'Y', 'P', 'E', 'H', 'L', 'v', 'l', 'u', '\r', '\u0000', 'é'),
+  unit: fc.constantFrom(
+    'a',
+    'x',
+    '_',
+    ':',
+    '=',
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    '\\',
+    ',',
+    ' ',
+    '\t',
+    '1',
+    '.',
+    'e',
+    '-',
+    '+',
+    'N',
+    'I',
+    'n',
+    'f',
+    '#',
+    'T',
+    'Y',
+    'P',
+    'E',
+    'H',
+    'L',
+    'v',
+    'l',
+    'u',
+    '\r',
+    '\u0000',
+    'é',
+  ),
 });
 
 // ---- the law ----
@@ -147,7 +214,10 @@ function declareFirstWord(text: string, state: ParseState): void {
 
 t.test('law on grammar-generated metric-like lines', async (t) => {
   const stats: LawStats = { lines: 0, accepted: { kv: 0, json: 0, prom: 0 } };
-  fc.assert(fc.property(metricLikeLine, (line) => lawHolds(line, stats)), settings);
+  fc.assert(
+    fc.property(metricLikeLine, (line) => lawHolds(line, stats)),
+    settings,
+  );
   t.pass(`law held on ${stats.lines} lines`);
   // The generator must produce real metrics, or the law would be tested on rejects only.
   for (const name of ['kv', 'json', 'prom'] as const) {
@@ -157,8 +227,14 @@ t.test('law on grammar-generated metric-like lines', async (t) => {
 
 t.test('law on syntax soup and arbitrary strings', async (t) => {
   const stats: LawStats = { lines: 0, accepted: { kv: 0, json: 0, prom: 0 } };
-  fc.assert(fc.property(syntaxSoup, (line) => lawHolds(line, stats)), settings);
-  fc.assert(fc.property(anyString(80), (line) => lawHolds(line, stats)), settings);
+  fc.assert(
+    fc.property(syntaxSoup, (line) => lawHolds(line, stats)),
+    settings,
+  );
+  fc.assert(
+    fc.property(anyString(80), (line) => lawHolds(line, stats)),
+    settings,
+  );
   t.pass(`law held on ${stats.lines} lines`);
 });
 
@@ -212,7 +288,12 @@ t.test('evaluateJsonPaths never rejects', async (t) => {
     { name: 'b', path: '$..value' },
     { name: 'c', path: '$[*].name' },
   ];
-  const documents = fc.oneof(anyString(80), syntaxSoup, fc.json({ maxDepth: 4 }), jsonLine.map((l) => `banner\n${l}\nfooter`));
+  const documents = fc.oneof(
+    anyString(80),
+    syntaxSoup,
+    fc.json({ maxDepth: 4 }),
+    jsonLine.map((l) => `banner\n${l}\nfooter`),
+  );
   await fc.assert(
     fc.asyncProperty(documents, async (document) => {
       const result = await evaluateJsonPaths(document, rules);

@@ -59,7 +59,15 @@ t.test('flag', async (t) => {
 t.test('infracost: numeric strings count, null and missing are problems naming the path', async (t) => {
   const result = await evaluateJsonPaths(
     INFRACOST,
-    rules('cost=totalMonthlyCost', 'p0=projects[0].breakdown.totalMonthlyCost', 'resources=summary.totalDetectedResources', 'diff=diffTotalMonthlyCost', 'gone=nope.x', 'bad=summary.unsupported', 'obj=summary'),
+    rules(
+      'cost=totalMonthlyCost',
+      'p0=projects[0].breakdown.totalMonthlyCost',
+      'resources=summary.totalDetectedResources',
+      'diff=diffTotalMonthlyCost',
+      'gone=nope.x',
+      'bad=summary.unsupported',
+      'obj=summary',
+    ),
   );
   t.same(result.samples, [
     { name: 'cost', value: 164.2038, labels: {} },
@@ -75,7 +83,10 @@ t.test('infracost: numeric strings count, null and missing are problems naming t
 });
 
 t.test('wildcards, filters, slices and deep scans: one sample per match with index', async (t) => {
-  const result = await evaluateJsonPaths(INFRACOST, rules('pc=projects[*].breakdown.totalMonthlyCost', 'hc=$..totalHourlyCost', 'f=$.projects[?(@.name=="b")].breakdown.totalMonthlyCost'));
+  const result = await evaluateJsonPaths(
+    INFRACOST,
+    rules('pc=projects[*].breakdown.totalMonthlyCost', 'hc=$..totalHourlyCost', 'f=$.projects[?(@.name=="b")].breakdown.totalMonthlyCost'),
+  );
   t.same(result.samples, [
     { name: 'pc', value: 154.2038, labels: { index: '0' } },
     { name: 'pc', value: 10, labels: { index: '1' } },
@@ -92,12 +103,18 @@ t.test('wildcards, filters, slices and deep scans: one sample per match with ind
 t.test('values: JSON numbers, numeric strings, NaN/Inf strings; the rest are problems', async (t) => {
   const doc = JSON.stringify({ n: -1.5e10, s: ' 7 ', nan: 'NaN', inf: '+Inf', ninf: '-Inf', big: '1e400', t: true, arr: [1], zero: 0 });
   const result = await evaluateJsonPaths(doc, rules('n=n', 's=s', 'nan=nan', 'inf=inf', 'ninf=ninf', 'zero=zero', 'big=big', 't=t', 'arr=arr'));
-  t.same(result.samples.map((s) => [s.name, s.value]), [['n', -1.5e10], ['s', 7], ['nan', Number.NaN], ['inf', Infinity], ['ninf', -Infinity], ['zero', 0]]);
-  t.same(result.problems, [
-    'big: not a number ("1e400" is out of range) at $.big',
-    't: not a number (true) at $.t',
-    'arr: not a number (an array) at $.arr',
-  ]);
+  t.same(
+    result.samples.map((s) => [s.name, s.value]),
+    [
+      ['n', -1.5e10],
+      ['s', 7],
+      ['nan', Number.NaN],
+      ['inf', Infinity],
+      ['ninf', -Infinity],
+      ['zero', 0],
+    ],
+  );
+  t.same(result.problems, ['big: not a number ("1e400" is out of range) at $.big', 't: not a number (true) at $.t', 'arr: not a number (an array) at $.arr']);
   const overflow = await evaluateJsonPaths('{"x": 1e400}', rules('x=x'));
   t.same(overflow.problems, ['x: not a number (out of range) at $.x']);
 });
@@ -111,7 +128,11 @@ t.test('a banner before the document and a footer after it', async (t) => {
   const crlf = `banner\r\n${INFRACOST.replace(/\n/g, '\r\n')}\r\nfooter\r\n`;
   t.same((await evaluateJsonPaths(crlf, rules('cost=totalMonthlyCost'))).samples, want, 'CRLF');
   const array = `note\n[{"a": 1}, {"a": "2"}]\n`;
-  t.same((await evaluateJsonPaths(array, rules('a=[*].a'))).samples.map((s) => s.value), [1, 2], 'a top-level array');
+  t.same(
+    (await evaluateJsonPaths(array, rules('a=[*].a'))).samples.map((s) => s.value),
+    [1, 2],
+    'a top-level array',
+  );
 });
 
 t.test('not a JSON document: one problem naming the rules, no throw', async (t) => {
@@ -125,7 +146,10 @@ t.test('not a JSON document: one problem naming the rules, no throw', async (t) 
 
 t.test('several documents, one per line: each is read (0.2)', async (t) => {
   const result = await evaluateJsonPaths('banner\n{ "a": 1 }\n{ "b": 2 }\nnot json\n', rules('a=a', 'b=b'));
-  t.same(result.samples, [{ name: 'a', value: 1, labels: {} }, { name: 'b', value: 2, labels: {} }]);
+  t.same(result.samples, [
+    { name: 'a', value: 1, labels: {} },
+    { name: 'b', value: 2, labels: {} },
+  ]);
   t.same(result.problems, []);
 });
 
@@ -145,7 +169,10 @@ t.test('deep nesting, scalars and hostile paths never throw', async (t) => {
   const nul = await evaluateJsonPaths('null', rules('x=x'));
   t.equal(nul.problems.length, 1);
   // The safe evaluator refuses code: nothing runs, the rule fails as a problem.
-  const hostile = await evaluateJsonPaths('{"a":[{"x":1}]}', rules('h=$.a[?(process.exit(7))].x', 'c=$.a[?(@.constructor.constructor("return process")().exit(7))].x'));
+  const hostile = await evaluateJsonPaths(
+    '{"a":[{"x":1}]}',
+    rules('h=$.a[?(process.exit(7))].x', 'c=$.a[?(@.constructor.constructor("return process")().exit(7))].x'),
+  );
   t.same(hostile.samples, []);
   t.equal(hostile.problems.length, 2);
 });

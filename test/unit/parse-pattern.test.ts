@@ -60,12 +60,20 @@ t.test('matching lines', async (t) => {
     // Every match on the line, when a name or label group tells the matches apart.
     ['(?<name>\\w+)=(?<value>\\S+)', 'a=1 b=2', { samples: [s('a', 1), s('b', 2)] }],
     ['(?<value>\\d+) (?<name>failed|passed)', '2 failed, 3 passed in 0.88s', { samples: [s('failed', 2), s('passed', 3)] }],
-    ['(?<value>[\\d.]+) (?<name>ns/op|B/op|allocs/op)', 'BenchmarkX-8   1000  1234 ns/op  56 B/op  2 allocs/op', {
-      samples: [s('ns/op', 1234), s('B/op', 56), s('allocs/op', 2)],
-    }],
-    ['http_req_duration_ms=(?<=http_req_duration\\.*:.*)(?<stat>avg|p\\(95\\))=(?<value>[\\d.]+)ms', '  http_req_duration..: avg=12.5ms min=1ms p(90)=20ms p(95)=25.25ms', {
-      samples: [s('http_req_duration_ms', 12.5, { stat: 'avg' }), s('http_req_duration_ms', 25.25, { stat: 'p(95)' })],
-    }],
+    [
+      '(?<value>[\\d.]+) (?<name>ns/op|B/op|allocs/op)',
+      'BenchmarkX-8   1000  1234 ns/op  56 B/op  2 allocs/op',
+      {
+        samples: [s('ns/op', 1234), s('B/op', 56), s('allocs/op', 2)],
+      },
+    ],
+    [
+      'http_req_duration_ms=(?<=http_req_duration\\.*:.*)(?<stat>avg|p\\(95\\))=(?<value>[\\d.]+)ms',
+      '  http_req_duration..: avg=12.5ms min=1ms p(90)=20ms p(95)=25.25ms',
+      {
+        samples: [s('http_req_duration_ms', 12.5, { stat: 'avg' }), s('http_req_duration_ms', 25.25, { stat: 'p(95)' })],
+      },
+    ],
     // A series met twice on one line keeps its first value; a fixed name without labels takes the first match.
     ['(?<name>\\w+)=(?<value>\\d+)', 'a=1 a=2 b=3', { samples: [s('a', 1), s('b', 3)] }],
     ['t=(?<value>\\d+)ms', 'took 5ms (retry 3ms)', { samples: [s('t', 5)] }],
@@ -101,8 +109,15 @@ t.test('every match: empty matches move on, and one line gives at most MAX_MATCH
   // Matches the empty string at every position: the scan must step over them, not spin.
   const empty = makePatternParser(rule('(?<name>[a-z]*)(?<value>\\d*)'));
   const got = empty('x1 y2', newParseState());
-  t.same(got?.samples.map((x) => [x.name, x.value]), [['x', 1], ['y', 2]], 'the non-empty matches');
-  t.match(got?.problem ?? '', /matched nothing/, 'an empty match is reported as the line\'s problem');
+  t.same(
+    got?.samples.map((x) => [x.name, x.value]),
+    [
+      ['x', 1],
+      ['y', 2],
+    ],
+    'the non-empty matches',
+  );
+  t.match(got?.problem ?? '', /matched nothing/, "an empty match is reported as the line's problem");
   const many = makePatternParser(rule('(?<name>m\\d+)=(?<value>\\d+)'));
   const line = Array.from({ length: MAX_MATCHES_PER_LINE + 5 }, (_, i) => `m${i}=${i}`).join(' ');
   const capped = many(line, newParseState());
@@ -111,7 +126,11 @@ t.test('every match: empty matches move on, and one line gives at most MAX_MATCH
   // A caller-built global regex with a name group: every line still starts from its beginning.
   const global = makePatternParser({ regex: /(?<name>[a-z])=(?<value>\d)/g, source: '(?<name>[a-z])=(?<value>\\d)' });
   t.same(global('a=1 b=2', newParseState())?.samples.length, 2);
-  t.same(global('c=3', newParseState())?.samples.map((x) => x.name), ['c'], 'the next line from its start');
+  t.same(
+    global('c=3', newParseState())?.samples.map((x) => x.name),
+    ['c'],
+    'the next line from its start',
+  );
 });
 
 t.test('problem messages name the pattern and stay short on huge lines', async (t) => {

@@ -72,11 +72,39 @@ t.test('common log lines are turned away', async (t) => {
     t.notOk(precheck.mayBeMetric(buf, start, end), label(line));
   }
   const rejected: readonly string[] = [
-    'level=info msg=x', 'level=Info', 'x=nano', 'x=info', 'x=1 y=2', 'x=1 ms', 'ts=2024-01-01T00:00:00Z x', 'Done nothing',
-    'Total +', 'abc -', '# TYPE', '# TYPEx', '#TYPE x gauge', '# HELPx', '# HEL x', '[1,2,3]', '{"msg":"no metric here"}',
-    '{"values":[1]}', '"value":1',
-    '{"level":"info","value":1}', '{"ts":"x","name":"a","value":1}', '[{"ts":1,"value":2}]', '[1,{"name":"x","value":1}]',
-    '[]', '{}', '[ ]', '{ "msg" : "x", "value": 1}', 'x=', 'x= ', '=1', '(x)=1', 'x', 'éx=1',
+    'level=info msg=x',
+    'level=Info',
+    'x=nano',
+    'x=info',
+    'x=1 y=2',
+    'x=1 ms',
+    'ts=2024-01-01T00:00:00Z x',
+    'Done nothing',
+    'Total +',
+    'abc -',
+    '# TYPE',
+    '# TYPEx',
+    '#TYPE x gauge',
+    '# HELPx',
+    '# HEL x',
+    '[1,2,3]',
+    '{"msg":"no metric here"}',
+    '{"values":[1]}',
+    '"value":1',
+    '{"level":"info","value":1}',
+    '{"ts":"x","name":"a","value":1}',
+    '[{"ts":1,"value":2}]',
+    '[1,{"name":"x","value":1}]',
+    '[]',
+    '{}',
+    '[ ]',
+    '{ "msg" : "x", "value": 1}',
+    'x=',
+    'x= ',
+    '=1',
+    '(x)=1',
+    'x',
+    'éx=1',
   ];
   for (const line of rejected) {
     const { buf, start, end } = embedded(line);
@@ -86,11 +114,17 @@ t.test('common log lines are turned away', async (t) => {
 
 t.test('JSON lines: the first key decides before the "value" search', async (t) => {
   const letThrough: readonly string[] = [
-    '{"labels":{"a":"b"},"name":"x","value":1}', '{ "type" : "gauge", "name":"x","value":1}', '[ {"value":1,"name":"x"}]',
-    '{"timestamp":1,"name":"x","value":1}', '{"dimensions":{},"name":"x","value":1}', '{"unit":"s","name":"x","value":1}',
-    '{"help":"h","name":"x","value":1}', '{"description":"d","name":"x","value":1}',
+    '{"labels":{"a":"b"},"name":"x","value":1}',
+    '{ "type" : "gauge", "name":"x","value":1}',
+    '[ {"value":1,"name":"x"}]',
+    '{"timestamp":1,"name":"x","value":1}',
+    '{"dimensions":{},"name":"x","value":1}',
+    '{"unit":"s","name":"x","value":1}',
+    '{"help":"h","name":"x","value":1}',
+    '{"description":"d","name":"x","value":1}',
     // an escaped key may spell a metric key: only JSON.parse can tell
-    '{"n\\u0061me":"x","value":1}', '{"lev\\u0065l":"x","value":1}',
+    '{"n\\u0061me":"x","value":1}',
+    '{"lev\\u0065l":"x","value":1}',
   ];
   for (const line of letThrough) {
     const { buf, start, end } = embedded(line);
@@ -99,7 +133,7 @@ t.test('JSON lines: the first key decides before the "value" search', async (t) 
   t.ok(parseJson('{"n\\u0061me":"x","value":1}', newParseState()), 'JSON.parse does read the escaped key as name');
 });
 
-t.test('a disabled parser\'s lines are turned away', async (t) => {
+t.test("a disabled parser's lines are turned away", async (t) => {
   const cases: ReadonlyArray<readonly [string, keyof PrecheckOptions]> = [
     ['x=1', 'kv'],
     ['{"name":"x","value":1}', 'json'],
@@ -153,9 +187,21 @@ t.test('the amortized "value" search gives the same answers as a fresh search pe
   }
   const fresh = ranges.map(([s, e]) => new Precheck(ALL).mayBeMetric(chunk, s, e));
   t.same(fresh, [false, true, false, false, true, false, false, true, false], 'fresh answers');
-  t.same(ranges.map(([s, e]) => cached.mayBeMetric(chunk, s, e)), fresh, 'in order');
-  t.same([...ranges].reverse().map(([s, e]) => cached.mayBeMetric(chunk, s, e)), [...fresh].reverse(), 'backwards');
-  t.same([2, 1, 7, 0, 4].map((i) => cached.mayBeMetric(chunk, ...(ranges[i] as [number, number]))), [2, 1, 7, 0, 4].map((i) => fresh[i]), 'jumping');
+  t.same(
+    ranges.map(([s, e]) => cached.mayBeMetric(chunk, s, e)),
+    fresh,
+    'in order',
+  );
+  t.same(
+    [...ranges].reverse().map(([s, e]) => cached.mayBeMetric(chunk, s, e)),
+    [...fresh].reverse(),
+    'backwards',
+  );
+  t.same(
+    [2, 1, 7, 0, 4].map((i) => cached.mayBeMetric(chunk, ...(ranges[i] as [number, number]))),
+    [2, 1, 7, 0, 4].map((i) => fresh[i]),
+    'jumping',
+  );
 
   // A scratch buffer refilled from its start needs no forget(): a start at or before the last one searches again.
   const scratch = Buffer.alloc(64, 0x20);

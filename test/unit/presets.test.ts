@@ -11,19 +11,43 @@ import { loadPresets, presetList, presetNames } from '../../lib/presets/catalog.
 import { presetForCommand } from '../../lib/presets/auto.js';
 
 const dir = fileURLToPath(new URL('../../presets/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const schema = JSON.parse(readFileSync(new URL('../../schema/rules.schema.json', import.meta.url), 'utf8')) as object;
 
 type RawRule = Record<string, unknown>;
 const raw = new Map(files.map((f) => [f.slice(0, -5), parse(readFileSync(dir + f, 'utf8')) as { rules: RawRule[] }]));
 
 t.test('builtin.ts holds presets/*.yaml byte for byte (run node scripts/presets.js after an edit)', async (t) => {
-  t.same([...BUILTIN_PRESETS.keys()], files.map((f) => f.slice(0, -5)));
+  t.same(
+    [...BUILTIN_PRESETS.keys()],
+    files.map((f) => f.slice(0, -5)),
+  );
   for (const f of files) t.equal(BUILTIN_PRESETS.get(f.slice(0, -5)), readFileSync(dir + f, 'utf8'), f);
 });
 
-t.test('the issue\'s presets are all there', async (t) => {
-  for (const name of ['k6', 'infracost', 'trivy', 'junit', 'go-bench', 'pytest', 'tap', 'hyperfine', 'ab', 'wrk', 'hey', 'autocannon', 'coverage', 'eslint', 'gnu-time', 'sysbench', 'fio', 'iperf3']) {
+t.test("the issue's presets are all there", async (t) => {
+  for (const name of [
+    'k6',
+    'infracost',
+    'trivy',
+    'junit',
+    'go-bench',
+    'pytest',
+    'tap',
+    'hyperfine',
+    'ab',
+    'wrk',
+    'hey',
+    'autocannon',
+    'coverage',
+    'eslint',
+    'gnu-time',
+    'sysbench',
+    'fio',
+    'iperf3',
+  ]) {
     t.ok(presetNames().includes(name), name);
   }
 });
@@ -67,7 +91,8 @@ t.test('one naming scheme: snake_case names, no _total on gauges, units only as 
       const stats: unknown[] = [];
       const labels = rule.labels as Record<string, unknown> | undefined;
       if (labels?.stat !== undefined) stats.push(labels.stat);
-      if (rule.values !== undefined) for (const v of Object.values(rule.values as object)) if (typeof v === 'object' && v !== null && 'stat' in v) stats.push((v as { stat: unknown }).stat);
+      if (rule.values !== undefined)
+        for (const v of Object.values(rule.values as object)) if (typeof v === 'object' && v !== null && 'stat' in v) stats.push((v as { stat: unknown }).stat);
       for (const s of stats) t.match(String(s), STATS, `${where}: stat="${String(s)}"`);
     }
   }
@@ -76,7 +101,10 @@ t.test('one naming scheme: snake_case names, no _total on gauges, units only as 
 t.test('--preset list: one line per preset, name then description', async (t) => {
   const lines = (await presetList()).trimEnd().split('\n');
   t.equal(lines.length, presetNames().length);
-  t.match(lines.find((l) => l.startsWith('k6 ')), /^k6\s+k6 end-of-test summary/);
+  t.match(
+    lines.find((l) => l.startsWith('k6 ')),
+    /^k6\s+k6 end-of-test summary/,
+  );
 });
 
 t.test('an unknown preset is an error naming the known ones', async (t) => {

@@ -39,7 +39,14 @@ t.test('label values escaped as Prometheus reads them: \\\\ \\" \\n; other bytes
 });
 
 t.test('NaN, +Inf, -Inf, exponents', async (t) => {
-  const out = await render(t, [s('m', NaN, { k: 'a' }), s('m', Infinity, { k: 'b' }), s('m', -Infinity, { k: 'c' }), s('m', 1e21, { k: 'd' }), s('m', -1e-7, { k: 'e' }), s('m', 0, { k: 'f' })]);
+  const out = await render(t, [
+    s('m', NaN, { k: 'a' }),
+    s('m', Infinity, { k: 'b' }),
+    s('m', -Infinity, { k: 'c' }),
+    s('m', 1e21, { k: 'd' }),
+    s('m', -1e-7, { k: 'e' }),
+    s('m', 0, { k: 'f' }),
+  ]);
   t.equal(out.text, `${head('m')}m{k="a"} NaN\nm{k="b"} +Inf\nm{k="c"} -Inf\nm{k="d"} 1e+21\nm{k="e"} -1e-7\nm{k="f"} 0\n`);
 });
 
@@ -57,7 +64,10 @@ t.test('every sample of a family has the same label names (missing ones are "")'
 t.test('label names normalized, each change noted once', async (t) => {
   const out = await render(t, [s('m', 1, { 'http.status': '200', '2xx': 'y' }), s('m', 2, { 'http.status': '500', '2xx': 'n' })]);
   t.equal(out.text, `${head('m')}m{_2xx="n",http_status="500"} 2\nm{_2xx="y",http_status="200"} 1\n`);
-  t.same(out.notes.sort(), ['label "2xx" sent to the Pushgateway as "_2xx" (2 times)', 'label "http.status" sent to the Pushgateway as "http_status" (2 times)']);
+  t.same(out.notes.sort(), [
+    'label "2xx" sent to the Pushgateway as "_2xx" (2 times)',
+    'label "http.status" sent to the Pushgateway as "http_status" (2 times)',
+  ]);
 });
 
 t.test('two labels that normalize alike: the one sorting last wins, on every run', async (t) => {
@@ -186,7 +196,10 @@ t.test('a family with many different label names is not padded (linear, not quad
   const out = await render(t, many);
   const samples = out.text.split('\n').filter((l) => l.startsWith('wide{'));
   t.equal(samples.length, 2000, 'every series is written');
-  t.ok(samples.every((l) => (l.match(/="/g) ?? []).length === 1), 'each sample carries only its own label');
+  t.ok(
+    samples.every((l) => (l.match(/="/g) ?? []).length === 1),
+    'each sample carries only its own label',
+  );
   t.match(out.notes.join('\n'), /2000 different label names/);
   const few = await render(t, [s('narrow', 1, { a: 'x' }), s('narrow', 2, { b: 'y' })]);
   t.match(few.text, /narrow\{a="x",b=""\} 1/, 'a family with few label names is still padded');

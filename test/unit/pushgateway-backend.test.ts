@@ -46,24 +46,44 @@ async function scriptedServer(answer: (seen: Seen) => Answer) {
 }
 
 const keptn = { project: 'sockshop', stage: 'prod/eu', service: 'carts' };
-const series = runSeries('k6', keptn, [{ name: 'rps', value: 12 }, { name: 'p95', value: 0.25 }]);
+const series = runSeries('k6', keptn, [
+  { name: 'rps', value: 12 },
+  { name: 'p95', value: 0.25 },
+]);
 
 t.test('the request: method, path below the prefix, content type, basic auth, --header, body', async (t) => {
   const srv = await scriptedServer(() => ({ status: 200 }));
   t.teardown(srv.close);
   const { outcome, stderr } = await pushSeries(
-    { url: new URL(`${srv.base}/pgw/`), integration: 'k6', keptn, grouping: [['branch', 'feature/x']], username: 'u', password: 'pa:ss', headers: [['X-Scope-OrgID', 'team-a']] },
+    {
+      url: new URL(`${srv.base}/pgw/`),
+      integration: 'k6',
+      keptn,
+      grouping: [['branch', 'feature/x']],
+      username: 'u',
+      password: 'pa:ss',
+      headers: [['X-Scope-OrgID', 'team-a']],
+    },
     series,
   );
   t.same(outcome, { backend: 'pushgateway', ok: true, summary: '200, 2 series' });
   t.equal(srv.seen.length, 1);
   const req = srv.seen[0] as Seen;
   t.equal(req.method, 'PUT');
-  t.equal(req.url, '/pgw/metrics/job/job-executor-service/integration/k6/keptn_project/sockshop/keptn_stage@base64/cHJvZC9ldQ/keptn_service/carts/branch@base64/ZmVhdHVyZS94');
+  t.equal(
+    req.url,
+    '/pgw/metrics/job/job-executor-service/integration/k6/keptn_project/sockshop/keptn_stage@base64/cHJvZC9ldQ/keptn_service/carts/branch@base64/ZmVhdHVyZS94',
+  );
   t.equal(req.headers['content-type'], CONTENT_TYPE);
   t.equal(req.headers.authorization, `Basic ${Buffer.from('u:pa:ss').toString('base64')}`);
   t.equal(req.headers['x-scope-orgid'], 'team-a');
-  const expected = await buildPushgatewayRequest(series, { job: 'job-executor-service', integration: 'k6', keptn, grouping: [['branch', 'feature/x']], method: 'PUT' });
+  const expected = await buildPushgatewayRequest(series, {
+    job: 'job-executor-service',
+    integration: 'k6',
+    keptn,
+    grouping: [['branch', 'feature/x']],
+    method: 'PUT',
+  });
   t.equal(req.body, expected.body);
   t.match(req.body, /^keptn_k6_rps\{ci_platform="keptn"\} 12$/m, 'grouping labels are not in the body');
   t.match(stderr, /pushgateway PUT .*: 2 series, \d+ bytes/, 'verbose says what is sent');
@@ -107,11 +127,14 @@ t.test('a 5xx is retried by the HTTP layer, then reported with the body', async 
   t.equal(srv.seen.length, 2, 'the test client allows two attempts');
 });
 
-t.test('400 hints by the gateway\'s words', async (t) => {
+t.test("400 hints by the gateway's words", async (t) => {
   const cases: Array<[string, RegExp]> = [
     ['text format parsing error in line 3: expected float as value, got "1\\r"', /bug in jes-metrics-pipe/],
     ['pushed metrics are invalid or inconsistent with existing metrics: pushed metrics must not have timestamps', /timestamps/],
-    ['pushed metrics are invalid or inconsistent with existing metrics: collected metric "m" { label:<name:"grouping" value:"x" > gauge:<value:1 > } was collected before with the same name and label values', /another type or the same labels in another group/],
+    [
+      'pushed metrics are invalid or inconsistent with existing metrics: collected metric "m" { label:<name:"grouping" value:"x" > gauge:<value:1 > } was collected before with the same name and label values',
+      /another type or the same labels in another group/,
+    ],
     ['odd number of components in label string "/a"', /refused the grouping key/],
     ['improper label name "bad-name"', /refused the grouping key/],
     ['invalid base64 encoding for label v="!!!": illegal base64 data at input byte 0', /refused the grouping key/],
@@ -133,7 +156,10 @@ t.test('a long answer is cut at 2 KB with a count', async (t) => {
 });
 
 t.test('a gateway that echoes the credentials does not get them printed', async (t) => {
-  const srv = await scriptedServer((s) => ({ status: 400, body: `bad auth ${s.headers.authorization ?? ''} for ${Buffer.from((s.headers.authorization ?? '').slice(6), 'base64').toString()}` }));
+  const srv = await scriptedServer((s) => ({
+    status: 400,
+    body: `bad auth ${s.headers.authorization ?? ''} for ${Buffer.from((s.headers.authorization ?? '').slice(6), 'base64').toString()}`,
+  }));
   t.teardown(srv.close);
   const { stderr } = await pushSeries({ url: new URL(srv.base), integration: 'k6', username: 'svc-user', password: 'hunter2-long' }, series);
   t.match(stderr, /-> 400: bad auth Basic \*\*\* for \*\*\*:\*\*\*/);

@@ -18,7 +18,14 @@ t.test('the full key: job, integration, the Keptn labels that are set, --groupin
   );
   t.equal(groupingPath({ ...base, keptn: { stage: 'dev' } }), '/metrics/job/job-executor-service/integration/k6/keptn_stage/dev', 'unset parts are left out');
   t.equal(
-    groupingPath({ ...base, keptn: { project: 'p' }, grouping: [['branch', 'main'], ['env', 'ci']] }),
+    groupingPath({
+      ...base,
+      keptn: { project: 'p' },
+      grouping: [
+        ['branch', 'main'],
+        ['env', 'ci'],
+      ],
+    }),
     '/metrics/job/job-executor-service/integration/k6/keptn_project/p/branch/main/env/ci',
   );
 });
@@ -55,7 +62,17 @@ t.test('refused before any request', async (t) => {
     ['reserved __ prefix', { ...base, grouping: [['__x', 'x']] }, /__x/],
     ['job again', { ...base, grouping: [['job', 'x']] }, /already in the grouping key/],
     ['a Keptn label again', { ...base, keptn: { stage: 'dev' }, grouping: [['keptn_stage', 'prod']] }, /already in the grouping key/],
-    ['twice the same', { ...base, grouping: [['a', '1'], ['a', '2']] }, /already in the grouping key/],
+    [
+      'twice the same',
+      {
+        ...base,
+        grouping: [
+          ['a', '1'],
+          ['a', '2'],
+        ],
+      },
+      /already in the grouping key/,
+    ],
   ];
   for (const [what, ctx, message] of bad) t.throws(() => groupingPath(ctx), { name: 'GroupingKeyError', message }, what);
   t.ok(new GroupingKeyError('x') instanceof Error);

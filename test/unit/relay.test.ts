@@ -37,7 +37,7 @@ function slowDest(delayMs: number, failAt = Infinity): { dest: Writable; got: Bu
 /** Reads `input` through the relay in `readBytes` pieces, as a socket would, pausing when told. */
 async function pump(relay: Relay, input: Buffer, readBytes: number, taken: Set<Buffer>): Promise<number> {
   let pauses = 0;
-  for (let pos = 0; pos < input.length; ) {
+  for (let pos = 0; pos < input.length;) {
     const buf = relay.take();
     taken.add(buf);
     const n = Math.min(readBytes, buf.length, input.length - pos);
@@ -89,7 +89,13 @@ t.test('stdout breaks (EPIPE): reported once, the parsers still get everything, 
 
 t.test('lines from reused buffers are the lines of the input (the splitter and pre-check caches)', async (t) => {
   const text = Array.from({ length: 4000 }, (_, i) =>
-    i % 7 === 0 ? `{"name":"m${i % 5}","value":${i}}` : i % 5 === 0 ? `{"level":"info","value":${i}}` : i % 3 === 0 ? `cost_${i % 4}=${i}` : `log line ${i} "value" here`,
+    i % 7 === 0
+      ? `{"name":"m${i % 5}","value":${i}}`
+      : i % 5 === 0
+        ? `{"level":"info","value":${i}}`
+        : i % 3 === 0
+          ? `cost_${i % 4}=${i}`
+          : `log line ${i} "value" here`,
   ).join('\n');
   const input = Buffer.from(`${text}\n`);
   const collect = (feed: (splitter: LineSplitter) => Promise<void>) => {

@@ -17,7 +17,11 @@ const validate = ajv.compile(schema);
 
 function ruleFiles(dir: string, ext = /\.(ya?ml|json)$/): string[] {
   const url = new URL(`${dir}/`, root);
-  return existsSync(url) ? readdirSync(url).filter((f) => ext.test(f)).map((f) => `${dir}/${f}`) : [];
+  return existsSync(url)
+    ? readdirSync(url)
+        .filter((f) => ext.test(f))
+        .map((f) => `${dir}/${f}`)
+    : [];
 }
 
 t.test('examples and presets: valid for the schema and for the loader', async (t) => {
@@ -36,11 +40,27 @@ const BROKEN: Array<[string, string, RegExp]> = [
   ['no version', 'rules: [{pattern: "x=(?<value>1)", name: x}]', /^r\.yaml: version: must be 1/],
   ['unknown top key', 'version: 1\nrule: []\nrules: [{pattern: "(?<value>1)", name: x}]', /^r\.yaml: rule: unknown key/],
   ['empty rules', 'version: 1\nrules: []', /^r\.yaml: rules: must be a list of at least one rule/],
-  ['bad unit', 'version: 1\nrules:\n  - {pattern: "x", name: x}\n  - {pattern: "(?<value>\\\\d+)", id: p95, name: p95, unit: mss}', /^r\.yaml: rule 2 \("p95"\): unit: "mss" is not a unit \(auto, or one of: ns, us/],
-  ['two kinds', 'version: 1\nrules: [{pattern: "(?<value>1)", json: "$.a", name: x}]', /^r\.yaml: rule 1 \("x"\): a rule has exactly one of pattern:, json:, xml: \(got pattern, json\)/],
-  ['unknown field', 'version: 1\nrules: [{pattern: "(?<value>1)", name: x, lables: {a: b}}]', /^r\.yaml: rule 1 \("x"\): lables: not a field of a pattern rule/],
+  [
+    'bad unit',
+    'version: 1\nrules:\n  - {pattern: "x", name: x}\n  - {pattern: "(?<value>\\\\d+)", id: p95, name: p95, unit: mss}',
+    /^r\.yaml: rule 2 \("p95"\): unit: "mss" is not a unit \(auto, or one of: ns, us/,
+  ],
+  [
+    'two kinds',
+    'version: 1\nrules: [{pattern: "(?<value>1)", json: "$.a", name: x}]',
+    /^r\.yaml: rule 1 \("x"\): a rule has exactly one of pattern:, json:, xml: \(got pattern, json\)/,
+  ],
+  [
+    'unknown field',
+    'version: 1\nrules: [{pattern: "(?<value>1)", name: x, lables: {a: b}}]',
+    /^r\.yaml: rule 1 \("x"\): lables: not a field of a pattern rule/,
+  ],
   ['bad occurrence', 'version: 1\nrules: [{pattern: "(?<value>1)", name: x, occurrence: middle}]', /occurrence: "middle" is not one of first, last/],
-  ['bad aggregate', 'version: 1\nrules: [{json: "$.a", name: x, aggregate: median}]', /rule 1 \("x"\): aggregate: "median" is not one of sum, count, min, max, avg/],
+  [
+    'bad aggregate',
+    'version: 1\nrules: [{json: "$.a", name: x, aggregate: median}]',
+    /rule 1 \("x"\): aggregate: "median" is not one of sum, count, min, max, avg/,
+  ],
   ['json without name', 'version: 1\nrules: [{json: "$.a"}]', /rule 1: name: a json rule needs name: \(or fields:\)/],
   ['bad xml field', 'version: 1\nrules: [{xml: testsuite, name: t, value: time}]', /rule 1 \("t"\): value: must be @attribute or text\(\)/],
   ['bad name', 'version: 1\nrules: [{pattern: "(?<value>1)", name: "1x"}]', /name: "1x" is not a metric name/],
@@ -78,7 +98,10 @@ t.test('what only the loader can check: the regex and its groups', async (t) => 
   t.match('errors' in yamlError ? yamlError.errors[0] : '', /^r\.yaml: line \d+: /, 'a YAML syntax error names the line');
   const json = await loadRuleText('r.json', '{"version": 1, "rules": [{"pattern": "(?<value>1)", "name": "x"}]}');
   t.notOk('errors' in json, 'JSON is accepted');
-  const laughs = await loadRuleText('r.yaml', `version: 1\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nrules: [{pattern: "(?<value>1)", name: x}]`);
+  const laughs = await loadRuleText(
+    'r.yaml',
+    `version: 1\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nrules: [{pattern: "(?<value>1)", name: x}]`,
+  );
   t.ok('errors' in laughs, 'aliases are bounded (and unknown keys refused)');
 });
 

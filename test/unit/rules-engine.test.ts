@@ -27,7 +27,9 @@ t.test('a series set again with another value: one warning naming both lines; th
   const { values, messages } = await extract('x=1\nx=1\nx=2\nx=3\n');
   t.equal(values.x, 3);
   const warnings = messages.filter((m) => m.includes('was set to'));
-  t.same(warnings, ['jes-metrics-pipe: warning: keptn_t_x was set to 1 on line 1 and to 2 on line 3; the last value is kept (a rule\'s occurrence: first|last chooses without this warning)']);
+  t.same(warnings, [
+    "jes-metrics-pipe: warning: keptn_t_x was set to 1 on line 1 and to 2 on line 3; the last value is kept (a rule's occurrence: first|last chooses without this warning)",
+  ]);
   const first = await extract('v 1\nv 2\n', { rules: file(`  - {pattern: '^v (?<value>\\d+)', name: v, occurrence: first}`) });
   t.equal(first.values.v, 1);
   t.notOk(first.messages.some((m) => m.includes('was set to')));
@@ -42,7 +44,9 @@ t.test('context rules label the matches after them until their next match; fixed
     rules: file(`  - {pattern: '^suite: (?<suite>\\w+)', context: true}`, `  - {pattern: '^ok (?<value>\\d+)', name: ok, labels: {tool: t}, occurrence: last}`),
   });
   t.same(values, { 'ok{tool=t,suite=a}': 2, 'ok{tool=t,suite=b}': 3 });
-  const named = await extract('Benchmark 10 ns 20 B\n', { rules: file(`  - {pattern: '(?<ns>\\d+) ns (?<b>\\d+) B', values: {ns: ns_per_op, b: bytes_per_op}}`) });
+  const named = await extract('Benchmark 10 ns 20 B\n', {
+    rules: file(`  - {pattern: '(?<ns>\\d+) ns (?<b>\\d+) B', values: {ns: ns_per_op, b: bytes_per_op}}`),
+  });
   t.same(named.values, { ns_per_op: 10, bytes_per_op: 20 });
 });
 
@@ -67,7 +71,10 @@ t.test('--explain: per rule the lines, series, overwrites and near misses; per p
 });
 
 t.test('default: only for a series that never appeared', async (t) => {
-  const rules = file(`  - {pattern: '(?<value>\\d+) failed', name: failed, default: 0}`, `  - {pattern: 'p95=(?<value>\\S+)', name: p95, unit: ms, default: 0}`);
+  const rules = file(
+    `  - {pattern: '(?<value>\\d+) failed', name: failed, default: 0}`,
+    `  - {pattern: 'p95=(?<value>\\S+)', name: p95, unit: ms, default: 0}`,
+  );
   t.same((await extract('3 failed\n', { rules })).values, { failed: 3, p95_seconds: 0 });
   t.same((await extract('p95=1.5s\n', { rules })).values, { failed: 0, p95_seconds: 1.5 });
 });
@@ -86,7 +93,14 @@ t.test('Dynatrace: one metadata line per key with its unit, valid for the line v
   ];
   const { batches } = buildDynatraceBatches(series, { staticDimensions: {} });
   const lines = (batches[0]?.body ?? '').split('\n');
-  t.same(lines, ['#a_seconds gauge dt.meta.unit=Second', 'a_seconds,x=1 gauge,0.5', 'a_seconds,x=2 gauge,0.7', '#b_bytes gauge dt.meta.unit=Byte', 'b_bytes gauge,10', 'c_c gauge,1']);
+  t.same(lines, [
+    '#a_seconds gauge dt.meta.unit=Second',
+    'a_seconds,x=1 gauge,0.5',
+    'a_seconds,x=2 gauge,0.7',
+    '#b_bytes gauge dt.meta.unit=Byte',
+    'b_bytes gauge,10',
+    'c_c gauge,1',
+  ]);
   t.equal(batches[0]?.lines.length, lines.length, 'one entry per body line (invalidLines map to it)');
   for (const l of lines) t.ok(validateDtLine(l).ok, l);
   const small = buildDynatraceBatches(series, { staticDimensions: {}, maxBatchLines: 2 });
@@ -118,10 +132,17 @@ t.test('XML: no entity expansion, a DTD is not read; a banner before the documen
   t.same(found.samples, []);
   t.match(found.problems.join('\n'), /not well-formed XML|not a number/);
   const banner = await evaluateXmlRules('Running tests…\n<testsuite tests="3" name="x"/>\ntrailing text\n', [rule], 1000);
-  t.same(banner.samples.map((s) => s.value), [3]);
+  t.same(
+    banner.samples.map((s) => s.value),
+    [3],
+  );
   t.same(banner.problems, []);
   const broken = await evaluateXmlRules('<testsuite tests="3"><x></testsuite>', [rule], 1000);
-  t.same(broken.samples.map((s) => s.value), [3], 'what came before an error is kept');
+  t.same(
+    broken.samples.map((s) => s.value),
+    [3],
+    'what came before an error is kept',
+  );
   t.match(broken.problems.join('\n'), /not well-formed XML/);
 });
 
@@ -147,7 +168,19 @@ t.test('the word gate: a line with every word of some rule, or one the default g
     { prefix: { prefix: 'Latency', blanks: 'some' } },
     { prefix: { prefix: 'All files', blanks: 'none' } },
   ]);
-  const lines = ['Requests per second: 3', 'noise line', 'BenchmarkX 1 2 ns/op 3 B/op', 'B/op alone', 'cost=4', 'Requests per secon', '  Latency 3ms', 'Latency 3ms', 'All files | 3', ' All files | 3', '\u00a0 Latency'];
+  const lines = [
+    'Requests per second: 3',
+    'noise line',
+    'BenchmarkX 1 2 ns/op 3 B/op',
+    'B/op alone',
+    'cost=4',
+    'Requests per secon',
+    '  Latency 3ms',
+    'Latency 3ms',
+    'All files | 3',
+    ' All files | 3',
+    '\u00a0 Latency',
+  ];
   const buf = Buffer.from(lines.join('\n'));
   const got: boolean[] = [];
   let at = 0;

@@ -7,7 +7,14 @@ const file = (...rules: string[]): string => `version: 1\nrules:\n${rules.join('
 
 t.test('1. go test -bench: ns/op and B/op rules both count on the same line', async (t) => {
   const { values } = await extract(recorded('go-bench-text'), {
-    args: ['--parsers', 'none', '--pattern', 'ns_per_op=^Benchmark(?<benchmark>\\S+?)-\\d+\\s+\\d+\\s+(?<value>[\\d.]+) ns/op', '--pattern', 'bytes_per_op=^Benchmark(?<benchmark>\\S+?)-\\d+\\s.*\\s(?<value>\\d+) B/op'],
+    args: [
+      '--parsers',
+      'none',
+      '--pattern',
+      'ns_per_op=^Benchmark(?<benchmark>\\S+?)-\\d+\\s+\\d+\\s+(?<value>[\\d.]+) ns/op',
+      '--pattern',
+      'bytes_per_op=^Benchmark(?<benchmark>\\S+?)-\\d+\\s.*\\s(?<value>\\d+) B/op',
+    ],
   });
   t.equal(values['ns_per_op{benchmark=Encode}'], 1821);
   t.equal(values['bytes_per_op{benchmark=Encode}'], 408);
@@ -39,7 +46,12 @@ t.test('1. c8 "All files" row: four columns from one rule', async (t) => {
       `    values: {statements: {kind: statements}, branches: {kind: branches}, functions: {kind: functions}, lines: {kind: lines}}`,
     ),
   });
-  t.same(values, { 'coverage_ratio{kind=statements}': 0.909, 'coverage_ratio{kind=branches}': 0.6, 'coverage_ratio{kind=functions}': 0.8, 'coverage_ratio{kind=lines}': 0.909 });
+  t.same(values, {
+    'coverage_ratio{kind=statements}': 0.909,
+    'coverage_ratio{kind=branches}': 0.6,
+    'coverage_ratio{kind=functions}': 0.8,
+    'coverage_ratio{kind=lines}': 0.909,
+  });
 });
 
 t.test('1. pytest summary: the counts and the duration from one line; 5. a count not printed is 0', async (t) => {
@@ -90,7 +102,11 @@ t.test('2. hyperfine text: the command as a label of the next mean (a context ru
       `    unit: auto`,
     ),
   });
-  t.same(values, { 'mean_seconds{command=sleep 0.01}': 0.0128, 'mean_seconds{command=sleep 0.02}': 0.0219, 'mean_seconds{command=gzip -c /usr/bin/hyperfine}': 0.1493 });
+  t.same(values, {
+    'mean_seconds{command=sleep 0.01}': 0.0128,
+    'mean_seconds{command=sleep 0.02}': 0.0219,
+    'mean_seconds{command=gzip -c /usr/bin/hyperfine}': 0.1493,
+  });
   t.notMatch(messages.join('\n'), /was set to/);
 });
 
@@ -101,7 +117,10 @@ t.test('3. hyperfine JSON: series labelled by command, several fields of one obj
   });
   t.equal(Object.keys(values).length, 6);
   t.ok(values['mean_seconds{command=sleep 0.01}'] !== undefined && Math.abs((values['mean_seconds{command=sleep 0.01}'] as number) - 0.01284518) < 1e-9);
-  t.notOk(Object.keys(values).some((k) => k.includes('index=')), 'no index labels');
+  t.notOk(
+    Object.keys(values).some((k) => k.includes('index=')),
+    'no index labels',
+  );
 });
 
 t.test('3. fio JSON: jobname as a label, percentile keys with dots reachable', async (t) => {
@@ -122,9 +141,18 @@ t.test('3. eslint JSON: per-file counts summed to totals; a clean run is 0 by de
   const rules = file(`  - json: '$[*]'`, `    fields: {errors: errorCount, warnings: warningCount}`, `    aggregate: sum`);
   const { values } = await extract(recorded('eslint-json'), { args: ['--parsers', 'none'], rules });
   const files = JSON.parse(recorded('eslint-json')) as Array<{ errorCount: number; warningCount: number }>;
-  t.equal(values.errors, files.reduce((n, f) => n + f.errorCount, 0));
-  t.equal(values.warnings, files.reduce((n, f) => n + f.warningCount, 0));
-  const byFile = await extract(recorded('eslint-json'), { args: ['--parsers', 'none'], rules: file(`  - json: '$[*]'`, `    name: errors`, `    value: errorCount`, `    label_fields: {file: filePath}`) });
+  t.equal(
+    values.errors,
+    files.reduce((n, f) => n + f.errorCount, 0),
+  );
+  t.equal(
+    values.warnings,
+    files.reduce((n, f) => n + f.warningCount, 0),
+  );
+  const byFile = await extract(recorded('eslint-json'), {
+    args: ['--parsers', 'none'],
+    rules: file(`  - json: '$[*]'`, `    name: errors`, `    value: errorCount`, `    label_fields: {file: filePath}`),
+  });
   t.equal(Object.keys(byFile.values).length, files.length, 'one series per file with label_fields');
 });
 
@@ -156,30 +184,60 @@ t.test('4. units: wrk per-run units, GNU time m:ss, ab seconds', async (t) => {
       `    unit: B`,
     ),
   });
-  t.same(wrk.values, { 'latency_seconds{stat=avg}': 0.0025, 'latency_seconds{stat=max}': 0.05324, requests_per_thread: 11410, transfer_bytes_per_second: 5230000 });
+  t.same(wrk.values, {
+    'latency_seconds{stat=avg}': 0.0025,
+    'latency_seconds{stat=max}': 0.05324,
+    requests_per_thread: 11410,
+    transfer_bytes_per_second: 5230000,
+  });
   const time = await extract(recorded('gnu-time-v'), {
     args: ['--parsers', 'none'],
-    rules: file(`  - pattern: 'Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\): (?<value>\\S+)'`, `    name: elapsed`, `    unit: s`, `  - pattern: 'Maximum resident set size \\(kbytes\\): (?<value>\\d+)'`, `    name: max_rss`, `    unit: KiB`),
+    rules: file(
+      `  - pattern: 'Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\): (?<value>\\S+)'`,
+      `    name: elapsed`,
+      `    unit: s`,
+      `  - pattern: 'Maximum resident set size \\(kbytes\\): (?<value>\\d+)'`,
+      `    name: max_rss`,
+      `    unit: KiB`,
+    ),
   });
   t.same(time.values, { elapsed_seconds: 0.42, max_rss_bytes: 1848 * 1024 });
 });
 
 t.test('6. JUnit XML (pytest, jest-junit, Surefire, node --test) and Cobertura', async (t) => {
   // A unit applies to every field of its rule: the time is a rule of its own.
-  const suites = file(`  - xml: testsuite`, `    fields: {tests: '@tests', failures: '@failures', errors: '@errors'}`, `    aggregate: sum`, `  - xml: testsuite`, `    name: time`, `    value: '@time'`, `    unit: s`, `    aggregate: sum`);
+  const suites = file(
+    `  - xml: testsuite`,
+    `    fields: {tests: '@tests', failures: '@failures', errors: '@errors'}`,
+    `    aggregate: sum`,
+    `  - xml: testsuite`,
+    `    name: time`,
+    `    value: '@time'`,
+    `    unit: s`,
+    `    aggregate: sum`,
+  );
   const counts = file(`  - xml: testsuite`, `    fields: {tests: '@tests', failures: '@failures'}`, `    aggregate: sum`);
   const pytest = await extract(recorded('pytest-junitxml'), { args: ['--parsers', 'none'], rules: counts });
   t.same(pytest.values, { tests: 10, failures: 2 });
   const jest = await extract(recorded('junit-jest-junit'), { args: ['--parsers', 'none'], rules: counts });
   t.equal(jest.values.tests, 6, 'testsuite elements summed, testsuites left alone');
-  const surefire = await extract(recorded('junit-surefire'), { args: ['--parsers', 'none'], rules: file(`  - xml: testsuite`, `    fields: {tests: '@tests', failures: '@failures'}`, `    label_fields: {suite: '@name'}`) });
+  const surefire = await extract(recorded('junit-surefire'), {
+    args: ['--parsers', 'none'],
+    rules: file(`  - xml: testsuite`, `    fields: {tests: '@tests', failures: '@failures'}`, `    label_fields: {suite: '@name'}`),
+  });
   t.equal(surefire.values['failures{suite=action.surefire.report.calc.CalcUtilsTest}'], 2);
   const node = await extract(recorded('node-test-junit'), { args: ['--parsers', 'none'], rules: suites });
   t.ok((node.values.tests as number) >= 5);
   t.ok(node.values.time_seconds !== undefined, 'time_seconds is not suffixed twice');
-  const cobertura = await extract(recorded('coveragepy-cobertura-xml'), { args: ['--parsers', 'none'], rules: file(`  - xml: /coverage`, `    fields: {line: '@line-rate', branch: '@branch-rate'}`, `    unit: ratio`) });
+  const cobertura = await extract(recorded('coveragepy-cobertura-xml'), {
+    args: ['--parsers', 'none'],
+    rules: file(`  - xml: /coverage`, `    fields: {line: '@line-rate', branch: '@branch-rate'}`, `    unit: ratio`),
+  });
   t.same(cobertura.values, { line_ratio: 0.75, branch_ratio: 0.7 });
-  const cases = await extract(recorded('pytest-junitxml'), { args: ['--parsers', 'none'], rules: file(`  - xml: testcase`, `    name: testcases`, `    aggregate: count`, `    label_fields: {class: '@classname'}`) });
+  const cases = await extract(recorded('pytest-junitxml'), {
+    args: ['--parsers', 'none'],
+    rules: file(`  - xml: testcase`, `    name: testcases`, `    aggregate: count`, `    label_fields: {class: '@classname'}`),
+  });
   t.equal(cases.values['testcases{class=test_carts}'], 10);
 });
 

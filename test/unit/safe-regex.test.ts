@@ -15,13 +15,26 @@ t.test('compileUserRegex is new RegExp: same syntax, same errors', async (t) => 
 
 t.test('runWithinBudget: quick work returns true, a backtracking exec is cut', async (t) => {
   let ran = false;
-  t.equal(runWithinBudget(() => (ran = true), 1000), true);
+  t.equal(
+    runWithinBudget(() => (ran = true), 1000),
+    true,
+  );
   t.ok(ran);
   const started = Date.now();
-  t.equal(runWithinBudget(() => void NESTED.exec(NESTED_LINE), 100), false);
+  t.equal(
+    runWithinBudget(() => void NESTED.exec(NESTED_LINE), 100),
+    false,
+  );
   t.ok(Date.now() - started < 10_000, `cut after ${Date.now() - started} ms`);
   t.equal(/a(?<d>\d)/.exec('xa5')?.groups?.['d'], '5', 'regexes still work after a cut');
-  t.throws(() => runWithinBudget(() => { throw new TypeError('bug'); }, 1000), TypeError, 'other errors pass');
+  t.throws(
+    () =>
+      runWithinBudget(() => {
+        throw new TypeError('bug');
+      }, 1000),
+    TypeError,
+    'other errors pass',
+  );
 });
 
 /** A rule over a regex: a sample named after the rule when the regex matches. */
@@ -69,7 +82,8 @@ t.test('GuardedRules every: every rule on every line, samples merged; a cut keep
   const lines: Array<string[] | null> = [];
   const slow: string[] = [];
   const sink = {
-    line: (_text: string, _where: string, outcome: NonNullable<ParseOutcome> | null) => lines.push(outcome === null ? null : outcome.samples.map((s) => s.name)),
+    line: (_text: string, _where: string, outcome: NonNullable<ParseOutcome> | null) =>
+      lines.push(outcome === null ? null : outcome.samples.map((s) => s.name)),
     slow: (label: string) => slow.push(label),
   };
   const g = new GuardedRules([rule('bang', /!/), rule('slow', NESTED), rule('y', /y|!/)], sink, { budgetMs: 100, every: true });
@@ -103,16 +117,33 @@ t.test('GuardedRules: with every rule dropped, a line is handed on at once', asy
   g.drain();
   t.equal(g.active, 0);
   g.push('x', 'line 2');
-  t.same(c.lines.map((l) => l.where), ['line 1', 'line 2'], 'no batch to wait for');
+  t.same(
+    c.lines.map((l) => l.where),
+    ['line 1', 'line 2'],
+    'no batch to wait for',
+  );
   t.same(c.slow, ['slow @ line 1']);
 });
 
 t.test('GuardedRules: a parser that throws gives a problem, not a crash', async (t) => {
   const c = collect();
-  const g = new GuardedRules([{ label: 'bug', parse: () => { throw new Error('boom'); } }], c.sink);
+  const g = new GuardedRules(
+    [
+      {
+        label: 'bug',
+        parse: () => {
+          throw new Error('boom');
+        },
+      },
+    ],
+    c.sink,
+  );
   g.push('x', 'line 1');
   g.drain();
-  t.same(c.lines.map((l) => l.by), ['parser failed: boom']);
+  t.same(
+    c.lines.map((l) => l.by),
+    ['parser failed: boom'],
+  );
 });
 
 t.test('GuardedRules: a big queue is matched while pushing, without waiting for the event loop', async (t) => {

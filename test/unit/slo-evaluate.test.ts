@@ -53,7 +53,7 @@ t.test('the docs objective: pass, warning, fail, key SLI, with and without a bas
   t.equal(compared.score, 1, 'a warning scores half the weight');
 });
 
-t.test('weights: the spec\'s example, 85 of a maximum 92 is 92.39% (a pass at 90%)', async (t) => {
+t.test("weights: the spec's example, 85 of a maximum 92 is 92.39% (a pass at 90%)", async (t) => {
   const s = spec({
     spec_version: '1.0',
     objectives: [
@@ -64,7 +64,14 @@ t.test('weights: the spec\'s example, 85 of a maximum 92 is 92.39% (a pass at 90
     total_score: total,
   });
   const e = evaluateSlo(s, [v(1), v(15), v(99)]);
-  t.same(e.indicatorResults.map((r) => [r.status, r.score]), [['pass', 80], ['warning', 5], ['fail', 0]]);
+  t.same(
+    e.indicatorResults.map((r) => [r.status, r.score]),
+    [
+      ['pass', 80],
+      ['warning', 5],
+      ['fail', 0],
+    ],
+  );
   t.equal(Math.round(e.score * 100) / 100, 92.39);
   t.equal(e.result, 'pass');
 });

@@ -25,8 +25,15 @@ t.test('defaults as the Keptn spec gives them', async (t) => {
 t.test('single_result overrides number_of_comparison_results; several_results keeps it', async (t) => {
   const base = 'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<=+10%"]}]}]\ntotal_score: {pass: "90%"}\n';
   t.equal(ok(`${base}comparison: {compare_with: single_result, number_of_comparison_results: 5}`).value.comparison.numberOfComparisonResults, 1);
-  const several = ok(`${base}comparison: {compare_with: several_results, number_of_comparison_results: 3, include_result_with_score: pass_or_warn, aggregate_function: p90}`).value;
-  t.same(several.comparison, { compareWith: 'several_results', numberOfComparisonResults: 3, includeResultWithScore: 'pass_or_warn', aggregateFunction: 'p90' });
+  const several = ok(
+    `${base}comparison: {compare_with: several_results, number_of_comparison_results: 3, include_result_with_score: pass_or_warn, aggregate_function: p90}`,
+  ).value;
+  t.same(several.comparison, {
+    compareWith: 'several_results',
+    numberOfComparisonResults: 3,
+    includeResultWithScore: 'pass_or_warn',
+    aggregateFunction: 'p90',
+  });
   t.equal(several.needsBaseline, true);
 });
 
@@ -40,31 +47,57 @@ t.test('errors name the file, the objective and the field', async (t) => {
       'spec_version: "1.0"\nobjectives:\n  - sli: a\n    pass: [{criteria: ["<1"]}]\n  - sli: response_time_p95\n    pass: [{criteria: ["<=+10%", "<=abc"]}]\ntotal_score: {pass: "90%"}',
       /^slo\.yaml: objectives\[1\] \(sli response_time_p95\): pass\[0\]\.criteria\[1\]: "<=abc"/,
     ],
-    ['spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}], weight: 1.5}]\ntotal_score: {pass: "90%"}', /objectives\[0\] \(sli x\): weight: needs a whole number/],
-    ['spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}], key_sli: "yes"}]\ntotal_score: {pass: "90%"}', /objectives\[0\] \(sli x\): key_sli: needs true or false/],
+    [
+      'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}], weight: 1.5}]\ntotal_score: {pass: "90%"}',
+      /objectives\[0\] \(sli x\): weight: needs a whole number/,
+    ],
+    [
+      'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}], key_sli: "yes"}]\ntotal_score: {pass: "90%"}',
+      /objectives\[0\] \(sli x\): key_sli: needs true or false/,
+    ],
     ['spec_version: "1.0"\nobjectives: [{pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}', /objectives\[0\]: sli: missing/],
-    ['spec_version: "1.0"\nobjectives: [{sli: x, warning: {criteria: ["<1"]}}]\ntotal_score: {pass: "90%"}', /objectives\[0\] \(sli x\): warning: must be a list/],
-    ['spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: []}]}]\ntotal_score: {pass: "90%"}', /objectives\[0\] \(sli x\): pass\[0\]: must be \{criteria/],
+    [
+      'spec_version: "1.0"\nobjectives: [{sli: x, warning: {criteria: ["<1"]}}]\ntotal_score: {pass: "90%"}',
+      /objectives\[0\] \(sli x\): warning: must be a list/,
+    ],
+    [
+      'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: []}]}]\ntotal_score: {pass: "90%"}',
+      /objectives\[0\] \(sli x\): pass\[0\]: must be \{criteria/,
+    ],
     ['spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "ninety"}', /total_score\.pass: needs a percentage/],
-    ['spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}\ncomparison: {compare_with: last_result}', /comparison\.compare_with: takes single_result, several_results/],
-    ['spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}\ncomparison: {compare_with: several_results, aggregate_function: max}', /comparison\.aggregate_function: takes avg, p50, p90, p95/],
-    ['spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}\ncomparison: {number_of_comparison_results: 0}', /comparison\.number_of_comparison_results: needs a whole number/],
+    [
+      'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}\ncomparison: {compare_with: last_result}',
+      /comparison\.compare_with: takes single_result, several_results/,
+    ],
+    [
+      'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}\ncomparison: {compare_with: several_results, aggregate_function: max}',
+      /comparison\.aggregate_function: takes avg, p50, p90, p95/,
+    ],
+    [
+      'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}\ncomparison: {number_of_comparison_results: 0}',
+      /comparison\.number_of_comparison_results: needs a whole number/,
+    ],
     ['- just a list', /^slo\.yaml: not an SLO file/],
   ];
   for (const [yaml, want] of cases) {
     const errors = errorsOf(yaml);
-    t.ok(errors.some((e) => want.test(e)), `${want}: got ${JSON.stringify(errors)}`);
+    t.ok(
+      errors.some((e) => want.test(e)),
+      `${want}: got ${JSON.stringify(errors)}`,
+    );
   }
 });
 
 t.test('unknown fields are warnings, not errors (Keptn ignores them); displayName is kept', async (t) => {
-  const c = ok('spec_version: "1.0"\nfilter:\nobjectives: [{sli: x, displayName: "X time", pass: [{criteria: ["<1"]}], weigth: 2}]\ntotal_score: {pass: "90%"}\nobjective: []\n');
+  const c = ok(
+    'spec_version: "1.0"\nfilter:\nobjectives: [{sli: x, displayName: "X time", pass: [{criteria: ["<1"]}], weigth: 2}]\ntotal_score: {pass: "90%"}\nobjective: []\n',
+  );
   t.match(c.warnings.join('\n'), /objective: not a field/);
   t.match(c.warnings.join('\n'), /objectives\[0\] \(sli x\): weigth: not a field/);
   t.equal(c.value.objectives[0]!.displayName, 'X time');
 });
 
-t.test('the repository\'s example SLO file is valid', async (t) => {
+t.test("the repository's example SLO file is valid", async (t) => {
   const { readFile } = await import('node:fs/promises');
   const text = await readFile(new URL('../../examples/keptn/slo.yaml', import.meta.url), 'utf8');
   const c = checkSloDocument(parse(text), 'examples/keptn/slo.yaml');

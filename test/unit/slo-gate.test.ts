@@ -47,7 +47,10 @@ const series: Series[] = [{ name: 'keptn_k6_p95', labels: { ci_platform: 'keptn'
 const options = { sloFile: 'slo.yaml', historyWindowMs: 600_000, failOnWarning: false };
 
 t.test('single_result reads this group from the Pushgateway, below its path prefix', async (t) => {
-  const body = JSON.stringify({ status: 'success', data: [{ labels: { job: 'jes', integration: 'k6', keptn_stage: 'dev' }, keptn_k6_p95: { type: 'GAUGE', metrics: [{ labels: {}, value: '100' }] } }] });
+  const body = JSON.stringify({
+    status: 'success',
+    data: [{ labels: { job: 'jes', integration: 'k6', keptn_stage: 'dev' }, keptn_k6_p95: { type: 'GAUGE', metrics: [{ labels: {}, value: '100' }] } }],
+  });
   const io = fakeIo({ 'slo.yaml': relative }, async () => ({ status: 200, body }));
   const gate = await startGate(options, ctx, io);
   if ('errors' in gate) throw new Error(gate.errors.join());
@@ -56,7 +59,14 @@ t.test('single_result reads this group from the Pushgateway, below its path pref
   t.equal(out.evaluation.indicatorResults[0]!.value.comparedValue, 100);
   t.equal(out.evaluation.result, 'fail', '120 is more than 10% above 100');
   t.equal(out.status, 4);
-  t.same(out.series.map((s) => [s.name, s.value]), [['keptn_k6_p95', 120], ['keptn_k6_slo_score', 0], ['keptn_k6_slo_result', 0]]);
+  t.same(
+    out.series.map((s) => [s.name, s.value]),
+    [
+      ['keptn_k6_p95', 120],
+      ['keptn_k6_slo_score', 0],
+      ['keptn_k6_slo_result', 0],
+    ],
+  );
 });
 
 t.test('earlier results that cannot be read fail the gate (as in Keptn), and say why', async (t) => {
@@ -92,7 +102,10 @@ t.test('no Pushgateway, --dry-run, several_results without --slo-history: warned
 });
 
 t.test('--slo-history: one range query with the grouping key, credentials as basic auth', async (t) => {
-  const io = fakeIo({ 'slo.yaml': relative }, async () => ({ status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }) }));
+  const io = fakeIo({ 'slo.yaml': relative }, async () => ({
+    status: 200,
+    body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }),
+  }));
   let auth: unknown;
   const get = io.get;
   io.get = async (url, a) => {
@@ -110,12 +123,15 @@ t.test('--slo-history: one range query with the grouping key, credentials as bas
   t.equal(Number(url.searchParams.get('end')) - Number(url.searchParams.get('start')), 600);
 });
 
-t.test('an input series with the gate\'s name is replaced, with a warning', async (t) => {
+t.test("an input series with the gate's name is replaced, with a warning", async (t) => {
   const io = fakeIo({ 'slo.yaml': relative.replace('<=+10%', '<200') }, async () => ({ status: 500, body: '' }));
   const gate = await startGate(options, ctx, io);
   if ('errors' in gate) throw new Error(gate.errors.join());
   const out = await gate.evaluate([...series, { name: 'keptn_k6_slo_score', labels: { ci_platform: 'keptn' }, value: 7, type: 'gauge' }]);
-  t.same(out.series.filter((s) => s.name === 'keptn_k6_slo_score').map((s) => s.value), [100]);
+  t.same(
+    out.series.filter((s) => s.name === 'keptn_k6_slo_score').map((s) => s.value),
+    [100],
+  );
   t.match(io.lines.join('\n'), /warn the input's keptn_k6_slo_score is replaced/);
   t.same(io.gets, [], 'no relative criteria: nothing read');
 });

@@ -5,7 +5,11 @@ import { historyQuery, runsFromMatrix } from '../../lib/slo/prometheus-history.j
 import { parseSelector, type Selector } from '../../lib/slo/selector.js';
 import type { SloComparison } from '../../lib/slo/slo-file.js';
 
-const grouping: Array<[string, string]> = [['job', 'jes'], ['integration', 'k6'], ['keptn_stage', 'dev']];
+const grouping: Array<[string, string]> = [
+  ['job', 'jes'],
+  ['integration', 'k6'],
+  ['keptn_stage', 'dev'],
+];
 const sel = (text: string): Selector => parseSelector(text) as Selector;
 const full = (n: string): string => (n.startsWith('keptn_k6_') ? n : `keptn_k6_${n}`);
 
@@ -28,8 +32,22 @@ t.test('the Pushgateway: this group is the previous run, with its gate result', 
   t.equal(run.result, 'warning');
   t.equal(run.pushTime, 1.7e9);
   t.same(run.series.find((s) => s.name === 'keptn_k6_p95')?.value, 400);
-  t.notOk(run.series.some((s) => s.name === 'keptn_k6_hist'), 'a histogram has no single value');
-  t.equal(previousRunFromGroups(json, [['job', 'jes'], ['integration', 'k6']], 'keptn_k6_slo_result'), undefined, 'another grouping key: no previous run');
+  t.notOk(
+    run.series.some((s) => s.name === 'keptn_k6_hist'),
+    'a histogram has no single value',
+  );
+  t.equal(
+    previousRunFromGroups(
+      json,
+      [
+        ['job', 'jes'],
+        ['integration', 'k6'],
+      ],
+      'keptn_k6_slo_result',
+    ),
+    undefined,
+    'another grouping key: no previous run',
+  );
   t.ok('error' in (previousRunFromGroups('<html>', grouping, 'x') as object));
 });
 
@@ -43,19 +61,58 @@ t.test('Prometheus: one run per distinct push time, read at the first step that 
     data: {
       resultType: 'matrix',
       result: [
-        { metric: { __name__: 'push_time_seconds', ...labels }, values: [[100, '90'], [110, '90'], [120, '115'], [130, '115'], [140, '135'], [150, '145']] },
-        { metric: { __name__: 'keptn_k6_p95', ...labels }, values: [[100, '300'], [110, '300'], [120, '330'], [130, '330'], [140, '900'], [150, '310']] },
-        { metric: { __name__: 'keptn_k6_slo_result', ...labels }, values: [[100, '1'], [110, '1'], [120, '0.5'], [130, '0.5'], [140, '0'], [150, '1']] },
+        {
+          metric: { __name__: 'push_time_seconds', ...labels },
+          values: [
+            [100, '90'],
+            [110, '90'],
+            [120, '115'],
+            [130, '115'],
+            [140, '135'],
+            [150, '145'],
+          ],
+        },
+        {
+          metric: { __name__: 'keptn_k6_p95', ...labels },
+          values: [
+            [100, '300'],
+            [110, '300'],
+            [120, '330'],
+            [130, '330'],
+            [140, '900'],
+            [150, '310'],
+          ],
+        },
+        {
+          metric: { __name__: 'keptn_k6_slo_result', ...labels },
+          values: [
+            [100, '1'],
+            [110, '1'],
+            [120, '0.5'],
+            [130, '0.5'],
+            [140, '0'],
+            [150, '1'],
+          ],
+        },
       ],
     },
   });
   const runs = runsFromMatrix(matrix, 'keptn_k6_slo_result', 145) as PreviousRun[];
-  t.same(runs.map((r) => [r.pushTime, r.result, r.series.find((s) => s.name === 'keptn_k6_p95')?.value]), [
-    [135, 'fail', 900],
-    [115, 'warning', 330],
-    [90, 'pass', 300],
-  ], 'newest first; the push at 145 (this run\'s own) left out');
-  const comparison = (include: SloComparison['includeResultWithScore'], n: number): SloComparison => ({ compareWith: 'several_results', numberOfComparisonResults: n, includeResultWithScore: include, aggregateFunction: 'avg' });
+  t.same(
+    runs.map((r) => [r.pushTime, r.result, r.series.find((s) => s.name === 'keptn_k6_p95')?.value]),
+    [
+      [135, 'fail', 900],
+      [115, 'warning', 330],
+      [90, 'pass', 300],
+    ],
+    "newest first; the push at 145 (this run's own) left out",
+  );
+  const comparison = (include: SloComparison['includeResultWithScore'], n: number): SloComparison => ({
+    compareWith: 'several_results',
+    numberOfComparisonResults: n,
+    includeResultWithScore: include,
+    aggregateFunction: 'avg',
+  });
   const p95 = [sel('p95')];
   t.same(baselines(runs, p95, comparison('all', 2), full), { values: [615], runs: 2 }, 'all: the last two');
   t.same(baselines(runs, p95, comparison('pass_or_warn', 3), full), { values: [315], runs: 2 }, 'pass_or_warn leaves the failed run out');
