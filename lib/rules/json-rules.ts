@@ -88,7 +88,8 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
       if (cut) break;
     }
     if (failed) continue;
-    if (cut) problems.push(`${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} matches of ${rule.path} (or ${maxSeries} series); the rest were cut`);
+    // First, so it is among the problems shown even when the matches gave thousands of their own.
+    if (cut) problems.unshift(`${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} matches of ${rule.path} (or ${maxSeries} series); the rest were cut`);
     if (matched === 0) problems.push(`${rule.origin}: ${rule.id}: no value at ${rule.path}`);
     if (agg) for (const { item, value } of agg.results()) samples.push({ ...item, value });
   }
