@@ -74,22 +74,9 @@ export class ConfiguredBackends {
       const { createDryRunBackend } = await import('./dry-run.js');
       list.push(createDryRunBackend(config, reporter));
     } else if (config.pushgateway || config.dynatrace || config.otlp || config.remoteWrite.length > 0) {
-      // undici parses HTTP with llhttp compiled to WebAssembly, which V8 re-compiles with
-      // TurboFan on background threads; process.exit() waits for that (about 300 ms measured,
-      // bench/RESULTS.md). The baseline compiler alone is plenty for a handful of requests.
-      process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
-      const { createHttpClient } = await import('../http/client.js');
       let http: HttpClient;
       try {
-        http = createHttpClient({
-          timeoutMs: config.http.timeoutMs,
-          caFile: config.http.caFile,
-          insecure: config.http.insecure,
-          userAgent: USER_AGENT,
-          headers: config.http.headers,
-          reporter,
-          env: this.env,
-        });
+        http = await createRunHttpClient(config, reporter, this.env);
       } catch (err) {
         // e.g. a CA file that became unreadable since the flags were checked.
         reporter.error(`cannot set up HTTP: ${(err as Error).message}`);
@@ -121,6 +108,20 @@ export class ConfiguredBackends {
     this.#list = list;
     return list;
   }
+}
+
+/**
+ * The HTTP client of a run: --timeout, --ca-file, --insecure and --header for every request it
+ * sends (the pushes, the quality gate's reads). Throws when the CA file cannot be read.
+ */
+export async function createRunHttpClient(config: Config, reporter: Reporter, env: Env): Promise<HttpClient> {
+  // undici parses HTTP with llhttp compiled to WebAssembly, which V8 re-compiles with TurboFan on
+  // background threads; process.exit() waits for that (about 300 ms measured, bench/RESULTS.md).
+  // The baseline compiler alone is plenty for a handful of requests.
+  process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
+  const { createHttpClient } = await import('../http/client.js');
+  const { timeoutMs, caFile, insecure, headers } = config.http;
+  return createHttpClient({ timeoutMs, caFile, insecure, userAgent: USER_AGENT, headers, reporter, env });
 }
 
 /** Resolves with the push, or rejects when it is still running at `until`: a job must never hang on us. */

@@ -6,7 +6,6 @@ import type { HttpClient } from '../http/types.js';
 import { basicAuthHeader } from '../http/redact.js';
 import { DEFAULTS, type Config } from '../config/config.js';
 import type { Reporter } from '../report.js';
-import { USER_AGENT } from '../version.js';
 import { startGate, type GateContext, type GateIo } from './gate.js';
 import type { GateOptions } from '../config/gate-options.js';
 
@@ -15,21 +14,9 @@ const MAX_HISTORY_BYTES = 32 * 1024 * 1024;
 
 export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<string, string | undefined>>): GateIo {
   let http: Promise<HttpClient> | undefined;
-  const client = (): Promise<HttpClient> => {
-    // As for the pushes (lib/backends/configured.ts): the baseline compiler is plenty for a few requests.
-    if (!http) process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
-    return (http ??= import('../http/client.js').then(({ createHttpClient }) =>
-      createHttpClient({
-        timeoutMs: config.http.timeoutMs,
-        caFile: config.http.caFile,
-        insecure: config.http.insecure,
-        userAgent: USER_AGENT,
-        headers: config.http.headers,
-        reporter,
-        env,
-      }),
-    ));
-  };
+  // The pushes' client settings (lib/backends/configured.ts), made on first use.
+  const client = (): Promise<HttpClient> =>
+    (http ??= import('../backends/configured.js').then(({ createRunHttpClient }) => createRunHttpClient(config, reporter, env)));
   const summary = env.GITHUB_STEP_SUMMARY?.trim();
   return {
     readText: (path) => readFile(path, 'utf8'),

@@ -3,22 +3,14 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, cleanEnv } from '../support/cli.js';
+import { watchPeakRss } from '../support/peak-rss.js';
 
 /** Generous: the parsed document itself takes about ten times its size. */
 const RSS_LIMIT_KIB = 512 * 1024;
-
-function vmHwmKiB(pid: number): number | undefined {
-  try {
-    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 t.test("--json-path 'x=$..*' on a 16 MB document: cut, said so, memory bounded", { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jmp-json-'));
@@ -39,10 +31,9 @@ t.test("--json-path 'x=$..*' on a 16 MB document: cut, said so, memory bounded",
   });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  let peak = 0;
-  const poll = setInterval(() => (peak = Math.max(peak, vmHwmKiB(pid) ?? 0)), 50);
+  const rss = watchPeakRss(pid);
   await once(child, 'close');
-  clearInterval(poll);
+  const peak = rss.stop();
   t.equal(child.exitCode, 0, stderr.slice(-1000));
   t.match(stderr, /--json-path: x: more than 100000 matches of \$\.\.\* \(or 1000 series\); the rest were cut/);
   t.ok(peak > 0 && peak < RSS_LIMIT_KIB, `peak RSS ${Math.round(peak / 1024)} MiB`);

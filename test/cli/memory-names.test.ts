@@ -4,22 +4,14 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, cleanEnv } from '../support/cli.js';
+import { watchPeakRss } from '../support/peak-rss.js';
 
 const RSS_LIMIT_KIB = 100 * 1024;
 const NAMES = 2_000_000;
-
-function vmHwmKiB(pid: number): number | undefined {
-  try {
-    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 t.test(`${NAMES} distinct names and as many # TYPE lines: peak RSS under 100 MiB`, { timeout: 300_000 }, async (t) => {
   // kv lines with a dot (each one renamed: `m.x1` → m_x1) and Prometheus declarations, interleaved,
@@ -40,11 +32,10 @@ t.test(`${NAMES} distinct names and as many # TYPE lines: peak RSS under 100 MiB
   });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  let peak = 0;
-  const poll = setInterval(() => (peak = Math.max(peak, vmHwmKiB(pid) ?? 0)), 100);
+  const rss = watchPeakRss(pid);
   const closed = once(child, 'close');
   await closed;
-  clearInterval(poll);
+  const peak = rss.stop();
   t.equal(child.exitCode, 0, stderr.slice(-2000));
   t.match(stderr, new RegExp(`${2 * NAMES} lines read, 1000 metrics found, 1000 series, ${NAMES - 1000} dropped over --max-series`));
   t.ok(peak > 0, 'the peak was read');
