@@ -143,7 +143,7 @@ t.test('wrap mode run metrics: a failed run keeps the last success timestamp (PO
   const failed = await runCli([...args, 'sh', '-c', 'echo found=6; exit 3']);
   t.equal(failed.status, 3, 'the tool status wins');
   t.equal(failed.stdout.toString(), 'found=6\n');
-  t.match(failed.stderr, /; pushgateway: 200, \d+ series\n/);
+  t.match(failed.stderr, /; pushgateway: 200, \d+ series; sh exited 3, exit status 3\n/);
   const afterFail = await pgw.series();
   t.equal(value(afterFail, 'keptn_runs_exit_code'), '3');
   t.equal(value(afterFail, 'keptn_runs_found'), '6');
