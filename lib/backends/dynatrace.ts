@@ -163,6 +163,8 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
  * that size before they go — at most log2(1,000) + 1 refusals in all, since a 413 for one line
  * ends the push.
  */
+// Longer than ~60 lines: the loop keeps one tally over the batches and may split a batch in place on
+// a 413; sending one batch is sendOne, reading its answer countAnswer.
 async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<BackendOutcome> {
   const { reporter, where, opts } = ctx;
   const tally: PushTally = {

@@ -33,6 +33,8 @@ class AttemptTimeout extends Error {
 
 type AttemptResult = { response: Omit<HttpResponse, 'attempts'> } | { error: unknown };
 
+// Longer than ~60 lines: a factory whose request() and close() share the dispatcher, the retry policy
+// and the closed flag; request() alone is the retry loop.
 /**
  * Throws when --ca-file cannot be read (ENOENT, EACCES), before any request: a configuration error.
  * The proxy variables are read now, once per client.

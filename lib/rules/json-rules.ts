@@ -25,6 +25,8 @@ export interface DocumentResult {
   problems: string[];
 }
 
+// Longer than ~60 lines: the per-rule loop over the documents keeps the match budget, the cut and
+// the aggregation together; the value reading is valuesOf below.
 export async function evaluateJsonRules(text: string, rules: readonly JsonRule[], maxSeries: number): Promise<DocumentResult> {
   const samples: RuleSample[] = [];
   const problems: string[] = [];

@@ -12,6 +12,8 @@ export function requiredWords(rule: Pick<LineRule | ContextRule, 'regex' | 'word
   return wordsOfRegex(rule.regex.source, rule.regex.flags);
 }
 
+// Longer than ~60 lines: one left-to-right scan of the regex source, a case per construct (escapes,
+// classes, groups, quantifiers, alternation), conservative at each so no required word is invented.
 export function wordsOfRegex(source: string, flags: string): string[] | null {
   if (flags.includes('i')) return null;
   const words: string[] = [];

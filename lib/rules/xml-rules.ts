@@ -21,6 +21,8 @@ const MAX_TEXT = 1024;
 /** Open elements deeper than this end the parse: bounded memory for the element stack. */
 const MAX_DEPTH = 1000;
 
+// Longer than ~60 lines: sax's handlers (open, text, close) share the element stack and the
+// per-rule state of one streaming parse; split apart they would pass that state around.
 export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], maxSeries: number): Promise<DocumentResult> {
   const samples: RuleSample[] = [];
   const problems: string[] = [];

@@ -73,6 +73,8 @@ export interface Gate {
 
 type History = { runs: PreviousRun[]; source: string } | { error: string };
 
+// Longer than ~60 lines: the files are checked, the SLIs resolved and the earlier results requested in one
+// pass so that every error of a file is reported at once, at the start; the evaluation is evaluate.ts.
 export async function startGate(options: GateOptions, ctx: GateContext, io: GateIo): Promise<Gate | { errors: string[] }> {
   const started = io.now();
   const { parse } = await import('yaml');
