@@ -4,26 +4,7 @@
 
 import t from 'tap';
 import { createHttpClient } from '../../lib/http/client.js';
-import { startFaultServer } from '../support/fault-server.js';
-import { startProxy } from '../support/proxy.js';
-
-type WithTeardown = Pick<typeof t, 'teardown'>;
-
-async function fixtures(t: WithTeardown) {
-  const target = await startFaultServer([], { status: 200, body: 'from target' });
-  const proxy = await startProxy();
-  t.teardown(async () => {
-    await proxy.close();
-    await target.close();
-  });
-  return { target, proxy };
-}
-
-function client(t: WithTeardown, env: NodeJS.ProcessEnv) {
-  const c = createHttpClient({ timeoutMs: 3000, userAgent: 'test', retry: { maxAttempts: 1 }, env });
-  t.teardown(() => c.close());
-  return c;
-}
+import { proxiedClient as client, proxyFixtures as fixtures } from '../support/proxy.js';
 
 t.test('HTTP_PROXY: the request goes through the proxy', async (t) => {
   const { target, proxy } = await fixtures(t);

@@ -2,31 +2,12 @@
 // non-empty of no_proxy/NO_PROXY, and every error naming its variable; through a real forward
 // proxy on 127.0.0.1 and the built CLI.
 import t from 'tap';
-import { createHttpClient } from '../../lib/http/client.js';
 import { HttpFailure } from '../../lib/http/types.js';
 import { proxyFor, proxySettings, proxyUrl, ProxyConfigError } from '../../lib/http/proxy-env.js';
 import { runCli } from '../support/cli.js';
 import { closedPort } from '../support/cli-reliability.js';
 import { startFaultServer } from '../support/fault-server.js';
-import { startProxy } from '../support/proxy.js';
-
-type WithTeardown = Pick<typeof t, 'teardown'>;
-
-async function fixtures(t: WithTeardown) {
-  const target = await startFaultServer([], { status: 200, body: 'from target' });
-  const proxy = await startProxy();
-  t.teardown(async () => {
-    await proxy.close();
-    await target.close();
-  });
-  return { target, proxy };
-}
-
-function client(t: WithTeardown, env: NodeJS.ProcessEnv) {
-  const c = createHttpClient({ timeoutMs: 3000, userAgent: 'test', retry: { maxAttempts: 1 }, env });
-  t.teardown(() => c.close());
-  return c;
-}
+import { proxiedClient as client, proxyFixtures as fixtures } from '../support/proxy.js';
 
 t.test('proxyUrl and proxySettings: tables', async (t) => {
   t.equal(proxyUrl('HTTP_PROXY', 'proxy.corp.example:3128'), 'http://proxy.corp.example:3128');

@@ -7,6 +7,9 @@
 //   ... proxy.seen  // [{ kind: 'connect', target: '127.0.0.1:4567' }, …]
 //   await proxy.close();
 
+import { startFaultServer } from './fault-server.js';
+import { createHttpClient } from '../../lib/http/client.js';
+import type { HttpClient } from '../../lib/http/types.js';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -89,4 +92,26 @@ function auth(req: IncomingMessage): { proxyAuthorization?: string } {
 function splitHostPort(target: string): [string, number] {
   const i = target.lastIndexOf(':');
   return [target.slice(0, i).replace(/^\[|\]$/g, ''), Number(target.slice(i + 1))];
+}
+
+type WithTeardown = { teardown(fn: () => unknown): void };
+
+/** A target server and a proxy in front of it, both stopped by the test's teardown. */
+export async function proxyFixtures(
+  t: WithTeardown,
+): Promise<{ target: Awaited<ReturnType<typeof startFaultServer>>; proxy: Awaited<ReturnType<typeof startProxy>> }> {
+  const target = await startFaultServer([], { status: 200, body: 'from target' });
+  const proxy = await startProxy();
+  t.teardown(async () => {
+    await proxy.close();
+    await target.close();
+  });
+  return { target, proxy };
+}
+
+/** The HTTP client with the proxy variables of `env`, one attempt, closed by the teardown. */
+export function proxiedClient(t: WithTeardown, env: Readonly<Record<string, string | undefined>>): HttpClient {
+  const c = createHttpClient({ timeoutMs: 3000, userAgent: 'test', retry: { maxAttempts: 1 }, env });
+  t.teardown(() => c.close());
+  return c;
 }
