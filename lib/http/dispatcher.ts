@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { undici } from './undici.js';
-import { proxySettings } from './proxy-env.js';
+import { PROXY_VARIABLES, proxySettings } from './proxy-env.js';
 
 export interface DispatcherOptions {
   /**
@@ -19,9 +19,6 @@ export interface DispatcherOptions {
 }
 
 type ProcessEnvLike = Readonly<Record<string, string | undefined>>;
-
-/** The variables that name a proxy (their URLs may hold credentials: lib/secrets.ts masks them). */
-export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
 
 /** True when the environment names a proxy, so requests must go through EnvHttpProxyAgent. */
 export function proxyConfigured(env: ProcessEnvLike): boolean {

@@ -5,6 +5,12 @@
 
 export type ProxyVariable = 'HTTP_PROXY' | 'http_proxy' | 'HTTPS_PROXY' | 'https_proxy';
 
+/**
+ * The variables that name a proxy (their URLs may hold credentials: lib/run/secrets.ts masks
+ * them). Here, not in dispatcher.ts: a run that pushes nothing must not load undici to know them.
+ */
+export const PROXY_VARIABLES: readonly ProxyVariable[] = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
 export interface ProxyChoice {
   /** The variable it came from, for messages. */
   variable: ProxyVariable;

@@ -5,7 +5,7 @@
 import type { Config, DynatraceConfig, Env, PushgatewayConfig } from '../config/config.js';
 import type { OtlpConfig } from '../config/otlp-config.js';
 import type { RemoteWriteConfig } from '../config/remote-write-config.js';
-import { PROXY_VARIABLES } from '../http/dispatcher.js';
+import { PROXY_VARIABLES } from '../http/proxy-env.js';
 import { basicAuthHeader } from '../http/redact.js';
 import type { Reporter } from '../report.js';
 

@@ -52,3 +52,18 @@ t.test('--otlp loads protobufjs; --remote-write protobufjs and snappyjs', async 
   t.match(rw.stderr, /remote-write: 200, 1 series/);
   t.same(encoders(rw.modules), ['long', 'protobufjs', 'snappyjs']);
 });
+
+t.test('a dry run loads no HTTP code at all (undici only when something is pushed)', async (t) => {
+  const r = await loaded(['--dry-run']);
+  t.equal(r.status, 0, r.stderr);
+  t.same(
+    r.modules.filter((m) => m.startsWith('undici/')),
+    [],
+    'no undici module',
+  );
+  const push = await loaded(['--pushgateway', server.url]);
+  t.ok(
+    push.modules.some((m) => m.startsWith('undici/')),
+    'a push does load undici',
+  );
+});
