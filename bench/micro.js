@@ -6,8 +6,8 @@
 //   node bench/micro.js --json   the rows as JSON (bench/run.js uses this)
 //
 // Read it as: the cost of a whole-buffer pass per line (what 1 GB of logs pays ~9 million
-// times), with the WebAssembly scanner and without it, then the parts: the JavaScript byte gate
-// per kind of line, each parser on a line it accepts.
+// times), with the parsers' byte gates and without them, then the parts: the byte gate per kind
+// of line, each parser on a line it accepts.
 
 import { LineSplitter } from '../dist/lib/lines.js';
 import { Precheck } from '../dist/lib/parse/precheck.js';

@@ -1,4 +1,4 @@
-// The HTTP layer's types and its one error, apart from the undici-based client (lib/http.ts),
+// The HTTP layer's types and its one error, apart from the undici-based client (lib/http/client.ts),
 // so that code which only names them (the backends' request builders, --dry-run) does not
 // load undici at startup.
 
