@@ -8,25 +8,16 @@ import { gunzipSync } from 'node:zlib';
 import { runCli, type CliResult } from '../support/cli.js';
 import { gaps, startFlakyFront, type FrontFault } from '../support/cli-reliability.js';
 import { startFaultServer } from '../support/fault-server.js';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
+import { useReceivers } from '../support/receivers.js';
 import { decodeOtlp, decodeRemoteWrite, encodeOtlpResponse } from '../support/proto-decode.js';
-import { startVictoriaMetrics, victoriaMetricsMissing, type RunningVictoriaMetrics } from '../support/victoriametrics.js';
+import { victoriaMetricsMissing } from '../support/victoriametrics.js';
 
 const skip = victoriaMetricsMissing();
 const INPUT = 'log line\nalpha=1\nbeta=2.5\n{"name":"gamma","value":7,"labels":{"region":"eu"}}\n';
 const TOKEN = 'rw-token-0123456789abcdef';
 const OTLP_KEY = 'otlp-key-fedcba9876543210';
 
-let vm: RunningVictoriaMetrics | undefined;
-let prom: RunningPrometheus;
-t.before(async () => {
-  if (!skip) vm = await startVictoriaMetrics();
-  prom = await startPrometheus({ remoteWriteReceiver: true });
-});
-t.teardown(async () => {
-  await vm?.stop();
-  await prom?.stop();
-});
+const rx = useReceivers(t, !skip);
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return runCli(['--integration', 'flt', '--timeout', '1s', '--verbose', ...args], { input: INPUT, env });
@@ -45,7 +36,7 @@ function outcomeOf(fault: FrontFault): string {
 
 for (const [what, fault, said] of FAULTS) {
   t.test(`otlp: ${what}, then the retry lands at VictoriaMetrics`, { skip }, async (t) => {
-    const front = await startFlakyFront(vm!.url, [fault]);
+    const front = await startFlakyFront(rx.vm!.url, [fault]);
     t.teardown(() => front.close());
     const tag = what.replace(/\W+/g, '_');
     const r = await cli(['--otlp', `${front.url}/opentelemetry/v1/metrics`, '--label', `case=${tag}`]);
@@ -58,12 +49,12 @@ for (const [what, fault, said] of FAULTS) {
       [outcomeOf(fault), 'forwarded 200'],
     );
     if ('retryAfter' in fault) t.ok(gaps(front.requests)[0]! >= 950, `retry after ${gaps(front.requests)[0]} ms`);
-    const rows = await vm!.waitForExport(`{__name__=~"keptn_flt_.*",case="${tag}"}`, (rs) => rs.length >= 3);
+    const rows = await rx.vm!.waitForExport(`{__name__=~"keptn_flt_.*",case="${tag}"}`, (rs) => rs.length >= 3);
     t.same(rows.map((row) => `${row.metric.__name__}=${row.values.join(',')}`).sort(), ['keptn_flt_alpha=1', 'keptn_flt_beta=2.5', 'keptn_flt_gamma=7']);
   });
 
   t.test(`remote write: ${what}, then the retry lands at Prometheus`, async (t) => {
-    const front = await startFlakyFront(prom.url, [fault]);
+    const front = await startFlakyFront(rx.prom.url, [fault]);
     t.teardown(() => front.close());
     const tag = what.replace(/\W+/g, '_');
     const r = await cli(['--remote-write', `${front.url}/api/v1/write`, '--label', `case=${tag}`], { REMOTE_WRITE_TOKEN: TOKEN });
@@ -76,7 +67,7 @@ for (const [what, fault, said] of FAULTS) {
       [outcomeOf(fault), 'forwarded 204'],
     );
     if ('retryAfter' in fault) t.ok(gaps(front.requests)[0]! >= 950, `retry after ${gaps(front.requests)[0]} ms`);
-    const got = await prom.waitFor(`{__name__=~"keptn_flt_.*",case="${tag}"}`, (rs) => rs.length >= 3);
+    const got = await rx.prom.waitFor(`{__name__=~"keptn_flt_.*",case="${tag}"}`, (rs) => rs.length >= 3);
     t.same(got.map((s) => `${s.metric.__name__}=${s.value}`).sort(), ['keptn_flt_alpha=1', 'keptn_flt_beta=2.5', 'keptn_flt_gamma=7']);
   });
 }

@@ -6,8 +6,8 @@
 
 import t from 'tap';
 import { runCli } from '../support/cli.js';
-import { startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
-import { startVictoriaMetrics, victoriaMetricsMissing, type ExportedSeries, type RunningVictoriaMetrics } from '../support/victoriametrics.js';
+import { useReceivers } from '../support/receivers.js';
+import { victoriaMetricsMissing, type ExportedSeries } from '../support/victoriametrics.js';
 
 const skip = victoriaMetricsMissing();
 
@@ -68,19 +68,10 @@ function byName(rows: readonly ExportedSeries[]): Map<string, ExportedSeries> {
   return new Map(rows.map((r) => [r.metric.__name__!, r]));
 }
 
-let vm: RunningVictoriaMetrics | undefined;
-let prom: RunningPrometheus;
-t.before(async () => {
-  if (!skip) vm = await startVictoriaMetrics();
-  prom = await startPrometheus({ remoteWriteReceiver: true });
-});
-t.teardown(async () => {
-  await vm?.stop();
-  await prom?.stop();
-});
+const rx = useReceivers(t, !skip);
 
 t.test('OTLP into VictoriaMetrics: names, labels, values, the resource as labels', { skip }, async (t) => {
-  const r = await runCli(['--integration', 'otlprt', '--otlp', `${vm!.url}/opentelemetry/v1/metrics`], {
+  const r = await runCli(['--integration', 'otlprt', '--otlp', `${rx.vm!.url}/opentelemetry/v1/metrics`], {
     input: INPUT,
     env: { OTEL_SERVICE_NAME: 'roundtrip', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci', KEPTN_PROJECT: 'sockshop' },
   });
@@ -89,7 +80,7 @@ t.test('OTLP into VictoriaMetrics: names, labels, values, the resource as labels
   t.match(r.stderr, /; otlp: 200, 9 series\n/);
   // VictoriaMetrics drops NaN samples at ingestion (they are Prometheus staleness markers to it).
   const want = EXPECTED('otlprt').filter((e) => !Number.isNaN(e.value));
-  const rows = byName(await vm!.waitForExport('{__name__=~"keptn_otlprt_.*"}', (rs) => rs.length >= want.length));
+  const rows = byName(await rx.vm!.waitForExport('{__name__=~"keptn_otlprt_.*"}', (rs) => rs.length >= want.length));
   t.equal(rows.size, want.length, [...rows.keys()].join(', '));
   for (const e of want) {
     const row = rows.get(e.name);
@@ -106,16 +97,16 @@ t.test('OTLP into VictoriaMetrics: names, labels, values, the resource as labels
 });
 
 t.test('remote write into VictoriaMetrics and Prometheus at once', async (t) => {
-  const args = ['--integration', 'rwrt', '--remote-write', `${prom.url}/api/v1/write`];
-  if (vm) args.push('--remote-write', `${vm.url}/api/v1/write`);
+  const args = ['--integration', 'rwrt', '--remote-write', `${rx.prom.url}/api/v1/write`];
+  if (rx.vm) args.push('--remote-write', `${rx.vm.url}/api/v1/write`);
   const r = await runCli(args, { input: INPUT, env: { KEPTN_STAGE: 'dev' } });
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout.toString('utf8'), INPUT);
-  if (vm) t.match(r.stderr, /; remote-write 1: 204, 9 series; remote-write 2: 204, 9 series\n/);
+  if (rx.vm) t.match(r.stderr, /; remote-write 1: 204, 9 series; remote-write 2: 204, 9 series\n/);
   else t.match(r.stderr, /; remote-write: 204, 9 series\n/);
 
   const want = EXPECTED('rwrt');
-  const got = await prom.waitFor('{__name__=~"keptn_rwrt_.*"}', (rs) => rs.length >= want.length);
+  const got = await rx.prom.waitFor('{__name__=~"keptn_rwrt_.*"}', (rs) => rs.length >= want.length);
   const promRows = new Map(got.map((s) => [s.metric.__name__!, s]));
   for (const e of want) {
     const s = promRows.get(e.name);
@@ -125,9 +116,9 @@ t.test('remote write into VictoriaMetrics and Prometheus at once', async (t) => 
     t.ok(Object.is(promValue(s!.value), e.value), `${e.name}: ${s!.value} = ${e.value}`);
   }
 
-  if (!vm) return;
+  if (!rx.vm) return;
   const wantVm = want.filter((e) => !Number.isNaN(e.value));
-  const rows = byName(await vm.waitForExport('{__name__=~"keptn_rwrt_.*"}', (rs) => rs.length >= wantVm.length));
+  const rows = byName(await rx.vm.waitForExport('{__name__=~"keptn_rwrt_.*"}', (rs) => rs.length >= wantVm.length));
   for (const e of wantVm) {
     const row = rows.get(e.name);
     if (!t.ok(row, `VictoriaMetrics has ${e.name}`)) continue;
@@ -140,21 +131,21 @@ t.test('10,000 series through both outputs', async (t) => {
   const n = 10_000;
   let input = '';
   for (let i = 0; i < n; i++) input += `bulk{i="${i}"} ${i}\n`;
-  const args = ['--integration', 'bulk', '--max-series', String(n), '--remote-write', `${prom.url}/api/v1/write`];
-  if (vm) args.push('--otlp', `${vm.url}/opentelemetry/v1/metrics`, '--remote-write', `${vm.url}/api/v1/write`);
+  const args = ['--integration', 'bulk', '--max-series', String(n), '--remote-write', `${rx.prom.url}/api/v1/write`];
+  if (rx.vm) args.push('--otlp', `${rx.vm.url}/opentelemetry/v1/metrics`, '--remote-write', `${rx.vm.url}/api/v1/write`);
   const r = await runCli(args, { input });
   t.equal(r.status, 0, r.stderr);
   t.match(r.stderr, new RegExp(`${n} series`));
   t.notMatch(r.stderr, /error/);
   const total = String((n * (n - 1)) / 2);
-  await prom.waitFor('count(keptn_bulk_bulk)', (rs) => rs[0]?.value === String(n));
+  await rx.prom.waitFor('count(keptn_bulk_bulk)', (rs) => rs[0]?.value === String(n));
   t.same(
-    (await prom.query('sum(keptn_bulk_bulk)')).map((s) => s.value),
+    (await rx.prom.query('sum(keptn_bulk_bulk)')).map((s) => s.value),
     [total],
     'Prometheus: every value',
   );
-  if (!vm) return;
-  const rows = await vm.waitForExport('{__name__="keptn_bulk_bulk"}', (rs) => rs.length >= 2 * n);
+  if (!rx.vm) return;
+  const rows = await rx.vm.waitForExport('{__name__="keptn_bulk_bulk"}', (rs) => rs.length >= 2 * n);
   // The OTLP copy carries service.name; the remote-write one does not: two series per index.
   t.equal(rows.filter((r) => r.metric['service.name'] === 'jes-metrics-pipe').length, n, 'OTLP: every series');
   t.equal(rows.filter((r) => r.metric['service.name'] === undefined).length, n, 'remote write: every series');

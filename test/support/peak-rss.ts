@@ -1,6 +1,11 @@
 // A child's peak RSS as the kernel counts it: VmHWM in /proc/<pid>/status (proc(5)), polled
 // while it runs, since the file is gone once the process has been reaped.
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, cleanEnv } from './cli.js';
 
 export function vmHwmKiB(pid: number): number | undefined {
   try {
@@ -21,4 +26,26 @@ export function watchPeakRss(pid: number, everyMs = 50): { stop(): number } {
       return peak;
     },
   };
+}
+
+/**
+ * The built CLI with `args`, stdin a regular file holding `input` (what `jes-metrics-pipe < out`
+ * reads), stdout thrown away; its exit status, stderr and peak RSS in KiB.
+ */
+export async function runCliMeasured(args: readonly string[], input: string): Promise<{ status: number | null; stderr: string; peakKiB: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'jmp-rss-'));
+  try {
+    const file = join(dir, 'input');
+    writeFileSync(file, input);
+    const fd = openSync(file, 'r');
+    const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(), stdio: [fd, 'ignore', 'pipe'] });
+    closeSync(fd);
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const rss = watchPeakRss(child.pid!);
+    const [status] = (await once(child, 'close')) as [number | null];
+    return { status, stderr, peakKiB: rss.stop() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
