@@ -38,4 +38,13 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // CommonJS: the npm package's entry (bin/entry.cjs) and a benchmark floor.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', URL: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

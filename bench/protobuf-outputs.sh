@@ -46,10 +46,10 @@ port=$(awk '{print $2}' "$input.port")
 url="http://127.0.0.1:$port"
 echo "## whole CLI run, 12 series, local responder (hyperfine)"
 hyperfine -w 3 -r "$runs" --export-json "$input.json" \
-  -n dry-run "node dist/cli.js --integration b --dry-run-file /dev/null < $input" \
-  -n pushgateway "node dist/cli.js --integration b --pushgateway $url < $input" \
-  -n otlp "node dist/cli.js --integration b --otlp $url/v1/metrics < $input" \
-  -n remote-write "node dist/cli.js --integration b --remote-write $url/api/v1/write < $input" >/dev/null 2>&1
+  -n dry-run "node dist/cli.cjs --integration b --dry-run-file /dev/null < $input" \
+  -n pushgateway "node dist/cli.cjs --integration b --pushgateway $url < $input" \
+  -n otlp "node dist/cli.cjs --integration b --otlp $url/v1/metrics < $input" \
+  -n remote-write "node dist/cli.cjs --integration b --remote-write $url/api/v1/write < $input" >/dev/null 2>&1
 node -e "
 for (const r of JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')).results)
   console.log(r.command.padEnd(14), 'median', (r.median * 1000).toFixed(1), 'ms  mean', (r.mean * 1000).toFixed(1), '± ' + (r.stddev * 1000).toFixed(1));

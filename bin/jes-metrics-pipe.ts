@@ -7,14 +7,13 @@ import { decidedExitStatus, exitAfterDrain } from '../lib/run/exit-drain.js';
 
 refuseInspectorSignal();
 
-let internalError = false;
-const status = await run(process.argv.slice(2), process.env).catch((err: unknown) => {
-  // A bug of ours: say so in one line and keep the job's status honest.
-  process.stderr.write(`jes-metrics-pipe: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  internalError = true;
-  return 70;
-});
-// run() has let its output drain; leave now even if a socket or a read lingers.
-if (internalError) await exitAfterDrain(status);
-// A second signal may have decided the status already (it is waiting for stderr to drain).
-process.exit(decidedExitStatus() ?? status);
+// No top-level await: the npm package's build (dist/cli.cjs) is a CommonJS file, which starts faster.
+run(process.argv.slice(2), process.env).then(
+  (status) => process.exit(decidedExitStatus() ?? status),
+  async (err: unknown) => {
+    // A bug of ours: say so in one line and keep the job's status honest.
+    process.stderr.write(`jes-metrics-pipe: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // run() did not get to let its output drain: exitAfterDrain does, and leaves even if a socket or a read lingers.
+    await exitAfterDrain(70);
+  },
+);

@@ -243,11 +243,14 @@ export class Extractor {
       return true;
     }
     if (occurrence === 'first') return false;
-    if (!Object.is(prev.value, value)) {
+    // Only the explainer and the first warning about a series name it: a progress counter that
+    // changes on every line costs a map lookup, not a label rendering (bench/RESULTS.md).
+    const warn = occurrence === undefined && !prev.warned && this.explainer === undefined;
+    if ((warn || this.explainer !== undefined) && !Object.is(prev.value, value)) {
       const here = where();
       const series = `${name}${seriesLabels(labels, this.#context)}`;
       this.explainer?.overwrote(series, prev.value, prev.where, value, here);
-      if (occurrence === undefined && !prev.warned && this.explainer === undefined) {
+      if (warn) {
         prev.warned = true;
         // A few by name; a log that sets many series again (a progress counter) gets a count.
         if (++this.#setAgain <= MAX_PROBLEMS_SHOWN) {

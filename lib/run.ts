@@ -20,10 +20,12 @@ import { exitStatus, SIGNAL_STATUS } from './run/exit-status.js';
 import { startFlushing } from './run/flush.js';
 import { drainOutputs, EXIT_DRAIN_MS, exitAfterDrain } from './run/exit-drain.js';
 import type { Gate } from './slo/gate.js';
+import { Timings } from './run/timings.js';
 
 /** One run of the program: argv and env in, the exit status out. */
 export async function run(argv: readonly string[], env: Env): Promise<number> {
   const started = Date.now();
+  const timings = new Timings();
   const parsed = parseConfig(argv, env);
   if (parsed.action === 'ci-list') {
     const { ciContext, describeCiContext } = await import('./config/ci-context.js');
@@ -48,8 +50,10 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const backends = usable && !config.explain ? new ConfiguredBackends(config, reporter, env) : undefined;
   const flusher = backends && config.flushIntervalMs !== undefined && !config.dryRun ? startFlushing(backends, store, config.flushIntervalMs) : undefined;
 
+  timings.end('setup');
   const toolExit = await inputs.finished();
   inputEnded = true;
+  timings.end('input');
   // stdout and stderr get until the deadline (counted from here, as the push's) to take our bytes.
   const drainUntil = Date.now() + config.http.deadlineMs;
   const flushing = flusher?.stop();
@@ -60,10 +64,12 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
 
   // The gate is evaluated before the push, so its result series go with the metrics.
   const gateOutcome = gate && usable ? await gate.evaluate(store.list()) : undefined;
+  timings.end('collect');
   // A failed wrap-mode run merges (POST) instead of replacing (PUT): the last success's
   // timestamp stays in the group, as the Pushgateway batch-job pattern wants.
   const merge = toolExit !== undefined && toolExit.status !== 0 && config.runMetrics;
   const outcomes = backends ? await pushAtEnd(backends, gateOutcome?.series ?? store.list(), { merge, flushing, deadlineMs: config.http.deadlineMs }) : [];
+  timings.end('push');
 
   const status = exitStatus({
     toolStatus: toolExit?.status,
@@ -77,6 +83,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const toolSummary = toolExit
     ? `${config.command![0]} exited ${toolExit.status}${toolExit.signal ? ` (${toolExit.signal})` : ''}, exit status ${status}`
     : undefined;
+  reporter.verbose(timings.describe());
   reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary, toolSummary });
   signals.stop();
   // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.

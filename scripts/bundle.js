@@ -2,19 +2,25 @@
 // Builds the CLI into one file, from the compiled output (dist/bin, dist/lib; run `npm run build`
 // first, as `npm run bundle` does), so that it runs exactly the code tsc compiled. Two kinds:
 //
-//   --cli        dist/cli.js, what the npm package's `bin` runs (`npm run build` writes it): our
-//                code in one file, the dependencies still imported from node_modules, so npm's
+//   --cli        dist/main.cjs, started by dist/cli.cjs (bin/entry.cjs, which first turns on Node's
+//                compile cache), what the npm package's `bin` runs (`npm run build` writes both): our
+//                code in one file, the dependencies still loaded from node_modules, so npm's
 //                version ranges keep bringing their fixes. One file instead of ~45 ES modules:
 //                Node resolves, reads and links each module on its own, about 35 ms of every
-//                start measured here (bench/RESULTS.md).
+//                start measured here. And a CommonJS file, not an ES module: Node's ES module
+//                loader costs about 9 ms of every start, and an import() of a CommonJS
+//                dependency (undici, prom-client) wraps it as an ES module, about 8 ms more
+//                (bench/RESULTS.md, "Start-up").
 //   (default)    dist/jes-metrics-pipe.mjs, the standalone bundle: our code and the dependencies,
 //                for images that have Node but where `npm install` is unwelcome (the Dockerfile
 //                runs it).
 //
 //   node scripts/bundle.js [--cli] [--outfile PATH] [--metafile PATH]
+//   (with --cli, --outfile names the program, main.cjs; the entry is written beside it as cli.cjs)
 
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import http2 from 'node:http2';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,7 +30,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const { values } = parseArgs({
   options: { cli: { type: 'boolean', default: false }, outfile: { type: 'string' }, metafile: { type: 'string' } },
 });
-const outfile = values.outfile ?? `${root}dist/${values.cli ? 'cli.js' : 'jes-metrics-pipe.mjs'}`;
+const outfile = values.outfile ?? `${root}dist/${values.cli ? 'main.cjs' : 'jes-metrics-pipe.mjs'}`;
 
 // lib/http/undici.ts loads undici's parts from their own files and falls back to undici's index
 // only if a later undici moved them. The bundle holds the parts it was built with, so that
@@ -70,7 +76,6 @@ const common = {
   outfile,
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
   // No splitting: the lazy `await import('./x.js')`s in lib/ are inlined into this one file.
   splitting: false,
@@ -83,13 +88,21 @@ const common = {
 const result = values.cli
   ? await build({
       ...common,
-      // undici, prom-client and jsonpath-plus stay imports, resolved from node_modules at run time.
+      format: 'cjs',
+      // The dependencies stay outside, resolved from node_modules at run time, and a lazy
+      // import() of one becomes a require(): they are CommonJS, and Node would otherwise wrap
+      // each in an ES module (its exports found by parsing its source) on the way in.
       packages: 'external',
+      supported: { 'dynamic-import': false },
+      // lib/version.ts reads package.json through import.meta.url unless the version is baked
+      // in (`define` above), which it always is here: CommonJS has no import.meta to warn about.
+      logOverride: { 'empty-import-meta': 'silent' },
       // Not minified: an internal error's stack trace reads like the source.
       minify: false,
     })
   : await build({
       ...common,
+      format: 'esm',
       minify: true,
       // Keep class and function names, so an internal-error stack trace stays readable.
       keepNames: true,
@@ -102,6 +115,13 @@ const result = values.cli
       },
     });
 
+if (values.cli) {
+  // The entry requires ./main.cjs: the program keeps that name wherever it is written.
+  if (!outfile.endsWith('/main.cjs')) throw new Error(`--cli: the program must be written as main.cjs (got ${outfile})`);
+  const entry = join(dirname(outfile), 'cli.cjs');
+  copyFileSync(join(root, 'bin', 'entry.cjs'), entry);
+  chmodSync(entry, 0o755);
+}
 if (values.metafile) {
   const { writeFileSync } = await import('node:fs');
   writeFileSync(values.metafile, JSON.stringify(result.metafile));

@@ -1,5 +1,5 @@
 // `npm run demo`: the program at work on an embedded sample, in four steps a newcomer can follow.
-// Each step runs the built CLI (dist/cli.js) as a user would; nothing is sent anywhere.
+// Each step runs the built CLI (dist/cli.cjs) as a user would; nothing is sent anywhere.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 // A reader that goes away (`npm run demo | head`) ends the demo quietly.
 process.stdout.on('error', () => process.exit(0));
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = `${root}dist/cli.js`;
+const cli = `${root}dist/cli.cjs`;
 const sample = readFileSync(`${root}examples/demo-output.txt`);
 const k6 = readFileSync(`${root}test/fixtures/recorded/k6-docs-compact-summary/input`);
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' };

@@ -1,12 +1,12 @@
 // tap's `before` step (.taprc): rebuild dist/ when a source is newer, so `npx tap FILE` after an
-// edit of lib/ tests the current code and never a stale dist/cli.js.
+// edit of lib/ tests the current code and never a stale dist/main.cjs.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const built = join(root, 'dist/cli.js');
+const built = join(root, 'dist/main.cjs');
 
 function newest(path) {
   const st = statSync(path);

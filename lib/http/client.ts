@@ -4,9 +4,9 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import { undici } from './undici.js';
+import { loadUndici } from './undici.js';
 import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './types.js';
-import { createDispatcher, proxyConfigured } from './dispatcher.js';
+import { createDispatcher, dispatcherSettings, proxyConfigured } from './dispatcher.js';
 import { proxyFor, proxySettings } from './proxy-env.js';
 import { count } from '../report.js';
 import { basicAuthHeader, describeFailure, redactUrl } from './redact.js';
@@ -37,11 +37,13 @@ type AttemptResult = { response: Omit<HttpResponse, 'attempts'> } | { error: unk
 // and the closed flag; request() alone is the retry loop.
 /**
  * Throws when --ca-file cannot be read (ENOENT, EACCES), before any request: a configuration error.
- * The proxy variables are read now, once per client.
+ * The proxy variables are read now, once per client. undici is loaded with the first request.
  */
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
-  const dispatcher = createDispatcher({ connectTimeoutMs: opts.timeoutMs, caFile: opts.caFile, insecure: opts.insecure, env: opts.env });
-  // Read again (createDispatcher has validated them) so a failure can name the proxy's variable.
+  const settings = dispatcherSettings({ connectTimeoutMs: opts.timeoutMs, caFile: opts.caFile, insecure: opts.insecure, env: opts.env });
+  let dispatcher: Promise<Dispatcher> | undefined;
+  const dispatcherNow = (): Promise<Dispatcher> => (dispatcher ??= createDispatcher(settings));
+  // Read again (dispatcherSettings has validated them) so a failure can name the proxy's variable.
   const proxies = proxyConfigured(opts.env ?? process.env) ? proxySettings(opts.env ?? process.env) : undefined;
   const retry = {
     baseMs: opts.retry?.baseMs ?? DEFAULT_RETRY.baseMs,
@@ -69,7 +71,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       }
       const timeoutMs = Math.min(opts.timeoutMs, remaining);
       const started = process.hrtime.bigint();
-      const result = await sendOnce(dispatcher, req, url, headers, timeoutMs, timeoutMs < opts.timeoutMs);
+      const result = await sendOnce(await dispatcherNow(), req, url, headers, timeoutMs, timeoutMs < opts.timeoutMs);
       // An attempt cut short by the deadline says nothing about the server: the answer before it does.
       if (previous && 'error' in result && result.error instanceof AttemptTimeout && result.error.byDeadline) {
         return lastAnswer(req.method, shownUrl, previous, attempt - 1, reporter);
@@ -113,12 +115,15 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     // close() lets running requests finish and ends idle keep-alive sockets; destroy() is the
     // fallback, also for a close that takes longer than a moment (a connect still in progress):
     // every request has ended by now, so nothing of ours is waiting on it.
+    // No request made, no dispatcher: nothing to close (and undici was never loaded).
+    const made = await dispatcher?.catch(() => undefined);
+    if (!made) return;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS)));
     try {
-      if ((await Promise.race([dispatcher.close(), late])) === 'late') await dispatcher.destroy();
+      if ((await Promise.race([made.close(), late])) === 'late') await made.destroy();
     } catch {
-      await dispatcher.destroy();
+      await made.destroy();
     } finally {
       clearTimeout(timer);
     }
@@ -183,7 +188,9 @@ async function sendOnce(
   });
   const exchange = (async (): Promise<AttemptResult> => {
     try {
-      const res = await undici.request(dispatcher, url, {
+      const res = await (
+        await loadUndici()
+      ).request(dispatcher, url, {
         method: req.method,
         headers,
         body: typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body,

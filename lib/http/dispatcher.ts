@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
-import { undici } from './undici.js';
+import { loadUndici, loadUndiciProxy } from './undici.js';
 import { PROXY_VARIABLES, proxySettings } from './proxy-env.js';
 
 export interface DispatcherOptions {
@@ -46,28 +46,38 @@ export function trustedCas(caFile: string | undefined, env: ProcessEnvLike): str
   return cas;
 }
 
+/** What a dispatcher is made from, worked out before undici is loaded. */
+export interface DispatcherSettings {
+  tls: { ca?: string[]; rejectUnauthorized?: false; timeout?: number };
+  /** Set when the environment names a proxy: requests go through EnvHttpProxyAgent. */
+  proxies?: { httpProxy: string; httpsProxy: string; noProxy: string | undefined };
+}
+
 /**
  * Throws (ENOENT, EACCES) when the CA file cannot be read, and ProxyConfigError (naming the
- * variable) for an unusable proxy variable: configuration errors for the caller to report.
+ * variable) for an unusable proxy variable: configuration errors for the caller to report,
+ * found before undici is loaded and before any request.
  */
-export function createDispatcher(opts: DispatcherOptions): Dispatcher {
+export function dispatcherSettings(opts: DispatcherOptions): DispatcherSettings {
   const env = opts.env ?? process.env;
   const ca = trustedCas(opts.caFile, env);
   const tls = {
     ...(ca ? { ca } : {}),
-    ...(opts.insecure ? { rejectUnauthorized: false } : {}),
+    ...(opts.insecure ? { rejectUnauthorized: false as const } : {}),
     ...(opts.connectTimeoutMs !== undefined ? { timeout: opts.connectTimeoutMs } : {}),
   };
-  if (!proxyConfigured(env)) return new undici.Agent({ connect: tls });
+  if (!proxyConfigured(env)) return { tls };
   const proxies = proxySettings(env);
+  // '' rather than undefined: undici would otherwise fall back to process.env.
+  return { tls, proxies: { httpProxy: proxies.http?.url ?? '', httpsProxy: proxies.https?.url ?? '', noProxy: proxies.noProxy } };
+}
+
+/** The dispatcher for these settings; loads undici (and its proxy agent only when a proxy is named). */
+export async function createDispatcher(settings: DispatcherSettings): Promise<Dispatcher> {
+  const { tls, proxies } = settings;
+  if (!proxies) return new (await loadUndici()).Agent({ connect: tls });
+  const { EnvHttpProxyAgent } = await loadUndiciProxy();
   // `connect` reaches direct connections (NO_PROXY); `requestTls` the TLS inside a CONNECT tunnel.
   // The variables are passed explicitly so an `env` other than process.env is honoured.
-  return new undici.EnvHttpProxyAgent({
-    connect: tls,
-    requestTls: tls,
-    // '' rather than undefined: undici would otherwise fall back to process.env.
-    httpProxy: proxies.http?.url ?? '',
-    httpsProxy: proxies.https?.url ?? '',
-    noProxy: proxies.noProxy,
-  });
+  return new EnvHttpProxyAgent({ connect: tls, requestTls: tls, ...proxies });
 }

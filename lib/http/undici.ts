@@ -1,10 +1,14 @@
 // The parts of undici this program uses, loaded from their own files. undici's index loads
 // every part it has (fetch, WebSocket, EventSource, caches, mocks, interceptors): 140 ms of
 // every run that pushes, measured here, against about 60 ms for these (bench/RESULTS.md).
-// The index also adds the request API to Dispatcher.prototype, which ProxyAgent needs for its
-// CONNECT tunnels (`client.connect()`): done here the same way. These files are undici's
-// internal layout, which a later version may change: then the index is loaded instead, and
-// `viaIndex` says so (a test checks that the locked version takes the fast path).
+// A run without a proxy needs the Agent and the request API only; the proxy agent (and the
+// CONNECT API its tunnels use, put on Dispatcher.prototype as undici's index does) is loaded
+// when the environment names a proxy. These files are undici's internal layout, which a later
+// version may change: then the index is loaded instead, and `viaIndex` says so (a test checks
+// that the locked version takes the fast path).
+//
+// Loaded on the first request, not when this module is: nothing here runs at start-up, and no
+// top-level await keeps the CommonJS build (dist/cli.cjs, scripts/bundle.js) from being one.
 
 import type { Agent as AgentType, Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentType } from 'undici';
 
@@ -12,38 +16,62 @@ type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'metho
 
 export interface UndiciParts {
   Agent: typeof AgentType;
-  EnvHttpProxyAgent: typeof EnvHttpProxyAgentType;
   request(dispatcher: Dispatcher, url: URL, opts: RequestOptions): Promise<Dispatcher.ResponseData>;
   viaIndex: boolean;
 }
 
+export interface UndiciProxyParts {
+  EnvHttpProxyAgent: typeof EnvHttpProxyAgentType;
+}
+
+let parts: Promise<UndiciParts> | undefined;
+let proxyParts: Promise<UndiciProxyParts> | undefined;
+
+/** The Agent and the request API; loaded once. */
+export function loadUndici(): Promise<UndiciParts> {
+  return (parts ??= loadParts());
+}
+
+/** The proxy agent, for a run whose environment names a proxy; loaded once. */
+export function loadUndiciProxy(): Promise<UndiciProxyParts> {
+  return (proxyParts ??= loadProxyParts());
+}
+
 async function loadParts(): Promise<UndiciParts> {
   try {
-    const [agent, envAgent, dispatcher, api] = await Promise.all([
-      import('undici/lib/dispatcher/agent.js'),
-      import('undici/lib/dispatcher/env-http-proxy-agent.js'),
-      import('undici/lib/dispatcher/dispatcher.js'),
-      import('undici/lib/api/index.js'),
-    ]);
-    const apiFunctions = api.default;
-    if (typeof apiFunctions.request !== 'function' || typeof apiFunctions.connect !== 'function') throw new Error('unexpected undici layout');
-    Object.assign(dispatcher.default.prototype, apiFunctions);
+    const [agent, api] = await Promise.all([import('undici/lib/dispatcher/agent.js'), import('undici/lib/api/api-request.js')]);
+    const apiRequest = api.default;
+    if (typeof agent.default !== 'function' || typeof apiRequest !== 'function') throw new Error('unexpected undici layout');
     return {
       Agent: agent.default,
-      EnvHttpProxyAgent: envAgent.default,
       // What undici's top-level request() does with a URL and a dispatcher.
-      request: (d, url, opts) => apiFunctions.request.call(d, { ...opts, origin: url.origin, path: `${url.pathname}${url.search}` }),
+      request: (d, url, opts) => apiRequest.call(d, { ...opts, origin: url.origin, path: `${url.pathname}${url.search}` }),
       viaIndex: false,
     };
   } catch {
     const undici = await import('undici');
-    return {
-      Agent: undici.Agent,
-      EnvHttpProxyAgent: undici.EnvHttpProxyAgent,
-      request: (dispatcher, url, opts) => undici.request(url, { ...opts, dispatcher }),
-      viaIndex: true,
-    };
+    return { Agent: undici.Agent, request: (dispatcher, url, opts) => undici.request(url, { ...opts, dispatcher }), viaIndex: true };
   }
 }
 
-export const undici: UndiciParts = await loadParts();
+async function loadProxyParts(): Promise<UndiciProxyParts> {
+  const { viaIndex } = await loadUndici();
+  if (!viaIndex) {
+    try {
+      const [envAgent, dispatcher, api] = await Promise.all([
+        import('undici/lib/dispatcher/env-http-proxy-agent.js'),
+        import('undici/lib/dispatcher/dispatcher.js'),
+        import('undici/lib/api/index.js'),
+      ]);
+      const apiFunctions = api.default;
+      if (typeof envAgent.default !== 'function' || typeof apiFunctions.connect !== 'function') throw new Error('unexpected undici layout');
+      // ProxyAgent opens its CONNECT tunnels with `client.connect()`, which undici's index adds.
+      Object.assign(dispatcher.default.prototype, apiFunctions);
+      return { EnvHttpProxyAgent: envAgent.default };
+    } catch {
+      // the index below
+    }
+  }
+  const undici = await import('undici');
+  return { EnvHttpProxyAgent: undici.EnvHttpProxyAgent };
+}

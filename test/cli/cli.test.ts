@@ -175,6 +175,12 @@ t.test('--quiet keeps only errors; --verbose says more', async (t) => {
   t.equal(quiet.stderr, '');
   const verbose = await runCli(['--integration', 'q', '--verbose', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' });
   t.match(verbose.stderr, /1 line read/);
+  // Where the time went, the line before the summary; not said without --verbose.
+  t.match(
+    verbose.stderr,
+    /^jes-metrics-pipe: timings: start \d+ ms, setup \d+ ms, input \d+ ms, collect \d+ ms, push \d+ ms; \d+ ms in all\njes-metrics-pipe: 1 line read/m,
+  );
+  t.notMatch(quiet.stderr + (await runCli(['--integration', 'q', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' })).stderr, /timings:/);
 });
 
 t.test('a changed name is reported once, and is the same on every run', async (t) => {

@@ -1,6 +1,6 @@
-// The protobuf outputs cost nothing to runs that do not use them: protobufjs and snappyjs are
+// What a run does not use costs it nothing. The protobuf outputs: protobufjs and snappyjs are
 // loaded only with --otlp / --remote-write (lib/backends/configured.ts imports them on use).
-// A preload records the CommonJS modules a run of dist/cli.js loaded. Started through `env -i`:
+// A preload records the CommonJS modules a run of dist/cli.cjs loaded. Started through `env -i`:
 // tap instruments the children it sees spawned (NODE_OPTIONS) and its hooks load modules too.
 
 import t from 'tap';
@@ -20,13 +20,17 @@ writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSyn
 const server = await startFaultServer([], { status: 200 });
 t.teardown(() => server.close());
 
-async function loaded(args: string[]): Promise<{ status: number | null; stderr: string; modules: string[] }> {
+async function loaded(args: string[], vars: string[] = []): Promise<{ status: number | null; stderr: string; modules: string[] }> {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-  const r = await runCommand('/usr/bin/env', ['-i', `PATH=${env.PATH}`, process.execPath, '--require', preload, CLI, '--integration', 'lazy', ...args], {
-    env,
-    cwd: dir,
-    input: 'a=1\n',
-  });
+  const r = await runCommand(
+    '/usr/bin/env',
+    ['-i', `PATH=${env.PATH}`, ...vars, process.execPath, '--require', preload, CLI, '--integration', 'lazy', ...args],
+    {
+      env,
+      cwd: dir,
+      input: 'a=1\n',
+    },
+  );
   const modules = readFileSync(loadedFile, 'utf8')
     .split('\n')
     .map((m) => m.replace(/^.*node_modules\//, ''))
@@ -66,4 +70,17 @@ t.test('a dry run loads no HTTP code at all (undici only when something is pushe
     push.modules.some((m) => m.startsWith('undici/')),
     'a push does load undici',
   );
+});
+
+t.test('a push loads no proxy agent unless the environment names a proxy', async (t) => {
+  const proxyParts = (mods: string[]): string[] => mods.filter((m) => /^undici\/lib\/(dispatcher\/(env-http-)?proxy-agent|core\/socks5)/.test(m));
+  const direct = await loaded(['--pushgateway', server.url]);
+  t.match(direct.stderr, /pushgateway: 200/);
+  t.same(proxyParts(direct.modules), [], 'no proxy agent, no SOCKS client');
+  // A proxy is named but not for 127.0.0.1: the proxy agent is loaded, and connects directly.
+  const named = await loaded(['--pushgateway', server.url], ['HTTP_PROXY=http://127.0.0.1:9', 'NO_PROXY=127.0.0.1']);
+  t.match(named.stderr, /pushgateway: 200/);
+  t.ok(proxyParts(named.modules).includes('undici/lib/dispatcher/env-http-proxy-agent.js'), 'the proxy agent is loaded', {
+    modules: proxyParts(named.modules),
+  });
 });

@@ -52,19 +52,23 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
       .map((f) => `presets/${f}`);
     t.same(
       files,
-      ['LICENSE', 'README.md', 'dist/cli.js', 'package.json', ...presets].sort(),
-      'package.json, README.md, LICENSE, dist/cli.js (the CLI, our code in one file) and the presets to read as examples (the CLI has them built in), nothing else',
+      ['LICENSE', 'README.md', 'dist/cli.cjs', 'dist/main.cjs', 'package.json', ...presets].sort(),
+      'package.json, README.md, LICENSE, dist/cli.cjs (the bin) and dist/main.cjs (our code in one file), and the presets to read as examples (the CLI has them built in), nothing else',
     );
-    // dist/cli.js must be built from the current sources (npm run build), and hold no dependency:
-    // those are imported from node_modules, where npm's version ranges keep them up to date.
-    const cli = readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8');
-    t.ok(cli.startsWith('#!/usr/bin/env node\n'), 'dist/cli.js starts with a shebang');
-    t.notMatch(cli, /from ['"]\.\.?\/|import\(['"]\.\.?\//, 'no relative import is left: our modules are all in it');
-    t.match(cli, /import\("undici\/lib\/dispatcher\/agent\.js"\)/, 'undici is imported from node_modules, not copied in');
+    // The bin turns Node's compile cache on, then starts the program beside it.
+    const entry = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8');
+    t.ok(entry.startsWith('#!/usr/bin/env node\n'), 'dist/cli.cjs starts with a shebang');
+    t.match(entry, /enableCompileCache\?\.\(\);\s*require\('\.\/main\.cjs'\);/, 'the cache is on before the program is loaded');
+    // dist/main.cjs must be built from the current sources (npm run build), and hold no dependency:
+    // those are loaded from node_modules, where npm's version ranges keep them up to date.
+    const cli = readFileSync(join(ROOT, 'dist', 'main.cjs'), 'utf8');
+    t.notMatch(cli, /from ['"]\.\.?\/|import\(['"]\.\.?\/|require\(['"]\.\.?\//, 'no relative import is left: our modules are all in it');
+    t.match(cli, /require\("undici\/lib\/dispatcher\/agent\.js"\)/, 'undici is loaded from node_modules, not copied in');
+    t.notMatch(cli, /^import |\bimport\(/m, 'a CommonJS file: no ES import, and a dependency is require()d, not wrapped as an ES module');
     t.notMatch(cli, /node_modules\//, 'no dependency file is copied in');
     t.ok(
-      statSync(join(ROOT, 'dist', 'cli.js')).mtimeMs >= statSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js')).mtimeMs,
-      'dist/cli.js is not older than what tsc compiled',
+      statSync(join(ROOT, 'dist', 'main.cjs')).mtimeMs >= statSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js')).mtimeMs,
+      'dist/main.cjs is not older than what tsc compiled',
     );
     t.ok(readFileSync(join(ROOT, 'LICENSE'), 'utf8').includes('Apache License'), 'LICENSE is the Apache License, as package.json says');
     t.equal((PACKAGE as unknown as { license: string }).license, 'Apache-2.0');
@@ -106,7 +110,7 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
     t.ok(r.stdout.equals(c.input), 'stdout is the input byte for byte');
     t.match(r.stderr, new RegExp(`\\b${countLines(c.input)} lines? read\\b`));
     t.equal(readFileSync(dryRunFile, 'utf8'), c.golden?.toString('utf8'), 'dry-run file equals the golden');
-    // The presets are built into dist/cli.js: a preset run needs no file beside it.
+    // The presets are built into dist/main.cjs: a preset run needs no file beside it.
     const k6 = loadGoldenCase(join(TOOLS_DIR, 'preset-k6-legacy'), 'preset-k6-legacy');
     const presetFile = join(work, 'installed-preset.dry-run');
     const p = await runCommand(installedBin, [...k6.args, '--dry-run', '--dry-run-file', presetFile], { env: { PATH: env.PATH }, cwd: work, input: k6.input });

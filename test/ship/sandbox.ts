@@ -50,7 +50,7 @@ export interface WithTeardown {
   teardown(fn: () => unknown): void;
 }
 
-/** `cli`: how to start the CLI under test (default: node dist/cli.js). */
+/** `cli`: how to start the CLI under test (default: node dist/cli.cjs). */
 export function makeSandbox(t: WithTeardown, cli: readonly string[] = [process.execPath, CLI]): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), 'jes-ship-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));

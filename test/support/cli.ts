@@ -1,8 +1,8 @@
-// Spawns the built CLI (dist/cli.js, what the npm package's bin runs) the way a pipeline does.
+// Spawns the built CLI (dist/cli.cjs, what the npm package's bin runs) the way a pipeline does.
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 
 export interface CliResult {
   status: number | null;

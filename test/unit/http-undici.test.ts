@@ -19,7 +19,8 @@ writeFileSync(
   probe,
   `import { createServer } from 'node:http';
 import { connect } from 'node:net';
-const { undici } = await import(${JSON.stringify(MODULE)});
+const { loadUndici, loadUndiciProxy } = await import(${JSON.stringify(MODULE)});
+const undici = await loadUndici();
 const server = createServer((req, res) => res.end(req.method + ' ' + req.url));
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const proxy = createServer();
@@ -39,7 +40,8 @@ const url = new URL('http://127.0.0.1:' + server.address().port + '/a/b?c=1');
 const agent = new undici.Agent();
 const plain = await undici.request(agent, url, { method: 'PUT', body: 'x' });
 const viaAgent = await plain.body.text();
-const proxied = new undici.EnvHttpProxyAgent({ httpProxy: 'http://127.0.0.1:' + proxy.address().port, httpsProxy: '', noProxy: '' });
+const { EnvHttpProxyAgent } = await loadUndiciProxy();
+const proxied = new EnvHttpProxyAgent({ httpProxy: 'http://127.0.0.1:' + proxy.address().port, httpsProxy: '', noProxy: '' });
 const viaProxy = await (await undici.request(proxied, url, { method: 'GET' })).body.text();
 await agent.close();
 await proxied.close();
