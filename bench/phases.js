@@ -1,12 +1,16 @@
 // Where the small job's time goes (bench/RESULTS.md, "Start-up"): the same job as bench/run.js's
 // latency section (10 metric lines, both loopback backends, and a dry run), run N times on each
 // Node given, in two ways:
-//   wall   the phases from --verbose's `timings:` line (lib/run/timings.ts): Node's start and the
-//          program's load until run(), setup, input, collect, push; `exit` is the rest of the
-//          wall time seen from here (process teardown, and the exec before Node's clock starts).
-//   cpu    --cpu-prof of the same runs, each sample given to the code it was in: the innermost
-//          frame of ours (dist/main.cjs), undici, prom-client, another dependency, or Node's own
-//          modules (node:*); V8's garbage collector, idle (waiting: the network, stdin), other.
+//   wall   the phases from --verbose's `timings:` line (lib/run/timings.ts): `start` (Node's
+//          clock until run()) split into Node's own start (until a `node -e` script's first
+//          line, measured beside) and loading the program; then setup, input, collect, push;
+//          `exec+exit` is the rest of the wall time seen from here (the exec before Node's clock
+//          starts, and the process's teardown).
+//   cpu    --cpu-prof of the same runs, each sample given to whose code asked for it: the
+//          innermost frame of ours (dist/main.cjs), undici, prom-client or another dependency,
+//          Node's modules included (node:http2 loaded by undici is undici's); with none of
+//          those on the stack, Node itself (its start-up, its event loop); V8's garbage
+//          collector; idle (waiting: for the network, for stdin).
 // Medians over the runs, in ms.
 //
 //   node bench/phases.js [--runs 15] [--node PATH ...]      (npm run build first)
@@ -30,6 +34,7 @@ const CLEAN_ENV = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   HOME: process.env.HOME ?? '/tmp',
   LANG: 'C.UTF-8',
+  DT_API_TOKEN: 'dt0c01.BENCH.TOKEN',
   NODE_COMPILE_CACHE: join(tmp, 'compile-cache'),
 };
 const children = new Set();
@@ -53,11 +58,14 @@ const jobs = [
   { name: 'both backends', args: ['--pushgateway', `127.0.0.1:${gwPort}`, '--dt-url', `http://127.0.0.1:${dtPort}`] },
   { name: 'dry run', args: ['--dry-run-file', '/dev/null'] },
 ];
-const WALL = ['start', 'setup', 'input', 'collect', 'push', 'exit', 'wall'];
-const CPU = ['ours', 'undici', 'prom-client', 'other dependencies', 'node:*', 'garbage collector', 'idle', 'other'];
+const WALL = ['node start', 'program load', 'setup', 'input', 'collect', 'push', 'exec+exit', 'wall'];
+const CPU = ['ours', 'undici', 'prom-client', 'other dependencies', 'node', 'garbage collector', 'idle'];
 
 for (const node of nodes) {
   const version = (await exec([node, '--version'])).stdout.trim();
+  const bare = [];
+  for (let i = 0; i <= runs; i++) bare.push(Number((await exec([node, '-e', 'process.stdout.write(String(process.uptime() * 1000))'])).stdout));
+  const nodeStart = median(bare.slice(1));
   for (const job of jobs) {
     const wall = [];
     const cpu = [];
@@ -67,6 +75,8 @@ for (const node of nodes) {
       const plain = await timed([node, CLI, '--integration', 'phases', '--verbose', ...job.args]);
       await timed([node, '--cpu-prof', `--cpu-prof-dir=${profDir}`, CLI, '--integration', 'phases', ...job.args]);
       if (i > 0) {
+        plain.phases['node start'] = nodeStart;
+        plain.phases['program load'] = plain.phases.start - nodeStart;
         wall.push(plain.phases);
         cpu.push(profile(profDir));
       }
@@ -94,7 +104,7 @@ async function timed(argv) {
       const [, k, v] = /^(\w+) (\d+) ms$/.exec(part) ?? [];
       if (k) phases[k] = Number(v);
     }
-    phases.exit = wallMs - Number(m[2]);
+    phases['exec+exit'] = wallMs - Number(m[2]);
   }
   return { phases };
 }
@@ -126,9 +136,8 @@ function category(id, byId, parent) {
     if (url.includes('/node_modules/prom-client/')) return 'prom-client';
     if (url.includes('/node_modules/')) return 'other dependencies';
     if (url.endsWith('/dist/main.cjs') || url.endsWith('/dist/cli.cjs')) return 'ours';
-    if (url.startsWith('node:')) return 'node:*';
   }
-  return 'other';
+  return 'node';
 }
 
 function exec(argv, stdin = 'ignore') {

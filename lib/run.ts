@@ -48,6 +48,8 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const signals = watchSignals(inputs, extractor, reporter, store, () => inputEnded);
   // --explain sends nothing: no backend is even set up.
   const backends = usable && !config.explain ? new ConfiguredBackends(config, reporter, env) : undefined;
+  // What the push needs is loaded while the input comes, not after it ends.
+  backends?.prepare();
   const flusher = backends && config.flushIntervalMs !== undefined && !config.dryRun ? startFlushing(backends, store, config.flushIntervalMs) : undefined;
 
   timings.end('setup');

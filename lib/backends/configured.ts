@@ -24,7 +24,7 @@ export interface PushAllOptions {
 export class ConfiguredBackends {
   /** True when the backends could not be set up: a configuration error (exit 2). */
   setupFailed = false;
-  #list: Backend[] | undefined;
+  #list: Promise<Backend[]> | undefined;
   #http: HttpClient | undefined;
 
   constructor(
@@ -62,12 +62,32 @@ export class ConfiguredBackends {
     return outcomes;
   }
 
+  /**
+   * Loads now what the push will need (the backends' modules, the HTTP client and undici,
+   * prom-client), while the input is still coming: in `tool | jes-metrics-pipe` that happens
+   * during the tool's run instead of after its end (bench/RESULTS.md, "Start-up"). Sends
+   * nothing; what fails here is met, and reported, by the push.
+   */
+  prepare(): void {
+    void this.#backends()
+      .then(async () => {
+        const loads: Array<Promise<unknown>> = [this.#http?.prepare?.() ?? Promise.resolve()];
+        if (this.config.pushgateway || this.config.dryRun) loads.push(import('../serialize/prometheus.js').then((m) => m.loadPromClient()));
+        await Promise.all(loads);
+      })
+      .catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     await this.#http?.close();
   }
 
-  async #backends(): Promise<Backend[]> {
-    if (this.#list) return this.#list;
+  /** Created once, by the first of prepare(), a periodic push and the final push. */
+  #backends(): Promise<Backend[]> {
+    return (this.#list ??= this.#create());
+  }
+
+  async #create(): Promise<Backend[]> {
     const { config, reporter } = this;
     const list: Backend[] = [];
     if (config.dryRun) {
@@ -81,8 +101,7 @@ export class ConfiguredBackends {
         // e.g. a CA file that became unreadable since the flags were checked.
         reporter.error(`cannot set up HTTP: ${(err as Error).message}`);
         this.setupFailed = true;
-        this.#list = [];
-        return this.#list;
+        return [];
       }
       this.#http = http;
       if (config.pushgateway) {
@@ -105,7 +124,6 @@ export class ConfiguredBackends {
         config.remoteWrite.forEach((rw, i) => list.push(createRemoteWriteBackend(rw, remoteWriteName(i, config.remoteWrite.length), { http, reporter })));
       }
     }
-    this.#list = list;
     return list;
   }
 }

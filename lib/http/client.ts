@@ -129,7 +129,13 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     }
   }
 
-  return { request, close };
+  // A failure to set up is met, and reported, by the first request.
+  const prepareNow = (): Promise<void> => dispatcherNow().then(
+    () => undefined,
+    () => undefined,
+  );
+
+  return { request, close, prepare: prepareNow };
 }
 
 /** The answer of the last attempt that got one, when the deadline ended the retries: `500 after 10 attempts`. */

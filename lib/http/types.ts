@@ -44,6 +44,8 @@ export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
   /** Closes idle keep-alive sockets so the process can exit at once. */
   close(): Promise<void>;
+  /** Loads the HTTP code (undici) now, before the first request needs it; sends nothing, never throws. */
+  prepare?(): Promise<void>;
 }
 
 export interface HttpClientOptions {

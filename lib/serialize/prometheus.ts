@@ -13,7 +13,7 @@ import { clashesWithPushgatewayOwnMetrics, normalizeLabelName, normalizeMetricNa
  * Pushgateway client, cluster support and the default process metrics, which costs a run that
  * pushes about 55 ms of startup (bench/RESULTS.md). The classes are the same objects.
  */
-async function loadPromClient(): Promise<Pick<typeof import('prom-client'), 'Registry' | 'Gauge' | 'Counter'>> {
+export async function loadPromClient(): Promise<Pick<typeof import('prom-client'), 'Registry' | 'Gauge' | 'Counter'>> {
   const [registry, gauge, counter] = await Promise.all([
     import('prom-client/lib/registry.js'),
     import('prom-client/lib/gauge.js'),

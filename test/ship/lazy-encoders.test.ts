@@ -84,3 +84,19 @@ t.test('a push loads no proxy agent unless the environment names a proxy', async
     modules: proxyParts(named.modules),
   });
 });
+
+t.test("a push's code is loaded while the input is still coming, not after it ends", async (t) => {
+  // The tool prints a line and runs 3 s more; the preload notes what is loaded 2 s in.
+  const early = join(dir, 'early.txt');
+  const atTwo = join(dir, 'at-two.cjs');
+  writeFileSync(atTwo, `setTimeout(() => require('node:fs').writeFileSync(${JSON.stringify(early)}, Object.keys(require.cache).join('\\n')), 2000).unref();\n`);
+  const cmd = `(echo a=1; sleep 3) | '${process.execPath}' --require '${atTwo}' '${CLI}' --integration lazy --pushgateway '${server.url}'`;
+  const r = await runCommand('/usr/bin/env', ['-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, '/bin/sh', '-c', cmd], { env: {}, cwd: dir });
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stderr, /pushgateway: 200, 1 series/);
+  const loadedEarly = readFileSync(early, 'utf8')
+    .split('\n')
+    .map((m) => m.replace(/^.*node_modules\//, ''));
+  t.ok(loadedEarly.includes('undici/lib/dispatcher/agent.js'), 'undici, 2 s before the input ends');
+  t.ok(loadedEarly.includes('prom-client/lib/registry.js'), 'prom-client too');
+});
