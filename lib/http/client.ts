@@ -130,10 +130,11 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   }
 
   // A failure to set up is met, and reported, by the first request.
-  const prepareNow = (): Promise<void> => dispatcherNow().then(
-    () => undefined,
-    () => undefined,
-  );
+  const prepareNow = (): Promise<void> =>
+    dispatcherNow().then(
+      () => undefined,
+      () => undefined,
+    );
 
   return { request, close, prepare: prepareNow };
 }
