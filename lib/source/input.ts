@@ -6,7 +6,7 @@
 // in wrap mode go through Node's streams, whose every read is a fresh buffer (see reclaim.ts).
 
 import { fstatSync, read } from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { passThrough } from './passthrough.js';
 import { bufferReclaimer } from './reclaim.js';
@@ -93,7 +93,8 @@ function socketInput(fd: number, opts: InputOptions): Input {
     },
   };
   // Node reads `onread` in the constructor too (since 12.x); @types/node lists it only for connect().
-  const socket = new net.Socket(options);
+  // node:net (and the streams under it) only now: `< file` needs none of it (about 3 ms, bench/RESULTS.md).
+  const socket = new (process.getBuiltinModule('node:net').Socket)(options);
   return inputOf(socket, opts.onError, () => socket.pause());
 }
 
