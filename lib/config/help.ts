@@ -138,7 +138,7 @@ Output:
   --no-run-metrics       wrap mode: do not add exit_code, duration_seconds and
                          last_success_timestamp_seconds
   -q, --quiet            only errors on stderr
-  -v, --verbose          per-request detail on stderr
+  -v, --verbose          per-request detail and the timings on stderr
   -h, --help             this text
   -V, --version          the version
 
