@@ -13,7 +13,9 @@
 //          collector; idle (waiting: for the network, for stdin).
 // Medians over the runs, in ms.
 //
-//   node bench/phases.js [--runs 15] [--node PATH ...]      (npm run build first)
+//   node bench/phases.js [--runs 15] [--node PATH ...] [--cli PATH]      (npm run build first)
+// --cli times another build (an older one's dist/cli.js, say): a build without the `timings:`
+// line gets the cpu row and the wall time only.
 // Needs the Debian prometheus-pushgateway, as bench/run.js does.
 
 import { spawn } from 'node:child_process';
@@ -25,8 +27,12 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/cli.cjs');
-const { values: flags } = parseArgs({ options: { runs: { type: 'string', default: '15' }, node: { type: 'string', multiple: true } } });
+const { values: flags } = parseArgs({
+  options: { runs: { type: 'string', default: '15' }, node: { type: 'string', multiple: true }, cli: { type: 'string' } },
+});
+const CLI = flags.cli ?? join(ROOT, 'dist/cli.cjs');
+/** The files that are ours in a profile: the package's two, or the one given. */
+const OURS = flags.cli ? [flags.cli] : [join(ROOT, 'dist/cli.cjs'), join(ROOT, 'dist/main.cjs')];
 const runs = Math.max(1, Number(flags.runs) | 0);
 const nodes = flags.node ?? [process.execPath];
 const tmp = mkdtempSync(join(tmpdir(), 'jes-phases-'));
@@ -76,14 +82,14 @@ for (const node of nodes) {
       await timed([node, '--cpu-prof', `--cpu-prof-dir=${profDir}`, CLI, '--integration', 'phases', ...job.args]);
       if (i > 0) {
         plain.phases['node start'] = nodeStart;
-        plain.phases['program load'] = plain.phases.start - nodeStart;
+        if (plain.phases.start !== undefined) plain.phases['program load'] = plain.phases.start - nodeStart;
         wall.push(plain.phases);
         cpu.push(profile(profDir));
       }
       rmSync(profDir, { recursive: true, force: true });
     }
     say(`\n### ${job.name}, Node ${version.replace(/^v/, '')}: ${runs} runs, medians in ms`);
-    say(`wall: ${WALL.map((k) => `${k} ${fmt(median(wall.map((w) => w[k] ?? 0)))}`).join(' · ')}`);
+    say(`wall: ${WALL.map((k) => `${k} ${wall[0][k] === undefined ? 'n/a' : fmt(median(wall.map((w) => w[k])))}`).join(' · ')}`);
     say(`cpu (profiled): ${CPU.map((k) => `${k} ${fmt(median(cpu.map((c) => c[k] ?? 0)))}`).join(' · ')}`);
   }
 }
@@ -135,7 +141,7 @@ function category(id, byId, parent) {
     if (url.includes('/node_modules/undici/')) return 'undici';
     if (url.includes('/node_modules/prom-client/')) return 'prom-client';
     if (url.includes('/node_modules/')) return 'other dependencies';
-    if (url.endsWith('/dist/main.cjs') || url.endsWith('/dist/cli.cjs')) return 'ours';
+    if (OURS.some((f) => url.endsWith(f))) return 'ours';
   }
   return 'node';
 }
