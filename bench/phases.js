@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, waitReady } from './servers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: flags } = parseArgs({
@@ -54,11 +54,11 @@ const lines = [];
 for (let i = 0; i < 10; i++) lines.push(`step ${i} done`, `metric_${i}=${i * 1.5}`);
 writeFileSync(input, `${lines.join('\n')}\n`);
 
-const gwPort = 20000 + Math.floor(Math.random() * 20000);
-track(spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], { stdio: 'ignore' }));
+const gwPort = await freePort();
+const gw = track(spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], { stdio: 'ignore' }));
 const dt = track(spawn(process.execPath, [join(ROOT, 'bench/dt-responder.js')], { stdio: ['ignore', 'pipe', 'ignore'] }));
 const dtPort = await new Promise((resolve) => dt.stdout.once('data', (c) => resolve(Number(/listening (\d+)/.exec(String(c))?.[1]))));
-await ready(`http://127.0.0.1:${gwPort}/-/ready`);
+await waitReady(`http://127.0.0.1:${gwPort}/-/ready`, gw);
 
 const jobs = [
   { name: 'both backends', args: ['--pushgateway', `127.0.0.1:${gwPort}`, '--dt-url', `http://127.0.0.1:${dtPort}`] },
@@ -162,20 +162,6 @@ function track(child) {
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
-}
-
-async function ready(url) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error(`${url} not ready after 10 s`);
 }
 
 function median(xs) {

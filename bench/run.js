@@ -27,8 +27,8 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { benchDir, ensureInput, parseSize } from './generate.js';
+import { freePort, waitReady } from './servers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // What the npm package's bin runs: our code in one file, the dependencies from node_modules.
@@ -242,7 +242,7 @@ async function withBackends(work) {
       dt.stdout.once('data', (c) => resolve(Number(/listening (\d+)/.exec(c.toString())?.[1])));
       dt.once('exit', () => reject(new Error('the Dynatrace responder exited')));
     });
-    await waitReady(`http://127.0.0.1:${gwPort}/-/ready`, gw);
+    await waitReady(`http://127.0.0.1:${gwPort}/-/ready`, gw).catch((err) => fail(err.message));
     return await work({ gateway: `127.0.0.1:${gwPort}`, tenant: `http://127.0.0.1:${dtPort}` });
   } finally {
     stop(gw);
@@ -464,33 +464,6 @@ function sh(cmd) {
 
 function quote(arg) {
   return /^[A-Za-z0-9_./=:,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(url, child) {
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) fail(`${child.spawnfile} exited before it was ready`);
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  fail(`${url} not ready after 10 s`);
 }
 
 function server(child) {

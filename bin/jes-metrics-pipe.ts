@@ -7,7 +7,7 @@ import { decidedExitStatus, exitAfterDrain } from '../lib/run/exit-drain.js';
 
 refuseInspectorSignal();
 
-// No top-level await: the npm package's build (dist/cli.cjs) is a CommonJS file, which starts faster.
+// No top-level await: the npm package's build of this (dist/main.cjs) is a CommonJS file, which starts faster.
 run(process.argv.slice(2), process.env).then(
   (status) => process.exit(decidedExitStatus() ?? status),
   async (err: unknown) => {

@@ -195,9 +195,8 @@ async function sendOnce(
   });
   const exchange = (async (): Promise<AttemptResult> => {
     try {
-      const res = await (
-        await loadUndici()
-      ).request(dispatcher, url, {
+      const undici = await loadUndici();
+      const res = await undici.request(dispatcher, url, {
         method: req.method,
         headers,
         body: typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body,

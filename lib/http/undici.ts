@@ -8,7 +8,7 @@
 // that the locked version takes the fast path).
 //
 // Loaded on the first request, not when this module is: nothing here runs at start-up, and no
-// top-level await keeps the CommonJS build (dist/cli.cjs, scripts/bundle.js) from being one.
+// top-level await keeps the package's CommonJS build (dist/main.cjs, scripts/bundle.js) from being one.
 
 import type { Agent as AgentType, Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentType } from 'undici';
 
