@@ -27,4 +27,6 @@ export interface Backend {
   readonly name: string;
   /** Sends the series (possibly in several requests) and reports; never throws. */
   push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome>;
+  /** Loads what push() will need (an encoder's library) before it is called; sends nothing, never throws. */
+  prepare?(): Promise<void>;
 }

@@ -63,18 +63,14 @@ export class ConfiguredBackends {
   }
 
   /**
-   * Loads now what the push will need (the backends' modules, the HTTP client and undici,
-   * prom-client), while the input is still coming: in `tool | jes-metrics-pipe` that happens
-   * during the tool's run instead of after its end (bench/RESULTS.md, "Start-up"). Sends
-   * nothing; what fails here is met, and reported, by the push.
+   * Loads now what the push will need (the backends' modules, the HTTP client and undici, each
+   * backend's own libraries), while the input is still coming: in `tool | jes-metrics-pipe`
+   * that happens during the tool's run instead of after its end (bench/RESULTS.md,
+   * "Start-up"). Sends nothing; what fails here is met, and reported, by the push.
    */
   prepare(): void {
     void this.#backends()
-      .then(async () => {
-        const loads: Array<Promise<unknown>> = [this.#http?.prepare?.() ?? Promise.resolve()];
-        if (this.config.pushgateway || this.config.dryRun) loads.push(import('../serialize/prometheus.js').then((m) => m.loadPromClient()));
-        await Promise.all(loads);
-      })
+      .then((list) => Promise.all([this.#http?.prepare?.(), ...list.map((b) => b.prepare?.())]))
       .catch(() => undefined);
   }
 

@@ -8,12 +8,17 @@ import type { Config } from '../config/config.js';
 import type { Series } from '../series.js';
 import type { Reporter } from '../report.js';
 import { escapeControls } from '../report/escape.js';
+import { loadPromClient } from '../serialize/prometheus.js';
 
 export function createDryRunBackend(config: Config, reporter: Reporter): Backend {
   // With no backend configured, show both: that is what a user trying the tool wants to see.
   const none = !config.pushgateway && !config.dynatrace && !config.otlp && config.remoteWrite.length === 0;
   return {
     name: 'dry-run',
+    // The Pushgateway payload is prom-client's text.
+    prepare: async () => {
+      if (config.pushgateway || none) await loadPromClient();
+    },
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const parts: string[] = [];
       if (config.pushgateway || none) parts.push(await renderPushgateway(series, config, reporter, opts.merge === true));

@@ -9,7 +9,7 @@ import { basicAuthHeader } from '../http/redact.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import { groupingLabels, type GroupingContext, type KeptnContext } from '../naming/grouping-key.js';
-import { renderExposition } from '../serialize/prometheus.js';
+import { loadPromClient, renderExposition } from '../serialize/prometheus.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
 
 export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -72,6 +72,7 @@ export function createPushgatewayBackend(cfg: PushgatewayConfig, ctx: Pushgatewa
 
   return {
     name: 'pushgateway',
+    prepare: () => loadPromClient().then(() => undefined),
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: 'pushgateway', ok, summary });
 

@@ -100,3 +100,12 @@ t.test("a push's code is loaded while the input is still coming, not after it en
   t.ok(loadedEarly.includes('undici/lib/dispatcher/agent.js'), 'undici, 2 s before the input ends');
   t.ok(loadedEarly.includes('prom-client/lib/registry.js'), 'prom-client too');
 });
+
+t.test('a dry run of the Dynatrace payload alone loads no prom-client (only the Pushgateway text needs it)', async (t) => {
+  const promClient = (mods: string[]): string[] => mods.filter((m) => m.startsWith('prom-client/'));
+  const dt = await loaded(['--dry-run', '--dt-url', 'http://127.0.0.1:9'], ['DT_API_TOKEN=dt0c01.LAZY']);
+  t.equal(dt.status, 0, dt.stderr);
+  t.same(promClient(dt.modules), [], 'no prom-client module');
+  const both = await loaded(['--dry-run']);
+  t.ok(promClient(both.modules).length > 0, 'a dry run that prints the Pushgateway payload does load it');
+});
