@@ -4,7 +4,6 @@
 
 import { parseConfig, type ConfigResult } from './config/args.js';
 import type { Config, Env } from './config/config.js';
-import { HELP } from './config/help.js';
 import { VERSION } from './version.js';
 import { Reporter, summaryLine } from './report.js';
 import { registerSecrets } from './run/secrets.js';
@@ -94,12 +93,16 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   return status;
 }
 
-/** --help, --version, --preset list: print, and that is the run. */
-async function printAndLeave(action: 'help' | 'version' | 'preset-list'): Promise<number> {
+/** --help, -h, --version, --list-presets: print, and that is the run. */
+async function printAndLeave(action: 'help' | 'help-short' | 'version' | 'preset-list'): Promise<number> {
   if (action === 'preset-list') {
     const { presetList } = await import('./presets/catalog.js');
     await drained(process.stdout, await presetList());
-  } else await drained(process.stdout, action === 'help' ? HELP : `${VERSION}\n`);
+  } else if (action === 'version') await drained(process.stdout, `${VERSION}\n`);
+  else {
+    const { fullHelp, shortHelp } = await import('./config/help.js');
+    await drained(process.stdout, action === 'help' ? fullHelp() : shortHelp());
+  }
   return 0;
 }
 

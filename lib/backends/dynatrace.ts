@@ -5,6 +5,7 @@
 
 import type { DynatraceConfig } from '../config/config.js';
 import { HttpFailure, type HttpClient } from '../http/types.js';
+import { headerRecord } from '../http/redact.js';
 import { count, type Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import { buildDynatraceBatches, type DtBatch, type DtDropped, type DtLine, type DtRenamed } from '../serialize/dynatrace.js';
@@ -135,7 +136,7 @@ interface PushContext {
 export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpClient; reporter: Reporter }): Backend {
   const { http, reporter } = deps;
   // The token (and its secret part) is registered for masking from the config (lib/run/secrets.ts).
-  const headers: Record<string, string> = { 'content-type': CONTENT_TYPE };
+  const headers: Record<string, string> = { ...headerRecord(cfg.headers), 'content-type': CONTENT_TYPE };
   // The OneAgent local endpoint takes no token (Telegraf, the OTel exporter and Micrometer send none).
   const oneAgent = isOneAgentEndpoint(cfg.url);
   if (cfg.token !== undefined && !oneAgent) headers.authorization = `Api-Token ${cfg.token}`;

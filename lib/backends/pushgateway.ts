@@ -5,7 +5,7 @@
 
 import type { PushgatewayConfig } from '../config/config.js';
 import type { HttpClient } from '../http/types.js';
-import { basicAuthHeader } from '../http/redact.js';
+import { basicAuthHeader, headerRecord } from '../http/redact.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import { groupingLabels, type GroupingContext, type KeptnContext } from '../naming/grouping-key.js';
@@ -66,7 +66,7 @@ export interface PushgatewayRunContext {
 export function createPushgatewayBackend(cfg: PushgatewayConfig, ctx: PushgatewayRunContext, deps: { http: HttpClient; reporter: Reporter }): Backend {
   const { http, reporter } = deps;
   // The credentials are registered for masking with the rest, from the config (lib/run/secrets.ts).
-  const headers: Record<string, string> = { 'content-type': CONTENT_TYPE };
+  const headers: Record<string, string> = { ...headerRecord(cfg.headers), 'content-type': CONTENT_TYPE };
   if (cfg.username !== undefined || cfg.password !== undefined) headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
   const groupingCtx = { job: cfg.job, integration: ctx.integration, keptn: ctx.keptn, ci: ctx.ci, grouping: cfg.grouping, method: cfg.method };
 

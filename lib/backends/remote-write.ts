@@ -4,7 +4,7 @@
 // final: the spec says such a request must not be sent again.
 
 import type { HttpClient } from '../http/types.js';
-import { basicAuthHeader, redactUrl } from '../http/redact.js';
+import { basicAuthHeader, headerRecord, redactUrl } from '../http/redact.js';
 import type { Reporter } from '../report.js';
 import type { Series } from '../series.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
@@ -36,7 +36,7 @@ export interface RemoteWriteRequest {
 /** Also what --dry-run prints. The Authorization header's value is a secret. */
 export async function buildRemoteWriteRequest(series: readonly Series[], cfg: RemoteWriteConfig, timeMs: number): Promise<RemoteWriteRequest> {
   const content = remoteWriteContent(series);
-  const headers: Record<string, string> = { ...REMOTE_WRITE_HEADERS };
+  const headers: Record<string, string> = { ...headerRecord(cfg.headers), ...REMOTE_WRITE_HEADERS };
   if (cfg.username !== undefined || cfg.password !== undefined) headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
   else if (cfg.token !== undefined) headers.authorization = `Bearer ${cfg.token}`;
   return { headers, body: await encodeWriteRequest(content, timeMs), text: describeWriteRequest(content), series: content.series.length, notes: content.notes };

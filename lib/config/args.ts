@@ -21,9 +21,10 @@ import { remoteWriteConfigs } from './remote-write-config.js';
 import { readText as readTextFile, type ReadText } from './read-text.js';
 import { presetForCommand } from '../presets/auto.js';
 import { ciContextFromFlags } from './ci-context.js';
+import { ALL_NAMES, canonicalArgs, parseArgsOptions, type FlagValues } from './flags.js';
 
 export interface ConfigResult {
-  action: 'run' | 'help' | 'version' | 'preset-list' | 'ci-list';
+  action: 'run' | 'help' | 'help-short' | 'version' | 'preset-list' | 'ci-list';
   config: Config;
   /** Flags we do not understand or cannot use: nothing is pushed, the input still passes through. */
   usageErrors: string[];
@@ -33,52 +34,7 @@ export interface ConfigResult {
   warnings: string[];
 }
 
-const OPTIONS = {
-  integration: { type: 'string' },
-  prefix: { type: 'string' },
-  label: { type: 'string', multiple: true },
-  'ci-labels': { type: 'string' },
-  'ci-label': { type: 'string', multiple: true },
-  parsers: { type: 'string' },
-  pattern: { type: 'string', multiple: true },
-  'json-path': { type: 'string', multiple: true },
-  rules: { type: 'string', multiple: true },
-  preset: { type: 'string', multiple: true },
-  explain: { type: 'boolean' },
-  'max-series': { type: 'string' },
-  'max-line-length': { type: 'string' },
-  'parse-stderr': { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  'dry-run-file': { type: 'string' },
-  pushgateway: { type: 'string' },
-  job: { type: 'string' },
-  grouping: { type: 'string', multiple: true },
-  method: { type: 'string' },
-  'dt-url': { type: 'string' },
-  'dt-token-file': { type: 'string' },
-  otlp: { type: 'string' },
-  'remote-write': { type: 'string', multiple: true },
-  'remote-write-token-file': { type: 'string' },
-  timeout: { type: 'string' },
-  deadline: { type: 'string' },
-  header: { type: 'string', multiple: true },
-  'ca-file': { type: 'string' },
-  insecure: { type: 'boolean' },
-  'fail-on-push-error': { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  verbose: { type: 'boolean', short: 'v' },
-  'no-run-metrics': { type: 'boolean' },
-  'flush-interval': { type: 'string' },
-  // Quality gate (lib/slo/options.ts).
-  slo: { type: 'string' },
-  sli: { type: 'string' },
-  'slo-history': { type: 'string' },
-  'slo-history-window': { type: 'string' },
-  'slo-report': { type: 'string' },
-  'slo-fail-on-warning': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'V' },
-} as const;
+const OPTIONS = parseArgsOptions();
 
 /** `k=v` → [k, v]; the value may contain `=`. */
 function splitPair(text: string): [string, string] | undefined {
@@ -136,6 +92,17 @@ function parseHeader(text: string): [string, string] | string {
   return [name, value];
 }
 
+/** `--header` and the backends' own `--<backend>-header`: each 'Name: value', checked alike. */
+function headersOf(texts: readonly string[] | undefined, problems: Problems): [string, string][] {
+  const headers: [string, string][] = [];
+  for (const text of texts ?? []) {
+    const header = parseHeader(text);
+    if (typeof header === 'string') problems.usage.push(header);
+    else headers.push(header);
+  }
+  return headers;
+}
+
 function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -167,7 +134,7 @@ interface Problems {
 export function parseConfig(argv: readonly string[], env: Env, readText: ReadText = readTextFile): ConfigResult {
   const problems: Problems = { usage: [], backend: [], warnings: [] };
   const { ours, command } = splitCommand(argv);
-  const values = readFlags(ours, problems);
+  const values = readFlags(canonicalArgs(ours), problems);
   if (command !== undefined && command.length === 0) problems.usage.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
 
   const presets = resolvePresets(values, command, problems);
@@ -177,12 +144,21 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
   const pgw = pushgatewayOf(values, env, problems);
   const dynatrace = dynatraceOf(values, env, readText, problems);
   // OTLP and remote write: their own modules read their flags and environment.
-  const otlp = otlpConfig(values.otlp, env);
+  const otlp = otlpConfig(values.otlp, env, headersOf(values['otlp-header'], problems));
   problems.backend.push(...otlp.errors);
   problems.warnings.push(...otlp.warnings);
-  const remote = remoteWriteConfigs(values['remote-write'] ?? [], values['remote-write-token-file'], env, readText);
+  const remote = remoteWriteConfigs(
+    values['remote-write'] ?? [],
+    values['remote-write-token-file'],
+    env,
+    readText,
+    headersOf(values['remote-write-header'], problems),
+  );
   problems.backend.push(...remote.errors);
   problems.warnings.push(...remote.warnings);
+  if (values['otlp-header'] && !otlp.config && otlp.errors.length === 0)
+    problems.usage.push('--otlp-header given without --otlp or OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (values['remote-write-header'] && !values['remote-write']) problems.usage.push('--remote-write-header given without --remote-write');
   // Quality gate: the flags here; the files are read and checked at the start of the run.
   const gate = gateOptions(values);
   problems.usage.push(...gate.errors);
@@ -222,26 +198,27 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     command,
     ...(gate.options ? { gate: gate.options } : {}),
   };
-  const action = values.help
-    ? 'help'
-    : values.version
-      ? 'version'
-      : values.preset?.some((p) => p.trim() === 'list')
-        ? 'preset-list'
-        : values['ci-labels']?.trim() === 'list'
-          ? 'ci-list'
-          : 'run';
+  const action = actionOf(values, ours);
   return { action, config, usageErrors: problems.usage, backendErrors: problems.backend, warnings: problems.warnings };
+}
+
+/** --help, -h, --version, --list-presets, --show-ci-context (and their older spellings), or a run. */
+function actionOf(values: Values, args: readonly string[]): ConfigResult['action'] {
+  if (values.help) return args.includes('--help') ? 'help' : 'help-short';
+  if (values.version) return 'version';
+  if (values['list-presets'] || values.preset?.some((p) => p.trim() === 'list')) return 'preset-list';
+  if (values['show-ci-context'] || values['ci-context']?.trim() === 'list') return 'ci-list';
+  return 'run';
 }
 
 /** The flags, strictly; after an unknown flag or a missing value, what can still be read. */
 function readFlags(args: string[], problems: Problems): Values {
   try {
-    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values as Values;
   } catch (err) {
     // Say which, then read what we can so the rest still gets reported, but nothing is pushed
     // (a typo like --dryrun must not push for real).
-    problems.usage.push(describeParseError(err, Object.keys(OPTIONS)));
+    problems.usage.push(describeParseError(err, ALL_NAMES));
     return parseLenient(args).values;
   }
 }
@@ -272,7 +249,7 @@ function namingOf(values: Values, env: Env, presets: readonly string[], problems
     service: nonEmpty(env.KEPTN_SERVICE),
   };
   // CI context (lib/config/ci-context.ts): inside Keptn or a plain shell only ci_platform="keptn".
-  const ci = ciContextFromFlags(env, values['ci-labels'], values['ci-label'] ?? []);
+  const ci = ciContextFromFlags(env, values['ci-context'], values['label-from-env'] ?? []);
   problems.usage.push(...ci.errors);
   problems.warnings.push(...ci.warnings);
   const labels: Record<string, string> = { ci_platform: ci.platform };
@@ -326,12 +303,7 @@ function extractionOf(values: Values, problems: Problems): Pick<Config, 'parsers
 
 /** Timeouts, the deadline, extra headers and TLS: the same for every backend. */
 function httpOf(values: Values, problems: Problems): { http: Config['http']; flushIntervalMs: number | undefined } {
-  const headers: [string, string][] = [];
-  for (const text of values.header ?? []) {
-    const header = parseHeader(text);
-    if (typeof header === 'string') problems.usage.push(header);
-    else headers.push(header);
-  }
+  const headers = headersOf(values.header, problems);
   const timeoutMs = duration(values.timeout, DEFAULTS.timeoutMs, '--timeout', problems.usage)!;
   const deadlineMs = duration(values.deadline, DEFAULTS.deadlineMs, '--deadline', problems.usage)!;
   const flushIntervalMs = duration(values['flush-interval'], undefined, '--flush-interval', problems.usage);
@@ -341,33 +313,41 @@ function httpOf(values: Values, problems: Problems): { http: Config['http']; flu
 /** --job, --method, --grouping (also for --dry-run), and the Pushgateway when one is named. */
 function pushgatewayOf(values: Values, env: Env, problems: Problems): { key: PushgatewayKey; pushgateway?: PushgatewayConfig } {
   let method: 'PUT' | 'POST' = 'PUT';
-  if (values.method !== undefined) {
-    const m = values.method.toUpperCase();
+  const methodText = values['pushgateway-method'];
+  if (methodText !== undefined) {
+    const m = methodText.toUpperCase();
     if (m === 'PUT' || m === 'POST') method = m;
-    else problems.usage.push(`--method takes put or post, got "${values.method}"`);
+    else problems.usage.push(`--method takes put or post, got "${methodText}"`);
   }
   const grouping: [string, string][] = [];
-  for (const text of values.grouping ?? []) {
+  for (const text of values['pushgateway-grouping'] ?? []) {
     const pair = splitPair(text);
     if (!pair || !isGroupingLabelName(pair[0])) problems.usage.push(`--grouping needs NAME=VALUE with a Prometheus label name, got "${text}"`);
     else grouping.push(pair);
   }
-  const key: PushgatewayKey = { job: values.job ?? DEFAULTS.job, method, grouping };
+  const key: PushgatewayKey = { job: values['pushgateway-job'] ?? DEFAULTS.job, method, grouping };
   const text = nonEmpty(values.pushgateway) ?? nonEmpty(env.PROM_GATEWAY);
-  if (text === undefined) return { key };
+  const headers = headersOf(values['pushgateway-header'], problems);
+  if (text === undefined) {
+    if (headers.length > 0) problems.usage.push('--pushgateway-header given without --pushgateway or PROM_GATEWAY');
+    return { key };
+  }
   const parsed = pushgatewayUrl(text);
   if ('error' in parsed) {
     problems.backend.push(`pushgateway: ${parsed.error}`);
     return { key };
   }
-  return { key, pushgateway: { url: parsed.url, username: parsed.username, password: parsed.password, ...key } };
+  const pushgateway: PushgatewayConfig = { url: parsed.url, username: parsed.username, password: parsed.password, ...key };
+  return { key, pushgateway: headers.length > 0 ? { ...pushgateway, headers } : pushgateway };
 }
 
 /** The Dynatrace endpoint and its token, when one is named. */
 function dynatraceOf(values: Values, env: Env, readText: ReadText, problems: Problems): DynatraceConfig | undefined {
-  const text = nonEmpty(values['dt-url']) ?? nonEmpty(env.DT_TENANT);
+  const text = nonEmpty(values.dynatrace) ?? nonEmpty(env.DT_TENANT);
+  const headers = headersOf(values['dynatrace-header'], problems);
   if (text === undefined) {
-    if (values['dt-token-file'] !== undefined) problems.usage.push('--dt-token-file given without --dt-url or DT_TENANT');
+    if (values['dynatrace-token-file'] !== undefined) problems.usage.push('--dt-token-file given without --dt-url or DT_TENANT');
+    if (headers.length > 0) problems.usage.push('--dynatrace-header given without --dynatrace or DT_TENANT');
     return undefined;
   }
   const parsed = dynatraceIngestUrl(text);
@@ -375,13 +355,13 @@ function dynatraceOf(values: Values, env: Env, readText: ReadText, problems: Pro
     problems.backend.push(`dynatrace: ${parsed.error}`);
     return undefined;
   }
-  const token = readDynatraceToken(env, values['dt-token-file'], parsed.oneAgent, readText);
+  const token = readDynatraceToken(env, values['dynatrace-token-file'], parsed.oneAgent, readText);
   if (token.error !== undefined) {
     problems.backend.push(`dynatrace: ${token.error}`);
     return undefined;
   }
   if (token.warning !== undefined) problems.warnings.push(`dynatrace: ${token.warning}`);
-  return { url: parsed.url, token: token.token };
+  return { url: parsed.url, token: token.token, ...(headers.length > 0 ? { headers } : {}) };
 }
 
 interface Together {
@@ -424,7 +404,7 @@ function checkTogether(values: Values, c: Together, readText: ReadText, problems
   }
 }
 
-type Values = ReturnType<typeof _parseStrictShape>['values'];
+type Values = FlagValues;
 
 /**
  * After a strict parse failed: the same options, unknown ones and positionals ignored, and a
@@ -443,9 +423,4 @@ function parseLenient(args: string[]): { values: Values } {
     } else if (typeof v === 'string') kept[name] = v;
   }
   return { values: kept as Values };
-}
-
-// Only for its type: what a strict parse of OPTIONS returns.
-function _parseStrictShape() {
-  return parseArgs({ args: [], options: OPTIONS, strict: true, allowPositionals: false });
 }

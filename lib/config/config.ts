@@ -35,6 +35,8 @@ export interface PushgatewayConfig extends PushgatewayKey {
   /** From the URL's user-info; never printed. */
   username?: string;
   password?: string;
+  /** `--pushgateway-header 'K: V'`, for this backend only. */
+  headers?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface DynatraceConfig {
@@ -42,6 +44,8 @@ export interface DynatraceConfig {
   url: URL;
   /** Undefined for a OneAgent local endpoint. Never printed. */
   token?: string;
+  /** `--dynatrace-header 'K: V'`, for this backend only. */
+  headers?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface HttpConfig {
@@ -49,7 +53,7 @@ export interface HttpConfig {
   deadlineMs: number;
   caFile?: string;
   insecure: boolean;
-  /** `--header 'K: V'`, sent to both backends. */
+  /** `--header 'K: V'`, sent to every backend (a backend's own headers win). */
   headers: ReadonlyArray<readonly [string, string]>;
 }
 

@@ -39,7 +39,7 @@ function nonEmpty(v: string | undefined): string | undefined {
 // Longer than ~60 lines: the OpenTelemetry SDK environment has six variables with their own precedence
 // rules (https://opentelemetry.io/docs/specs/otel/protocol/exporter/), read here in one place.
 /** Undefined config and no errors: OTLP is not configured. */
-export function otlpConfig(flag: string | undefined, env: Env): OtlpConfigResult {
+export function otlpConfig(flag: string | undefined, env: Env, flagHeaders: ReadonlyArray<readonly [string, string]> = []): OtlpConfigResult {
   const errors: string[] = [];
   const warnings: string[] = [];
   const fromFlag = nonEmpty(flag);
@@ -80,6 +80,8 @@ export function otlpConfig(flag: string | undefined, env: Env): OtlpConfigResult
     if (parsed.bad.length > 0) errors.push(`otlp: ${name}: ${parsed.bad.length} entries are not key=value (not shown: they may hold a credential)`);
     for (const [k, v] of parsed.pairs) headers.set(k.toLowerCase(), v);
   }
+  // --otlp-header wins over the environment's.
+  for (const [k, v] of flagHeaders) headers.set(k.toLowerCase(), v);
   for (const name of ['content-type', 'content-encoding', 'content-length']) {
     if (headers.delete(name)) warnings.push(`otlp: the ${name} header is set by jes-metrics-pipe; the one given is ignored`);
   }

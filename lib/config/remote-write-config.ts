@@ -9,6 +9,8 @@ export interface RemoteWriteConfig {
   password?: string;
   /** Sent as `Authorization: Bearer …` when the URL has no user-info. */
   token?: string;
+  /** `--remote-write-header 'K: V'`, for these receivers only. */
+  headers?: ReadonlyArray<readonly [string, string]>;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -25,6 +27,7 @@ export function remoteWriteConfigs(
   tokenFile: string | undefined,
   env: Env,
   readText: (path: string) => string,
+  headers: ReadonlyArray<readonly [string, string]> = [],
 ): RemoteWriteConfigResult {
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -58,7 +61,7 @@ export function remoteWriteConfigs(
       errors.push(`remote-write: "${shown}" must use http:// or https://, not ${url.protocol}//`);
       continue;
     }
-    const config: RemoteWriteConfig = { url };
+    const config: RemoteWriteConfig = { url, ...(headers.length > 0 ? { headers } : {}) };
     try {
       if (url.username !== '' || url.password !== '') {
         config.username = decodeURIComponent(url.username);

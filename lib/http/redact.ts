@@ -30,3 +30,10 @@ export function describeFailure(err: unknown): string {
   }
   return String(err);
 }
+
+/** A backend's own `--<backend>-header` pairs as request headers (names lowercased, as the client merges them). */
+export function headerRecord(pairs: ReadonlyArray<readonly [string, string]> | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of pairs ?? []) headers[k.toLowerCase()] = v;
+  return headers;
+}

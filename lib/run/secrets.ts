@@ -21,7 +21,9 @@ export function secretsOf(config: Config, env: Env): string[] {
   secrets.push(env.REMOTE_WRITE_TOKEN?.trim());
   for (const rw of config.remoteWrite) secrets.push(...remoteWriteSecrets(rw));
   // --header 'Authorization: Bearer …' and the like: the credential after the scheme.
-  for (const [name, value] of config.http.headers) {
+  const headers = [...config.http.headers, ...(config.pushgateway?.headers ?? []), ...(config.dynatrace?.headers ?? [])];
+  for (const rw of config.remoteWrite) headers.push(...(rw.headers ?? []));
+  for (const [name, value] of headers) {
     if (/^(authorization|proxy-authorization|x-api-key|api-key)$/i.test(name)) secrets.push(value, value.replace(/^\S+\s+/, ''));
   }
   for (const name of PROXY_VARIABLES) secrets.push(...urlCredentials(env[name]));

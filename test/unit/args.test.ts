@@ -143,6 +143,6 @@ t.test('backend errors: that backend is off, the other stays', async (t) => {
 
 t.test('--help and --version', async (t) => {
   t.equal(parseConfig(['--help'], {}, noFile).action, 'help');
-  t.equal(parseConfig(['-h'], {}, noFile).action, 'help');
+  t.equal(parseConfig(['-h'], {}, noFile).action, 'help-short', '-h is the first screen');
   t.equal(parseConfig(['--version'], {}, noFile).action, 'version');
 });
