@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HELP } from '../../lib/config/help.js';
+import { fullHelp } from '../../lib/config/help.js';
 import { startDtEmulator } from '../support/dt-emulator.js';
 import { countLines, limiter, loadGoldenCases } from '../support/golden.js';
 import { startPushgateway } from '../support/pushgateway.js';
@@ -55,7 +55,7 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
     const version = await runCommand(process.execPath, [bundle, '--version'], { env: env(), cwd: dir });
     t.equal(version.stdout.toString().trim(), PACKAGE.version, 'the version is baked in');
     const help = await runCommand(process.execPath, [bundle, '--help'], { env: env(), cwd: dir });
-    t.equal(help.stdout.toString('utf8'), HELP, 'the help text');
+    t.equal(help.stdout.toString('utf8'), fullHelp(), 'the help text');
     // On the PATH through a link without extension, as examples/docker/bundle.Dockerfile does.
     const link = join(dir, 'jes-metrics-pipe');
     symlinkSync(bundle, link);

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HELP } from '../../lib/config/help.js';
+import { fullHelp } from '../../lib/config/help.js';
 import { countLines, loadGoldenCase, TOOLS_DIR } from '../support/golden.js';
 import { PACKAGE, ROOT, runCommand } from './sandbox.js';
 
@@ -126,7 +126,7 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
       cwd: prefix,
     });
     t.equal(r.status, 0, 'exit status 0', { stderr: r.stderr });
-    t.equal(r.stdout.toString('utf8'), HELP, 'prints the help text');
+    t.equal(r.stdout.toString('utf8'), fullHelp(), 'prints the help text');
   });
 }
 
