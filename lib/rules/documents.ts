@@ -5,7 +5,17 @@
 
 export type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
 
+/** The last input's answer: marks (lib/rules/marks.ts) and each set of JSON rules ask about the same text. */
+let last: { text: string; found: { documents: unknown[]; reason?: string } } | undefined;
+
 export function findJsonDocuments(text: string): { documents: unknown[]; reason?: string } {
+  if (last !== undefined && last.text === text) return last.found;
+  const found = findDocuments(text);
+  last = { text, found };
+  return found;
+}
+
+function findDocuments(text: string): { documents: unknown[]; reason?: string } {
   const whole = tryParse(text);
   if (whole.ok) return { documents: [whole.value] };
   const start = firstLineStartingWith(text, 0);
