@@ -129,6 +129,8 @@ export class Extractor {
 
   /** What the rules made of a line; null: no rule matched, the default parsers get it. */
   #lineOutcome(text: string, where: () => string, outcome: NonNullable<ParseOutcome> | null): void {
+    // A mark seen on this line or before it: what its set held back goes to the store now.
+    if (this.#recognition.releasable) this.#release();
     if (outcome === null) {
       this.#defaultsOn(text, where);
       return;
