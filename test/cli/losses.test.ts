@@ -171,7 +171,7 @@ t.test('a second SIGTERM during the push: the collected values printed on the wa
   });
   child.stdin!.end();
   await new Promise((r) => setTimeout(r, 1000));
-  // The first signal during the push lets the push go on (README "Delivery"); the second leaves now.
+  // The first signal during the push lets the push go on (docs/reference/delivery.md, "Signals"); the second leaves now.
   child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGTERM');
