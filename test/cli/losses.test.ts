@@ -1,4 +1,4 @@
-// Nothing dropped without saying so (issue 13, items 6–8): stderr and the tool's output reach
+// Nothing dropped without saying so: stderr and the tool's output reach
 // a slow pipe whole before the exit; the summary is the last line whatever the stderr budget;
 // a stdout that fails (not a reader that went away) is said once and gives exit status 74.
 import t from 'tap';
