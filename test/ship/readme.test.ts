@@ -87,6 +87,15 @@ t.test('every code block is fenced and marked', async (t) => {
   t.ok(parsed.blocks.filter((b) => b.kind === 'run' && b.file === 'README.md').length >= 3, 'the README has runnable examples');
 });
 
+t.test('the README is a front door, and each page has one title', async (t) => {
+  const lines = readme.split('\n').length;
+  t.ok(lines <= 250, `README.md is at most 250 lines (${lines})`);
+  for (const [file, text] of texts) {
+    const titles = [...text.replace(/^```[\s\S]*?^```$/gm, '').matchAll(/^# .+$/gm)].map((m) => m[0]);
+    t.equal(titles.length, 1, `${file} has one # title (${titles.join(' | ')})`);
+  }
+});
+
 t.test('help: the blocks of the generated option reference are --help, verbatim', async (t) => {
   const help = parsed.blocks.filter((b) => b.kind === 'help');
   t.ok(help.length >= 2, 'the usage and the exit statuses');
