@@ -11,6 +11,7 @@ import { Reporter } from '../../lib/report.js';
 import { SeriesStore } from '../../lib/series.js';
 import { loadPresets, presetNames } from '../../lib/presets/catalog.js';
 import type { RuleSet } from '../../lib/rules/rule.js';
+import { LineRules } from '../../lib/rules/line-rules.js';
 
 const RECORDED = new URL('../fixtures/recorded/', import.meta.url);
 
@@ -94,6 +95,7 @@ for (const set of loaded.sets) {
   const warning = `jes-metrics-pipe: warning: --preset ${preset} recognised none of its tool's output: nothing from it is sent`;
   t.test(`--preset ${preset}`, async (t) => {
     t.ok(set.marks !== undefined && set.marks.length > 0, 'it has marks:');
+    t.not(new LineRules([set]).gates(), null, 'its line marks have literal words: the pre-filter still skips lines');
     const nothing = async (what: string, input: string): Promise<void> => {
       const got = await run(set, input);
       t.equal(got.series, 0, `${what}: nothing sent`);
