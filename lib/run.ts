@@ -30,6 +30,8 @@ export interface RunResult {
   series: number;
   /** Every backend accepted everything (false for a dry run, or with no backend). */
   pushed: boolean;
+  /** `backend: summary` of each backend that did not accept everything (secrets masked). */
+  pushFailures: string[];
   gate?: { result: GateResult; score: number; evaluation: Evaluation; spec: SloSpec };
 }
 
@@ -108,6 +110,7 @@ export async function run(argv: readonly string[], env: Env, onResult?: (result:
     status,
     series: store.size,
     pushed: !config.dryRun && outcomes.length > 0 && outcomes.every((o) => o.ok),
+    pushFailures: outcomes.filter((o) => !o.ok).map((o) => reporter.redact(`${o.backend}: ${o.summary}`)),
     ...(gateResult ? { gate: { result: gateResult.evaluation.result, score: gateResult.evaluation.score, ...gateResult } } : {}),
   });
   signals.stop();
