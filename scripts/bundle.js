@@ -120,34 +120,34 @@ const result = values.action
       absWorkingDir: root,
     })
   : values.cli
-  ? await build({
-      ...common,
-      format: 'cjs',
-      // The dependencies stay outside, resolved from node_modules at run time, and a lazy
-      // import() of one becomes a require(): they are CommonJS, and Node would otherwise wrap
-      // each in an ES module (its exports found by parsing its source) on the way in.
-      packages: 'external',
-      supported: { 'dynamic-import': false },
-      // lib/version.ts reads package.json through import.meta.url unless the version is baked
-      // in (`define` above), which it always is here: CommonJS has no import.meta to warn about.
-      logOverride: { 'empty-import-meta': 'silent' },
-      // Not minified: an internal error's stack trace reads like the source.
-      minify: false,
-    })
-  : await build({
-      ...common,
-      format: 'esm',
-      minify: true,
-      // Keep class and function names, so an internal-error stack trace stays readable.
-      keepNames: true,
-      legalComments: 'eof',
-      plugins: [withoutUndiciIndex, lazyHttp2ForUndici],
-      banner: {
-        // esbuild keeps the entry's shebang. CommonJS dependencies (prom-client,
-        // through2) call require() for Node built-ins, which an ES module has to be given.
-        js: ["import { createRequire as __jesCreateRequire } from 'node:module';", 'const require = __jesCreateRequire(import.meta.url);'].join('\n'),
-      },
-    });
+    ? await build({
+        ...common,
+        format: 'cjs',
+        // The dependencies stay outside, resolved from node_modules at run time, and a lazy
+        // import() of one becomes a require(): they are CommonJS, and Node would otherwise wrap
+        // each in an ES module (its exports found by parsing its source) on the way in.
+        packages: 'external',
+        supported: { 'dynamic-import': false },
+        // lib/version.ts reads package.json through import.meta.url unless the version is baked
+        // in (`define` above), which it always is here: CommonJS has no import.meta to warn about.
+        logOverride: { 'empty-import-meta': 'silent' },
+        // Not minified: an internal error's stack trace reads like the source.
+        minify: false,
+      })
+    : await build({
+        ...common,
+        format: 'esm',
+        minify: true,
+        // Keep class and function names, so an internal-error stack trace stays readable.
+        keepNames: true,
+        legalComments: 'eof',
+        plugins: [withoutUndiciIndex, lazyHttp2ForUndici],
+        banner: {
+          // esbuild keeps the entry's shebang. CommonJS dependencies (prom-client,
+          // through2) call require() for Node built-ins, which an ES module has to be given.
+          js: ["import { createRequire as __jesCreateRequire } from 'node:module';", 'const require = __jesCreateRequire(import.meta.url);'].join('\n'),
+        },
+      });
 
 if (values.cli) {
   // The entry requires ./main.cjs: the program keeps that name wherever it is written.

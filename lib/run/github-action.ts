@@ -59,7 +59,7 @@ export function splitArgs(text: string): string[] {
       i++;
     } else if (c === "'") {
       const end = text.indexOf("'", i + 1);
-      if (end < 0) throw new Error('an unclosed \' quote');
+      if (end < 0) throw new Error("an unclosed ' quote");
       add(text.slice(i + 1, end));
       i = end + 1;
     } else if (c === '"') {
@@ -154,7 +154,9 @@ export function annotations(result: RunResult | undefined): string[] {
     });
     if (gate.result !== 'pass') {
       const kind = gate.result === 'fail' ? 'error' : 'warning';
-      out.push(`::${kind} title=Quality gate::${escapeData(`${gate.result}, score ${Math.round(gate.score * 100) / 100}/100${gate.evaluation.message ? ` (${gate.evaluation.message})` : ''}`)}`);
+      out.push(
+        `::${kind} title=Quality gate::${escapeData(`${gate.result}, score ${Math.round(gate.score * 100) / 100}/100${gate.evaluation.message ? ` (${gate.evaluation.message})` : ''}`)}`,
+      );
     }
   }
   for (const failure of result.pushFailures) out.push(`::warning title=Metrics not pushed::${escapeData(failure)}`);

@@ -24,7 +24,6 @@ export function xmlEscape(text: string): string {
   return (
     text
       // Characters outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets) cannot be written at all.
-      // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
       .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
       .replace(/&/g, '&amp;')

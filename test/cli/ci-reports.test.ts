@@ -79,8 +79,15 @@ t.test('a failed gate: JUnit with one test case per objective (valid against the
   t.equal(r.stdout.toString(), input, 'the input passed through');
 
   const xml = readFileSync(junit, 'utf8');
-  t.match(xml, /<testsuite name="quality gate [^"]*slo\.yaml" tests="4" failures="2" errors="0" skipped="1"/, 'counts: 3 objectives + total; 2 failed, 1 skipped');
-  t.match(xml, /<testcase name="Monthly &lt;cost&gt; &amp; &quot;more&quot; \(cost\) \[key\]"[^>]*>\s*<failure type="slo-objective-failed" message="300 violates pass: &lt;=250/);
+  t.match(
+    xml,
+    /<testsuite name="quality gate [^"]*slo\.yaml" tests="4" failures="2" errors="0" skipped="1"/,
+    'counts: 3 objectives + total; 2 failed, 1 skipped',
+  );
+  t.match(
+    xml,
+    /<testcase name="Monthly &lt;cost&gt; &amp; &quot;more&quot; \(cost\) \[key\]"[^>]*>\s*<failure type="slo-objective-failed" message="300 violates pass: &lt;=250/,
+  );
   t.match(xml, /value: 300\nbaseline: none\npass: &lt;=250 \(target 250\) violated\nscore: 0\/1 \(key SLI\)<\/failure>/, 'value, baseline, criteria');
   t.match(xml, /<testcase name="p95"[^>]*>\s*<system-out>result: warning/, 'a warning passes, and says so');
   t.match(xml, /<testcase name="errors"[^>]*>\s*<skipped message="informative objective/, 'informative: skipped');
@@ -104,7 +111,22 @@ t.test('both files are written when the push fails', async (t) => {
   const metrics = join(dir, 'push-failed.txt');
   // Nothing listens on port 9 of 127.0.0.1 (discard; refused).
   const r = await runCli(
-    ['--integration', 'demo', '--pushgateway', 'http://127.0.0.1:9', '--timeout', '1s', '--deadline', '2s', '--slo', sloFile, '--slo-junit', junit, '--metrics-report', metrics],
+    [
+      '--integration',
+      'demo',
+      '--pushgateway',
+      'http://127.0.0.1:9',
+      '--timeout',
+      '1s',
+      '--deadline',
+      '2s',
+      '--slo',
+      sloFile,
+      '--slo-junit',
+      junit,
+      '--metrics-report',
+      metrics,
+    ],
     { input: 'cost=100\np95=0.1\n' },
   );
   t.match(r.stderr, /pushgateway/i);

@@ -34,7 +34,8 @@ t.test('action.yml: node24, the committed bundle, the inputs and outputs the cod
   t.ok(existsSync(COMMITTED), 'the bundle is committed');
   // Every input reaches the CLI: set each one and see it in the arguments.
   const env: Record<string, string> = {};
-  for (const name of Object.keys(actionYml.inputs)) env[`INPUT_${name.toUpperCase()}`] = ['fail-on-push-error', 'dry-run'].includes(name) ? 'true' : `v-${name}`;
+  for (const name of Object.keys(actionYml.inputs))
+    env[`INPUT_${name.toUpperCase()}`] = ['fail-on-push-error', 'dry-run'].includes(name) ? 'true' : `v-${name}`;
   env['INPUT_ARGS'] = '--verbose';
   const { argv, errors } = actionArgs(env);
   t.same(errors, []);
@@ -128,7 +129,11 @@ t.test('runs as the runner runs it', async (t) => {
   t.test('a dry run with a failing gate: annotations and outputs', async (t) => {
     const r = await runAction({ run: 'echo p95=0.7; echo cost=300', integration: 'ci', 'dry-run': 'true', slo: sloFile }, 'gate');
     t.equal(r.status, 4, 'the gate failed: 4');
-    t.same(r.outputs, { series: '5', pushed: 'false', 'slo-result': 'fail', 'slo-score': '25' }, 'p95, cost and the run metrics (last_success_timestamp_seconds too: the command passed)');
+    t.same(
+      r.outputs,
+      { series: '5', pushed: 'false', 'slo-result': 'fail', 'slo-score': '25' },
+      'p95, cost and the run metrics (last_success_timestamp_seconds too: the command passed)',
+    );
     t.match(r.stdoutText, /^::warning title=Quality gate::p95: 0\.7 violates <0\.5 \(warning\)$/m);
     t.match(r.stdoutText, /^::error title=Quality gate::cost: 300 violates <=250 \(fail\)$/m);
     t.match(r.stdoutText, /^::error title=Quality gate::fail, score 25\/100/m);
@@ -160,7 +165,7 @@ t.test('splitArgs: as a shell splits, nothing expanded', async (t) => {
     ['  --a  b ', ['--a', 'b']],
     ["--label 'k=v w'", ['--label', 'k=v w']],
     ['--label "k=\\"q\\" $HOME"', ['--label', 'k="q" $HOME']],
-    ["a'b'\"c\"d", ['abcd']],
+    ['a\'b\'"c"d', ['abcd']],
     ['a\\ b', ['a b']],
     ["''", ['']],
     ['--x\n--y', ['--x', '--y']],
@@ -176,7 +181,12 @@ t.test('escapeData and annotations', async (t) => {
 });
 
 t.test('inputs: presets comma- or line-separated, rules and remote-write one a line', async (t) => {
-  const { argv } = actionArgs({ INPUT_RUN: 'k6 run x.js', INPUT_PRESET: 'k6, junit\ntrivy', INPUT_RULES: 'a.yaml\n\nb.yaml', 'INPUT_REMOTE-WRITE': 'http://a/w\nhttp://b/w' });
+  const { argv } = actionArgs({
+    INPUT_RUN: 'k6 run x.js',
+    INPUT_PRESET: 'k6, junit\ntrivy',
+    INPUT_RULES: 'a.yaml\n\nb.yaml',
+    'INPUT_REMOTE-WRITE': 'http://a/w\nhttp://b/w',
+  });
   t.same(argv, [
     '--preset',
     'k6',
@@ -198,5 +208,9 @@ t.test('inputs: presets comma- or line-separated, rules and remote-write one a l
     '-c',
     'k6 run x.js',
   ]);
-  t.same(actionArgs({ INPUT_RUN: 'x', 'INPUT_DT-URL': 'https://abc.live.dynatrace.com' }).argv.slice(0, 2), ['--dynatrace', 'https://abc.live.dynatrace.com'], 'INPUT_DT-URL: the hyphen kept');
+  t.same(
+    actionArgs({ INPUT_RUN: 'x', 'INPUT_DT-URL': 'https://abc.live.dynatrace.com' }).argv.slice(0, 2),
+    ['--dynatrace', 'https://abc.live.dynatrace.com'],
+    'INPUT_DT-URL: the hyphen kept',
+  );
 });

@@ -68,7 +68,11 @@ t.test('two documents, both valid against GitLab CI schema', async (t) => {
   const filled = interpolate(body, withDefaults({ run: 'k6 run script.js' }));
   t.equal(errorsOf(filled), '', 'the job, inputs filled in');
   t.same(Object.keys(filled), ['metrics-pipe'], 'the job is named by an input');
-  t.same(filled['metrics-pipe']!.artifacts, { when: 'always', reports: { metrics: 'metrics.txt', junit: 'slo-junit.xml' } }, 'reports uploaded whatever the job did');
+  t.same(
+    filled['metrics-pipe']!.artifacts,
+    { when: 'always', reports: { metrics: 'metrics.txt', junit: 'slo-junit.xml' } },
+    'reports uploaded whatever the job did',
+  );
   t.ok(header.spec.inputs.run && header.spec.inputs.run.default === undefined, 'run is required (no default)');
   for (const [name, spec] of Object.entries(header.spec.inputs)) t.ok(spec.description, `input ${name} is described`);
 });
@@ -92,7 +96,10 @@ t.test("the job's script, run by dash: wraps the command, writes the reports", a
   writeFileSync(sli, 'spec_version: "1.0"\nindicators:\n  p95: keptn_k6_http_req_duration_seconds{stat="p95"}\n');
   const job = interpolate(body, withDefaults({ run: 'k6 run script.js', preset: 'k6', install: '', slo, sli }))['metrics-pipe']!;
   // GitLab runs the script lines as one shell script; the job's variables are its environment.
-  const r = await runShell(job.script.join('\n'), { env: sandbox.env({ ...job.variables, GITLAB_CI: 'true', CI_PROJECT_PATH: 'group/app' }), cwd: sandbox.dir });
+  const r = await runShell(job.script.join('\n'), {
+    env: sandbox.env({ ...job.variables, GITLAB_CI: 'true', CI_PROJECT_PATH: 'group/app' }),
+    cwd: sandbox.dir,
+  });
   t.equal(r.status, 0, 'the job passes', { stderr: r.stderr });
   t.match(r.stdout.toString(), /http_req_duration/, "k6's output passed through");
   t.same(sandbox.toolCalls(), [['k6', 'run', 'script.js']], 'the command ran once');
