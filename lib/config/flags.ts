@@ -443,7 +443,7 @@ export const FLAGS = [
     type: 'string',
     arg: 'FILE',
     group: 'gate',
-    summary: 'write the gate as JUnit XML, one test case per objective',
+    summary: 'write the gate as JUnit XML (a test per objective)',
     text:
       'write the gate as JUnit XML: one <testcase> per objective (a <failure> with value, criteria and baseline when it failed, ' +
       '<skipped> when informative) and one for the total score; for GitLab artifacts:reports:junit, Jenkins junit, GitHub test ' +
