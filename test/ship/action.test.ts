@@ -6,13 +6,13 @@
 
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { startPushgateway } from '../support/pushgateway.js';
-import { ROOT, runCommand } from './sandbox.js';
+import { makeSandbox, ROOT, runCommand } from './sandbox.js';
 import { actionArgs, annotations, escapeData, outputLines, splitArgs } from '../../lib/run/github-action.js';
 
 const execFileAsync = promisify(execFile);
@@ -71,7 +71,7 @@ writeFileSync(
   'spec_version: "1.0"\nobjectives:\n  - sli: p95\n    pass:\n      - criteria: ["<0.5"]\n    warning:\n      - criteria: ["<=0.8"]\n  - sli: cost\n    key_sli: true\n    pass:\n      - criteria: ["<=250"]\ntotal_score:\n  pass: "90%"\n  warning: "75%"\n',
 );
 
-async function runAction(inputs: Record<string, string>, name: string) {
+async function runAction(inputs: Record<string, string>, name: string, more: { env?: Record<string, string>; cwd?: string } = {}) {
   const output = join(dir, `${name}.out`);
   const summary = join(dir, `${name}.md`);
   const env: Record<string, string> = {
@@ -83,8 +83,9 @@ async function runAction(inputs: Record<string, string>, name: string) {
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: summary,
   };
+  Object.assign(env, more.env);
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const r = await runCommand(process.execPath, [bundle], { env, cwd: dir });
+  const r = await runCommand(process.execPath, [bundle], { env, cwd: more.cwd ?? dir });
   const outputs = Object.fromEntries(
     (existsSync(output) ? readFileSync(output, 'utf8') : '')
       .split('\n')
@@ -156,6 +157,38 @@ t.test('runs as the runner runs it', async (t) => {
     const none = await runAction({ integration: 'ci' }, 'norun');
     t.equal(none.status, 2);
     t.match(none.stdoutText, /input run: the command to run is required/);
+  });
+
+  t.test('examples/github-actions/action-quality-gate.yml, in dry-run mode on recorded k6 output', async (t) => {
+    const sandbox = makeSandbox(t);
+    const workflow = parse(readFileSync(join(ROOT, 'examples/github-actions/action-quality-gate.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string>; env?: Record<string, string>; run?: string }> }>;
+    };
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    const step = steps.find((s) => /\/jes-metrics-pipe@v0$/.test(s.uses ?? ''));
+    if (!step?.with) return t.fail('a step uses <owner>/jes-metrics-pipe@v0');
+    t.same(
+      Object.keys(step.with).filter((k) => !(k in actionYml.inputs)),
+      [],
+      'every `with:` key is an input of action.yml',
+    );
+    mkdirSync(join(sandbox.dir, 'quality-gate'));
+    copyFileSync(join(ROOT, 'examples/keptn/slo-k6.yaml'), join(sandbox.dir, 'quality-gate', 'slo.yaml'));
+    copyFileSync(join(ROOT, 'examples/keptn/sli-k6.yaml'), join(sandbox.dir, 'quality-gate', 'sli.yaml'));
+    // No secrets here: the pushgateway expression is empty, and a dry run sends nothing.
+    const inputs = Object.fromEntries(Object.entries(step.with).map(([k, v]) => [k, v.replace(/\$\{\{[^}]*\}\}/g, '')]));
+    const r = await runAction({ ...inputs, 'dry-run': 'true' }, 'example', { env: { PATH: sandbox.env().PATH!, ...step.env }, cwd: sandbox.dir });
+    t.equal(r.status, 0, 'the gate passes', { stderr: r.stderr.toString() });
+    t.same(sandbox.toolCalls(), [['k6', 'run', '--summary-time-unit=ms', 'load.js']], 'k6 ran, with its arguments');
+    t.same([r.outputs['slo-result'], r.outputs['slo-score']], ['pass', '100'], 'outputs for the next step');
+    t.match(r.summary, /Quality gate: pass/);
+    t.match(
+      readFileSync(join(sandbox.dir, 'slo-junit.xml'), 'utf8'),
+      /<testcase name="Response time p95 \(ms\) \(response_time_p95\)"/,
+      '--slo-junit through args',
+    );
+    const next = steps.find((s) => s.run?.includes('steps.gate.outputs'));
+    for (const m of (next?.run ?? '').matchAll(/steps\.gate\.outputs\.([\w-]+)/g)) t.ok(m[1]! in actionYml.outputs, `output ${m[1]} exists`);
   });
 });
 

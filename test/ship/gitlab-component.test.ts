@@ -114,3 +114,38 @@ t.test("the job's script, run by dash: wraps the command, writes the reports", a
   t.ok(check.code === 0 || check.code === 3, `promtool check metrics parses it: ${check.output}`);
   t.match(readFileSync(junit, 'utf8'), /<testcase name="p95"/, 'the gate as JUnit');
 });
+
+t.test('examples/gitlab-ci/component.yml: valid, its inputs known, its job run in dry-run mode on recorded infracost output', async (t) => {
+  const example = parseAllDocuments(readFileSync(join(ROOT, 'examples/gitlab-ci/component.yml'), 'utf8')).map((d) => d.toJS()) as [
+    { include: Array<{ component: string; inputs: Record<string, string> }> },
+  ];
+  t.equal(example.length, 1);
+  t.equal(errorsOf(example[0]), '', 'valid against the schema');
+  const include = example[0].include[0]!;
+  t.match(include.component, /\/jes-metrics-pipe\/metrics-pipe@\S+$/, 'names the component by its template file');
+  t.same(
+    Object.keys(include.inputs).filter((k) => !(k in header.spec.inputs)),
+    [],
+    'every input is one the component declares',
+  );
+  const sandbox = makeSandbox(t);
+  // Installed already (the sandbox's PATH), and --dry-run: no Dynatrace here.
+  const jobs = interpolate(body, withDefaults({ ...include.inputs, install: '', args: '--dry-run' }));
+  const job = jobs[include.inputs.name ?? 'metrics-pipe']!;
+  t.ok(job, 'the job has the name the example gives');
+  t.equal(errorsOf(jobs), '', 'the job with these inputs is valid');
+  const r = await runShell(job.script.join('\n'), {
+    env: sandbox.env({
+      ...job.variables,
+      GITLAB_CI: 'true',
+      CI_PROJECT_PATH: 'group/app',
+      DT_TENANT: 'https://abc12345.live.dynatrace.com',
+      DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET',
+    }),
+    cwd: sandbox.dir,
+  });
+  t.equal(r.status, 0, 'the job passes', { stderr: r.stderr });
+  t.same(sandbox.toolCalls(), [['infracost', 'breakdown', '--path', 'terraform', '--format', 'json']]);
+  t.match(sandbox.takeDryRun(), /^keptn_infracost_monthly_cost,.*currency=USD.* gauge,228\.13$/m, 'the monthly cost for Dynatrace');
+  t.match(readFileSync(join(sandbox.dir, 'metrics.txt'), 'utf8'), /^keptn_infracost_monthly_cost\{currency="USD"\} 228\.13$/m, 'and in the metrics report');
+});
