@@ -181,7 +181,15 @@ export async function runAction(env: Env, runCli: Runner, stdout: (text: string)
   return status;
 }
 
+/** The outputs to $GITHUB_OUTPUT; a file that cannot be written is said on stderr, and the step's status stays the run's. */
 function writeOutputs(env: Env, result: RunResult | undefined): void {
   const file = env.GITHUB_OUTPUT?.trim();
-  if (file) appendFileSync(file, outputLines(result));
+  if (!file) return;
+  try {
+    appendFileSync(file, outputLines(result));
+  } catch (err) {
+    process.stderr.write(
+      `jes-metrics-pipe: error: cannot write the outputs to GITHUB_OUTPUT ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+    );
+  }
 }

@@ -148,6 +148,14 @@ t.test('runs as the runner runs it', async (t) => {
     t.match(r.stdoutText, /^::warning title=Metrics not pushed::pushgateway: /m);
   });
 
+  t.test('GITHUB_OUTPUT cannot be written: said on stderr, the step keeps the run status', async (t) => {
+    const r = await runAction({ run: 'echo x=1', integration: 'ci', 'dry-run': 'true' }, 'no-output', {
+      env: { GITHUB_OUTPUT: join(dir, 'no', 'such', 'out') },
+    });
+    t.equal(r.status, 0);
+    t.match(r.stderr.toString(), /cannot write the outputs to GITHUB_OUTPUT .*ENOENT/);
+  });
+
   t.test('wrong inputs: exit 2 and an error annotation, before anything runs', async (t) => {
     const r = await runAction({ run: 'touch ran', integration: 'ci', 'dry-run': 'yes', args: "--label 'a=b" }, 'bad');
     t.equal(r.status, 2);
