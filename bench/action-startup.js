@@ -51,7 +51,10 @@ const timed = (f) => {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 };
 // Warm-up: the file cache, and the compile cache's first fill.
-for (let i = 0; i < 3; i++) (timed(action), timed(pkg));
+for (let i = 0; i < 3; i++) {
+  timed(action);
+  timed(pkg);
+}
 const a = [];
 const p = [];
 for (let i = 0; i < runs; i++) {
