@@ -48,6 +48,8 @@ export class Extractor {
   /** input name → full metric name and the series key it has with the context labels only. */
   readonly #fullNames = new Map<string, { full: string; key: string }>();
   readonly #context: Readonly<Record<string, string>>;
+  /** A rule set's origin → the integration its series are named with, when not the run's (several presets). */
+  readonly #integrations = new Map<string, string>();
   /** A line's own labels (in their order) → merged with the context, and the series key's label part. */
   readonly #merged = new Map<string, { labels: Record<string, string>; keyLabels: string }>();
 
@@ -59,6 +61,7 @@ export class Extractor {
     ruleSets: readonly RuleSet[] = config.ruleSets ?? [],
   ) {
     this.#sets = [flagRuleSet(config.patterns, config.jsonPaths), ...ruleSets];
+    for (const set of this.#sets) if (set.integration !== undefined) this.#integrations.set(set.origin, set.integration);
     this.explainer = config.explain ? new Explainer() : undefined;
     for (const set of this.#sets) for (const r of set.rules) this.explainer?.declare(r.id, r.origin);
     const rules = new LineRules(this.#sets);
@@ -187,7 +190,7 @@ export class Extractor {
 
   #storeRule(s: RuleSample, where: () => string): void {
     this.#rules?.made(s);
-    this.#store(s, where, s.rule.occurrence, s.unit);
+    this.#store(s, where, s.rule.occurrence, s.unit, this.#integrations.size > 0 ? this.#integrations.get(s.rule.origin) : undefined);
   }
 
   #offer(parser: ParserName, parse: LineParser, text: string, where: () => string): boolean {
@@ -210,8 +213,8 @@ export class Extractor {
     if (this.problems <= MAX_PROBLEMS_SHOWN) this.reporter.warn(msg);
   }
 
-  #store(sample: Sample, where: () => string, occurrence?: Occurrence, unit?: BaseUnit): void {
-    const named = this.#named(sample.name);
+  #store(sample: Sample, where: () => string, occurrence?: Occurrence, unit?: BaseUnit, integration?: string): void {
+    const named = this.#named(sample.name, integration);
     const own = sample.labels;
     // A line with labels of its own is merged with the context labels (ci_platform, keptn_*,
     // --label), which win; one without (the common case) shares the context and its key.
@@ -266,23 +269,26 @@ export class Extractor {
   }
 
   /** The full name for an input name, worked out (and reported when changed) once per name. */
-  #named(input: string): { full: string; key: string } {
-    let named = this.#fullNames.get(input);
+  #named(input: string, integration?: string): { full: string; key: string } {
+    // A preset's own integration (several presets) keys its names apart from the run's.
+    const id = integration === undefined ? input : `${integration}\u0000${input}`;
+    let named = this.#fullNames.get(id);
     if (named !== undefined) return named;
     const cfg = this.config;
-    const full = fullMetricName(cfg.prefix, cfg.integration, input);
-    const part = normalizeNamePart(input);
+    const full = fullMetricName(cfg.prefix, integration ?? cfg.integration, input);
+    const normalized = normalizeNamePart(input);
+    const part = integration === undefined ? normalized : `${integration}\u0000${normalized}`;
     const first = this.#names.get(part);
     if (first === undefined) {
       // Bounded like the store: past it, a collision of two new names is no longer noticed.
       if (this.#names.size < this.store.maxSeries * 4) this.#names.set(part, input);
-      if (part !== input) this.reporter.info(`metric "${input}" is sent as ${full}`);
+      if (normalized !== input) this.reporter.info(`metric "${input}" is sent as ${full}`);
     } else if (first !== input) {
       this.reporter.warnOnce(`collide:${input}`, `metrics "${first}" and "${input}" both become ${full}; the last value wins`);
     }
     named = { full, key: seriesKey(full, this.#context) };
     // Bounded like the store: names beyond what could ever be stored are not remembered.
-    if (this.#fullNames.size < this.store.maxSeries * 4) this.#fullNames.set(input, named);
+    if (this.#fullNames.size < this.store.maxSeries * 4) this.#fullNames.set(id, named);
     return named;
   }
 

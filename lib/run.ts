@@ -162,7 +162,7 @@ async function loadRules(config: Config, parsed: ConfigResult): Promise<void> {
   }
   if (config.presets.length > 0) {
     const { loadPresets } = await import('./presets/catalog.js');
-    const loaded = await loadPresets(config.presets);
+    const loaded = await loadPresets(config.presets, config.namesPerPreset === true);
     parsed.usageErrors.push(...loaded.errors);
     config.ruleSets = [...loaded.sets, ...(config.ruleSets ?? [])];
   }

@@ -237,12 +237,16 @@ function resolvePresets(values: Values, command: string[] | undefined, problems:
   return presets;
 }
 
-type Naming = Pick<Config, 'integration' | 'keptn' | 'labels' | 'ciGrouping'>;
+type Naming = Pick<Config, 'integration' | 'namesPerPreset' | 'keptn' | 'labels' | 'ciGrouping'>;
 
 /** The integration, the Keptn context, the CI context and the labels every metric gets. */
 function namingOf(values: Values, env: Env, presets: readonly string[], problems: Problems): Naming {
   // One preset names the integration unless --integration or INTEGRATION_NAME does.
-  const integration = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME) ?? (new Set(presets).size === 1 ? (presets[0] as string) : '');
+  // Several presets: the run's integration is their names joined by `_`, and each preset's
+  // series keep that preset's name (namesPerPreset).
+  const given = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME);
+  const distinct = [...new Set(presets)];
+  const integration = given ?? distinct.join('_');
   const keptn = {
     project: nonEmpty(env.KEPTN_PROJECT),
     stage: nonEmpty(env.KEPTN_STAGE),
@@ -264,7 +268,7 @@ function namingOf(values: Values, env: Env, presets: readonly string[], problems
   }
   // A --label of a CI part's name sets its grouping-key value too (the label and the key agree).
   const ciGrouping = ci.parts.map(([name]) => [name, labels[name] as string] as const);
-  return { integration, keptn, labels, ciGrouping };
+  return { integration, ...(given === undefined && distinct.length > 1 ? { namesPerPreset: true } : {}), keptn, labels, ciGrouping };
 }
 
 /** The default parsers and the command line's rules (--pattern, --json-path). */

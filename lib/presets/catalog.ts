@@ -14,8 +14,11 @@ function unknown(name: string): string {
   return `--preset ${name}: no such preset (one of: ${presetNames().join(', ')}; --preset list describes them)`;
 }
 
-/** Each named preset's rules, in the order given; every error of every preset. */
-export async function loadPresets(names: readonly string[]): Promise<{ sets: RuleSet[]; errors: string[] }> {
+/**
+ * Each named preset's rules, in the order given; every error of every preset. `namesPerPreset`:
+ * each set's series are named after its preset (several presets, no --integration).
+ */
+export async function loadPresets(names: readonly string[], namesPerPreset = false): Promise<{ sets: RuleSet[]; errors: string[] }> {
   const sets: RuleSet[] = [];
   const errors: string[] = [];
   for (const name of new Set(names)) {
@@ -26,7 +29,7 @@ export async function loadPresets(names: readonly string[]): Promise<{ sets: Rul
     }
     const loaded = await loadRuleText(`preset ${name}`, text);
     if ('errors' in loaded) errors.push(...loaded.errors);
-    else sets.push(loaded.set);
+    else sets.push(namesPerPreset ? { ...loaded.set, integration: name } : loaded.set);
   }
   return { sets, errors };
 }

@@ -92,5 +92,7 @@ export type DocumentRule = JsonRule | XmlRule;
 export interface RuleSet {
   origin: string;
   description?: string;
+  /** Names this set's series keptn_<integration>_… instead of the run's integration (several presets). */
+  integration?: string;
   rules: Rule[];
 }

@@ -37,6 +37,24 @@ t.test('one preset names the integration; --integration still wins', async (t) =
   t.match(own.stderr, /keptn_unit_test_duration_seconds\{ci_platform="keptn"\} 0.5\n/);
 });
 
+t.test('several presets without --integration: each keeps its own names; the run is named after all of them', async (t) => {
+  // pytest's summary line, then c8's text-summary (test/fixtures/recorded/c8-text-summary).
+  const input = '==== 1 failed, 2 passed in 0.50s ====\n' + readFileSync(new URL('../fixtures/recorded/c8-text-summary/input', import.meta.url), 'utf8');
+  const r = await runCli(['--preset', 'pytest', '--preset', 'coverage', '--dry-run'], { input });
+  t.equal(r.status, 0, r.stderr);
+  t.notMatch(r.stderr, /--integration NAME .* is required/);
+  t.match(r.stderr, /PUT \/metrics\/job\/job-executor-service\/integration\/pytest_coverage\n/);
+  t.match(r.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
+  t.match(r.stderr, /keptn_coverage_covered_ratio\{ci_platform="keptn",kind="lines"\} 0\.909\n/);
+  t.notMatch(r.stderr, /keptn_pytest_covered|keptn_coverage_test_outcomes|keptn_pytest_coverage_/);
+  t.notMatch(r.stderr, /is sent as/);
+  // --integration names every series, as before.
+  const own = await runCli(['--preset', 'pytest', '--preset', 'coverage', '--integration', 'unit', '--dry-run'], { input });
+  t.equal(own.status, 0, own.stderr);
+  t.match(own.stderr, /keptn_unit_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
+  t.match(own.stderr, /keptn_unit_covered_ratio\{ci_platform="keptn",kind="lines"\} 0\.909\n/);
+});
+
 t.test('--preset with --pattern: both read the input; the default parsers stay off', async (t) => {
   const input = 'build took 12.5s\ncache_hits=3\n==== 4 passed in 1.00s ====\n';
   const r = await runCli(['--preset', 'pytest', '--pattern', 'build_seconds=^build took (?<value>[\\d.]+)s$', '--dry-run'], { input });
