@@ -475,7 +475,7 @@ export const FLAGS = [
     type: 'boolean',
     group: 'output',
     summary: 'print the presets and exit',
-    text: 'print the built-in presets, one line each, and exit (also: --preset list)',
+    text: 'print the built-in presets by group (test runners, benchmarks, load, analysers, cost and security, other formats), one line each, and exit (also: --preset list)',
   },
   {
     name: 'show-ci-context',

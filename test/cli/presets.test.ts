@@ -10,12 +10,12 @@ import { CLI, cleanEnv, runCli } from '../support/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'presets-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-t.test('--preset list prints one line per preset and reads no input', async (t) => {
+t.test('--preset list prints the presets by group, one line each, and reads no input', async (t) => {
   const r = await runCli(['--preset', 'list']);
   t.equal(r.status, 0);
   const lines = r.stdout.toString('utf8').trimEnd().split('\n');
-  t.ok(lines.length >= 18, `${lines.length} presets`);
-  t.match(lines.join('\n'), /^junit\s+JUnit XML/m);
+  t.ok(lines.filter((l) => l.startsWith('  ')).length >= 18, `${lines.length} presets`);
+  t.match(lines.join('\n'), /^Test runners and coverage:\n(?: {2}.*\n)*? {2}junit\s+JUnit XML/m);
   t.equal(r.stderr, '');
 });
 
