@@ -167,7 +167,8 @@ export class Extractor {
         if (f.quiet) this.reporter.verbose(p);
         else this.problem(p);
       }
-      for (const s of f.samples) this.#storeRule(s, () => f.where);
+      // A default never replaces a value another rule read (jest's text rules and its JSON rules).
+      for (const s of f.samples) this.#storeRule(s, () => f.where, f.where === 'a default' ? 'first' : undefined);
       if (this.explainer) {
         // Per rule, as for line rules: what it made from the document.
         const byRule = new Map<RuleSample['rule'], RuleSample[]>();
@@ -181,16 +182,16 @@ export class Extractor {
   /** Reported once at the end: defaults of rules that never matched, problem counts, --explain. */
   finish(): void {
     this.drain();
-    for (const s of this.#rules?.defaults() ?? []) this.#storeRule(s, () => 'a default');
+    for (const s of this.#rules?.defaults() ?? []) this.#storeRule(s, () => 'a default', 'first');
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
     if (this.#setAgain > MAX_PROBLEMS_SHOWN)
       this.reporter.warn(`${this.#setAgain - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
     if (this.explainer) this.reporter.block('--explain (nothing is sent):', this.explainer.report(), 5000, 400);
   }
 
-  #storeRule(s: RuleSample, where: () => string): void {
+  #storeRule(s: RuleSample, where: () => string, occurrence = s.rule.occurrence): void {
     this.#rules?.made(s);
-    this.#store(s, where, s.rule.occurrence, s.unit, this.#integrations.size > 0 ? this.#integrations.get(s.rule.origin) : undefined);
+    this.#store(s, where, occurrence, s.unit, this.#integrations.size > 0 ? this.#integrations.get(s.rule.origin) : undefined);
   }
 
   #offer(parser: ParserName, parse: LineParser, text: string, where: () => string): boolean {
