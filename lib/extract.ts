@@ -144,6 +144,9 @@ export class Extractor {
   /** The input as one document, for the JSON and XML rules (at the end). */
   async documents(text: string): Promise<void> {
     const found: Array<{ samples: RuleSample[]; problems: string[]; where: string; quiet: boolean }> = [];
+    // Rules of a kind (JSON, XML) the input held no document of: their defaults are not sent
+    // (go test's text output is no reason for its -json rules' zeros).
+    const unread = new Set<RuleSample['rule']>();
     // A preset reads several forms of its tool's output (k6: text, or JSON): the forms the input
     // is not, and metrics this run of the tool did not print, are said with --verbose only.
     for (const quiet of [false, true]) {
@@ -152,16 +155,28 @@ export class Extractor {
       const xml = rules.filter((r) => r.kind === 'xml');
       if (json.length > 0) {
         const { evaluateJsonRules } = await import('./rules/json-rules.js');
-        found.push({ ...(await evaluateJsonRules(text, json, this.store.maxSeries)), where: 'the JSON document', quiet });
+        const result = await evaluateJsonRules(text, json, this.store.maxSeries);
+        if (result.read === false) for (const r of json) unread.add(r);
+        found.push({ ...result, where: 'the JSON document', quiet });
       }
       if (xml.length > 0) {
         const { evaluateXmlRules } = await import('./rules/xml-rules.js');
-        found.push({ ...(await evaluateXmlRules(text, xml, this.store.maxSeries)), where: 'the XML document', quiet });
+        const result = await evaluateXmlRules(text, xml, this.store.maxSeries);
+        if (result.read === false) for (const r of xml) unread.add(r);
+        found.push({ ...result, where: 'the XML document', quiet });
       }
     }
     const { documentDefaults } = await import('./rules/document-defaults.js');
     const made = found.flatMap((f) => f.samples);
-    found.push({ samples: documentDefaults(this.documentRules, made), problems: [], where: 'a default', quiet: true });
+    found.push({
+      samples: documentDefaults(
+        this.documentRules.filter((r) => !unread.has(r)),
+        made,
+      ),
+      problems: [],
+      where: 'a default',
+      quiet: true,
+    });
     for (const f of found) {
       for (const p of f.problems) {
         if (f.quiet) this.reporter.verbose(p);

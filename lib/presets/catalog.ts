@@ -47,6 +47,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   jest: 'test runners and coverage',
   vitest: 'test runners and coverage',
   mocha: 'test runners and coverage',
+  'go-test': 'test runners and coverage',
   'go-bench': 'benchmarks',
   hyperfine: 'benchmarks',
   k6: 'load and systems',
@@ -61,6 +62,8 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   eslint: 'analysers and size',
   infracost: 'cost and security',
   trivy: 'cost and security',
+  'bencher-json': 'other formats',
+  'benchmark-action-json': 'other formats',
 };
 
 function categoryOf(name: string): Category {

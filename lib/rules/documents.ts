@@ -5,7 +5,8 @@
 
 export type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
 
-export function findJsonDocuments(text: string): { documents: unknown[]; reason?: string } {
+/** `lines`: the documents are the input's JSON lines, one per line. */
+export function findJsonDocuments(text: string): { documents: unknown[]; reason?: string; lines?: true } {
   const whole = tryParse(text);
   if (whole.ok) return { documents: [whole.value] };
   const start = firstLineStartingWith(text, 0);
@@ -27,7 +28,7 @@ export function findJsonDocuments(text: string): { documents: unknown[]; reason?
     if (nl < 0) break;
     at = nl + 1;
   }
-  return documents.length > 0 ? { documents } : { documents, reason };
+  return documents.length > 0 ? { documents, lines: true } : { documents, reason };
 }
 
 function tryParse(text: string): Parsed {

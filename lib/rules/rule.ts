@@ -71,6 +71,10 @@ export interface JsonRule extends RuleBase {
   aggregate?: Aggregate;
   /** --json-path: several matches get an `index` label (the 0.1 behaviour). */
   indexLabels: boolean;
+  /** `key_label:`: labels from the keys of the match's path, the last one the match's own key. */
+  keyLabels?: readonly string[];
+  /** `skip_keys:`: matches whose key (any key named by key_label) is one of these are left out. */
+  skipKeys?: ReadonlySet<string>;
 }
 
 export interface XmlRule extends RuleBase {
