@@ -15,6 +15,7 @@ import { excerpt } from './parse/number.js';
 import { LineRules } from './rules/line-rules.js';
 import { WordPrecheck } from './rules/word-gate.js';
 import { Explainer } from './rules/explain.js';
+import { Recognition } from './rules/recognition.js';
 import type { RuleSample } from './rules/sample.js';
 import type { Occurrence, RuleSet } from './rules/rule.js';
 import type { BaseUnit } from './rules/units.js';
@@ -35,6 +36,8 @@ export class Extractor {
   /** The line rules under the time budget; null without line rules or with --explain. */
   readonly #guarded: GuardedRules<() => string> | null;
   readonly #sets: readonly RuleSet[];
+  /** Which rule files and presets recognised their tool's output (lib/rules/recognition.ts). */
+  readonly #recognition: Recognition;
   readonly #defaults: Array<{ name: ParserName; parse: LineParser }>;
   /** --explain's notes; undefined on a normal run. */
   readonly explainer: Explainer | undefined;
@@ -62,9 +65,10 @@ export class Extractor {
   ) {
     this.#sets = [flagRuleSet(config.patterns, config.jsonPaths), ...ruleSets];
     for (const set of this.#sets) if (set.integration !== undefined) this.#integrations.set(set.origin, set.integration);
+    this.#recognition = new Recognition(ruleSets, store.maxSeries);
     this.explainer = config.explain ? new Explainer() : undefined;
     for (const set of this.#sets) for (const r of set.rules) this.explainer?.declare(r.id, r.origin);
-    const rules = new LineRules(this.#sets);
+    const rules = new LineRules(this.#sets, (set) => this.#recognition.seen(set));
     this.#rules = rules.size > 0 ? rules : null;
     // A normal run matches the rules under a time budget, in batches (lib/parse/safe-regex.ts);
     // --explain matches each line at once, to say where each rule matched.
@@ -89,6 +93,11 @@ export class Extractor {
   /** The document rules (JSON, XML) of every set, for the end of input. */
   get documentRules() {
     return this.#sets.flatMap((s) => s.rules).filter((r) => r.kind === 'json' || r.kind === 'xml');
+  }
+
+  /** The input is kept as one document for the end: document rules, or a JSON/XML mark. */
+  get wantsDocument(): boolean {
+    return this.documentRules.length > 0 || this.#recognition.documentMarks;
   }
 
   /**
@@ -123,6 +132,8 @@ export class Extractor {
 
   /** What the rules made of a line; null: no rule matched, the default parsers get it. */
   #lineOutcome(text: string, where: () => string, outcome: NonNullable<ParseOutcome> | null): void {
+    // A mark seen on this line or before it: what its set held back goes to the store now.
+    if (this.#recognition.releasable) this.#release();
     if (outcome === null) {
       this.#defaultsOn(text, where);
       return;
@@ -143,6 +154,8 @@ export class Extractor {
 
   /** The input as one document, for the JSON and XML rules (at the end). */
   async documents(text: string): Promise<void> {
+    await this.#recognition.documentSeen(text);
+    this.#release();
     const found: Array<{ samples: RuleSample[]; problems: string[]; where: string; quiet: boolean }> = [];
     // Rules of a kind (JSON, XML) the input held no document of: their defaults are not sent
     // (go test's text output is no reason for its -json rules' zeros).
@@ -166,38 +179,37 @@ export class Extractor {
         found.push({ ...result, where: 'the XML document', quiet });
       }
     }
+    for (const f of found) this.#storeFound(f);
+    // Defaults last: only for the sets that recognised their tool, which the values above may have shown.
     const { documentDefaults } = await import('./rules/document-defaults.js');
     const made = found.flatMap((f) => f.samples);
-    found.push({
-      samples: documentDefaults(
-        this.documentRules.filter((r) => !unread.has(r)),
-        made,
-      ),
-      problems: [],
-      where: 'a default',
-      quiet: true,
-    });
-    for (const f of found) {
-      for (const p of f.problems) {
-        if (f.quiet) this.reporter.verbose(p);
-        else this.problem(p);
-      }
-      // A default never replaces a value another rule read (jest's text rules and its JSON rules).
-      for (const s of f.samples) this.#storeRule(s, () => f.where, f.where === 'a default' ? 'first' : undefined);
-      if (this.explainer) {
-        // Per rule, as for line rules: what it made from the document.
-        const byRule = new Map<RuleSample['rule'], RuleSample[]>();
-        for (const s of f.samples) byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
-        for (const [rule, made] of byRule) this.explainer.matched(rule.id, rule.origin, f.where, `${made.length} value${made.length === 1 ? '' : 's'}`, made);
-        for (const p of f.problems.slice(0, 10)) this.explainer.document(`${f.where}: ${p}`);
-      }
+    const rules = this.documentRules.filter((r) => this.#recognition.recognised(r) && !unread.has(r));
+    this.#storeFound({ samples: documentDefaults(rules, made), problems: [], where: 'a default', quiet: true });
+  }
+
+  /** What the document rules found: its problems said, its samples stored, --explain told. */
+  #storeFound(f: { samples: RuleSample[]; problems: string[]; where: string; quiet: boolean }): void {
+    for (const p of f.problems) {
+      if (f.quiet) this.reporter.verbose(p);
+      else this.problem(p);
+    }
+    // A default never replaces a value another rule read (jest's text rules and its JSON rules).
+    for (const s of f.samples) this.#storeRule(s, () => f.where, f.where === 'a default' ? 'first' : undefined);
+    if (this.explainer) {
+      // Per rule, as for line rules: what it made from the document.
+      const byRule = new Map<RuleSample['rule'], RuleSample[]>();
+      for (const s of f.samples) byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
+      for (const [rule, made] of byRule) this.explainer.matched(rule.id, rule.origin, f.where, `${made.length} value${made.length === 1 ? '' : 's'}`, made);
+      for (const p of f.problems.slice(0, 10)) this.explainer.document(`${f.where}: ${p}`);
     }
   }
 
-  /** Reported once at the end: defaults of rules that never matched, problem counts, --explain. */
+  /** Reported once at the end: defaults of rules that never matched, sets that recognised nothing, problem counts, --explain. */
   finish(): void {
     this.drain();
-    for (const s of this.#rules?.defaults() ?? []) this.#storeRule(s, () => 'a default', 'first');
+    this.#release();
+    for (const s of this.#rules?.defaults() ?? []) if (this.#recognition.recognised(s.rule)) this.#storeRule(s, () => 'a default', 'first');
+    for (const w of this.#recognition.unrecognised()) this.reporter.warn(w);
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
     if (this.#setAgain > MAX_PROBLEMS_SHOWN)
       this.reporter.warn(`${this.#setAgain - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
@@ -205,8 +217,19 @@ export class Extractor {
   }
 
   #storeRule(s: RuleSample, where: () => string, occurrence = s.rule.occurrence): void {
+    if (this.#recognition.open > 0) {
+      if (this.#recognition.releasable) this.#release();
+      // Held back until its set's mark is seen (dropped if never).
+      if (!this.#recognition.take(s, where)) return;
+    }
     this.#rules?.made(s);
     this.#store(s, where, occurrence, s.unit, this.#integrations.size > 0 ? this.#integrations.get(s.rule.origin) : undefined);
+  }
+
+  /** Stores the values held for the sets whose mark has now been seen. */
+  #release(): void {
+    if (!this.#recognition.releasable) return;
+    for (const h of this.#recognition.release()) this.#storeRule(h.s, () => h.where);
   }
 
   #offer(parser: ParserName, parse: LineParser, text: string, where: () => string): boolean {

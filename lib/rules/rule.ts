@@ -92,6 +92,22 @@ export interface XmlRule extends RuleBase {
 export type Rule = LineRule | ContextRule | JsonRule | XmlRule;
 export type DocumentRule = JsonRule | XmlRule;
 
+/**
+ * What marks a rule set's tool in its output (`marks:`): a line (matched under the same time
+ * budget as line rules), a JSON document in which a JSONPath selects something, or an XML
+ * document with a given root element. One mark seen: the set recognised its tool.
+ */
+export interface LineMark {
+  kind: 'mark';
+  /** `mark N`, for messages (a mark is never in --explain's rule list). */
+  id: string;
+  origin: string;
+  index: number;
+  regex: RegExp;
+  words: readonly string[] | null;
+}
+export type Mark = LineMark | { kind: 'json'; path: string } | { kind: 'xml'; root: string };
+
 /** The rules of one file (or of the command line): context labels stay within one set. */
 export interface RuleSet {
   origin: string;
@@ -99,4 +115,9 @@ export interface RuleSet {
   /** Names this set's series keptn_<integration>_… instead of the run's integration (several presets). */
   integration?: string;
   rules: Rule[];
+  /**
+   * `marks:`: its series (defaults included) are sent only when one was seen. Without marks, a
+   * set (other than the command line's) is sent only when one of its rules read a value.
+   */
+  marks?: Mark[];
 }

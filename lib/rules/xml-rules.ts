@@ -169,7 +169,7 @@ function readXmlValue(raw: string, unit: string | undefined): { value: number; b
   return { value: v, base: null };
 }
 
-function firstLineStartingWithLt(text: string): number {
+export function firstLineStartingWithLt(text: string): number {
   for (let at = 0; at < text.length;) {
     let i = at;
     // A byte order mark or blanks before `<?xml`.

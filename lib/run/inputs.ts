@@ -46,7 +46,7 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
       extractor.line(text, () => `line ${n}`);
     },
   });
-  const document = extractor.documentRules.length > 0 ? new DocumentCollector() : undefined;
+  const document = extractor.wantsDocument ? new DocumentCollector() : undefined;
   let broken = false;
   let lost = false;
   const opts = {
