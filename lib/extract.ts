@@ -51,6 +51,8 @@ export class Extractor {
   /** input name → full metric name and the series key it has with the context labels only. */
   readonly #fullNames = new Map<string, { full: string; key: string }>();
   readonly #context: Readonly<Record<string, string>>;
+  /** --preset auto: the series the default parsers made, dropped when a preset is chosen. */
+  readonly #fromDefaults = new Set<string>();
   /** A rule set's origin → the integration its series are named with, when not the run's (several presets). */
   readonly #integrations = new Map<string, string>();
   /** A line's own labels (in their order) → merged with the context, and the series key's label part. */
@@ -209,6 +211,7 @@ export class Extractor {
     this.drain();
     this.#release();
     for (const s of this.#rules?.defaults() ?? []) if (this.#recognition.recognised(s.rule)) this.#storeRule(s, () => 'a default', 'first');
+    if (this.config.autoPresets) this.#autoChoice();
     for (const w of this.#recognition.unrecognised()) this.reporter.warn(w);
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
     if (this.#setAgain > MAX_PROBLEMS_SHOWN)
@@ -224,6 +227,24 @@ export class Extractor {
     }
     this.#rules?.made(s);
     this.#store(s, where, occurrence, s.unit, this.#integrations.size > 0 ? this.#integrations.get(s.rule.origin) : undefined);
+  }
+
+  /** --preset auto (filter mode): which presets the input's marks chose, which came close; the default parsers' series go when one was chosen. */
+  #autoChoice(): void {
+    const { chosen, close } = this.#recognition.autoChoice();
+    const name = (origin: string): string => origin.replace(/^preset /, '');
+    const near =
+      close.length > 0
+        ? `; came close: ${close.map((c) => `${name(c.set.origin)} (its rules read ${c.values} series, but none of its marks: was seen)`).join(', ')}`
+        : '';
+    if (chosen.length === 0) {
+      this.reporter.info(`--preset auto: no preset recognised the input; the default parsers read it, as without --preset${near}`);
+      return;
+    }
+    for (const key of this.#fromDefaults) this.store.delete(key);
+    const dropped = this.#fromDefaults.size > 0 ? `; the default parsers' ${this.#fromDefaults.size} series are not sent` : '';
+    this.reporter.info(`--preset auto: chose ${chosen.map((s) => name(s.origin)).join(', ')} (a mark of its tool's output was seen)${dropped}${near}`);
+    this.explainer?.document(`--preset auto chose ${chosen.map((s) => name(s.origin)).join(', ')}${near}`);
   }
 
   /** Stores the values held for the sets whose mark has now been seen. */
@@ -242,7 +263,11 @@ export class Extractor {
     }
     if (outcome === null) return false;
     if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
-    for (const s of outcome.samples) this.#store(s, where);
+    for (const s of outcome.samples) {
+      const key = this.#store(s, where);
+      // --preset auto: kept only if no preset is chosen (finish()); bounded like the store.
+      if (key !== undefined && this.config.autoPresets && this.#fromDefaults.size < this.store.maxSeries) this.#fromDefaults.add(key);
+    }
     this.explainer?.taken(parser, where(), text, outcome.samples);
     return true;
   }
@@ -252,7 +277,8 @@ export class Extractor {
     if (this.problems <= MAX_PROBLEMS_SHOWN) this.reporter.warn(msg);
   }
 
-  #store(sample: Sample, where: () => string, occurrence?: Occurrence, unit?: BaseUnit, integration?: string): void {
+  /** Stores a sample; its series key, or undefined when it was not stored. */
+  #store(sample: Sample, where: () => string, occurrence?: Occurrence, unit?: BaseUnit, integration?: string): string | undefined {
     const named = this.#named(sample.name, integration);
     const own = sample.labels;
     // A line with labels of its own is merged with the context labels (ci_platform, keptn_*,
@@ -264,7 +290,7 @@ export class Extractor {
       labels = merged.labels;
       key = named.full + merged.keyLabels;
     }
-    if (!this.#again(key, named.full, labels, sample.value, where, occurrence)) return;
+    if (!this.#again(key, named.full, labels, sample.value, where, occurrence)) return undefined;
     const series: Series = { name: named.full, labels, value: sample.value, type: sample.type === 'counter' ? 'counter' : 'gauge' };
     if (unit !== undefined) series.unit = unit;
     const result = this.store.add(series, key);
@@ -273,7 +299,10 @@ export class Extractor {
         'max-series',
         `more than ${this.store.maxSeries} distinct series: new series are dropped from here on (--max-series); the count is in the summary`,
       );
-    } else this.metricsFound++;
+      return undefined;
+    }
+    this.metricsFound++;
+    return key;
   }
 
   /** False when the value must not be stored (occurrence: first); warns once about a changed value. */

@@ -68,6 +68,11 @@ export interface Config {
    * after that preset (keptn_jest_…, keptn_coverage_…), as when it runs alone (docs/presets.md).
    */
   namesPerPreset?: boolean;
+  /**
+   * `--preset auto` in filter mode: every preset reads the input and those whose marks are seen
+   * are chosen (lib/presets/catalog.ts); with none, the default parsers' series are kept.
+   */
+  autoPresets?: boolean;
   /** Replaces `keptn_` in `keptn_<integration>_<name>`. */
   prefix: string;
   /** ci_platform, the Keptn labels that are set or the CI context, then `--label` (later wins). */

@@ -114,6 +114,8 @@ export interface RuleSet {
   description?: string;
   /** Names this set's series keptn_<integration>_… instead of the run's integration (several presets). */
   integration?: string;
+  /** Brought by --preset auto (filter mode): not recognising its tool is not worth a warning. */
+  auto?: boolean;
   rules: Rule[];
   /**
    * `marks:`: its series (defaults included) are sent only when one was seen. Without marks, a

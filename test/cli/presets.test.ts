@@ -79,6 +79,32 @@ t.test('--preset auto in wrap mode picks the preset from the tool and says so', 
   t.match(none.stderr, /--preset auto: no preset for "true"/);
 });
 
+t.test('--preset auto in filter mode chooses by content: the marks seen decide, and it says which', async (t) => {
+  const fixture = (name: string): string => readFileSync(new URL(`../fixtures/recorded/${name}/input`, import.meta.url), 'utf8');
+  // jest's text summary with its coverage table: two presets fit; each keeps its own names.
+  const both = await runCli(['--preset', 'auto', '--dry-run'], { input: fixture('jest-coverage-text') });
+  t.equal(both.status, 0, both.stderr);
+  t.equal(both.stdout.toString(), fixture('jest-coverage-text'), 'passthrough intact');
+  t.match(both.stderr, /--preset auto: chose coverage, jest \(a mark of its tool's output was seen\); the default parsers' 2 series are not sent\n/);
+  t.match(both.stderr, /PUT \/metrics\/job\/job-executor-service\/integration\/auto\n/);
+  t.match(both.stderr, /keptn_jest_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
+  t.match(both.stderr, /keptn_coverage_covered_ratio\{ci_platform="keptn",kind="lines"\} 1\n/);
+  t.notMatch(both.stderr, /keptn_auto_Expected_\{|keptn_auto_Received_\{|recognised none/, "the default parsers' junk and the other presets' warnings are gone");
+  // go test -json: go-test is chosen; go-bench read the Output lines but its marks were not seen.
+  const go = await runCli(['--preset', 'auto', '--dry-run'], { input: fixture('go-test-json') });
+  t.match(go.stderr, /--preset auto: chose go-test .*; came close: go-bench \(its rules read \d+ series, but none of its marks: was seen\)/);
+  t.match(go.stderr, /keptn_go_test_test_outcomes\{ci_platform="keptn",outcome="passed"\} 3\n/);
+  t.notMatch(go.stderr, /keptn_go_bench_/);
+  // Nothing a preset knows: said, and the default parsers read the input as without --preset.
+  const plain = await runCli(['--preset', 'auto', '--integration', 'app', '--dry-run'], { input: 'cache_hits=3\n' });
+  t.equal(plain.status, 0, plain.stderr);
+  t.match(plain.stderr, /--preset auto: no preset recognised the input; the default parsers read it, as without --preset\n/);
+  t.match(plain.stderr, /keptn_app_cache_hits\{ci_platform="keptn"\} 3\n/);
+  // --explain says the choice too.
+  const explained = await runCli(['--preset', 'auto', '--explain'], { input: fixture('mocha-spec') });
+  t.match(explained.stderr, /--preset auto chose mocha/);
+});
+
 /** Runs the CLI with a preload that writes, at exit, the CommonJS modules it loaded. */
 function loadedModules(args: string[], input: string): Promise<string[]> {
   const file = join(dir, `loaded-${args.length}.txt`);
