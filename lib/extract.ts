@@ -24,6 +24,10 @@ import { fullMetricName, normalizeNamePart } from './naming/metric-name.js';
 import { seriesKey, type Series, type SeriesStore } from './series.js';
 import type { Reporter } from './report.js';
 
+/** --preset auto: how much of the input's start (characters of lines) and end its presets read. */
+const AUTO_HEAD = 64 * 1024;
+const AUTO_TAIL = 64 * 1024;
+
 /** Problem lines reported one by one before only a count is kept. */
 const MAX_PROBLEMS_SHOWN = 10;
 
@@ -33,6 +37,14 @@ export class Extractor {
   problems = 0;
 
   readonly #rules: LineRules | null;
+  /** --preset auto's line rules (and marks): the head and the tail of the input only. */
+  readonly #autoRules: LineRules | null;
+  /** Characters of lines the auto rules have read from the head. */
+  #autoHead = 0;
+  /** The last lines (up to AUTO_TAIL characters), for the auto rules at the end. */
+  #autoTail: Array<{ text: string; where: () => string }> = [];
+  #autoTailStart = 0;
+  #autoTailChars = 0;
   /** The line rules under the time budget; null without line rules or with --explain. */
   readonly #guarded: GuardedRules<() => string> | null;
   readonly #sets: readonly RuleSet[];
@@ -70,8 +82,16 @@ export class Extractor {
     this.#recognition = new Recognition(ruleSets, store.maxSeries);
     this.explainer = config.explain ? new Explainer() : undefined;
     for (const set of this.#sets) for (const r of set.rules) this.explainer?.declare(r.id, r.origin);
-    const rules = new LineRules(this.#sets, (set) => this.#recognition.seen(set));
+    const rules = new LineRules(
+      this.#sets.filter((set) => set.auto !== true),
+      (set) => this.#recognition.seen(set),
+    );
     this.#rules = rules.size > 0 ? rules : null;
+    // --preset auto's presets read the first AUTO_HEAD characters of lines and the last AUTO_TAIL
+    // (at the end): where a tool's summary and its report are, at a fraction of the cost.
+    const auto = this.#sets.filter((set) => set.auto === true);
+    const autoRules = auto.length > 0 ? new LineRules(auto, (set) => this.#recognition.seen(set)) : null;
+    this.#autoRules = autoRules !== null && autoRules.size > 0 ? autoRules : null;
     // A normal run matches the rules under a time budget, in batches (lib/parse/safe-regex.ts);
     // --explain matches each line at once, to say where each rule matched.
     this.#guarded =
@@ -111,9 +131,10 @@ export class Extractor {
     if (this.explainer) return null;
     const on = new Set(this.config.parsers);
     const options = { kv: on.has('kv'), json: on.has('json'), prom: on.has('prom') };
-    if (this.#rules === null) return new Precheck(options);
-    const gates = this.#rules.gates();
-    return gates === null ? null : new WordPrecheck(options, gates);
+    if (this.#rules === null && this.#autoRules === null) return new Precheck(options);
+    const main = this.#rules === null ? [] : this.#rules.gates();
+    const auto = this.#autoRules === null ? [] : this.#autoRules.gates();
+    return main === null || auto === null ? null : new WordPrecheck(options, [...main, ...auto]);
   }
 
   /**
@@ -121,10 +142,37 @@ export class Extractor {
    * called after later lines came (--pattern rules match in batches), so it must name this line.
    */
   line(text: string, where: () => string): void {
+    if (this.#autoRules !== null) this.#autoLine(text, where);
     // With rules, the line is matched (and stored) by the next turn of the event loop, or drain().
     if (this.#guarded !== null) this.#guarded.push(text, where);
     else if (this.#rules !== null) this.#lineOutcome(text, where, this.#rules.apply(text, where, this.explainer));
     else this.#defaultsOn(text, where);
+  }
+
+  /** --preset auto: the head's lines are matched now; later ones are kept (the last AUTO_TAIL characters) for the end. */
+  #autoLine(text: string, where: () => string): void {
+    if (this.#autoHead < AUTO_HEAD) {
+      this.#autoHead += text.length + 1;
+      this.#autoOutcome(text, where);
+      return;
+    }
+    this.#autoTail.push({ text, where });
+    this.#autoTailChars += text.length + 1;
+    while (this.#autoTailChars > AUTO_TAIL && this.#autoTailStart < this.#autoTail.length - 1) {
+      this.#autoTailChars -= (this.#autoTail[this.#autoTailStart] as { text: string }).text.length + 1;
+      this.#autoTailStart++;
+    }
+    if (this.#autoTailStart > 4096) {
+      this.#autoTail = this.#autoTail.slice(this.#autoTailStart);
+      this.#autoTailStart = 0;
+    }
+  }
+
+  #autoOutcome(text: string, where: () => string): void {
+    const outcome = this.#autoRules?.apply(text, where, this.explainer);
+    if (outcome === undefined || outcome === null) return;
+    if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
+    for (const s of outcome.samples) this.#storeRule(s as RuleSample, where);
   }
 
   /** Handles every line given so far (end of input, a signal). */
@@ -209,8 +257,15 @@ export class Extractor {
   /** Reported once at the end: defaults of rules that never matched, sets that recognised nothing, problem counts, --explain. */
   finish(): void {
     this.drain();
+    // --preset auto: the input's last lines, for the presets' summaries.
+    for (let i = this.#autoTailStart; i < this.#autoTail.length; i++) {
+      const l = this.#autoTail[i] as { text: string; where: () => string };
+      this.#autoOutcome(l.text, l.where);
+    }
+    this.#autoTail = [];
     this.#release();
-    for (const s of this.#rules?.defaults() ?? []) if (this.#recognition.recognised(s.rule)) this.#storeRule(s, () => 'a default', 'first');
+    for (const s of [...(this.#rules?.defaults() ?? []), ...(this.#autoRules?.defaults() ?? [])])
+      if (this.#recognition.recognised(s.rule)) this.#storeRule(s, () => 'a default', 'first');
     if (this.config.autoPresets) this.#autoChoice();
     for (const w of this.#recognition.unrecognised()) this.reporter.warn(w);
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
@@ -226,6 +281,7 @@ export class Extractor {
       if (!this.#recognition.take(s, where)) return;
     }
     this.#rules?.made(s);
+    this.#autoRules?.made(s);
     this.#store(s, where, occurrence, s.unit, this.#integrations.size > 0 ? this.#integrations.get(s.rule.origin) : undefined);
   }
 

@@ -89,7 +89,11 @@ t.test('--preset auto in filter mode chooses by content: the marks seen decide, 
   t.match(both.stderr, /PUT \/metrics\/job\/job-executor-service\/integration\/auto\n/);
   t.match(both.stderr, /keptn_jest_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
   t.match(both.stderr, /keptn_coverage_covered_ratio\{ci_platform="keptn",kind="lines"\} 1\n/);
-  t.notMatch(both.stderr, /keptn_auto_Expected_\{|keptn_auto_Received_\{|recognised none/, "the default parsers' junk and the other presets' warnings are gone");
+  t.notMatch(
+    both.stderr,
+    /keptn_auto_Expected_\{|keptn_auto_Received_\{|recognised none/,
+    "the default parsers' junk and the other presets' warnings are gone",
+  );
   // go test -json: go-test is chosen; go-bench read the Output lines but its marks were not seen.
   const go = await runCli(['--preset', 'auto', '--dry-run'], { input: fixture('go-test-json') });
   t.match(go.stderr, /--preset auto: chose go-test .*; came close: go-bench \(its rules read \d+ series, but none of its marks: was seen\)/);
@@ -100,6 +104,15 @@ t.test('--preset auto in filter mode chooses by content: the marks seen decide, 
   t.equal(plain.status, 0, plain.stderr);
   t.match(plain.stderr, /--preset auto: no preset recognised the input; the default parsers read it, as without --preset\n/);
   t.match(plain.stderr, /keptn_app_cache_hits\{ci_platform="keptn"\} 3\n/);
+  // A long log: the presets read its first and last 64 KB; a summary in the middle is not read.
+  const filler = 'INFO request served in 3 ms\n'.repeat(6000);
+  const long = await runCli(['--preset', 'auto', '--dry-run'], {
+    input: filler + '==== 1 failed, 2 passed in 0.50s ====\n' + filler + fixture('jest-text'),
+  });
+  t.equal(long.status, 0, long.stderr);
+  t.match(long.stderr, /--preset auto: chose jest \(/);
+  t.match(long.stderr, /keptn_jest_tests\{ci_platform="keptn"\} 7\n/);
+  t.notMatch(long.stderr, /keptn_pytest_/);
   // --explain says the choice too.
   const explained = await runCli(['--preset', 'auto', '--explain'], { input: fixture('mocha-spec') });
   t.match(explained.stderr, /--preset auto chose mocha/);

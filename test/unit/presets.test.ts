@@ -47,6 +47,12 @@ t.test("the issue's presets are all there", async (t) => {
     'sysbench',
     'fio',
     'iperf3',
+    'jest',
+    'vitest',
+    'mocha',
+    'go-test',
+    'bencher-json',
+    'benchmark-action-json',
   ]) {
     t.ok(presetNames().includes(name), name);
   }
