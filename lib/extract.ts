@@ -212,8 +212,12 @@ export class Extractor {
     const unread = new Set<RuleSample['rule']>();
     // A preset reads several forms of its tool's output (k6: text, or JSON): the forms the input
     // is not, and metrics this run of the tool did not print, are said with --verbose only.
+    // --preset auto: only the presets its marks chose read the document (a mixed log's JSON lines
+    // are not every preset's report).
+    const autoRules = new Set(this.#sets.filter((set) => set.auto === true).flatMap((set) => set.rules));
+    const documentRules = this.documentRules.filter((r) => !autoRules.has(r) || this.#recognition.recognised(r));
     for (const quiet of [false, true]) {
-      const rules = this.documentRules.filter((r) => r.origin.startsWith('preset ') === quiet);
+      const rules = documentRules.filter((r) => r.origin.startsWith('preset ') === quiet);
       const json = rules.filter((r) => r.kind === 'json');
       const xml = rules.filter((r) => r.kind === 'xml');
       if (json.length > 0) {
