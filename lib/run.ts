@@ -187,10 +187,19 @@ async function loadRules(config: Config, parsed: ConfigResult): Promise<void> {
     parsed.usageErrors.push(...loaded.errors);
     config.ruleSets = loaded.sets;
   }
-  if (config.presets.length > 0) {
-    const { loadPresets } = await import('./presets/catalog.js');
-    const loaded = await loadPresets(config.presets);
+  if (config.presets.length > 0 || config.autoPresets) {
+    const { loadPresets, presetNames } = await import('./presets/catalog.js');
+    const loaded = await loadPresets(config.presets, config.namesPerPreset === true);
     parsed.usageErrors.push(...loaded.errors);
+    if (config.autoPresets) {
+      // --preset auto (filter mode): every other preset reads the input; their marks choose.
+      const others = await loadPresets(
+        presetNames().filter((n) => !config.presets.includes(n)),
+        config.namesPerPreset === true,
+      );
+      parsed.usageErrors.push(...others.errors);
+      loaded.sets.push(...others.sets.map((set) => ({ ...set, auto: true })));
+    }
     config.ruleSets = [...loaded.sets, ...(config.ruleSets ?? [])];
   }
 }

@@ -14,7 +14,7 @@ const COMMON_KEYS = ['id', 'name', 'labels', 'unit', 'occurrence', 'default', 't
 const KEYS: Record<'line' | 'context' | 'json' | 'xml', readonly string[]> = {
   line: [...COMMON_KEYS, 'pattern', 'values', 'words'],
   context: ['id', 'pattern', 'context', 'words', 'description'],
-  json: [...COMMON_KEYS, 'json', 'value', 'fields', 'label_fields', 'aggregate'],
+  json: [...COMMON_KEYS, 'json', 'value', 'fields', 'label_fields', 'key_label', 'skip_keys', 'aggregate'],
   xml: [...COMMON_KEYS, 'xml', 'value', 'fields', 'label_fields', 'aggregate'],
 };
 
@@ -199,6 +199,17 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
     if (value !== undefined) rule.value = value;
     if (fields !== undefined) rule.fields = fields;
     if (aggregate !== undefined) rule.aggregate = aggregate as Aggregate;
+    if (raw.key_label !== undefined) {
+      const names = typeof raw.key_label === 'string' ? [raw.key_label] : raw.key_label;
+      if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && LABEL.test(n)))
+        fail('key_label', 'must be a label name (the matched key) or a list of them (the last keys of the path, outermost first)');
+      rule.keyLabels = names as string[];
+    }
+    if (raw.skip_keys !== undefined) {
+      if (!Array.isArray(raw.skip_keys) || !raw.skip_keys.every((k) => typeof k === 'string')) fail('skip_keys', 'must be a list of keys');
+      if (rule.keyLabels === undefined) fail('skip_keys', 'needs key_label: (the keys it leaves out are those key_label reads)');
+      rule.skipKeys = new Set(raw.skip_keys as string[]);
+    }
     return rule;
   }
   if (typeof raw.xml !== 'string' || !/^\/?[^/\s]+(?:\/[^/\s]+)*$/.test(raw.xml))

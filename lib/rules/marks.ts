@@ -12,11 +12,13 @@ export async function documentMarksSeen(text: string, marks: readonly Mark[]): P
   const json = marks.flatMap((m, i) => (m.kind === 'json' ? [{ i, path: m.path }] : []));
   const xml = marks.flatMap((m, i) => (m.kind === 'xml' ? [{ i, root: m.root }] : []));
   if (json.length > 0) {
-    const { documents } = findJsonDocuments(text);
+    const { documents, lines } = findJsonDocuments(text);
     if (documents.length > 0) {
       // Loaded only when a JSON mark is given, as for JSON rules.
       const { JSONPath } = await import('jsonpath-plus');
-      for (const { i, path } of json) if (documents.some((json) => selectsSomething(JSONPath, path, json))) seen.add(i);
+      // JSON lines: a root filter tests each line's object, as for JSON rules (lib/rules/json-rules.ts).
+      const each = (path: string, json: unknown): unknown => (lines === true && /^\$\[\?/.test(path) ? [json] : json);
+      for (const { i, path } of json) if (documents.some((json) => selectsSomething(JSONPath, path, each(path, json)))) seen.add(i);
     }
   }
   if (xml.length > 0) {

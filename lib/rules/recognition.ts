@@ -106,15 +106,27 @@ export class Recognition {
     }
   }
 
-  /** At the end: one line for each set that recognised nothing (its held values are dropped). */
+  /** At the end: one line for each set that recognised nothing (its held values are dropped); --preset auto's own sets are not named. */
   unrecognised(): string[] {
     const out: string[] = [];
     for (const st of this.#states) {
       if (st.recognised) continue;
       st.held.clear();
-      out.push(notRecognised(st.set));
+      if (st.set.auto !== true) out.push(notRecognised(st.set));
     }
     return out;
+  }
+
+  /**
+   * --preset auto (before unrecognised()): the sets it brought that recognised their tool, and
+   * those that came close (their rules read values, but none of their marks was seen).
+   */
+  autoChoice(): { chosen: RuleSet[]; close: Array<{ set: RuleSet; values: number }> } {
+    const auto = this.#states.filter((st) => st.set.auto === true);
+    return {
+      chosen: auto.filter((st) => st.recognised).map((st) => st.set),
+      close: auto.filter((st) => !st.recognised && st.held.size > 0).map((st) => ({ set: st.set, values: st.held.size })),
+    };
   }
 
   #recognise(st: SetState): void {

@@ -71,6 +71,10 @@ export interface JsonRule extends RuleBase {
   aggregate?: Aggregate;
   /** --json-path: several matches get an `index` label (the 0.1 behaviour). */
   indexLabels: boolean;
+  /** `key_label:`: labels from the keys of the match's path, the last one the match's own key. */
+  keyLabels?: readonly string[];
+  /** `skip_keys:`: matches whose key (any key named by key_label) is one of these are left out. */
+  skipKeys?: ReadonlySet<string>;
 }
 
 export interface XmlRule extends RuleBase {
@@ -108,6 +112,10 @@ export type Mark = LineMark | { kind: 'json'; path: string } | { kind: 'xml'; ro
 export interface RuleSet {
   origin: string;
   description?: string;
+  /** Names this set's series keptn_<integration>_… instead of the run's integration (several presets). */
+  integration?: string;
+  /** Brought by --preset auto (filter mode): not recognising its tool is not worth a warning. */
+  auto?: boolean;
   rules: Rule[];
   /**
    * `marks:`: its series (defaults included) are sent only when one was seen. Without marks, a

@@ -30,7 +30,7 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
   const start = firstLineStartingWithLt(text);
   if (start < 0) {
     problems.push(`${rules[0]?.origin}: the input holds no XML document (no line starts with <); nothing extracted for ${rules.map((r) => r.id).join(', ')}`);
-    return { samples, problems };
+    return { samples, problems, read: false };
   }
   const sax = (await import('sax')).default;
   const parser = sax.parser(true, { trim: false, normalize: false, position: true });
