@@ -51,7 +51,7 @@ const PATTERNS = [
   'rps=Requests/sec:\\s+(?<value>[\\d.]+)',
 ];
 
-// Ten line rules, as the recipes of docs/guide.md and the issue's tools have them (throughput section).
+// Ten line rules, as the recipes of docs/guide.md and the presets' tools have them (throughput section).
 const TEN_PATTERNS = [
   'rps=^Requests per second:\\s+(?<value>[\\d.]+)',
   'time_per_request=^Time per request:\\s+(?<value>[\\d.]+)',
@@ -123,7 +123,7 @@ async function throughput() {
       // The floor under the row above: the same pass-through and line count, no line is a candidate.
       { name: 'jes-metrics-pipe --parsers none', argv: [process.execPath, CLI, '--integration', 'bench', '--parsers', 'none', '--dry-run-file', '/dev/null'] },
     ];
-    // Ten line rules (the recipes of docs/guide.md and the issue's tools): each has literal words, so
+    // Ten line rules (the recipes of docs/guide.md and the presets' tools): each has literal words, so
     // the byte pre-filter stays on and skips the lines that hold none of them.
     commands.push({
       name: 'jes-metrics-pipe, 10 --pattern',

@@ -244,7 +244,7 @@ export class Extractor {
     }
     if (occurrence === 'first') return false;
     // Only the explainer and the first warning about a series name it: a progress counter that
-    // changes on every line costs a map lookup, not a label rendering (bench/RESULTS.md).
+    // changes on every line costs a map lookup, not a label rendering (docs/decisions/line-splitting.md).
     const warn = occurrence === undefined && !prev.warned && this.explainer === undefined;
     if ((warn || this.explainer !== undefined) && !Object.is(prev.value, value)) {
       const here = where();

@@ -4,7 +4,7 @@
 // branch-specific build numbers and actors make a new series (and a Pushgateway group that
 // lives forever) per run, so they are never read by default (--ci-label adds one on purpose).
 // Our own table: ci-info has no Tekton or Argo and no context values, env-ci costs ~50 ms to
-// import (bench/RESULTS.md, "CI detection").
+// import (docs/decisions/libraries.md, "CI detection").
 
 import { isGroupingLabelName } from '../naming/prometheus.js';
 import type { Env } from './config.js';

@@ -7,7 +7,8 @@
 //   text       not a command (a layout, an output sample)
 //   help       the block is part of `--help`, verbatim: the blocks of docs/reference/cli.md, which
 //              `npm run docs` writes from lib/config/flags.ts (unmarked there, and so marked here)
-// Every relative link in these files resolves: the file exists, and a #anchor is a heading of it.
+// Every relative link in these files (and in CONTRIBUTING.md and bench/RESULTS.md) resolves: the file
+// exists, and a #anchor is a heading of it.
 
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -84,6 +85,15 @@ t.test('every code block is fenced and marked', async (t) => {
   );
   t.ok(parsed.blocks.filter((b) => b.kind === 'run').length >= 3, 'the docs have runnable commands');
   t.ok(parsed.blocks.filter((b) => b.kind === 'run' && b.file === 'README.md').length >= 3, 'the README has runnable examples');
+});
+
+t.test('the README is a front door, and each page has one title', async (t) => {
+  const lines = readme.split('\n').length;
+  t.ok(lines <= 250, `README.md is at most 250 lines (${lines})`);
+  for (const [file, text] of texts) {
+    const titles = [...text.replace(/^```[\s\S]*?^```$/gm, '').matchAll(/^# .+$/gm)].map((m) => m[0]);
+    t.equal(titles.length, 1, `${file} has one # title (${titles.join(' | ')})`);
+  }
 });
 
 t.test('help: the blocks of the generated option reference are --help, verbatim', async (t) => {
@@ -223,9 +233,13 @@ function links(text: string): Array<{ target: string; line: number }> {
   return found;
 }
 
-t.test('links: every relative link in README and docs/ resolves, #anchors included', async (t) => {
+/** Linked from the docs and linking back; their links are checked too (their code blocks are not docs). */
+const LINKED = ['CONTRIBUTING.md', join('bench', 'RESULTS.md')];
+
+t.test('links: every relative link in README, docs/, CONTRIBUTING and bench/RESULTS.md resolves, #anchors included', async (t) => {
   let count = 0;
-  for (const [file, text] of texts) {
+  const all = new Map([...texts, ...LINKED.map((f): [string, string] => [f, readFileSync(join(ROOT, f), 'utf8')])]);
+  for (const [file, text] of all) {
     for (const { target, line } of links(text)) {
       count++;
       const [path, anchor] = target.split('#', 2) as [string, string | undefined];
@@ -234,7 +248,7 @@ t.test('links: every relative link in README and docs/ resolves, #anchors includ
       if (!t.ok(existsSync(resolved) && relative(ROOT, resolved).split('/')[0] !== '..', `${where}: the file exists in the repository`)) continue;
       if (anchor === undefined) continue;
       if (!t.ok(statSync(resolved).isFile() && resolved.endsWith('.md'), `${where}: an anchor points into a Markdown file`)) continue;
-      const targetText = texts.get(relative(ROOT, resolved)) ?? readFileSync(resolved, 'utf8');
+      const targetText = all.get(relative(ROOT, resolved)) ?? readFileSync(resolved, 'utf8');
       t.ok(anchors(targetText).has(anchor), `${where}: #${anchor} is a heading there`);
     }
   }
