@@ -21,6 +21,20 @@ import { drainOutputs, EXIT_DRAIN_MS, exitAfterDrain } from './run/exit-drain.js
 import type { Gate } from './slo/gate.js';
 import { Timings } from './run/timings.js';
 import type { Writable } from 'node:stream';
+import type { Evaluation, GateResult } from './slo/evaluate.js';
+import type { SloSpec } from './slo/slo-file.js';
+
+/** What a run came to, for a caller that reports it elsewhere (the GitHub Action's outputs, lib/run/github-action.ts). */
+export interface RunResult {
+  status: number;
+  /** Series extracted (the gate's result series not counted). */
+  series: number;
+  /** Every backend accepted everything (false for a dry run, or with no backend). */
+  pushed: boolean;
+  /** `backend: summary` of each backend that did not accept everything (secrets masked). */
+  pushFailures: string[];
+  gate?: { result: GateResult; score: number; evaluation: Evaluation; spec: SloSpec };
+}
 
 /**
  * What a run gets: its arguments, its environment and its streams. The entry (bin/) hands over
@@ -32,11 +46,13 @@ export interface RunOptions extends Streams {
   env: Env;
   /** SIGINT, SIGTERM, SIGHUP, SIGQUIT, and how to leave at once; no signal is watched without one. */
   signals?: SignalSource;
+  /** Gets what the run came to, at its end. */
+  onResult?: (result: RunResult) => void;
 }
 
-/** One run of the program: argv, env and the streams in, the exit status out. */
+/** One run of the program: argv, env and the streams in, the exit status out (and, to `onResult`, what it came to). */
 export async function run(opts: RunOptions): Promise<number> {
-  const { argv, env } = opts;
+  const { argv, env, onResult } = opts;
   const started = Date.now();
   const timings = new Timings();
   const parsed = parseConfig(argv, env);
@@ -85,6 +101,12 @@ export async function run(opts: RunOptions): Promise<number> {
   const merge = toolExit !== undefined && toolExit.status !== 0 && config.runMetrics;
   const outcomes = backends ? await pushAtEnd(backends, gateOutcome?.series ?? store.list(), { merge, flushing, deadlineMs: config.http.deadlineMs }) : [];
   timings.end('push');
+  const gateResult = gate && gateOutcome ? { spec: gate.spec, evaluation: gateOutcome.evaluation } : undefined;
+  // The CI reports: written whatever the push did (lib/run/ci-reports.ts).
+  if (usable && (config.metricsReport !== undefined || config.gate?.junitFile !== undefined)) {
+    const { writeCiReports } = await import('./run/ci-reports.js');
+    await writeCiReports({ config, series: gateOutcome?.series ?? store.list(), ...(gateResult ? { gate: gateResult } : {}), started, reporter });
+  }
 
   const status = exitStatus({
     toolStatus: toolExit?.status,
@@ -100,6 +122,13 @@ export async function run(opts: RunOptions): Promise<number> {
     : undefined;
   reporter.verbose(timings.describe());
   reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary, toolSummary });
+  onResult?.({
+    status,
+    series: store.size,
+    pushed: !config.dryRun && outcomes.length > 0 && outcomes.every((o) => o.ok),
+    pushFailures: outcomes.filter((o) => !o.ok).map((o) => reporter.redact(`${o.backend}: ${o.summary}`)),
+    ...(gateResult ? { gate: { result: gateResult.evaluation.result, score: gateResult.evaluation.score, ...gateResult } } : {}),
+  });
   signals.stop();
   // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.
   const outputs = [...(inputs.stdoutBroken() ? [] : [opts.stdout]), ...(stderrGone() ? [] : [opts.stderr])];
