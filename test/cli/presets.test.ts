@@ -1,4 +1,5 @@
-// --preset through the built CLI: list, unknown names, the integration it names, auto in wrap
+// --preset through the whole program (in process; the built CLI for wrap mode and module loading):
+// list, unknown names, the integration it names, auto in wrap
 // mode, combined with --pattern, and that a run without --preset never loads YAML.
 import t from 'tap';
 import { spawn } from 'node:child_process';
@@ -6,6 +7,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, cleanEnv, runCli } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'presets-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,7 +22,7 @@ t.test('--preset list prints the presets by group, one line each, and reads no i
 });
 
 t.test('an unknown preset: exit status 2, the known ones named, the input still passed through', async (t) => {
-  const r = await runCli(['--preset', 'k7', '--dry-run'], { input: 'x\n' });
+  const r = await runInProcess(['--preset', 'k7', '--dry-run'], { input: 'x\n' });
   t.equal(r.status, 2);
   t.equal(r.stdout.toString(), 'x\n');
   t.match(r.stderr, /--preset k7: no such preset \(one of: ab, /);
@@ -28,12 +30,12 @@ t.test('an unknown preset: exit status 2, the known ones named, the input still 
 
 t.test('one preset names the integration; --integration still wins', async (t) => {
   const input = '==== 1 failed, 2 passed in 0.50s ====\n';
-  const named = await runCli(['--preset', 'pytest', '--dry-run'], { input });
+  const named = await runInProcess(['--preset', 'pytest', '--dry-run'], { input });
   t.equal(named.status, 0, named.stderr);
   t.match(named.stderr, /PUT \/metrics\/job\/job-executor-service\/integration\/pytest\n/);
   t.match(named.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
   t.match(named.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="error"\} 0\n/);
-  const own = await runCli(['--preset', 'pytest', '--integration', 'unit', '--dry-run'], { input });
+  const own = await runInProcess(['--preset', 'pytest', '--integration', 'unit', '--dry-run'], { input });
   t.match(own.stderr, /keptn_unit_test_duration_seconds\{ci_platform="keptn"\} 0.5\n/);
 });
 
@@ -57,12 +59,12 @@ t.test('several presets without --integration: each keeps its own names; the run
 
 t.test('--preset with --pattern: both read the input; the default parsers stay off', async (t) => {
   const input = 'build took 12.5s\ncache_hits=3\n==== 4 passed in 1.00s ====\n';
-  const r = await runCli(['--preset', 'pytest', '--pattern', 'build_seconds=^build took (?<value>[\\d.]+)s$', '--dry-run'], { input });
+  const r = await runInProcess(['--preset', 'pytest', '--pattern', 'build_seconds=^build took (?<value>[\\d.]+)s$', '--dry-run'], { input });
   t.equal(r.status, 0, r.stderr);
   t.match(r.stderr, /keptn_pytest_build_seconds\{ci_platform="keptn"\} 12.5\n/);
   t.match(r.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="passed"\} 4\n/);
   t.notMatch(r.stderr, /cache_hits/);
-  const withKv = await runCli(['--preset', 'pytest', '--parsers', 'kv', '--dry-run'], { input });
+  const withKv = await runInProcess(['--preset', 'pytest', '--parsers', 'kv', '--dry-run'], { input });
   t.match(withKv.stderr, /keptn_pytest_cache_hits\{ci_platform="keptn"\} 3\n/);
 });
 
