@@ -1,8 +1,8 @@
 // Line rules and context rules applied to one line. Every line rule is tried on every line and
 // every match of it counts; a series met twice on one line keeps its first value there (the
 // store then sees one value per line). A context rule's named groups become labels of the
-// matches of the rules after it in its set (file), on its line and the lines that follow, until
-// its next match. Normal runs match through the time budget of lib/parse/safe-regex.ts. At most MAX_MATCHES_PER_LINE samples
+// matches of the rules listed after it in its set (file), on its line and the lines that
+// follow, until its next match; rules listed before it never get them. Normal runs match through the time budget of lib/parse/safe-regex.ts. At most MAX_MATCHES_PER_LINE samples
 // come from one line, so a hostile line cannot build an unbounded list.
 
 import { excerpt, parseNumber } from '../parse/number.js';
@@ -19,7 +19,8 @@ import type { RuleGate } from './word-gate.js';
 export const MAX_MATCHES_PER_LINE = 1000;
 
 interface CompiledSet {
-  context: Record<string, string>;
+  /** The labels of each context rule of the set (in the set's order) from its last match. */
+  contexts: Array<Readonly<Record<string, string>>>;
 }
 
 export interface CompiledLineRule {
@@ -36,11 +37,14 @@ export class LineRules {
 
   constructor(sets: readonly RuleSet[]) {
     for (const set of sets) {
-      const scope: CompiledSet = { context: {} };
+      const scope: CompiledSet = { contexts: [] };
       for (const rule of set.rules) {
         if (rule.kind !== 'line' && rule.kind !== 'context') continue;
         const scanner = compileUserRegex(rule.regex.source, `${rule.regex.flags.replace(/[gy]/g, '')}g`);
-        const parse = rule.kind === 'context' ? contextParser(rule, scanner, scope) : this.#lineParser(rule, scanner, scope);
+        // A line rule sees the context rules listed before it only (README, "Rule files").
+        const before = scope.contexts.length;
+        if (rule.kind === 'context') scope.contexts.push({});
+        const parse = rule.kind === 'context' ? contextParser(rule, scanner, scope, before) : this.#lineParser(rule, scanner, scope, before);
         this.#rules.push({ rule, words: requiredWords(rule), parse });
       }
     }
@@ -102,7 +106,7 @@ export class LineRules {
     made.add(s.name);
   }
 
-  #lineParser(rule: LineRule, scanner: RegExp, scope: CompiledSet): (line: string) => ParseOutcome {
+  #lineParser(rule: LineRule, scanner: RegExp, scope: CompiledSet, contexts: number): (line: string) => ParseOutcome {
     return (line) => {
       scanner.lastIndex = 0;
       let match = scanner.exec(line);
@@ -114,7 +118,7 @@ export class LineRules {
         // An empty match would be found again at the same place: step over it, as matchAll does.
         if (match[0] === '') scanner.lastIndex++;
         let full = false;
-        for (const got of this.#samplesOf(rule, match, scope.context)) {
+        for (const got of this.#samplesOf(rule, match, scope.contexts, contexts)) {
           if (typeof got === 'string') {
             problem ??= got;
             continue;
@@ -156,11 +160,14 @@ export class LineRules {
     return out;
   }
 
-  #samplesOf(rule: LineRule, match: RegExpExecArray, context: Readonly<Record<string, string>>): Array<RuleSample | string> {
+  #samplesOf(rule: LineRule, match: RegExpExecArray, contexts: ReadonlyArray<Readonly<Record<string, string>>>, upTo: number): Array<RuleSample | string> {
     const groups = match.groups ?? {};
     const baseName = rule.name ?? groups['name'];
     const labels: Record<string, string> = { ...rule.labels };
-    for (const k in context) setLabel(labels, k, context[k] as string);
+    for (let i = 0; i < upTo; i++) {
+      const context = contexts[i] as Readonly<Record<string, string>>;
+      for (const k in context) setLabel(labels, k, context[k] as string);
+    }
     for (const g of rule.groups) {
       const v = groups[g];
       if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g)) continue;
@@ -200,14 +207,14 @@ export class LineRules {
 }
 
 /** A context rule: on a match, its named groups become the set's labels from here on. */
-function contextParser(_rule: ContextRule, scanner: RegExp, scope: CompiledSet): (line: string) => ParseOutcome {
+function contextParser(_rule: ContextRule, scanner: RegExp, scope: CompiledSet, slot: number): (line: string) => ParseOutcome {
   return (line) => {
     scanner.lastIndex = 0;
     const match = scanner.exec(line);
     if (match === null) return null;
     const context: Record<string, string> = {};
     for (const [k, v] of Object.entries(match.groups ?? {})) if (v !== undefined) setLabel(context, k, v);
-    scope.context = context;
+    scope.contexts[slot] = context;
     return { samples: [] };
   };
 }

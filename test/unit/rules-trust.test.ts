@@ -1,0 +1,37 @@
+// Issue 23 ("numbers you can trust"), items 2–9, on recorded output (test/fixtures/recorded/,
+// each with the command and version that made it): what a rule now gets, and what it says.
+import t from 'tap';
+import { extract, recorded } from '../support/extract.js';
+
+const file = (...rules: string[]): string => `version: 1\nrules:\n${rules.join('\n')}\n`;
+
+// Catch2 2.13: a totals line after the benchmark table, whose rows a context rule names.
+const CATCH2_TOTALS = `  - {pattern: '^test cases: (?<total>\\d+) \\| (?<passed>\\d+) passed \\| (?<failed>\\d+) failed', name: test_cases, values: {total: {outcome: total}, passed: {outcome: passed}, failed: {outcome: failed}}}`;
+const CATCH2_CONTEXT = `  - {pattern: '^(?<benchmark>vector \\d+ push_back) ', context: true}`;
+const CATCH2_MEAN = `  - {pattern: '^ {30,}(?<value>[\\d.]+ [nu]s) ', name: mean, unit: auto, occurrence: first}`;
+
+t.test('2. a context rule labels only the rules listed after it (Catch2: totals above and below the context rule)', async (t) => {
+  const input = recorded('catch2-bench');
+  const above = await extract(input, { args: ['--parsers', 'none'], rules: file(CATCH2_TOTALS, CATCH2_CONTEXT, CATCH2_MEAN) });
+  t.same(above.values, {
+    'test_cases{outcome=total}': 3,
+    'test_cases{outcome=passed}': 2,
+    'test_cases{outcome=failed}': 1,
+    'mean_seconds{benchmark=vector 100 push_back}': 1.33186e-6,
+    'mean_seconds{benchmark=vector 1000 push_back}': 923.176e-9,
+  });
+  const below = await extract(input, { args: ['--parsers', 'none'], rules: file(CATCH2_CONTEXT, CATCH2_MEAN, CATCH2_TOTALS) });
+  t.equal(below.values['test_cases{benchmark=vector 1000 push_back,outcome=total}'], 3, 'listed after the context rule: labelled, as documented');
+  // Two context rules: each labels what follows it, and keeps its own labels until its next match.
+  const two = await extract('suite a\nrun 1\nok 5\nsuite b\nok 6\n', {
+    args: ['--parsers', 'none'],
+    rules: file(
+      `  - {pattern: '^ok (?<value>\\d+)', name: early}`,
+      `  - {pattern: '^suite (?<suite>\\w+)', context: true}`,
+      `  - {pattern: '^ok (?<value>\\d+)', name: middle}`,
+      `  - {pattern: '^run (?<run>\\d+)', context: true}`,
+      `  - {pattern: '^ok (?<value>\\d+)', name: late}`,
+    ),
+  });
+  t.same(two.values, { early: 6, 'middle{suite=a}': 5, 'middle{suite=b}': 6, 'late{suite=a,run=1}': 5, 'late{suite=b,run=1}': 6 });
+});
