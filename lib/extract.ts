@@ -1,7 +1,8 @@
 // Lines → samples → series: every line rule (--pattern, --rules FILE) is tried on every line and
 // every match counts; the enabled default parsers take a line only when no rule matched it
 // (the first of them that matches wins). Document rules (JSON, XML) run at the end. A series set
-// again with a different value is warned about once (unless its rule says `occurrence:`).
+// again with a different value is warned about once, at the end, naming the value kept and its
+// line (unless its rule says `occurrence:`; a rule with `aggregate:` stores one folded value).
 // Names and labels get the naming rules of contract §5 here, once, before the store.
 
 import type { Config } from './config/config.js';
@@ -38,10 +39,11 @@ export class Extractor {
   readonly #defaults: Array<{ name: ParserName; parse: LineParser }>;
   /** --explain's notes; undefined on a normal run. */
   readonly explainer: Explainer | undefined;
-  /** series key → the value it has and where it was set, to warn when it is set again differently. */
-  readonly #seen = new Map<string, { value: number; where: string; warned?: boolean }>();
-  /** Series warned about being set again with another value. */
-  #setAgain = 0;
+  /** series key → the value it has and where it got it, to warn when it is set again differently. */
+  readonly #seen = new Map<string, Seen>();
+  /** Series set again with another value (the first MAX_PROBLEMS_SHOWN kept, for the warnings at the end). */
+  readonly #setAgain: Seen[] = [];
+  #setAgainCount = 0;
   readonly #state: ParseState = newParseState();
   /** normalized name part → the first input name that produced it, to spot collisions. */
   readonly #names = new Map<string, string>();
@@ -180,8 +182,10 @@ export class Extractor {
     this.drain();
     for (const s of this.#rules?.defaults() ?? []) this.#storeRule(s, () => 'a default');
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
-    if (this.#setAgain > MAX_PROBLEMS_SHOWN)
-      this.reporter.warn(`${this.#setAgain - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
+    // Said at the end, when the value kept and the line it came from are known.
+    for (const seen of this.#setAgain) this.reporter.warn(setAgainText(seen));
+    if (this.#setAgainCount > MAX_PROBLEMS_SHOWN)
+      this.reporter.warn(`${this.#setAgainCount - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
     if (this.explainer) this.reporter.block('--explain (nothing is sent):', this.explainer.report(), 5000, 400);
   }
 
@@ -234,34 +238,29 @@ export class Extractor {
     } else this.metricsFound++;
   }
 
-  /** False when the value must not be stored (occurrence: first); warns once about a changed value. */
+  /** False when the value must not be stored (occurrence: first); notes a changed value for the warning at the end. */
   #again(key: string, name: string, labels: Readonly<Record<string, string>>, value: number, where: () => string, occurrence: Occurrence | undefined): boolean {
     const prev = this.#seen.get(key);
     if (prev === undefined) {
       // Bounded like the store: series beyond what it can hold are not remembered.
-      if (this.#seen.size < this.store.maxSeries) this.#seen.set(key, { value, where: where() });
+      if (this.#seen.size < this.store.maxSeries) this.#seen.set(key, { value, where });
       return true;
     }
     if (occurrence === 'first') return false;
-    // Only the explainer and the first warning about a series name it: a progress counter that
-    // changes on every line costs a map lookup, not a label rendering (bench/RESULTS.md).
-    const warn = occurrence === undefined && !prev.warned && this.explainer === undefined;
-    if ((warn || this.explainer !== undefined) && !Object.is(prev.value, value)) {
-      const here = where();
-      const series = `${name}${seriesLabels(labels, this.#context)}`;
-      this.explainer?.overwrote(series, prev.value, prev.where, value, here);
-      if (warn) {
-        prev.warned = true;
-        // A few by name; a log that sets many series again (a progress counter) gets a count.
-        if (++this.#setAgain <= MAX_PROBLEMS_SHOWN) {
-          this.reporter.warn(
-            `${series} was set to ${prev.value} on ${prev.where} and to ${value} on ${here}; the last value is kept (a rule's occurrence: first|last chooses without this warning)`,
-          );
-        }
-      }
-      prev.where = here;
+    if (Object.is(prev.value, value)) return true;
+    // Only the explainer and the warnings name a series: a progress counter that changes on
+    // every line costs a map lookup and a counter, not a label rendering (bench/RESULTS.md).
+    if (this.explainer !== undefined) {
+      this.explainer.overwrote(`${name}${seriesLabels(labels, this.#context)}`, prev.value, prev.where(), value, where());
+    } else if (occurrence === undefined) {
+      if (prev.changes !== undefined) prev.changes.more++;
+      else if (++this.#setAgainCount <= MAX_PROBLEMS_SHOWN) {
+        prev.changes = { series: `${name}${seriesLabels(labels, this.#context)}`, first: prev.value, firstWhere: prev.where(), second: value, secondWhere: where(), more: 0 };
+        this.#setAgain.push(prev);
+      } else prev.changes = { series: '', first: 0, firstWhere: '', second: 0, secondWhere: '', more: 0 };
     }
     prev.value = value;
+    prev.where = where;
     return true;
   }
 
@@ -312,6 +311,20 @@ export class Extractor {
 function seriesLabels(labels: Readonly<Record<string, string>>, context: Readonly<Record<string, string>>): string {
   const own = Object.entries(labels).filter(([k]) => !(k in context));
   return own.length > 0 ? `{${own.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}` : '';
+}
+
+/** A series' last value and where it was set; `changes` once it was set again with another value. */
+interface Seen {
+  value: number;
+  where: () => string;
+  changes?: { series: string; first: number; firstWhere: string; second: number; secondWhere: string; more: number };
+}
+
+/** `x was set to 2 on line 27 and to 11 on line 28, and 1 more time; the last value is kept: 0 from line 29`. */
+function setAgainText(seen: Seen): string {
+  const c = seen.changes as NonNullable<Seen['changes']>;
+  const more = c.more === 0 ? '' : `, and ${c.more} more time${c.more === 1 ? '' : 's'}`;
+  return `${c.series} was set to ${c.first} on ${c.firstWhere} and to ${c.second} on ${c.secondWhere}${more}; the last value is kept: ${seen.value} from ${seen.where()} (a rule's occurrence: first|last, or aggregate:, chooses without this warning)`;
 }
 
 function isEmpty(obj: Readonly<Record<string, string>>): boolean {

@@ -35,3 +35,20 @@ t.test('2. a context rule labels only the rules listed after it (Catch2: totals 
   });
   t.same(two.values, { early: 6, 'middle{suite=a}': 5, 'middle{suite=b}': 6, 'late{suite=a,run=1}': 5, 'late{suite=b,run=1}': 6 });
 });
+
+t.test('3. "set again" names the value kept and its line, and counts further overwrites (jest summary)', async (t) => {
+  const { values, messages } = await extract(recorded('jest-summary'), {
+    args: ['--parsers', 'none', '--pattern', 'total=(?<value>\\d+) total'],
+  });
+  t.equal(values.total, 0, 'Snapshots: 0 total is the last');
+  t.same(
+    messages.filter((m) => m.includes('was set to')),
+    [
+      "jes-metrics-pipe: warning: keptn_t_total was set to 2 on line 19 and to 11 on line 20, and 1 more time; the last value is kept: 0 from line 21 (a rule's occurrence: first|last, or aggregate:, chooses without this warning)",
+    ],
+  );
+  const two = await extract('x=1\nx=2\n');
+  t.match(two.messages.join('\n'), /keptn_t_x was set to 1 on line 1 and to 2 on line 2; the last value is kept: 2 from line 2 /);
+  const many = await extract('x=1\nx=2\nx=3\nx=4\nx=4\n');
+  t.match(many.messages.join('\n'), /and 2 more times; the last value is kept: 4 from line 4 /);
+});
