@@ -12,7 +12,7 @@ const LABEL = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
 const COMMON_KEYS = ['id', 'name', 'labels', 'unit', 'occurrence', 'default', 'type', 'description'];
 const KEYS: Record<'line' | 'context' | 'json' | 'xml', readonly string[]> = {
-  line: [...COMMON_KEYS, 'pattern', 'values', 'words'],
+  line: [...COMMON_KEYS, 'pattern', 'values', 'words', 'label_groups'],
   context: ['id', 'pattern', 'context', 'words', 'description'],
   json: [...COMMON_KEYS, 'json', 'value', 'fields', 'label_fields', 'aggregate'],
   xml: [...COMMON_KEYS, 'xml', 'value', 'fields', 'label_fields', 'aggregate'],
@@ -112,6 +112,14 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
       fail('default', 'needs a fixed name: (a name group cannot say which series never appeared)');
     const rule: Rule = { ...base, kind, regex, groups, words: words ?? wordsOfRegex(regex.source, regex.flags) };
     if (values !== undefined) rule.values = values;
+    if (raw.label_groups !== undefined) {
+      const listed = stringList(raw.label_groups, 'label_groups', fail);
+      for (const g of listed) {
+        if (!groups.includes(g)) fail(`label_groups`, `the pattern has no named group (?<${g}>…)`);
+        if (g === 'name' || g === 'value' || values?.has(g)) fail('label_groups', `${g} is not a label (it is the ${values?.has(g) ? 'values: entry' : g})`);
+      }
+      rule.labelGroups = new Set(listed);
+    }
     return rule;
   }
 

@@ -34,6 +34,8 @@ export class LineRules {
   readonly #rules: CompiledLineRule[] = [];
   /** rule → metric names it made (for `default:`). */
   readonly #made = new Map<LineRule, Set<string>>();
+  /** Rules already warned about a label group that captured a number. */
+  readonly #numberLabelSaid = new Set<LineRule>();
 
   constructor(sets: readonly RuleSet[]) {
     for (const set of sets) {
@@ -168,12 +170,18 @@ export class LineRules {
       const context = contexts[i] as Readonly<Record<string, string>>;
       for (const k in context) setLabel(labels, k, context[k] as string);
     }
+    const out: Array<RuleSample | string> = [];
     for (const g of rule.groups) {
       const v = groups[g];
       if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g)) continue;
       setLabel(labels, g, v);
+      // A number in a label group is most often a value left out of values: (ctest's
+      // `(?<passed>\d+)% tests passed`): said once per rule, unless label_groups: lists it.
+      if (!this.#numberLabelSaid.has(rule) && rule.labelGroups?.has(g) !== true && typeof parseNumber(v.trim()) === 'number') {
+        this.#numberLabelSaid.add(rule);
+        out.push(numberLabelText(rule, g, v));
+      }
     }
-    const out: Array<RuleSample | string> = [];
     const one = (text: string | undefined, target: ValueTarget | undefined): void => {
       const name = target?.name ?? baseName;
       if (name === undefined || name === '') {
@@ -217,6 +225,14 @@ function contextParser(_rule: ContextRule, scanner: RegExp, scope: CompiledSet, 
     scope.contexts[slot] = context;
     return { samples: [] };
   };
+}
+
+function numberLabelText(rule: LineRule, group: string, value: string): string {
+  const fix =
+    rule.flagText !== undefined
+      ? 'it became a label; name it value to make it the series, or write the rule in a rule file (values:, label_groups:)'
+      : 'list it under values: to make it a series, or rename it (it became a label; label_groups: [name] keeps it one without this warning)';
+  return `${rule.id}: group ${group} captured ${value.trim().slice(0, 20)}: ${fix}`;
 }
 
 function fixedBase(rule: LineRule): BaseUnit | null {

@@ -43,6 +43,8 @@ export interface LineRule extends RuleBase {
   values?: ReadonlyMap<string, ValueTarget>;
   /** Literal words a matching line must contain (from `words:` or the regex); null: none known. */
   words: readonly string[] | null;
+  /** `label_groups:`: groups meant as labels even when they capture a number (no warning). */
+  labelGroups?: ReadonlySet<string>;
   /** A --pattern flag's own text, as messages quote it. */
   flagText?: string;
 }

@@ -52,3 +52,33 @@ t.test('3. "set again" names the value kept and its line, and counts further ove
   const many = await extract('x=1\nx=2\nx=3\nx=4\nx=4\n');
   t.match(many.messages.join('\n'), /and 2 more times; the last value is kept: 4 from line 4 /);
 });
+
+t.test('4. a label group that captured a number is warned about once per rule (ctest)', async (t) => {
+  const input = recorded('ctest-two-failed');
+  const rule = `'(?<passed>\\d+)% tests passed, (?<value>\\d+) tests failed out of (?<total>\\d+)'`;
+  const warned = await extract(`${input}${input}`, { args: ['--parsers', 'none'], rules: file(`  - {pattern: ${rule}, name: failed}`) });
+  t.same(warned.values, { 'failed{passed=60,total=5}': 2 });
+  t.same(
+    warned.messages.filter((m) => m.includes('captured')),
+    [
+      'jes-metrics-pipe: warning: line 13: failed: group passed captured 60: list it under values: to make it a series, or rename it (it became a label; label_groups: [name] keeps it one without this warning)',
+    ],
+    'once per rule, naming the first such group',
+  );
+  const listed = await extract(input, {
+    args: ['--parsers', 'none'],
+    rules: file(`  - {pattern: ${rule}, name: tests, values: {passed: {stat: passed_percent}, value: {stat: failed}, total: {stat: total}}}`),
+  });
+  t.same(listed.values, { 'tests{stat=passed_percent}': 60, 'tests{stat=failed}': 2, 'tests{stat=total}': 5 });
+  t.notMatch(listed.messages.join('\n'), /captured/);
+  const intended = await extract('shard 3: 7 failed\n', {
+    args: ['--parsers', 'none'],
+    rules: file(`  - {pattern: '^shard (?<shard>\\d+): (?<value>\\d+) failed', name: failed, label_groups: [shard]}`),
+  });
+  t.same(intended.values, { 'failed{shard=3}': 7 });
+  t.notMatch(intended.messages.join('\n'), /captured/);
+  const flag = await extract('shard 3: 7 failed\n', { args: ['--parsers', 'none', '--pattern', 'failed=^shard (?<shard>\\d+): (?<value>\\d+) failed'] });
+  t.match(flag.messages.join('\n'), /group shard captured 3: it became a label; name it value to make it the series/);
+  const text = await extract('bench fast: 7 ns\n', { args: ['--parsers', 'none', '--pattern', 'ns=^bench (?<bench>\\w+): (?<value>\\d+) ns'] });
+  t.notMatch(text.messages.join('\n'), /captured/, 'a label that is not a number is what label groups are for');
+});
