@@ -82,3 +82,18 @@ t.test('4. a label group that captured a number is warned about once per rule (c
   const text = await extract('bench fast: 7 ns\n', { args: ['--parsers', 'none', '--pattern', 'ns=^bench (?<bench>\\w+): (?<value>\\d+) ns'] });
   t.notMatch(text.messages.join('\n'), /captured/, 'a label that is not a number is what label groups are for');
 });
+
+t.test('5. the prom default parser does not read YAML (stress-ng --yaml) as samples', async (t) => {
+  const { series } = await extract(recorded('stress-ng-yaml'));
+  t.same(
+    series.map((s) => s.name),
+    [],
+    'no cpus:, ticks-per-second: … series',
+  );
+  const declared = await extract(`# HELP up whether up\nup 1\n${recorded('stress-ng-yaml')}`);
+  t.same(
+    declared.series.filter((s) => s.name.startsWith('keptn_t_cpus')).map((s) => [s.name, s.value]),
+    [['keptn_t_cpus_', 2]],
+    'after a # HELP the input is Prometheus text: colons in names stay valid',
+  );
+});
