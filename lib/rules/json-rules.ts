@@ -14,7 +14,7 @@ import { Aggregator } from './aggregate.js';
 import { findJsonDocuments } from './documents.js';
 import type { FieldPath, JsonRule } from './rule.js';
 import type { RuleSample } from './sample.js';
-import { parseWithUnit, withUnitSuffix } from './units.js';
+import { parseWithUnit, withUnitSuffix, type NumberStyle } from './units.js';
 
 export const MAX_MATCHES = 100_000;
 
@@ -114,7 +114,7 @@ function valuesOf(rule: JsonRule, match: unknown, where: string, index: number |
       out.push({ name, value: 1, labels, rule, type: rule.type });
       continue;
     }
-    const read = toNumber(raw, rule.unit);
+    const read = toNumber(raw, rule.unit, rule);
     if (typeof read === 'string') {
       out.push(`${rule.origin}: ${rule.id}: ${read === '' ? 'no value' : `not a number (${read})`} at ${where}${rule.fields ? ` field ${name}` : ''}`);
       continue;
@@ -165,16 +165,16 @@ function isDefiniteSegment(segment: string | number): boolean {
 }
 
 /** A matched JSON value → a number (in base units with a unit), or a description of it ('' for null/missing). */
-function toNumber(value: unknown, unit: string | undefined): { value: number; base: import('./units.js').BaseUnit | null } | string {
+function toNumber(value: unknown, unit: string | undefined, style: NumberStyle): { value: number; base: import('./units.js').BaseUnit | null } | string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return 'out of range';
     if (unit === undefined) return { value, base: null };
-    const r = parseWithUnit(String(value), unit);
+    const r = parseWithUnit(String(value), unit, style);
     return 'problem' in r ? r.problem : r;
   }
   if (typeof value === 'string') {
     if (unit !== undefined) {
-      const r = parseWithUnit(value, unit);
+      const r = parseWithUnit(value, unit, style);
       return 'problem' in r ? excerpt(value) : r;
     }
     const parsed = parseNumber(value.trim());

@@ -12,7 +12,7 @@ import type { ContextRule, LineRule, RuleSet, ValueTarget } from './rule.js';
 import type { RuleObserver, RuleSample } from './sample.js';
 import type { ParseOutcome } from '../parse/sample.js';
 import { compileUserRegex } from '../parse/safe-regex.js';
-import { parseWithUnit, withUnitSuffix, type BaseUnit } from './units.js';
+import { numberHint, parseRuleNumber, parseWithUnit, withUnitSuffix, type BaseUnit, type NumberStyle } from './units.js';
 import { requiredPrefix, requiredWords } from './words.js';
 import type { RuleGate } from './word-gate.js';
 
@@ -242,13 +242,13 @@ function fixedBase(rule: LineRule): BaseUnit | null {
 }
 
 /** A matched value's text → its number (in base units when the rule has a unit), or why not. */
-export function readValue(text: string, rule: { unit?: string }): { value: number; base: BaseUnit | null } | string {
+export function readValue(text: string, rule: { unit?: string } & NumberStyle): { value: number; base: BaseUnit | null } | string {
   if (rule.unit !== undefined) {
-    const r = parseWithUnit(text, rule.unit);
+    const r = parseWithUnit(text, rule.unit, rule);
     return 'problem' in r ? r.problem : r;
   }
-  const value = parseNumber(text.trim());
-  if (value === undefined) return `value ${excerpt(text)} is not a number${/\d/.test(text) ? ' (try unit: auto)' : ''}`;
+  const value = parseRuleNumber(text.trim(), rule);
+  if (value === undefined) return `value ${excerpt(text)} is not a number${numberHint(text.trim(), rule, undefined)}`;
   if (value === 'out-of-range') return `value ${excerpt(text)} is out of range`;
   return { value, base: null };
 }

@@ -2,7 +2,7 @@
 // --rules FILE all become. Compiled and validated by lib/rules/compile.ts; applied by
 // lib/rules/line-rules.ts (lines), json-document.ts and xml-document.ts (documents).
 
-import type { UnitSpec } from './units.js';
+import type { DecimalMark, UnitSpec } from './units.js';
 
 export type Occurrence = 'first' | 'last';
 export type Aggregate = 'sum' | 'count' | 'min' | 'max' | 'avg';
@@ -21,6 +21,8 @@ export interface RuleBase {
   /** Fixed labels on every series of the rule. */
   labels: Readonly<Record<string, string>>;
   unit?: UnitSpec;
+  /** `decimal: comma`: the rule's values use a decimal comma (`1,5`, `1.234,5`); default: a point, with `,` `'` and spaces read as thousands separators. */
+  decimal?: DecimalMark;
   /** Set: a series set again is taken silently from its first/last occurrence. */
   occurrence?: Occurrence;
   /** Pushed for each of the rule's fixed series that never appeared. */

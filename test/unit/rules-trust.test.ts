@@ -97,3 +97,37 @@ t.test('5. the prom default parser does not read YAML (stress-ng --yaml) as samp
     'after a # HELP the input is Prometheus text: colons in names stay valid',
   );
 });
+
+t.test('6. numbers as people print them: thousands separators read, a decimal comma never mistaken', async (t) => {
+  const vg = await extract(recorded('valgrind-memcheck-leak'), {
+    args: ['--parsers', 'none'],
+    rules: file(`  - {pattern: 'total heap usage: .* frees, (?<value>[\\d,]+ bytes) allocated', name: heap_allocated, unit: auto}`),
+  });
+  t.same(vg.values, { heap_allocated_bytes: 10452 });
+  const bench = await extract(recorded('benchmarkjs-ops'), { args: ['--parsers', 'none', '--pattern', 'ops_per_sec=^(?<bench>\\S+) x (?<value>[\\d,.]+) ops/sec'] });
+  t.same(bench.values, { 'ops_per_sec{bench=RegExp#test}': 11499323, 'ops_per_sec{bench=String#indexOf}': 392956628 });
+  t.same(bench.messages, []);
+  const input = 'a 1 234 567\nb 1\u2009234\u2009567\nc 1\u202F234.5\nd 1\'234\'567\ne 1,234.5\nf 1,5\ng 1,2345\nh 12,34,567\ni 1 234,567\n';
+  const { values, messages } = await extract(input, { args: ['--parsers', 'none', '--pattern', '^(?<name>\\w) (?<value>.+)$'] });
+  t.same(values, { a: 1234567, b: 1234567, c: 1234.5, d: 1234567, e: 1234.5 });
+  const said = messages.join('\n');
+  t.match(said, /f: value "1,5" is not a number \(a decimal comma\? decimal: comma reads it\)/);
+  t.match(said, /g: value "1,2345" is not a number \(a decimal comma\? decimal: comma reads it\)/);
+  t.match(said, /h: value "12,34,567" is not a number"?$/m, 'no grouping of three: refused, and no hint that would not work');
+  t.match(said, /i: value "1 234,567" is not a number/);
+  // The hint leads to a rule that works.
+  const comma = await extract('f 1,5\nj 1.234.567,89\nk 1.5\n', {
+    args: ['--parsers', 'none'],
+    rules: file(`  - {pattern: '^(?<name>\\w) (?<value>.+)$', decimal: comma}`),
+  });
+  t.same(comma.values, { f: 1.5, j: 1234567.89 });
+  t.match(comma.messages.join('\n'), /k: value "1\.5" is not a number/, 'with decimal: comma a point is not a decimal mark');
+  const auto = await extract('took 1,500ms\nsize 2,5 MB\n', {
+    args: ['--parsers', 'none'],
+    rules: file(`  - {pattern: '^(?<name>\\w+) (?<value>.+)$', unit: auto}`),
+  });
+  t.same(auto.values, { took_seconds: 1.5 });
+  t.match(auto.messages.join('\n'), /size: not a number with a unit: "2,5 MB" \(a decimal comma\? decimal: comma reads it\)/);
+  const hinted = await extract('took 12ms\n', { args: ['--parsers', 'none', '--pattern', 'took=^took (?<value>.+)$'] });
+  t.match(hinted.messages.join('\n'), /value "12ms" is not a number \(try unit: auto\)/);
+});
