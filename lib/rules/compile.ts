@@ -10,7 +10,7 @@ export const FORMAT_VERSION = 1;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 const LABEL = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
-const COMMON_KEYS = ['id', 'name', 'labels', 'unit', 'decimal', 'occurrence', 'default', 'type', 'description'];
+const COMMON_KEYS = ['id', 'name', 'labels', 'unit', 'decimal', 'prefixes', 'occurrence', 'default', 'type', 'description'];
 const KEYS: Record<'line' | 'context' | 'json' | 'xml', readonly string[]> = {
   line: [...COMMON_KEYS, 'pattern', 'values', 'words', 'label_groups'],
   context: ['id', 'pattern', 'context', 'words', 'description'],
@@ -189,6 +189,7 @@ function baseOf(raw: Raw, id: string, origin: string, index: number, fail: Fail)
     base.unit = raw.unit as string;
   }
   if (raw.decimal !== undefined && oneOf(raw.decimal, ['point', 'comma'] as const, 'decimal', fail) === 'comma') base.decimal = 'comma';
+  if (raw.prefixes !== undefined && oneOf(raw.prefixes, ['si', 'binary'] as const, 'prefixes', fail) === 'binary') base.prefixes = 'binary';
   if (raw.occurrence !== undefined) base.occurrence = oneOf(raw.occurrence, ['first', 'last'] as const, 'occurrence', fail);
   if (raw.default !== undefined) {
     if (typeof raw.default !== 'number' || !Number.isFinite(raw.default)) fail('default', 'must be a number');

@@ -23,6 +23,8 @@ export interface RuleBase {
   unit?: UnitSpec;
   /** `decimal: comma`: the rule's values use a decimal comma (`1,5`, `1.234,5`); default: a point, with `,` `'` and spaces read as thousands separators. */
   decimal?: DecimalMark;
+  /** `prefixes: binary`: k, M, G, kB, MB, GB are powers of 1024 (default: SI, powers of 1000). */
+  prefixes?: 'binary';
   /** Set: a series set again is taken silently from its first/last occurrence. */
   occurrence?: Occurrence;
   /** Pushed for each of the rule's fixed series that never appeared. */

@@ -131,3 +131,22 @@ t.test('6. numbers as people print them: thousands separators read, a decimal co
   const hinted = await extract('took 12ms\n', { args: ['--parsers', 'none', '--pattern', 'took=^took (?<value>.+)$'] });
   t.match(hinted.messages.join('\n'), /value "12ms" is not a number \(try unit: auto\)/);
 });
+
+t.test('7. prefixes: binary per rule (Google Benchmark prints G = 2^30); SI by default; Ki/Mi/Gi always binary', async (t) => {
+  const rule = (extra: string): string =>
+    file(`  - {pattern: '^BM_(?<bench>\\S+) .*bytes_per_second=(?<value>[\\d.]+[kMGT]?)/s', name: bytes_per_second, unit: auto${extra}}`);
+  const binary = await extract(recorded('google-benchmark-bytes'), { args: ['--parsers', 'none'], rules: rule(', prefixes: binary') });
+  t.same(binary.values, { 'bytes_per_second{bench=memcpy/8192}': 81.1899 * 2 ** 30, 'bytes_per_second{bench=memcpy/65536}': 69.2606 * 2 ** 30 });
+  const si = await extract(recorded('google-benchmark-bytes'), { args: ['--parsers', 'none'], rules: rule('') });
+  t.equal(si.values['bytes_per_second{bench=memcpy/8192}'], 81.1899e9, 'SI unless the rule says otherwise');
+  const iec = await extract('a 3Ki\nb 1.5 KiB\nc 2 kB\nd 1 Gi\n', {
+    args: ['--parsers', 'none'],
+    rules: file(`  - {pattern: '^(?<name>\\w) (?<value>.+)$', unit: auto}`),
+  });
+  t.same(iec.values, { a: 3072, b_bytes: 1536, c_bytes: 2000, d: 2 ** 30 });
+  const fixed = await extract('mem 2\nmem2 3 MB\n', {
+    args: ['--parsers', 'none'],
+    rules: file(`  - {pattern: '^(?<name>mem\\d?) (?<value>.+)$', unit: MB, prefixes: binary}`),
+  });
+  t.same(fixed.values, { mem_bytes: 2 * 2 ** 20, mem2_bytes: 3 * 2 ** 20 }, 'a fixed unit follows prefixes: too');
+});
