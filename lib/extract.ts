@@ -17,7 +17,8 @@ import { LineRules } from './rules/line-rules.js';
 import { WordPrecheck } from './rules/word-gate.js';
 import { Explainer } from './rules/explain.js';
 import type { RuleSample } from './rules/sample.js';
-import type { Occurrence, RuleSet } from './rules/rule.js';
+import type { LineRule, Occurrence, RuleSet } from './rules/rule.js';
+import { Aggregator } from './rules/aggregate.js';
 import type { BaseUnit } from './rules/units.js';
 import { flagRuleSet } from './rules/flags.js';
 import { fullMetricName, normalizeNamePart } from './naming/metric-name.js';
@@ -45,6 +46,8 @@ export class Extractor {
   readonly #setAgain: Seen[] = [];
   #setAgainCount = 0;
   readonly #state: ParseState = newParseState();
+  /** Line rules with aggregate: → their matches folded so far. */
+  readonly #lineAggregates = new Map<LineRule, Aggregator<RuleSample>>();
   /** normalized name part → the first input name that produced it, to spot collisions. */
   readonly #names = new Map<string, string>();
   /** input name → full metric name and the series key it has with the context labels only. */
@@ -177,9 +180,13 @@ export class Extractor {
     }
   }
 
-  /** Reported once at the end: defaults of rules that never matched, problem counts, --explain. */
+  /** Reported once at the end: aggregated line rules, defaults of rules that never matched, problem counts, --explain. */
   finish(): void {
     this.drain();
+    for (const [rule, agg] of this.#lineAggregates) {
+      for (const { item, value } of agg.results()) this.#store({ ...item, value }, () => `${rule.id} (aggregate: ${rule.aggregate})`, undefined, item.unit);
+    }
+    this.#lineAggregates.clear();
     for (const s of this.#rules?.defaults() ?? []) this.#storeRule(s, () => 'a default');
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
     // Said at the end, when the value kept and the line it came from are known.
@@ -191,6 +198,14 @@ export class Extractor {
 
   #storeRule(s: RuleSample, where: () => string): void {
     this.#rules?.made(s);
+    if (s.rule.kind === 'line' && s.rule.aggregate !== undefined) {
+      // Folded here, stored once at the end (finish): no "set again" for its own matches.
+      let agg = this.#lineAggregates.get(s.rule);
+      if (agg === undefined) this.#lineAggregates.set(s.rule, (agg = new Aggregator<RuleSample>(s.rule.aggregate, this.store.maxSeries)));
+      if (!agg.add(seriesKey(s.name, s.labels), s.value, s))
+        this.reporter.warnOnce(`aggregate:${s.rule.id}`, `${s.rule.origin}: ${s.rule.id}: more than ${this.store.maxSeries} series to aggregate; the rest were left out`);
+      return;
+    }
     this.#store(s, where, s.rule.occurrence, s.unit);
   }
 

@@ -12,7 +12,7 @@ const LABEL = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
 const COMMON_KEYS = ['id', 'name', 'labels', 'unit', 'decimal', 'prefixes', 'occurrence', 'default', 'type', 'description'];
 const KEYS: Record<'line' | 'context' | 'json' | 'xml', readonly string[]> = {
-  line: [...COMMON_KEYS, 'pattern', 'values', 'words', 'label_groups'],
+  line: [...COMMON_KEYS, 'pattern', 'values', 'words', 'label_groups', 'aggregate'],
   context: ['id', 'pattern', 'context', 'words', 'description'],
   json: [...COMMON_KEYS, 'json', 'value', 'fields', 'label_fields', 'aggregate'],
   xml: [...COMMON_KEYS, 'xml', 'value', 'fields', 'label_fields', 'aggregate'],
@@ -112,6 +112,10 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
       fail('default', 'needs a fixed name: (a name group cannot say which series never appeared)');
     const rule: Rule = { ...base, kind, regex, groups, words: words ?? wordsOfRegex(regex.source, regex.flags) };
     if (values !== undefined) rule.values = values;
+    if (raw.aggregate !== undefined) {
+      rule.aggregate = oneOf(raw.aggregate, AGGREGATES, 'aggregate', fail);
+      if (base.occurrence !== undefined) fail('aggregate', 'goes with no occurrence: (aggregate: first or last chooses one match)');
+    }
     if (raw.label_groups !== undefined) {
       const listed = stringList(raw.label_groups, 'label_groups', fail);
       for (const g of listed) {

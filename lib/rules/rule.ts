@@ -5,8 +5,9 @@
 import type { DecimalMark, UnitSpec } from './units.js';
 
 export type Occurrence = 'first' | 'last';
-export type Aggregate = 'sum' | 'count' | 'min' | 'max' | 'avg';
-export const AGGREGATES: readonly Aggregate[] = ['sum', 'count', 'min', 'max', 'avg'];
+/** `mean` and `avg` are the same; `first`/`last`: the value of the first/last match. */
+export type Aggregate = 'sum' | 'count' | 'min' | 'max' | 'mean' | 'avg' | 'first' | 'last';
+export const AGGREGATES: readonly Aggregate[] = ['sum', 'count', 'min', 'max', 'mean', 'avg', 'first', 'last'];
 
 /** What every value-making rule shares. */
 export interface RuleBase {
@@ -49,6 +50,8 @@ export interface LineRule extends RuleBase {
   words: readonly string[] | null;
   /** `label_groups:`: groups meant as labels even when they capture a number (no warning). */
   labelGroups?: ReadonlySet<string>;
+  /** `aggregate:` folds all the rule's matches into one value per series, at the end of input. */
+  aggregate?: Aggregate;
   /** A --pattern flag's own text, as messages quote it. */
   flagText?: string;
 }

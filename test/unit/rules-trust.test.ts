@@ -150,3 +150,25 @@ t.test('7. prefixes: binary per rule (Google Benchmark prints G = 2^30); SI by d
   });
   t.same(fixed.values, { mem_bytes: 2 * 2 ** 20, mem2_bytes: 3 * 2 ** 20 }, 'a fixed unit follows prefixes: too');
 });
+
+t.test('8. aggregate: on a line rule folds every match (cargo test prints one test result: line per binary)', async (t) => {
+  const rule = (extra: string): string =>
+    file(
+      `  - pattern: '^test result: \\w+\\. (?<passed>\\d+) passed; (?<failed>\\d+) failed; (?<ignored>\\d+) ignored'`,
+      `    name: tests`,
+      `    values: {passed: {outcome: passed}, failed: {outcome: failed}, ignored: {outcome: ignored}}${extra}`,
+    );
+  const input = recorded('cargo-test-three-binaries');
+  const summed = await extract(input, { args: ['--parsers', 'none'], rules: rule('\n    aggregate: sum') });
+  t.same(summed.values, { 'tests{outcome=passed}': 8, 'tests{outcome=failed}': 1, 'tests{outcome=ignored}': 1 });
+  t.notMatch(summed.messages.join('\n'), /was set to/, 'no "set again" for a rule with aggregate:');
+  const last = await extract(input, { args: ['--parsers', 'none'], rules: rule('') });
+  t.equal(last.values['tests{outcome=failed}'], 0, 'without aggregate: the last block wins…');
+  t.match(last.messages.join('\n'), /tests\{outcome="failed"\} was set to 1 on line \d+ and to 0 on line \d+/, '…and says so');
+  const each = async (how: string): Promise<number | undefined> =>
+    (await extract('t 3\nt 1\nt 8\n', { args: ['--parsers', 'none'], rules: file(`  - {pattern: '^t (?<value>\\d+)', name: t, aggregate: ${how}}`) })).values.t;
+  t.same(
+    [await each('sum'), await each('count'), await each('min'), await each('max'), await each('mean'), await each('first'), await each('last')],
+    [12, 3, 1, 8, 4, 3, 8],
+  );
+});
