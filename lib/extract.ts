@@ -8,12 +8,12 @@
 import type { Config } from './config/config.js';
 import type { ParserName } from './parse/default-parsers.js';
 import type { LineParser, ParseOutcome, Sample, ParseState } from './parse/sample.js';
-import { GuardedRules, MATCH_BUDGET_MS } from './parse/safe-regex.js';
+import { GuardedRules, MATCH_BUDGET_MS, type RuleOutcomes } from './parse/safe-regex.js';
 import { newParseState } from './parse/sample.js';
 import { DEFAULT_PARSERS } from './parse/default-parsers.js';
 import { Precheck } from './parse/precheck.js';
 import { excerpt } from './parse/number.js';
-import { LineRules } from './rules/line-rules.js';
+import { LineRules, type CompiledLineRule } from './rules/line-rules.js';
 import { WordPrecheck } from './rules/word-gate.js';
 import { Explainer } from './rules/explain.js';
 import type { RuleSample } from './rules/sample.js';
@@ -34,7 +34,7 @@ export class Extractor {
   problems = 0;
 
   readonly #rules: LineRules | null;
-  /** The line rules under the time budget; null without line rules or with --explain. */
+  /** The line rules under the time budget; null without line rules. */
   readonly #guarded: GuardedRules<() => string> | null;
   readonly #sets: readonly RuleSet[];
   readonly #defaults: Array<{ name: ParserName; parse: LineParser }>;
@@ -68,21 +68,25 @@ export class Extractor {
     for (const set of this.#sets) for (const r of set.rules) this.explainer?.declare(r.id, r.origin);
     const rules = new LineRules(this.#sets);
     this.#rules = rules.size > 0 ? rules : null;
-    // A normal run matches the rules under a time budget, in batches (lib/parse/safe-regex.ts);
-    // --explain matches each line at once, to say where each rule matched.
+    // The rules match under a time budget, in batches (lib/parse/safe-regex.ts), --explain or
+    // not: --explain observes what each rule gave on each line (`detail`), it never matches itself.
+    const compiled = this.#rules?.compiled ?? [];
     this.#guarded =
-      this.#rules === null || this.explainer
+      this.#rules === null
         ? null
         : new GuardedRules(
-            this.#rules.compiled.map((r) => ({
+            compiled.map((r) => ({
               label: r.rule.kind === 'line' && r.rule.flagText !== undefined ? `--pattern ${excerpt(r.rule.flagText, 120)}` : `${r.rule.origin}: ${r.rule.id}`,
               parse: r.parse,
             })),
             {
-              line: (text, where, outcome) => this.#lineOutcome(text, where, outcome),
+              line: (text, where, outcome, detail) => {
+                if (detail !== undefined) this.#observe(text, where, detail, compiled);
+                this.#lineOutcome(text, where, outcome);
+              },
               slow: (label, where) => reporter.warn(`${label}: took too long on ${where()} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
             },
-            { every: true },
+            { every: true, detail: this.explainer !== undefined },
           );
     this.#defaults = config.parsers.map((p) => ({ name: p, parse: DEFAULT_PARSERS[p].parse }));
     this.#context = Object.freeze({ ...config.labels });
@@ -114,13 +118,12 @@ export class Extractor {
   line(text: string, where: () => string): void {
     // With rules, the line is matched (and stored) by the next turn of the event loop, or drain().
     if (this.#guarded !== null) this.#guarded.push(text, where);
-    else if (this.#rules !== null) this.#lineOutcome(text, where, this.#rules.apply(text, where, this.explainer));
     else this.#defaultsOn(text, where);
   }
 
-  /** Handles every line given so far (end of input, a signal). */
-  drain(): void {
-    this.#guarded?.drain();
+  /** Handles every line given so far (end of input, a signal: `final`, a slow rule is dropped at its first cut). */
+  drain(final = false): void {
+    this.#guarded?.drain(final);
   }
 
   /** What the rules made of a line; null: no rule matched, the default parsers get it. */
@@ -131,6 +134,16 @@ export class Extractor {
     }
     if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
     for (const s of outcome.samples) this.#storeRule(s as RuleSample, where);
+  }
+
+  /** --explain: what each rule made of a line (as the budgeted run matched it), and near misses. */
+  #observe(text: string, where: () => string, detail: RuleOutcomes, compiled: readonly CompiledLineRule[]): void {
+    const explainer = this.explainer as Explainer;
+    for (const { rule: i, outcome } of detail) {
+      const { rule, words } = compiled[i] as CompiledLineRule;
+      if (outcome !== null) explainer.matched(rule.id, rule.origin, where(), text, outcome.samples as RuleSample[]);
+      else if (words !== null && words.every((w) => text.includes(w))) explainer.nearMiss(rule.id, rule.origin, where(), text);
+    }
   }
 
   #defaultsOn(text: string, where: () => string): void {

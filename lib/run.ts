@@ -60,7 +60,7 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const flushing = flusher?.stop();
   inputs.endLines(signals.received !== undefined);
   // Lines the --pattern rules have not matched yet (they are matched in batches, lib/parse/safe-regex.ts).
-  extractor.drain();
+  extractor.drain(signals.received !== undefined);
   await collectAtEnd(config, inputs, extractor, toolExit, started);
 
   // The gate is evaluated before the push, so its result series go with the metrics.
@@ -240,7 +240,7 @@ function watchSignals(inputs: Inputs, extractor: Extractor, reporter: Reporter, 
       }
     },
     leave: (sig) => {
-      extractor.drain(); // the lines the rules have not matched yet (bounded by their time budget)
+      extractor.drain(true); // the lines the rules have not matched yet (bounded by their time budget)
       leaveNow(sig, reporter, store);
     },
   });

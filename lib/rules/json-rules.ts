@@ -12,11 +12,17 @@ import { setLabel } from '../parse/labels.js';
 import { seriesKey } from '../series.js';
 import { Aggregator } from './aggregate.js';
 import { findJsonDocuments } from './documents.js';
+import { MATCH_BUDGET_MS, runWithinBudget } from '../parse/safe-regex.js';
 import type { FieldPath, JsonRule } from './rule.js';
 import type { RuleSample } from './sample.js';
 import { parseWithUnit, withUnitSuffix, type NumberStyle } from './units.js';
 
 export const MAX_MATCHES = 100_000;
+/**
+ * A filter's time on one document. Longer than a batch of lines gets (a filter sees the whole
+ * document at once), short enough that a SIGTERM still ends the run within a second.
+ */
+export const FILTER_BUDGET_MS = 4 * MATCH_BUDGET_MS;
 
 class TooManyMatches extends Error {}
 
@@ -56,16 +62,27 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     for (const document of found.documents) {
       const matches: unknown[] = [];
       try {
-        JSONPath({
-          path: rule.path,
-          json: document as object,
-          wrap: true,
-          eval: 'safe',
-          callback: (value: unknown) => {
-            if (matched + matches.length >= MAX_MATCHES) throw new TooManyMatches();
-            matches.push(value);
-          },
-        });
+        const evaluate = (): void => {
+          JSONPath({
+            path: rule.path,
+            json: document as object,
+            wrap: true,
+            eval: 'safe',
+            callback: (value: unknown) => {
+              if (matched + matches.length >= MAX_MATCHES) throw new TooManyMatches();
+              matches.push(value);
+            },
+          });
+        };
+        // A filter runs the user's expressions, regexes too (`?(@.name =~ /…/)`, `.match(/…/)`):
+        // under a time budget like every user regex (lib/parse/safe-regex.ts), so that a
+        // backtracking one cannot hold the run (or a SIGTERM) for minutes.
+        if (!rule.path.includes('?(')) evaluate();
+        else if (!runWithinBudget(evaluate, FILTER_BUDGET_MS)) {
+          problems.push(`${rule.origin}: ${rule.id}=${rule.path}: the filter took too long (over ${FILTER_BUDGET_MS / 1000} s); nothing from this rule`);
+          failed = true;
+          break;
+        }
       } catch (err) {
         if (err instanceof TooManyMatches) cut = true;
         else {

@@ -2,14 +2,14 @@
 // every match of it counts; a series met twice on one line keeps its first value there (the
 // store then sees one value per line). A context rule's named groups become labels of the
 // matches of the rules listed after it in its set (file), on its line and the lines that
-// follow, until its next match; rules listed before it never get them. Normal runs match through the time budget of lib/parse/safe-regex.ts. At most MAX_MATCHES_PER_LINE samples
+// follow, until its next match; rules listed before it never get them. Every run (--explain too) matches through the time budget of lib/parse/safe-regex.ts. At most MAX_MATCHES_PER_LINE samples
 // come from one line, so a hostile line cannot build an unbounded list.
 
 import { excerpt, parseNumber } from '../parse/number.js';
 import { setLabel } from '../parse/labels.js';
 import { seriesKey } from '../series.js';
 import type { ContextRule, LineRule, RuleSet, ValueTarget } from './rule.js';
-import type { RuleObserver, RuleSample } from './sample.js';
+import type { RuleSample } from './sample.js';
 import type { ParseOutcome } from '../parse/sample.js';
 import { compileUserRegex } from '../parse/safe-regex.js';
 import { numberHint, parseRuleNumber, parseWithUnit, withUnitSuffix, type BaseUnit, type NumberStyle } from './units.js';
@@ -73,31 +73,6 @@ export class LineRules {
       else return null;
     }
     return all;
-  }
-
-  /**
-   * Every rule on one line, here and now, telling `observer` what each did (--explain; the
-   * normal run goes through the time-budgeted matcher instead). Null when no rule matched.
-   */
-  apply(line: string, where: () => string, observer?: RuleObserver): NonNullable<ParseOutcome> | null {
-    let merged: NonNullable<ParseOutcome> | null = null;
-    for (const { rule, words, parse } of this.#rules) {
-      let got: ParseOutcome;
-      try {
-        got = parse(line);
-      } catch (err) {
-        got = { samples: [], problem: `parser failed: ${(err as Error).message}` };
-      }
-      if (got === null) {
-        if (observer && words !== null && words.every((w) => line.includes(w))) observer.nearMiss(rule.id, rule.origin, where(), line);
-        continue;
-      }
-      observer?.matched(rule.id, rule.origin, where(), line, got.samples as RuleSample[]);
-      if (merged === null) merged = { samples: [...got.samples] };
-      else merged.samples.push(...got.samples);
-      if (got.problem !== undefined) merged.problem ??= got.problem;
-    }
-    return merged;
   }
 
   /** The store took a rule's sample: remembered for `default:`. */
