@@ -3,7 +3,7 @@
 // (the first of them that matches wins). Document rules (JSON, XML) run at the end. A series set
 // again with a different value is warned about once, at the end, naming the value kept and its
 // line (unless its rule says `occurrence:`; a rule with `aggregate:` stores one folded value).
-// Names and labels get the naming rules of contract §5 here, once, before the store.
+// Names and labels get the naming rules of docs/reference/naming.md here, once, before the store.
 
 import type { Config } from './config/config.js';
 import type { ParserName } from './parse/default-parsers.js';
@@ -277,7 +277,7 @@ export class Extractor {
     if (occurrence === 'first') return false;
     if (Object.is(prev.value, value)) return true;
     // Only the explainer and the warnings name a series: a progress counter that changes on
-    // every line costs a map lookup and a counter, not a label rendering (bench/RESULTS.md).
+    // every line costs a map lookup and a counter, not a label rendering (docs/decisions/line-splitting.md).
     if (this.explainer !== undefined) {
       this.explainer.overwrote(`${name}${seriesLabels(labels, this.#context)}`, prev.value, prev.where(), value, where());
     } else if (occurrence === undefined) {
