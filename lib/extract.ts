@@ -216,7 +216,10 @@ export class Extractor {
       let agg = this.#lineAggregates.get(s.rule);
       if (agg === undefined) this.#lineAggregates.set(s.rule, (agg = new Aggregator<RuleSample>(s.rule.aggregate, this.store.maxSeries)));
       if (!agg.add(seriesKey(s.name, s.labels), s.value, s))
-        this.reporter.warnOnce(`aggregate:${s.rule.id}`, `${s.rule.origin}: ${s.rule.id}: more than ${this.store.maxSeries} series to aggregate; the rest were left out`);
+        this.reporter.warnOnce(
+          `aggregate:${s.rule.id}`,
+          `${s.rule.origin}: ${s.rule.id}: more than ${this.store.maxSeries} series to aggregate; the rest were left out`,
+        );
       return;
     }
     this.#store(s, where, s.rule.occurrence, s.unit);
@@ -283,7 +286,14 @@ export class Extractor {
     } else if (occurrence === undefined) {
       if (prev.changes !== undefined) prev.changes.more++;
       else if (++this.#setAgainCount <= MAX_PROBLEMS_SHOWN) {
-        prev.changes = { series: `${name}${seriesLabels(labels, this.#context)}`, first: prev.value, firstWhere: prev.where(), second: value, secondWhere: where(), more: 0 };
+        prev.changes = {
+          series: `${name}${seriesLabels(labels, this.#context)}`,
+          first: prev.value,
+          firstWhere: prev.where(),
+          second: value,
+          secondWhere: where(),
+          more: 0,
+        };
         this.#setAgain.push(prev);
       } else prev.changes = { series: '', first: 0, firstWhere: '', second: 0, secondWhere: '', more: 0 };
     }

@@ -166,7 +166,8 @@ export function parseRuleNumber(text: string, style: NumberStyle = {}): number |
 export function numberHint(text: string, style: NumberStyle, unit: UnitSpec | undefined): string {
   if (!/\d/.test(text)) return '';
   if (unit === undefined && !('problem' in readAny(text, 'auto', style))) return ' (try unit: auto)';
-  if (style.decimal !== 'comma' && !('problem' in readAny(text, unit ?? 'auto', { ...style, decimal: 'comma' }))) return ' (a decimal comma? decimal: comma reads it)';
+  if (style.decimal !== 'comma' && !('problem' in readAny(text, unit ?? 'auto', { ...style, decimal: 'comma' })))
+    return ' (a decimal comma? decimal: comma reads it)';
   return '';
 }
 

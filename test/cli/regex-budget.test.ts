@@ -195,7 +195,10 @@ t.test('--explain: SIGTERM ends the run within a second while a regex backtracks
 
 t.test('a JSONPath filter with a backtracking regex is cut, said, and the run ends', async (t) => {
   const rules = join(dir, 'filter.yaml');
-  writeFileSync(rules, `version: 1\nrules:\n  - {json: '$.items[?(@.n.match(/^(a+)+$/))]', name: hits, aggregate: count}\n  - {json: '$.total', name: total}\n`);
+  writeFileSync(
+    rules,
+    `version: 1\nrules:\n  - {json: '$.items[?(@.n.match(/^(a+)+$/))]', name: hits, aggregate: count}\n  - {json: '$.total', name: total}\n`,
+  );
   const file = join(dir, 'filter');
   const run = start(['--integration', 's', '--dry-run-file', file, '--rules', rules]);
   const input = `${JSON.stringify({ total: 3, items: [{ n: `${'a'.repeat(30)}b` }, { n: 'aaa' }] })}\n`;

@@ -104,10 +104,12 @@ t.test('6. numbers as people print them: thousands separators read, a decimal co
     rules: file(`  - {pattern: 'total heap usage: .* frees, (?<value>[\\d,]+ bytes) allocated', name: heap_allocated, unit: auto}`),
   });
   t.same(vg.values, { heap_allocated_bytes: 10452 });
-  const bench = await extract(recorded('benchmarkjs-ops'), { args: ['--parsers', 'none', '--pattern', 'ops_per_sec=^(?<bench>\\S+) x (?<value>[\\d,.]+) ops/sec'] });
+  const bench = await extract(recorded('benchmarkjs-ops'), {
+    args: ['--parsers', 'none', '--pattern', 'ops_per_sec=^(?<bench>\\S+) x (?<value>[\\d,.]+) ops/sec'],
+  });
   t.same(bench.values, { 'ops_per_sec{bench=RegExp#test}': 11499323, 'ops_per_sec{bench=String#indexOf}': 392956628 });
   t.same(bench.messages, []);
-  const input = 'a 1 234 567\nb 1\u2009234\u2009567\nc 1\u202F234.5\nd 1\'234\'567\ne 1,234.5\nf 1,5\ng 1,2345\nh 12,34,567\ni 1 234,567\n';
+  const input = "a 1 234 567\nb 1\u2009234\u2009567\nc 1\u202F234.5\nd 1'234'567\ne 1,234.5\nf 1,5\ng 1,2345\nh 12,34,567\ni 1 234,567\n";
   const { values, messages } = await extract(input, { args: ['--parsers', 'none', '--pattern', '^(?<name>\\w) (?<value>.+)$'] });
   t.same(values, { a: 1234567, b: 1234567, c: 1234.5, d: 1234567, e: 1234.5 });
   const said = messages.join('\n');
