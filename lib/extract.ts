@@ -133,6 +133,7 @@ export class Extractor {
       return;
     }
     if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
+    if (outcome.warning !== undefined) this.reporter.warn(`${where()}: ${outcome.warning}`);
     for (const s of outcome.samples) this.#storeRule(s as RuleSample, where);
   }
 

@@ -276,8 +276,10 @@ export class GuardedRules<W = string> {
 }
 
 function mergeOutcomes(a: NonNullable<ParseOutcome> | null, b: NonNullable<ParseOutcome>): NonNullable<ParseOutcome> {
-  if (a === null) return { samples: [...b.samples], ...(b.problem !== undefined ? { problem: b.problem } : {}) };
+  if (a === null)
+    return { samples: [...b.samples], ...(b.problem !== undefined ? { problem: b.problem } : {}), ...(b.warning !== undefined ? { warning: b.warning } : {}) };
   a.samples.push(...b.samples);
   if (a.problem === undefined && b.problem !== undefined) a.problem = b.problem;
+  if (a.warning === undefined && b.warning !== undefined) a.warning = b.warning;
   return a;
 }

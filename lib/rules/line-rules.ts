@@ -91,6 +91,7 @@ export class LineRules {
       const made: RuleSample[] = [];
       const seen = new Set<string>();
       let problem: string | undefined;
+      let warning: string | undefined;
       for (; match !== null; match = scanner.exec(line)) {
         // An empty match would be found again at the same place: step over it, as matchAll does.
         if (match[0] === '') scanner.lastIndex++;
@@ -98,6 +99,10 @@ export class LineRules {
         for (const got of this.#samplesOf(rule, match, scope.contexts, contexts)) {
           if (typeof got === 'string') {
             problem ??= got;
+            continue;
+          }
+          if ('warning' in got) {
+            warning ??= got.warning;
             continue;
           }
           const key = seriesKey(got.name, got.labels);
@@ -112,7 +117,9 @@ export class LineRules {
         }
         if (full) break;
       }
-      return problem === undefined ? { samples: made } : { samples: made, problem };
+      const outcome: NonNullable<ParseOutcome> = problem === undefined ? { samples: made } : { samples: made, problem };
+      if (warning !== undefined) outcome.warning = warning;
+      return outcome;
     };
   }
 
@@ -137,7 +144,12 @@ export class LineRules {
     return out;
   }
 
-  #samplesOf(rule: LineRule, match: RegExpExecArray, contexts: ReadonlyArray<Readonly<Record<string, string>>>, upTo: number): Array<RuleSample | string> {
+  #samplesOf(
+    rule: LineRule,
+    match: RegExpExecArray,
+    contexts: ReadonlyArray<Readonly<Record<string, string>>>,
+    upTo: number,
+  ): Array<RuleSample | string | { warning: string }> {
     const groups = match.groups ?? {};
     const baseName = rule.name ?? groups['name'];
     const labels: Record<string, string> = { ...rule.labels };
@@ -145,7 +157,7 @@ export class LineRules {
       const context = contexts[i] as Readonly<Record<string, string>>;
       for (const k in context) setLabel(labels, k, context[k] as string);
     }
-    const out: Array<RuleSample | string> = [];
+    const out: Array<RuleSample | string | { warning: string }> = [];
     for (const g of rule.groups) {
       const v = groups[g];
       if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g)) continue;
@@ -154,7 +166,7 @@ export class LineRules {
       // `(?<passed>\d+)% tests passed`): said once per rule, unless label_groups: lists it.
       if (!this.#numberLabelSaid.has(rule) && rule.labelGroups?.has(g) !== true && typeof parseNumber(v.trim()) === 'number') {
         this.#numberLabelSaid.add(rule);
-        out.push(numberLabelText(rule, g, v));
+        out.push({ warning: numberLabelText(rule, g, v) });
       }
     }
     const one = (text: string | undefined, target: ValueTarget | undefined): void => {
