@@ -1,23 +1,25 @@
 // Lines → samples → series: every line rule (--pattern, --rules FILE) is tried on every line and
 // every match counts; the enabled default parsers take a line only when no rule matched it
 // (the first of them that matches wins). Document rules (JSON, XML) run at the end. A series set
-// again with a different value is warned about once (unless its rule says `occurrence:`).
+// again with a different value is warned about once, at the end, naming the value kept and its
+// line (unless its rule says `occurrence:`; a rule with `aggregate:` stores one folded value).
 // Names and labels get the naming rules of docs/reference/naming.md here, once, before the store.
 
 import type { Config } from './config/config.js';
 import type { ParserName } from './parse/default-parsers.js';
 import type { LineParser, ParseOutcome, Sample, ParseState } from './parse/sample.js';
-import { GuardedRules, MATCH_BUDGET_MS } from './parse/safe-regex.js';
+import { GuardedRules, MATCH_BUDGET_MS, type RuleOutcomes } from './parse/safe-regex.js';
 import { newParseState } from './parse/sample.js';
 import { DEFAULT_PARSERS } from './parse/default-parsers.js';
 import { Precheck } from './parse/precheck.js';
 import { excerpt } from './parse/number.js';
-import { LineRules } from './rules/line-rules.js';
+import { LineRules, type CompiledLineRule } from './rules/line-rules.js';
 import { WordPrecheck } from './rules/word-gate.js';
 import { Explainer } from './rules/explain.js';
 import { Recognition } from './rules/recognition.js';
 import type { RuleSample } from './rules/sample.js';
-import type { Occurrence, RuleSet } from './rules/rule.js';
+import type { LineRule, Occurrence, RuleSet } from './rules/rule.js';
+import { Aggregator } from './rules/aggregate.js';
 import type { BaseUnit } from './rules/units.js';
 import { flagRuleSet } from './rules/flags.js';
 import { fullMetricName, normalizeNamePart } from './naming/metric-name.js';
@@ -39,13 +41,15 @@ export class Extractor {
   readonly #rules: LineRules | null;
   /** --preset auto's line rules (and marks): the head and the tail of the input only. */
   readonly #autoRules: LineRules | null;
+  /** The same, under the time budget (as every rule runs: --explain observes it). */
+  readonly #autoGuarded: GuardedRules<() => string> | null;
   /** Characters of lines the auto rules have read from the head. */
   #autoHead = 0;
   /** The last lines (up to AUTO_TAIL characters), for the auto rules at the end. */
   #autoTail: Array<{ text: string; where: () => string }> = [];
   #autoTailStart = 0;
   #autoTailChars = 0;
-  /** The line rules under the time budget; null without line rules or with --explain. */
+  /** The line rules under the time budget; null without line rules. */
   readonly #guarded: GuardedRules<() => string> | null;
   readonly #sets: readonly RuleSet[];
   /** Which rule files and presets recognised their tool's output (lib/rules/recognition.ts). */
@@ -53,11 +57,14 @@ export class Extractor {
   readonly #defaults: Array<{ name: ParserName; parse: LineParser }>;
   /** --explain's notes; undefined on a normal run. */
   readonly explainer: Explainer | undefined;
-  /** series key → the value it has and where it was set, to warn when it is set again differently. */
-  readonly #seen = new Map<string, { value: number; where: string; warned?: boolean }>();
-  /** Series warned about being set again with another value. */
-  #setAgain = 0;
+  /** series key → the value it has and where it got it, to warn when it is set again differently. */
+  readonly #seen = new Map<string, Seen>();
+  /** Series set again with another value (the first MAX_PROBLEMS_SHOWN kept, for the warnings at the end). */
+  readonly #setAgain: Seen[] = [];
+  #setAgainCount = 0;
   readonly #state: ParseState = newParseState();
+  /** Line rules with aggregate: → their matches folded so far. */
+  readonly #lineAggregates = new Map<LineRule, Aggregator<RuleSample>>();
   /** normalized name part → the first input name that produced it, to spot collisions. */
   readonly #names = new Map<string, string>();
   /** input name → full metric name and the series key it has with the context labels only. */
@@ -92,21 +99,40 @@ export class Extractor {
     const auto = this.#sets.filter((set) => set.auto === true);
     const autoRules = auto.length > 0 ? new LineRules(auto, (set) => this.#recognition.seen(set)) : null;
     this.#autoRules = autoRules !== null && autoRules.size > 0 ? autoRules : null;
-    // A normal run matches the rules under a time budget, in batches (lib/parse/safe-regex.ts);
-    // --explain matches each line at once, to say where each rule matched.
+    // The rules match under a time budget, in batches (lib/parse/safe-regex.ts), --explain or
+    // not: --explain observes what each rule gave on each line (`detail`), it never matches itself.
+    const compiled = this.#rules?.compiled ?? [];
     this.#guarded =
-      this.#rules === null || this.explainer
+      this.#rules === null
         ? null
         : new GuardedRules(
-            this.#rules.compiled.map((r) => ({
+            compiled.map((r) => ({
               label: r.rule.kind === 'line' && r.rule.flagText !== undefined ? `--pattern ${excerpt(r.rule.flagText, 120)}` : `${r.rule.origin}: ${r.rule.id}`,
               parse: r.parse,
             })),
             {
-              line: (text, where, outcome) => this.#lineOutcome(text, where, outcome),
+              line: (text, where, outcome, detail) => {
+                if (detail !== undefined) this.#observe(text, where, detail, compiled);
+                this.#lineOutcome(text, where, outcome);
+              },
               slow: (label, where) => reporter.warn(`${label}: took too long on ${where()} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
             },
-            { every: true },
+            { every: true, detail: this.explainer !== undefined },
+          );
+    const autoCompiled = this.#autoRules?.compiled ?? [];
+    this.#autoGuarded =
+      this.#autoRules === null
+        ? null
+        : new GuardedRules(
+            autoCompiled.map((r) => ({ label: `${r.rule.origin}: ${r.rule.id}`, parse: r.parse })),
+            {
+              line: (text, where, outcome, detail) => {
+                if (detail !== undefined) this.#observe(text, where, detail, autoCompiled);
+                this.#autoOutcome(where, outcome);
+              },
+              slow: (label, where) => reporter.warn(`${label}: took too long on ${where()} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
+            },
+            { every: true, detail: this.explainer !== undefined },
           );
     this.#defaults = config.parsers.map((p) => ({ name: p, parse: DEFAULT_PARSERS[p].parse }));
     this.#context = Object.freeze({ ...config.labels });
@@ -145,7 +171,6 @@ export class Extractor {
     if (this.#autoRules !== null) this.#autoLine(text, where);
     // With rules, the line is matched (and stored) by the next turn of the event loop, or drain().
     if (this.#guarded !== null) this.#guarded.push(text, where);
-    else if (this.#rules !== null) this.#lineOutcome(text, where, this.#rules.apply(text, where, this.explainer));
     else this.#defaultsOn(text, where);
   }
 
@@ -153,7 +178,7 @@ export class Extractor {
   #autoLine(text: string, where: () => string): void {
     if (this.#autoHead < AUTO_HEAD) {
       this.#autoHead += text.length + 1;
-      this.#autoOutcome(text, where);
+      this.#autoGuarded?.push(text, where);
       return;
     }
     this.#autoTail.push({ text, where });
@@ -168,16 +193,16 @@ export class Extractor {
     }
   }
 
-  #autoOutcome(text: string, where: () => string): void {
-    const outcome = this.#autoRules?.apply(text, where, this.explainer);
-    if (outcome === undefined || outcome === null) return;
+  #autoOutcome(where: () => string, outcome: NonNullable<ParseOutcome> | null): void {
+    if (outcome === null) return;
     if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
-    for (const s of outcome.samples) this.#storeRule(s as RuleSample, where);
+    for (const smp of outcome.samples) this.#storeRule(smp as RuleSample, where);
   }
 
-  /** Handles every line given so far (end of input, a signal). */
-  drain(): void {
-    this.#guarded?.drain();
+  /** Handles every line given so far (end of input, a signal: `final`, a slow rule is dropped at its first cut). */
+  drain(final = false): void {
+    this.#guarded?.drain(final);
+    this.#autoGuarded?.drain(final);
   }
 
   /** What the rules made of a line; null: no rule matched, the default parsers get it. */
@@ -189,7 +214,18 @@ export class Extractor {
       return;
     }
     if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
+    if (outcome.warning !== undefined) this.reporter.warn(`${where()}: ${outcome.warning}`);
     for (const s of outcome.samples) this.#storeRule(s as RuleSample, where);
+  }
+
+  /** --explain: what each rule made of a line (as the budgeted run matched it), and near misses. */
+  #observe(text: string, where: () => string, detail: RuleOutcomes, compiled: readonly CompiledLineRule[]): void {
+    const explainer = this.explainer as Explainer;
+    for (const { rule: i, outcome } of detail) {
+      const { rule, words } = compiled[i] as CompiledLineRule;
+      if (outcome !== null) explainer.matched(rule.id, rule.origin, where(), text, outcome.samples as RuleSample[]);
+      else if (words !== null && words.every((w) => text.includes(w))) explainer.nearMiss(rule.id, rule.origin, where(), text);
+    }
   }
 
   #defaultsOn(text: string, where: () => string): void {
@@ -258,27 +294,53 @@ export class Extractor {
     }
   }
 
-  /** Reported once at the end: defaults of rules that never matched, sets that recognised nothing, problem counts, --explain. */
+  /** Reported once at the end: aggregated line rules, defaults of rules that never matched, sets that recognised nothing, problem counts, --explain. */
   finish(): void {
     this.drain();
     // --preset auto: the input's last lines, for the presets' summaries.
     for (let i = this.#autoTailStart; i < this.#autoTail.length; i++) {
       const l = this.#autoTail[i] as { text: string; where: () => string };
-      this.#autoOutcome(l.text, l.where);
+      this.#autoGuarded?.push(l.text, l.where);
     }
     this.#autoTail = [];
+    this.#autoGuarded?.drain();
     this.#release();
     for (const s of [...(this.#rules?.defaults() ?? []), ...(this.#autoRules?.defaults() ?? [])])
       if (this.#recognition.recognised(s.rule)) this.#storeRule(s, () => 'a default', 'first');
+    // Aggregating rules (a default of one that matched nothing is folded in like a match): folded
+    // over the whole input, sent only when the rule's set recognised its tool.
+    for (const [rule, agg] of this.#lineAggregates) {
+      if (!this.#recognition.recognised(rule)) continue;
+      const integration = this.#integrations.size > 0 ? this.#integrations.get(rule.origin) : undefined;
+      for (const { item, value } of agg.results())
+        this.#store({ ...item, value }, () => `${rule.id} (aggregate: ${rule.aggregate})`, undefined, item.unit, integration);
+    }
+    this.#lineAggregates.clear();
     if (this.config.autoPresets) this.#autoChoice();
     for (const w of this.#recognition.unrecognised()) this.reporter.warn(w);
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
-    if (this.#setAgain > MAX_PROBLEMS_SHOWN)
-      this.reporter.warn(`${this.#setAgain - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
+    // Said at the end, when the value kept and the line it came from are known.
+    for (const seen of this.#setAgain) this.reporter.warn(setAgainText(seen));
+    if (this.#setAgainCount > MAX_PROBLEMS_SHOWN)
+      this.reporter.warn(`${this.#setAgainCount - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
     if (this.explainer) this.reporter.block('--explain (nothing is sent):', this.explainer.report(), 5000, 400);
   }
 
   #storeRule(s: RuleSample, where: () => string, occurrence = s.rule.occurrence): void {
+    if (s.rule.kind === 'line' && s.rule.aggregate !== undefined) {
+      // Folded here over the whole input, never held back; stored once at the end (finish), and
+      // only if its set recognised its tool: no "set again" for its own matches.
+      this.#recognition.read(s.rule);
+      this.#rules?.made(s);
+      let agg = this.#lineAggregates.get(s.rule);
+      if (agg === undefined) this.#lineAggregates.set(s.rule, (agg = new Aggregator<RuleSample>(s.rule.aggregate, this.store.maxSeries)));
+      if (!agg.add(seriesKey(s.name, s.labels), s.value, s))
+        this.reporter.warnOnce(
+          `aggregate:${s.rule.id}`,
+          `${s.rule.origin}: ${s.rule.id}: more than ${this.store.maxSeries} series to aggregate; the rest were left out`,
+        );
+      return;
+    }
     if (this.#recognition.open > 0) {
       if (this.#recognition.releasable) this.#release();
       // Held back until its set's mark is seen (dropped if never).
@@ -365,34 +427,36 @@ export class Extractor {
     return key;
   }
 
-  /** False when the value must not be stored (occurrence: first); warns once about a changed value. */
+  /** False when the value must not be stored (occurrence: first); notes a changed value for the warning at the end. */
   #again(key: string, name: string, labels: Readonly<Record<string, string>>, value: number, where: () => string, occurrence: Occurrence | undefined): boolean {
     const prev = this.#seen.get(key);
     if (prev === undefined) {
       // Bounded like the store: series beyond what it can hold are not remembered.
-      if (this.#seen.size < this.store.maxSeries) this.#seen.set(key, { value, where: where() });
+      if (this.#seen.size < this.store.maxSeries) this.#seen.set(key, { value, where });
       return true;
     }
     if (occurrence === 'first') return false;
-    // Only the explainer and the first warning about a series name it: a progress counter that
-    // changes on every line costs a map lookup, not a label rendering (docs/decisions/line-splitting.md).
-    const warn = occurrence === undefined && !prev.warned && this.explainer === undefined;
-    if ((warn || this.explainer !== undefined) && !Object.is(prev.value, value)) {
-      const here = where();
-      const series = `${name}${seriesLabels(labels, this.#context)}`;
-      this.explainer?.overwrote(series, prev.value, prev.where, value, here);
-      if (warn) {
-        prev.warned = true;
-        // A few by name; a log that sets many series again (a progress counter) gets a count.
-        if (++this.#setAgain <= MAX_PROBLEMS_SHOWN) {
-          this.reporter.warn(
-            `${series} was set to ${prev.value} on ${prev.where} and to ${value} on ${here}; the last value is kept (a rule's occurrence: first|last chooses without this warning)`,
-          );
-        }
-      }
-      prev.where = here;
+    if (Object.is(prev.value, value)) return true;
+    // Only the explainer and the warnings name a series: a progress counter that changes on
+    // every line costs a map lookup and a counter, not a label rendering (docs/decisions/line-splitting.md).
+    if (this.explainer !== undefined) {
+      this.explainer.overwrote(`${name}${seriesLabels(labels, this.#context)}`, prev.value, prev.where(), value, where());
+    } else if (occurrence === undefined) {
+      if (prev.changes !== undefined) prev.changes.more++;
+      else if (++this.#setAgainCount <= MAX_PROBLEMS_SHOWN) {
+        prev.changes = {
+          series: `${name}${seriesLabels(labels, this.#context)}`,
+          first: prev.value,
+          firstWhere: prev.where(),
+          second: value,
+          secondWhere: where(),
+          more: 0,
+        };
+        this.#setAgain.push(prev);
+      } else prev.changes = { series: '', first: 0, firstWhere: '', second: 0, secondWhere: '', more: 0 };
     }
     prev.value = value;
+    prev.where = where;
     return true;
   }
 
@@ -446,6 +510,20 @@ export class Extractor {
 function seriesLabels(labels: Readonly<Record<string, string>>, context: Readonly<Record<string, string>>): string {
   const own = Object.entries(labels).filter(([k]) => !(k in context));
   return own.length > 0 ? `{${own.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}` : '';
+}
+
+/** A series' last value and where it was set; `changes` once it was set again with another value. */
+interface Seen {
+  value: number;
+  where: () => string;
+  changes?: { series: string; first: number; firstWhere: string; second: number; secondWhere: string; more: number };
+}
+
+/** `x was set to 2 on line 27 and to 11 on line 28, and 1 more time; the last value is kept: 0 from line 29`. */
+function setAgainText(seen: Seen): string {
+  const c = seen.changes as NonNullable<Seen['changes']>;
+  const more = c.more === 0 ? '' : `, and ${c.more} more time${c.more === 1 ? '' : 's'}`;
+  return `${c.series} was set to ${c.first} on ${c.firstWhere} and to ${c.second} on ${c.secondWhere}${more}; the last value is kept: ${seen.value} from ${seen.where()} (a rule's occurrence: first|last, or aggregate:, chooses without this warning)`;
 }
 
 function isEmpty(obj: Readonly<Record<string, string>>): boolean {

@@ -90,7 +90,7 @@ export async function run(opts: RunOptions): Promise<number> {
   const flushing = flusher?.stop();
   inputs.endLines(signals.received !== undefined);
   // Lines the --pattern rules have not matched yet (they are matched in batches, lib/parse/safe-regex.ts).
-  extractor.drain();
+  extractor.drain(signals.received !== undefined);
   await collectAtEnd(config, inputs, extractor, toolExit, started);
 
   // The gate is evaluated before the push, so its result series go with the metrics.
@@ -301,7 +301,7 @@ function watchSignals(opts: RunOptions, parts: RunParts, inputEnded: () => boole
       }
     },
     leave: (sig) => {
-      extractor.drain(); // the lines the rules have not matched yet (bounded by their time budget)
+      extractor.drain(true); // the lines the rules have not matched yet (bounded by their time budget)
       // leave() runs only for a signal, so there is a source to leave through.
       leaveNow(sig, reporter, store, (status) => void exitAfterDrain(status, opts.stderr, (s) => source?.exit(s)));
     },

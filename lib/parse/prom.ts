@@ -11,7 +11,8 @@
 //   `# EOF` is a comment like any other (it ends nothing: a tool may print more after it).
 // Ambiguity rule: a brace-less `word number` line is usually prose (`Processed 1027`,
 // `Done 5`), so it counts only when the name contains `_` or `:` or was declared by
-// `# TYPE`/`# HELP`. A line with braces counts whatever the name.
+// `# TYPE`/`# HELP`. A line with braces counts whatever the name. A brace-less name ending in
+// `:` (`cpus: 2`, a YAML mapping) counts only after some `# TYPE`/`# HELP` line was seen.
 // Sample.type: the declared type, 'untyped' when undeclared (the backends treat it as gauge).
 // A well-formed sample whose value is not a number, or overflows, is a problem; brace-less
 // lines with anything else after the name are not samples (null).
@@ -58,6 +59,9 @@ export const parseProm: LineParser = (line, state) => {
   } else {
     if (at === nameEnd) return null; // `name` glued to something else: not a sample
     if (!name.includes('_') && !name.includes(':') && !state.promTypes.has(name)) return null;
+    // `cpus: 2` is YAML (stress-ng --yaml), not a sample named `cpus:`: a brace-less name ending
+    // in `:` counts only once the input declared itself Prometheus text (a # TYPE or # HELP).
+    if (name.charCodeAt(name.length - 1) === 0x3a /* : */ && state.promTypes.size === 0) return null;
   }
 
   const valueEnd = scanToken(line, at, end);

@@ -1,6 +1,7 @@
 // A time budget for the user's regexes (--pattern, and rules from files): compileUserRegex,
-// runWithinBudget and GuardedRules. Why V8's own engine under a vm timeout, what was measured
-// against it, and the interface: docs/decisions/regex-budget.md.
+// runWithinBudget and GuardedRules (drain(true) after a signal: one cut drops a rule). Why V8's
+// own engine under a vm timeout, what was measured against it, and the interface:
+// docs/decisions/regex-budget.md.
 
 import vm from 'node:vm';
 import { newParseState, type LineParser, type ParseOutcome } from './sample.js';
@@ -62,9 +63,15 @@ export interface GuardedRule {
 }
 
 /** `W`: what names a line in messages (a string, or a function that makes one only when needed). */
+/** With the `detail` option: what each rule applied to a line gave (null: no match), in rule order. */
+export type RuleOutcomes = ReadonlyArray<{ rule: number; outcome: ParseOutcome }>;
+
 export interface GuardedSink<W> {
-  /** Each pushed line, in order: the first rule's outcome (not null), or null when none matched. */
-  line(text: string, where: W, outcome: NonNullable<ParseOutcome> | null): void;
+  /**
+   * Each pushed line, in order: the first rule's outcome (not null), or null when none matched;
+   * with `detail`, also every applied rule's own outcome (for --explain, which observes the run).
+   */
+  line(text: string, where: W, outcome: NonNullable<ParseOutcome> | null, detail?: RuleOutcomes): void;
   /** Once per rule that ran too long (`where` names the line it was cut on); it is not applied from then on. */
   slow(label: string, where: W): void;
 }
@@ -77,6 +84,8 @@ export interface GuardedOptions {
    * problem); the rule engine (lib/rules/line-rules.ts) uses it. Default: the first match wins.
    */
   every?: boolean;
+  /** Hand each line's per-rule outcomes to the sink as well (--explain). */
+  detail?: boolean;
 }
 
 export class GuardedRules<W = string> {
@@ -85,6 +94,9 @@ export class GuardedRules<W = string> {
   readonly #budgetMs: number;
   readonly #batchChars: number;
   readonly #every: boolean;
+  readonly #detail: boolean;
+  /** With `detail`: per queued line, the outcome of each rule applied to it (kept across a cut, like #partial). */
+  #details: Array<Array<{ rule: number; outcome: ParseOutcome }>> = [];
   /** With `every`: the current line's merged outcome so far, kept across a cut. */
   #partial: NonNullable<ParseOutcome> | null = null;
   readonly #dropped: boolean[];
@@ -107,6 +119,7 @@ export class GuardedRules<W = string> {
   #active: number;
   #scheduled = false;
   #draining = false;
+  #final = false;
   /** Pattern rules keep no state across lines; the parser signature wants one. */
   readonly #state = newParseState();
 
@@ -116,6 +129,7 @@ export class GuardedRules<W = string> {
     this.#budgetMs = opts.budgetMs ?? MATCH_BUDGET_MS;
     this.#batchChars = opts.batchChars ?? BATCH_CHARS;
     this.#every = opts.every === true;
+    this.#detail = opts.detail === true;
     this.#dropped = rules.map(() => false);
     this.#active = rules.length;
     this.#cuts = rules.map(() => 0);
@@ -150,8 +164,13 @@ export class GuardedRules<W = string> {
     }, ms).unref();
   }
 
-  /** Matches and hands on everything queued (end of input, a signal, before a push). */
-  drain(): void {
+  /**
+   * Matches and hands on everything queued (end of input, a signal, before a push). `final`
+   * (after a signal): a rule cut once is dropped at once, not given another go, so that a
+   * SIGTERM ends the run within a budget per slow rule.
+   */
+  drain(final = false): void {
+    if (final) this.#final = true;
     this.#work(true);
   }
 
@@ -200,6 +219,7 @@ export class GuardedRules<W = string> {
           // A parser bug must never cost the run: report it like bad input and move on.
           got = { samples: [], problem: `parser failed: ${(err as Error).message}` };
         }
+        if (this.#detail) (this.#details[this.#next] ??= []).push({ rule: this.#rule, outcome: got });
         if (got !== null) {
           if (!this.#every) {
             outcome = got;
@@ -215,7 +235,10 @@ export class GuardedRules<W = string> {
   }
 
   #handOn(from: number, to: number): void {
-    for (let i = from; i < to; i++) this.#sink.line(this.#texts[i] as string, this.#wheres[i] as W, this.#outcomes[i] ?? null);
+    for (let i = from; i < to; i++) {
+      const detail = this.#detail ? (this.#details[i] ?? []) : undefined;
+      this.#sink.line(this.#texts[i] as string, this.#wheres[i] as W, this.#outcomes[i] ?? null, detail);
+    }
   }
 
   /** The budget ran out while line #next was at rule #rule. `verified`: the CPU was busy meanwhile. */
@@ -234,7 +257,7 @@ export class GuardedRules<W = string> {
       this.#cutsHere++;
       this.#cuts[rule] = (this.#cuts[rule] ?? 0) + 1;
     }
-    if (this.#cutsHere < SAME_LINE_CUTS_TO_DROP && (this.#cuts[rule] ?? 0) < CUTS_TO_DROP && this.#triesHere < UNVERIFIED_CUTS_TO_DROP) return;
+    if (!this.#final && this.#cutsHere < SAME_LINE_CUTS_TO_DROP && (this.#cuts[rule] ?? 0) < CUTS_TO_DROP && this.#triesHere < UNVERIFIED_CUTS_TO_DROP) return;
     this.#dropped[rule] = true;
     this.#active--;
     this.#sink.slow((this.#rules[rule] as GuardedRule).label, this.#wheres[this.#next] as W);
@@ -245,6 +268,7 @@ export class GuardedRules<W = string> {
     this.#texts = [];
     this.#wheres = [];
     this.#outcomes = [];
+    this.#details = [];
     this.#chars = 0;
     this.#next = 0;
     this.#rule = 0;
@@ -252,8 +276,10 @@ export class GuardedRules<W = string> {
 }
 
 function mergeOutcomes(a: NonNullable<ParseOutcome> | null, b: NonNullable<ParseOutcome>): NonNullable<ParseOutcome> {
-  if (a === null) return { samples: [...b.samples], ...(b.problem !== undefined ? { problem: b.problem } : {}) };
+  if (a === null)
+    return { samples: [...b.samples], ...(b.problem !== undefined ? { problem: b.problem } : {}), ...(b.warning !== undefined ? { warning: b.warning } : {}) };
   a.samples.push(...b.samples);
   if (a.problem === undefined && b.problem !== undefined) a.problem = b.problem;
+  if (a.warning === undefined && b.warning !== undefined) a.warning = b.warning;
   return a;
 }

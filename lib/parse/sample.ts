@@ -18,8 +18,10 @@ export interface Sample {
  * - `{ samples }`: the line is this parser's; `samples` may be empty (a `# TYPE` line).
  * - `{ samples: [], problem }`: the line is this parser's kind but unusable
  *   (a value out of range, a JSON metric without a number); it is reported, not stored.
+ * - `warning`: something to say about a line whose samples are used (a rule's label group that
+ *   captured a number); said, not counted as an unusable line.
  */
-export type ParseOutcome = null | { samples: Sample[]; problem?: string };
+export type ParseOutcome = null | { samples: Sample[]; problem?: string; warning?: string };
 
 /** State a parser may keep across lines: Prometheus `# TYPE` declarations. */
 export interface ParseState {

@@ -1,4 +1,5 @@
-// Aggregation over the matches of a document rule: one series per distinct name and label set.
+// Aggregation over the matches of a rule (document rules, and line rules with aggregate:): one
+// series per distinct name and label set.
 
 import type { Aggregate } from './rule.js';
 
@@ -7,6 +8,8 @@ interface Acc {
   count: number;
   min: number;
   max: number;
+  first: number;
+  last: number;
 }
 
 export class Aggregator<T> {
@@ -22,7 +25,7 @@ export class Aggregator<T> {
     let entry = this.#byKey.get(key);
     if (entry === undefined) {
       if (this.#byKey.size >= this.limit) return false;
-      entry = { acc: { sum: 0, count: 0, min: Infinity, max: -Infinity }, item };
+      entry = { acc: { sum: 0, count: 0, min: Infinity, max: -Infinity, first: value, last: value }, item };
       this.#byKey.set(key, entry);
     }
     const a = entry.acc;
@@ -30,6 +33,7 @@ export class Aggregator<T> {
     a.count++;
     if (value < a.min) a.min = value;
     if (value > a.max) a.max = value;
+    a.last = value;
     return true;
   }
 
@@ -48,7 +52,12 @@ function result(how: Aggregate, a: Acc): number {
       return a.min;
     case 'max':
       return a.max;
+    case 'mean':
     case 'avg':
       return a.sum / a.count;
+    case 'first':
+      return a.first;
+    case 'last':
+      return a.last;
   }
 }

@@ -10,9 +10,9 @@ export const FORMAT_VERSION = 1;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 const LABEL = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
-const COMMON_KEYS = ['id', 'name', 'labels', 'unit', 'occurrence', 'default', 'type', 'description'];
+const COMMON_KEYS = ['id', 'name', 'labels', 'unit', 'decimal', 'prefixes', 'occurrence', 'default', 'type', 'description'];
 const KEYS: Record<'line' | 'context' | 'json' | 'xml', readonly string[]> = {
-  line: [...COMMON_KEYS, 'pattern', 'values', 'words'],
+  line: [...COMMON_KEYS, 'pattern', 'values', 'words', 'label_groups', 'aggregate'],
   context: ['id', 'pattern', 'context', 'words', 'description'],
   json: [...COMMON_KEYS, 'json', 'value', 'fields', 'label_fields', 'key_label', 'skip_keys', 'aggregate'],
   xml: [...COMMON_KEYS, 'xml', 'value', 'fields', 'label_fields', 'aggregate'],
@@ -163,6 +163,18 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
       fail('default', 'needs a fixed name: (a name group cannot say which series never appeared)');
     const rule: Rule = { ...base, kind, regex, groups, words: words ?? wordsOfRegex(regex.source, regex.flags) };
     if (values !== undefined) rule.values = values;
+    if (raw.aggregate !== undefined) {
+      rule.aggregate = oneOf(raw.aggregate, AGGREGATES, 'aggregate', fail);
+      if (base.occurrence !== undefined) fail('aggregate', 'goes with no occurrence: (aggregate: first or last chooses one match)');
+    }
+    if (raw.label_groups !== undefined) {
+      const listed = stringList(raw.label_groups, 'label_groups', fail);
+      for (const g of listed) {
+        if (!groups.includes(g)) fail(`label_groups`, `the pattern has no named group (?<${g}>…)`);
+        if (g === 'name' || g === 'value' || values?.has(g)) fail('label_groups', `${g} is not a label (it is the ${values?.has(g) ? 'values: entry' : g})`);
+      }
+      rule.labelGroups = new Set(listed);
+    }
     return rule;
   }
 
@@ -242,6 +254,8 @@ function baseOf(raw: Raw, id: string, origin: string, index: number, fail: Fail)
       fail('unit', `${JSON.stringify(raw.unit)} is not a unit (auto, or one of: ${UNIT_NAMES.join(', ')})`);
     base.unit = raw.unit as string;
   }
+  if (raw.decimal !== undefined && oneOf(raw.decimal, ['point', 'comma'] as const, 'decimal', fail) === 'comma') base.decimal = 'comma';
+  if (raw.prefixes !== undefined && oneOf(raw.prefixes, ['si', 'binary'] as const, 'prefixes', fail) === 'binary') base.prefixes = 'binary';
   if (raw.occurrence !== undefined) base.occurrence = oneOf(raw.occurrence, ['first', 'last'] as const, 'occurrence', fail);
   if (raw.default !== undefined) {
     if (typeof raw.default !== 'number' || !Number.isFinite(raw.default)) fail('default', 'must be a number');

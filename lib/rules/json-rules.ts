@@ -12,11 +12,17 @@ import { setLabel } from '../parse/labels.js';
 import { seriesKey } from '../series.js';
 import { Aggregator } from './aggregate.js';
 import { findJsonDocuments } from './documents.js';
+import { MATCH_BUDGET_MS, runWithinBudget } from '../parse/safe-regex.js';
 import type { FieldPath, JsonRule } from './rule.js';
 import type { RuleSample } from './sample.js';
-import { parseWithUnit, withUnitSuffix } from './units.js';
+import { parseWithUnit, withUnitSuffix, type NumberStyle } from './units.js';
 
 export const MAX_MATCHES = 100_000;
+/**
+ * A filter's time on one document. Longer than a batch of lines gets (a filter sees the whole
+ * document at once), short enough that a SIGTERM still ends the run within a second.
+ */
+export const FILTER_BUDGET_MS = 4 * MATCH_BUDGET_MS;
 
 class TooManyMatches extends Error {}
 
@@ -61,20 +67,31 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     for (const document of found.documents) {
       const matches: unknown[] = [];
       try {
-        JSONPath({
-          path: rule.path,
-          json: (eachLine ? [document] : document) as object,
-          wrap: true,
-          eval: 'safe',
-          callback: (value: unknown, _type: unknown, payload: { path: string }) => {
-            if (matched + matches.length >= MAX_MATCHES) throw new TooManyMatches();
-            if (rule.keyLabels === undefined) matches.push(value);
-            else {
-              const keys = keyLabelsOf(rule, JSONPath.toPathArray(payload.path));
-              if (keys !== undefined) matches.push({ [KEYS]: keys, value });
-            }
-          },
-        });
+        const evaluate = (): void => {
+          JSONPath({
+            path: rule.path,
+            json: (eachLine ? [document] : document) as object,
+            wrap: true,
+            eval: 'safe',
+            callback: (value: unknown, _type: unknown, payload: { path: string }) => {
+              if (matched + matches.length >= MAX_MATCHES) throw new TooManyMatches();
+              if (rule.keyLabels === undefined) matches.push(value);
+              else {
+                const keys = keyLabelsOf(rule, JSONPath.toPathArray(payload.path));
+                if (keys !== undefined) matches.push({ [KEYS]: keys, value });
+              }
+            },
+          });
+        };
+        // A filter runs the user's expressions, regexes too (`?(@.name =~ /…/)`, `.match(/…/)`):
+        // under a time budget like every user regex (lib/parse/safe-regex.ts), so that a
+        // backtracking one cannot hold the run (or a SIGTERM) for minutes.
+        if (!rule.path.includes('?(')) evaluate();
+        else if (!runWithinBudget(evaluate, FILTER_BUDGET_MS)) {
+          problems.push(`${rule.origin}: ${rule.id}=${rule.path}: the filter took too long (over ${FILTER_BUDGET_MS / 1000} s); nothing from this rule`);
+          failed = true;
+          break;
+        }
       } catch (err) {
         if (err instanceof TooManyMatches) cut = true;
         else {
@@ -149,7 +166,7 @@ function valuesOf(
       out.push({ name, value: 1, labels, rule, type: rule.type });
       continue;
     }
-    const read = toNumber(raw, rule.unit);
+    const read = toNumber(raw, rule.unit, rule);
     if (typeof read === 'string') {
       out.push(`${rule.origin}: ${rule.id}: ${read === '' ? 'no value' : `not a number (${read})`} at ${where}${rule.fields ? ` field ${name}` : ''}`);
       continue;
@@ -200,16 +217,16 @@ function isDefiniteSegment(segment: string | number): boolean {
 }
 
 /** A matched JSON value → a number (in base units with a unit), or a description of it ('' for null/missing). */
-function toNumber(value: unknown, unit: string | undefined): { value: number; base: import('./units.js').BaseUnit | null } | string {
+function toNumber(value: unknown, unit: string | undefined, style: NumberStyle): { value: number; base: import('./units.js').BaseUnit | null } | string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return 'out of range';
     if (unit === undefined) return { value, base: null };
-    const r = parseWithUnit(String(value), unit);
+    const r = parseWithUnit(String(value), unit, style);
     return 'problem' in r ? r.problem : r;
   }
   if (typeof value === 'string') {
     if (unit !== undefined) {
-      const r = parseWithUnit(value, unit);
+      const r = parseWithUnit(value, unit, style);
       return 'problem' in r ? excerpt(value) : r;
     }
     const parsed = parseNumber(value.trim());

@@ -1,25 +1,26 @@
 // Line rules and context rules applied to one line. Every line rule is tried on every line and
 // every match of it counts; a series met twice on one line keeps its first value there (the
 // store then sees one value per line). A context rule's named groups become labels of the
-// matches of the rules after it in its set (file), on its line and the lines that follow, until
-// its next match. Normal runs match through the time budget of lib/parse/safe-regex.ts. At most MAX_MATCHES_PER_LINE samples
+// matches of the rules listed after it in its set (file), on its line and the lines that
+// follow, until its next match; rules listed before it never get them. Every run (--explain too) matches through the time budget of lib/parse/safe-regex.ts. At most MAX_MATCHES_PER_LINE samples
 // come from one line, so a hostile line cannot build an unbounded list.
 
 import { excerpt, parseNumber } from '../parse/number.js';
 import { setLabel } from '../parse/labels.js';
 import { seriesKey } from '../series.js';
 import type { ContextRule, LineMark, LineRule, RuleSet, ValueTarget } from './rule.js';
-import type { RuleObserver, RuleSample } from './sample.js';
+import type { RuleSample } from './sample.js';
 import type { ParseOutcome } from '../parse/sample.js';
 import { compileUserRegex } from '../parse/safe-regex.js';
-import { parseWithUnit, withUnitSuffix, type BaseUnit } from './units.js';
+import { numberHint, parseRuleNumber, parseWithUnit, withUnitSuffix, type BaseUnit, type NumberStyle } from './units.js';
 import { requiredPrefix, requiredWords } from './words.js';
 import type { RuleGate } from './word-gate.js';
 
 export const MAX_MATCHES_PER_LINE = 1000;
 
 interface CompiledSet {
-  context: Record<string, string>;
+  /** The labels of each context rule of the set (in the set's order) from its last match. */
+  contexts: Array<Readonly<Record<string, string>>>;
 }
 
 export interface CompiledLineRule {
@@ -34,15 +35,20 @@ export class LineRules {
   readonly #rules: CompiledLineRule[] = [];
   /** rule → metric names it made (for `default:`). */
   readonly #made = new Map<LineRule, Set<string>>();
+  /** Rules already warned about a label group that captured a number. */
+  readonly #numberLabelSaid = new Set<LineRule>();
 
   /** `onMark(set)`: a line mark of `set` matched (called at most once per set, possibly inside the time budget). */
   constructor(sets: readonly RuleSet[], onMark: (set: RuleSet) => void = () => {}) {
     for (const set of sets) {
-      const scope: CompiledSet = { context: {} };
+      const scope: CompiledSet = { contexts: [] };
       for (const rule of set.rules) {
         if (rule.kind !== 'line' && rule.kind !== 'context') continue;
         const scanner = compileUserRegex(rule.regex.source, `${rule.regex.flags.replace(/[gy]/g, '')}g`);
-        const parse = rule.kind === 'context' ? contextParser(rule, scanner, scope) : this.#lineParser(rule, scanner, scope);
+        // A line rule sees the context rules listed before it only (README, "Rule files").
+        const before = scope.contexts.length;
+        if (rule.kind === 'context') scope.contexts.push({});
+        const parse = rule.kind === 'context' ? contextParser(rule, scanner, scope, before) : this.#lineParser(rule, scanner, scope, before);
         this.#rules.push({ rule, words: requiredWords(rule), parse });
       }
       const seen = { set: false };
@@ -85,31 +91,6 @@ export class LineRules {
     return all;
   }
 
-  /**
-   * Every rule on one line, here and now, telling `observer` what each did (--explain; the
-   * normal run goes through the time-budgeted matcher instead). Null when no rule matched.
-   */
-  apply(line: string, where: () => string, observer?: RuleObserver): NonNullable<ParseOutcome> | null {
-    let merged: NonNullable<ParseOutcome> | null = null;
-    for (const { rule, words, parse } of this.#rules) {
-      let got: ParseOutcome;
-      try {
-        got = parse(line);
-      } catch (err) {
-        got = { samples: [], problem: `parser failed: ${(err as Error).message}` };
-      }
-      if (got === null) {
-        if (observer && rule.kind !== 'mark' && words !== null && words.every((w) => line.includes(w))) observer.nearMiss(rule.id, rule.origin, where(), line);
-        continue;
-      }
-      observer?.matched(rule.id, rule.origin, where(), line, got.samples as RuleSample[]);
-      if (merged === null) merged = { samples: [...got.samples] };
-      else merged.samples.push(...got.samples);
-      if (got.problem !== undefined) merged.problem ??= got.problem;
-    }
-    return merged;
-  }
-
   /** The store took a rule's sample: remembered for `default:`. */
   made(s: RuleSample): void {
     if (s.rule.kind !== 'line' || s.rule.default === undefined) return;
@@ -118,7 +99,7 @@ export class LineRules {
     made.add(s.name);
   }
 
-  #lineParser(rule: LineRule, scanner: RegExp, scope: CompiledSet): (line: string) => ParseOutcome {
+  #lineParser(rule: LineRule, scanner: RegExp, scope: CompiledSet, contexts: number): (line: string) => ParseOutcome {
     return (line) => {
       scanner.lastIndex = 0;
       let match = scanner.exec(line);
@@ -126,13 +107,18 @@ export class LineRules {
       const made: RuleSample[] = [];
       const seen = new Set<string>();
       let problem: string | undefined;
+      let warning: string | undefined;
       for (; match !== null; match = scanner.exec(line)) {
         // An empty match would be found again at the same place: step over it, as matchAll does.
         if (match[0] === '') scanner.lastIndex++;
         let full = false;
-        for (const got of this.#samplesOf(rule, match, scope.context)) {
+        for (const got of this.#samplesOf(rule, match, scope.contexts, contexts)) {
           if (typeof got === 'string') {
             problem ??= got;
+            continue;
+          }
+          if ('warning' in got) {
+            warning ??= got.warning;
             continue;
           }
           const key = seriesKey(got.name, got.labels);
@@ -147,7 +133,9 @@ export class LineRules {
         }
         if (full) break;
       }
-      return problem === undefined ? { samples: made } : { samples: made, problem };
+      const outcome: NonNullable<ParseOutcome> = problem === undefined ? { samples: made } : { samples: made, problem };
+      if (warning !== undefined) outcome.warning = warning;
+      return outcome;
     };
   }
 
@@ -172,17 +160,31 @@ export class LineRules {
     return out;
   }
 
-  #samplesOf(rule: LineRule, match: RegExpExecArray, context: Readonly<Record<string, string>>): Array<RuleSample | string> {
+  #samplesOf(
+    rule: LineRule,
+    match: RegExpExecArray,
+    contexts: ReadonlyArray<Readonly<Record<string, string>>>,
+    upTo: number,
+  ): Array<RuleSample | string | { warning: string }> {
     const groups = match.groups ?? {};
     const baseName = rule.name ?? groups['name'];
     const labels: Record<string, string> = { ...rule.labels };
-    for (const k in context) setLabel(labels, k, context[k] as string);
+    for (let i = 0; i < upTo; i++) {
+      const context = contexts[i] as Readonly<Record<string, string>>;
+      for (const k in context) setLabel(labels, k, context[k] as string);
+    }
+    const out: Array<RuleSample | string | { warning: string }> = [];
     for (const g of rule.groups) {
       const v = groups[g];
       if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g)) continue;
       setLabel(labels, g, v);
+      // A number in a label group is most often a value left out of values: (ctest's
+      // `(?<passed>\d+)% tests passed`): said once per rule, unless label_groups: lists it.
+      if (!this.#numberLabelSaid.has(rule) && rule.labelGroups?.has(g) !== true && typeof parseNumber(v.trim()) === 'number') {
+        this.#numberLabelSaid.add(rule);
+        out.push({ warning: numberLabelText(rule, g, v) });
+      }
     }
-    const out: Array<RuleSample | string> = [];
     const one = (text: string | undefined, target: ValueTarget | undefined): void => {
       const name = target?.name ?? baseName;
       if (name === undefined || name === '') {
@@ -216,16 +218,24 @@ export class LineRules {
 }
 
 /** A context rule: on a match, its named groups become the set's labels from here on. */
-function contextParser(_rule: ContextRule, scanner: RegExp, scope: CompiledSet): (line: string) => ParseOutcome {
+function contextParser(_rule: ContextRule, scanner: RegExp, scope: CompiledSet, slot: number): (line: string) => ParseOutcome {
   return (line) => {
     scanner.lastIndex = 0;
     const match = scanner.exec(line);
     if (match === null) return null;
     const context: Record<string, string> = {};
     for (const [k, v] of Object.entries(match.groups ?? {})) if (v !== undefined) setLabel(context, k, v);
-    scope.context = context;
+    scope.contexts[slot] = context;
     return { samples: [] };
   };
+}
+
+function numberLabelText(rule: LineRule, group: string, value: string): string {
+  const fix =
+    rule.flagText !== undefined
+      ? 'it became a label; name it value to make it the series, or write the rule in a rule file (values:, label_groups:)'
+      : 'list it under values: to make it a series, or rename it (it became a label; label_groups: [name] keeps it one without this warning)';
+  return `${rule.id}: group ${group} captured ${value.trim().slice(0, 20)}: ${fix}`;
 }
 
 function fixedBase(rule: LineRule): BaseUnit | null {
@@ -235,13 +245,13 @@ function fixedBase(rule: LineRule): BaseUnit | null {
 }
 
 /** A matched value's text → its number (in base units when the rule has a unit), or why not. */
-export function readValue(text: string, rule: { unit?: string }): { value: number; base: BaseUnit | null } | string {
+export function readValue(text: string, rule: { unit?: string } & NumberStyle): { value: number; base: BaseUnit | null } | string {
   if (rule.unit !== undefined) {
-    const r = parseWithUnit(text, rule.unit);
+    const r = parseWithUnit(text, rule.unit, rule);
     return 'problem' in r ? r.problem : r;
   }
-  const value = parseNumber(text.trim());
-  if (value === undefined) return `value ${excerpt(text)} is not a number${/\d/.test(text) ? ' (try unit: auto)' : ''}`;
+  const value = parseRuleNumber(text.trim(), rule);
+  if (value === undefined) return `value ${excerpt(text)} is not a number${numberHint(text.trim(), rule, undefined)}`;
   if (value === 'out-of-range') return `value ${excerpt(text)} is out of range`;
   return { value, base: null };
 }

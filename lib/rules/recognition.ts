@@ -90,6 +90,12 @@ export class Recognition {
     return false;
   }
 
+  /** A value an aggregating rule read (folded, not held): a set without marks is recognised by it. */
+  read(rule: Rule): void {
+    const st = this.#byRule.get(rule);
+    if (st !== undefined && !st.recognised && st.set.marks === undefined) this.#recognise(st);
+  }
+
   /** Whether `rule`'s set is recognised (the command line's rules always are): its defaults may be made. */
   recognised(rule: Rule): boolean {
     const st = this.#byRule.get(rule);

@@ -2,11 +2,12 @@
 // --rules FILE all become. Compiled and validated by lib/rules/compile.ts; applied by
 // lib/rules/line-rules.ts (lines), json-document.ts and xml-document.ts (documents).
 
-import type { UnitSpec } from './units.js';
+import type { DecimalMark, UnitSpec } from './units.js';
 
 export type Occurrence = 'first' | 'last';
-export type Aggregate = 'sum' | 'count' | 'min' | 'max' | 'avg';
-export const AGGREGATES: readonly Aggregate[] = ['sum', 'count', 'min', 'max', 'avg'];
+/** `mean` and `avg` are the same; `first`/`last`: the value of the first/last match. */
+export type Aggregate = 'sum' | 'count' | 'min' | 'max' | 'mean' | 'avg' | 'first' | 'last';
+export const AGGREGATES: readonly Aggregate[] = ['sum', 'count', 'min', 'max', 'mean', 'avg', 'first', 'last'];
 
 /** What every value-making rule shares. */
 export interface RuleBase {
@@ -21,6 +22,10 @@ export interface RuleBase {
   /** Fixed labels on every series of the rule. */
   labels: Readonly<Record<string, string>>;
   unit?: UnitSpec;
+  /** `decimal: comma`: the rule's values use a decimal comma (`1,5`, `1.234,5`); default: a point, with `,` `'` and spaces read as thousands separators. */
+  decimal?: DecimalMark;
+  /** `prefixes: binary`: k, M, G, kB, MB, GB are powers of 1024 (default: SI, powers of 1000). */
+  prefixes?: 'binary';
   /** Set: a series set again is taken silently from its first/last occurrence. */
   occurrence?: Occurrence;
   /** Pushed for each of the rule's fixed series that never appeared. */
@@ -43,6 +48,10 @@ export interface LineRule extends RuleBase {
   values?: ReadonlyMap<string, ValueTarget>;
   /** Literal words a matching line must contain (from `words:` or the regex); null: none known. */
   words: readonly string[] | null;
+  /** `label_groups:`: groups meant as labels even when they capture a number (no warning). */
+  labelGroups?: ReadonlySet<string>;
+  /** `aggregate:` folds all the rule's matches into one value per series, at the end of input. */
+  aggregate?: Aggregate;
   /** A --pattern flag's own text, as messages quote it. */
   flagText?: string;
 }

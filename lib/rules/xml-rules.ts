@@ -12,7 +12,7 @@ import { seriesKey } from '../series.js';
 import { Aggregator } from './aggregate.js';
 import type { XmlRule } from './rule.js';
 import type { RuleSample } from './sample.js';
-import { parseWithUnit, withUnitSuffix, type BaseUnit } from './units.js';
+import { parseWithUnit, withUnitSuffix, type BaseUnit, type NumberStyle } from './units.js';
 import { parseNumber, excerpt } from '../parse/number.js';
 import type { DocumentResult } from './json-rules.js';
 
@@ -68,7 +68,7 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
           );
         continue;
       }
-      const read = rule.aggregate === 'count' ? { value: 1, base: null } : readXmlValue(raw, rule.unit);
+      const read = rule.aggregate === 'count' ? { value: 1, base: null } : readXmlValue(raw, rule.unit, rule);
       if (typeof read === 'string') {
         problems.push(`${rule.origin}: ${rule.id}: ${name}: ${read} (line ${parser.line + 1})`);
         continue;
@@ -157,9 +157,9 @@ function fieldOf(field: string, attrs: Readonly<Record<string, string>>, text: s
   return Object.hasOwn(attrs, name) ? attrs[name] : undefined;
 }
 
-function readXmlValue(raw: string, unit: string | undefined): { value: number; base: BaseUnit | null } | string {
+function readXmlValue(raw: string, unit: string | undefined, style: NumberStyle): { value: number; base: BaseUnit | null } | string {
   if (unit !== undefined) {
-    const r = parseWithUnit(raw, unit);
+    const r = parseWithUnit(raw, unit, style);
     return 'problem' in r ? r.problem : r;
   }
   // JUnit writers print times with a thousands separator now and then (`1,234.5`): not guessed at.

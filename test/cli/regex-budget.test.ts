@@ -4,7 +4,7 @@
 // Bounds are generous (a loaded 2-core box); before the time budget each case took minutes.
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, cleanEnv } from '../support/cli.js';
@@ -155,4 +155,61 @@ t.test('a backtracking rule on the last line does not push the exit past --deadl
   t.equal(r.status, 0, run.stderr());
   t.ok(r.ms < 15_000, `exited after ${r.ms} ms, the deadline being 2 s`);
   t.equal(count(run.stderr(), named(NESTED)), 1, run.stderr());
+});
+
+// Issue 23 item 9, issue 24 item 2: --explain observes the budgeted run; it never matches on its own.
+const EXPLAIN_SLOW = 'n=^(?<value>a+)+$';
+const EXPLAIN_LINE = `${'a'.repeat(31)}b\n`;
+
+t.test('--explain with a backtracking rule: the rule is cut as in a normal run, and the report still comes', async (t) => {
+  const run = start(['--integration', 's', '--explain', '--pattern', EXPLAIN_SLOW, '--pattern', 'ok=^ok (?<value>\\d+)']);
+  run.end(`ok 1\n${EXPLAIN_LINE}ok 2\naaa\n`);
+  const r = await run.done;
+  t.notOk(r.killed, 'the run ended by itself');
+  t.equal(r.status, 0, run.stderr());
+  t.ok(r.ms < 15_000, `exited after ${r.ms} ms (before: minutes)`);
+  t.equal(run.stdout(), `ok 1\n${EXPLAIN_LINE}ok 2\naaa\n`, 'passed through');
+  t.equal(count(run.stderr(), named(EXPLAIN_SLOW)), 1, run.stderr());
+  t.match(run.stderr(), /--explain \(nothing is sent\):/);
+  t.match(run.stderr(), /rule --pattern "ok=.*" \(--pattern\): 2 lines matched, series: ok/);
+  t.match(run.stderr(), /rule --pattern "n=.*" \(--pattern\): 0 lines matched/, 'the slow rule is listed, with what it did before it was cut');
+});
+
+t.test('--explain: SIGTERM ends the run within a second while a regex backtracks', async (t) => {
+  const run = start(['--integration', 's', '--explain', '--pattern', EXPLAIN_SLOW]);
+  run.write(`aaa\n`);
+  t.not(await run.waitFor('aaa\n', 10_000), null, 'passthrough runs under --explain');
+  run.write(EXPLAIN_LINE);
+  t.not(await run.waitFor(EXPLAIN_LINE, 10_000), null, 'the slow line was passed through');
+  await new Promise((r) => setTimeout(r, 100));
+  const termAt = Date.now();
+  run.kill('SIGTERM');
+  const r = await run.done;
+  const took = Date.now() - termAt;
+  t.notOk(r.killed, 'the run ended by itself');
+  t.equal(r.status, 143, run.stderr());
+  // A second, as the issue asks; the bound has room for a loaded 2-core machine.
+  t.ok(took < 2_000, `SIGTERM ended the run in ${took} ms`);
+  t.comment(`SIGTERM → exit: ${took} ms`);
+});
+
+t.test('a JSONPath filter with a backtracking regex is cut, said, and the run ends', async (t) => {
+  const rules = join(dir, 'filter.yaml');
+  writeFileSync(
+    rules,
+    `version: 1\nrules:\n  - {json: '$.items[?(@.n.match(/^(a+)+$/))]', name: hits, aggregate: count}\n  - {json: '$.total', name: total}\n`,
+  );
+  const file = join(dir, 'filter');
+  const run = start(['--integration', 's', '--dry-run-file', file, '--rules', rules]);
+  const input = `${JSON.stringify({ total: 3, items: [{ n: `${'a'.repeat(30)}b` }, { n: 'aaa' }] })}\n`;
+  run.end(input);
+  const r = await run.done;
+  t.notOk(r.killed, 'the run ended by itself');
+  t.equal(r.status, 0, run.stderr());
+  t.ok(r.ms < 15_000, `exited after ${r.ms} ms (before: over a minute)`);
+  t.equal(run.stdout(), input);
+  t.match(run.stderr(), /hits=\$\.items\[\?\(@\.n\.match\(.*\)\)\]: the filter took too long \(over 0\.8 s\); nothing from this rule/);
+  const dry = readFileSync(file, 'utf8');
+  t.match(dry, /^keptn_s_total\{.*\} 3$/m, 'the other rules still count');
+  t.notMatch(dry, /keptn_s_hits/, 'nothing from the cut rule');
 });

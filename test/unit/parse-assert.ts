@@ -56,11 +56,20 @@ export function label(line: string): string {
 /** One --pattern rule as a run applies it to a line: samples as name, value and labels. */
 export function patternParser(rule: PatternRule): (line: string) => ParseOutcome {
   const rules = new LineRules([flagRuleSet([rule], [])]);
+  // Each compiled rule on the line, as the time-budgeted matcher runs them (lib/parse/safe-regex.ts).
   return (line) => {
-    const got = rules.apply(line, () => 'line 1');
-    if (got === null) return null;
-    const samples = got.samples.map(({ name, value, labels }): Sample => ({ name, value, labels }));
-    return got.problem === undefined ? { samples } : { samples, problem: got.problem };
+    const samples: Sample[] = [];
+    let problem: string | undefined;
+    let matched = false;
+    for (const r of rules.compiled) {
+      const got = r.parse(line);
+      if (got === null) continue;
+      matched = true;
+      for (const { name, value, labels } of got.samples) samples.push({ name, value, labels });
+      problem ??= got.problem;
+    }
+    if (!matched) return null;
+    return problem === undefined ? { samples } : { samples, problem };
   };
 }
 

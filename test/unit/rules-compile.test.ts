@@ -59,7 +59,7 @@ const BROKEN: Array<[string, string, RegExp]> = [
   [
     'bad aggregate',
     'version: 1\nrules: [{json: "$.a", name: x, aggregate: median}]',
-    /rule 1 \("x"\): aggregate: "median" is not one of sum, count, min, max, avg/,
+    /rule 1 \("x"\): aggregate: "median" is not one of sum, count, min, max, mean, avg, first, last/,
   ],
   ['json without name', 'version: 1\nrules: [{json: "$.a"}]', /rule 1: name: a json rule needs name: \(or fields:\)/],
   ['bad xml field', 'version: 1\nrules: [{xml: testsuite, name: t, value: time}]', /rule 1 \("t"\): value: must be @attribute or text\(\)/],
@@ -108,7 +108,11 @@ t.test('what only the loader can check: the regex and its groups', async (t) => 
     ['version: 1\nrules: [{pattern: "x", context: true}]', /a context rule needs named groups/],
     ['version: 1\nrules: [{pattern: "(?<value>\\\\S+)", name: x, unit: auto, default: 0}]', /default: cannot go with unit: auto/],
     ['version: 1\nrules: [{pattern: "(?<value>\\\\d+) (?<name>\\\\w+)", default: 0}]', /default: needs a fixed name/],
-    ['version: 1\nrules:\n  - {pattern: "(?<value>1)", name: a, unit: mss}\n  - {json: "$.x", name: b, aggregate: mean}', /rule 1 \("a"\): unit/],
+    ['version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, label_groups: [shard]}]', /label_groups: the pattern has no named group \(\?<shard>…\)/],
+    ['version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, decimal: dot}]', /decimal: "dot" is not one of point, comma/],
+    ['version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, prefixes: iec}]', /prefixes: "iec" is not one of si, binary/],
+    ['version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, aggregate: sum, occurrence: last}]', /aggregate: goes with no occurrence:/],
+    ['version: 1\nrules:\n  - {pattern: "(?<value>1)", name: a, unit: mss}\n  - {json: "$.x", name: b, aggregate: median}', /rule 1 \("a"\): unit/],
   ];
   for (const [text, message] of cases) {
     const loaded = await loadRuleText('r.yaml', text);

@@ -28,7 +28,7 @@ t.test('a series set again with another value: one warning naming both lines; th
   t.equal(values.x, 3);
   const warnings = messages.filter((m) => m.includes('was set to'));
   t.same(warnings, [
-    "jes-metrics-pipe: warning: keptn_t_x was set to 1 on line 1 and to 2 on line 3; the last value is kept (a rule's occurrence: first|last chooses without this warning)",
+    "jes-metrics-pipe: warning: keptn_t_x was set to 1 on line 1 and to 2 on line 3, and 1 more time; the last value is kept: 3 from line 4 (a rule's occurrence: first|last, or aggregate:, chooses without this warning)",
   ]);
   const first = await extract('v 1\nv 2\n', { rules: file(`  - {pattern: '^v (?<value>\\d+)', name: v, occurrence: first}`) });
   t.equal(first.values.v, 1);
