@@ -155,8 +155,8 @@ function reportConfig(reporter: Reporter, parsed: ConfigResult): void {
 async function loadRules(config: Config, parsed: ConfigResult): Promise<void> {
   if (config.ruleFiles.length > 0) {
     const { loadRuleFiles } = await import('./rules/load.js');
-    const { readFileSync } = await import('node:fs');
-    const loaded = await loadRuleFiles(config.ruleFiles, (p) => readFileSync(p, 'utf8'));
+    const { readText, SPEC_FILE_LIMITS } = await import('./files.js');
+    const loaded = await loadRuleFiles(config.ruleFiles, (p) => readText(p, SPEC_FILE_LIMITS));
     parsed.usageErrors.push(...loaded.errors);
     config.ruleSets = loaded.sets;
   }

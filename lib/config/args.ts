@@ -18,7 +18,7 @@ import { INPUT_NAME } from '../naming/metric-name.js';
 import { gateOptions } from './gate-options.js';
 import { otlpConfig } from './otlp-config.js';
 import { remoteWriteConfigs } from './remote-write-config.js';
-import { readText as readTextFile, type ReadText } from './read-text.js';
+import { fileProblem, readText as readTextFile, type ReadText } from './read-text.js';
 import { presetForCommand } from '../presets/auto.js';
 import { ciContextFromFlags } from './ci-context.js';
 import { ALL_NAMES, canonicalArgs, parseArgsOptions, type FlagValues } from './flags.js';
@@ -389,9 +389,11 @@ function checkTogether(values: Values, c: Together, readText: ReadText, problems
   }
   if (values['ca-file'] !== undefined) {
     try {
-      readText(values['ca-file']);
+      // A FIFO nobody writes reads as empty at once (lib/files.ts): no certificate is an error.
+      if (readText(values['ca-file']).trim() === '')
+        problems.usage.push(`--ca-file ${values['ca-file']} is empty (or a FIFO nobody has opened for writing)`);
     } catch (err) {
-      problems.usage.push(`cannot read --ca-file ${values['ca-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      problems.usage.push(`cannot read --ca-file ${values['ca-file']}: ${fileProblem(err)}`);
     }
   }
   if (c.sends && c.naming.integration === '') {

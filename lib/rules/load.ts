@@ -1,6 +1,7 @@
 // Rule files (`--rules FILE`, and the built-in presets): YAML, JSON accepted (it is YAML).
 // The yaml package is loaded only here, only when a file is given: startup does not pay for it.
 
+import { fileProblem } from '../files.js';
 import { compileRuleFile } from './compile.js';
 import type { RuleSet } from './rule.js';
 
@@ -41,7 +42,7 @@ export async function loadRuleFiles(paths: readonly string[], readText: (path: s
     try {
       text = readText(path);
     } catch (err) {
-      errors.push(`--rules ${path}: cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      errors.push(`--rules ${path}: cannot read it: ${fileProblem(err)}`);
       continue;
     }
     const loaded = await loadRuleText(path, text);
