@@ -6,7 +6,7 @@ import { parseConfig, type ConfigResult } from './config/args.js';
 import type { Config, Env } from './config/config.js';
 import { VERSION } from './version.js';
 import { Reporter, summaryLine } from './report.js';
-import { registerSecrets } from './run/secrets.js';
+import { maskConfigLabels, registerSecrets } from './run/secrets.js';
 import { SeriesStore, type Series } from './series.js';
 import { Extractor } from './extract.js';
 import type { Sample } from './parse/sample.js';
@@ -135,6 +135,8 @@ function openReporter(parsed: ConfigResult, env: Env): { reporter: Reporter; std
     },
   });
   registerSecrets(reporter, config, env);
+  const masked = maskConfigLabels(config, reporter);
+  if (masked.length > 0) reporter.warn(`a credential reached the label or grouping-key part ${masked.join(', ')}: sent as ***`);
   return { reporter, stderrGone: () => stderrGone };
 }
 

@@ -8,6 +8,29 @@
 
 import { isGroupingLabelName } from '../naming/prometheus.js';
 import type { Env } from './config.js';
+import { PROXY_VARIABLES } from '../http/proxy-env.js';
+
+/**
+ * Variables that hold a credential (ours, and URLs that may carry a password): never a label,
+ * whose value would go into every pushed series and the dry run.
+ */
+const CREDENTIAL_VARIABLES: ReadonlySet<string> = new Set([
+  'DT_API_TOKEN',
+  'REMOTE_WRITE_TOKEN',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'PROM_GATEWAY',
+  ...PROXY_VARIABLES,
+]);
+/** Names that say they hold one (GITHUB_TOKEN, CI_JOB_TOKEN, NPM_TOKEN, DB_PASSWORD, AWS_SECRET_ACCESS_KEY, …). */
+const CREDENTIAL_NAME = /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIALS?|AUTHORIZATION)(?:_|$)/i;
+
+/** True when an environment variable is, or is named like, a credential. */
+export function isCredentialVariable(name: string): boolean {
+  return CREDENTIAL_VARIABLES.has(name.toUpperCase()) || CREDENTIAL_NAME.test(name);
+}
 
 /** One label: the first alternative whose variables are all set; an alternative's values are joined by `/`. */
 export interface CiContextPart {
@@ -183,6 +206,8 @@ export function parseCiLabelFlag(text: string): readonly [string, string] | stri
     return `--ci-label needs NAME=VARIABLE with a label name such as ci_matrix (not job, integration or keptn_*), got "${text}"`;
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) return `--ci-label ${name}=…: VARIABLE must be an environment variable's name, got "${variable}"`;
+  // Named, never its value: the message goes to the job's log.
+  if (isCredentialVariable(variable)) return `--ci-label ${name}=${variable}: ${variable} holds a credential; it is never made a label`;
   return [name, variable];
 }
 

@@ -247,6 +247,13 @@ t.test('parseCiLabelFlag', async (t) => {
   }
 });
 
+t.test('parseCiLabelFlag: a credential variable is refused by name (issue 24, item 4)', async (t) => {
+  for (const v of ['REMOTE_WRITE_TOKEN', 'DT_API_TOKEN', 'OTEL_EXPORTER_OTLP_HEADERS', 'PROM_GATEWAY', 'HTTPS_PROXY', 'GITHUB_TOKEN', 'DB_PASSWORD', 'AWS_SECRET_ACCESS_KEY']) {
+    t.equal(parseCiLabelFlag(`token=${v}`), `--ci-label token=${v}: ${v} holds a credential; it is never made a label`, v);
+  }
+  for (const v of ['MATRIX_OS', 'GIT_AUTHOR_NAME', 'TOKENIZER_MODE', 'CI_JOB_NAME']) t.same(parseCiLabelFlag(`x=${v}`), ['x', v], v);
+});
+
 t.test('every vendor: label names the grouping key accepts, distinct, ci_platform never a part of its own', async (t) => {
   for (const v of CI_VENDORS) {
     const labels = v.parts.map((p) => p.label);
