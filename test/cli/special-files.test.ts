@@ -4,7 +4,7 @@
 // reads or /dev/full as $GITHUB_STEP_SUMMARY is a warning at the end, never a hang.
 import t from 'tap';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,4 +88,15 @@ t.test('$GITHUB_STEP_SUMMARY a FIFO nobody reads, or /dev/full: a warning at the
     t.match(r.stderr, /warning: cannot append to \$GITHUB_STEP_SUMMARY \S+: (ENXIO|ENOSPC)/);
     t.match(r.stderr, /quality gate: pass/);
   }
+});
+
+t.test('a 50 MB rule file is refused by its size at once, the input passed through (issue 24, item 5)', async (t) => {
+  const big = join(dir, 'big.yaml');
+  const line = "  - pattern: 'x=(?<value>\\d+)'\n";
+  writeFileSync(big, `version: 1\nrules:\n${line.repeat(Math.ceil((50 * 1024 * 1024) / line.length))}`);
+  const r = await run(['--dry-run', '--rules', big]);
+  t.equal(r.status, 2, r.stderr);
+  t.equal(r.stdout, INPUT);
+  t.match(r.stderr, /big\.yaml: cannot read it: \S+ is larger than 1048576 bytes/);
+  t.ok(r.ms < 5000, `${r.ms} ms`);
 });

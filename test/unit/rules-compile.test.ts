@@ -169,3 +169,14 @@ t.test('units: to seconds, bytes, ratio; suffixes', async (t) => {
   t.equal(withUnitSuffix('latency_seconds', 'seconds'), 'latency_seconds');
   t.equal(withUnitSuffix('x', null), 'x');
 });
+
+t.test('a rule file of more than 1000 rules is refused before any is compiled (issue 24, item 5)', async (t) => {
+  const rules = (n: number): string =>
+    JSON.stringify({ version: 1, rules: Array.from({ length: n }, (_, i) => ({ pattern: `x${i}=(?<value>\\d+)`, name: `x${i}` })) });
+  const ok = await loadRuleText('ok.json', rules(1000));
+  t.equal('set' in ok ? ok.set.rules.length : ok.errors[0], 1000);
+  const started = Date.now();
+  const over = await loadRuleText('big.json', rules(100_000));
+  t.same(over, { errors: ['big.json: rules: 100000 rules, more than the 1000 a rule file may hold'] });
+  t.ok(Date.now() - started < 2000, `${Date.now() - started} ms`);
+});
