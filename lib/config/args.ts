@@ -20,7 +20,7 @@ import { otlpConfig } from './otlp-config.js';
 import { remoteWriteConfigs } from './remote-write-config.js';
 import { fileProblem, readText as readTextFile, type ReadText } from './read-text.js';
 import { presetForCommand } from '../presets/auto.js';
-import { ciContextFromFlags } from './ci-context.js';
+import { boundEnvValue, ciContextFromFlags, cutWarning } from './ci-context.js';
 import { ALL_NAMES, canonicalArgs, parseArgsOptions, type FlagValues } from './flags.js';
 
 export interface ConfigResult {
@@ -243,11 +243,21 @@ type Naming = Pick<Config, 'integration' | 'keptn' | 'labels' | 'ciGrouping'>;
 function namingOf(values: Values, env: Env, presets: readonly string[], problems: Problems): Naming {
   // One preset names the integration unless --integration or INTEGRATION_NAME does.
   const integration = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME) ?? (new Set(presets).size === 1 ? (presets[0] as string) : '');
-  const keptn = {
-    project: nonEmpty(env.KEPTN_PROJECT),
-    stage: nonEmpty(env.KEPTN_STAGE),
-    service: nonEmpty(env.KEPTN_SERVICE),
+  // Bounded like the CI context's values (lib/config/ci-context.ts), said once.
+  const cut: string[] = [];
+  const fromEnv = (name: string, label: string): string | undefined => {
+    const v = nonEmpty(env[name]);
+    if (v === undefined) return undefined;
+    const bounded = boundEnvValue(v);
+    if (bounded.cut) cut.push(label);
+    return bounded.value;
   };
+  const keptn = {
+    project: fromEnv('KEPTN_PROJECT', 'keptn_project'),
+    stage: fromEnv('KEPTN_STAGE', 'keptn_stage'),
+    service: fromEnv('KEPTN_SERVICE', 'keptn_service'),
+  };
+  problems.warnings.push(...cutWarning(cut));
   // CI context (lib/config/ci-context.ts): inside Keptn or a plain shell only ci_platform="keptn".
   const ci = ciContextFromFlags(env, values['ci-context'], values['label-from-env'] ?? []);
   problems.usage.push(...ci.errors);
@@ -390,8 +400,7 @@ function checkTogether(values: Values, c: Together, readText: ReadText, problems
   if (values['ca-file'] !== undefined) {
     try {
       // A FIFO nobody writes reads as empty at once (lib/files.ts): no certificate is an error.
-      if (readText(values['ca-file']).trim() === '')
-        problems.usage.push(`--ca-file ${values['ca-file']} is empty (or a FIFO nobody has opened for writing)`);
+      if (readText(values['ca-file']).trim() === '') problems.usage.push(`--ca-file ${values['ca-file']} is empty (or a FIFO nobody has opened for writing)`);
     } catch (err) {
       problems.usage.push(`cannot read --ca-file ${values['ca-file']}: ${fileProblem(err)}`);
     }
