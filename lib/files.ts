@@ -116,3 +116,36 @@ export async function writeBoundedText(path: string, text: string, o: { append: 
     closeSync(fd);
   }
 }
+
+/**
+ * Why a file to be written at the end of the run cannot be, found at its start: a missing or
+ * read-only folder, or an existing path that is not a writable regular file (a folder, a FIFO,
+ * /dev/full). Undefined when it can be written.
+ */
+export function unwritableProblem(path: string): string | undefined {
+  const { accessSync, statSync } = process.getBuiltinModule('node:fs');
+  const { dirname } = process.getBuiltinModule('node:path');
+  let stat: import('node:fs').Stats | undefined;
+  try {
+    stat = statSync(path);
+  } catch {
+    // does not exist yet: its folder must
+  }
+  if (stat === undefined) {
+    const folder = dirname(path);
+    try {
+      if (!statSync(folder).isDirectory()) return `${folder} is not a folder`;
+      accessSync(folder, constants.W_OK);
+    } catch (err) {
+      return `the folder ${folder} ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be written'}`;
+    }
+    return undefined;
+  }
+  if (!stat.isFile()) return `${path} is not a regular file`;
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
+    return `${path} cannot be written`;
+  }
+  return undefined;
+}

@@ -18,7 +18,7 @@ import { INPUT_NAME } from '../naming/metric-name.js';
 import { gateOptions } from './gate-options.js';
 import { otlpConfig } from './otlp-config.js';
 import { remoteWriteConfigs } from './remote-write-config.js';
-import { fileProblem, readText as readTextFile, type ReadText } from './read-text.js';
+import { fileProblem, readText as readTextFile, unwritableProblem, type ReadText } from './read-text.js';
 import { presetForCommand } from '../presets/auto.js';
 import { boundEnvValue, ciContextFromFlags, cutWarning } from './ci-context.js';
 import { ALL_NAMES, canonicalArgs, parseArgsOptions, type FlagValues } from './flags.js';
@@ -389,6 +389,10 @@ interface Together {
 function checkTogether(values: Values, c: Together, readText: ReadText, problems: Problems): void {
   const file = values['dry-run-file'];
   if (file !== undefined && !isFolder(dirname(file))) problems.usage.push(`--dry-run-file ${file}: the folder ${dirname(file)} does not exist`);
+  // Checked now, as --dry-run-file is: a report that cannot be written is found before the input.
+  const report = values['slo-report'];
+  const reportProblem = report !== undefined ? unwritableProblem(report) : undefined;
+  if (reportProblem !== undefined) problems.usage.push(`--slo-report ${report}: ${reportProblem}`);
   if (c.pushgatewayOn || c.dryRun) {
     // The grouping key as the Pushgateway will see it: refused here, before any input is read.
     try {
