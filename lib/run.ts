@@ -81,8 +81,11 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     pushFailed: outcomes.some((o) => !o.ok),
     failOnPushError: config.failOnPushError,
   });
+  const toolName = config.command?.[0] || '""';
   const toolSummary = toolExit
-    ? `${config.command![0]} exited ${toolExit.status}${toolExit.signal ? ` (${toolExit.signal})` : ''}, exit status ${status}`
+    ? toolExit.spawnError
+      ? `${toolName} could not be started (${toolExit.status}), exit status ${status}`
+      : `${toolName} exited ${toolExit.status}${toolExit.signal ? ` (${toolExit.signal})` : ''}, exit status ${status}`
     : undefined;
   reporter.verbose(timings.describe());
   reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary, toolSummary });
