@@ -140,7 +140,7 @@ export class Extractor {
 
   /** The input as one document, for the JSON and XML rules (at the end). */
   async documents(text: string): Promise<void> {
-    const found: Array<{ samples: RuleSample[]; problems: string[]; where: string; quiet: boolean }> = [];
+    const found: Array<{ samples: RuleSample[]; problems: string[]; warnings?: string[]; withheld?: RuleSample[]; where: string; quiet: boolean }> = [];
     // A preset reads several forms of its tool's output (k6: text, or JSON): the forms the input
     // is not, and metrics this run of the tool did not print, are said with --verbose only.
     for (const quiet of [false, true]) {
@@ -157,9 +157,12 @@ export class Extractor {
       }
     }
     const { documentDefaults } = await import('./rules/document-defaults.js');
-    const made = found.flatMap((f) => f.samples);
+    // A withheld (inexact) result counts as made: its default would say 0 where there were many.
+    const made = found.flatMap((f) => [...f.samples, ...(f.withheld ?? [])]);
     found.push({ samples: documentDefaults(this.documentRules, made), problems: [], where: 'a default', quiet: true });
     for (const f of found) {
+      // Numbers that were there but are not sent (or not exactly): said without -v, presets too.
+      for (const w of f.warnings ?? []) this.problem(w);
       for (const p of f.problems) {
         if (f.quiet) this.reporter.verbose(p);
         else this.problem(p);
