@@ -42,3 +42,20 @@ t.test('a 150,000-element trivy array: the cut is a warning by default and the c
   t.notMatch(r.dry, /severity="HIGH"/, 'HIGH neither sent as 100000 nor defaulted to 0');
   t.match(r.dry, /severity="CRITICAL"\} 0/, 'the other counts are still sent');
 });
+
+t.test('two trivy reports concatenated, with or without a newline: both counted, never zero (issue 24, item 7)', async (t) => {
+  const report = (n: number): string =>
+    JSON.stringify(
+      {
+        SchemaVersion: 2,
+        Results: [{ Target: 'x', Vulnerabilities: Array.from({ length: n }, (_, i) => ({ VulnerabilityID: `C${i}`, Severity: 'CRITICAL' })) }],
+      },
+      null,
+      2,
+    );
+  for (const input of [`${report(2)}\n${report(3)}\n`, `${report(2)}${report(3)}`]) {
+    const r = await dryRun(['--preset', 'trivy'], input);
+    t.equal(r.status, 0, r.stderr);
+    t.match(r.dry, /severity="CRITICAL"\} 5$/m);
+  }
+});
