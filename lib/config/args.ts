@@ -1,5 +1,5 @@
 // Flags + environment → one validated Config. Nothing here stops the passthrough: every
-// problem becomes a message, and the run decides what still works (contract §3).
+// problem becomes a message, and the run decides what still works (docs/reference/exit-status.md).
 
 import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { remoteWriteConfigs } from './remote-write-config.js';
 import { fileProblem, readText as readTextFile, unwritableProblem, type ReadText } from './read-text.js';
 import { presetForCommand } from '../presets/auto.js';
 import { boundEnvValue, ciContextFromFlags, cutWarning } from './ci-context.js';
+import { outputFileProblem } from './output-file.js';
 import { ALL_NAMES, canonicalArgs, parseArgsOptions, type FlagValues } from './flags.js';
 
 export interface ConfigResult {
@@ -185,6 +186,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     parseStderr: values['parse-stderr'] === true,
     dryRun,
     dryRunFile: values['dry-run-file'],
+    ...(values['metrics-report'] !== undefined ? { metricsReport: values['metrics-report'] } : {}),
     pushgatewayKey: pgw.key,
     pushgateway: pgw.pushgateway,
     dynatrace,
@@ -393,6 +395,12 @@ function checkTogether(values: Values, c: Together, readText: ReadText, problems
   const report = values['slo-report'];
   const reportProblem = report !== undefined ? unwritableProblem(report) : undefined;
   if (reportProblem !== undefined) problems.usage.push(`--slo-report ${report}: ${reportProblem}`);
+  // The CI reports: a path that cannot be written is refused now, not found out at the end.
+  for (const flag of ['metrics-report', 'slo-junit'] as const) {
+    const path = values[flag];
+    const problem = path === undefined ? undefined : outputFileProblem(`--${flag}`, path);
+    if (problem !== undefined) problems.usage.push(problem);
+  }
   if (c.pushgatewayOn || c.dryRun) {
     // The grouping key as the Pushgateway will see it: refused here, before any input is read.
     try {

@@ -9,6 +9,8 @@ export interface GateOptions {
   /** How far back the history is read. */
   historyWindowMs: number;
   reportFile?: string;
+  /** --slo-junit FILE: the evaluation as JUnit XML (written by the run, lib/run/ci-reports.ts). */
+  junitFile?: string;
   failOnWarning: boolean;
 }
 
@@ -20,6 +22,7 @@ export interface GateFlags {
   'slo-history'?: string;
   'slo-history-window'?: string;
   'slo-report'?: string;
+  'slo-junit'?: string;
   'slo-fail-on-warning'?: boolean;
 }
 
@@ -28,7 +31,9 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86
 
 export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: string[] } {
   const errors: string[] = [];
-  const others = (['sli', 'slo-history', 'slo-history-window', 'slo-report', 'slo-fail-on-warning'] as const).filter((f) => flags[f] !== undefined);
+  const others = (['sli', 'slo-history', 'slo-history-window', 'slo-report', 'slo-junit', 'slo-fail-on-warning'] as const).filter(
+    (f) => flags[f] !== undefined,
+  );
   if (flags.slo === undefined) {
     if (others.length > 0) errors.push(`--${others[0]} needs --slo FILE`);
     return { errors };
@@ -56,5 +61,6 @@ export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: 
   if (flags.sli !== undefined) options.sliFile = flags.sli;
   if (historyUrl) options.historyUrl = historyUrl;
   if (flags['slo-report'] !== undefined) options.reportFile = flags['slo-report'];
+  if (flags['slo-junit'] !== undefined) options.junitFile = flags['slo-junit'];
   return { options, errors };
 }
