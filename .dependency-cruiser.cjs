@@ -14,7 +14,7 @@ const LAYERS = [
   ['lib/parse/'],
   ['lib/naming/'],
   ['lib/series\\.ts$'],
-  ['lib/report\\.ts$', 'lib/report/', 'lib/version\\.ts$'],
+  ['lib/report\\.ts$', 'lib/report/', 'lib/version\\.ts$', 'lib/files\\.ts$'],
 ];
 
 const pathOf = (layers) => `^(${layers.flat().join('|')})`;

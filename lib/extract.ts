@@ -30,6 +30,16 @@ import type { Reporter } from './report.js';
 const AUTO_HEAD = 64 * 1024;
 const AUTO_TAIL = 64 * 1024;
 
+/** What the document rules of one kind found (lib/rules/json-rules.ts, DocumentResult). */
+interface FoundInDocument {
+  samples: RuleSample[];
+  problems: string[];
+  warnings?: string[];
+  withheld?: RuleSample[];
+  where: string;
+  quiet: boolean;
+}
+
 /** Problem lines reported one by one before only a count is kept. */
 const MAX_PROBLEMS_SHOWN = 10;
 
@@ -242,7 +252,7 @@ export class Extractor {
   async documents(text: string): Promise<void> {
     await this.#recognition.documentSeen(text);
     this.#release();
-    const found: Array<{ samples: RuleSample[]; problems: string[]; where: string; quiet: boolean }> = [];
+    const found: Array<FoundInDocument> = [];
     // Rules of a kind (JSON, XML) the input held no document of: their defaults are not sent
     // (go test's text output is no reason for its -json rules' zeros).
     const unread = new Set<RuleSample['rule']>();
@@ -272,13 +282,16 @@ export class Extractor {
     for (const f of found) this.#storeFound(f);
     // Defaults last: only for the sets that recognised their tool, which the values above may have shown.
     const { documentDefaults } = await import('./rules/document-defaults.js');
-    const made = found.flatMap((f) => f.samples);
+    // A withheld (inexact) result counts as made: its default would say 0 where there were many.
+    const made = found.flatMap((f) => [...f.samples, ...(f.withheld ?? [])]);
     const rules = this.documentRules.filter((r) => this.#recognition.recognised(r) && !unread.has(r));
     this.#storeFound({ samples: documentDefaults(rules, made), problems: [], where: 'a default', quiet: true });
   }
 
   /** What the document rules found: its problems said, its samples stored, --explain told. */
-  #storeFound(f: { samples: RuleSample[]; problems: string[]; where: string; quiet: boolean }): void {
+  #storeFound(f: FoundInDocument): void {
+    // Numbers that were there but are not sent (or not exactly): said without -v, presets too.
+    for (const w of f.warnings ?? []) this.problem(w);
     for (const p of f.problems) {
       if (f.quiet) this.reporter.verbose(p);
       else this.problem(p);

@@ -40,6 +40,11 @@ export class Reporter {
     this.#mask.add(secret);
   }
 
+  /** A label value with the registered secrets masked (lib/report/secrets.ts, maskValue). */
+  maskValue(value: string): string {
+    return this.#mask.maskValue(value);
+  }
+
   redact(text: string): string {
     return this.#mask.redact(text);
   }

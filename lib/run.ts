@@ -6,7 +6,7 @@ import { parseConfig, type ConfigResult } from './config/args.js';
 import type { Config, Env } from './config/config.js';
 import { VERSION } from './version.js';
 import { Reporter, summaryLine } from './report.js';
-import { registerSecrets } from './run/secrets.js';
+import { maskConfigLabels, registerSecrets } from './run/secrets.js';
 import { SeriesStore, type Series } from './series.js';
 import { Extractor } from './extract.js';
 import type { Sample } from './parse/sample.js';
@@ -117,8 +117,11 @@ export async function run(opts: RunOptions): Promise<number> {
     pushFailed: outcomes.some((o) => !o.ok),
     failOnPushError: config.failOnPushError,
   });
+  const toolName = config.command?.[0] || '""';
   const toolSummary = toolExit
-    ? `${config.command![0]} exited ${toolExit.status}${toolExit.signal ? ` (${toolExit.signal})` : ''}, exit status ${status}`
+    ? toolExit.spawnError
+      ? `${toolName} could not be started (${toolExit.status}), exit status ${status}`
+      : `${toolName} exited ${toolExit.status}${toolExit.signal ? ` (${toolExit.signal})` : ''}, exit status ${status}`
     : undefined;
   reporter.verbose(timings.describe());
   reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary, toolSummary });
@@ -178,6 +181,8 @@ function openReporter(parsed: ConfigResult, env: Env, stderr: Writable): { repor
     },
   });
   registerSecrets(reporter, config, env);
+  const masked = maskConfigLabels(config, reporter);
+  if (masked.length > 0) reporter.warn(`a credential reached the label or grouping-key part ${masked.join(', ')}: sent as ***`);
   return { reporter, stderrGone: () => stderrGone };
 }
 
@@ -198,8 +203,8 @@ function reportConfig(reporter: Reporter, parsed: ConfigResult): void {
 async function loadRules(config: Config, parsed: ConfigResult): Promise<void> {
   if (config.ruleFiles.length > 0) {
     const { loadRuleFiles } = await import('./rules/load.js');
-    const { readFileSync } = await import('node:fs');
-    const loaded = await loadRuleFiles(config.ruleFiles, (p) => readFileSync(p, 'utf8'));
+    const { readText, SPEC_FILE_LIMITS } = await import('./files.js');
+    const loaded = await loadRuleFiles(config.ruleFiles, (p) => readText(p, SPEC_FILE_LIMITS));
     parsed.usageErrors.push(...loaded.errors);
     config.ruleSets = loaded.sets;
   }

@@ -51,6 +51,7 @@ export class ConfiguredBackends {
     const { final, merge = false, deadlineAt = Date.now() + this.config.http.deadlineMs } = opts;
     const backends = await this.#backends();
     if (!final && this.config.dryRun) return [];
+    series = this.#masked(series);
     const outcomes = await Promise.all(
       backends.map((b) =>
         withGuard(b.push(series, { deadlineAt, final, merge }), deadlineAt + DEADLINE_GRACE_MS, b.name).catch((err: Error): BackendOutcome => ({
@@ -62,6 +63,25 @@ export class ConfiguredBackends {
     );
     if (!final) for (const o of outcomes) if (!o.ok) this.reporter.warnOnce(`flush:${o.backend}`, `periodic push to ${o.backend} failed: ${o.summary}`);
     return outcomes;
+  }
+
+  /** The series with every registered secret in a label value replaced by `***` (said once). */
+  #masked(series: readonly Series[]): readonly Series[] {
+    let changed = false;
+    const out = series.map((s) => {
+      let labels: Record<string, string> | undefined;
+      for (const [k, v] of Object.entries(s.labels)) {
+        const m = this.reporter.maskValue(v);
+        if (m === v) continue;
+        labels ??= { ...s.labels };
+        labels[k] = m;
+        this.reporter.warnOnce(`masked-label:${k}`, `a credential reached the label ${k} of ${s.name}: sent as ***`);
+      }
+      if (!labels) return s;
+      changed = true;
+      return { ...s, labels };
+    });
+    return changed ? out : series;
   }
 
   /**

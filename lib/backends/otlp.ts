@@ -125,11 +125,10 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
         const rejected = partial?.rejectedDataPoints ?? 0;
         const message = partial?.errorMessage ? shortText(partial.errorMessage) : '';
         if (rejected > 0) {
-          reporter.error(
-            `${where} -> ${status}: ${rejected} of ${request.points} data points rejected (the others were accepted)${message ? `: ${message}` : ''}`,
-          );
+          const counts = partialCounts(request.points, rejected);
+          reporter.error(`${where} -> ${status}: ${counts.said}${message ? `: ${message}` : ''}`);
           if (opts.final) printUnsent(reporter, request);
-          return outcome(false, `${status}, ${request.points - rejected} ok, ${rejected} rejected`);
+          return outcome(false, `${status}, ${counts.ok} ok, ${counts.rejected} rejected`);
         }
         delta?.accepted(series, now);
         // A message with nothing rejected is a warning from the receiver (protocol/otlp.md).
@@ -145,6 +144,15 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
       return outcome(false, `${status} (refused), ${request.points} series not pushed`);
     },
   };
+}
+
+/**
+ * What a partial success's rejected count means for `points` sent. A receiver that says more
+ * were rejected than were sent is taken as rejecting all of them, and quoted, never "-6 ok".
+ */
+export function partialCounts(points: number, rejected: number): { ok: number; rejected: number; said: string } {
+  if (rejected <= points) return { ok: points - rejected, rejected, said: `${rejected} of ${points} data points rejected (the others were accepted)` };
+  return { ok: 0, rejected: points, said: `the receiver says ${rejected} data points were rejected, of ${points} sent: counted as all ${points} rejected` };
 }
 
 /** The partial success of a 2xx: protobuf as asked; JSON from a receiver that answers so anyway. */

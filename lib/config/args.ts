@@ -18,9 +18,9 @@ import { INPUT_NAME } from '../naming/metric-name.js';
 import { gateOptions } from './gate-options.js';
 import { otlpConfig } from './otlp-config.js';
 import { remoteWriteConfigs } from './remote-write-config.js';
-import { readText as readTextFile, type ReadText } from './read-text.js';
+import { fileProblem, readText as readTextFile, unwritableProblem, type ReadText } from './read-text.js';
 import { presetForCommand } from '../presets/auto.js';
-import { ciContextFromFlags } from './ci-context.js';
+import { boundEnvValue, ciContextFromFlags, cutWarning } from './ci-context.js';
 import { outputFileProblem } from './output-file.js';
 import { ALL_NAMES, canonicalArgs, parseArgsOptions, type FlagValues } from './flags.js';
 
@@ -253,11 +253,21 @@ function namingOf(values: Values, env: Env, presets: readonly string[], problems
   const distinct = [...new Set(presets)];
   const integration = given ?? distinct.join('_');
   // `auto` (filter mode) names the run `auto`; the presets it chooses keep their own names.
-  const keptn = {
-    project: nonEmpty(env.KEPTN_PROJECT),
-    stage: nonEmpty(env.KEPTN_STAGE),
-    service: nonEmpty(env.KEPTN_SERVICE),
+  // Bounded like the CI context's values (lib/config/ci-context.ts), said once.
+  const cut: string[] = [];
+  const fromEnv = (name: string, label: string): string | undefined => {
+    const v = nonEmpty(env[name]);
+    if (v === undefined) return undefined;
+    const bounded = boundEnvValue(v);
+    if (bounded.cut) cut.push(label);
+    return bounded.value;
   };
+  const keptn = {
+    project: fromEnv('KEPTN_PROJECT', 'keptn_project'),
+    stage: fromEnv('KEPTN_STAGE', 'keptn_stage'),
+    service: fromEnv('KEPTN_SERVICE', 'keptn_service'),
+  };
+  problems.warnings.push(...cutWarning(cut));
   // CI context (lib/config/ci-context.ts): inside Keptn or a plain shell only ci_platform="keptn".
   const ci = ciContextFromFlags(env, values['ci-context'], values['label-from-env'] ?? []);
   problems.usage.push(...ci.errors);
@@ -397,6 +407,10 @@ interface Together {
 function checkTogether(values: Values, c: Together, readText: ReadText, problems: Problems): void {
   const file = values['dry-run-file'];
   if (file !== undefined && !isFolder(dirname(file))) problems.usage.push(`--dry-run-file ${file}: the folder ${dirname(file)} does not exist`);
+  // Checked now, as --dry-run-file is: a report that cannot be written is found before the input.
+  const report = values['slo-report'];
+  const reportProblem = report !== undefined ? unwritableProblem(report) : undefined;
+  if (reportProblem !== undefined) problems.usage.push(`--slo-report ${report}: ${reportProblem}`);
   // The CI reports: a path that cannot be written is refused now, not found out at the end.
   for (const flag of ['metrics-report', 'slo-junit'] as const) {
     const path = values[flag];
@@ -413,9 +427,10 @@ function checkTogether(values: Values, c: Together, readText: ReadText, problems
   }
   if (values['ca-file'] !== undefined) {
     try {
-      readText(values['ca-file']);
+      // A FIFO nobody writes reads as empty at once (lib/files.ts): no certificate is an error.
+      if (readText(values['ca-file']).trim() === '') problems.usage.push(`--ca-file ${values['ca-file']} is empty (or a FIFO nobody has opened for writing)`);
     } catch (err) {
-      problems.usage.push(`cannot read --ca-file ${values['ca-file']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      problems.usage.push(`cannot read --ca-file ${values['ca-file']}: ${fileProblem(err)}`);
     }
   }
   if (c.sends && c.naming.integration === '') {

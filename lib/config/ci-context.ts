@@ -8,6 +8,29 @@
 
 import { isGroupingLabelName } from '../naming/prometheus.js';
 import type { Env } from './config.js';
+import { PROXY_VARIABLES } from '../http/proxy-env.js';
+
+/**
+ * Variables that hold a credential (ours, and URLs that may carry a password): never a label,
+ * whose value would go into every pushed series and the dry run.
+ */
+const CREDENTIAL_VARIABLES: ReadonlySet<string> = new Set([
+  'DT_API_TOKEN',
+  'REMOTE_WRITE_TOKEN',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'PROM_GATEWAY',
+  ...PROXY_VARIABLES,
+]);
+/** Names that say they hold one (GITHUB_TOKEN, CI_JOB_TOKEN, NPM_TOKEN, DB_PASSWORD, AWS_SECRET_ACCESS_KEY, …). */
+const CREDENTIAL_NAME = /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIALS?|AUTHORIZATION)(?:_|$)/i;
+
+/** True when an environment variable is, or is named like, a credential. */
+export function isCredentialVariable(name: string): boolean {
+  return CREDENTIAL_VARIABLES.has(name.toUpperCase()) || CREDENTIAL_NAME.test(name);
+}
 
 /** One label: the first alternative whose variables are all set; an alternative's values are joined by `/`. */
 export interface CiContextPart {
@@ -103,6 +126,28 @@ export const CI_VENDORS: readonly CiVendor[] = [
   },
 ];
 
+/**
+ * The longest label value taken from the environment, in characters: a 1 MB GITHUB_REPOSITORY
+ * made the Pushgateway refuse the push (431) with the value in its grouping-key path.
+ */
+export const MAX_ENV_LABEL_CHARS = 200;
+/** Ends a value cut at MAX_ENV_LABEL_CHARS. */
+export const CUT_MARKER = '…';
+
+/** A value from the environment, cut to MAX_ENV_LABEL_CHARS (code points) with CUT_MARKER. */
+export function boundEnvValue(value: string): { value: string; cut: boolean } {
+  if (value.length <= MAX_ENV_LABEL_CHARS) return { value, cut: false };
+  const chars = [...value.slice(0, 2 * MAX_ENV_LABEL_CHARS)];
+  if (chars.length <= MAX_ENV_LABEL_CHARS) return { value, cut: false };
+  return { value: chars.slice(0, MAX_ENV_LABEL_CHARS).join('') + CUT_MARKER, cut: true };
+}
+
+/** The one warning for the labels whose environment value was cut. */
+export function cutWarning(cut: readonly string[]): string[] {
+  if (cut.length === 0) return [];
+  return [`label values from the environment are cut to ${MAX_ENV_LABEL_CHARS} characters (ending in ${CUT_MARKER}): ${cut.join(', ')}`];
+}
+
 function set(env: Env, name: string): string | undefined {
   const v = env[name];
   return v === undefined || v.trim() === '' ? undefined : v;
@@ -147,6 +192,7 @@ export interface CiContext {
  */
 export function ciContext(env: Env, mode: CiLabelsMode, extra: ReadonlyArray<readonly [string, string]>): CiContext {
   const ctx: CiContext = { platform: 'keptn', parts: [], sources: [], warnings: [] };
+  const cut: string[] = [];
   const vendor = isKeptn(env) ? undefined : detectCi(env);
   if (vendor !== undefined) {
     ctx.platform = vendor.platform;
@@ -155,7 +201,9 @@ export function ciContext(env: Env, mode: CiLabelsMode, extra: ReadonlyArray<rea
       for (const p of vendor.parts) {
         const value = partValue(env, p);
         if (value === undefined) continue;
-        ctx.parts.push([p.label, value]);
+        const bounded = boundEnvValue(value);
+        if (bounded.cut) cut.push(p.label);
+        ctx.parts.push([p.label, bounded.value]);
         ctx.sources.push({ label: p.label, variable: p.from.find((alt) => alt.every((n) => set(env, n) !== undefined))!.join('/') });
       }
     }
@@ -168,9 +216,12 @@ export function ciContext(env: Env, mode: CiLabelsMode, extra: ReadonlyArray<rea
     }
     const at = ctx.parts.findIndex(([name]) => name === label);
     if (at >= 0) ctx.parts.splice(at, 1);
-    ctx.parts.push([label, value]);
+    const bounded = boundEnvValue(value);
+    if (bounded.cut) cut.push(label);
+    ctx.parts.push([label, bounded.value]);
     ctx.sources.push({ label, variable });
   }
+  ctx.warnings.push(...cutWarning(cut));
   return ctx;
 }
 
@@ -183,6 +234,8 @@ export function parseCiLabelFlag(text: string): readonly [string, string] | stri
     return `--ci-label needs NAME=VARIABLE with a label name such as ci_matrix (not job, integration or keptn_*), got "${text}"`;
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) return `--ci-label ${name}=…: VARIABLE must be an environment variable's name, got "${variable}"`;
+  // Named, never its value: the message goes to the job's log.
+  if (isCredentialVariable(variable)) return `--ci-label ${name}=${variable}: ${variable} holds a credential; it is never made a label`;
   return [name, variable];
 }
 

@@ -2,6 +2,8 @@
 // as basic auth, else a bearer token from REMOTE_WRITE_TOKEN or --remote-write-token-file
 // (never from argv, where every user of the machine can read it). Pure apart from `readText`.
 
+import { fileProblem, TOKEN_FILE_LIMITS, type ReadText } from './read-text.js';
+
 export interface RemoteWriteConfig {
   /** The receiver's write endpoint as given (e.g. …/api/v1/write), user-info removed. */
   url: URL;
@@ -26,7 +28,7 @@ export function remoteWriteConfigs(
   flags: readonly string[],
   tokenFile: string | undefined,
   env: Env,
-  readText: (path: string) => string,
+  readText: ReadText,
   headers: ReadonlyArray<readonly [string, string]> = [],
 ): RemoteWriteConfigResult {
   const errors: string[] = [];
@@ -39,9 +41,9 @@ export function remoteWriteConfigs(
   let token: string | undefined;
   if (tokenFile !== undefined) {
     try {
-      token = readText(tokenFile).trim();
+      token = readText(tokenFile, TOKEN_FILE_LIMITS).trim();
     } catch (err) {
-      errors.push(`remote-write: cannot read --remote-write-token-file ${tokenFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      errors.push(`remote-write: cannot read --remote-write-token-file ${tokenFile}: ${fileProblem(err)}`);
       return { configs, errors, warnings };
     }
     if (token === '') errors.push(`remote-write: --remote-write-token-file ${tokenFile} is empty`);

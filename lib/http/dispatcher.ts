@@ -1,6 +1,6 @@
 // The undici dispatcher a client sends through: proxies from the environment, extra CAs, --insecure.
 
-import { readFileSync } from 'node:fs';
+import { readText } from '../files.js';
 import type { Dispatcher } from 'undici';
 import { loadUndici, loadUndiciProxy } from './undici.js';
 import { PROXY_VARIABLES, proxySettings } from './proxy-env.js';
@@ -37,12 +37,13 @@ export function trustedCas(caFile: string | undefined, env: ProcessEnvLike): str
   const extra = env.NODE_EXTRA_CA_CERTS;
   if (extra) {
     try {
-      cas.push(readFileSync(extra, 'utf8'));
+      cas.push(readText(extra));
     } catch {
       // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS; so do we (by ignoring it).
     }
   }
-  cas.push(readFileSync(caFile, 'utf8'));
+  // Opened non-blocking and bounded (lib/files.ts): a FIFO or /dev/zero is an error, not a hang.
+  cas.push(readText(caFile));
   return cas;
 }
 

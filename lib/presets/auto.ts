@@ -28,15 +28,35 @@ function base(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** The preset for `command` (the tool and its arguments), or undefined when none fits. */
+/** How many launchers (`npx`, `python -m`) are looked through before giving up. */
+export const MAX_UNWRAP = 16;
+
+/**
+ * The preset for `command` (the tool and its arguments), or undefined when none fits. Iterative
+ * and bounded: `npx npx … k6` nested 20,000 deep overflowed the stack when this recursed.
+ */
 export function presetForCommand(command: readonly string[]): string | undefined {
-  const [tool, ...args] = command;
-  if (tool === undefined) return undefined;
-  const name = base(tool);
-  // npx k6 …, python -m pytest …: the tool is the next word.
-  if ((name === 'npx' || name === 'pnpx') && args.length > 0) return presetForCommand(args.filter((a) => !a.startsWith('-')));
-  if (/^python(?:\d(?:\.\d+)?)?$/.test(name) && args[0] === '-m' && args[1] !== undefined) return presetForCommand(args.slice(1));
-  if (name === 'go') return args[0] === 'test' && args.some((a) => /^-(?:test\.)?bench(?:=|$)/.test(a)) ? 'go-bench' : undefined;
-  if (name === 'node' && args.includes('--test')) return 'tap';
-  return Object.hasOwn(BY_TOOL, name) ? BY_TOOL[name] : undefined;
+  // `at`: where the tool's name is; no copies, so 200,000 words cost no more than a few.
+  let at = 0;
+  for (let depth = 0; depth <= MAX_UNWRAP; depth++) {
+    const tool = command[at];
+    if (tool === undefined) return undefined;
+    const name = base(tool);
+    const arg = (i: number): string | undefined => command[at + 1 + i];
+    // npx k6 …, python -m pytest …: the tool is the next word (npx: the next that is not a flag).
+    if (name === 'npx' || name === 'pnpx') {
+      at++;
+      while (command[at]?.startsWith('-')) at++;
+      continue;
+    }
+    if (/^python(?:\d(?:\.\d+)?)?$/.test(name) && arg(0) === '-m' && arg(1) !== undefined) {
+      at += 2;
+      continue;
+    }
+    const args = command.slice(at + 1);
+    if (name === 'go') return args[0] === 'test' && args.some((a) => /^-(?:test\.)?bench(?:=|$)/.test(a)) ? 'go-bench' : undefined;
+    if (name === 'node' && args.includes('--test')) return 'tap';
+    return Object.hasOwn(BY_TOOL, name) ? BY_TOOL[name] : undefined;
+  }
+  return undefined;
 }

@@ -64,6 +64,17 @@ export class SecretMask {
     }
   }
 
+  /**
+   * A label value or grouping-key part with every known secret in it replaced by `***`: a
+   * random-looking one wherever it appears, a plain one (a user name) only as the whole value.
+   */
+  maskValue(value: string): string {
+    let out = value;
+    for (const s of this.#everywhere) if (out.includes(s)) out = out.split(s).join(MASK);
+    if (this.#plain.includes(out)) return MASK;
+    return out;
+  }
+
   redact(text: string): string {
     let out = text.replace(AUTH_VALUE, (whole: string, header: string | undefined, scheme: string, space: string, value: string) =>
       header !== undefined || looksRandom(value) ? `${header ?? ''}${scheme}${space}${MASK}` : whole,

@@ -26,6 +26,9 @@ function isObject(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The most rules one file may hold (its size is capped at 1 MiB when it is read, lib/files.ts). */
+export const MAX_RULES = 1000;
+
 /** A whole rule file's content → its rules, or every error found (all of them, not just the first). */
 export function compileRuleFile(origin: string, content: unknown): { set: RuleSet } | { errors: string[] } {
   if (!isObject(content)) return { errors: [`${origin}: a rule file is a mapping with version: 1 and rules: [...]`] };
@@ -37,6 +40,11 @@ export function compileRuleFile(origin: string, content: unknown): { set: RuleSe
   if (content.description !== undefined && typeof content.description !== 'string') errors.push(`${origin}: description: must be text`);
   if (!Array.isArray(content.rules) || content.rules.length === 0) {
     errors.push(`${origin}: rules: must be a list of at least one rule`);
+    return { errors };
+  }
+  // Each rule is matched against every line: a file of 100,000 rules took minutes and gigabytes.
+  if (content.rules.length > MAX_RULES) {
+    errors.push(`${origin}: rules: ${content.rules.length} rules, more than the ${MAX_RULES} a rule file may hold`);
     return { errors };
   }
   const rules: Rule[] = [];

@@ -21,6 +21,9 @@ export function findJsonDocuments(text: string): Found {
 function findDocuments(text: string): Found {
   const whole = tryParse(text);
   if (whole.ok) return { documents: [whole.value] };
+  // Two reports concatenated (`cat a.json b.json`, or glued without a newline): each one counts.
+  const several = concatenatedValues(text);
+  if (several !== undefined) return { documents: several };
   const start = firstLineStartingWith(text, 0);
   if (start < 0) return { documents: [], reason: whole.reason };
   const fromStart = tryParse(text.slice(start));
@@ -41,6 +44,35 @@ function findDocuments(text: string): Found {
     at = nl + 1;
   }
   return documents.length > 0 ? { documents, lines: true } : { documents, reason };
+}
+
+/**
+ * The JSON objects and arrays of a text that is nothing but two or more of them one after the
+ * other (whitespace between or none); undefined otherwise. One pass, strings skipped.
+ */
+export function concatenatedValues(text: string): unknown[] | undefined {
+  const values: unknown[] = [];
+  let depth = 0;
+  let begin = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (depth === 0) {
+      if (c === '{' || c === '[') {
+        begin = i;
+        depth = 1;
+      } else if (c !== ' ' && c !== '\n' && c !== '\r' && c !== '\t') return undefined;
+      continue;
+    }
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && --depth === 0) {
+      const one = tryParse(text.slice(begin, i + 1));
+      if (!one.ok) return undefined;
+      values.push(one.value);
+    }
+  }
+  return depth === 0 && values.length >= 2 ? values : undefined;
 }
 
 function tryParse(text: string): Parsed {

@@ -29,16 +29,28 @@ class TooManyMatches extends Error {}
 export interface DocumentResult {
   samples: RuleSample[];
   problems: string[];
+  /**
+   * Said by default even for a preset's rules (whose problems are --verbose): a number that was
+   * there but could not be read (1e400), a cut that changes a count.
+   */
+  warnings?: string[];
+  /** Results not sent because a cut made them inexact: no `default:` may stand in for them either. */
+  withheld?: RuleSample[];
   /** False when the input held no document of the rules' kind: their defaults are not sent. */
   read?: boolean;
 }
+
+/** A value read as a number that does not fit one (JSON.parse makes 1e400 Infinity). */
+const OUT_OF_RANGE = 'out of range';
 
 // Longer than ~60 lines: the per-rule loop over the documents keeps the match budget, the cut and
 // the aggregation together; the value reading is valuesOf below.
 export async function evaluateJsonRules(text: string, rules: readonly JsonRule[], maxSeries: number): Promise<DocumentResult> {
   const samples: RuleSample[] = [];
   const problems: string[] = [];
-  if (rules.length === 0) return { samples, problems };
+  const warnings: string[] = [];
+  const withheld: RuleSample[] = [];
+  if (rules.length === 0) return { samples, problems, warnings, withheld };
   const found = findJsonDocuments(text);
   if (found.documents.length === 0) {
     problems.push(
@@ -108,7 +120,7 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
         const keyed = rule.keyLabels !== undefined ? (found as Keyed) : undefined;
         const match = keyed !== undefined ? keyed.value : found;
         for (const got of valuesOf(rule, match, where, several && rule.indexLabels && !agg ? index : undefined, keyed?.[KEYS])) {
-          if (typeof got === 'string') problems.push(got);
+          if (typeof got === 'string') (got.includes(`(${OUT_OF_RANGE})`) ? warnings : problems).push(got);
           else if (agg) {
             if (!agg.add(seriesKey(got.name, got.labels), got.value, got)) cut = true;
           } else samples.push(got);
@@ -119,11 +131,16 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     }
     if (failed) continue;
     // First, so it is among the problems shown even when the matches gave thousands of their own.
-    if (cut) problems.unshift(`${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} matches of ${rule.path} (or ${maxSeries} series); the rest were cut`);
+    // Said by default: a cut changes what a count or a sum says, so those are not sent as if exact.
+    const inexact = cut && (rule.aggregate === 'count' || rule.aggregate === 'sum');
+    if (cut)
+      warnings.push(
+        `${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} matches of ${rule.path} (or ${maxSeries} series); the rest were cut${inexact ? `, so its ${rule.aggregate} is not sent` : ''}`,
+      );
     if (matched === 0) problems.push(`${rule.origin}: ${rule.id}: no value at ${rule.path}`);
-    if (agg) for (const { item, value } of agg.results()) samples.push({ ...item, value });
+    if (agg) for (const { item, value } of agg.results()) (inexact ? withheld : samples).push({ ...item, value });
   }
-  return { samples, problems };
+  return { samples, problems, warnings, withheld };
 }
 
 const KEYS = Symbol('keys');
@@ -219,7 +236,7 @@ function isDefiniteSegment(segment: string | number): boolean {
 /** A matched JSON value → a number (in base units with a unit), or a description of it ('' for null/missing). */
 function toNumber(value: unknown, unit: string | undefined, style: NumberStyle): { value: number; base: import('./units.js').BaseUnit | null } | string {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return 'out of range';
+    if (!Number.isFinite(value)) return OUT_OF_RANGE;
     if (unit === undefined) return { value, base: null };
     const r = parseWithUnit(String(value), unit, style);
     return 'problem' in r ? r.problem : r;

@@ -65,3 +65,30 @@ function urlCredentials(text: string | undefined): string[] {
     return []; // not a URL: the HTTP layer says so when it is used
   }
 }
+
+/**
+ * Masks every registered secret that reached a label value or a grouping-key part of the
+ * configuration (`--label k=$TOKEN`, a CI variable holding one); returns the names masked, for
+ * one warning. --ci-label naming a credential variable is refused earlier (lib/config/ci-context.ts).
+ */
+export function maskConfigLabels(config: Config, reporter: Reporter): string[] {
+  const masked = new Set<string>();
+  const pairs = (list: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> =>
+    list.map(([k, v]) => {
+      const m = reporter.maskValue(v);
+      if (m !== v) masked.add(k);
+      return [k, m] as const;
+    });
+  config.labels = Object.fromEntries(pairs(Object.entries(config.labels)));
+  config.ciGrouping = pairs(config.ciGrouping);
+  config.pushgatewayKey = { ...config.pushgatewayKey, grouping: pairs(config.pushgatewayKey.grouping) };
+  if (config.pushgateway) config.pushgateway = { ...config.pushgateway, grouping: pairs(config.pushgateway.grouping) };
+  const keptn: Config['keptn'] = {};
+  for (const [k, v] of Object.entries(config.keptn) as Array<[keyof Config['keptn'], string | undefined]>) {
+    if (v === undefined) continue;
+    keptn[k] = reporter.maskValue(v);
+    if (keptn[k] !== v) masked.add(`keptn_${k}`);
+  }
+  config.keptn = keptn;
+  return [...masked];
+}

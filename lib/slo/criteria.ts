@@ -20,26 +20,36 @@ export interface Criterion {
 
 // Longest operators first, so `<=` is not read as `<` followed by `=…`.
 const OPERATORS: readonly Operator[] = ['<=', '>=', '<', '>', '='];
+// Plain decimals only, as the criteria of Keptn's SLO examples are written.
 const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
 
-/** A criterion, or a message saying what is wrong with it (for the file's error). */
+/** A criterion, or a message saying what is wrong with it (for the file's error, which names the objective). */
 export function parseCriterion(text: string): Criterion | { error: string } {
-  let rest = text.replace(/\s+/g, '');
+  // Spaces around the operator and the sign, never inside the number: `<= 5 5` is not 55.
+  let rest = text.trim();
   const op = OPERATORS.find((o) => rest.startsWith(o));
   if (op === undefined) return { error: `"${text}" does not start with one of <, <=, =, >=, >` };
-  rest = rest.slice(op.length);
+  rest = rest.slice(op.length).trimStart();
+  if (/^[<>=!]/.test(rest)) return { error: `"${text}": ${op}${rest[0]} is not an operator (one of <, <=, =, >=, >)` };
   let percent = false;
   let sign: '+' | '-' | undefined;
   if (rest.endsWith('%')) {
     percent = true;
-    rest = rest.slice(0, -1);
+    rest = rest.slice(0, -1).trimEnd();
   }
   if (rest.startsWith('+') || rest.startsWith('-')) {
     sign = rest[0] as '+' | '-';
-    rest = rest.slice(1);
+    rest = rest.slice(1).trimStart();
   }
+  if (/^(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+$/.test(rest) && Number.isFinite(Number(rest)))
+    return {
+      error: `"${text}": write the number without an exponent (${Number(rest)
+        .toFixed(20)
+        .replace(/\.?0+$/, '')} for ${rest})`,
+    };
   if (!NUMBER.test(rest)) return { error: `"${text}": after the operator comes a number, optionally signed (+10, -5) and/or with % (+10%)` };
   const value = Number(rest);
+  if (!Number.isFinite(value)) return { error: `"${text}": ${rest.length > 24 ? `${rest.slice(0, 24)}…` : rest} is too large for a number` };
   if (!percent && sign === undefined) return { text, op, value };
   return { text, op, value, relative: { percent, increase: sign !== '-' } };
 }

@@ -9,6 +9,7 @@
 // Reading and checking are pure (slo-file.ts, sli-file.ts, selector.ts); evaluation is pure
 // (evaluate.ts, history.ts); files, HTTP and the step summary go through `io`.
 
+import { fileProblem } from '../files.js';
 import { seriesKey, type Series } from '../series.js';
 import { fullMetricName } from '../naming/metric-name.js';
 import { groupingLabels } from '../naming/grouping-key.js';
@@ -83,7 +84,7 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
     try {
       text = await io.readText(file);
     } catch (err) {
-      return { error: `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+      return { error: `cannot read the ${what} ${file}: ${fileProblem(err)}` };
     }
     try {
       return { text, doc: parse(text) as unknown };
@@ -163,7 +164,7 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
       if (io.stepSummaryFile) {
         await io
           .appendText(io.stepSummaryFile, `${markdownTable(evaluation, spec)}\n`)
-          .catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY: ${err.message}`));
+          .catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY ${io.stepSummaryFile}: ${fileProblem(err)}`));
       }
       if (options.reportFile !== undefined) {
         const report = jsonReport(evaluation, spec, {
@@ -174,7 +175,7 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
         });
         await io
           .writeText(options.reportFile, report)
-          .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-report ${options.reportFile}: ${err.code ?? err.message}`));
+          .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-report ${options.reportFile}: ${fileProblem(err)}`));
       }
       const failed = evaluation.result === 'fail' || (evaluation.result === 'warning' && options.failOnWarning);
       const own = resultSeries(evaluation, naming, ctx.labels);

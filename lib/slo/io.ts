@@ -1,7 +1,7 @@
 // The gate's I/O for a real run: files through node:fs, GETs through the program's HTTP client
 // (the same timeout, CA file, proxy and --header settings as the pushes), created on first use.
 
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { readText, SPEC_FILE_LIMITS, writeBoundedText } from '../files.js';
 import type { HttpClient } from '../http/types.js';
 import { basicAuthHeader } from '../http/redact.js';
 import { DEFAULTS, type Config } from '../config/config.js';
@@ -19,9 +19,10 @@ export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<
     (http ??= import('../backends/configured.js').then(({ createRunHttpClient }) => createRunHttpClient(config, reporter, env)));
   const summary = env.GITHUB_STEP_SUMMARY?.trim();
   return {
-    readText: (path) => readFile(path, 'utf8'),
-    writeText: (path, text) => writeFile(path, text),
-    appendText: (path, text) => appendFile(path, text),
+    // Non-blocking and bounded (lib/files.ts): a FIFO or /dev/zero is an error, never a hang.
+    readText: async (path) => readText(path, SPEC_FILE_LIMITS),
+    writeText: (path, text) => writeBoundedText(path, text, { append: false }),
+    appendText: (path, text) => writeBoundedText(path, text, { append: true }),
     async get(url, auth) {
       const headers: Record<string, string> = { accept: 'application/json' };
       // The Pushgateway's credentials: registered for masking with the rest (lib/run/secrets.ts).

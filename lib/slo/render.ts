@@ -47,20 +47,35 @@ export function textTable(e: Evaluation, spec: SloSpec): string[] {
   return [`quality gate ${spec.file}:`, line(HEAD), ...rows.map(line), totalLine(e)];
 }
 
-export function markdownTable(e: Evaluation, spec: SloSpec): string {
+/**
+ * Most bytes of one gate's Markdown: GitHub shows at most 1 MiB of a step's summary
+ * (docs.github.com, "Adding a job summary"), which the job's other steps share.
+ */
+export const MAX_SUMMARY_BYTES = 256 * 1024;
+
+export function markdownTable(e: Evaluation, spec: SloSpec, maxBytes = MAX_SUMMARY_BYTES): string {
   const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const rows = e.indicatorResults.map((r, i) => `| ${row(r, spec, i).map(esc).join(' | ')} |`);
   const icon = e.result === 'pass' ? '✅' : e.result === 'warning' ? '⚠️' : '❌';
-  return [
+  const head = [
     `### ${icon} Quality gate: ${e.result} (score ${fmt(e.score)}/100)`,
     '',
     `SLO file \`${esc(spec.file)}\`${e.message ? `: ${esc(e.message)}` : ''}`,
     '',
     `| ${HEAD.join(' | ')} |`,
     `|${HEAD.map(() => '---').join('|')}|`,
-    ...rows,
-    '',
-  ].join('\n');
+  ];
+  let bytes = Buffer.byteLength(head.join('\n')) + 200;
+  const rows: string[] = [];
+  for (const [i, r] of e.indicatorResults.entries()) {
+    const text = `| ${row(r, spec, i).map(esc).join(' | ')} |`;
+    bytes += Buffer.byteLength(text) + 1;
+    if (bytes > maxBytes) {
+      rows.push('', `${e.indicatorResults.length - i} more objectives not shown (a job summary is bounded; the full table is on stderr and in --slo-report)`);
+      break;
+    }
+    rows.push(text);
+  }
+  return [...head, ...rows, ''].join('\n');
 }
 
 export interface ReportContext {

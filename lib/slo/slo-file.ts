@@ -45,6 +45,9 @@ export interface SloSpec {
 
 export type Checked<T> = { value: T; warnings: string[] } | { errors: string[] };
 
+/** The most objectives one SLO file may hold: 100,000 took 1.6 GB and wrote a 61 MB report. */
+export const MAX_OBJECTIVES = 1000;
+
 const TOP_LEVEL = new Set(['spec_version', 'filter', 'comparison', 'objectives', 'total_score']);
 const OBJECTIVE_KEYS = new Set(['sli', 'displayName', 'pass', 'warning', 'weight', 'key_sli']);
 const COMPARISON_KEYS = new Set(['compare_with', 'number_of_comparison_results', 'include_result_with_score', 'aggregate_function']);
@@ -88,6 +91,8 @@ export function checkSloDocument(doc: unknown, file: string): Checked<SloSpec> {
   if (!Array.isArray(doc.objectives))
     err('objectives', doc.objectives === undefined ? 'missing: a list of objectives (- sli: NAME, pass: …)' : 'must be a list');
   else if (doc.objectives.length === 0) err('objectives', 'empty: a gate needs at least one objective (Keptn fails such an evaluation)');
+  else if (doc.objectives.length > MAX_OBJECTIVES)
+    err('objectives', `${doc.objectives.length} objectives, more than the ${MAX_OBJECTIVES} a gate evaluates (its table, summary and report grow with each)`);
   else
     doc.objectives.forEach((o: unknown, i: number) => {
       const checked = checkObjective(o, i, file, errors, warnings);

@@ -9,7 +9,8 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
 export interface ToolRun {
-  child: ChildProcess;
+  /** Absent when nothing was started (an empty tool name). */
+  child?: ChildProcess;
   stdout: Readable;
   stderr: Readable;
   /**
@@ -29,6 +30,8 @@ export interface ToolExit {
 
 export function runTool(command: readonly string[]): ToolRun {
   const [file, ...args] = command as [string, ...string[]];
+  // `-- ""`: node's spawn throws on an empty name; a shell says "command not found", 127.
+  if (file === '') return notStarted(Object.assign(new Error('empty command name'), { code: 'ENOENT' }));
   // Loaded on use: in the single-file bundle a static import would load it at every start.
   const { spawn } = process.getBuiltinModule('node:child_process');
   const child = spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'], detached: true });
@@ -47,6 +50,16 @@ export function runTool(command: readonly string[]): ToolRun {
   return { child, stdout: child.stdout!, stderr: child.stderr!, done };
 }
 
+/** A run that never started: no output, the exit a shell would give (127, or 126 for EACCES). */
+function notStarted(err: NodeJS.ErrnoException): ToolRun {
+  const { Readable } = process.getBuiltinModule('node:stream');
+  return {
+    stdout: Readable.from([]),
+    stderr: Readable.from([]),
+    done: Promise.resolve({ status: err.code === 'EACCES' ? 126 : 127, spawnError: err }),
+  };
+}
+
 /**
  * Why the tool could not start, in words: ENOENT for a script whose `#!` interpreter is missing
  * names the interpreter, since the script itself is there.
@@ -54,6 +67,8 @@ export function runTool(command: readonly string[]): ToolRun {
 export function describeSpawnError(command: readonly string[], err: NodeJS.ErrnoException, env: Readonly<Record<string, string | undefined>>): string {
   const [file] = command as [string];
   const code = err.code ?? err.message;
+  if (file === '') return 'cannot run "": an empty command name (not found)';
+  if (err.code === 'EACCES' && isFolder(file)) return `cannot run ${file}: it is a folder`;
   if (err.code !== 'ENOENT') return `cannot run ${file}: ${code}`;
   const { existsSync, openSync, readSync, closeSync } = process.getBuiltinModule('node:fs');
   const { delimiter, join } = process.getBuiltinModule('node:path');
@@ -82,10 +97,18 @@ export function describeSpawnError(command: readonly string[], err: NodeJS.Errno
 /** Forwards a signal we received to the tool and its process group, if it still runs. */
 export function forwardSignal(run: ToolRun, signal: NodeJS.Signals): void {
   const { child } = run;
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
   } catch {
     child.kill(signal); // the group is gone but the tool is not (it left its group): the tool alone
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return process.getBuiltinModule('node:fs').statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

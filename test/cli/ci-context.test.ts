@@ -148,3 +148,24 @@ t.test('a real Pushgateway: two repositories and two jobs keep four groups', asy
     'no run id in any label',
   );
 });
+
+t.test(
+  'a 120 KB GITHUB_REPOSITORY and GITHUB_WORKFLOW: cut with a marker, said once in one short line, and the push goes through (issue 24, item 10)',
+  async (t) => {
+    const pgw = await startPushgateway();
+    t.teardown(() => pgw.stop());
+    // One variable holds at most 128 KiB (Linux MAX_ARG_STRLEN); two of them make 240 KB of context.
+    const big = `acme/${'x'.repeat(120_000)}`;
+    const r = await runCli(['--integration', 'k6', '--no-run-metrics', '--pushgateway', pgw.url, '--fail-on-push-error'], {
+      input: INPUT,
+      env: { ...GITHUB, GITHUB_REPOSITORY: big, GITHUB_WORKFLOW: big },
+    });
+    t.equal(r.status, 0, r.stderr.slice(0, 500));
+    t.equal(r.stdout.toString(), INPUT);
+    t.equal(r.stderr.match(/are cut to 200 characters/g)?.length, 1, 'said once');
+    t.ok(Math.max(...r.stderr.split('\n').map((l) => l.length)) < 1000, 'no line of stderr is long');
+    const groups = await pgw.groups();
+    t.equal(groups.length, 1);
+    t.equal(groups[0]!.labels.ci_repository, `${big.slice(0, 200)}…`);
+  },
+);

@@ -72,6 +72,17 @@ for (const [what, fault, said] of FAULTS) {
   });
 }
 
+t.test('otlp: a partial success rejecting more points than were sent is all of them, never a negative count (issue 24, item 15)', async (t) => {
+  const server = await startFaultServer([
+    { status: 200, headers: { 'content-type': 'application/x-protobuf' }, body: Buffer.from(encodeOtlpResponse(9, 'quota')).toString('latin1') },
+  ]);
+  t.teardown(() => server.close());
+  const r = await cli(['--otlp', `${server.url}/v1/metrics`]);
+  t.match(r.stderr, /-> 200: the receiver says 9 data points were rejected, of 3 sent: counted as all 3 rejected: quota/);
+  t.match(r.stderr, /; otlp: 200, 0 ok, 3 rejected\n/);
+  t.notMatch(r.stderr, /-\d+ ok/);
+});
+
 t.test('otlp: the request as the protocol wants it; partial success reported, exit 3 with --fail-on-push-error', async (t) => {
   const server = await startFaultServer([
     {

@@ -146,3 +146,19 @@ t.test('--help and --version', async (t) => {
   t.equal(parseConfig(['-h'], {}, noFile).action, 'help-short', '-h is the first screen');
   t.equal(parseConfig(['--version'], {}, noFile).action, 'version');
 });
+
+t.test('--slo-report is checked at the start, as --dry-run-file is (issue 24, item 16)', async (t) => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'jmp-report-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const usage = (report: string): string[] =>
+    parseConfig(['--integration', 'k6', '--dry-run', '--slo', 'slo.yaml', '--slo-report', report], {}, noFile).usageErrors;
+  t.same(usage(join(dir, 'report.json')), []);
+  t.same(usage(join(dir, 'missing', 'report.json')), [
+    `--slo-report ${join(dir, 'missing', 'report.json')}: the folder ${join(dir, 'missing')} does not exist`,
+  ]);
+  t.same(usage('/dev/full'), ['--slo-report /dev/full: /dev/full is not a regular file']);
+  t.same(usage(dir), [`--slo-report ${dir}: ${dir} is not a regular file`]);
+});

@@ -247,6 +247,22 @@ t.test('parseCiLabelFlag', async (t) => {
   }
 });
 
+t.test('parseCiLabelFlag: a credential variable is refused by name (issue 24, item 4)', async (t) => {
+  for (const v of [
+    'REMOTE_WRITE_TOKEN',
+    'DT_API_TOKEN',
+    'OTEL_EXPORTER_OTLP_HEADERS',
+    'PROM_GATEWAY',
+    'HTTPS_PROXY',
+    'GITHUB_TOKEN',
+    'DB_PASSWORD',
+    'AWS_SECRET_ACCESS_KEY',
+  ]) {
+    t.equal(parseCiLabelFlag(`token=${v}`), `--ci-label token=${v}: ${v} holds a credential; it is never made a label`, v);
+  }
+  for (const v of ['MATRIX_OS', 'GIT_AUTHOR_NAME', 'TOKENIZER_MODE', 'CI_JOB_NAME']) t.same(parseCiLabelFlag(`x=${v}`), ['x', v], v);
+});
+
 t.test('every vendor: label names the grouping key accepts, distinct, ci_platform never a part of its own', async (t) => {
   for (const v of CI_VENDORS) {
     const labels = v.parts.map((p) => p.label);
@@ -299,4 +315,17 @@ t.test('describeCiContext names the detected CI, each part with its variable, an
   for (const v of CI_VENDORS) t.match(text, new RegExp(`^  ${v.platform} \\(`, 'm'));
   t.match(describeCiContext({}, ciContext({}, 'auto', [])), /^no CI detected/);
   t.match(describeCiContext({ KEPTN_STAGE: 'dev' }, ciContext({ KEPTN_STAGE: 'dev' }, 'auto', [])), /^Keptn/);
+});
+
+t.test('label values from the environment are cut at 200 characters with a marker, said once (issue 24, item 10)', async (t) => {
+  const big = 'r'.repeat(1024 * 1024);
+  const ctx = ciContext({ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: big, GITHUB_WORKFLOW: big, GITHUB_JOB: 'k6', MATRIX: `${'é'.repeat(300)}` }, 'auto', [
+    ['ci_matrix', 'MATRIX'],
+  ]);
+  const parts = Object.fromEntries(ctx.parts);
+  t.equal(parts.ci_repository, `${'r'.repeat(200)}…`);
+  t.equal(parts.ci_workflow, `${'r'.repeat(200)}…`);
+  t.equal(parts.ci_matrix, `${'é'.repeat(200)}…`);
+  t.equal(parts.ci_job, 'k6');
+  t.same(ctx.warnings, ['label values from the environment are cut to 200 characters (ending in …): ci_repository, ci_workflow, ci_matrix']);
 });

@@ -163,3 +163,14 @@ t.test('--preset auto: the preset from the wrapped tool', async (t) => {
   ];
   for (const [command, want] of table) t.equal(presetForCommand(command), want, command.join(' '));
 });
+
+t.test('--preset auto looks through launchers iteratively and at most 16 deep (issue 24, item 11)', async (t) => {
+  t.equal(presetForCommand([...Array<string>(20_000).fill('npx'), 'k6', 'run', 'x.js']), undefined, '20,000 npx: no stack overflow');
+  const pythons = Array.from({ length: 10_000 }, () => ['python', '-m']).flat();
+  t.equal(presetForCommand([...pythons, 'pytest']), undefined, '10,000 python -m');
+  t.equal(presetForCommand([...Array<string>(16).fill('npx'), 'k6']), 'k6', '16 launchers are looked through');
+  t.equal(presetForCommand(['npx', '-y', 'python3', '-m', 'pytest', '-q']), 'pytest');
+  const started = Date.now();
+  presetForCommand([...Array<string>(200_000).fill('npx'), 'k6']);
+  t.ok(Date.now() - started < 500, `${Date.now() - started} ms`);
+});

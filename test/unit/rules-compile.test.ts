@@ -210,3 +210,29 @@ t.test('units: to seconds, bytes, ratio; suffixes', async (t) => {
   t.equal(withUnitSuffix('latency_seconds', 'seconds'), 'latency_seconds');
   t.equal(withUnitSuffix('x', null), 'x');
 });
+
+t.test('a rule file of more than 1000 rules is refused before any is compiled (issue 24, item 5)', async (t) => {
+  const rules = (n: number): string =>
+    JSON.stringify({ version: 1, rules: Array.from({ length: n }, (_, i) => ({ pattern: `x${i}=(?<value>\\d+)`, name: `x${i}` })) });
+  const ok = await loadRuleText('ok.json', rules(1000));
+  t.equal('set' in ok ? ok.set.rules.length : ok.errors[0], 1000);
+  const started = Date.now();
+  const over = await loadRuleText('big.json', rules(100_000));
+  t.same(over, { errors: ['big.json: rules: 100000 rules, more than the 1000 a rule file may hold'] });
+  t.ok(Date.now() - started < 2000, `${Date.now() - started} ms`);
+});
+
+t.test('a JSON rule file with a key twice is refused, as YAML refuses it (issue 24, item 13)', async (t) => {
+  const rules = (name: string): string => `[{"pattern": "x=(?<value>\\\\d+)", "name": "${name}"}]`;
+  const dup = `{"version": 1,\n "rules": ${rules('first')},\n "rules": ${rules('second')}}`;
+  t.same(await loadRuleText('dup.json', dup), { errors: ['dup.json: line 3: duplicate key "rules" (a key may appear once in a mapping)'] });
+  const inner = `{"version": 1, "rules": [{"pattern": "x=(?<value>\\\\d+)", "name": "a", "name": "b"}]}`;
+  t.match(await loadRuleText('inner.json', inner), { errors: [/duplicate key "name"/] });
+  // Equal keys in different objects, and strings with quotes and braces, are fine.
+  const ok = `{"version": 1, "rules": [{"pattern": "a\\\\\\"{=(?<value>\\\\d+)", "name": "a"}, {"pattern": "b=(?<value>\\\\d+)", "name": "b"}]}`;
+  const loaded = await loadRuleText('ok.json', ok);
+  t.equal('set' in loaded ? loaded.set.rules.length : loaded.errors.join(), 2);
+  const { duplicateJsonKey } = await import('../../lib/rules/load.js');
+  t.equal(duplicateJsonKey('{"a": {"b": 1}, "b": [1, {"a": 2}]}'), undefined);
+  t.same(duplicateJsonKey('{"a": 1, "\\u0061": 2}'), { key: 'a', line: 1 });
+});

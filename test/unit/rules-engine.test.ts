@@ -121,8 +121,10 @@ t.test('document bounds: $..* on a 16 MB document is cut, and says so', async (t
   const grew = process.memoryUsage().rss - before;
   t.ok(Date.now() - started < 60_000, `${Date.now() - started} ms`);
   t.ok(grew < 1024 * 1024 * 1024, `RSS grew by ${Math.round(grew / 1048576)} MiB`);
-  t.match(found.problems.join('\n'), /r\.yaml: all: more than 100000 matches of \$\.\.\* .*the rest were cut/);
-  t.equal(found.samples[0]?.value, 100_000);
+  // A cut count is inexact: said by default (warnings) and withheld, not sent as 100,000 (issue 24, item 8).
+  t.match((found.warnings ?? []).join('\n'), /r\.yaml: all: more than 100000 matches of \$\.\.\* .*the rest were cut, so its count is not sent/);
+  t.equal(found.samples.length, 0);
+  t.equal(found.withheld?.[0]?.value, 100_000);
 });
 
 t.test('XML: no entity expansion, a DTD is not read; a banner before the document is skipped', async (t) => {

@@ -65,3 +65,23 @@ t.test('aggregate functions (Keptn lighthouse percentile values)', async (t) => 
   t.equal(aggregate([7], 'p90'), 7);
   t.equal(aggregate([], 'avg'), undefined, 'no values: no baseline');
 });
+
+t.test('strange operators, huge literals and split numbers are refused with a clear reason (issue 24, item 17)', async (t) => {
+  const error = (text: string): string => {
+    const c = parseCriterion(text);
+    return 'error' in c ? c.error : `accepted as ${JSON.stringify(c)}`;
+  };
+  t.equal(error(`<=${'9'.repeat(400)}`), `"<=${'9'.repeat(400)}": ${'9'.repeat(24)}… is too large for a number`);
+  t.equal(error('<= 5 5'), '"<= 5 5": after the operator comes a number, optionally signed (+10, -5) and/or with % (+10%)');
+  t.equal(error('=>5'), '"=>5": => is not an operator (one of <, <=, =, >=, >)');
+  t.equal(error('<<5'), '"<<5": << is not an operator (one of <, <=, =, >=, >)');
+  t.equal(error('<=1e9'), '"<=1e9": write the number without an exponent (1000000000 for 1e9)');
+  t.same(parsed(' <= 250 '), { text: ' <= 250 ', op: '<=', value: 250 });
+  t.same(parsed('<= +10 %').relative, { percent: true, increase: true });
+});
+
+t.test('a bad criterion names the file and the objective', async (t) => {
+  const { checkSloDocument } = await import('../../lib/slo/slo-file.js');
+  const doc = { spec_version: '1.0', objectives: [{ sli: 'p95', pass: [{ criteria: [`<=${'1'.repeat(400)}`] }] }], total_score: { pass: '90%' } };
+  t.match(checkSloDocument(doc, 'slo.yaml'), { errors: [/^slo\.yaml: objectives\[0\] \(sli p95\): pass\[0\]\.criteria\[0\]: .* is too large for a number$/] });
+});

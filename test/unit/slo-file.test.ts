@@ -111,3 +111,28 @@ t.test('SLI files', async (t) => {
   t.ok('errors' in bad && bad.errors.length === 2 && /^sli\.yaml: indicators\.p95:/.test(bad.errors[0]!));
   t.ok('errors' in checkSliDocument(parse('spec_version: "1.0"'), 'sli.yaml'));
 });
+
+t.test('objectives are capped at 1000 and the job summary is bounded (issue 24, item 9)', async (t) => {
+  const { MAX_OBJECTIVES } = await import('../../lib/slo/slo-file.js');
+  const { evaluateSlo } = await import('../../lib/slo/evaluate.js');
+  const { markdownTable, MAX_SUMMARY_BYTES } = await import('../../lib/slo/render.js');
+  const doc = (n: number): unknown => ({
+    spec_version: '1.0',
+    objectives: Array.from({ length: n }, (_, i) => ({ sli: `objective_with_a_long_name_${i}`, pass: [{ criteria: ['<=250'] }] })),
+    total_score: { pass: '90%' },
+  });
+  t.same(checkSloDocument(doc(100_000), 'big.yaml'), {
+    errors: ['big.yaml: objectives: 100000 objectives, more than the 1000 a gate evaluates (its table, summary and report grow with each)'],
+  });
+  const ok = checkSloDocument(doc(MAX_OBJECTIVES), 'ok.yaml');
+  if (!('value' in ok)) throw new Error(ok.errors.join());
+  const evaluation = evaluateSlo(
+    ok.value,
+    ok.value.objectives.map(() => ({ value: { value: 1 } })),
+  );
+  const md = markdownTable(evaluation, ok.value, 16 * 1024);
+  t.ok(Buffer.byteLength(md) <= 16 * 1024, `${Buffer.byteLength(md)} bytes`);
+  t.match(md, /\n\d+ more objectives not shown \(a job summary is bounded/);
+  t.ok(Buffer.byteLength(markdownTable(evaluation, ok.value)) <= MAX_SUMMARY_BYTES);
+  t.notMatch(markdownTable(evaluation, ok.value), /not shown/, '1000 objectives fit the default bound');
+});
