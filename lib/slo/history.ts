@@ -28,23 +28,39 @@ export interface Baselines {
   values: (number | undefined)[];
   /** How many earlier runs were compared with. */
   runs: number;
+  /** Per objective, the earlier values `regression:` reads (newest first, at most `maxSamples[i]`). */
+  samples: number[][];
+  /** NaN and ±Inf values left out (counted, for one line). */
+  skipped: number;
 }
 
-/** `runs` newest first. */
+/**
+ * `runs` newest first. Runs whose stored gate result `include_result_with_score` excludes are
+ * left out of both the comparison value and the regression samples. `maxSamples[i]`: how many
+ * earlier values objective i's `regression:` reads (0: none).
+ */
 export function baselines(
   runs: readonly PreviousRun[],
   selectors: readonly Selector[],
   comparison: SloComparison,
   fullName: (name: string) => string,
+  maxSamples: readonly number[] = [],
 ): Baselines {
-  const chosen = runs.filter((r) => included(r.result, comparison.includeResultWithScore)).slice(0, comparison.numberOfComparisonResults);
-  const values = selectors.map((sel) => {
+  const eligible = runs.filter((r) => included(r.result, comparison.includeResultWithScore));
+  const chosen = eligible.slice(0, comparison.numberOfComparisonResults);
+  let skipped = 0;
+  const finite = (sel: Selector, from: readonly PreviousRun[], limit: number): number[] => {
     const found: number[] = [];
-    for (const run of chosen) {
+    for (const run of from) {
+      if (found.length >= limit) break;
       const r = resolveSelector(sel, run.series, fullName);
-      if ('value' in r) found.push(r.value);
+      if (!('value' in r)) continue;
+      if (Number.isFinite(r.value)) found.push(r.value);
+      else skipped++;
     }
-    return aggregate(found, comparison.aggregateFunction);
-  });
-  return { values, runs: chosen.length };
+    return found;
+  };
+  const values = selectors.map((sel) => aggregate(finite(sel, chosen, chosen.length), comparison.aggregateFunction));
+  const samples = selectors.map((sel, i) => ((maxSamples[i] ?? 0) > 0 ? finite(sel, eligible, maxSamples[i]!) : []));
+  return { values, runs: chosen.length, samples, skipped };
 }
