@@ -12,7 +12,7 @@ import { checkRegression, judgeRegression, type Regression } from '../../lib/slo
 import { checkSloDocument } from '../../lib/slo/slo-file.js';
 import { evaluateSlo } from '../../lib/slo/evaluate.js';
 
-const close = (t: Tap.Test, got: number, want: number, what: string, rel = 1e-9): void => {
+const close = (t: { ok(c: boolean, m: string): unknown }, got: number, want: number, what: string, rel = 1e-9): void => {
   t.ok(Math.abs(got - want) <= rel * Math.max(1, Math.abs(want)), `${what}: ${got} ≈ ${want}`);
 };
 
