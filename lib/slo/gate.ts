@@ -12,6 +12,7 @@
 import { seriesKey, type Series } from '../series.js';
 import { fullMetricName } from '../naming/metric-name.js';
 import { groupingLabels } from '../naming/grouping-key.js';
+import { BRANCH_LABEL } from '../config/branch.js';
 import { evaluateSlo, type Evaluation, type ObjectiveInput } from './evaluate.js';
 import { baselines, type PreviousRun } from './history.js';
 import type { GateOptions } from '../config/gate-options.js';
@@ -77,8 +78,6 @@ export interface Gate {
 
 type History = { runs: PreviousRun[]; source: string } | { error: string };
 
-/** The label a run's branch is recorded in (a label and a grouping-key part). */
-export const BRANCH_LABEL = 'ci_branch';
 
 /** The grouping whose runs are the baseline: the target branch's in a pull/merge request, else this one's. */
 export function baselineGrouping(grouping: ReadonlyArray<readonly [string, string]>, baselineBranch: string | undefined): Array<readonly [string, string]> {
