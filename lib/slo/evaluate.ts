@@ -45,6 +45,8 @@ export interface IndicatorResult {
   warningTargets: SliTarget[];
   /** The `regression:` test's numbers (absent without the block or without a value). */
   regression?: RegressionOutcome;
+  /** The earlier runs' values, oldest first (the trend; this run is `value`). */
+  trend?: number[];
 }
 
 export interface Evaluation {
@@ -65,6 +67,8 @@ export interface ObjectiveInput {
   baseline?: number;
   /** The earlier results' values of this SLI, newest first (for `regression:`). */
   samples?: readonly number[];
+  /** The newest earlier values, newest first, for the trend (lib/slo/trend.ts). */
+  recent?: readonly number[];
 }
 
 /** Scored: pass criteria, or a `regression:` block. */
@@ -100,7 +104,12 @@ export function evaluateSlo(spec: SloSpec, inputs: readonly ObjectiveInput[]): E
 }
 
 function evaluateObjective(o: SloObjective, input: ObjectiveInput): IndicatorResult {
-  const base = { displayName: o.displayName, keySli: o.keySli, weight: o.weight };
+  const base = {
+    displayName: o.displayName,
+    keySli: o.keySli,
+    weight: o.weight,
+    ...(input.recent && input.recent.length > 0 ? { trend: [...input.recent].reverse() } : {}),
+  };
   const compared = input.baseline === undefined ? {} : { comparedValue: input.baseline };
   if ('error' in input.value) {
     const status: IndicatorStatus = isScored(o) ? 'fail' : 'info';

@@ -19,6 +19,7 @@ import type { GateOptions } from '../config/gate-options.js';
 import { hasPushTimes, historyQuery, parseMatrix, rawSamplesQuery, runsFromSamples, runsFromScrapes } from './prometheus-history.js';
 import { previousRunFromGroups } from './pushgateway-history.js';
 import { jsonReport, markdownTable, textTable, totalLine } from './render.js';
+import { TREND_RUNS } from './trend.js';
 import { resultName, resultSeries } from './result-series.js';
 import { fillPlaceholders, parseSelector, resolveSelector, type Selector } from './selector.js';
 import { checkSliDocument } from './sli-file.js';
@@ -140,8 +141,10 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
   const naming = { prefix: ctx.prefix, integration: ctx.integration };
   const fullName = (name: string): string => fullMetricName(ctx.prefix, ctx.integration, name);
   // Earlier results are requested now, while the input runs, and before any push of this run.
-  const history = spec.needsBaseline
-    ? readHistory(spec, selectors, options, ctx, io, fullName, started)
+  // With --slo-history the earlier runs are read for the trend too, even without relative criteria.
+  const history =
+    spec.needsBaseline || options.historyUrl !== undefined
+      ? readHistory(spec, selectors, options, ctx, io, fullName, started)
     : Promise.resolve<History>({ runs: [], source: 'none' });
 
   return {
@@ -166,6 +169,7 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
           spec.comparison,
           fullName,
           spec.objectives.map((o) => o.regression?.maxSamples ?? 0),
+          TREND_RUNS,
         );
         comparedRuns = b.runs;
         b.values.forEach((v, i) => {
@@ -174,8 +178,11 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
         b.samples.forEach((v, i) => {
           if (spec.objectives[i]!.regression) inputs[i]!.samples = v;
         });
+        b.recent.forEach((v, i) => {
+          inputs[i]!.recent = v;
+        });
         evaluation = evaluateSlo(spec, inputs);
-        if (b.skipped > 0) io.log.warn(`quality gate: ${b.skipped} earlier value${b.skipped === 1 ? ' was' : 's were'} NaN or ±Inf and left out`);
+        if (b.skipped > 0) io.log.warn(`quality gate: ${b.skipped} earlier run${b.skipped === 1 ? '' : 's'} had NaN or ±Inf values, left out`);
         if (spec.needsBaseline)
           io.log.info(`quality gate: ${b.runs === 0 ? 'no baseline' : `compared with ${b.runs} earlier result${b.runs === 1 ? '' : 's'}`} (${h.source})`);
       }
@@ -184,10 +191,14 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
       else if (evaluation.result === 'warning' && options.failOnWarning)
         io.log.error(`${totalLine(evaluation)} and --slo-fail-on-warning: exit status ${GATE_FAILED_STATUS}`);
 
+      const markdown = `${markdownTable(evaluation, spec)}\n`;
       if (io.stepSummaryFile) {
+        await io.appendText(io.stepSummaryFile, markdown).catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY: ${err.message}`));
+      }
+      if (options.markdownFile !== undefined) {
         await io
-          .appendText(io.stepSummaryFile, `${markdownTable(evaluation, spec)}\n`)
-          .catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY: ${err.message}`));
+          .writeText(options.markdownFile, markdown)
+          .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-markdown ${options.markdownFile}: ${err.code ?? err.message}`));
       }
       if (options.reportFile !== undefined) {
         const report = jsonReport(evaluation, spec, {

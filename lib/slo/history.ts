@@ -30,7 +30,9 @@ export interface Baselines {
   runs: number;
   /** Per objective, the earlier values `regression:` reads (newest first, at most `maxSamples[i]`). */
   samples: number[][];
-  /** NaN and ±Inf values left out (counted, for one line). */
+  /** Per objective, the newest earlier values for the trend (newest first, at most `trendRuns`). */
+  recent: number[][];
+  /** Earlier runs with a NaN or ±Inf value left out (counted, for one line). */
   skipped: number;
 }
 
@@ -45,22 +47,24 @@ export function baselines(
   comparison: SloComparison,
   fullName: (name: string) => string,
   maxSamples: readonly number[] = [],
+  trendRuns = 0,
 ): Baselines {
   const eligible = runs.filter((r) => included(r.result, comparison.includeResultWithScore));
   const chosen = eligible.slice(0, comparison.numberOfComparisonResults);
-  let skipped = 0;
-  const finite = (sel: Selector, from: readonly PreviousRun[], limit: number): number[] => {
+  const skipped = new Set<PreviousRun>();
+  const finite = (sel: Selector, from: readonly PreviousRun[], limit: number, count = true): number[] => {
     const found: number[] = [];
     for (const run of from) {
       if (found.length >= limit) break;
       const r = resolveSelector(sel, run.series, fullName);
       if (!('value' in r)) continue;
       if (Number.isFinite(r.value)) found.push(r.value);
-      else skipped++;
+      else if (count) skipped.add(run);
     }
     return found;
   };
   const values = selectors.map((sel) => aggregate(finite(sel, chosen, chosen.length), comparison.aggregateFunction));
   const samples = selectors.map((sel, i) => ((maxSamples[i] ?? 0) > 0 ? finite(sel, eligible, maxSamples[i]!) : []));
-  return { values, runs: chosen.length, samples, skipped };
+  const recent = selectors.map((sel) => (trendRuns > 0 ? finite(sel, eligible, trendRuns, false) : []));
+  return { values, runs: chosen.length, samples, recent, skipped: skipped.size };
 }

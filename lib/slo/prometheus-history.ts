@@ -83,10 +83,10 @@ export function parseMatrix(json: string, api: string): MatrixEntry[] | { error:
   return entries;
 }
 
-function seriesOf(e: MatrixEntry, value: number): Series | undefined {
+/** Name and labels of an entry, split once (its samples share the labels object). */
+function identity(e: MatrixEntry): { name: string; labels: Record<string, string> } | undefined {
   const { __name__: name, ...labels } = e.metric;
-  if (name === undefined) return undefined;
-  return { name, labels, value, type: 'gauge' };
+  return name === undefined ? undefined : { name, labels };
 }
 
 /** Scraped Pushgateway runs, newest first; `before` leaves out pushes at or after it (this run's own, with --flush-interval). */
@@ -112,11 +112,12 @@ export function runsFromScrapes(entries: readonly MatrixEntry[], resultName: str
   const at = new Map<number, PreviousRun & { series: Series[] }>();
   for (const [pushTime, t] of firstSeen) if (!at.has(t)) at.set(t, { series: [], pushTime });
   for (const e of entries) {
+    const id = identity(e);
+    if (id === undefined) continue;
     for (const [t, v] of e.values) {
       const run = at.get(t);
       if (run === undefined) continue;
-      const s = seriesOf(e, Number(v));
-      if (s === undefined) continue;
+      const s: Series = { name: id.name, labels: id.labels, value: Number(v), type: 'gauge' };
       if (s.name === resultName) {
         const result = resultFromValue(s.value);
         if (result !== undefined) run.result = result;
@@ -131,11 +132,12 @@ export function runsFromScrapes(entries: readonly MatrixEntry[], resultName: str
 export function runsFromSamples(entries: readonly MatrixEntry[], resultName: string, before?: number): PreviousRun[] {
   const at = new Map<number, PreviousRun & { series: Series[] }>();
   for (const e of entries) {
+    const id = identity(e);
+    if (id === undefined) continue;
     for (const [t, v] of e.values) {
       const time = Number(t);
       if (!Number.isFinite(time) || (before !== undefined && time >= before)) continue;
-      const s = seriesOf(e, Number(v));
-      if (s === undefined) continue;
+      const s: Series = { name: id.name, labels: id.labels, value: Number(v), type: 'gauge' };
       let run = at.get(time);
       if (run === undefined) at.set(time, (run = { series: [], pushTime: time }));
       if (s.name === resultName) {

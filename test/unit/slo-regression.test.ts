@@ -142,3 +142,14 @@ t.test('in an SLO file: a regression fails the objective; criteria and regressio
   t.equal(first.result, 'pass', 'no history: not judged, never failed');
   t.match(first.indicatorResults[0]!.regression?.notJudged, /0 earlier results/);
 });
+
+t.test('the trend: a sparkline and a Mermaid xychart-beta with this run last and the bound', async (t) => {
+  const { sparkline, mermaidChart } = await import('../../lib/slo/trend.js');
+  t.equal(sparkline([1, 2, 3, 4, 5, 6, 7], 8), '▁▂▃▄▅▆▇│█');
+  t.equal(sparkline([5, 5], 5), '▄▄│▄', 'flat');
+  t.equal(sparkline([], 5), '', 'no earlier run: no line');
+  t.equal(
+    mermaidChart('p95', [100, 102], 130, 110),
+    ['xychart-beta', '  title "p95"', '  x-axis ["-2", "-1", "this"]', '  y-axis "value" 97 --> 133', '  line [100, 102, 130]', '  line [110, 110, 110]'].join('\n'),
+  );
+});
