@@ -172,7 +172,10 @@ function unevaluated(sets: CriteriaSets): SliTarget[] {
   return sets.flatMap((set) => set.map((c) => ({ criteria: c.text, violated: true, ...(c.relative ? {} : { targetValue: c.value }) })));
 }
 
-/** A score or value for people: at most two decimals. */
+/** A score or value for people: at most two decimals (4 significant digits below 0.01). */
 export function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100);
+  if (Number.isInteger(n) || !Number.isFinite(n)) return String(n);
+  // Seconds per op (2.2e-9) would round to 0: small numbers keep 4 significant digits.
+  if (Math.abs(n) < 0.01) return String(Number(n.toPrecision(4)));
+  return String(Math.round(n * 100) / 100);
 }
