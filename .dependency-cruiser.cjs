@@ -1,5 +1,5 @@
 // The import direction, checked by `npm run lint` (dependency-cruiser): the data flows one way
-// (README "Layout"), and a module may import only from its own layer or the layers below it.
+// (CONTRIBUTING.md, "Layout"), and a module may import only from its own layer or the layers below it.
 // Top to bottom:
 const LAYERS = [
   ['bin/'],

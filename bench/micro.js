@@ -131,7 +131,7 @@ row(
   'line',
 );
 if (found !== lines) throw new Error('the no-precheck pass did not see every line');
-// Three README recipes as --pattern rules (none matches this input): every line is offered to
+// Three recipes of docs/guide.md as --pattern rules (none matches this input): every line is offered to
 // them, under their time budget (lib/parse/safe-regex.ts), then to the default parsers.
 const RULES = [
   'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)',

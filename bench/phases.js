@@ -1,4 +1,4 @@
-// Where the small job's time goes (bench/RESULTS.md, "Start-up"): the same job as bench/run.js's
+// Where the small job's time goes (bench/RESULTS.md, "Start-up: the small job"): the same job as bench/run.js's
 // latency section (10 metric lines, both loopback backends, and a dry run), run N times on each
 // Node given, in two ways:
 //   wall   the phases from --verbose's `timings:` line (lib/run/timings.ts): `start` (Node's

@@ -44,14 +44,14 @@ const PYTHON = '/usr/bin/python3';
 const TIME = '/usr/bin/time';
 const OUT = join(ROOT, 'bench/out');
 const MiB = 1024 * 1024;
-/** The throughput rows with rules: README recipes (k6, pytest, wrk). */
+/** The throughput rows with rules: recipes of docs/guide.md (k6, pytest, wrk). */
 const PATTERNS = [
   'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)',
   '(?<value>\\d+) (?<name>passed|failed|skipped|errors?)\\b',
   'rps=Requests/sec:\\s+(?<value>[\\d.]+)',
 ];
 
-// Ten line rules, as the README's recipes and the issue's tools have them (throughput section).
+// Ten line rules, as the recipes of docs/guide.md and the presets' tools have them (throughput section).
 const TEN_PATTERNS = [
   'rps=^Requests per second:\\s+(?<value>[\\d.]+)',
   'time_per_request=^Time per request:\\s+(?<value>[\\d.]+)',
@@ -123,7 +123,7 @@ async function throughput() {
       // The floor under the row above: the same pass-through and line count, no line is a candidate.
       { name: 'jes-metrics-pipe --parsers none', argv: [process.execPath, CLI, '--integration', 'bench', '--parsers', 'none', '--dry-run-file', '/dev/null'] },
     ];
-    // Ten line rules (the README's recipes and the issue's tools): each has literal words, so
+    // Ten line rules (the recipes of docs/guide.md and the presets' tools): each has literal words, so
     // the byte pre-filter stays on and skips the lines that hold none of them.
     commands.push({
       name: 'jes-metrics-pipe, 10 --pattern',
@@ -144,7 +144,7 @@ async function throughput() {
         '/dev/null',
       ],
     });
-    // A few simple --pattern rules (README recipes that do not match this input): every line is
+    // A few simple --pattern rules (recipes of docs/guide.md that do not match this input): every line is
     // offered to them, the byte gate is off.
     const patterns = PATTERNS.flatMap((p) => ['--pattern', p]);
     commands.push({

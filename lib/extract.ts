@@ -2,7 +2,7 @@
 // every match counts; the enabled default parsers take a line only when no rule matched it
 // (the first of them that matches wins). Document rules (JSON, XML) run at the end. A series set
 // again with a different value is warned about once (unless its rule says `occurrence:`).
-// Names and labels get the naming rules of contract §5 here, once, before the store.
+// Names and labels get the naming rules of docs/reference/naming.md here, once, before the store.
 
 import type { Config } from './config/config.js';
 import type { ParserName } from './parse/default-parsers.js';
@@ -244,7 +244,7 @@ export class Extractor {
     }
     if (occurrence === 'first') return false;
     // Only the explainer and the first warning about a series name it: a progress counter that
-    // changes on every line costs a map lookup, not a label rendering (bench/RESULTS.md).
+    // changes on every line costs a map lookup, not a label rendering (docs/decisions/line-splitting.md).
     const warn = occurrence === undefined && !prev.warned && this.explainer === undefined;
     if ((warn || this.explainer !== undefined) && !Object.is(prev.value, value)) {
       const here = where();

@@ -2,7 +2,7 @@
 // it works on bytes, and only a line that may be a metric is decoded into a string:
 // Buffer#indexOf finds each `\n` natively and the Precheck (the parsers' own byte gates) looks
 // at the raw bytes. split2 would decode and allocate a string for every line (measured in
-// bench/RESULTS.md), which is why it is not used here.
+// docs/decisions/line-splitting.md), which is why it is not used here.
 
 import type { Precheck } from './parse/precheck.js';
 import { stripEscapes } from './parse/ansi.js';

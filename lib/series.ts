@@ -1,7 +1,7 @@
 // The series store: one value per series (name + labels), the last one wins,
 // with a cap on how many distinct series a run may hold.
 
-/** The type a series is pushed as; `untyped` is sent as a gauge (see README "Types"). */
+/** The type a series is pushed as; `untyped` is sent as a gauge (docs/reference/extraction.md, "Types"). */
 export type MetricType = 'gauge' | 'counter' | 'untyped';
 
 export interface Series {

@@ -10,7 +10,7 @@
 //                start measured here. And a CommonJS file, not an ES module: Node's ES module
 //                loader costs about 9 ms of every start, and an import() of a CommonJS
 //                dependency (undici, prom-client) wraps it as an ES module, about 8 ms more
-//                (bench/RESULTS.md, "Start-up").
+//                (docs/decisions/start-up.md).
 //   (default)    dist/jes-metrics-pipe.mjs, the standalone bundle: our code and the dependencies,
 //                for images that have Node but where `npm install` is unwelcome (the Dockerfile
 //                runs it).

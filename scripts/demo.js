@@ -44,5 +44,5 @@ process.stdout.write(
 );
 process.stdout.write('\n    … (the rest, and the Dynatrace lines: jes-metrics-pipe --preset k6 --dry-run < k6-output.txt)\n');
 
-say('Next: jes-metrics-pipe --help, and README.md "Recipes" for GitHub Actions, GitLab CI and Keptn JES.');
+say('Next: jes-metrics-pipe --help, and docs/guide.md "Recipes" for GitHub Actions, GitLab CI and Keptn JES.');
 if (dry.status !== 0 || explain.status !== 0 || preset.status !== 0) process.exitCode = 1;

@@ -65,8 +65,8 @@ export class ConfiguredBackends {
   /**
    * Loads now what the push will need (the backends' modules, the HTTP client and undici, each
    * backend's own libraries), while the input is still coming: in `tool | jes-metrics-pipe`
-   * that happens during the tool's run instead of after its end (bench/RESULTS.md,
-   * "Start-up"). Sends nothing; what fails here is met, and reported, by the push.
+   * that happens during the tool's run instead of after its end (docs/decisions/start-up.md).
+   * Sends nothing; what fails here is met, and reported, by the push.
    */
   prepare(): void {
     void this.#backends()
@@ -130,7 +130,7 @@ export class ConfiguredBackends {
  */
 export async function createRunHttpClient(config: Config, reporter: Reporter, env: Env): Promise<HttpClient> {
   // undici parses HTTP with llhttp compiled to WebAssembly, which V8 re-compiles with TurboFan on
-  // background threads; process.exit() waits for that (about 300 ms measured, bench/RESULTS.md).
+  // background threads; process.exit() waits for that (about 300 ms measured, docs/decisions/start-up.md).
   // The baseline compiler alone is plenty for a handful of requests.
   process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
   const { createHttpClient } = await import('../http/client.js');

@@ -17,7 +17,7 @@ export const CONTENT_TYPE = 'text/plain; charset=utf-8';
 const MAX_INVALID_NAMED = 10;
 const MAX_MESSAGE_CHARS = 300;
 
-/** What a status that refuses the whole request means (reference §2.2). */
+/** What a status that refuses the whole request means (https://docs.dynatrace.com/docs/dynatrace-api/environment-api/metric-v2/post-ingest-metrics). */
 export const REFUSAL_MEANING: Readonly<Record<number, string>> = {
   401: 'token missing or invalid',
   403: 'token lacks the metrics.ingest scope',

@@ -1,5 +1,5 @@
 // Flags + environment → one validated Config. Nothing here stops the passthrough: every
-// problem becomes a message, and the run decides what still works (contract §3).
+// problem becomes a message, and the run decides what still works (docs/reference/exit-status.md).
 
 import { parseArgs } from 'node:util';
 import { statSync } from 'node:fs';

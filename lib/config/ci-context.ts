@@ -4,7 +4,7 @@
 // branch-specific build numbers and actors make a new series (and a Pushgateway group that
 // lives forever) per run, so they are never read by default (--ci-label adds one on purpose).
 // Our own table: ci-info has no Tekton or Argo and no context values, env-ci costs ~50 ms to
-// import (bench/RESULTS.md, "CI detection").
+// import (docs/decisions/libraries.md, "CI detection").
 
 import { isGroupingLabelName } from '../naming/prometheus.js';
 import type { Env } from './config.js';
@@ -78,7 +78,7 @@ export const CI_VENDORS: readonly CiVendor[] = [
   },
   // Argo Workflows sets ARGO_CONTAINER_NAME, ARGO_NODE_ID and ARGO_DEADLINE in a step's main
   // container (workflow/controller/workflowpod.go); all but the container name are per run,
-  // so Argo is detected and names itself, and the README recipe adds the template's names.
+  // so Argo is detected and names itself, and docs/reference/ci-context.md shows how to add the template's names.
   {
     platform: 'argo_workflows',
     detect: ['ARGO_NODE_ID'],
@@ -86,7 +86,7 @@ export const CI_VENDORS: readonly CiVendor[] = [
   },
   // Tekton sets no variable of its own in a step; its context is substituted into the Task
   // (tekton.dev/docs/pipelines/variables: $(context.pipeline.name), $(context.task.name),
-  // $(context.taskRun.namespace)). The README recipe maps those to these names.
+  // $(context.taskRun.namespace)). The recipe in docs/reference/ci-context.md maps those to these names.
   {
     platform: 'tekton',
     detect: ['TEKTON_PIPELINE', 'TEKTON_TASK'],

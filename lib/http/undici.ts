@@ -1,6 +1,6 @@
 // The parts of undici this program uses, loaded from their own files. undici's index loads
 // every part it has (fetch, WebSocket, EventSource, caches, mocks, interceptors): 140 ms of
-// every run that pushes, measured here, against about 60 ms for these (bench/RESULTS.md).
+// every run that pushes, measured here, against about 60 ms for these (docs/decisions/start-up.md).
 // A run without a proxy needs the Agent and the request API only; the proxy agent (and the
 // CONNECT API its tunnels use, put on Dispatcher.prototype as undici's index does) is loaded
 // when the environment names a proxy. These files are undici's internal layout, which a later

@@ -1,10 +1,10 @@
 // Dynatrace metric keys, dimension keys and dimension values, normalized the way the
-// official dynatrace-metric-utils libraries do (GO v0.5.0 / JS 0.2.0; see
-// /work/shared/reference/dynatrace-ingest.md §3). The golden vectors of the reference are
-// the tests. Deviations, each only where the libraries would emit something invalid or
+// official dynatrace-metric-utils libraries do (GO v0.5.0, github.com/dynatrace-oss/dynatrace-metric-utils-go normalize/*.go; JS
+// 0.2.0, github.com/dynatrace-oss/dynatrace-metric-utils-js). Their golden vectors
+// (test/fixtures/dynatrace-normalize-vectors.json) are the tests. Deviations, each only where the libraries would emit something invalid or
 // lose data, are marked "Deviation".
 
-/** GO/JS truncate metric keys here (LIM says 250 with the prefix included). */
+/** GO/JS truncate metric keys here (Dynatrace's metric ingestion limits: 250 with the prefix included). */
 export const MAX_METRIC_KEY = 250;
 /** Shortest metric key the protocol documents. */
 export const MIN_METRIC_KEY = 3;
@@ -17,7 +17,7 @@ const MK_LATER_SECTION_START = /^[^A-Za-z0-9_]+/;
 const MK_INVALID_RUN = /[^A-Za-z0-9_-]+/g;
 
 /**
- * Normalizes a metric key (reference §3.1). Returns null when the key cannot be made
+ * Normalizes a metric key (GO normalize/metrickey.go). Returns null when the key cannot be made
  * valid (empty, or an empty first section such as `.a`).
  */
 export function normalizeMetricKey(key: string): string | null {
@@ -39,7 +39,7 @@ export function normalizeMetricKey(key: string): string | null {
  * reason is the same text for every key (the backend groups drops by reason).
  * Normalization cannot fix these: the key is too short, reserved, or has a section that
  * starts with a digit (accepted by the docs and libraries, but rejected by the server in
- * 2020 and 2023: reference §1.1, gotcha 2).
+ * 2020 and 2023, as reported in the libraries' issues).
  */
 export function metricKeyProblem(normalizedKey: string): string | null {
   if (normalizedKey.length < MIN_METRIC_KEY) return `metric key shorter than ${MIN_METRIC_KEY} characters`;
@@ -52,7 +52,7 @@ const DK_SECTION_START = /^[^a-z_]+/;
 const DK_INVALID_RUN = /[^a-z0-9_:-]+/g;
 
 /**
- * Normalizes a dimension key (reference §3.2): lowercase, sections of `[a-z0-9_:-]` that
+ * Normalizes a dimension key (GO normalize/dimensionkey.go): lowercase, sections of `[a-z0-9_:-]` that
  * start with `[a-z_]`. Returns null when nothing is left (the dimension is dropped).
  */
 export function normalizeDimensionKey(key: string): string | null {
@@ -79,7 +79,7 @@ const DV_CONTROL_RUN = /[\p{Cc}\p{Cs}\u2028\u2029]+/gu;
 const DV_TO_ESCAPE = /([= ,\\"])/g;
 
 /**
- * Normalizes and escapes a dimension value (reference §3.3): the result is the unquoted,
+ * Normalizes and escapes a dimension value (GO normalize/dimensionvalue.go): the result is the unquoted,
  * backslash-escaped form that goes on the wire, at most 250 UTF-8 bytes, never ending in
  * a dangling escape or half a surrogate pair. An empty input gives ''.
  */

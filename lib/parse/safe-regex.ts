@@ -1,26 +1,6 @@
-// A time budget for the user's regexes (--pattern, and rules from files).
-//
-// API (small on purpose; callers are the Extractor and any rule engine):
-//   compileUserRegex(source, flags?)   new RegExp, nothing else: the full JavaScript syntax.
-//   runWithinBudget(work, ms)          runs work() on this thread; false when it was cut at `ms`.
-//   new GuardedRules<W>(rules, sink)   queues lines (push), matches them against the rules under
-//                                      the budget in batches, hands each line's first match (or
-//                                      null) to `sink.line` in input order, and reports a rule
-//                                      that ran too long once (`sink.slow`) and stops applying it.
-//                                      drain() handles everything queued before it returns.
-//
-// Why this mechanism (figures in bench/RESULTS.md, "A time budget for --pattern"): V8's own
-// engine (irregexp) backtracks, exponentially for `^(a+)+$` and quadratically for a pytest
-// recipe on a long line of digits, and one exec cannot be stopped by anything on the same
-// thread except V8's TerminateExecution, which `vm`'s `timeout` option triggers from a watchdog
-// thread. Linear-time engines were measured and rejected for the common path: on realistic log
-// lines with three simple rules irregexp takes 0.31 µs a line, re2js 2.5 µs, re2-wasm 9.5 µs,
-// V8's own linear engine (the `l` flag) 13 µs; V8's fallback on excessive backtracks does not
-// see the pytest case (a greedy loop is not counted as backtracking). A `vm` call with a
-// timeout costs about 0.13 ms (it starts a watchdog thread), so lines are matched in batches:
-// up to BATCH_CHARS of text, or what arrived within BATCH_WAIT_MS.
-// Matching only produces outcomes inside the budget; the series store and the reporter are
-// touched outside it, so a cut can never leave them half-updated.
+// A time budget for the user's regexes (--pattern, and rules from files): compileUserRegex,
+// runWithinBudget and GuardedRules. Why V8's own engine under a vm timeout, what was measured
+// against it, and the interface: docs/decisions/regex-budget.md.
 
 import vm from 'node:vm';
 import { newParseState, type LineParser, type ParseOutcome } from './sample.js';

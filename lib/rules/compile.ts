@@ -54,7 +54,7 @@ export function compileRuleFile(origin: string, content: unknown): { set: RuleSe
   return { set };
 }
 
-// Longer than ~60 lines: compileRule checks a rule field by field in the order the README documents
+// Longer than ~60 lines: compileRule checks a rule field by field in the order docs/reference/rule-files.md documents
 // them, each check one or two lines, so that the first error names the field.
 /** One raw rule → a Rule; throws RuleError naming the file, the rule and the field. */
 export function compileRule(origin: string, index: number, raw: unknown): Rule {

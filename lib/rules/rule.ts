@@ -1,4 +1,4 @@
-// The rule model (rule-file format version 1, the README's "Rule files"): what --pattern, --json-path and
+// The rule model (rule-file format version 1, docs/reference/rule-files.md): what --pattern, --json-path and
 // --rules FILE all become. Compiled and validated by lib/rules/compile.ts; applied by
 // lib/rules/line-rules.ts (lines), json-document.ts and xml-document.ts (documents).
 

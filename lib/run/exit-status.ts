@@ -1,4 +1,4 @@
-// The exit status of a run, from what happened (README "Exit status" documents the table).
+// The exit status of a run, from what happened (docs/reference/exit-status.md documents the table).
 
 import { STDOUT_FAILED_STATUS } from '../source/stdout-failure.js';
 

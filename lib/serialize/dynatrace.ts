@@ -1,5 +1,5 @@
 // Series → Dynatrace Metrics API v2 line protocol, in batches within the API's limits.
-// Pure: no I/O, no clock. Reference: /work/shared/reference/dynatrace-ingest.md §1, §3, §6.
+// Pure: no I/O, no clock. The protocol: https://docs.dynatrace.com/docs/ingest-from/extend-dynatrace/extend-metrics/reference/metric-ingestion-protocol
 
 import type { Series } from '../series.js';
 import { metricKeyProblem, normalizeDimensionKey, normalizeDimensionValue, normalizeMetricKey, utf8Length } from '../naming/dynatrace.js';
@@ -23,7 +23,7 @@ export interface DtLine {
   metadata?: true;
 }
 
-/** dt.meta.unit for a series' base unit (reference §1.4; units as the Dynatrace unit list names them). */
+/** dt.meta.unit for a series' base unit (the protocol's metadata lines; units as the Dynatrace unit list names them). */
 const DT_UNIT: Readonly<Record<NonNullable<Series['unit']>, string>> = { seconds: 'Second', bytes: 'Byte', ratio: 'Ratio' };
 
 /** `#<key> gauge dt.meta.unit=<Unit>`: the metric's unit, sent once per key in a request. */

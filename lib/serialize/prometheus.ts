@@ -11,7 +11,7 @@ import { clashesWithPushgatewayOwnMetrics, normalizeLabelName, normalizeMetricNa
 /**
  * prom-client's three classes this file uses, from their own modules: its index also loads the
  * Pushgateway client, cluster support and the default process metrics, which costs a run that
- * pushes about 55 ms of startup (bench/RESULTS.md). The classes are the same objects.
+ * pushes about 55 ms of startup (docs/decisions/start-up.md). The classes are the same objects.
  */
 export async function loadPromClient(): Promise<Pick<typeof import('prom-client'), 'Registry' | 'Gauge' | 'Counter'>> {
   const [registry, gauge, counter] = await Promise.all([

@@ -1,4 +1,4 @@
-// protobufjs's minimal build (Writer, Reader), loaded on first use: dist/cli.js keeps the
+// protobufjs's minimal build (Writer, Reader), loaded on first use: dist/main.cjs keeps the
 // dependencies outside the bundle, so a static import would load it at every start, in runs
 // that send no protobuf at all.
 

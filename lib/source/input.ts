@@ -93,14 +93,14 @@ function socketInput(fd: number, opts: InputOptions): Input {
     },
   };
   // Node reads `onread` in the constructor too (since 12.x); @types/node lists it only for connect().
-  // node:net (and the streams under it) only now: `< file` needs none of it (about 3 ms, bench/RESULTS.md).
+  // node:net (and the streams under it) only now: `< file` needs none of it (about 3 ms, docs/decisions/start-up.md).
   const socket = new (process.getBuiltinModule('node:net').Socket)(options);
   return inputOf(socket, opts.onError, () => socket.pause());
 }
 
 function fileInput(fd: number, opts: InputOptions): Input {
   // Bigger reads than a pipe's 64 KiB: each fs.read is a round trip to the thread pool
-  // (100 MiB from a file: 0.63 s with 64 KiB reads, 0.50 s with 1 MiB, bench/RESULTS.md).
+  // (100 MiB from a file: 0.63 s with 64 KiB reads, 0.50 s with 1 MiB, docs/decisions/stdin-relay.md).
   const relay = new Relay({ ...opts, bufferBytes: FILE_READ_BYTES, count: FILE_READS_IN_FLIGHT });
   let stopped = false;
   const pump = async (): Promise<void> => {

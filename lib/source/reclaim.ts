@@ -4,7 +4,7 @@
 // V8's external-memory limit forces a collection. Every new buffer is then fresh memory the
 // kernel must fault in. A minor (young-generation) collection every few MiB of input keeps the
 // spent buffers few and the memory warm: measured on 1 GiB through stdin.pipe(stdout), peak RSS
-// 82 → 58 MiB and wall time 2.6 → 1.3 s (bench/RESULTS.md). A minor collection of a heap this
+// 82 → 58 MiB and wall time 2.6 → 1.3 s (docs/decisions/stdin-relay.md). A minor collection of a heap this
 // small costs well under a millisecond.
 
 type MinorGc = (options: { type: 'minor'; execution: 'sync' }) => void;

@@ -1,4 +1,4 @@
-// Nothing dropped without saying so (issue 13, items 6–8): stderr and the tool's output reach
+// Nothing dropped without saying so: stderr and the tool's output reach
 // a slow pipe whole before the exit; the summary is the last line whatever the stderr budget;
 // a stdout that fails (not a reader that went away) is said once and gives exit status 74.
 import t from 'tap';
@@ -171,7 +171,7 @@ t.test('a second SIGTERM during the push: the collected values printed on the wa
   });
   child.stdin!.end();
   await new Promise((r) => setTimeout(r, 1000));
-  // The first signal during the push lets the push go on (README "Delivery"); the second leaves now.
+  // The first signal during the push lets the push go on (docs/reference/delivery.md, "Signals"); the second leaves now.
   child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGTERM');

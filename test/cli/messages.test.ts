@@ -1,4 +1,4 @@
-// The newcomer's messages (issue 13, item 22): an option named once per message, and counts
+// The newcomer's messages: an option named once per message, and counts
 // in the singular when they are 1.
 import t from 'tap';
 import { runCli } from '../support/cli.js';

@@ -119,7 +119,7 @@ t.test('a backtracking rule: later lines flow, SIGTERM ends the run with the val
   t.match(run.stderr(), /took too long on line 2 /, 'names the line it was cut on');
 });
 
-t.test("the README's pytest recipe on a 200 KB line of digits: the run ends promptly with the values", async (t) => {
+t.test('the pytest rule of docs/reference/extraction.md on a 200 KB line of digits: the run ends promptly with the values', async (t) => {
   const file = join(dir, 'pytest');
   const run = start(['--integration', 's', '--dry-run-file', file, '--parsers', 'json,prom', '--pattern', PYTEST]);
   const input = `== 3 passed, 1 failed in 0.8s ==\n${'1'.repeat(200_000)}\nx_total 5\n`;

@@ -1,4 +1,4 @@
-// --dt-token-file read bounded (issue 13, item 16): a FIFO nobody writes, a silent writer and
+// --dt-token-file read bounded: a FIFO nobody writes, a silent writer and
 // /dev/zero are configuration errors said at once; the input still passes through in full.
 import t from 'tap';
 import { spawn, execFileSync } from 'node:child_process';

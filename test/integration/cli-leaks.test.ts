@@ -1,5 +1,5 @@
 // No secret and no terminal control on stderr, and the unsent payload stays replayable
-// (issue 13, items 10–13), through the built CLI with fault servers on 127.0.0.1.
+// through the built CLI with fault servers on 127.0.0.1.
 import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// Secrets never appear in any output (contract §7), checked on the CLI's whole stdout and
+// Secrets never appear in any output (docs/reference/delivery.md, "Secrets"), checked on the CLI's whole stdout and
 // stderr under --verbose: a real-shaped Dynatrace token, a Pushgateway password in the URL, the
 // Basic header value; through success, 401, 500, refused connections, servers that echo the
 // credentials back in their error bodies, and the dry run. And the JES log budget: a failure

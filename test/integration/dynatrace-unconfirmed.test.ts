@@ -1,4 +1,4 @@
-// A 2xx is not always success (issue 13, item 9): only what a ValidationResponse confirms is
+// A 2xx is not always success: only what a ValidationResponse confirms is
 // counted as ok; a 2xx whose body is not one, or that accounts for fewer lines than were
 // sent, is a warning and not a success.
 import t from 'tap';

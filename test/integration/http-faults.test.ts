@@ -199,7 +199,7 @@ t.test('500 forever with a deadline 1.5 s away: gives up by the deadline', async
   t.ok(last.at < deadlineAt + 1000, `the last attempt arrived ${last.at - deadlineAt} ms from the deadline, not later`);
 });
 
-t.test('retries stopped by the deadline return the last answer, not "the deadline passed" (issue 13, item 21)', async (t) => {
+t.test('retries stopped by the deadline return the last answer, not "the deadline passed"', async (t) => {
   // Slow 500s, back to back (no backoff): the deadline always falls during an attempt, or
   // just before the next one; either way the last answer is what the caller must see.
   const { server, client, lines } = await setup(t, [], { retry: { baseMs: 0, maxMs: 0, maxAttempts: 1000 } });

@@ -1,4 +1,4 @@
-// Proxy variables read as curl reads them (issue 13, item 18): a schemeless HTTP_PROXY, the
+// Proxy variables read as curl reads them: a schemeless HTTP_PROXY, the
 // non-empty of no_proxy/NO_PROXY, and every error naming its variable; through a real forward
 // proxy on 127.0.0.1 and the built CLI.
 import t from 'tap';

@@ -4,7 +4,7 @@
 // - GitHub Actions `run:` and GitLab CI `script:` lines, and the shell one-liners, with dash;
 // - the Prometheus scrape config through `promtool check config`, the SLI queries through
 //   `promtool check rules`;
-// - the pipefail trap the README describes, shown on dash.
+// - the pipefail trap docs/guide.md describes, shown on dash.
 
 import t from 'tap';
 import { execFile } from 'node:child_process';
@@ -187,7 +187,7 @@ t.test('plain shell one-liners', async (t) => {
   }
 });
 
-t.test('the pipefail trap, as the README tells it, on dash', async (t) => {
+t.test('the pipefail trap, as docs/guide.md tells it, on dash', async (t) => {
   const sandbox = makeSandbox(t);
   const env = sandbox.env({ K6_EXIT: '99' });
   const pipefail = await runShell('set -o pipefail', { env, cwd: sandbox.dir });

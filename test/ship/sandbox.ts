@@ -2,7 +2,7 @@
 // mode: `jes-metrics-pipe` is the CLI under test (the built one, the bundle or the installed
 // package) started with `--dry-run-file`, and k6, infracost, go, mytool and kubectl are
 // stand-ins for the external tools that print a recorded output of the real tool (the golden
-// cases' inputs), so the examples in README.md and examples/ cannot rot.
+// cases' inputs), so the examples in README.md, docs/ and examples/ cannot rot.
 
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

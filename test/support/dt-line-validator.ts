@@ -1,6 +1,6 @@
 // A strict, independent reader of the Dynatrace line protocol, for the ingest emulator.
-// It follows the reference (/work/shared/reference/dynatrace-ingest.md §1, §5, §6
-// "Validator server"), and where the sources disagree it takes the strictest reading the
+// It follows Dynatrace's metric ingestion protocol (https://docs.dynatrace.com/docs/ingest-from/extend-dynatrace/extend-metrics/reference/metric-ingestion-protocol)
+// and the ingest API's answers (https://docs.dynatrace.com/docs/dynatrace-api/environment-api/metric-v2/post-ingest-metrics), and where the sources disagree it takes the strictest reading the
 // real service has been seen to apply. It shares no code with lib/ on purpose.
 
 export const LIMITS = {
@@ -244,7 +244,7 @@ export function validateDtLine(line: string, opts: ValidateOptions = {}): LineVe
   return { ok: true, line: parsed };
 }
 
-/** `#<key> <gauge|count> dt.meta.<property>=<value>[,…]` (reference §1.4). */
+/** `#<key> <gauge|count> dt.meta.<property>=<value>[,…]` (the protocol's metadata lines). */
 function validateMetadataLine(line: string): LineVerdict {
   const m = /^#([^ ]+) (gauge|count) (.+)$/.exec(line);
   if (!m) return fail(`invalid metadata line '${line}'`);

@@ -1,5 +1,5 @@
 // The strict ingest emulator itself: it accepts what the reference documents as valid and
-// rejects what the real service has been seen to reject (reference §1, §2.2, §5), with the
+// rejects what the real service has been seen to reject (test/support/dt-line-validator.ts), with the
 // documented answer bodies. Talks to it with plain fetch, not with the code under test.
 
 import t from 'tap';

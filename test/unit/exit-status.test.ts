@@ -1,4 +1,4 @@
-// The exit status table (README "Exit status"), case by case.
+// The exit status table (docs/reference/exit-status.md), case by case.
 import t from 'tap';
 import { exitStatus, type RunOutcome } from '../../lib/run/exit-status.js';
 

@@ -1,4 +1,4 @@
-// The one metric name for both backends: keptn_<integration>_<name>, [A-Za-z_][A-Za-z0-9_]*,
+// The one metric name for every backend: keptn_<integration>_<name>, [A-Za-z_][A-Za-z0-9_]*,
 // at most 250 characters, the same for the same input on every run.
 import t from 'tap';
 import { fullMetricName, normalizeNamePart, MAX_METRIC_NAME } from '../../lib/naming/metric-name.js';

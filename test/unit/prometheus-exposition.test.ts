@@ -1,5 +1,5 @@
 // The Pushgateway body: text exposition 0.0.4 as prom-client writes it. Golden strings are
-// written by hand from the format's rules (pushgateway-jes.md B2), and every payload also goes
+// written by hand from the format's rules (prometheus.io/docs/instrumenting/exposition_formats), and every payload also goes
 // through `promtool check metrics`, where exit 1 (a parse error) fails the test.
 
 import t from 'tap';

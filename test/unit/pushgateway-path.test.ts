@@ -1,7 +1,7 @@
 // The grouping-key path: plain segments where the Pushgateway takes them as they are,
 // `@base64` (base64url, no padding) for everything else, and refusals before any request.
-// Expected encodings are the reference's [V] cases (pushgateway-jes.md A3) or Python's
-// base64.urlsafe_b64encode, not this code's output.
+// Expected encodings are what a real Pushgateway was seen to decode (its README, "URL"; the
+// `@base64` suffix, RFC 4648 §5 base64url) or Python's base64.urlsafe_b64encode, not this code's output.
 
 import t from 'tap';
 import fc from 'fast-check';

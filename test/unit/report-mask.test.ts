@@ -1,4 +1,4 @@
-// The Reporter's masking and escaping (issue 13, items 10, 12, 13): a credential is masked
+// The Reporter's masking and escaping: a credential is masked
 // where it appears as a credential, and everywhere when it looks random; masking comes
 // before any cut; every control character but tab is escaped.
 import t from 'tap';
