@@ -34,7 +34,9 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86
 
 export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: string[] } {
   const errors: string[] = [];
-  const others = (['sli', 'slo-history', 'slo-history-window', 'slo-report', 'slo-markdown', 'baseline-branch', 'slo-fail-on-warning'] as const).filter((f) => flags[f] !== undefined);
+  const others = (['sli', 'slo-history', 'slo-history-window', 'slo-report', 'slo-markdown', 'baseline-branch', 'slo-fail-on-warning'] as const).filter(
+    (f) => flags[f] !== undefined,
+  );
   if (flags.slo === undefined) {
     if (others.length > 0) errors.push(`--${others[0]} needs --slo FILE`);
     return { errors };

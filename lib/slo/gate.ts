@@ -79,7 +79,6 @@ export interface Gate {
 
 type History = { runs: PreviousRun[]; source: string } | { error: string };
 
-
 /** The grouping whose runs are the baseline: the target branch's in a pull/merge request, else this one's. */
 export function baselineGrouping(grouping: ReadonlyArray<readonly [string, string]>, baselineBranch: string | undefined): Array<readonly [string, string]> {
   if (baselineBranch === undefined) return [...grouping];
@@ -145,7 +144,7 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
   const history =
     spec.needsBaseline || options.historyUrl !== undefined
       ? readHistory(spec, selectors, options, ctx, io, fullName, started)
-    : Promise.resolve<History>({ runs: [], source: 'none' });
+      : Promise.resolve<History>({ runs: [], source: 'none' });
 
   return {
     spec,

@@ -74,7 +74,8 @@ export function parseMatrix(json: string, api: string): MatrixEntry[] | { error:
   const entries: MatrixEntry[] = [];
   for (const e of body.data.result as unknown[]) {
     const entry = e as Partial<MatrixEntry>;
-    if (typeof entry?.metric !== 'object' || entry.metric === null || !Array.isArray(entry.values)) return { error: `${api}: a matrix entry without metric and values` };
+    if (typeof entry?.metric !== 'object' || entry.metric === null || !Array.isArray(entry.values))
+      return { error: `${api}: a matrix entry without metric and values` };
     samples += entry.values.length;
     if (samples > MAX_HISTORY_SAMPLES)
       return { error: `${api} answered more than ${MAX_HISTORY_SAMPLES} samples; narrow --slo-history-window (or the labels) and try again` };

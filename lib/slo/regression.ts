@@ -74,7 +74,8 @@ export function checkRegression(raw: unknown, err: (field: string, msg: string) 
   out.multiplier = num('multiplier', (n) => n >= 0, 'a number of 0 or more such as 1.5') ?? out.multiplier;
   out.percent = num('percent', (n) => n >= 0, 'a percentage of 0 or more such as 10') ?? out.percent;
   const least = out.test === 'percentage' ? 1 : 2;
-  out.minSamples = num('min_samples', (n) => Number.isInteger(n) && n >= least, `a whole number of ${least} or more for ${out.test}`) ?? Math.max(least, out.minSamples);
+  out.minSamples =
+    num('min_samples', (n) => Number.isInteger(n) && n >= least, `a whole number of ${least} or more for ${out.test}`) ?? Math.max(least, out.minSamples);
   out.maxSamples =
     num('max_samples', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_SAMPLES_LIMIT, `a whole number from 1 to ${MAX_SAMPLES_LIMIT}`) ?? out.maxSamples;
   if (out.maxSamples < out.minSamples) bad('max_samples', `(${out.maxSamples}) is below min_samples (${out.minSamples}): no run could ever be judged`);

@@ -20,8 +20,7 @@ function row(r: IndicatorResult, spec: SloSpec, i: number): string[] {
   const relative = [...o.pass, ...o.warning].some((set) => set.some((c) => c.relative));
   const baseline = r.value.comparedValue !== undefined ? fmt(r.value.comparedValue) : relative ? 'no baseline' : '-';
   const criteria =
-    [targets('pass', r.passTargets), targets('warning', r.warningTargets), regressionCell(spec, i, r.regression)].filter(Boolean).join('; ') ||
-    '(informative)';
+    [targets('pass', r.passTargets), targets('warning', r.warningTargets), regressionCell(spec, i, r.regression)].filter(Boolean).join('; ') || '(informative)';
   const score = r.status === 'info' ? '-' : `${fmt(r.score)}/${r.weight}`;
   return [`${name}${r.keySli ? ' (key)' : ''}`, value, baseline, criteria, score, r.status];
 }

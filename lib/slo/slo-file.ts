@@ -95,7 +95,8 @@ export function checkSloDocument(doc: unknown, file: string): Checked<SloSpec> {
   const warnings: string[] = [];
   const err = (where: string, msg: string): void => void errors.push(`${file}: ${where}: ${msg}`);
   if (!isRecord(doc)) return { errors: [`${file}: not an SLO file: expected a mapping with spec_version, objectives and total_score`] };
-  for (const key of Object.keys(doc)) if (!TOP_LEVEL.has(key)) warnings.push(`${file}: ${key}: not a field of an SLO file${didYouMean(key, TOP_LEVEL)}; ignored`);
+  for (const key of Object.keys(doc))
+    if (!TOP_LEVEL.has(key)) warnings.push(`${file}: ${key}: not a field of an SLO file${didYouMean(key, TOP_LEVEL)}; ignored`);
 
   const version = doc.spec_version;
   if (version === undefined) err('spec_version', 'missing (Keptn SLO files have spec_version: "1.0")');
@@ -140,7 +141,8 @@ export function checkSloDocument(doc: unknown, file: string): Checked<SloSpec> {
     if (warning === undefined && rawWarning !== undefined && rawWarning !== null && rawWarning !== '')
       err('total_score.warning', `needs a percentage such as "75%", got ${JSON.stringify(rawWarning)}`);
     if (pass !== undefined) totalScore = warning === undefined ? { pass } : { pass, warning };
-    for (const key of Object.keys(doc.total_score)) if (key !== 'pass' && key !== 'warning') warnings.push(`${file}: total_score.${key}: not a field${didYouMean(key, ['pass', 'warning'])}; ignored`);
+    for (const key of Object.keys(doc.total_score))
+      if (key !== 'pass' && key !== 'warning') warnings.push(`${file}: total_score.${key}: not a field${didYouMean(key, ['pass', 'warning'])}; ignored`);
   }
 
   if (errors.length > 0) return { errors };
@@ -157,7 +159,8 @@ function checkComparison(raw: unknown, err: (where: string, msg: string) => void
     err('', 'must be a mapping (compare_with, number_of_comparison_results, include_result_with_score, aggregate_function)');
     return out;
   }
-  for (const key of Object.keys(raw)) if (!COMPARISON_KEYS.has(key)) warnings.push(`${file}: comparison.${key}: not a field${didYouMean(key, COMPARISON_KEYS)}; ignored`);
+  for (const key of Object.keys(raw))
+    if (!COMPARISON_KEYS.has(key)) warnings.push(`${file}: comparison.${key}: not a field${didYouMean(key, COMPARISON_KEYS)}; ignored`);
   const oneOf = <T extends string>(field: string, allowed: readonly T[], fallback: T): T => {
     const v = raw[field];
     if (v === undefined || v === null || v === '') return fallback;
@@ -190,7 +193,8 @@ function checkObjective(o: unknown, i: number, file: string, errors: string[], w
   const before = errors.length;
   const err = (field: string, msg: string): void => void errors.push(`${file}: ${where}: ${field}: ${msg}`);
   if (!sli) err('sli', o.sli === undefined ? 'missing: the name of the SLI this objective is about' : 'must be a non-empty string');
-  for (const key of Object.keys(o)) if (!OBJECTIVE_KEYS.has(key)) warnings.push(`${file}: ${where}: ${key}: not a field of an objective${didYouMean(key, OBJECTIVE_KEYS)}; ignored`);
+  for (const key of Object.keys(o))
+    if (!OBJECTIVE_KEYS.has(key)) warnings.push(`${file}: ${where}: ${key}: not a field of an objective${didYouMean(key, OBJECTIVE_KEYS)}; ignored`);
 
   let weight = 1;
   if (o.weight !== undefined && o.weight !== null) {

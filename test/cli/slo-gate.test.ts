@@ -63,7 +63,10 @@ t.test('examples/keptn/slo-k6.yaml and sli-k6.yaml work with --preset k6: the re
   const args = ['--preset', 'k6', '--dry-run', '--slo', 'examples/keptn/slo-k6.yaml', '--sli', 'examples/keptn/sli-k6.yaml'];
   const r = await runCli(args, { input: k6Full, env: { GITHUB_STEP_SUMMARY: summary }, cwd: ROOT });
   t.equal(r.status, 0, 'a passed gate exits 0', { stderr: r.stderr });
-  t.match(r.stderr, /Response time p95 \(s\) \(response_time_p95\)\s+0\.15\s+no baseline\s+pass <=\+10% \(no baseline\) ✓, <0\.5 ✓; warning <=0\.8 ✓; regression t_test 99% \(not judged: 0 earlier results, min_samples is 5\)\s+2\/2\s+pass/);
+  t.match(
+    r.stderr,
+    /Response time p95 \(s\) \(response_time_p95\)\s+0\.15\s+no baseline\s+pass <=\+10% \(no baseline\) ✓, <0\.5 ✓; warning <=0\.8 ✓; regression t_test 99% \(not judged: 0 earlier results, min_samples is 5\)\s+2\/2\s+pass/,
+  );
   t.match(r.stderr, /http_req_failed \(key\)\s+0\s+-\s+pass =0 ✓; warning <0\.01 ✓\s+1\/1\s+pass/);
   t.match(r.stderr, /checks\s+1\s+-\s+pass >=0\.95 ✓/);
   t.match(r.stderr, /http_reqs\s+65\s+-\s+\(informative\)\s+-\s+info/);

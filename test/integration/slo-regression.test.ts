@@ -43,7 +43,19 @@ function row(r: CliResult): string {
 }
 
 async function scenario(t: Test, writeUrl: string, queryUrl: string, settle: () => Promise<void>): Promise<void> {
-  const args = (extra: string[] = []): string[] => ['--integration', 'reg', '--remote-write', writeUrl, '--slo', slo, '--slo-history', queryUrl, '--slo-history-window', '1h', ...extra];
+  const args = (extra: string[] = []): string[] => [
+    '--integration',
+    'reg',
+    '--remote-write',
+    writeUrl,
+    '--slo',
+    slo,
+    '--slo-history',
+    queryUrl,
+    '--slo-history-window',
+    '1h',
+    ...extra,
+  ];
   const push = async (value: number, env: Record<string, string>): Promise<CliResult> => {
     const r = await runCli(args(), { input: `p95=${value}\n`, env });
     await settle();

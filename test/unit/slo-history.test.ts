@@ -132,8 +132,23 @@ t.test('remote write / OTLP: raw samples, one run per timestamp, even seconds ap
       data: {
         resultType: 'matrix',
         result: [
-          { metric: { __name__: 'keptn_k6_p95', ci_branch: 'main' }, values: [[100.5, '300'], [102.25, '310'], [103, 'NaN'], [200, '999']] },
-          { metric: { __name__: 'keptn_k6_slo_result', ci_branch: 'main' }, values: [[100.5, '1'], [102.25, '0'], [103, '1']] },
+          {
+            metric: { __name__: 'keptn_k6_p95', ci_branch: 'main' },
+            values: [
+              [100.5, '300'],
+              [102.25, '310'],
+              [103, 'NaN'],
+              [200, '999'],
+            ],
+          },
+          {
+            metric: { __name__: 'keptn_k6_slo_result', ci_branch: 'main' },
+            values: [
+              [100.5, '1'],
+              [102.25, '0'],
+              [103, '1'],
+            ],
+          },
         ],
       },
     }),

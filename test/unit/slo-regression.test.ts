@@ -150,6 +150,8 @@ t.test('the trend: a sparkline and a Mermaid xychart-beta with this run last and
   t.equal(sparkline([], 5), '', 'no earlier run: no line');
   t.equal(
     mermaidChart('p95', [100, 102], 130, 110),
-    ['xychart-beta', '  title "p95"', '  x-axis ["-2", "-1", "this"]', '  y-axis "value" 97 --> 133', '  line [100, 102, 130]', '  line [110, 110, 110]'].join('\n'),
+    ['xychart-beta', '  title "p95"', '  x-axis ["-2", "-1", "this"]', '  y-axis "value" 97 --> 133', '  line [100, 102, 130]', '  line [110, 110, 110]'].join(
+      '\n',
+    ),
   );
 });
