@@ -33,6 +33,8 @@ export function quantile(xs: readonly number[], p: number): number {
 }
 
 /** The standard normal quantile Φ⁻¹(p), 0 < p < 1 (AS 241, PPND16). */
+// The coefficients as AS 241 prints them (more digits than a double holds; rounding is intended).
+/* eslint-disable no-loss-of-precision */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
   const q = p - 0.5;
@@ -98,6 +100,7 @@ export function normalQuantile(p: number): number {
   }
   return q < 0 ? -x : x;
 }
+/* eslint-enable no-loss-of-precision */
 
 /** ln Γ(x), x > 0: Lanczos (g = 7, n = 9), about 15 digits. */
 export function logGamma(x: number): number {
