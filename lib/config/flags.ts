@@ -223,7 +223,7 @@ export const FLAGS = [
     type: 'string',
     arg: 'NAME',
     group: 'naming',
-    summary: "this run's branch: the ci_branch label (default: from the CI)",
+    summary: "this run's branch, the ci_branch label (default: CI's)",
     text:
       "this run's branch, as the ci_branch label and grouping key part (default: GITHUB_HEAD_REF or GITHUB_REF_NAME on GitHub " +
       'Actions, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME or CI_COMMIT_REF_NAME on GitLab CI); a pull request then never replaces ' +
@@ -430,7 +430,7 @@ export const FLAGS = [
     type: 'string',
     arg: 'URL',
     group: 'gate',
-    summary: 'a Prometheus-compatible query API with the earlier results',
+    summary: 'a Prometheus API with the earlier results',
     text:
       'a Prometheus-compatible query API (Prometheus, VictoriaMetrics, Thanos Query, Mimir) holding the earlier runs, scraped from ' +
       'the Pushgateway or sent by remote write/OTLP: the earlier results of compare_with several_results and regression: ' +
@@ -449,7 +449,7 @@ export const FLAGS = [
     type: 'string',
     arg: 'NAME',
     group: 'gate',
-    summary: "compare with this branch's runs (default: the PR's target)",
+    summary: 'the branch the gate compares with (default: PR target)',
     text:
       "the earlier results are this branch's runs (ci_branch=NAME); default: a pull or merge request's target branch " +
       "(GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME), else this run's own branch",
