@@ -258,7 +258,7 @@ async function readHistory(
       if ('error' in scraped) return scraped;
       if (hasPushTimes(scraped)) {
         const runs = runsFromScrapes(scraped, result, started / 1000);
-        return { runs, source: `${options.historyUrl.origin}, scraped Pushgateway, ${runs.length} runs in the window${branchNote}` };
+        return { runs, source: `Prometheus API ${options.historyUrl.origin}, scraped Pushgateway, ${runs.length} runs in the window${branchNote}` };
       }
       // … else remote write or OTLP: the raw samples, one run per timestamp. Those series carry
       // the run's labels, not the Pushgateway's job and integration (the name holds the integration).
@@ -269,7 +269,7 @@ async function readHistory(
       const samples = parseMatrix(raw.body, `${options.historyUrl.origin} /api/v1/query`);
       if ('error' in samples) return samples;
       const runs = runsFromSamples(samples, result, started / 1000);
-      return { runs, source: `${options.historyUrl.origin}, raw samples, ${runs.length} runs in the window${branchNote}` };
+      return { runs, source: `Prometheus API ${options.historyUrl.origin}, raw samples, ${runs.length} runs in the window${branchNote}` };
     }
     if (spec.objectives.some((o) => o.regression !== undefined)) {
       io.log.warn(
