@@ -20,9 +20,23 @@ import { startFlushing } from './run/flush.js';
 import { drainOutputs, EXIT_DRAIN_MS, exitAfterDrain } from './run/exit-drain.js';
 import type { Gate } from './slo/gate.js';
 import { Timings } from './run/timings.js';
+import type { Evaluation, GateResult } from './slo/evaluate.js';
+import type { SloSpec } from './slo/slo-file.js';
 
-/** One run of the program: argv and env in, the exit status out. */
-export async function run(argv: readonly string[], env: Env): Promise<number> {
+/** What a run came to, for a caller that reports it elsewhere (the GitHub Action's outputs, lib/run/github-action.ts). */
+export interface RunResult {
+  status: number;
+  /** Series extracted (the gate's result series not counted). */
+  series: number;
+  /** Every backend accepted everything (false for a dry run, or with no backend). */
+  pushed: boolean;
+  /** `backend: summary` of each backend that did not accept everything (secrets masked). */
+  pushFailures: string[];
+  gate?: { result: GateResult; score: number; evaluation: Evaluation; spec: SloSpec };
+}
+
+/** One run of the program: argv and env in, the exit status out (and, to `onResult`, what it came to). */
+export async function run(argv: readonly string[], env: Env, onResult?: (result: RunResult) => void): Promise<number> {
   const started = Date.now();
   const timings = new Timings();
   const parsed = parseConfig(argv, env);
@@ -71,6 +85,12 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
   const merge = toolExit !== undefined && toolExit.status !== 0 && config.runMetrics;
   const outcomes = backends ? await pushAtEnd(backends, gateOutcome?.series ?? store.list(), { merge, flushing, deadlineMs: config.http.deadlineMs }) : [];
   timings.end('push');
+  const gateResult = gate && gateOutcome ? { spec: gate.spec, evaluation: gateOutcome.evaluation } : undefined;
+  // The CI reports: written whatever the push did (lib/run/ci-reports.ts).
+  if (usable && (config.metricsReport !== undefined || config.gate?.junitFile !== undefined)) {
+    const { writeCiReports } = await import('./run/ci-reports.js');
+    await writeCiReports({ config, series: gateOutcome?.series ?? store.list(), ...(gateResult ? { gate: gateResult } : {}), started, reporter });
+  }
 
   const status = exitStatus({
     toolStatus: toolExit?.status,
@@ -86,6 +106,13 @@ export async function run(argv: readonly string[], env: Env): Promise<number> {
     : undefined;
   reporter.verbose(timings.describe());
   reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary, toolSummary });
+  onResult?.({
+    status,
+    series: store.size,
+    pushed: !config.dryRun && outcomes.length > 0 && outcomes.every((o) => o.ok),
+    pushFailures: outcomes.filter((o) => !o.ok).map((o) => reporter.redact(`${o.backend}: ${o.summary}`)),
+    ...(gateResult ? { gate: { result: gateResult.evaluation.result, score: gateResult.evaluation.score, ...gateResult } } : {}),
+  });
   signals.stop();
   // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.
   const outputs = [...(inputs.stdoutBroken() ? [] : [process.stdout]), ...(stderrGone() ? [] : [process.stderr])];

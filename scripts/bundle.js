@@ -15,7 +15,14 @@
 //                for images that have Node but where `npm install` is unwelcome (the Dockerfile
 //                runs it).
 //
-//   node scripts/bundle.js [--cli] [--outfile PATH] [--metafile PATH]
+//   --action     action/dist/index.cjs, the GitHub Action's program (action.yml): the action's entry
+//                (bin/github-action.ts) with our code and the dependencies in one CommonJS file,
+//                since an action runs from its repository, without node_modules. Committed, as
+//                actions commit their dist/; test/ship/action.test.ts checks that it equals a
+//                fresh build, so this build must not depend on the machine: no path and nothing
+//                from the Node that builds goes into it.
+//
+//   node scripts/bundle.js [--cli | --action] [--outfile PATH] [--metafile PATH]
 //   (with --cli, --outfile names the program, main.cjs; the entry is written beside it as cli.cjs)
 
 import { build } from 'esbuild';
@@ -28,9 +35,14 @@ import { parseArgs } from 'node:util';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const { values } = parseArgs({
-  options: { cli: { type: 'boolean', default: false }, outfile: { type: 'string' }, metafile: { type: 'string' } },
+  options: {
+    cli: { type: 'boolean', default: false },
+    action: { type: 'boolean', default: false },
+    outfile: { type: 'string' },
+    metafile: { type: 'string' },
+  },
 });
-const outfile = values.outfile ?? `${root}dist/${values.cli ? 'main.cjs' : 'jes-metrics-pipe.mjs'}`;
+const outfile = values.outfile ?? (values.action ? `${root}action/dist/index.cjs` : `${root}dist/${values.cli ? 'main.cjs' : 'jes-metrics-pipe.mjs'}`);
 
 // lib/http/undici.ts loads undici's parts from their own files and falls back to undici's index
 // only if a later undici moved them. The bundle holds the parts it was built with, so that
@@ -62,7 +74,7 @@ const lazyHttp2ForUndici = {
     );
     b.onLoad({ filter: /^lazy-http2$/, namespace: 'jes-stub' }, () => ({
       contents: [
-        `const constants = ${JSON.stringify(http2.constants)};`,
+        `const constants = ${JSON.stringify(usedHttp2Constants())};`,
         "const real = () => require('node:http2');",
         'module.exports = { constants, connect: (...args) => real().connect(...args) };',
       ].join('\n'),
@@ -70,6 +82,14 @@ const lazyHttp2ForUndici = {
     }));
   },
 };
+
+// Only the constants client-h2.js names (header names and error codes, fixed by RFC 9113): the
+// whole table differs between Node versions, and the bundle should not.
+function usedHttp2Constants() {
+  const source = readFileSync(join(root, 'node_modules/undici/lib/dispatcher/client-h2.js'), 'utf8');
+  const names = [...new Set(source.match(/\bHTTP2_[A-Z0-9_]+\b/g) ?? [])].sort();
+  return Object.fromEntries(names.filter((n) => n in http2.constants).map((n) => [n, http2.constants[n]]));
+}
 
 const common = {
   entryPoints: [`${root}dist/bin/jes-metrics-pipe.js`],
@@ -85,35 +105,49 @@ const common = {
   define: { __JES_METRICS_PIPE_VERSION__: JSON.stringify(pkg.version) },
 };
 
-const result = values.cli
+const result = values.action
   ? await build({
       ...common,
+      entryPoints: [`${root}dist/bin/github-action.js`],
       format: 'cjs',
-      // The dependencies stay outside, resolved from node_modules at run time, and a lazy
-      // import() of one becomes a require(): they are CommonJS, and Node would otherwise wrap
-      // each in an ES module (its exports found by parsing its source) on the way in.
-      packages: 'external',
       supported: { 'dynamic-import': false },
-      // lib/version.ts reads package.json through import.meta.url unless the version is baked
-      // in (`define` above), which it always is here: CommonJS has no import.meta to warn about.
       logOverride: { 'empty-import-meta': 'silent' },
-      // Not minified: an internal error's stack trace reads like the source.
-      minify: false,
-    })
-  : await build({
-      ...common,
-      format: 'esm',
       minify: true,
-      // Keep class and function names, so an internal-error stack trace stays readable.
       keepNames: true,
       legalComments: 'eof',
       plugins: [withoutUndiciIndex, lazyHttp2ForUndici],
-      banner: {
-        // esbuild keeps the entry's shebang. CommonJS dependencies (prom-client,
-        // through2) call require() for Node built-ins, which an ES module has to be given.
-        js: ["import { createRequire as __jesCreateRequire } from 'node:module';", 'const require = __jesCreateRequire(import.meta.url);'].join('\n'),
-      },
-    });
+      // The files' paths stay relative to the repository (and out of the minified output).
+      absWorkingDir: root,
+    })
+  : values.cli
+    ? await build({
+        ...common,
+        format: 'cjs',
+        // The dependencies stay outside, resolved from node_modules at run time, and a lazy
+        // import() of one becomes a require(): they are CommonJS, and Node would otherwise wrap
+        // each in an ES module (its exports found by parsing its source) on the way in.
+        packages: 'external',
+        supported: { 'dynamic-import': false },
+        // lib/version.ts reads package.json through import.meta.url unless the version is baked
+        // in (`define` above), which it always is here: CommonJS has no import.meta to warn about.
+        logOverride: { 'empty-import-meta': 'silent' },
+        // Not minified: an internal error's stack trace reads like the source.
+        minify: false,
+      })
+    : await build({
+        ...common,
+        format: 'esm',
+        minify: true,
+        // Keep class and function names, so an internal-error stack trace stays readable.
+        keepNames: true,
+        legalComments: 'eof',
+        plugins: [withoutUndiciIndex, lazyHttp2ForUndici],
+        banner: {
+          // esbuild keeps the entry's shebang. CommonJS dependencies (prom-client,
+          // through2) call require() for Node built-ins, which an ES module has to be given.
+          js: ["import { createRequire as __jesCreateRequire } from 'node:module';", 'const require = __jesCreateRequire(import.meta.url);'].join('\n'),
+        },
+      });
 
 if (values.cli) {
   // The entry requires ./main.cjs: the program keeps that name wherever it is written.

@@ -22,6 +22,7 @@ import { remoteWriteConfigs } from './remote-write-config.js';
 import { readText as readTextFile, type ReadText } from './read-text.js';
 import { presetForCommand } from '../presets/auto.js';
 import { ciContextFromFlags } from './ci-context.js';
+import { outputFileProblem } from './output-file.js';
 import { ALL_NAMES, canonicalArgs, parseArgsOptions, type FlagValues } from './flags.js';
 
 export interface ConfigResult {
@@ -186,6 +187,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     parseStderr: values['parse-stderr'] === true,
     dryRun,
     dryRunFile: values['dry-run-file'],
+    ...(values['metrics-report'] !== undefined ? { metricsReport: values['metrics-report'] } : {}),
     pushgatewayKey: pgw.key,
     pushgateway: pgw.pushgateway,
     dynatrace,
@@ -389,6 +391,12 @@ interface Together {
 function checkTogether(values: Values, c: Together, readText: ReadText, problems: Problems): void {
   const file = values['dry-run-file'];
   if (file !== undefined && !isFolder(dirname(file))) problems.usage.push(`--dry-run-file ${file}: the folder ${dirname(file)} does not exist`);
+  // The CI reports: a path that cannot be written is refused now, not found out at the end.
+  for (const flag of ['metrics-report', 'slo-junit'] as const) {
+    const path = values[flag];
+    const problem = path === undefined ? undefined : outputFileProblem(`--${flag}`, path);
+    if (problem !== undefined) problems.usage.push(problem);
+  }
   if (c.pushgatewayOn || c.dryRun) {
     // The grouping key as the Pushgateway will see it: refused here, before any input is read.
     try {

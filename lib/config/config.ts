@@ -85,6 +85,8 @@ export interface Config {
   parseStderr: boolean;
   dryRun: boolean;
   dryRunFile?: string;
+  /** --metrics-report FILE: the run's series as Prometheus text (GitLab's metrics report), written at the end. */
+  metricsReport?: string;
   /** --job, --method and --grouping, also without a Pushgateway URL (for --dry-run). */
   pushgatewayKey: PushgatewayKey;
   pushgateway?: PushgatewayConfig;

@@ -471,6 +471,17 @@ export const FLAGS = [
     text: "write the evaluation as JSON (Keptn's evaluation result shape)",
   },
   {
+    name: 'slo-junit',
+    type: 'string',
+    arg: 'FILE',
+    group: 'gate',
+    summary: 'write the gate as JUnit XML (a test per objective)',
+    text:
+      'write the gate as JUnit XML: one <testcase> per objective (a <failure> with value, criteria and baseline when it failed, ' +
+      '<skipped> when informative) and one for the total score; for GitLab artifacts:reports:junit, Jenkins junit, GitHub test ' +
+      'reporters; written even when the push fails',
+  },
+  {
     name: 'slo-fail-on-warning',
     type: 'boolean',
     group: 'gate',
@@ -485,6 +496,16 @@ export const FLAGS = [
     group: 'output',
     summary: 'write the dry-run payloads to FILE',
     text: 'write the dry-run payloads to FILE (implies --dry-run)',
+  },
+  {
+    name: 'metrics-report',
+    type: 'string',
+    arg: 'FILE',
+    group: 'output',
+    summary: "write the run's series as a metrics report (GitLab)",
+    text:
+      "write the run's series to FILE in Prometheus text (`name{labels} value` lines, the run's context labels left out), the " +
+      "format of GitLab's artifacts:reports:metrics; written even when the push fails",
   },
   {
     name: 'no-run-metrics',

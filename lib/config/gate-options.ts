@@ -13,6 +13,8 @@ export interface GateOptions {
   markdownFile?: string;
   /** --baseline-branch (else the CI's pull/merge request target; lib/config/branch.ts). */
   baselineBranch?: string;
+  /** --slo-junit FILE: the evaluation as JUnit XML (written by the run, lib/run/ci-reports.ts). */
+  junitFile?: string;
   failOnWarning: boolean;
 }
 
@@ -26,6 +28,7 @@ export interface GateFlags {
   'slo-report'?: string;
   'slo-markdown'?: string;
   'baseline-branch'?: string;
+  'slo-junit'?: string;
   'slo-fail-on-warning'?: boolean;
 }
 
@@ -34,9 +37,9 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86
 
 export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: string[] } {
   const errors: string[] = [];
-  const others = (['sli', 'slo-history', 'slo-history-window', 'slo-report', 'slo-markdown', 'baseline-branch', 'slo-fail-on-warning'] as const).filter(
-    (f) => flags[f] !== undefined,
-  );
+  const others = (
+    ['sli', 'slo-history', 'slo-history-window', 'slo-report', 'slo-markdown', 'slo-junit', 'baseline-branch', 'slo-fail-on-warning'] as const
+  ).filter((f) => flags[f] !== undefined);
   if (flags.slo === undefined) {
     if (others.length > 0) errors.push(`--${others[0]} needs --slo FILE`);
     return { errors };
@@ -69,5 +72,6 @@ export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: 
     if (flags['baseline-branch'].trim() === '') errors.push('--baseline-branch needs a branch name such as main');
     else options.baselineBranch = flags['baseline-branch'].trim();
   }
+  if (flags['slo-junit'] !== undefined) options.junitFile = flags['slo-junit'];
   return { options, errors };
 }
