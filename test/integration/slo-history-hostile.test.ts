@@ -69,14 +69,12 @@ t.test('an HTML page, an error, too many samples: the gate fails with one line',
     [
       'a million samples',
       (res) =>
-        res
-          .writeHead(200)
-          .end(
-            JSON.stringify({
-              status: 'success',
-              data: { resultType: 'matrix', result: [{ metric: { __name__: 'keptn_h_b' }, values: Array.from({ length: 1_000_000 }, (_, i) => [i, '1']) }] },
-            }),
-          ),
+        res.writeHead(200).end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'matrix', result: [{ metric: { __name__: 'keptn_h_b' }, values: Array.from({ length: 1_000_000 }, (_, i) => [i, '1']) }] },
+          }),
+        ),
       /(more than 200000 samples|over 32 MiB)/,
     ],
   ];
