@@ -15,6 +15,7 @@ import { excerpt } from './parse/number.js';
 import { LineRules } from './rules/line-rules.js';
 import { WordPrecheck } from './rules/word-gate.js';
 import { Explainer } from './rules/explain.js';
+import { Recognition } from './rules/recognition.js';
 import type { RuleSample } from './rules/sample.js';
 import type { Occurrence, RuleSet } from './rules/rule.js';
 import type { BaseUnit } from './rules/units.js';
@@ -22,6 +23,10 @@ import { flagRuleSet } from './rules/flags.js';
 import { fullMetricName, normalizeNamePart } from './naming/metric-name.js';
 import { seriesKey, type Series, type SeriesStore } from './series.js';
 import type { Reporter } from './report.js';
+
+/** --preset auto: how much of the input's start (characters of lines) and end its presets read. */
+const AUTO_HEAD = 64 * 1024;
+const AUTO_TAIL = 64 * 1024;
 
 /** Problem lines reported one by one before only a count is kept. */
 const MAX_PROBLEMS_SHOWN = 10;
@@ -32,9 +37,19 @@ export class Extractor {
   problems = 0;
 
   readonly #rules: LineRules | null;
+  /** --preset auto's line rules (and marks): the head and the tail of the input only. */
+  readonly #autoRules: LineRules | null;
+  /** Characters of lines the auto rules have read from the head. */
+  #autoHead = 0;
+  /** The last lines (up to AUTO_TAIL characters), for the auto rules at the end. */
+  #autoTail: Array<{ text: string; where: () => string }> = [];
+  #autoTailStart = 0;
+  #autoTailChars = 0;
   /** The line rules under the time budget; null without line rules or with --explain. */
   readonly #guarded: GuardedRules<() => string> | null;
   readonly #sets: readonly RuleSet[];
+  /** Which rule files and presets recognised their tool's output (lib/rules/recognition.ts). */
+  readonly #recognition: Recognition;
   readonly #defaults: Array<{ name: ParserName; parse: LineParser }>;
   /** --explain's notes; undefined on a normal run. */
   readonly explainer: Explainer | undefined;
@@ -48,6 +63,10 @@ export class Extractor {
   /** input name → full metric name and the series key it has with the context labels only. */
   readonly #fullNames = new Map<string, { full: string; key: string }>();
   readonly #context: Readonly<Record<string, string>>;
+  /** --preset auto: the series the default parsers made, dropped when a preset is chosen. */
+  readonly #fromDefaults = new Set<string>();
+  /** A rule set's origin → the integration its series are named with, when not the run's (several presets). */
+  readonly #integrations = new Map<string, string>();
   /** A line's own labels (in their order) → merged with the context, and the series key's label part. */
   readonly #merged = new Map<string, { labels: Record<string, string>; keyLabels: string }>();
 
@@ -59,10 +78,20 @@ export class Extractor {
     ruleSets: readonly RuleSet[] = config.ruleSets ?? [],
   ) {
     this.#sets = [flagRuleSet(config.patterns, config.jsonPaths), ...ruleSets];
+    for (const set of this.#sets) if (set.integration !== undefined) this.#integrations.set(set.origin, set.integration);
+    this.#recognition = new Recognition(ruleSets, store.maxSeries);
     this.explainer = config.explain ? new Explainer() : undefined;
     for (const set of this.#sets) for (const r of set.rules) this.explainer?.declare(r.id, r.origin);
-    const rules = new LineRules(this.#sets);
+    const rules = new LineRules(
+      this.#sets.filter((set) => set.auto !== true),
+      (set) => this.#recognition.seen(set),
+    );
     this.#rules = rules.size > 0 ? rules : null;
+    // --preset auto's presets read the first AUTO_HEAD characters of lines and the last AUTO_TAIL
+    // (at the end): where a tool's summary and its report are, at a fraction of the cost.
+    const auto = this.#sets.filter((set) => set.auto === true);
+    const autoRules = auto.length > 0 ? new LineRules(auto, (set) => this.#recognition.seen(set)) : null;
+    this.#autoRules = autoRules !== null && autoRules.size > 0 ? autoRules : null;
     // A normal run matches the rules under a time budget, in batches (lib/parse/safe-regex.ts);
     // --explain matches each line at once, to say where each rule matched.
     this.#guarded =
@@ -88,6 +117,11 @@ export class Extractor {
     return this.#sets.flatMap((s) => s.rules).filter((r) => r.kind === 'json' || r.kind === 'xml');
   }
 
+  /** The input is kept as one document for the end: document rules, or a JSON/XML mark. */
+  get wantsDocument(): boolean {
+    return this.documentRules.length > 0 || this.#recognition.documentMarks;
+  }
+
   /**
    * The byte gate for the line splitter; null when every line must be seen (a line rule
    * without required words, or --explain). With line rules it is a WordPrecheck: the default
@@ -97,9 +131,10 @@ export class Extractor {
     if (this.explainer) return null;
     const on = new Set(this.config.parsers);
     const options = { kv: on.has('kv'), json: on.has('json'), prom: on.has('prom') };
-    if (this.#rules === null) return new Precheck(options);
-    const gates = this.#rules.gates();
-    return gates === null ? null : new WordPrecheck(options, gates);
+    if (this.#rules === null && this.#autoRules === null) return new Precheck(options);
+    const main = this.#rules === null ? [] : this.#rules.gates();
+    const auto = this.#autoRules === null ? [] : this.#autoRules.gates();
+    return main === null || auto === null ? null : new WordPrecheck(options, [...main, ...auto]);
   }
 
   /**
@@ -107,10 +142,37 @@ export class Extractor {
    * called after later lines came (--pattern rules match in batches), so it must name this line.
    */
   line(text: string, where: () => string): void {
+    if (this.#autoRules !== null) this.#autoLine(text, where);
     // With rules, the line is matched (and stored) by the next turn of the event loop, or drain().
     if (this.#guarded !== null) this.#guarded.push(text, where);
     else if (this.#rules !== null) this.#lineOutcome(text, where, this.#rules.apply(text, where, this.explainer));
     else this.#defaultsOn(text, where);
+  }
+
+  /** --preset auto: the head's lines are matched now; later ones are kept (the last AUTO_TAIL characters) for the end. */
+  #autoLine(text: string, where: () => string): void {
+    if (this.#autoHead < AUTO_HEAD) {
+      this.#autoHead += text.length + 1;
+      this.#autoOutcome(text, where);
+      return;
+    }
+    this.#autoTail.push({ text, where });
+    this.#autoTailChars += text.length + 1;
+    while (this.#autoTailChars > AUTO_TAIL && this.#autoTailStart < this.#autoTail.length - 1) {
+      this.#autoTailChars -= (this.#autoTail[this.#autoTailStart] as { text: string }).text.length + 1;
+      this.#autoTailStart++;
+    }
+    if (this.#autoTailStart > 4096) {
+      this.#autoTail = this.#autoTail.slice(this.#autoTailStart);
+      this.#autoTailStart = 0;
+    }
+  }
+
+  #autoOutcome(text: string, where: () => string): void {
+    const outcome = this.#autoRules?.apply(text, where, this.explainer);
+    if (outcome === undefined || outcome === null) return;
+    if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
+    for (const s of outcome.samples) this.#storeRule(s as RuleSample, where);
   }
 
   /** Handles every line given so far (end of input, a signal). */
@@ -120,6 +182,8 @@ export class Extractor {
 
   /** What the rules made of a line; null: no rule matched, the default parsers get it. */
   #lineOutcome(text: string, where: () => string, outcome: NonNullable<ParseOutcome> | null): void {
+    // A mark seen on this line or before it: what its set held back goes to the store now.
+    if (this.#recognition.releasable) this.#release();
     if (outcome === null) {
       this.#defaultsOn(text, where);
       return;
@@ -140,54 +204,113 @@ export class Extractor {
 
   /** The input as one document, for the JSON and XML rules (at the end). */
   async documents(text: string): Promise<void> {
+    await this.#recognition.documentSeen(text);
+    this.#release();
     const found: Array<{ samples: RuleSample[]; problems: string[]; where: string; quiet: boolean }> = [];
+    // Rules of a kind (JSON, XML) the input held no document of: their defaults are not sent
+    // (go test's text output is no reason for its -json rules' zeros).
+    const unread = new Set<RuleSample['rule']>();
     // A preset reads several forms of its tool's output (k6: text, or JSON): the forms the input
     // is not, and metrics this run of the tool did not print, are said with --verbose only.
+    // --preset auto: only the presets its marks chose read the document (a mixed log's JSON lines
+    // are not every preset's report).
+    const autoRules = new Set(this.#sets.filter((set) => set.auto === true).flatMap((set) => set.rules));
+    const documentRules = this.documentRules.filter((r) => !autoRules.has(r) || this.#recognition.recognised(r));
     for (const quiet of [false, true]) {
-      const rules = this.documentRules.filter((r) => r.origin.startsWith('preset ') === quiet);
+      const rules = documentRules.filter((r) => r.origin.startsWith('preset ') === quiet);
       const json = rules.filter((r) => r.kind === 'json');
       const xml = rules.filter((r) => r.kind === 'xml');
       if (json.length > 0) {
         const { evaluateJsonRules } = await import('./rules/json-rules.js');
-        found.push({ ...(await evaluateJsonRules(text, json, this.store.maxSeries)), where: 'the JSON document', quiet });
+        const result = await evaluateJsonRules(text, json, this.store.maxSeries);
+        if (result.read === false) for (const r of json) unread.add(r);
+        found.push({ ...result, where: 'the JSON document', quiet });
       }
       if (xml.length > 0) {
         const { evaluateXmlRules } = await import('./rules/xml-rules.js');
-        found.push({ ...(await evaluateXmlRules(text, xml, this.store.maxSeries)), where: 'the XML document', quiet });
+        const result = await evaluateXmlRules(text, xml, this.store.maxSeries);
+        if (result.read === false) for (const r of xml) unread.add(r);
+        found.push({ ...result, where: 'the XML document', quiet });
       }
     }
+    for (const f of found) this.#storeFound(f);
+    // Defaults last: only for the sets that recognised their tool, which the values above may have shown.
     const { documentDefaults } = await import('./rules/document-defaults.js');
     const made = found.flatMap((f) => f.samples);
-    found.push({ samples: documentDefaults(this.documentRules, made), problems: [], where: 'a default', quiet: true });
-    for (const f of found) {
-      for (const p of f.problems) {
-        if (f.quiet) this.reporter.verbose(p);
-        else this.problem(p);
-      }
-      for (const s of f.samples) this.#storeRule(s, () => f.where);
-      if (this.explainer) {
-        // Per rule, as for line rules: what it made from the document.
-        const byRule = new Map<RuleSample['rule'], RuleSample[]>();
-        for (const s of f.samples) byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
-        for (const [rule, made] of byRule) this.explainer.matched(rule.id, rule.origin, f.where, `${made.length} value${made.length === 1 ? '' : 's'}`, made);
-        for (const p of f.problems.slice(0, 10)) this.explainer.document(`${f.where}: ${p}`);
-      }
+    const rules = this.documentRules.filter((r) => this.#recognition.recognised(r) && !unread.has(r));
+    this.#storeFound({ samples: documentDefaults(rules, made), problems: [], where: 'a default', quiet: true });
+  }
+
+  /** What the document rules found: its problems said, its samples stored, --explain told. */
+  #storeFound(f: { samples: RuleSample[]; problems: string[]; where: string; quiet: boolean }): void {
+    for (const p of f.problems) {
+      if (f.quiet) this.reporter.verbose(p);
+      else this.problem(p);
+    }
+    // A default never replaces a value another rule read (jest's text rules and its JSON rules).
+    for (const s of f.samples) this.#storeRule(s, () => f.where, f.where === 'a default' ? 'first' : undefined);
+    if (this.explainer) {
+      // Per rule, as for line rules: what it made from the document.
+      const byRule = new Map<RuleSample['rule'], RuleSample[]>();
+      for (const s of f.samples) byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
+      for (const [rule, made] of byRule) this.explainer.matched(rule.id, rule.origin, f.where, `${made.length} value${made.length === 1 ? '' : 's'}`, made);
+      for (const p of f.problems.slice(0, 10)) this.explainer.document(`${f.where}: ${p}`);
     }
   }
 
-  /** Reported once at the end: defaults of rules that never matched, problem counts, --explain. */
+  /** Reported once at the end: defaults of rules that never matched, sets that recognised nothing, problem counts, --explain. */
   finish(): void {
     this.drain();
-    for (const s of this.#rules?.defaults() ?? []) this.#storeRule(s, () => 'a default');
+    // --preset auto: the input's last lines, for the presets' summaries.
+    for (let i = this.#autoTailStart; i < this.#autoTail.length; i++) {
+      const l = this.#autoTail[i] as { text: string; where: () => string };
+      this.#autoOutcome(l.text, l.where);
+    }
+    this.#autoTail = [];
+    this.#release();
+    for (const s of [...(this.#rules?.defaults() ?? []), ...(this.#autoRules?.defaults() ?? [])])
+      if (this.#recognition.recognised(s.rule)) this.#storeRule(s, () => 'a default', 'first');
+    if (this.config.autoPresets) this.#autoChoice();
+    for (const w of this.#recognition.unrecognised()) this.reporter.warn(w);
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
     if (this.#setAgain > MAX_PROBLEMS_SHOWN)
       this.reporter.warn(`${this.#setAgain - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
     if (this.explainer) this.reporter.block('--explain (nothing is sent):', this.explainer.report(), 5000, 400);
   }
 
-  #storeRule(s: RuleSample, where: () => string): void {
+  #storeRule(s: RuleSample, where: () => string, occurrence = s.rule.occurrence): void {
+    if (this.#recognition.open > 0) {
+      if (this.#recognition.releasable) this.#release();
+      // Held back until its set's mark is seen (dropped if never).
+      if (!this.#recognition.take(s, where)) return;
+    }
     this.#rules?.made(s);
-    this.#store(s, where, s.rule.occurrence, s.unit);
+    this.#autoRules?.made(s);
+    this.#store(s, where, occurrence, s.unit, this.#integrations.size > 0 ? this.#integrations.get(s.rule.origin) : undefined);
+  }
+
+  /** --preset auto (filter mode): which presets the input's marks chose, which came close; the default parsers' series go when one was chosen. */
+  #autoChoice(): void {
+    const { chosen, close } = this.#recognition.autoChoice();
+    const name = (origin: string): string => origin.replace(/^preset /, '');
+    const near =
+      close.length > 0
+        ? `; came close: ${close.map((c) => `${name(c.set.origin)} (its rules read ${c.values} series, but none of its marks: was seen)`).join(', ')}`
+        : '';
+    if (chosen.length === 0) {
+      this.reporter.info(`--preset auto: no preset recognised the input; the default parsers read it, as without --preset${near}`);
+      return;
+    }
+    for (const key of this.#fromDefaults) this.store.delete(key);
+    const dropped = this.#fromDefaults.size > 0 ? `; the default parsers' ${this.#fromDefaults.size} series are not sent` : '';
+    this.reporter.info(`--preset auto: chose ${chosen.map((s) => name(s.origin)).join(', ')} (a mark of its tool's output was seen)${dropped}${near}`);
+    this.explainer?.document(`--preset auto chose ${chosen.map((s) => name(s.origin)).join(', ')}${near}`);
+  }
+
+  /** Stores the values held for the sets whose mark has now been seen. */
+  #release(): void {
+    if (!this.#recognition.releasable) return;
+    for (const h of this.#recognition.release()) this.#storeRule(h.s, () => h.where);
   }
 
   #offer(parser: ParserName, parse: LineParser, text: string, where: () => string): boolean {
@@ -200,7 +323,11 @@ export class Extractor {
     }
     if (outcome === null) return false;
     if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
-    for (const s of outcome.samples) this.#store(s, where);
+    for (const s of outcome.samples) {
+      const key = this.#store(s, where);
+      // --preset auto: kept only if no preset is chosen (finish()); bounded like the store.
+      if (key !== undefined && this.config.autoPresets && this.#fromDefaults.size < this.store.maxSeries) this.#fromDefaults.add(key);
+    }
     this.explainer?.taken(parser, where(), text, outcome.samples);
     return true;
   }
@@ -210,8 +337,9 @@ export class Extractor {
     if (this.problems <= MAX_PROBLEMS_SHOWN) this.reporter.warn(msg);
   }
 
-  #store(sample: Sample, where: () => string, occurrence?: Occurrence, unit?: BaseUnit): void {
-    const named = this.#named(sample.name);
+  /** Stores a sample; its series key, or undefined when it was not stored. */
+  #store(sample: Sample, where: () => string, occurrence?: Occurrence, unit?: BaseUnit, integration?: string): string | undefined {
+    const named = this.#named(sample.name, integration);
     const own = sample.labels;
     // A line with labels of its own is merged with the context labels (ci_platform, keptn_*,
     // --label), which win; one without (the common case) shares the context and its key.
@@ -222,7 +350,7 @@ export class Extractor {
       labels = merged.labels;
       key = named.full + merged.keyLabels;
     }
-    if (!this.#again(key, named.full, labels, sample.value, where, occurrence)) return;
+    if (!this.#again(key, named.full, labels, sample.value, where, occurrence)) return undefined;
     const series: Series = { name: named.full, labels, value: sample.value, type: sample.type === 'counter' ? 'counter' : 'gauge' };
     if (unit !== undefined) series.unit = unit;
     const result = this.store.add(series, key);
@@ -231,7 +359,10 @@ export class Extractor {
         'max-series',
         `more than ${this.store.maxSeries} distinct series: new series are dropped from here on (--max-series); the count is in the summary`,
       );
-    } else this.metricsFound++;
+      return undefined;
+    }
+    this.metricsFound++;
+    return key;
   }
 
   /** False when the value must not be stored (occurrence: first); warns once about a changed value. */
@@ -266,23 +397,26 @@ export class Extractor {
   }
 
   /** The full name for an input name, worked out (and reported when changed) once per name. */
-  #named(input: string): { full: string; key: string } {
-    let named = this.#fullNames.get(input);
+  #named(input: string, integration?: string): { full: string; key: string } {
+    // A preset's own integration (several presets) keys its names apart from the run's.
+    const id = integration === undefined ? input : `${integration}\u0000${input}`;
+    let named = this.#fullNames.get(id);
     if (named !== undefined) return named;
     const cfg = this.config;
-    const full = fullMetricName(cfg.prefix, cfg.integration, input);
-    const part = normalizeNamePart(input);
+    const full = fullMetricName(cfg.prefix, integration ?? cfg.integration, input);
+    const normalized = normalizeNamePart(input);
+    const part = integration === undefined ? normalized : `${integration}\u0000${normalized}`;
     const first = this.#names.get(part);
     if (first === undefined) {
       // Bounded like the store: past it, a collision of two new names is no longer noticed.
       if (this.#names.size < this.store.maxSeries * 4) this.#names.set(part, input);
-      if (part !== input) this.reporter.info(`metric "${input}" is sent as ${full}`);
+      if (normalized !== input) this.reporter.info(`metric "${input}" is sent as ${full}`);
     } else if (first !== input) {
       this.reporter.warnOnce(`collide:${input}`, `metrics "${first}" and "${input}" both become ${full}; the last value wins`);
     }
     named = { full, key: seriesKey(full, this.#context) };
     // Bounded like the store: names beyond what could ever be stored are not remembered.
-    if (this.#fullNames.size < this.store.maxSeries * 4) this.#fullNames.set(input, named);
+    if (this.#fullNames.size < this.store.maxSeries * 4) this.#fullNames.set(id, named);
     return named;
   }
 

@@ -13,8 +13,8 @@ export const DEFAULT_BUDGET = 48 * 1024;
 
 export interface ReporterOptions {
   verbosity?: Verbosity;
-  /** Where the text goes; process.stderr by default. */
-  write?: (text: string) => void;
+  /** Where the text goes: the run's stderr. */
+  write: (text: string) => void;
   budget?: number;
 }
 
@@ -26,9 +26,9 @@ export class Reporter {
   #budget: number;
   #withheld = 0;
 
-  constructor(opts: ReporterOptions = {}) {
+  constructor(opts: ReporterOptions) {
     this.verbosity = opts.verbosity ?? 'normal';
-    this.#write = opts.write ?? ((text) => process.stderr.write(text));
+    this.#write = opts.write;
     this.#budget = opts.budget ?? DEFAULT_BUDGET;
   }
 

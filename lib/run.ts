@@ -13,13 +13,14 @@ import type { Sample } from './parse/sample.js';
 import type { ToolExit } from './source/child.js';
 import type { BackendOutcome } from './backends/backend.js';
 import { ConfiguredBackends } from './backends/configured.js';
-import { openInputs, type Inputs } from './run/inputs.js';
-import { SignalWatch } from './run/signals.js';
+import { openInputs, type Inputs, type Streams } from './run/inputs.js';
+import { SignalWatch, type SignalSource } from './run/signals.js';
 import { exitStatus, SIGNAL_STATUS } from './run/exit-status.js';
 import { startFlushing } from './run/flush.js';
 import { drainOutputs, EXIT_DRAIN_MS, exitAfterDrain } from './run/exit-drain.js';
 import type { Gate } from './slo/gate.js';
 import { Timings } from './run/timings.js';
+import type { Writable } from 'node:stream';
 import type { Evaluation, GateResult } from './slo/evaluate.js';
 import type { SloSpec } from './slo/slo-file.js';
 
@@ -35,19 +36,34 @@ export interface RunResult {
   gate?: { result: GateResult; score: number; evaluation: Evaluation; spec: SloSpec };
 }
 
-/** One run of the program: argv and env in, the exit status out (and, to `onResult`, what it came to). */
-export async function run(argv: readonly string[], env: Env, onResult?: (result: RunResult) => void): Promise<number> {
+/**
+ * What a run gets: its arguments, its environment and its streams. The entry (bin/) hands over
+ * the process's own (stdin as fd 0, the process as the signal source); a test hands over its
+ * streams and runs the whole program in process. Nothing under lib/ reaches for process.std*.
+ */
+export interface RunOptions extends Streams {
+  argv: readonly string[];
+  env: Env;
+  /** SIGINT, SIGTERM, SIGHUP, SIGQUIT, and how to leave at once; no signal is watched without one. */
+  signals?: SignalSource;
+  /** Gets what the run came to, at its end. */
+  onResult?: (result: RunResult) => void;
+}
+
+/** One run of the program: argv, env and the streams in, the exit status out (and, to `onResult`, what it came to). */
+export async function run(opts: RunOptions): Promise<number> {
+  const { argv, env, onResult } = opts;
   const started = Date.now();
   const timings = new Timings();
   const parsed = parseConfig(argv, env);
   if (parsed.action === 'ci-list') {
     const { ciContext, describeCiContext } = await import('./config/ci-context.js');
-    await drained(process.stdout, describeCiContext(env, ciContext(env, 'auto', [])));
+    await drained(opts.stdout, describeCiContext(env, ciContext(env, 'auto', [])));
     return 0;
   }
-  if (parsed.action !== 'run') return printAndLeave(parsed.action);
+  if (parsed.action !== 'run') return printAndLeave(parsed.action, opts.stdout);
   const { config } = parsed;
-  const { reporter, stderrGone } = openReporter(parsed, env);
+  const { reporter, stderrGone } = openReporter(parsed, env, opts.stderr);
   // Quality gate (--slo): its files are read and checked now, before any input; earlier results are requested.
   const gate = config.gate ? await startQualityGate(config, parsed, reporter, env) : undefined;
   await loadRules(config, parsed);
@@ -56,11 +72,11 @@ export async function run(argv: readonly string[], env: Env, onResult?: (result:
 
   const store = new SeriesStore(config.maxSeries);
   const extractor = new Extractor(config, store, reporter);
-  const inputs = await openInputs(config, extractor, reporter, env);
+  const inputs = await openInputs(config, extractor, reporter, env, opts);
   let inputEnded = false;
-  const signals = watchSignals(inputs, extractor, reporter, store, () => inputEnded);
+  const signals = watchSignals(opts, { inputs, extractor, reporter, store }, () => inputEnded);
   // --explain sends nothing: no backend is even set up.
-  const backends = usable && !config.explain ? new ConfiguredBackends(config, reporter, env) : undefined;
+  const backends = usable && !config.explain ? new ConfiguredBackends(config, reporter, env, (text) => opts.stderr.write(text)) : undefined;
   // What the push needs is loaded while the input comes, not after it ends.
   backends?.prepare();
   const flusher = backends && config.flushIntervalMs !== undefined && !config.dryRun ? startFlushing(backends, store, config.flushIntervalMs) : undefined;
@@ -115,20 +131,20 @@ export async function run(argv: readonly string[], env: Env, onResult?: (result:
   });
   signals.stop();
   // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.
-  const outputs = [...(inputs.stdoutBroken() ? [] : [process.stdout]), ...(stderrGone() ? [] : [process.stderr])];
+  const outputs = [...(inputs.stdoutBroken() ? [] : [opts.stdout]), ...(stderrGone() ? [] : [opts.stderr])];
   await drainOutputs(outputs, Math.max(drainUntil, Date.now() + EXIT_DRAIN_MS));
   return status;
 }
 
 /** --help, -h, --version, --list-presets: print, and that is the run. */
-async function printAndLeave(action: 'help' | 'help-short' | 'version' | 'preset-list'): Promise<number> {
+async function printAndLeave(action: 'help' | 'help-short' | 'version' | 'preset-list', stdout: Writable): Promise<number> {
   if (action === 'preset-list') {
     const { presetList } = await import('./presets/catalog.js');
-    await drained(process.stdout, await presetList());
-  } else if (action === 'version') await drained(process.stdout, `${VERSION}\n`);
+    await drained(stdout, await presetList());
+  } else if (action === 'version') await drained(stdout, `${VERSION}\n`);
   else {
     const { fullHelp, shortHelp } = await import('./config/help.js');
-    await drained(process.stdout, action === 'help' ? fullHelp() : shortHelp());
+    await drained(stdout, action === 'help' ? fullHelp() : shortHelp());
   }
   return 0;
 }
@@ -150,15 +166,15 @@ async function pushAtEnd(
 }
 
 /** The reporter on stderr, with every secret registered; stderrGone() once stderr's reader went away. */
-function openReporter(parsed: ConfigResult, env: Env): { reporter: Reporter; stderrGone: () => boolean } {
+function openReporter(parsed: ConfigResult, env: Env, stderr: Writable): { reporter: Reporter; stderrGone: () => boolean } {
   const { config } = parsed;
   // stderr can go away too (`2>&1 | head -1`): then there is nobody to tell, and no reason to crash.
   let stderrGone = false;
-  process.stderr.on('error', () => (stderrGone = true));
+  stderr.on('error', () => (stderrGone = true));
   const reporter = new Reporter({
     verbosity: config.verbosity,
     write: (t) => {
-      if (!stderrGone) process.stderr.write(t);
+      if (!stderrGone) stderr.write(t);
     },
   });
   registerSecrets(reporter, config, env);
@@ -187,10 +203,19 @@ async function loadRules(config: Config, parsed: ConfigResult): Promise<void> {
     parsed.usageErrors.push(...loaded.errors);
     config.ruleSets = loaded.sets;
   }
-  if (config.presets.length > 0) {
-    const { loadPresets } = await import('./presets/catalog.js');
-    const loaded = await loadPresets(config.presets);
+  if (config.presets.length > 0 || config.autoPresets) {
+    const { loadPresets, presetNames } = await import('./presets/catalog.js');
+    const loaded = await loadPresets(config.presets, config.namesPerPreset === true);
     parsed.usageErrors.push(...loaded.errors);
+    if (config.autoPresets) {
+      // --preset auto (filter mode): every other preset reads the input; their marks choose.
+      const others = await loadPresets(
+        presetNames().filter((n) => !config.presets.includes(n)),
+        config.namesPerPreset === true,
+      );
+      parsed.usageErrors.push(...others.errors);
+      loaded.sets.push(...others.sets.map((set) => ({ ...set, auto: true })));
+    }
     config.ruleSets = [...loaded.sets, ...(config.ruleSets ?? [])];
   }
 }
@@ -256,9 +281,18 @@ function reportEnd(reporter: Reporter, end: RunEnd): void {
   );
 }
 
+interface RunParts {
+  inputs: Inputs;
+  extractor: Extractor;
+  reporter: Reporter;
+  store: SeriesStore;
+}
+
 /** The first signal ends the input (or waits for the push, if the input has ended); a second one leaves. */
-function watchSignals(inputs: Inputs, extractor: Extractor, reporter: Reporter, store: SeriesStore, inputEnded: () => boolean): SignalWatch {
-  return new SignalWatch({
+function watchSignals(opts: RunOptions, parts: RunParts, inputEnded: () => boolean): SignalWatch {
+  const { inputs, extractor, reporter, store } = parts;
+  const source = opts.signals;
+  return new SignalWatch(source, {
     first: (sig) => {
       if (inputEnded()) reporter.info(`${sig}: finishing the push first (a second signal leaves at once)`);
       else {
@@ -268,20 +302,21 @@ function watchSignals(inputs: Inputs, extractor: Extractor, reporter: Reporter, 
     },
     leave: (sig) => {
       extractor.drain(); // the lines the rules have not matched yet (bounded by their time budget)
-      leaveNow(sig, reporter, store);
+      // leave() runs only for a signal, so there is a source to leave through.
+      leaveNow(sig, reporter, store, (status) => void exitAfterDrain(status, opts.stderr, (s) => source?.exit(s)));
     },
   });
 }
 
 /** A second signal (or SIGQUIT): leave now, but not with the numbers unsaid (they reach a slow stderr first). */
-function leaveNow(sig: NodeJS.Signals, reporter: Reporter, store: SeriesStore): void {
+function leaveNow(sig: NodeJS.Signals, reporter: Reporter, store: SeriesStore, leave: (status: number) => void): void {
   reporter.error(`${sig}: exiting without waiting for the push`);
   const lines = store.list().map((s) => {
     const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
     return `${s.name}{${labels.join(',')}} ${s.value}`;
   });
   if (lines.length > 0) reporter.block(`not pushed (${lines.length} series):`, lines.join('\n'));
-  void exitAfterDrain(SIGNAL_STATUS[sig] ?? 1);
+  leave(SIGNAL_STATUS[sig] ?? 1);
 }
 
 /** Writes `text` and resolves once it (and all before it) is handed to the OS. */

@@ -42,6 +42,11 @@ export class SeriesStore {
     return 'added';
   }
 
+  /** Removes a series (--preset auto drops the default parsers' series once a preset is chosen). */
+  delete(key: string): boolean {
+    return this.#byKey.delete(key);
+  }
+
   get size(): number {
     return this.#byKey.size;
   }

@@ -32,6 +32,8 @@ export class ConfiguredBackends {
     readonly reporter: Reporter,
     /** Where proxy and CA variables are read from (run()'s env). */
     readonly env: Env,
+    /** The run's stderr, where --dry-run prints the payloads when no --dry-run-file is named. */
+    readonly writeStderr: (text: string) => void,
   ) {}
 
   /** True when nothing is configured to receive the metrics (no backend and no --dry-run). */
@@ -88,7 +90,7 @@ export class ConfiguredBackends {
     const list: Backend[] = [];
     if (config.dryRun) {
       const { createDryRunBackend } = await import('./dry-run.js');
-      list.push(createDryRunBackend(config, reporter));
+      list.push(createDryRunBackend(config, reporter, this.writeStderr));
     } else if (config.pushgateway || config.dynatrace || config.otlp || config.remoteWrite.length > 0) {
       let http: HttpClient;
       try {

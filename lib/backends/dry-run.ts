@@ -10,7 +10,8 @@ import type { Reporter } from '../report.js';
 import { escapeControls } from '../report/escape.js';
 import { loadPromClient } from '../serialize/prometheus.js';
 
-export function createDryRunBackend(config: Config, reporter: Reporter): Backend {
+/** `writeStderr` takes the payloads when no --dry-run-file is named (the run's stderr). */
+export function createDryRunBackend(config: Config, reporter: Reporter, writeStderr: (text: string) => void): Backend {
   // With no backend configured, show both: that is what a user trying the tool wants to see.
   const none = !config.pushgateway && !config.dynatrace && !config.otlp && config.remoteWrite.length === 0;
   return {
@@ -40,7 +41,7 @@ export function createDryRunBackend(config: Config, reporter: Reporter): Backend
         return { backend: 'dry-run', ok: true, summary: `${series.length} series written to ${config.dryRunFile}` };
       }
       // A terminal must not run escape sequences from label values; the file keeps the exact bytes.
-      process.stderr.write(text.split('\n').map(escapeControls).join('\n'));
+      writeStderr(text.split('\n').map(escapeControls).join('\n'));
       return { backend: 'dry-run', ok: true, summary: `${series.length} series printed` };
     },
   };

@@ -140,8 +140,10 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
   if (command !== undefined && command.length === 0) problems.usage.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
 
   const presets = resolvePresets(values, command, problems);
-  const naming = namingOf(values, env, presets, problems);
-  const extraction = extractionOf(values, problems);
+  // --preset auto in filter mode: every preset is tried on the input.
+  const autoPresets = command === undefined && (values.preset ?? []).some((p) => p.trim() === 'auto');
+  const naming = namingOf(values, env, autoPresets ? ['auto', ...presets] : presets, problems);
+  const extraction = extractionOf(values, problems, autoPresets);
   const http = httpOf(values, problems);
   const pgw = pushgatewayOf(values, env, problems);
   const dynatrace = dynatraceOf(values, env, readText, problems);
@@ -181,6 +183,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     ...extraction,
     ruleFiles: values.rules ?? [],
     presets,
+    ...(autoPresets ? { autoPresets } : {}),
     explain,
     maxSeries: positiveInt(values['max-series'], DEFAULTS.maxSeries, '--max-series', problems.usage),
     maxLineBytes: positiveInt(values['max-line-length'], DEFAULTS.maxLineBytes, '--max-line-length', problems.usage),
@@ -231,21 +234,26 @@ function resolvePresets(values: Values, command: string[] | undefined, problems:
   const presets = (values.preset ?? []).map((p) => p.trim()).filter((p) => p !== 'list');
   const autoAt = presets.indexOf('auto');
   if (autoAt < 0) return presets;
-  const picked = command !== undefined ? presetForCommand(command) : undefined;
-  if (command === undefined) problems.usage.push('--preset auto only works in wrap mode (-- TOOL ARGS…): it picks the preset from the tool');
-  else if (picked === undefined)
-    problems.usage.push(`--preset auto: no preset for ${JSON.stringify(command.join(' ').slice(0, 80))} (--preset list shows them)`);
+  // Filter mode: chosen by content at the end of input (Config.autoPresets).
+  if (command === undefined) return presets.filter((p) => p !== 'auto');
+  const picked = presetForCommand(command);
+  if (picked === undefined) problems.usage.push(`--preset auto: no preset for ${JSON.stringify(command.join(' ').slice(0, 80))} (--preset list shows them)`);
   else problems.warnings.push(`--preset auto: using preset ${picked} for ${command[0]}`);
   presets.splice(autoAt, 1, ...(picked !== undefined ? [picked] : []));
   return presets;
 }
 
-type Naming = Pick<Config, 'integration' | 'keptn' | 'labels' | 'ciGrouping' | 'baselineBranch'>;
+type Naming = Pick<Config, 'integration' | 'namesPerPreset' | 'keptn' | 'labels' | 'ciGrouping' | 'baselineBranch'>;
 
 /** The integration, the Keptn context, the CI context and the labels every metric gets. */
 function namingOf(values: Values, env: Env, presets: readonly string[], problems: Problems): Naming {
   // One preset names the integration unless --integration or INTEGRATION_NAME does.
-  const integration = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME) ?? (new Set(presets).size === 1 ? (presets[0] as string) : '');
+  // Several presets: the run's integration is their names joined by `_`, and each preset's
+  // series keep that preset's name (namesPerPreset).
+  const given = nonEmpty(values.integration) ?? nonEmpty(env.INTEGRATION_NAME);
+  const distinct = [...new Set(presets)];
+  const integration = given ?? distinct.join('_');
+  // `auto` (filter mode) names the run `auto`; the presets it chooses keep their own names.
   const keptn = {
     project: nonEmpty(env.KEPTN_PROJECT),
     stage: nonEmpty(env.KEPTN_STAGE),
@@ -276,14 +284,23 @@ function namingOf(values: Values, env: Env, presets: readonly string[], problems
   }
   // A --label of a CI part's name sets its grouping-key value too (the label and the key agree).
   const ciGrouping = parts.map(([name]) => [name, labels[name] as string] as const);
-  return { integration, keptn, labels, ciGrouping, ...(branch.baselineBranch !== undefined ? { baselineBranch: branch.baselineBranch } : {}) };
+  return {
+    integration,
+    ...(given === undefined && (distinct.length > 1 || distinct[0] === 'auto') ? { namesPerPreset: true } : {}),
+    keptn,
+    labels,
+    ciGrouping,
+    ...(branch.baselineBranch !== undefined ? { baselineBranch: branch.baselineBranch } : {}),
+  };
 }
 
 /** The default parsers and the command line's rules (--pattern, --json-path). */
-function extractionOf(values: Values, problems: Problems): Pick<Config, 'parsers' | 'patterns' | 'jsonPaths'> {
+function extractionOf(values: Values, problems: Problems, autoPresets: boolean): Pick<Config, 'parsers' | 'patterns' | 'jsonPaths'> {
   // With a preset the preset's rules read the input; the default parsers only if --parsers asks
   // (a TAP diagnostic `duration_ms: 0.7` is not a metric of the run).
-  let parsers: ParserName[] = values.preset !== undefined && values.preset.length > 0 ? [] : [...PARSER_NAMES];
+  // --preset auto alone in filter mode keeps them: when no preset is chosen they read the input as without it.
+  const onlyAuto = autoPresets && values.preset !== undefined && values.preset.every((p) => p.trim() === 'auto');
+  let parsers: ParserName[] = values.preset !== undefined && values.preset.length > 0 && !onlyAuto ? [] : [...PARSER_NAMES];
   if (values.parsers !== undefined) {
     const names = values.parsers
       .split(',')

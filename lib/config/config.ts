@@ -58,7 +58,21 @@ export interface HttpConfig {
 }
 
 export interface Config {
+  /**
+   * keptn_<integration>_<name>, the Pushgateway's grouping key and the gate's series. Without
+   * --integration: the preset's name, or with several presets their names joined by `_`.
+   */
   integration: string;
+  /**
+   * Several presets and no --integration (or INTEGRATION_NAME): each preset's series are named
+   * after that preset (keptn_jest_…, keptn_coverage_…), as when it runs alone (docs/presets.md).
+   */
+  namesPerPreset?: boolean;
+  /**
+   * `--preset auto` in filter mode: every preset reads the input and those whose marks are seen
+   * are chosen (lib/presets/catalog.ts); with none, the default parsers' series are kept.
+   */
+  autoPresets?: boolean;
   /** Replaces `keptn_` in `keptn_<integration>_<name>`. */
   prefix: string;
   /** ci_platform, the Keptn labels that are set or the CI context, then `--label` (later wins). */

@@ -75,7 +75,8 @@ export const FLAGS = [
     summary: 'built-in rules for a tool (k6, junit, trivy, …)',
     text:
       "built-in rules for a tool's output (k6, infracost, trivy, junit, go-bench, pytest, …; repeatable; the default parsers are off " +
-      "unless --parsers names them); --list-presets names them all, --preset auto (wrap mode) picks one by the tool's name",
+      "unless --parsers names them); --list-presets names them all; --preset auto picks by the tool's name in wrap mode, " +
+      "by the input's content (each preset's marks) in filter mode",
   },
   {
     name: 'integration',
@@ -528,7 +529,7 @@ export const FLAGS = [
     type: 'boolean',
     group: 'output',
     summary: 'print the presets and exit',
-    text: 'print the built-in presets, one line each, and exit (also: --preset list)',
+    text: 'print the built-in presets by group (test runners, benchmarks, load, analysers, cost and security, other formats), one line each, and exit (also: --preset list)',
   },
   {
     name: 'show-ci-context',

@@ -12,8 +12,8 @@
 //   sample per match with the label index="<i>" (0-based, in jsonpath-plus' result order: for
 //   `..` a level's own value before its descendants; stable for a given document), also when it
 //   matches once, so the series stay the same from run to run.
-// - Evaluated by the JSON document rules (lib/rules/json-rules.ts, evaluateJsonPaths in
-//   lib/rules/flags.ts): --json-path is such a rule.
+// - Evaluated by the JSON document rules (lib/rules/json-rules.ts; jsonPathFlagRule in
+//   lib/rules/flags.ts makes --json-path such a rule).
 // - Never throws: deep nesting and huge documents end as problems. Problem texts start with
 //   the rule's name (`cost: no value at $.x`); the caller prefixes `--json-path: `.
 

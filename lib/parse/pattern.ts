@@ -6,22 +6,15 @@
 //   an error (write the `=` as `[=]` or `\x3d` if the regex itself starts with `word=`).
 // - The regex needs a `value` group, and a `name` group unless NAME was given; every other
 //   named group becomes a label. Compiled without flags, as JavaScript users expect.
-// - On a line, every match counts when matches can name different series (the regex has a
-//   `name` group or a label group): `(?<value>\d+) (?<name>failed|passed)` reads both numbers
-//   of `2 failed, 3 passed`. A series met twice on one line keeps its first value. Otherwise
-//   (a fixed NAME, no label group) the first match counts. A label group that did not take part
-//   in the match is left out; a value that is not a number is a problem (the line's first).
-// - At most MAX_MATCHES_PER_LINE samples come from one line, so that a hostile line cannot build
-//   an unbounded list.
+// - The flag becomes a line rule of the command line's rule set (lib/rules/flags.ts), matched
+//   by the line-rule engine (lib/rules/line-rules.ts): every match on a line counts, a series
+//   met twice on one line keeps its first value, at most MAX_MATCHES_PER_LINE samples a line.
 // ReDoS: the regex is compiled by compileUserRegex and run under the time budget of
 // safe-regex.ts (GuardedRules, used by the Extractor): a rule that runs too long is dropped.
 
-import { seriesKey } from '../series.js';
 import { INPUT_NAME } from '../naming/metric-name.js';
-import { excerpt, parseNumber } from './number.js';
-import { setLabel } from './labels.js';
+import { excerpt } from './number.js';
 import { compileUserRegex } from './safe-regex.js';
-import type { LineParser, Sample } from './sample.js';
 
 export interface PatternRule {
   /** Fixed metric name (`--pattern NAME=REGEX`), or undefined when the regex has a `name` group. */
@@ -30,8 +23,6 @@ export interface PatternRule {
   /** The flag's text, for messages. */
   source: string;
 }
-
-export const MAX_MATCHES_PER_LINE = 1000;
 
 /** Every named group of a regex, whether or not it takes part in a match. */
 function namedGroups(source: string, flags = ''): string[] {
@@ -70,64 +61,4 @@ export function parsePatternFlag(text: string): PatternRule | { error: string } 
   const rule: PatternRule = { regex, source: text };
   if (name !== undefined) rule.name = name;
   return rule;
-}
-
-export function makePatternParser(rule: PatternRule): LineParser {
-  const { regex } = rule;
-  const where = `--pattern ${excerpt(rule.source, 60)}`;
-  // Matches after the first can only add series when a group besides `value` tells them apart.
-  const everyMatch = namedGroups(regex.source, regex.flags).some((g) => g !== 'value');
-  const scanner = everyMatch ? compileUserRegex(regex.source, `${regex.flags.replace(/[gy]/g, '')}g`) : null;
-
-  const sampleOf = (match: RegExpExecArray): Sample | string => {
-    const groups = match.groups ?? {};
-    const name = rule.name ?? groups['name'];
-    if (name === undefined || name === '') return `${where}: the name group matched nothing`;
-    const text = groups['value'];
-    if (text === undefined) return `${where}: ${name}: the value group matched nothing`;
-    const value = parseNumber(text.trim());
-    if (value === undefined) return `${where}: ${name}: value ${excerpt(text)} is not a number`;
-    if (value === 'out-of-range') return `${where}: ${name}: value ${excerpt(text)} is out of range`;
-    const labels: Record<string, string> = {};
-    for (const [group, groupValue] of Object.entries(groups)) {
-      if (group === 'name' || group === 'value' || groupValue === undefined) continue;
-      setLabel(labels, group, groupValue);
-    }
-    return { name, value, labels };
-  };
-
-  return (line) => {
-    if (scanner === null) {
-      // A caller-built rule may carry g or y: start every line from the beginning.
-      if (regex.global || regex.sticky) regex.lastIndex = 0;
-      const match = regex.exec(line);
-      if (match === null) return null;
-      const one = sampleOf(match);
-      return typeof one === 'string' ? { samples: [], problem: one } : { samples: [one] };
-    }
-    scanner.lastIndex = 0;
-    let match = scanner.exec(line);
-    if (match === null) return null;
-    const samples: Sample[] = [];
-    const seen = new Set<string>();
-    let problem: string | undefined;
-    for (; match !== null; match = scanner.exec(line)) {
-      // An empty match would be found again at the same place: step over it, as matchAll does.
-      if (match[0] === '') scanner.lastIndex++;
-      const got = sampleOf(match);
-      if (typeof got === 'string') {
-        problem ??= got;
-        continue;
-      }
-      const key = seriesKey(got.name, got.labels);
-      if (seen.has(key)) continue;
-      if (samples.length === MAX_MATCHES_PER_LINE) {
-        problem = `${where}: more than ${MAX_MATCHES_PER_LINE} metrics on one line; the rest were left out`;
-        break;
-      }
-      seen.add(key);
-      samples.push(got);
-    }
-    return problem === undefined ? { samples } : { samples, problem };
-  };
 }

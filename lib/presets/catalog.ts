@@ -14,8 +14,11 @@ function unknown(name: string): string {
   return `--preset ${name}: no such preset (one of: ${presetNames().join(', ')}; --preset list describes them)`;
 }
 
-/** Each named preset's rules, in the order given; every error of every preset. */
-export async function loadPresets(names: readonly string[]): Promise<{ sets: RuleSet[]; errors: string[] }> {
+/**
+ * Each named preset's rules, in the order given; every error of every preset. `namesPerPreset`:
+ * each set's series are named after its preset (several presets, no --integration).
+ */
+export async function loadPresets(names: readonly string[], namesPerPreset = false): Promise<{ sets: RuleSet[]; errors: string[] }> {
   const sets: RuleSet[] = [];
   const errors: string[] = [];
   for (const name of new Set(names)) {
@@ -26,15 +29,58 @@ export async function loadPresets(names: readonly string[]): Promise<{ sets: Rul
     }
     const loaded = await loadRuleText(`preset ${name}`, text);
     if ('errors' in loaded) errors.push(...loaded.errors);
-    else sets.push(loaded.set);
+    else sets.push(namesPerPreset ? { ...loaded.set, integration: name } : loaded.set);
   }
   return { sets, errors };
 }
 
-/** `--preset list`: one line per preset, its name and description. */
+/** The groups of `--preset list` and docs/presets.md, in their order. */
+export const CATEGORIES = ['test runners and coverage', 'benchmarks', 'load and systems', 'analysers and size', 'cost and security', 'other formats'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Each built-in preset's group (test/unit/presets.test.ts: every preset has one). */
+export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
+  junit: 'test runners and coverage',
+  pytest: 'test runners and coverage',
+  tap: 'test runners and coverage',
+  coverage: 'test runners and coverage',
+  jest: 'test runners and coverage',
+  vitest: 'test runners and coverage',
+  mocha: 'test runners and coverage',
+  'go-test': 'test runners and coverage',
+  'go-bench': 'benchmarks',
+  hyperfine: 'benchmarks',
+  k6: 'load and systems',
+  ab: 'load and systems',
+  wrk: 'load and systems',
+  hey: 'load and systems',
+  autocannon: 'load and systems',
+  sysbench: 'load and systems',
+  fio: 'load and systems',
+  iperf3: 'load and systems',
+  'gnu-time': 'load and systems',
+  eslint: 'analysers and size',
+  infracost: 'cost and security',
+  trivy: 'cost and security',
+  'bencher-json': 'other formats',
+  'benchmark-action-json': 'other formats',
+};
+
+function categoryOf(name: string): Category {
+  return Object.hasOwn(PRESET_CATEGORY, name) ? (PRESET_CATEGORY[name] as Category) : 'other formats';
+}
+
+/** `--preset list`: the presets by group, one line each: its name and description. */
 export async function presetList(): Promise<string> {
   const { sets, errors } = await loadPresets(presetNames());
   const width = Math.max(...presetNames().map((n) => n.length));
-  const lines = sets.map((s) => `${s.origin.replace(/^preset /, '').padEnd(width)}  ${s.description ?? ''}`.trimEnd());
+  const lines: string[] = [];
+  for (const category of CATEGORIES) {
+    const inIt = sets.filter((s) => categoryOf(s.origin.replace(/^preset /, '')) === category);
+    if (inIt.length === 0) continue;
+    if (lines.length > 0) lines.push('');
+    lines.push(`${category[0]?.toUpperCase()}${category.slice(1)}:`);
+    for (const s of inIt) lines.push(`  ${s.origin.replace(/^preset /, '').padEnd(width)}  ${s.description ?? ''}`.trimEnd());
+  }
   return [...lines, ...errors].join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
 // Raw rules (parsed YAML/JSON, or the flag forms) → validated Rule objects. Every error names
 // where: `rules.yaml: rule 3 ("p95"): unit: "mss" is not a unit (one of: ns, us, ms, …)`.
 
-import { AGGREGATES, type Aggregate, type FieldPath, type Rule, type RuleBase, type RuleSet, type ValueTarget } from './rule.js';
+import { AGGREGATES, type Aggregate, type FieldPath, type Mark, type Rule, type RuleBase, type RuleSet, type ValueTarget } from './rule.js';
 import { isUnitSpec, UNIT_NAMES } from './units.js';
 import { compileRuleRegex, namedGroupsOf } from './regex.js';
 import { wordsOfRegex } from './words.js';
@@ -14,7 +14,7 @@ const COMMON_KEYS = ['id', 'name', 'labels', 'unit', 'occurrence', 'default', 't
 const KEYS: Record<'line' | 'context' | 'json' | 'xml', readonly string[]> = {
   line: [...COMMON_KEYS, 'pattern', 'values', 'words'],
   context: ['id', 'pattern', 'context', 'words', 'description'],
-  json: [...COMMON_KEYS, 'json', 'value', 'fields', 'label_fields', 'aggregate'],
+  json: [...COMMON_KEYS, 'json', 'value', 'fields', 'label_fields', 'key_label', 'skip_keys', 'aggregate'],
   xml: [...COMMON_KEYS, 'xml', 'value', 'fields', 'label_fields', 'aggregate'],
 };
 
@@ -31,7 +31,7 @@ export function compileRuleFile(origin: string, content: unknown): { set: RuleSe
   if (!isObject(content)) return { errors: [`${origin}: a rule file is a mapping with version: 1 and rules: [...]`] };
   const errors: string[] = [];
   for (const key of Object.keys(content)) {
-    if (!['version', 'description', 'rules'].includes(key)) errors.push(`${origin}: ${key}: unknown key (version, description, rules)`);
+    if (!['version', 'description', 'marks', 'rules'].includes(key)) errors.push(`${origin}: ${key}: unknown key (version, description, marks, rules)`);
   }
   if (content.version !== FORMAT_VERSION) errors.push(`${origin}: version: must be ${FORMAT_VERSION}, got ${JSON.stringify(content.version ?? null)}`);
   if (content.description !== undefined && typeof content.description !== 'string') errors.push(`${origin}: description: must be text`);
@@ -48,10 +48,61 @@ export function compileRuleFile(origin: string, content: unknown): { set: RuleSe
       else throw err;
     }
   });
+  const marks = content.marks === undefined ? undefined : compileMarks(origin, content.marks, errors);
   if (errors.length > 0) return { errors };
   const set: RuleSet = { origin, rules };
   if (typeof content.description === 'string') set.description = content.description;
+  if (marks !== undefined) set.marks = marks;
   return { set };
+}
+
+const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
+
+/**
+ * `marks:`, a list of `{line: REGEX}`, `{json: JSONPATH}` or `{xml: ROOT}` (optionally with
+ * `words:` on a line mark, as on a line rule); errors are added to `errors`.
+ */
+function compileMarks(origin: string, raw: unknown, errors: string[]): Mark[] {
+  const marks: Mark[] = [];
+  if (!Array.isArray(raw) || raw.length === 0) {
+    errors.push(`${origin}: marks: must be a list of at least one mark ({line: REGEX}, {json: JSONPATH} or {xml: ROOT})`);
+    return marks;
+  }
+  raw.forEach((m, i) => {
+    const where = `${origin}: mark ${i + 1}`;
+    const kinds = isObject(m) ? (['line', 'json', 'xml'] as const).filter((k) => m[k] !== undefined) : [];
+    if (!isObject(m) || kinds.length !== 1) {
+      errors.push(`${where}: a mark has exactly one of line:, json:, xml: (a line's regex, a JSONPath, an XML root element)`);
+      return;
+    }
+    const kind = kinds[0] as 'line' | 'json' | 'xml';
+    const allowed = kind === 'line' ? ['line', 'words', 'description'] : [kind, 'description'];
+    const extra = Object.keys(m).filter((k) => !allowed.includes(k));
+    if (extra.length > 0) {
+      errors.push(`${where}: ${extra[0]}: not a field of a ${kind} mark (${allowed.join(', ')})`);
+      return;
+    }
+    const value = m[kind];
+    if (kind === 'line') {
+      try {
+        const fail: Fail = (field, msg) => {
+          throw new RuleError(`${where}: ${field === 'pattern' ? 'line' : field}: ${msg}`);
+        };
+        const regex = regexOf(value, fail);
+        const words = m.words === undefined ? wordsOfRegex(regex.source, regex.flags) : stringList(m.words, 'words', fail);
+        marks.push({ kind: 'mark', id: `mark ${i + 1}`, origin, index: i + 1, regex, words });
+      } catch (err) {
+        if (err instanceof RuleError) errors.push(err.message);
+        else throw err;
+      }
+    } else if (kind === 'json') {
+      const given = typeof value === 'string' ? value.trim() : '';
+      if (given === '') errors.push(`${where}: json: must be a JSONPath such as $.Results or $[*].filePath`);
+      else marks.push({ kind, path: given.startsWith('$') ? given : given.startsWith('[') ? `$${given}` : `$.${given}` });
+    } else if (typeof value !== 'string' || !XML_NAME.test(value)) errors.push(`${where}: xml: must be the name of the root element, such as testsuites`);
+    else marks.push({ kind, root: value });
+  });
+  return marks;
 }
 
 // Longer than ~60 lines: compileRule checks a rule field by field in the order docs/reference/rule-files.md documents
@@ -148,6 +199,17 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
     if (value !== undefined) rule.value = value;
     if (fields !== undefined) rule.fields = fields;
     if (aggregate !== undefined) rule.aggregate = aggregate as Aggregate;
+    if (raw.key_label !== undefined) {
+      const names = typeof raw.key_label === 'string' ? [raw.key_label] : raw.key_label;
+      if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && LABEL.test(n)))
+        fail('key_label', 'must be a label name (the matched key) or a list of them (the last keys of the path, outermost first)');
+      rule.keyLabels = names as string[];
+    }
+    if (raw.skip_keys !== undefined) {
+      if (!Array.isArray(raw.skip_keys) || !raw.skip_keys.every((k) => typeof k === 'string')) fail('skip_keys', 'must be a list of keys');
+      if (rule.keyLabels === undefined) fail('skip_keys', 'needs key_label: (the keys it leaves out are those key_label reads)');
+      rule.skipKeys = new Set(raw.skip_keys as string[]);
+    }
     return rule;
   }
   if (typeof raw.xml !== 'string' || !/^\/?[^/\s]+(?:\/[^/\s]+)*$/.test(raw.xml))

@@ -5,7 +5,20 @@
 
 export type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
 
-export function findJsonDocuments(text: string): { documents: unknown[]; reason?: string } {
+/** `lines`: the documents are the input's JSON lines, one per line. */
+type Found = { documents: unknown[]; reason?: string; lines?: true };
+
+/** The last input's answer: marks (lib/rules/marks.ts) and each set of JSON rules ask about the same text. */
+let last: { text: string; found: Found } | undefined;
+
+export function findJsonDocuments(text: string): Found {
+  if (last !== undefined && last.text === text) return last.found;
+  const found = findDocuments(text);
+  last = { text, found };
+  return found;
+}
+
+function findDocuments(text: string): Found {
   const whole = tryParse(text);
   if (whole.ok) return { documents: [whole.value] };
   const start = firstLineStartingWith(text, 0);
@@ -27,7 +40,7 @@ export function findJsonDocuments(text: string): { documents: unknown[]; reason?
     if (nl < 0) break;
     at = nl + 1;
   }
-  return documents.length > 0 ? { documents } : { documents, reason };
+  return documents.length > 0 ? { documents, lines: true } : { documents, reason };
 }
 
 function tryParse(text: string): Parsed {

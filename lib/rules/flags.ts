@@ -2,7 +2,6 @@
 // `--json-path NAME=PATH` is {json: PATH, name: NAME} with the 0.1 `index` labels.
 
 import type { JsonPathRule } from '../parse/json-path.js';
-import type { Sample } from '../parse/sample.js';
 import type { PatternRule } from '../parse/pattern.js';
 import { excerpt } from '../parse/number.js';
 import type { JsonRule, LineRule, RuleSet } from './rule.js';
@@ -44,14 +43,4 @@ export function jsonPathFlagRule(rule: JsonPathRule, index: number): JsonRule {
 /** The command line's rules as one set (its own context scope). */
 export function flagRuleSet(patterns: readonly PatternRule[], jsonPaths: readonly JsonPathRule[]): RuleSet {
   return { origin: 'the command line', rules: [...patterns.map((p, i) => patternFlagRule(p, i + 1)), ...jsonPaths.map((j, i) => jsonPathFlagRule(j, i + 1))] };
-}
-
-/** The --json-path rules as JSON document rules (lib/rules/json-rules.ts), samples as the parsers give them. */
-export async function evaluateJsonPaths(document: string, rules: readonly JsonPathRule[]): Promise<{ samples: Sample[]; problems: string[] }> {
-  const { evaluateJsonRules } = await import('./json-rules.js');
-  const found = await evaluateJsonRules(document, rules.map(jsonPathFlagRule), Number.MAX_SAFE_INTEGER);
-  return {
-    samples: found.samples.map(({ name, value, labels }) => ({ name, value, labels })),
-    problems: found.problems.map((p) => p.replace(/^--json-path: /, '')),
-  };
 }

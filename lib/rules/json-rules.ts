@@ -23,6 +23,8 @@ class TooManyMatches extends Error {}
 export interface DocumentResult {
   samples: RuleSample[];
   problems: string[];
+  /** False when the input held no document of the rules' kind: their defaults are not sent. */
+  read?: boolean;
 }
 
 // Longer than ~60 lines: the per-rule loop over the documents keeps the match budget, the cut and
@@ -36,7 +38,7 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     problems.push(
       `${rules[0]?.origin}: the input is not one JSON document (${found.reason ?? 'empty'}); nothing extracted for ${rules.map((r) => r.id).join(', ')}`,
     );
-    return { samples, problems };
+    return { samples, problems, read: false };
   }
   let JSONPath: typeof import('jsonpath-plus').JSONPath;
   try {
@@ -49,6 +51,9 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
 
   for (const rule of rules) {
     const several = !JSONPath.toPathArray(rule.path).every(isDefiniteSegment);
+    // JSON lines (go test -json): a filter right at the root, `$[?(@.Action=='pass' && @.Test)]`,
+    // tests each line's object itself, as if the lines were one array (docs/reference/rule-files.md).
+    const eachLine = found.lines === true && /^\$\[\?/.test(rule.path);
     const agg = rule.aggregate ? new Aggregator<RuleSample>(rule.aggregate, maxSeries) : undefined;
     let matched = 0;
     let cut = false;
@@ -58,12 +63,16 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
       try {
         JSONPath({
           path: rule.path,
-          json: document as object,
+          json: (eachLine ? [document] : document) as object,
           wrap: true,
           eval: 'safe',
-          callback: (value: unknown) => {
+          callback: (value: unknown, _type: unknown, payload: { path: string }) => {
             if (matched + matches.length >= MAX_MATCHES) throw new TooManyMatches();
-            matches.push(value);
+            if (rule.keyLabels === undefined) matches.push(value);
+            else {
+              const keys = keyLabelsOf(rule, JSONPath.toPathArray(payload.path));
+              if (keys !== undefined) matches.push({ [KEYS]: keys, value });
+            }
           },
         });
       } catch (err) {
@@ -76,10 +85,12 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
           break;
         }
       }
-      matches.forEach((match, i) => {
+      matches.forEach((found, i) => {
         const index = matched + i;
         const where = several ? `${rule.path} (match ${index})` : rule.path;
-        for (const got of valuesOf(rule, match, where, several && rule.indexLabels && !agg ? index : undefined)) {
+        const keyed = rule.keyLabels !== undefined ? (found as Keyed) : undefined;
+        const match = keyed !== undefined ? keyed.value : found;
+        for (const got of valuesOf(rule, match, where, several && rule.indexLabels && !agg ? index : undefined, keyed?.[KEYS])) {
           if (typeof got === 'string') problems.push(got);
           else if (agg) {
             if (!agg.add(seriesKey(got.name, got.labels), got.value, got)) cut = true;
@@ -98,8 +109,32 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
   return { samples, problems };
 }
 
-function valuesOf(rule: JsonRule, match: unknown, where: string, index: number | undefined): Array<RuleSample | string> {
-  const labels: Record<string, string> = { ...rule.labels };
+const KEYS = Symbol('keys');
+/** A match of a rule with key_label: the match and the labels from its keys. */
+interface Keyed {
+  [KEYS]: Readonly<Record<string, string>>;
+  value: unknown;
+}
+
+/** key_label's labels from a match's path ($, key, …); undefined: a skip_keys key, or too short a path. */
+function keyLabelsOf(rule: JsonRule, path: readonly (string | number)[]): Record<string, string> | undefined {
+  const names = rule.keyLabels ?? [];
+  const keys = path.slice(1).slice(-names.length).map(String);
+  if (keys.length < names.length) return undefined;
+  if (rule.skipKeys !== undefined && keys.some((k) => rule.skipKeys?.has(k))) return undefined;
+  const labels: Record<string, string> = {};
+  names.forEach((name, i) => setLabel(labels, name, keys[i] as string));
+  return labels;
+}
+
+function valuesOf(
+  rule: JsonRule,
+  match: unknown,
+  where: string,
+  index: number | undefined,
+  keys?: Readonly<Record<string, string>>,
+): Array<RuleSample | string> {
+  const labels: Record<string, string> = { ...rule.labels, ...keys };
   for (const [label, path] of rule.labelFields) {
     const v = resolveField(match, path);
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') setLabel(labels, label, String(v));

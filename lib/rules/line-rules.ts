@@ -8,7 +8,7 @@
 import { excerpt, parseNumber } from '../parse/number.js';
 import { setLabel } from '../parse/labels.js';
 import { seriesKey } from '../series.js';
-import type { ContextRule, LineRule, RuleSet, ValueTarget } from './rule.js';
+import type { ContextRule, LineMark, LineRule, RuleSet, ValueTarget } from './rule.js';
 import type { RuleObserver, RuleSample } from './sample.js';
 import type { ParseOutcome } from '../parse/sample.js';
 import { compileUserRegex } from '../parse/safe-regex.js';
@@ -23,7 +23,8 @@ interface CompiledSet {
 }
 
 export interface CompiledLineRule {
-  rule: LineRule | ContextRule;
+  /** A line mark (`marks:`) never matches: it tells `onMark` once, and its line goes on as if it were not there. */
+  rule: LineRule | ContextRule | LineMark;
   words: readonly string[] | null;
   /** Matches one line: its samples (a context rule: none), null when it did not match. */
   parse: (line: string) => ParseOutcome;
@@ -34,7 +35,8 @@ export class LineRules {
   /** rule → metric names it made (for `default:`). */
   readonly #made = new Map<LineRule, Set<string>>();
 
-  constructor(sets: readonly RuleSet[]) {
+  /** `onMark(set)`: a line mark of `set` matched (called at most once per set, possibly inside the time budget). */
+  constructor(sets: readonly RuleSet[], onMark: (set: RuleSet) => void = () => {}) {
     for (const set of sets) {
       const scope: CompiledSet = { context: {} };
       for (const rule of set.rules) {
@@ -42,6 +44,20 @@ export class LineRules {
         const scanner = compileUserRegex(rule.regex.source, `${rule.regex.flags.replace(/[gy]/g, '')}g`);
         const parse = rule.kind === 'context' ? contextParser(rule, scanner, scope) : this.#lineParser(rule, scanner, scope);
         this.#rules.push({ rule, words: requiredWords(rule), parse });
+      }
+      const seen = { set: false };
+      for (const mark of set.marks ?? []) {
+        if (mark.kind !== 'mark') continue;
+        const regex = compileUserRegex(mark.regex.source, mark.regex.flags.replace(/[gy]/g, ''));
+        const parse = (line: string): ParseOutcome => {
+          // Once the set is recognised its marks cost a property read.
+          if (!seen.set && regex.test(line)) {
+            seen.set = true;
+            onMark(set);
+          }
+          return null;
+        };
+        this.#rules.push({ rule: mark, words: requiredWords(mark), parse });
       }
     }
   }
@@ -83,7 +99,7 @@ export class LineRules {
         got = { samples: [], problem: `parser failed: ${(err as Error).message}` };
       }
       if (got === null) {
-        if (observer && words !== null && words.every((w) => line.includes(w))) observer.nearMiss(rule.id, rule.origin, where(), line);
+        if (observer && rule.kind !== 'mark' && words !== null && words.every((w) => line.includes(w))) observer.nearMiss(rule.id, rule.origin, where(), line);
         continue;
       }
       observer?.matched(rule.id, rule.origin, where(), line, got.samples as RuleSample[]);

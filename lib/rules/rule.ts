@@ -71,6 +71,10 @@ export interface JsonRule extends RuleBase {
   aggregate?: Aggregate;
   /** --json-path: several matches get an `index` label (the 0.1 behaviour). */
   indexLabels: boolean;
+  /** `key_label:`: labels from the keys of the match's path, the last one the match's own key. */
+  keyLabels?: readonly string[];
+  /** `skip_keys:`: matches whose key (any key named by key_label) is one of these are left out. */
+  skipKeys?: ReadonlySet<string>;
 }
 
 export interface XmlRule extends RuleBase {
@@ -88,9 +92,34 @@ export interface XmlRule extends RuleBase {
 export type Rule = LineRule | ContextRule | JsonRule | XmlRule;
 export type DocumentRule = JsonRule | XmlRule;
 
+/**
+ * What marks a rule set's tool in its output (`marks:`): a line (matched under the same time
+ * budget as line rules), a JSON document in which a JSONPath selects something, or an XML
+ * document with a given root element. One mark seen: the set recognised its tool.
+ */
+export interface LineMark {
+  kind: 'mark';
+  /** `mark N`, for messages (a mark is never in --explain's rule list). */
+  id: string;
+  origin: string;
+  index: number;
+  regex: RegExp;
+  words: readonly string[] | null;
+}
+export type Mark = LineMark | { kind: 'json'; path: string } | { kind: 'xml'; root: string };
+
 /** The rules of one file (or of the command line): context labels stay within one set. */
 export interface RuleSet {
   origin: string;
   description?: string;
+  /** Names this set's series keptn_<integration>_… instead of the run's integration (several presets). */
+  integration?: string;
+  /** Brought by --preset auto (filter mode): not recognising its tool is not worth a warning. */
+  auto?: boolean;
   rules: Rule[];
+  /**
+   * `marks:`: its series (defaults included) are sent only when one was seen. Without marks, a
+   * set (other than the command line's) is sent only when one of its rules read a value.
+   */
+  marks?: Mark[];
 }

@@ -30,7 +30,7 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
   const start = firstLineStartingWithLt(text);
   if (start < 0) {
     problems.push(`${rules[0]?.origin}: the input holds no XML document (no line starts with <); nothing extracted for ${rules.map((r) => r.id).join(', ')}`);
-    return { samples, problems };
+    return { samples, problems, read: false };
   }
   const sax = (await import('sax')).default;
   const parser = sax.parser(true, { trim: false, normalize: false, position: true });
@@ -169,7 +169,7 @@ function readXmlValue(raw: string, unit: string | undefined): { value: number; b
   return { value: v, base: null };
 }
 
-function firstLineStartingWithLt(text: string): number {
+export function firstLineStartingWithLt(text: string): number {
   for (let at = 0; at < text.length;) {
     let i = at;
     // A byte order mark or blanks before `<?xml`.

@@ -38,9 +38,9 @@ export function decidedExitStatus(): number | undefined {
   return decided;
 }
 
-/** process.exit(status) once stderr has taken what was written to it (at most EXIT_DRAIN_MS). */
-export async function exitAfterDrain(status: number): Promise<never> {
+/** exit(status) (process.exit, from the entry) once stderr has taken what was written to it (at most EXIT_DRAIN_MS). */
+export async function exitAfterDrain(status: number, stderr: Writable, exit: (status: number) => void): Promise<void> {
   decided ??= status;
-  await drainOutputs([process.stderr], Date.now() + EXIT_DRAIN_MS);
-  process.exit(decided);
+  await drainOutputs([stderr], Date.now() + EXIT_DRAIN_MS);
+  exit(decided);
 }

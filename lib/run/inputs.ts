@@ -8,10 +8,19 @@ import { LineSplitter } from '../lines.js';
 import type { Reporter } from '../report.js';
 import type { ToolExit, ToolRun } from '../source/child.js';
 import { DocumentCollector } from '../source/document.js';
-import { stdinInput, streamInput, type Input } from '../source/input.js';
+import { stdinInput, streamInput, type Input, type StdinSource } from '../source/input.js';
 import { passThrough } from '../source/passthrough.js';
 import { stdoutFailureLosesOutput, stdoutFailureMessage } from '../source/stdout-failure.js';
 import type { EndingSignal } from './signals.js';
+import type { Readable, Writable } from 'node:stream';
+
+/** The run's own streams (the process's, handed over by the entry). */
+export interface Streams {
+  /** Filter mode's input. */
+  stdin: StdinSource | Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
 
 /** How long the tool's output is still read after it exited (a background child may hold the pipe). */
 const DRAIN_GRACE_MS = 3000;
@@ -36,7 +45,7 @@ export interface Inputs {
 }
 
 // Longer than most: the object it returns is the other steps' view of the inputs, its methods sharing one closure.
-export async function openInputs(config: Config, extractor: Extractor, reporter: Reporter, env: Env): Promise<Inputs> {
+export async function openInputs(config: Config, extractor: Extractor, reporter: Reporter, env: Env, io: Streams): Promise<Inputs> {
   const stdoutLines = new LineSplitter({
     maxLineBytes: config.maxLineBytes,
     precheck: extractor.precheck(),
@@ -46,11 +55,11 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
       extractor.line(text, () => `line ${n}`);
     },
   });
-  const document = extractor.documentRules.length > 0 ? new DocumentCollector() : undefined;
+  const document = extractor.wantsDocument ? new DocumentCollector() : undefined;
   let broken = false;
   let lost = false;
   const opts = {
-    dest: process.stdout,
+    dest: io.stdout,
     onChunk: (chunk: Buffer) => {
       stdoutLines.push(chunk);
       document?.add(chunk);
@@ -71,11 +80,11 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
   let stderrLines: LineSplitter | undefined;
   let input: Input;
   if (config.command !== undefined && config.command.length > 0) {
-    const wrapped = await openTool(config.command, config, extractor, reporter);
+    const wrapped = await openTool(config.command, config, extractor, reporter, io.stderr);
     ({ tool, forward, stderrLines } = wrapped);
     input = streamInput(wrapped.tool.stdout, opts);
     if (wrapped.stderrDone) ended.push(wrapped.stderrDone);
-  } else input = stdinInput(opts);
+  } else input = stdinInput(io.stdin, opts);
   ended.push(input.done);
 
   let stopReading: () => void = () => undefined;
@@ -134,13 +143,13 @@ interface OpenedTool {
 }
 
 /** Wrap mode: starts the tool; its stderr goes to ours, and is parsed with --parse-stderr. */
-async function openTool(command: readonly string[], config: Config, extractor: Extractor, reporter: Reporter): Promise<OpenedTool> {
+async function openTool(command: readonly string[], config: Config, extractor: Extractor, reporter: Reporter, stderr: Writable): Promise<OpenedTool> {
   // Loaded here only: filter mode never pays for child_process (about 4 ms of every start).
   const child = await import('../source/child.js');
   const tool = child.runTool(command);
   const forward = (sig: EndingSignal): void => child.forwardSignal(tool, sig);
   if (!config.parseStderr) {
-    passThrough(tool.stderr, process.stderr, () => undefined);
+    passThrough(tool.stderr, stderr, () => undefined);
     // Its last bytes must reach our stderr before we exit, as its stdout's do.
     return { tool, forward, stderrDone: new Promise((resolve) => tool.stderr.once('close', () => resolve())) };
   }
@@ -153,7 +162,7 @@ async function openTool(command: readonly string[], config: Config, extractor: E
     },
   });
   const stderrInput = streamInput(tool.stderr, {
-    dest: process.stderr,
+    dest: stderr,
     onChunk: (chunk) => stderrLines.push(chunk),
     onBroken: () => undefined,
     onError: (err) => reporter.error(`reading the tool's stderr failed: ${err.message}`),

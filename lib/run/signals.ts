@@ -2,9 +2,8 @@
 // stops reading, wrap mode forwards it to the tool) and the run still pushes what it collected,
 // within the deadline, whenever it comes: while reading, or during the push and its retries. A
 // second one means the user insists: leave at once, with the collected values printed. SIGQUIT
-// leaves at once too (it asks for an immediate stop), values printed. SIGUSR1 is taken so that it
-// cannot open Node's inspector on 127.0.0.1:9229, where any local process could read the tokens in
-// our memory (https://nodejs.org/en/learn/getting-started/debugging: "activated by SIGUSR1").
+// leaves at once too (it asks for an immediate stop), values printed. The signals come from a
+// SignalSource the entry hands over (the process); SIGUSR1 is refused there (bin/).
 
 export const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export type EndingSignal = (typeof ENDING_SIGNALS)[number];
@@ -16,10 +15,22 @@ export interface SignalHandlers {
   leave: (sig: NodeJS.Signals) => void;
 }
 
+/**
+ * Where the signals come from, and how to leave at once: the process, in the entry (bin/);
+ * an EventEmitter with an exit() in a test. A run without one watches no signal.
+ */
+export interface SignalSource {
+  on(sig: NodeJS.Signals, listener: (sig: NodeJS.Signals) => void): unknown;
+  off(sig: NodeJS.Signals, listener: (sig: NodeJS.Signals) => void): unknown;
+  /** Ends the program now with this status (process.exit). */
+  exit(status: number): void;
+}
+
 export class SignalWatch {
   /** The first ending signal received, if any. */
   received: EndingSignal | undefined;
   readonly #handlers: SignalHandlers;
+  readonly #source: SignalSource | undefined;
   readonly #onEnding = (sig: NodeJS.Signals): void => {
     if (this.received !== undefined) return this.#handlers.leave(sig);
     this.received = sig as EndingSignal;
@@ -27,19 +38,15 @@ export class SignalWatch {
   };
   readonly #onQuit = (sig: NodeJS.Signals): void => this.#handlers.leave(sig);
 
-  constructor(handlers: SignalHandlers) {
+  constructor(source: SignalSource | undefined, handlers: SignalHandlers) {
     this.#handlers = handlers;
-    for (const sig of ENDING_SIGNALS) process.on(sig, this.#onEnding);
-    process.on('SIGQUIT', this.#onQuit);
+    this.#source = source;
+    for (const sig of ENDING_SIGNALS) source?.on(sig, this.#onEnding);
+    source?.on('SIGQUIT', this.#onQuit);
   }
 
   stop(): void {
-    for (const sig of ENDING_SIGNALS) process.off(sig, this.#onEnding);
-    process.off('SIGQUIT', this.#onQuit);
+    for (const sig of ENDING_SIGNALS) this.#source?.off(sig, this.#onEnding);
+    this.#source?.off('SIGQUIT', this.#onQuit);
   }
-}
-
-/** Called first thing: a listener keeps SIGUSR1 from starting the inspector. */
-export function refuseInspectorSignal(): void {
-  process.on('SIGUSR1', () => undefined);
 }

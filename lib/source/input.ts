@@ -31,17 +31,33 @@ export interface InputOptions {
   onError: (err: Error) => void;
 }
 
-/** Filter mode: fd 0, read the fastest way its kind allows. */
-export function stdinInput(opts: InputOptions): Input {
-  const kind = fdKind(0);
+/**
+ * Filter mode's standard input as the entry hands it over: a file descriptor, and the Node
+ * stream over it for the kinds a descriptor read does not serve (a terminal). `stream` is called
+ * only then: process.stdin is created on first use, and costs a start that does not need it.
+ */
+export interface StdinSource {
+  fd: number;
+  stream: () => Readable;
+}
+
+/** Filter mode: a descriptor, read the fastest way its kind allows; a stream (tests, embedders) as a stream. */
+export function stdinInput(source: StdinSource | Readable, opts: InputOptions): Input {
+  if (!isStdinSource(source)) return streamInput(source, opts);
+  const kind = fdKind(source.fd);
   if (kind === 'directory') {
     // `< somedir`: reads fail with EISDIR, which Node's stdin would end on in silence.
     opts.onError(new Error('stdin is a directory, not a file or a pipe: nothing to read'));
     return { done: Promise.resolve(), stop: () => undefined };
   }
-  if (kind === 'stream') return socketInput(0, opts);
-  if (kind === 'file') return fileInput(0, opts);
-  return streamInput(process.stdin, opts);
+  if (kind === 'stream') return socketInput(source.fd, opts);
+  if (kind === 'file') return fileInput(source.fd, opts);
+  return streamInput(source.stream(), opts);
+}
+
+function isStdinSource(source: StdinSource | Readable): source is StdinSource {
+  // A Readable pipes; the descriptor form is a plain object (no node:stream import needed to tell).
+  return typeof (source as Partial<Readable>).pipe !== 'function';
 }
 
 function fdKind(fd: number): 'stream' | 'file' | 'directory' | 'other' {
@@ -131,7 +147,7 @@ function fileInput(fd: number, opts: InputOptions): Input {
   };
 }
 
-/** A Node stream as the source: process.stdin on a terminal, the tool's stdout or stderr. */
+/** A Node stream as the source: stdin on a terminal or handed over as a stream, the tool's stdout or stderr. */
 export function streamInput(stream: Readable, opts: InputOptions): Input {
   passThrough(stream, opts.dest, opts.onBroken);
   const reclaim = bufferReclaimer();

@@ -1,11 +1,11 @@
-// The CI context through the built CLI: the grouping path and labels that --dry-run-file shows
+// The CI context through the whole program (in process, test/support/in-process.ts): the grouping path and labels that --dry-run-file shows
 // in GitHub Actions and GitLab CI environments, Keptn winning, --ci-labels none and list, and on
 // Debian's real Pushgateway two repositories (and two jobs) keeping two groups.
 import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 import { startPushgateway } from '../support/pushgateway.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-ci-'));
@@ -37,7 +37,7 @@ const GITLAB = {
 
 async function dryRun(name: string, env: Record<string, string>, extra: string[] = []): Promise<{ text: string; status: number | null; stderr: string }> {
   const file = join(dir, name);
-  const r = await runCli(['--integration', 'k6', '--no-run-metrics', '--dry-run-file', file, ...extra], { input: INPUT, env });
+  const r = await runInProcess(['--integration', 'k6', '--no-run-metrics', '--dry-run-file', file, ...extra], { input: INPUT, env });
   return { text: readFileSync(file, 'utf8'), status: r.status, stderr: r.stderr };
 }
 
@@ -94,7 +94,7 @@ t.test('--ci-labels none and --ci-label NAME=VARIABLE', async (t) => {
 });
 
 t.test('--ci-labels list prints the detected context and the table, reads no input', async (t) => {
-  const r = await runCli(['--ci-labels', 'list'], { env: GITHUB });
+  const r = await runInProcess(['--ci-labels', 'list'], { env: GITHUB });
   t.equal(r.status, 0, r.stderr);
   const out = r.stdout.toString();
   t.match(out, /^detected: github_actions$/m);
@@ -112,7 +112,7 @@ t.test('a real Pushgateway: two repositories and two jobs keep four groups', asy
     ['acme/cart', 'smoke', '4'],
   ];
   for (const [repo, job, value] of runs) {
-    const r = await runCli(['--integration', 'k6', '--no-run-metrics', '--pushgateway', pgw.url, '--fail-on-push-error'], {
+    const r = await runInProcess(['--integration', 'k6', '--no-run-metrics', '--pushgateway', pgw.url, '--fail-on-push-error'], {
       input: `rps=${value}\n`,
       env: { ...GITHUB, GITHUB_REPOSITORY: repo, GITHUB_JOB: job, GITHUB_RUN_ID: String(1000 + Number(value)) },
     });

@@ -1,5 +1,6 @@
 // The CLI as a pipeline sees it: exit statuses, passthrough under every kind of trouble,
-// wrap mode, EPIPE, a large input.
+// wrap mode, EPIPE, a large input. Filter mode's behaviour runs the program in process
+// (test/support/in-process.ts); wrap mode, pipes, --help and --version start the built CLI.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli, cleanEnv } from '../support/cli.js';
 import { seededBytes } from '../support/seeded.js';
+import { runInProcess } from '../support/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-cli-'));
 const SAMPLE = 'build started\ncost=42.5\nlevel=info msg="done" took=3\n{"name":"coverage","value":87.5,"labels":{"suite":"unit"}}\nno newline at the end';
@@ -26,7 +28,7 @@ t.test('--help and --version', async (t) => {
 
 t.test('filter mode: input passed through unchanged, metrics in the dry-run file', async (t) => {
   const file = join(dir, 'dry1');
-  const r = await runCli(['--integration', 'demo', '--dry-run-file', file], { input: SAMPLE, env: { KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev' } });
+  const r = await runInProcess(['--integration', 'demo', '--dry-run-file', file], { input: SAMPLE, env: { KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev' } });
   t.equal(r.status, 0, r.stderr);
   t.ok(r.stdout.equals(Buffer.from(SAMPLE)), 'stdout is the input, byte for byte');
   const dry = readFileSync(file, 'utf8');
@@ -46,7 +48,7 @@ t.test('filter mode: input passed through unchanged, metrics in the dry-run file
 });
 
 t.test('no backend configured: a warning, exit 0, input intact', async (t) => {
-  const r = await runCli(['--integration', 'demo'], { input: SAMPLE });
+  const r = await runInProcess(['--integration', 'demo'], { input: SAMPLE });
   t.equal(r.status, 0);
   t.ok(r.stdout.equals(Buffer.from(SAMPLE)));
   t.match(r.stderr, /no backend configured/);
@@ -64,7 +66,7 @@ t.test('usage errors: reported at once, input passed through in full, exit 2, no
   ];
   for (const [name, args, message] of cases) {
     const file = join(dir, `usage-${name.replace(/\W/g, '_')}`);
-    const r = await runCli([...args, '--dry-run-file', file], { input: SAMPLE });
+    const r = await runInProcess([...args, '--dry-run-file', file], { input: SAMPLE });
     t.equal(r.status, 2, `${name}: exit 2`);
     t.ok(r.stdout.equals(Buffer.from(SAMPLE)), `${name}: input passed through`);
     t.match(r.stderr, message, `${name}: says what is wrong`);
@@ -74,7 +76,7 @@ t.test('usage errors: reported at once, input passed through in full, exit 2, no
 });
 
 t.test('a backend configuration error: input passed through, exit 2', async (t) => {
-  const r = await runCli(['--integration', 'x', '--dt-url', 'https://abc123.live.dynatrace.com'], { input: SAMPLE });
+  const r = await runInProcess(['--integration', 'x', '--dt-url', 'https://abc123.live.dynatrace.com'], { input: SAMPLE });
   t.equal(r.status, 2);
   t.ok(r.stdout.equals(Buffer.from(SAMPLE)));
   t.match(r.stderr, /DT_API_TOKEN/);
@@ -171,21 +173,21 @@ t.test('100 MB of binary input passes through byte for byte', async (t) => {
 });
 
 t.test('--quiet keeps only errors; --verbose says more', async (t) => {
-  const quiet = await runCli(['--integration', 'q', '--quiet', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' });
+  const quiet = await runInProcess(['--integration', 'q', '--quiet', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' });
   t.equal(quiet.stderr, '');
-  const verbose = await runCli(['--integration', 'q', '--verbose', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' });
+  const verbose = await runInProcess(['--integration', 'q', '--verbose', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' });
   t.match(verbose.stderr, /1 line read/);
   // Where the time went, the line before the summary; not said without --verbose.
   t.match(
     verbose.stderr,
     /^jes-metrics-pipe: timings: start \d+ ms, setup \d+ ms, input \d+ ms, collect \d+ ms, push \d+ ms; \d+ ms in all\njes-metrics-pipe: 1 line read/m,
   );
-  t.notMatch(quiet.stderr + (await runCli(['--integration', 'q', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' })).stderr, /timings:/);
+  t.notMatch(quiet.stderr + (await runInProcess(['--integration', 'q', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' })).stderr, /timings:/);
 });
 
 t.test('a changed name is reported once, and is the same on every run', async (t) => {
-  const a = await runCli(['--integration', 'k6', '--dry-run-file', join(dir, 'n1')], { input: 'http.req-duration=1\nhttp.req-duration=2\n' });
-  const b = await runCli(['--integration', 'k6', '--dry-run-file', join(dir, 'n2')], { input: 'http.req-duration=3\n' });
+  const a = await runInProcess(['--integration', 'k6', '--dry-run-file', join(dir, 'n1')], { input: 'http.req-duration=1\nhttp.req-duration=2\n' });
+  const b = await runInProcess(['--integration', 'k6', '--dry-run-file', join(dir, 'n2')], { input: 'http.req-duration=3\n' });
   t.equal(a.stderr.split('is sent as').length - 1, 1, 'reported once');
   t.match(readFileSync(join(dir, 'n1'), 'utf8'), /^keptn_k6_http_req_duration\{.*\} 2$/m, 'last value wins');
   t.match(readFileSync(join(dir, 'n2'), 'utf8'), /^keptn_k6_http_req_duration\{/m);
@@ -195,7 +197,7 @@ t.test('a changed name is reported once, and is the same on every run', async (t
 t.test('--max-series caps distinct series and says how many were dropped', async (t) => {
   const input = Array.from({ length: 50 }, (_, i) => `m${i}=${i}`).join('\n');
   const file = join(dir, 'cap');
-  const r = await runCli(['--integration', 'c', '--max-series', '10', '--dry-run-file', file], { input });
+  const r = await runInProcess(['--integration', 'c', '--max-series', '10', '--dry-run-file', file], { input });
   t.equal(r.status, 0);
   t.equal(r.stderr.split('--max-series').length - 1 >= 1, true);
   t.match(r.stderr, /40 dropped over --max-series/);

@@ -6,7 +6,7 @@ import t from 'tap';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-config-'));
 const input = 'log line\nfound=1\n';
@@ -23,7 +23,7 @@ const refused: ReadonlyArray<readonly [string, string[], RegExp]> = [
 
 for (const [name, args, message] of refused) {
   t.test(`refused at the start: ${name}`, async (t) => {
-    const r = await runCli(['--integration', 'cfg', '--dry-run', ...args], { input });
+    const r = await runInProcess(['--integration', 'cfg', '--dry-run', ...args], { input });
     t.equal(r.status, 2, r.stderr);
     t.equal(r.stdout.toString(), input, 'the input is still passed through');
     t.match(r.stderr, message);
@@ -32,13 +32,13 @@ for (const [name, args, message] of refused) {
 }
 
 t.test('an ordinary --header and a day-long --deadline are fine', async (t) => {
-  const r = await runCli(['--integration', 'cfg', '--dry-run', '--header', 'X-Team: payments', '--deadline', '86400'], { input });
+  const r = await runInProcess(['--integration', 'cfg', '--dry-run', '--header', 'X-Team: payments', '--deadline', '86400'], { input });
   t.equal(r.status, 0, r.stderr);
 });
 
 t.test('--dry-run without --pushgateway shows --job, --grouping and --method', async (t) => {
   const file = join(dir, 'key');
-  const r = await runCli(['--integration', 'cfg', '--dry-run-file', file, '--job', 'ci', '--grouping', 'repo=shop', '--method', 'post'], { input });
+  const r = await runInProcess(['--integration', 'cfg', '--dry-run-file', file, '--job', 'ci', '--grouping', 'repo=shop', '--method', 'post'], { input });
   t.equal(r.status, 0, r.stderr);
   t.match(readFileSync(file, 'utf8'), /^# pushgateway: POST \/metrics\/job\/ci\/integration\/cfg\/repo\/shop$/m);
 });

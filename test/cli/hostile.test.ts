@@ -4,14 +4,14 @@ import t from 'tap';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 import { seededBytes } from '../support/seeded.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-hostile-'));
 
 async function dryRun(input: Buffer | string, extra: string[] = []) {
   const file = join(dir, `d${Math.random().toString(36).slice(2)}`);
-  const r = await runCli(['--integration', 'h', '--dry-run-file', file, ...extra], { input });
+  const r = await runInProcess(['--integration', 'h', '--dry-run-file', file, ...extra], { input });
   let dry = '';
   try {
     dry = readFileSync(file, 'utf8');

@@ -1,11 +1,11 @@
 // The newcomer's messages: an option named once per message, and counts
 // in the singular when they are 1.
 import t from 'tap';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 import { count, summaryLine } from '../../lib/report.js';
 
 t.test('a bad --pattern or --json-path is named once, and V8 is not quoted saying it twice', async (t) => {
-  const r = await runCli(['--integration', 'm', '--pattern', 'x(', '--pattern', 'y', '--json-path', 'nope'], { input: 'a=1\n' });
+  const r = await runInProcess(['--integration', 'm', '--pattern', 'x(', '--pattern', 'y', '--json-path', 'nope'], { input: 'a=1\n' });
   t.equal(r.status, 2);
   const errors = r.stderr.split('\n').filter((l) => /error: --(pattern|json-path)/.test(l));
   t.equal(errors.length, 3, r.stderr);

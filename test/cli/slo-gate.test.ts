@@ -165,3 +165,24 @@ t.test("--quiet: no table, but a failed gate still says so; --prefix names the S
   t.match(verbose.stderr, /^jes-metrics-pipe: acme_t_v\s+5\s/m, 'the full name with the prefix is an SLI too');
   t.match(verbose.stderr, /^acme_t_slo_score\{ci_platform="keptn"\} 50$/m);
 });
+
+t.test('a preset that recognised nothing sends no zeros: its SLI has no value and fails its objective', async (t) => {
+  // Issue 23: --preset pytest on cargo test's output (one test failed) used to send failed 0 and pass "no failed tests".
+  const sli = join(dir, 'sli-pytest.yaml');
+  const slo = join(dir, 'slo-pytest.yaml');
+  await writeFile(sli, 'spec_version: "1.0"\nindicators:\n  failed_tests: max(keptn_pytest_test_outcomes{outcome="failed"})\n');
+  await writeFile(
+    slo,
+    'spec_version: "1.0"\ncomparison:\n  compare_with: single_result\nobjectives:\n  - sli: failed_tests\n    pass:\n      - criteria:\n          - "<=0"\ntotal_score:\n  pass: "90%"\n  warning: "75%"\n',
+  );
+  const cargo = await readFile(join(ROOT, 'test/fixtures/recorded/cargo-test-failed/input'));
+  const r = await runCli(['--preset', 'pytest', '--dry-run', '--slo', slo, '--sli', sli], { input: cargo, cwd: ROOT });
+  t.equal(r.status, 4, 'the gate fails (exit 4)', { stderr: r.stderr });
+  t.ok(r.stdout.equals(cargo), 'the input passed through byte for byte');
+  t.match(r.stderr, /--preset pytest recognised none of its tool's output: nothing from it is sent, not even its default: values\n/);
+  t.match(r.stderr, /failed_tests\s+no value/);
+  t.notMatch(r.stderr, /^keptn_pytest_test_outcomes[{,]/m, 'no test_outcomes series at all');
+  const own = await readFile(join(ROOT, 'test/fixtures/tools/preset-pytest-all-pass/input'));
+  const pass = await runCli(['--preset', 'pytest', '--dry-run', '--slo', slo, '--sli', sli], { input: own, cwd: ROOT });
+  t.equal(pass.status, 0, "pytest's own passing run: failed 0 is read (a default of a recognised preset), the gate passes", { stderr: pass.stderr });
+});

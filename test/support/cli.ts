@@ -1,6 +1,8 @@
 // Spawns the built CLI (dist/cli.cjs, what the npm package's bin runs) the way a pipeline does.
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+// The CLIs started here run without tap's per-child hook (why: that module).
+import './untracked-children.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 

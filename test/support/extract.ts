@@ -29,6 +29,12 @@ export async function extract(input: string, opts: { rules?: string; args?: stri
     if ('errors' in loaded) throw new Error(loaded.errors.join('\n'));
     config.ruleSets = [loaded.set];
   }
+  if (config.presets.length > 0) {
+    const { loadPresets } = await import('../../lib/presets/catalog.js');
+    const loaded = await loadPresets(config.presets);
+    if (loaded.errors.length > 0) throw new Error(loaded.errors.join('\n'));
+    config.ruleSets = [...loaded.sets, ...(config.ruleSets ?? [])];
+  }
   const messages: string[] = [];
   const reporter = new Reporter({ write: (t) => messages.push(...t.replace(/\n$/, '').split('\n')), budget: 1 << 30 });
   const store = new SeriesStore(config.maxSeries);
@@ -37,7 +43,7 @@ export async function extract(input: string, opts: { rules?: string; args?: stri
   if (lines.at(-1) === '') lines.pop();
   lines.forEach((line, i) => extractor.line(line.replace(/\r$/, ''), () => `line ${i + 1}`));
   extractor.drain();
-  if (extractor.documentRules.length > 0) await extractor.documents(input);
+  if (extractor.wantsDocument) await extractor.documents(input);
   extractor.finish();
   const series = store.list();
   const values: Record<string, number> = {};

@@ -2,6 +2,11 @@
 
 import type { Expected } from './parse-cases.js';
 import type { ParseOutcome, Sample } from '../../lib/parse/sample.js';
+import type { PatternRule } from '../../lib/parse/pattern.js';
+import type { JsonPathRule } from '../../lib/parse/json-path.js';
+import { flagRuleSet, jsonPathFlagRule } from '../../lib/rules/flags.js';
+import { evaluateJsonRules } from '../../lib/rules/json-rules.js';
+import { LineRules } from '../../lib/rules/line-rules.js';
 
 /** The differences between what came and what was expected; empty when they agree. */
 export function outcomeMismatch(actual: ParseOutcome, expected: Expected): string[] {
@@ -46,4 +51,24 @@ function describe(outcome: ParseOutcome | Expected): string {
 export function label(line: string): string {
   const printable = JSON.stringify(line);
   return printable.length > 90 ? `${printable.slice(0, 90)}… (${line.length} chars)` : printable;
+}
+
+/** One --pattern rule as a run applies it to a line: samples as name, value and labels. */
+export function patternParser(rule: PatternRule): (line: string) => ParseOutcome {
+  const rules = new LineRules([flagRuleSet([rule], [])]);
+  return (line) => {
+    const got = rules.apply(line, () => 'line 1');
+    if (got === null) return null;
+    const samples = got.samples.map(({ name, value, labels }): Sample => ({ name, value, labels }));
+    return got.problem === undefined ? { samples } : { samples, problem: got.problem };
+  };
+}
+
+/** --json-path rules as a run evaluates them at the end of input (JSON document rules), samples as name, value and labels. */
+export async function evaluateJsonPaths(document: string, rules: readonly JsonPathRule[]): Promise<{ samples: Sample[]; problems: string[] }> {
+  const found = await evaluateJsonRules(document, rules.map(jsonPathFlagRule), Number.MAX_SAFE_INTEGER);
+  return {
+    samples: found.samples.map(({ name, value, labels }) => ({ name, value, labels })),
+    problems: found.problems.map((p) => p.replace(/^--json-path: /, '')),
+  };
 }

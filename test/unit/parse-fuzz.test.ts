@@ -5,11 +5,11 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { parseJsonPathFlag } from '../../lib/parse/json-path.js';
-import { evaluateJsonPaths } from '../../lib/rules/flags.js';
+import { evaluateJsonPaths, patternParser } from './parse-assert.js';
 import { parseJson } from '../../lib/parse/json.js';
 import { parseKv } from '../../lib/parse/kv.js';
 import { parseNumber } from '../../lib/parse/number.js';
-import { makePatternParser, parsePatternFlag } from '../../lib/parse/pattern.js';
+import { parsePatternFlag } from '../../lib/parse/pattern.js';
 import { Precheck, type PrecheckOptions } from '../../lib/parse/precheck.js';
 import { parseProm } from '../../lib/parse/prom.js';
 import { newParseState, type LineParser, type ParseState } from '../../lib/parse/sample.js';
@@ -271,11 +271,11 @@ t.test('no parser throws', async (t) => {
   const rules = ['(?<name>\\w+)[=:]\\s*(?<value>\\S+)', 'fixed=(?<value>[^ ]*) (?<label>\\w+)?'].map((text) => {
     const rule = parsePatternFlag(text);
     if ('error' in rule) throw new Error(rule.error);
-    return makePatternParser(rule);
+    return patternParser(rule);
   });
   fc.assert(
     fc.property(anyLine, (line) => {
-      for (const parse of rules) parse(line, newParseState());
+      for (const parse of rules) parse(line);
     }),
     settings,
   );

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { parseJsonPathFlag } from '../../lib/parse/json-path.js';
-import { evaluateJsonPaths } from '../../lib/rules/flags.js';
+import { evaluateJsonPaths } from './parse-assert.js';
 import type { JsonPathRule } from '../../lib/parse/json-path.js';
 
 function rules(...texts: string[]): JsonPathRule[] {

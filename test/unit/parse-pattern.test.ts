@@ -1,8 +1,12 @@
+// `--pattern [NAME=]REGEX`: the flag's parsing (lib/parse/pattern.ts) and its matching, by the
+// engine every run uses for it: the command line's rule set (lib/rules/flags.ts) in the line-rule
+// engine (lib/rules/line-rules.ts).
 import t from 'tap';
 import type { PatternRule } from '../../lib/parse/pattern.js';
-import { makePatternParser, MAX_MATCHES_PER_LINE, parsePatternFlag } from '../../lib/parse/pattern.js';
-import { newParseState, type Sample } from '../../lib/parse/sample.js';
-import { label, outcomeMismatch } from './parse-assert.js';
+import { parsePatternFlag } from '../../lib/parse/pattern.js';
+import type { Sample } from '../../lib/parse/sample.js';
+import { MAX_MATCHES_PER_LINE } from '../../lib/rules/line-rules.js';
+import { label, outcomeMismatch, patternParser } from './parse-assert.js';
 import type { Expected } from './parse-cases.js';
 
 function rule(text: string): PatternRule {
@@ -87,28 +91,29 @@ t.test('matching lines', async (t) => {
     ['t=(?<value>\\d+)?x', 'x', { samples: [], problem: 'the value group matched nothing' }],
     ['(?<name>\\w*):(?<value>\\d+)', ':5', { samples: [], problem: 'the name group matched nothing' }],
     ['t=(?<value>NaN|[+-]Inf)', 'NaN', { samples: [s('t', Number.NaN)] }],
-    ['t=(?<value>\\S+)', 'got \uFFFD 12', { samples: [], problem: 'not a number' }],
+    // Every match is tried, a fixed name's too: the unusable ones are the line's problem, the number is kept.
+    ['t=(?<value>\\S+)', 'got \uFFFD 12', { samples: [s('t', 12)], problem: 'not a number' }],
     ['t=(?<__proto__>\\w+) (?<value>\\d+)', 'eu 5', { samples: [s('t', 5, JSON.parse('{"__proto__":"eu"}') as Record<string, string>)] }],
     ['t=\\u0000(?<value>\\d+)', 'a\u00007', { samples: [s('t', 7)] }],
   ];
   for (const [text, line, expected] of cases) {
-    const parse = makePatternParser(rule(text));
-    t.same(outcomeMismatch(parse(line, newParseState()), expected), [], `${text} on ${label(line)}`);
+    const parse = patternParser(rule(text));
+    t.same(outcomeMismatch(parse(line), expected), [], `${text} on ${label(line)}`);
   }
 });
 
 t.test('a caller-built global or sticky regex still matches every line from its start', async (t) => {
   for (const flags of ['g', 'y']) {
-    const parse = makePatternParser({ name: 'n', regex: new RegExp('(?<value>\\d+)', flags), source: 'n=(?<value>\\d+)' });
-    t.same(parse('12', newParseState())?.samples[0]?.value, 12, flags);
-    t.same(parse('34', newParseState())?.samples[0]?.value, 34, `${flags}, again`);
+    const parse = patternParser({ name: 'n', regex: new RegExp('(?<value>\\d+)', flags), source: 'n=(?<value>\\d+)' });
+    t.same(parse('12')?.samples[0]?.value, 12, flags);
+    t.same(parse('34')?.samples[0]?.value, 34, `${flags}, again`);
   }
 });
 
 t.test('every match: empty matches move on, and one line gives at most MAX_MATCHES_PER_LINE samples', async (t) => {
   // Matches the empty string at every position: the scan must step over them, not spin.
-  const empty = makePatternParser(rule('(?<name>[a-z]*)(?<value>\\d*)'));
-  const got = empty('x1 y2', newParseState());
+  const empty = patternParser(rule('(?<name>[a-z]*)(?<value>\\d*)'));
+  const got = empty('x1 y2');
   t.same(
     got?.samples.map((x) => [x.name, x.value]),
     [
@@ -118,24 +123,24 @@ t.test('every match: empty matches move on, and one line gives at most MAX_MATCH
     'the non-empty matches',
   );
   t.match(got?.problem ?? '', /matched nothing/, "an empty match is reported as the line's problem");
-  const many = makePatternParser(rule('(?<name>m\\d+)=(?<value>\\d+)'));
+  const many = patternParser(rule('(?<name>m\\d+)=(?<value>\\d+)'));
   const line = Array.from({ length: MAX_MATCHES_PER_LINE + 5 }, (_, i) => `m${i}=${i}`).join(' ');
-  const capped = many(line, newParseState());
+  const capped = many(line);
   t.equal(capped?.samples.length, MAX_MATCHES_PER_LINE, 'capped');
   t.match(capped?.problem ?? '', /more than 1000 metrics on one line/, 'and said so');
   // A caller-built global regex with a name group: every line still starts from its beginning.
-  const global = makePatternParser({ regex: /(?<name>[a-z])=(?<value>\d)/g, source: '(?<name>[a-z])=(?<value>\\d)' });
-  t.same(global('a=1 b=2', newParseState())?.samples.length, 2);
+  const global = patternParser({ regex: /(?<name>[a-z])=(?<value>\d)/g, source: '(?<name>[a-z])=(?<value>\\d)' });
+  t.same(global('a=1 b=2')?.samples.length, 2);
   t.same(
-    global('c=3', newParseState())?.samples.map((x) => x.name),
+    global('c=3')?.samples.map((x) => x.name),
     ['c'],
     'the next line from its start',
   );
 });
 
 t.test('problem messages name the pattern and stay short on huge lines', async (t) => {
-  const parse = makePatternParser(rule('(?<name>\\w+)=(?<value>\\S+)'));
-  const problem = parse(`x=${'y'.repeat(1 << 20)}`, newParseState())?.problem ?? '';
+  const parse = patternParser(rule('(?<name>\\w+)=(?<value>\\S+)'));
+  const problem = parse(`x=${'y'.repeat(1 << 20)}`)?.problem ?? '';
   t.match(problem, /^--pattern /);
   t.ok(problem.length < 300, `short: ${problem.length}`);
 });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import Ajv from 'ajv';
 import { BUILTIN_PRESETS } from '../../lib/presets/builtin.js';
-import { loadPresets, presetList, presetNames } from '../../lib/presets/catalog.js';
+import { CATEGORIES, PRESET_CATEGORY, loadPresets, presetList, presetNames } from '../../lib/presets/catalog.js';
 import { presetForCommand } from '../../lib/presets/auto.js';
 
 const dir = fileURLToPath(new URL('../../presets/', import.meta.url));
@@ -47,6 +47,12 @@ t.test("the issue's presets are all there", async (t) => {
     'sysbench',
     'fio',
     'iperf3',
+    'jest',
+    'vitest',
+    'mocha',
+    'go-test',
+    'bencher-json',
+    'benchmark-action-json',
   ]) {
     t.ok(presetNames().includes(name), name);
   }
@@ -98,13 +104,39 @@ t.test('one naming scheme: snake_case names, no _total on gauges, units only as 
   }
 });
 
-t.test('--preset list: one line per preset, name then description', async (t) => {
-  const lines = (await presetList()).trimEnd().split('\n');
-  t.equal(lines.length, presetNames().length);
+t.test('--preset list: the presets by group, one line each, name then description', async (t) => {
+  const text = await presetList();
+  const lines = text.trimEnd().split('\n');
+  const entries = lines.filter((l) => l.startsWith('  '));
+  t.equal(entries.length, presetNames().length);
   t.match(
-    lines.find((l) => l.startsWith('k6 ')),
-    /^k6\s+k6 end-of-test summary/,
+    entries.find((l) => l.startsWith('  k6 ')),
+    /^ {2}k6\s+k6 end-of-test summary/,
   );
+  // Group headings in CATEGORIES order, each followed by its presets.
+  const headings = lines.filter((l) => /^\S.*:$/.test(l)).map((l) => l.slice(0, -1).toLowerCase());
+  t.same(
+    headings,
+    CATEGORIES.filter((c) => presetNames().some((n) => PRESET_CATEGORY[n] === c)),
+  );
+  t.match(text, /^Load and systems:\n(?: {2}.*\n)*? {2}k6 /m);
+  t.match(text, /^Cost and security:\n(?: {2}.*\n)*? {2}trivy /m);
+});
+
+t.test('every preset has a group in --preset list and a section under it in docs/presets.md', async (t) => {
+  const doc = readFileSync(new URL('../../docs/presets.md', import.meta.url), 'utf8');
+  for (const name of presetNames()) {
+    const category = PRESET_CATEGORY[name];
+    t.ok(category !== undefined, `${name} has a group`);
+    if (category === undefined) continue;
+    const heading = `## ${category[0]?.toUpperCase()}${category.slice(1)}\n`;
+    const at = doc.indexOf(heading);
+    const section = doc.indexOf(`\n### \`${name}\`\n`);
+    const next = doc.indexOf('\n## ', at + heading.length);
+    t.ok(at >= 0 && section > at && (next < 0 || section < next), `docs/presets.md has ${name} under "${heading.trim()}"`);
+    const body = doc.slice(section, doc.indexOf('\n### ', section + 1) >>> 0);
+    t.match(body, /Recorded from:\n\n- `/, `${name}: the commands that made its test inputs`);
+  }
 });
 
 t.test('an unknown preset is an error naming the known ones', async (t) => {

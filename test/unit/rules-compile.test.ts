@@ -66,6 +66,28 @@ const BROKEN: Array<[string, string, RegExp]> = [
   ['bad name', 'version: 1\nrules: [{pattern: "(?<value>1)", name: "1x"}]', /name: "1x" is not a metric name/],
   ['default not a number', 'version: 1\nrules: [{pattern: "(?<value>1)", name: x, default: zero}]', /rule 1 \("x"\): default: must be a number/],
   ['words not a list', 'version: 1\nrules: [{pattern: "(?<value>1)", name: x, words: abc}]', /words: must be a list of non-empty words/],
+  ['marks not a list', 'version: 1\nmarks: {line: x}\nrules: [{pattern: "(?<value>1)", name: x}]', /^r\.yaml: marks: must be a list of at least one mark/],
+  ['empty marks', 'version: 1\nmarks: []\nrules: [{pattern: "(?<value>1)", name: x}]', /^r\.yaml: marks: must be a list of at least one mark/],
+  [
+    'mark of two kinds',
+    'version: 1\nmarks: [{line: x, xml: y}]\nrules: [{pattern: "(?<value>1)", name: x}]',
+    /^r\.yaml: mark 1: a mark has exactly one of line:, json:, xml:/,
+  ],
+  [
+    'mark with a rule field',
+    'version: 1\nmarks: [{json: "$.a", name: x}]\nrules: [{pattern: "(?<value>1)", name: x}]',
+    /^r\.yaml: mark 1: name: not a field of a json mark/,
+  ],
+  [
+    'xml mark not a name',
+    'version: 1\nmarks: [{xml: "a/b"}]\nrules: [{pattern: "(?<value>1)", name: x}]',
+    /^r\.yaml: mark 1: xml: must be the name of the root element/,
+  ],
+  [
+    'empty line mark',
+    'version: 1\nmarks: [{line: ""}]\nrules: [{pattern: "(?<value>1)", name: x}]',
+    /^r\.yaml: mark 1: line: must be a non-empty regular expression/,
+  ],
 ];
 
 t.test('broken files: the loader names file, rule and field; the schema refuses them', async (t) => {
@@ -92,6 +114,21 @@ t.test('what only the loader can check: the regex and its groups', async (t) => 
     const loaded = await loadRuleText('r.yaml', text);
     t.ok('errors' in loaded && loaded.errors.some((e) => message.test(e)), `${text}: ${'errors' in loaded ? loaded.errors.join(' | ') : 'accepted'}`);
   }
+  const badMark = await loadRuleText('r.yaml', 'version: 1\nmarks: [{line: "("}]\nrules: [{pattern: "(?<value>1)", name: x}]');
+  t.match('errors' in badMark ? badMark.errors[0] : '', /^r\.yaml: mark 1: line: invalid regular expression/, 'a line mark is a regex the loader compiles');
+  const marks = await loadRuleText(
+    'r.yaml',
+    'version: 1\nmarks: [{line: "^Done in"}, {json: "Results"}, {xml: testsuites}]\nrules: [{pattern: "(?<value>1)", name: x}]',
+  );
+  t.match(
+    'set' in marks ? marks.set.marks : [],
+    [
+      { kind: 'mark', words: ['Done in'] },
+      { kind: 'json', path: '$.Results' },
+      { kind: 'xml', root: 'testsuites' },
+    ],
+    'marks, as the loader keeps them',
+  );
   const both = await loadRuleText('r.yaml', cases.at(-1)![0]);
   t.equal('errors' in both ? both.errors.length : 0, 2, 'every broken rule is reported, not only the first');
   const yamlError = await loadRuleText('r.yaml', 'version: 1\nrules: [\n');

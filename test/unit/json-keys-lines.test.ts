@@ -1,0 +1,58 @@
+// JSON rules: key_label (object keys as labels, skip_keys leaving some out) and a root filter
+// `$[?(…)]` over JSON lines testing each line's object (go test -json).
+import t from 'tap';
+import { evaluateJsonRules } from '../../lib/rules/json-rules.js';
+import { compileRule } from '../../lib/rules/compile.js';
+import type { JsonRule } from '../../lib/rules/rule.js';
+
+const rule = (raw: Record<string, unknown>): JsonRule => compileRule('r.yaml', 1, raw) as JsonRule;
+const series = (samples: ReadonlyArray<{ name: string; labels: Record<string, string>; value: number }>): string[] =>
+  samples.map((s) => `${s.name}${JSON.stringify(s.labels)} ${s.value}`).sort();
+
+t.test('key_label: the matched key as a label; skip_keys leaves keys out', async (t) => {
+  // cloc --json's shape: a header, one object per language, SUM.
+  const doc = JSON.stringify({ header: { n_files: 3 }, Go: { nFiles: 2, code: 120 }, Python: { nFiles: 1, code: 40 }, SUM: { nFiles: 3, code: 160 } });
+  const r = rule({ json: '$.*', name: 'code_lines', value: 'code', key_label: 'language', skip_keys: ['header', 'SUM'] });
+  const found = await evaluateJsonRules(doc, [r], 100);
+  t.same(series(found.samples), ['code_lines{"language":"Go"} 120', 'code_lines{"language":"Python"} 40']);
+  t.same(found.problems, []);
+});
+
+t.test('key_label: a list names the last keys of the path, outermost first', async (t) => {
+  const doc = JSON.stringify({ 'sort::quick': { latency: { value: 88 }, throughput: { value: 5 } }, 'sort::heap': { throughput: { value: 3 } } });
+  const r = rule({ json: '$.*.*', name: 'measure', value: 'value', key_label: ['benchmark', 'measure'], skip_keys: ['latency'] });
+  const found = await evaluateJsonRules(doc, [r], 100);
+  t.same(series(found.samples), ['measure{"benchmark":"sort::heap","measure":"throughput"} 3', 'measure{"benchmark":"sort::quick","measure":"throughput"} 5']);
+});
+
+t.test('key_label and skip_keys are checked when the rule is loaded', async (t) => {
+  t.throws(() => rule({ json: '$.*', name: 'x', key_label: 'not a label' }), /key_label: must be a label name/);
+  t.throws(() => rule({ json: '$.*', name: 'x', skip_keys: ['SUM'] }), /skip_keys: needs key_label/);
+  t.throws(() => rule({ json: '$.*', name: 'x', key_label: 'k', skip_keys: 'SUM' }), /skip_keys: must be a list of keys/);
+});
+
+t.test("JSON lines: $[?(@.Action=='pass' && @.Test)] tests each line's object", async (t) => {
+  const lines = [
+    { Action: 'run', Package: 'p', Test: 'TestA' },
+    { Action: 'pass', Package: 'p', Test: 'TestA', Elapsed: 0 },
+    { Action: 'fail', Package: 'p', Test: 'TestB', Elapsed: 0 },
+    { Action: 'pass', Package: 'q', Test: 'TestC', Elapsed: 0 },
+    { Action: 'fail', Package: 'p', Elapsed: 0.04 },
+  ]
+    .map((l) => JSON.stringify(l))
+    .join('\n');
+  const passed = rule({ json: "$[?(@.Action=='pass' && @.Test)]", name: 'passed', value: 'Test', aggregate: 'count' });
+  const failedPackages = rule({ json: "$[?(@.Action=='fail' && !@.Test)]", name: 'failed_packages', value: 'Package', aggregate: 'count' });
+  const elapsed = rule({
+    json: "$[?(@.Action=='fail' && !@.Test)]",
+    name: 'package_duration',
+    value: 'Elapsed',
+    unit: 's',
+    label_fields: { package: 'Package' },
+  });
+  const found = await evaluateJsonRules(lines, [passed, failedPackages, elapsed], 100);
+  t.same(series(found.samples), ['failed_packages{} 1', 'package_duration_seconds{"package":"p"} 0.04', 'passed{} 2']);
+  // One whole document: $[?(…)] keeps its JSONPath meaning (the root's members).
+  const whole = await evaluateJsonRules(JSON.stringify({ Action: 'pass', Test: 'X' }), [passed], 100);
+  t.same(whole.samples, []);
+});

@@ -1,0 +1,126 @@
+// Issue 23, item 1 and 10: a preset sends something only when it recognised its tool's output
+// (its marks:, presets/*.yaml). Every preset against every recorded output of the other tools,
+// an empty input, and its own tool's error output: nothing from it, and one warning that says so.
+// (catch2-xml and cargo-test-failed belong to no preset: every preset gets them as another tool's.)
+// Its own tool's real output: recognised (the golden tests, test/cli/golden.test.ts, hold the values).
+import t from 'tap';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parseConfig } from '../../lib/config/args.js';
+import { Extractor } from '../../lib/extract.js';
+import { Reporter } from '../../lib/report.js';
+import { SeriesStore } from '../../lib/series.js';
+import { loadPresets, presetNames } from '../../lib/presets/catalog.js';
+import type { RuleSet } from '../../lib/rules/rule.js';
+import { LineRules } from '../../lib/rules/line-rules.js';
+
+const RECORDED = new URL('../fixtures/recorded/', import.meta.url);
+
+/** Which preset each recorded output belongs to (by its folder's name). */
+const OWNER: Array<[RegExp, string]> = [
+  [/^ab-/, 'ab'],
+  [/^autocannon-/, 'autocannon'],
+  [/^(?:c8-|coveragepy-|istanbul-|lcov-|nyc-)/, 'coverage'],
+  [/^eslint-/, 'eslint'],
+  [/^fio-/, 'fio'],
+  [/^gnu-time-/, 'gnu-time'],
+  [/^go-bench-/, 'go-bench'],
+  [/^hey-/, 'hey'],
+  [/^hyperfine-/, 'hyperfine'],
+  [/^infracost-/, 'infracost'],
+  [/^iperf3-/, 'iperf3'],
+  [/^(?:junit-|node-test-junit$|pytest-junitxml$)/, 'junit'],
+  [/^k6-/, 'k6'],
+  [/^pytest-/, 'pytest'],
+  [/^sysbench-/, 'sysbench'],
+  [/^(?:node-test-|prove-|tap-)/, 'tap'],
+  [/^trivy-/, 'trivy'],
+  [/^wrk-/, 'wrk'],
+];
+
+/** The tool's own output when it failed (or printed no number): recognised as nothing. */
+const TOOL_ERRORS: Record<string, string[]> = {
+  ab: ['ab-error'],
+  coverage: ['c8-error', 'nyc-text-summary-unknown'],
+  eslint: ['eslint-no-config'],
+  fio: ['fio-error'],
+  'gnu-time': ['gnu-time-error'],
+  'go-bench': ['go-bench-build-failed'],
+  hyperfine: ['hyperfine-error'],
+  iperf3: ['iperf3-json-error'],
+  k6: ['k6-error'],
+  pytest: ['pytest-error', 'cargo-test-failed'],
+  sysbench: ['sysbench-error'],
+  tap: ['node-test-error', 'prove-error'],
+  trivy: ['trivy-error'],
+  wrk: ['wrk-error'],
+  junit: [],
+};
+
+/** Recordings that hold a second tool's output too: c8 and nyc wrapped node --test, whose TAP summary they print. */
+const ALSO: Record<string, string[]> = {
+  'c8-text': ['tap'],
+  'c8-text-summary': ['tap'],
+  'nyc-text-summary-unknown': ['tap'],
+};
+
+function ownerOf(dir: string): string | undefined {
+  return OWNER.find(([re]) => re.test(dir))?.[1];
+}
+
+const recordings = readdirSync(RECORDED, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
+  .map((d) => ({ name: d.name, input: readFileSync(new URL(`${d.name}/input`, RECORDED), 'utf8') }));
+
+/** One preset on one input, in-process as the run does it (lines, documents, finish); --parsers none. */
+async function run(set: RuleSet, input: string): Promise<{ series: number; messages: string[] }> {
+  const { config } = parseConfig(['--integration', 't', '--parsers', 'none'], {});
+  const messages: string[] = [];
+  const store = new SeriesStore(config.maxSeries);
+  const extractor = new Extractor(config, store, new Reporter({ write: (m) => messages.push(m.trimEnd()), budget: 1 << 30 }), [set]);
+  const lines = input.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  lines.forEach((line, i) => extractor.line(line.replace(/\r$/, ''), () => `line ${i + 1}`));
+  extractor.drain();
+  if (extractor.wantsDocument) await extractor.documents(input);
+  extractor.finish();
+  return { series: store.size, messages };
+}
+
+const loaded = await loadPresets(presetNames());
+t.same(loaded.errors, []);
+t.equal(loaded.sets.length, 18, 'the 18 presets');
+
+for (const set of loaded.sets) {
+  const preset = set.origin.replace(/^preset /, '');
+  const warning = `jes-metrics-pipe: warning: --preset ${preset} recognised none of its tool's output: nothing from it is sent`;
+  t.test(`--preset ${preset}`, async (t) => {
+    t.ok(set.marks !== undefined && set.marks.length > 0, 'it has marks:');
+    t.not(new LineRules([set]).gates(), null, 'its line marks have literal words: the pre-filter still skips lines');
+    const nothing = async (what: string, input: string): Promise<void> => {
+      const got = await run(set, input);
+      t.equal(got.series, 0, `${what}: nothing sent`);
+      t.ok(
+        got.messages.some((m) => m.startsWith(warning)),
+        `${what}: says so (${got.messages.at(-1) ?? 'no message'})`,
+      );
+    };
+    await nothing('empty input', '');
+    for (const name of TOOL_ERRORS[preset] ?? []) {
+      const r = recordings.find((x) => x.name === name);
+      t.ok(r, `${name} is recorded`);
+      if (r) await nothing(`its tool's error output ${name}`, r.input);
+    }
+    for (const r of recordings) {
+      const owner = ownerOf(r.name);
+      if (owner === preset || ALSO[r.name]?.includes(preset)) {
+        if (TOOL_ERRORS[preset]?.includes(r.name)) continue;
+        const got = await run(set, r.input);
+        t.notOk(
+          got.messages.some((m) => m.includes('recognised none')),
+          `its own tool's ${r.name}: recognised`,
+        );
+        t.ok(got.series > 0, `its own tool's ${r.name}: something sent`);
+      } else await nothing(`another tool's ${r.name}`, r.input);
+    }
+  });
+}
