@@ -16,6 +16,7 @@ import { groupingLabels } from '../naming/grouping-key.js';
 import { isGroupingLabelName } from '../naming/prometheus.js';
 import { INPUT_NAME } from '../naming/metric-name.js';
 import { gateOptions } from './gate-options.js';
+import { BRANCH_LABEL, branchContext } from './branch.js';
 import { otlpConfig } from './otlp-config.js';
 import { remoteWriteConfigs } from './remote-write-config.js';
 import { fileProblem, readText as readTextFile, unwritableProblem, type ReadText } from './read-text.js';
@@ -242,7 +243,7 @@ function resolvePresets(values: Values, command: string[] | undefined, problems:
   return presets;
 }
 
-type Naming = Pick<Config, 'integration' | 'namesPerPreset' | 'keptn' | 'labels' | 'ciGrouping'>;
+type Naming = Pick<Config, 'integration' | 'namesPerPreset' | 'keptn' | 'labels' | 'ciGrouping' | 'baselineBranch'>;
 
 /** The integration, the Keptn context, the CI context and the labels every metric gets. */
 function namingOf(values: Values, env: Env, presets: readonly string[], problems: Problems): Naming {
@@ -277,19 +278,29 @@ function namingOf(values: Values, env: Env, presets: readonly string[], problems
   if (keptn.service) labels.keptn_service = keptn.service;
   if (keptn.stage) labels.keptn_stage = keptn.stage;
   for (const [name, value] of ci.parts) labels[name] = value;
+  // The branch (lib/config/branch.ts): a label and the last CI grouping-key part, unless a
+  // --label-from-env already names ci_branch.
+  const branch = branchContext(env, { branch: values.branch, baselineBranch: values['baseline-branch'] }, ci.mode !== 'none');
+  problems.warnings.push(...branch.warnings);
+  const parts: Array<readonly [string, string]> = [...ci.parts];
+  if (branch.branch !== undefined && !parts.some(([name]) => name === BRANCH_LABEL)) {
+    labels[BRANCH_LABEL] = branch.branch;
+    parts.push([BRANCH_LABEL, branch.branch]);
+  }
   for (const text of values.label ?? []) {
     const pair = splitPair(text);
     if (!pair || !INPUT_NAME.test(pair[0])) problems.usage.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
     else labels[pair[0]] = pair[1];
   }
   // A --label of a CI part's name sets its grouping-key value too (the label and the key agree).
-  const ciGrouping = ci.parts.map(([name]) => [name, labels[name] as string] as const);
+  const ciGrouping = parts.map(([name]) => [name, labels[name] as string] as const);
   return {
     integration,
     ...(given === undefined && (distinct.length > 1 || distinct[0] === 'auto') ? { namesPerPreset: true } : {}),
     keptn,
     labels,
     ciGrouping,
+    ...(branch.baselineBranch !== undefined ? { baselineBranch: branch.baselineBranch } : {}),
   };
 }
 

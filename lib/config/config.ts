@@ -79,8 +79,10 @@ export interface Config {
   labels: Readonly<Record<string, string>>;
   /** The Keptn context for the Pushgateway grouping key (only those that are set). */
   keptn: { project?: string; stage?: string; service?: string };
-  /** The CI context's grouping-key parts, also labels (lib/config/ci-context.ts). */
+  /** The CI context's grouping-key parts, also labels (lib/config/ci-context.ts); ci_branch last when known. */
   ciGrouping: ReadonlyArray<readonly [string, string]>;
+  /** A pull/merge request's target branch from the CI (lib/config/branch.ts); --baseline-branch is in `gate`. */
+  baselineBranch?: string;
   parsers: readonly ParserName[];
   patterns: readonly PatternRule[];
   jsonPaths: readonly JsonPathRule[];

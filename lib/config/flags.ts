@@ -219,6 +219,17 @@ export const FLAGS = [
     summary: 'add the variable VAR as label and grouping key part K',
     text: 'add the variable VAR as label and grouping key part K (repeatable), e.g. ci_matrix=MATRIX_OS',
   },
+  {
+    name: 'branch',
+    type: 'string',
+    arg: 'NAME',
+    group: 'naming',
+    summary: "this run's branch, the ci_branch label (default: CI's)",
+    text:
+      "this run's branch, as the ci_branch label and grouping key part (default: GITHUB_HEAD_REF or GITHUB_REF_NAME on GitHub " +
+      'Actions, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME or CI_COMMIT_REF_NAME on GitLab CI); a pull request then never replaces ' +
+      "main's Pushgateway group",
+  },
   // Pushgateway.
   {
     name: 'pushgateway-job',
@@ -420,8 +431,11 @@ export const FLAGS = [
     type: 'string',
     arg: 'URL',
     group: 'gate',
-    summary: 'a Prometheus with the earlier results',
-    text: 'a Prometheus that scrapes the Pushgateway: the earlier results of compare_with several_results (default: the last run ' + 'on the gateway)',
+    summary: 'a Prometheus API with the earlier results',
+    text:
+      'a Prometheus-compatible query API (Prometheus, VictoriaMetrics, Thanos Query, Mimir) holding the earlier runs, scraped from ' +
+      'the Pushgateway or sent by remote write/OTLP: the earlier results of compare_with several_results and regression: ' +
+      '(default: the last run on the gateway)',
   },
   {
     name: 'slo-history-window',
@@ -430,6 +444,24 @@ export const FLAGS = [
     group: 'gate',
     summary: 'how far back --slo-history looks (default 14d)',
     text: 'how far back --slo-history looks (default 14d; also 12h, 30m)',
+  },
+  {
+    name: 'baseline-branch',
+    type: 'string',
+    arg: 'NAME',
+    group: 'gate',
+    summary: 'the branch the gate compares with (default: PR target)',
+    text:
+      "the earlier results are this branch's runs (ci_branch=NAME); default: a pull or merge request's target branch " +
+      "(GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME), else this run's own branch",
+  },
+  {
+    name: 'slo-markdown',
+    type: 'string',
+    arg: 'FILE',
+    group: 'gate',
+    summary: 'write the result table and trend as Markdown',
+    text: 'write the result table, the baselines and the trend of the last runs as Markdown (what GITHUB_STEP_SUMMARY gets), for other CIs',
   },
   {
     name: 'slo-report',

@@ -9,6 +9,10 @@ export interface GateOptions {
   /** How far back the history is read. */
   historyWindowMs: number;
   reportFile?: string;
+  /** --slo-markdown FILE: the step summary's Markdown, for CIs without one. */
+  markdownFile?: string;
+  /** --baseline-branch (else the CI's pull/merge request target; lib/config/branch.ts). */
+  baselineBranch?: string;
   /** --slo-junit FILE: the evaluation as JUnit XML (written by the run, lib/run/ci-reports.ts). */
   junitFile?: string;
   failOnWarning: boolean;
@@ -22,6 +26,8 @@ export interface GateFlags {
   'slo-history'?: string;
   'slo-history-window'?: string;
   'slo-report'?: string;
+  'slo-markdown'?: string;
+  'baseline-branch'?: string;
   'slo-junit'?: string;
   'slo-fail-on-warning'?: boolean;
 }
@@ -31,9 +37,9 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86
 
 export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: string[] } {
   const errors: string[] = [];
-  const others = (['sli', 'slo-history', 'slo-history-window', 'slo-report', 'slo-junit', 'slo-fail-on-warning'] as const).filter(
-    (f) => flags[f] !== undefined,
-  );
+  const others = (
+    ['sli', 'slo-history', 'slo-history-window', 'slo-report', 'slo-markdown', 'slo-junit', 'baseline-branch', 'slo-fail-on-warning'] as const
+  ).filter((f) => flags[f] !== undefined);
   if (flags.slo === undefined) {
     if (others.length > 0) errors.push(`--${others[0]} needs --slo FILE`);
     return { errors };
@@ -45,7 +51,7 @@ export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: 
       historyUrl = new URL(text);
       if (historyUrl.protocol !== 'http:' && historyUrl.protocol !== 'https:') throw new Error('scheme');
     } catch {
-      errors.push(`--slo-history needs the URL of a Prometheus (http://prometheus:9090), got "${flags['slo-history']}"`);
+      errors.push(`--slo-history needs the URL of a Prometheus-compatible query API (http://prometheus:9090), got "${flags['slo-history']}"`);
       historyUrl = undefined;
     }
   }
@@ -61,6 +67,11 @@ export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: 
   if (flags.sli !== undefined) options.sliFile = flags.sli;
   if (historyUrl) options.historyUrl = historyUrl;
   if (flags['slo-report'] !== undefined) options.reportFile = flags['slo-report'];
+  if (flags['slo-markdown'] !== undefined) options.markdownFile = flags['slo-markdown'];
+  if (flags['baseline-branch'] !== undefined) {
+    if (flags['baseline-branch'].trim() === '') errors.push('--baseline-branch needs a branch name such as main');
+    else options.baselineBranch = flags['baseline-branch'].trim();
+  }
   if (flags['slo-junit'] !== undefined) options.junitFile = flags['slo-junit'];
   return { options, errors };
 }

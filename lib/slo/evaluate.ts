@@ -1,8 +1,10 @@
 // Scores an SLO's objectives on this run's SLI values and the comparison values of earlier
 // results, with the rules of Keptn's lighthouse-service (keptn/keptn, the last release):
-//   - an objective without pass criteria is informative: status "info", not scored;
+//   - an objective without pass criteria is informative: status "info", not scored (unless it
+//     has our `regression:` block, lib/slo/regression.ts: then that is its criterion);
 //   - an SLI without a value fails its objective;
-//   - pass: one pass set holds (all its criteria); the objective scores its weight;
+//   - pass: one pass set holds (all its criteria) and `regression:` found none; the objective
+//     scores its weight; a regression fails the objective (0), whatever its criteria say;
 //   - otherwise warning: one warning set holds; half its weight;
 //   - otherwise fail, 0; a failed key_sli objective fails the whole gate;
 //   - total score = 100 × Σ scores / Σ weights of the scored objectives (100 when none is);
@@ -10,6 +12,7 @@
 // The result is in the shape of Keptn's evaluation result. Pure.
 
 import { evaluateCriterion, type CriterionOutcome } from './criteria.js';
+import { judgeRegression, type RegressionOutcome } from './regression.js';
 import type { CriteriaSets, SloObjective, SloSpec } from './slo-file.js';
 
 export type GateResult = 'pass' | 'warning' | 'fail';
@@ -40,6 +43,10 @@ export interface IndicatorResult {
   weight: number;
   passTargets: SliTarget[];
   warningTargets: SliTarget[];
+  /** The `regression:` test's numbers (absent without the block or without a value). */
+  regression?: RegressionOutcome;
+  /** The earlier runs' values, oldest first (the trend; this run is `value`). */
+  trend?: number[];
 }
 
 export interface Evaluation {
@@ -58,6 +65,15 @@ export interface ObjectiveInput {
   value: SliValue;
   /** The aggregated comparison value, undefined when there is no earlier result. */
   baseline?: number;
+  /** The earlier results' values of this SLI, newest first (for `regression:`). */
+  samples?: readonly number[];
+  /** The newest earlier values, newest first, for the trend (lib/slo/trend.ts). */
+  recent?: readonly number[];
+}
+
+/** Scored: pass criteria, or a `regression:` block. */
+export function isScored(o: SloObjective): boolean {
+  return o.pass.length > 0 || o.regression !== undefined;
 }
 
 export function evaluateSlo(spec: SloSpec, inputs: readonly ObjectiveInput[]): Evaluation {
@@ -67,7 +83,7 @@ export function evaluateSlo(spec: SloSpec, inputs: readonly ObjectiveInput[]): E
   spec.objectives.forEach((objective, i) => {
     const input = inputs[i] ?? { value: { error: 'no value' } };
     const r = evaluateObjective(objective, input);
-    if (objective.pass.length > 0) maxScore += objective.weight;
+    if (isScored(objective)) maxScore += objective.weight;
     if (r.status === 'fail' && objective.keySli) keyFailed ??= objective.displayName ?? objective.sli;
     indicatorResults.push(r);
   });
@@ -88,10 +104,15 @@ export function evaluateSlo(spec: SloSpec, inputs: readonly ObjectiveInput[]): E
 }
 
 function evaluateObjective(o: SloObjective, input: ObjectiveInput): IndicatorResult {
-  const base = { displayName: o.displayName, keySli: o.keySli, weight: o.weight };
+  const base = {
+    displayName: o.displayName,
+    keySli: o.keySli,
+    weight: o.weight,
+    ...(input.recent && input.recent.length > 0 ? { trend: [...input.recent].reverse() } : {}),
+  };
   const compared = input.baseline === undefined ? {} : { comparedValue: input.baseline };
   if ('error' in input.value) {
-    const status: IndicatorStatus = o.pass.length === 0 ? 'info' : 'fail';
+    const status: IndicatorStatus = isScored(o) ? 'fail' : 'info';
     return {
       ...base,
       score: 0,
@@ -104,10 +125,12 @@ function evaluateObjective(o: SloObjective, input: ObjectiveInput): IndicatorRes
   const measured = input.value.value;
   const pass = evaluateSets(o.pass, measured, input.baseline);
   const warning = evaluateSets(o.warning, measured, input.baseline);
+  const regression = o.regression ? judgeRegression(o.regression, measured, input.samples ?? []) : undefined;
   let status: IndicatorStatus;
   let score = 0;
-  if (o.pass.length === 0) status = 'info';
-  else if (pass.holds) {
+  if (!isScored(o)) status = 'info';
+  else if (regression?.regressed) status = 'fail';
+  else if (o.pass.length === 0 || pass.holds) {
     status = 'pass';
     score = o.weight;
   } else if (o.warning.length > 0 && warning.holds) {
@@ -121,6 +144,7 @@ function evaluateObjective(o: SloObjective, input: ObjectiveInput): IndicatorRes
     value: { metric: o.sli, value: measured, success: true, ...compared },
     passTargets: pass.targets,
     warningTargets: warning.targets,
+    ...(regression ? { regression } : {}),
   };
 }
 
@@ -148,7 +172,10 @@ function unevaluated(sets: CriteriaSets): SliTarget[] {
   return sets.flatMap((set) => set.map((c) => ({ criteria: c.text, violated: true, ...(c.relative ? {} : { targetValue: c.value }) })));
 }
 
-/** A score or value for people: at most two decimals. */
+/** A score or value for people: at most two decimals (4 significant digits below 0.01). */
 export function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100);
+  if (Number.isInteger(n) || !Number.isFinite(n)) return String(n);
+  // Seconds per op (2.2e-9) would round to 0: small numbers keep 4 significant digits.
+  if (Math.abs(n) < 0.01) return String(Number(n.toPrecision(4)));
+  return String(Math.round(n * 100) / 100);
 }

@@ -13,12 +13,14 @@ import { fileProblem } from '../files.js';
 import { seriesKey, type Series } from '../series.js';
 import { fullMetricName } from '../naming/metric-name.js';
 import { groupingLabels } from '../naming/grouping-key.js';
+import { BRANCH_LABEL } from '../config/branch.js';
 import { evaluateSlo, type Evaluation, type ObjectiveInput } from './evaluate.js';
 import { baselines, type PreviousRun } from './history.js';
 import type { GateOptions } from '../config/gate-options.js';
-import { historyQuery, runsFromMatrix } from './prometheus-history.js';
+import { hasPushTimes, historyQuery, parseMatrix, rawSamplesQuery, runsFromSamples, runsFromScrapes } from './prometheus-history.js';
 import { previousRunFromGroups } from './pushgateway-history.js';
 import { jsonReport, markdownTable, textTable, totalLine } from './render.js';
+import { TREND_RUNS } from './trend.js';
 import { resultName, resultSeries } from './result-series.js';
 import { fillPlaceholders, parseSelector, resolveSelector, type Selector } from './selector.js';
 import { checkSliDocument } from './sli-file.js';
@@ -41,6 +43,10 @@ export interface GateContext {
   pushgateway?: { url: URL; username?: string; password?: string };
   /** --dry-run: the backends are not contacted, so the Pushgateway is not read either. */
   dryRun?: boolean;
+  /** This run's branch (the ci_branch label; lib/config/branch.ts). */
+  branch?: string;
+  /** A pull or merge request's target branch: the earlier results are its runs. */
+  baselineBranch?: string;
 }
 
 export interface GateIo {
@@ -73,6 +79,14 @@ export interface Gate {
 }
 
 type History = { runs: PreviousRun[]; source: string } | { error: string };
+
+/** The grouping whose runs are the baseline: the target branch's in a pull/merge request, else this one's. */
+export function baselineGrouping(grouping: ReadonlyArray<readonly [string, string]>, baselineBranch: string | undefined): Array<readonly [string, string]> {
+  if (baselineBranch === undefined) return [...grouping];
+  const out = grouping.map(([k, v]) => (k === BRANCH_LABEL ? ([k, baselineBranch] as const) : ([k, v] as const)));
+  if (!out.some(([k]) => k === BRANCH_LABEL)) out.push([BRANCH_LABEL, baselineBranch]);
+  return out;
+}
 
 // Longer than ~60 lines: the files are checked, the SLIs resolved and the earlier results requested in one
 // pass so that every error of a file is reported at once, at the start; the evaluation is evaluate.ts.
@@ -127,9 +141,11 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
   const naming = { prefix: ctx.prefix, integration: ctx.integration };
   const fullName = (name: string): string => fullMetricName(ctx.prefix, ctx.integration, name);
   // Earlier results are requested now, while the input runs, and before any push of this run.
-  const history = spec.needsBaseline
-    ? readHistory(spec, selectors, options, ctx, io, fullName, started)
-    : Promise.resolve<History>({ runs: [], source: 'none' });
+  // With --slo-history the earlier runs are read for the trend too, even without relative criteria.
+  const history =
+    spec.needsBaseline || options.historyUrl !== undefined
+      ? readHistory(spec, selectors, options, ctx, io, fullName, started)
+      : Promise.resolve<History>({ runs: [], source: 'none' });
 
   return {
     spec,
@@ -147,12 +163,26 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
         // because its history is out of reach.
         evaluation = { ...evaluateSlo(spec, inputs), result: 'fail', message: `earlier results could not be read: ${h.error}` };
       } else {
-        const b = baselines(h.runs, selectors, spec.comparison, fullName);
+        const b = baselines(
+          h.runs,
+          selectors,
+          spec.comparison,
+          fullName,
+          spec.objectives.map((o) => o.regression?.maxSamples ?? 0),
+          TREND_RUNS,
+        );
         comparedRuns = b.runs;
         b.values.forEach((v, i) => {
           if (v !== undefined) inputs[i]!.baseline = v;
         });
+        b.samples.forEach((v, i) => {
+          if (spec.objectives[i]!.regression) inputs[i]!.samples = v;
+        });
+        b.recent.forEach((v, i) => {
+          inputs[i]!.recent = v;
+        });
         evaluation = evaluateSlo(spec, inputs);
+        if (b.skipped > 0) io.log.warn(`quality gate: ${b.skipped} earlier run${b.skipped === 1 ? '' : 's'} had NaN or ±Inf values, left out`);
         if (spec.needsBaseline)
           io.log.info(`quality gate: ${b.runs === 0 ? 'no baseline' : `compared with ${b.runs} earlier result${b.runs === 1 ? '' : 's'}`} (${h.source})`);
       }
@@ -161,10 +191,16 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
       else if (evaluation.result === 'warning' && options.failOnWarning)
         io.log.error(`${totalLine(evaluation)} and --slo-fail-on-warning: exit status ${GATE_FAILED_STATUS}`);
 
+      const markdown = `${markdownTable(evaluation, spec)}\n`;
       if (io.stepSummaryFile) {
         await io
-          .appendText(io.stepSummaryFile, `${markdownTable(evaluation, spec)}\n`)
+          .appendText(io.stepSummaryFile, markdown)
           .catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY ${io.stepSummaryFile}: ${fileProblem(err)}`));
+      }
+      if (options.markdownFile !== undefined) {
+        await io
+          .writeText(options.markdownFile, markdown)
+          .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-markdown ${options.markdownFile}: ${err.code ?? err.message}`));
       }
       if (options.reportFile !== undefined) {
         const report = jsonReport(evaluation, spec, {
@@ -193,7 +229,7 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
   };
 }
 
-/** The earlier runs: Prometheus (--slo-history) when given, else this group on the Pushgateway. */
+/** The earlier runs: a Prometheus-compatible query API (--slo-history) when given, else this group on the Pushgateway. */
 async function readHistory(
   spec: SloSpec,
   selectors: readonly Selector[],
@@ -203,20 +239,45 @@ async function readHistory(
   fullName: (n: string) => string,
   started: number,
 ): Promise<History> {
-  const grouping = groupingLabels({ job: ctx.job, integration: ctx.integration, keptn: ctx.keptn, ci: ctx.ci, grouping: ctx.grouping });
+  const own = groupingLabels({ job: ctx.job, integration: ctx.integration, keptn: ctx.keptn, ci: ctx.ci, grouping: ctx.grouping });
+  const grouping = baselineGrouping(own, ctx.baselineBranch);
+  const branchNote = ctx.baselineBranch !== undefined ? `, ${BRANCH_LABEL}="${ctx.baselineBranch}" (the target branch)` : '';
   const result = resultName(ctx);
   try {
     if (options.historyUrl) {
       const names = selectors.flatMap((s) => [s.name, fullName(s.name)]).concat(result);
+      const { url: base, auth } = withoutCredentials(options.historyUrl);
+      const api = (path: string, params: Record<string, string>): URL => {
+        const url = new URL(base.href);
+        url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+        url.search = new URLSearchParams(params).toString();
+        return url;
+      };
+      // A scraped Pushgateway's runs first (push_time_seconds tells them apart) …
       const q = historyQuery(names, grouping, started, options.historyWindowMs);
-      const { url, auth } = withoutCredentials(options.historyUrl);
-      url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query_range`;
-      url.search = new URLSearchParams({ query: q.query, start: String(q.start), end: String(q.end), step: String(q.step) }).toString();
-      const res = await io.get(url, auth);
-      if (res.status !== 200) return { error: `${options.historyUrl.origin} answered ${res.status} to query_range: ${res.body.slice(0, 200)}` };
-      const runs = runsFromMatrix(res.body, result, started / 1000);
-      if ('error' in runs) return runs;
-      return { runs, source: `Prometheus ${options.historyUrl.origin}, ${runs.length} runs in the window` };
+      const res = await io.get(api('/api/v1/query_range', { query: q.query, start: String(q.start), end: String(q.end), step: String(q.step) }), auth);
+      if (res.status !== 200) return { error: `${options.historyUrl.origin} answered ${res.status} to query_range: ${oneLine(res.body)}` };
+      const scraped = parseMatrix(res.body, `${options.historyUrl.origin} /api/v1/query_range`);
+      if ('error' in scraped) return scraped;
+      if (hasPushTimes(scraped)) {
+        const runs = runsFromScrapes(scraped, result, started / 1000);
+        return { runs, source: `Prometheus API ${options.historyUrl.origin}, scraped Pushgateway, ${runs.length} runs in the window${branchNote}` };
+      }
+      // … else remote write or OTLP: the raw samples, one run per timestamp. Those series carry
+      // the run's labels, not the Pushgateway's job and integration (the name holds the integration).
+      const labels = grouping.filter(([k]) => k in ctx.labels || k === BRANCH_LABEL);
+      const r = rawSamplesQuery(names, labels, started, options.historyWindowMs);
+      const raw = await io.get(api('/api/v1/query', { query: r.query, time: String(r.time) }), auth);
+      if (raw.status !== 200) return { error: `${options.historyUrl.origin} answered ${raw.status} to query: ${oneLine(raw.body)}` };
+      const samples = parseMatrix(raw.body, `${options.historyUrl.origin} /api/v1/query`);
+      if ('error' in samples) return samples;
+      const runs = runsFromSamples(samples, result, started / 1000);
+      return { runs, source: `Prometheus API ${options.historyUrl.origin}, raw samples, ${runs.length} runs in the window${branchNote}` };
+    }
+    if (spec.objectives.some((o) => o.regression !== undefined)) {
+      io.log.warn(
+        `${spec.file}: regression: needs --slo-history URL (a Prometheus-compatible query API with the earlier runs); the Pushgateway holds only the last run, too few to judge`,
+      );
     }
     if (spec.comparison.compareWith === 'several_results') {
       io.log.warn(
@@ -239,10 +300,18 @@ async function readHistory(
     if (res.status !== 200) return { error: `the Pushgateway answered ${res.status} to GET /api/v1/metrics` };
     const run = previousRunFromGroups(res.body, grouping, result);
     if (run !== undefined && 'error' in run) return run;
-    return { runs: run ? [run] : [], source: run ? 'the last run on the Pushgateway' : 'the Pushgateway has no earlier run of this group' };
+    return {
+      runs: run ? [run] : [],
+      source: run ? `the last run on the Pushgateway${branchNote}` : `the Pushgateway has no earlier run of this group${branchNote}`,
+    };
   } catch (err) {
     return { error: (err as Error).message };
   }
+}
+
+/** An answer's body for a message: one line, at most 200 characters. */
+function oneLine(body: string): string {
+  return body.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 function withoutCredentials(u: URL): { url: URL; auth?: { username: string; password: string } } {

@@ -62,6 +62,8 @@ export function gateContext(config: Config): GateContext {
     job: pgw?.job ?? DEFAULTS.job,
     grouping: pgw?.grouping ?? [],
     dryRun: config.dryRun,
+    ...(config.labels.ci_branch !== undefined ? { branch: config.labels.ci_branch } : {}),
+    ...(config.baselineBranch !== undefined ? { baselineBranch: config.baselineBranch } : {}),
     ...(pgw ? { pushgateway: { url: pgw.url, username: pgw.username, password: pgw.password } } : {}),
   };
 }

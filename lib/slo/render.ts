@@ -4,6 +4,12 @@
 
 import { fmt, type Evaluation, type IndicatorResult, type SliTarget } from './evaluate.js';
 import type { SloSpec } from './slo-file.js';
+import type { RegressionOutcome } from './regression.js';
+import { describeTest } from './regression.js';
+import { mermaidChart, sparkline } from './trend.js';
+
+/** Trends drawn at most (a job summary stays readable and bounded). */
+export const MAX_TREND_CHARTS = 20;
 
 const HEAD = ['objective', 'value', 'baseline', 'criteria', 'score', 'result'] as const;
 
@@ -13,7 +19,8 @@ function row(r: IndicatorResult, spec: SloSpec, i: number): string[] {
   const value = r.value.success ? fmt(r.value.value) : (r.value.message ?? 'no value');
   const relative = [...o.pass, ...o.warning].some((set) => set.some((c) => c.relative));
   const baseline = r.value.comparedValue !== undefined ? fmt(r.value.comparedValue) : relative ? 'no baseline' : '-';
-  const criteria = [targets('pass', r.passTargets), targets('warning', r.warningTargets)].filter(Boolean).join('; ') || '(informative)';
+  const criteria =
+    [targets('pass', r.passTargets), targets('warning', r.warningTargets), regressionCell(spec, i, r.regression)].filter(Boolean).join('; ') || '(informative)';
   const score = r.status === 'info' ? '-' : `${fmt(r.score)}/${r.weight}`;
   return [`${name}${r.keySli ? ' (key)' : ''}`, value, baseline, criteria, score, r.status];
 }
@@ -27,6 +34,40 @@ function targets(kind: string, list: readonly SliTarget[]): string {
     return `${t.criteria}${target} ${mark}`;
   });
   return `${kind} ${shown.join(', ')}`;
+}
+
+/** `regression t_test 99% (107.26) ✓`, or `(not judged: 3 earlier results, min_samples is 5)`. */
+function regressionCell(spec: SloSpec, i: number, o: RegressionOutcome | undefined): string {
+  const r = spec.objectives[i]?.regression;
+  if (!r || !o) return '';
+  if (o.notJudged !== undefined) return `regression ${describeTest(r)} (not judged: ${o.notJudged})`;
+  return `regression ${describeTest(r)} (${o.better === 'lower' ? '<=' : '>='}${fmt(o.bound!)}) ${o.regressed ? '✗' : '✓'}`;
+}
+
+/** `baseline 100 ± 2.16 (n 7), bound 107.26` for the trend lines. */
+function baselineText(o: RegressionOutcome | undefined): string {
+  if (!o || o.mean === undefined) return '';
+  return `baseline ${fmt(o.mean)} ± ${fmt(o.sd ?? 0)} (n ${o.n})${o.bound !== undefined ? `, bound ${fmt(o.bound)}` : ''}`;
+}
+
+function objectiveName(r: IndicatorResult, spec: SloSpec, i: number): string {
+  const o = spec.objectives[i]!;
+  return r.displayName ? `${r.displayName} (${o.sli})` : o.sli;
+}
+
+/** One line per objective with earlier values: the sparkline, this run, the baseline. */
+export function trendLines(e: Evaluation, spec: SloSpec): string[] {
+  const lines: string[] = [];
+  e.indicatorResults.forEach((r, i) => {
+    if (!r.trend || r.trend.length === 0 || lines.length >= MAX_TREND_CHARTS) return;
+    const now = r.value.success ? r.value.value : undefined;
+    const parts = [`${sparkline(r.trend, now)}`, `${r.trend.length} earlier run${r.trend.length === 1 ? '' : 's'}`];
+    if (now !== undefined) parts.push(`this run ${fmt(now)}`);
+    const b = baselineText(r.regression);
+    if (b) parts.push(b);
+    lines.push(`trend of ${objectiveName(r, spec, i)}: ${parts.join(', ')}`);
+  });
+  return lines;
 }
 
 function isRelative(criteria: string): boolean {
@@ -44,7 +85,7 @@ export function textTable(e: Evaluation, spec: SloSpec): string[] {
   const widths = HEAD.map((h, c) => Math.max(h.length, ...rows.map((r) => [...r[c]!].length)));
   const line = (cells: readonly string[]): string =>
     cells.map((cell, c) => (c === cells.length - 1 ? cell : cell + ' '.repeat(widths[c]! - [...cell].length))).join('  ');
-  return [`quality gate ${spec.file}:`, line(HEAD), ...rows.map(line), totalLine(e)];
+  return [`quality gate ${spec.file}:`, line(HEAD), ...rows.map(line), ...trendLines(e, spec), totalLine(e)];
 }
 
 /**
@@ -75,7 +116,26 @@ export function markdownTable(e: Evaluation, spec: SloSpec, maxBytes = MAX_SUMMA
     }
     rows.push(text);
   }
-  return [...head, ...rows, ''].join('\n');
+  return [...head, ...rows, '', ...markdownTrends(e, spec, esc)].join('\n');
+}
+
+/** Per objective with earlier values: one line of numbers and sparkline, and a Mermaid chart. */
+function markdownTrends(e: Evaluation, spec: SloSpec, esc: (s: string) => string): string[] {
+  const out: string[] = [];
+  let charts = 0;
+  e.indicatorResults.forEach((r, i) => {
+    if (!r.trend || r.trend.length === 0 || charts >= MAX_TREND_CHARTS) return;
+    charts++;
+    const now = r.value.success ? r.value.value : undefined;
+    const name = objectiveName(r, spec, i);
+    const facts = [`${r.trend.length} earlier run${r.trend.length === 1 ? '' : 's'}`];
+    if (now !== undefined) facts.push(`this run **${fmt(now)}**`);
+    const b = baselineText(r.regression);
+    if (b) facts.push(b);
+    out.push(`**${esc(name)}** \`${sparkline(r.trend, now)}\` ${facts.join(', ')}`, '');
+    out.push('```mermaid', mermaidChart(name, r.trend, now, r.regression?.bound), '```', '');
+  });
+  return out;
 }
 
 export interface ReportContext {

@@ -4,6 +4,7 @@
 
 import { AGGREGATE_FUNCTIONS, type AggregateFunction } from './aggregate.js';
 import { parseCriterion, type Criterion } from './criteria.js';
+import { checkRegression, type Regression } from './regression.js';
 
 export type CompareWith = 'single_result' | 'several_results';
 export type IncludeResults = 'pass' | 'pass_or_warn' | 'all';
@@ -28,6 +29,8 @@ export interface SloObjective {
   warning: CriteriaSets;
   weight: number;
   keySli: boolean;
+  /** `regression:` (lib/slo/regression.ts): worse than the earlier results beyond their noise fails the objective. */
+  regression?: Regression;
 }
 
 export interface SloSpec {
@@ -39,7 +42,7 @@ export interface SloSpec {
   totalScore: { pass: number; warning?: number };
   /** `filter:` key-value pairs, usable as `$key` in SLI selectors. */
   filter: Readonly<Record<string, string>>;
-  /** True when any criterion is relative: only then are earlier results read. */
+  /** True when any criterion is relative or any objective has `regression:`: only then are earlier results read. */
   needsBaseline: boolean;
 }
 
@@ -49,8 +52,35 @@ export type Checked<T> = { value: T; warnings: string[] } | { errors: string[] }
 export const MAX_OBJECTIVES = 1000;
 
 const TOP_LEVEL = new Set(['spec_version', 'filter', 'comparison', 'objectives', 'total_score']);
-const OBJECTIVE_KEYS = new Set(['sli', 'displayName', 'pass', 'warning', 'weight', 'key_sli']);
+const OBJECTIVE_KEYS = new Set(['sli', 'displayName', 'pass', 'warning', 'weight', 'key_sli', 'regression']);
 const COMPARISON_KEYS = new Set(['compare_with', 'number_of_comparison_results', 'include_result_with_score', 'aggregate_function']);
+
+/** ` (did you mean weight?)` when `key` is one or two edits from a known field: a typo must not pass silently. */
+export function didYouMean(key: string, known: Iterable<string>): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best === undefined ? '' : ` (did you mean ${best}?)`;
+}
+
+/** Levenshtein distance with transpositions counted as one edit (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return 99;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  return d[a.length]![b.length]!;
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -68,7 +98,8 @@ export function checkSloDocument(doc: unknown, file: string): Checked<SloSpec> {
   const warnings: string[] = [];
   const err = (where: string, msg: string): void => void errors.push(`${file}: ${where}: ${msg}`);
   if (!isRecord(doc)) return { errors: [`${file}: not an SLO file: expected a mapping with spec_version, objectives and total_score`] };
-  for (const key of Object.keys(doc)) if (!TOP_LEVEL.has(key)) warnings.push(`${file}: ${key}: not a field of an SLO file; ignored`);
+  for (const key of Object.keys(doc))
+    if (!TOP_LEVEL.has(key)) warnings.push(`${file}: ${key}: not a field of an SLO file${didYouMean(key, TOP_LEVEL)}; ignored`);
 
   const version = doc.spec_version;
   if (version === undefined) err('spec_version', 'missing (Keptn SLO files have spec_version: "1.0")');
@@ -115,11 +146,14 @@ export function checkSloDocument(doc: unknown, file: string): Checked<SloSpec> {
     if (warning === undefined && rawWarning !== undefined && rawWarning !== null && rawWarning !== '')
       err('total_score.warning', `needs a percentage such as "75%", got ${JSON.stringify(rawWarning)}`);
     if (pass !== undefined) totalScore = warning === undefined ? { pass } : { pass, warning };
-    for (const key of Object.keys(doc.total_score)) if (key !== 'pass' && key !== 'warning') warnings.push(`${file}: total_score.${key}: not a field; ignored`);
+    for (const key of Object.keys(doc.total_score))
+      if (key !== 'pass' && key !== 'warning') warnings.push(`${file}: total_score.${key}: not a field${didYouMean(key, ['pass', 'warning'])}; ignored`);
   }
 
   if (errors.length > 0) return { errors };
-  const needsBaseline = objectives.some((o) => [...o.pass, ...o.warning].some((set) => set.some((c) => c.relative !== undefined)));
+  const needsBaseline = objectives.some(
+    (o) => o.regression !== undefined || [...o.pass, ...o.warning].some((set) => set.some((c) => c.relative !== undefined)),
+  );
   return { value: { file, comparison, objectives, totalScore, filter, needsBaseline }, warnings };
 }
 
@@ -130,7 +164,8 @@ function checkComparison(raw: unknown, err: (where: string, msg: string) => void
     err('', 'must be a mapping (compare_with, number_of_comparison_results, include_result_with_score, aggregate_function)');
     return out;
   }
-  for (const key of Object.keys(raw)) if (!COMPARISON_KEYS.has(key)) warnings.push(`${file}: comparison.${key}: not a field; ignored`);
+  for (const key of Object.keys(raw))
+    if (!COMPARISON_KEYS.has(key)) warnings.push(`${file}: comparison.${key}: not a field${didYouMean(key, COMPARISON_KEYS)}; ignored`);
   const oneOf = <T extends string>(field: string, allowed: readonly T[], fallback: T): T => {
     const v = raw[field];
     if (v === undefined || v === null || v === '') return fallback;
@@ -163,7 +198,8 @@ function checkObjective(o: unknown, i: number, file: string, errors: string[], w
   const before = errors.length;
   const err = (field: string, msg: string): void => void errors.push(`${file}: ${where}: ${field}: ${msg}`);
   if (!sli) err('sli', o.sli === undefined ? 'missing: the name of the SLI this objective is about' : 'must be a non-empty string');
-  for (const key of Object.keys(o)) if (!OBJECTIVE_KEYS.has(key)) warnings.push(`${file}: ${where}: ${key}: not a field of an objective; ignored`);
+  for (const key of Object.keys(o))
+    if (!OBJECTIVE_KEYS.has(key)) warnings.push(`${file}: ${where}: ${key}: not a field of an objective${didYouMean(key, OBJECTIVE_KEYS)}; ignored`);
 
   let weight = 1;
   if (o.weight !== undefined && o.weight !== null) {
@@ -179,10 +215,14 @@ function checkObjective(o: unknown, i: number, file: string, errors: string[], w
   const displayName = typeof o.displayName === 'string' && o.displayName.trim() !== '' ? o.displayName.trim() : undefined;
   const pass = checkCriteriaSets(o.pass, 'pass', err);
   const warning = checkCriteriaSets(o.warning, 'warning', err);
-  if (pass.length === 0 && warning.length > 0)
+  if (pass.length === 0 && warning.length > 0 && o.regression === undefined)
     warnings.push(`${file}: ${where}: warning criteria without pass criteria: the objective is informative only (as in Keptn)`);
+  const regression =
+    o.regression === undefined || o.regression === null
+      ? undefined
+      : checkRegression(o.regression, err, (field, msg) => warnings.push(`${file}: ${where}: ${field}: ${msg}`));
   if (errors.length > before) return undefined;
-  return { sli, ...(displayName ? { displayName } : {}), pass, warning, weight, keySli };
+  return { sli, ...(displayName ? { displayName } : {}), pass, warning, weight, keySli, ...(regression ? { regression } : {}) };
 }
 
 /** `pass:`/`warning:` — a list of `{criteria: [..]}`; a criterion string may hold several, comma-separated (all must hold). */

@@ -156,14 +156,14 @@ t.test(
     t.teardown(() => pgw.stop());
     // One variable holds at most 128 KiB (Linux MAX_ARG_STRLEN); two of them make 240 KB of context.
     const big = `acme/${'x'.repeat(120_000)}`;
-    const r = await runCli(['--integration', 'k6', '--no-run-metrics', '--pushgateway', pgw.url, '--fail-on-push-error'], {
+    const r = await runInProcess(['--integration', 'k6', '--no-run-metrics', '--pushgateway', pgw.url, '--fail-on-push-error'], {
       input: INPUT,
       env: { ...GITHUB, GITHUB_REPOSITORY: big, GITHUB_WORKFLOW: big },
     });
     t.equal(r.status, 0, r.stderr.slice(0, 500));
     t.equal(r.stdout.toString(), INPUT);
     t.equal(r.stderr.match(/are cut to 200 characters/g)?.length, 1, 'said once');
-    t.ok(Math.max(...r.stderr.split('\n').map((l) => l.length)) < 1000, 'no line of stderr is long');
+    t.ok(Math.max(...r.stderr.split('\n').map((l: string) => l.length)) < 1000, 'no line of stderr is long');
     const groups = await pgw.groups();
     t.equal(groups.length, 1);
     t.equal(groups[0]!.labels.ci_repository, `${big.slice(0, 200)}…`);

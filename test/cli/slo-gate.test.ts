@@ -14,6 +14,8 @@ import { loadGoldenCase, TOOLS_DIR } from '../support/golden.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const k6 = loadGoldenCase(join(TOOLS_DIR, 'k6-summary'), 'k6-summary');
 const infracost = loadGoldenCase(join(TOOLS_DIR, 'infracost-breakdown-json'), 'infracost-breakdown-json');
+const k6Full = await readFile(join(TOOLS_DIR, 'preset-k6-full', 'input'));
+const goBench = await readFile(join(TOOLS_DIR, 'preset-go-bench-text', 'input'));
 const dir = await mkdtemp(join(tmpdir(), 'slo-gate-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
 
@@ -55,22 +57,42 @@ t.test('examples/keptn/slo.yaml and sli.yaml: each tool gives one of the two SLI
   }
 });
 
-t.test('examples/keptn/slo-k6.yaml gates the k6 run: pass, exit 0; the step summary gets a Markdown table', async (t) => {
+t.test('examples/keptn/slo-k6.yaml and sli-k6.yaml work with --preset k6: the recorded run passes, a slowed one fails', async (t) => {
   const summary = join(dir, 'step-summary.md');
   await writeFile(summary, '# earlier step\n');
-  const r = await run(k6, ['--slo', 'examples/keptn/slo-k6.yaml', '--sli', 'examples/keptn/sli-k6.yaml'], { GITHUB_STEP_SUMMARY: summary });
+  const args = ['--preset', 'k6', '--dry-run', '--slo', 'examples/keptn/slo-k6.yaml', '--sli', 'examples/keptn/sli-k6.yaml'];
+  const r = await runCli(args, { input: k6Full, env: { GITHUB_STEP_SUMMARY: summary }, cwd: ROOT });
   t.equal(r.status, 0, 'a passed gate exits 0', { stderr: r.stderr });
   t.match(
     r.stderr,
-    /Response time p95 \(ms\) \(response_time_p95\)\s+412\.9\s+no baseline\s+pass <=\+10% \(no baseline\) ✓, <500 ✓; warning <=800 ✓\s+2\/2\s+pass/,
+    /Response time p95 \(s\) \(response_time_p95\)\s+0\.15\s+no baseline\s+pass <=\+10% \(no baseline\) ✓, <0\.5 ✓; warning <=0\.8 ✓; regression t_test 99% \(not judged: 0 earlier results, min_samples is 5\)\s+2\/2\s+pass/,
   );
-  t.match(r.stderr, /http_req_failed_percent \(key\)\s+0\s+-\s+pass =0 ✓; warning <1 ✓\s+1\/1\s+pass/);
-  t.match(r.stderr, /http_reqs\s+190\s+-\s+\(informative\)\s+-\s+info/);
+  t.match(r.stderr, /http_req_failed \(key\)\s+0\s+-\s+pass =0 ✓; warning <0\.01 ✓\s+1\/1\s+pass/);
+  t.match(r.stderr, /checks\s+1\s+-\s+pass >=0\.95 ✓/);
+  t.match(r.stderr, /http_reqs\s+65\s+-\s+\(informative\)\s+-\s+info/);
+  t.notMatch(r.stderr, /no value/, 'every SLI has a value');
   t.match(r.stderr, /--dry-run: the Pushgateway is not read, so relative criteria have no baseline/, 'says why there is no baseline');
-  t.match(r.stderr, /keptn_k6_slo_result\{ci_platform="keptn",test="carts-load"\} 1\n/);
   const md = await readFile(summary, 'utf8');
   t.match(md, /^# earlier step\n### ✅ Quality gate: pass \(score 100\/100\)\n/, 'appended, not replaced');
   t.match(md, /\| objective \| value \| baseline \| criteria \| score \| result \|\n\|---\|---\|---\|---\|---\|---\|\n\| Response time p95/);
+
+  const slowed = Buffer.from(k6Full.toString('utf8').replaceAll('p(95)=145.17ms', 'p(95)=945.17ms'));
+  const slow = await runCli(args, { input: slowed, cwd: ROOT });
+  t.equal(slow.status, 4, 'p95 945 ms: over the 800 ms warning, 2 of 4 points: the gate fails', { stderr: slow.stderr });
+  t.match(slow.stderr, /Response time p95 \(s\) \(response_time_p95\)\s+0\.95\s+.*<0\.5 ✗; warning <=0\.8 ✗.*0\/2\s+fail/);
+});
+
+t.test('examples/keptn/slo-go-bench.yaml and sli-go-bench.yaml work with --preset go-bench', async (t) => {
+  const md = join(dir, 'go-bench.md');
+  const r = await runCli(
+    ['--preset', 'go-bench', '--dry-run', '--slo', 'examples/keptn/slo-go-bench.yaml', '--sli', 'examples/keptn/sli-go-bench.yaml', '--slo-markdown', md],
+    { input: goBench, cwd: ROOT },
+  );
+  t.equal(r.status, 0, { stderr: r.stderr });
+  t.match(r.stderr, /Sum of ns\/op \(s\) \(total_op_seconds\) \(key\)\s+0\.00000194\d\s+no baseline/, 'every SLI has a value');
+  t.match(r.stderr, /allocations\s+3\s+no baseline/);
+  t.notMatch(r.stderr, /no value/);
+  t.match(await readFile(md, 'utf8'), /### ✅ Quality gate: pass/, '--slo-markdown gets the table');
 });
 
 t.test('a warning exits 0, or 4 with --slo-fail-on-warning', async (t) => {

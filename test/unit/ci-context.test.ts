@@ -278,7 +278,7 @@ t.test('parseConfig: labels and grouping key in GitHub Actions, with --label, --
   const gh = CASES[0]![1];
   const r = parseConfig(['--integration', 'k6', '--dry-run'], gh);
   t.same(r.usageErrors, []);
-  t.same(r.config.labels, { ci_platform: 'github_actions', ci_repository: 'acme/shop', ci_workflow: 'load test', ci_job: 'k6' });
+  t.same(r.config.labels, { ci_platform: 'github_actions', ci_repository: 'acme/shop', ci_workflow: 'load test', ci_job: 'k6', ci_branch: 'main' });
   const key = groupingLabels({
     job: r.config.pushgatewayKey.job,
     integration: 'k6',
@@ -288,7 +288,8 @@ t.test('parseConfig: labels and grouping key in GitHub Actions, with --label, --
   });
   t.same(
     key.map(([n]) => n),
-    ['job', 'integration', 'ci_platform', 'ci_repository', 'ci_workflow', 'ci_job'],
+    ['job', 'integration', 'ci_platform', 'ci_repository', 'ci_workflow', 'ci_job', 'ci_branch'],
+    'the branch last (lib/config/branch.ts): a pull request never replaces main',
   );
 
   const relabeled = parseConfig(['--integration', 'k6', '--label', 'ci_workflow=Load'], gh).config;
@@ -303,8 +304,12 @@ t.test('parseConfig: labels and grouping key in GitHub Actions, with --label, --
   t.match(parseConfig(['--integration', 'k6', '--ci-label', 'job=X'], gh).usageErrors, [/--ci-label needs NAME=VARIABLE/]);
 
   const keptn = parseConfig(['--integration', 'k6'], { ...gh, KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' }).config;
-  t.same(keptn.labels, { ci_platform: 'keptn', keptn_project: 'sockshop', keptn_service: 'carts', keptn_stage: 'dev' }, 'JES in a GitHub runner: as before');
-  t.same(keptn.ciGrouping, []);
+  t.same(
+    keptn.labels,
+    { ci_platform: 'keptn', keptn_project: 'sockshop', keptn_service: 'carts', keptn_stage: 'dev', ci_branch: 'main' },
+    'Keptn labels in a GitHub runner: no CI context, but the branch (the quality-gate recipe runs there)',
+  );
+  t.same(keptn.ciGrouping, [['ci_branch', 'main']]);
 });
 
 t.test('describeCiContext names the detected CI, each part with its variable, and the table', async (t) => {
