@@ -75,6 +75,8 @@ export class Extractor {
   readonly #state: ParseState = newParseState();
   /** Line rules with aggregate: → their matches folded so far. */
   readonly #lineAggregates = new Map<LineRule, Aggregator<RuleSample>>();
+  /** Line rules dropped for running over the time budget: no default: and no aggregate stands in for what they did not read. */
+  readonly #cutRules = new Set<unknown>();
   /** normalized name part → the first input name that produced it, to spot collisions. */
   readonly #names = new Map<string, string>();
   /** input name → full metric name and the series key it has with the context labels only. */
@@ -125,7 +127,7 @@ export class Extractor {
                 if (detail !== undefined) this.#observe(text, where, detail, compiled);
                 this.#lineOutcome(text, where, outcome);
               },
-              slow: (label, where) => reporter.warn(`${label}: took too long on ${where()} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
+              slow: (label, where, rule) => this.#slow(label, where, compiled[rule]?.rule),
             },
             { every: true, detail: this.explainer !== undefined },
           );
@@ -140,7 +142,7 @@ export class Extractor {
                 if (detail !== undefined) this.#observe(text, where, detail, autoCompiled);
                 this.#autoOutcome(where, outcome);
               },
-              slow: (label, where) => reporter.warn(`${label}: took too long on ${where()} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied`),
+              slow: (label, where, rule) => this.#slow(label, where, autoCompiled[rule]?.rule),
             },
             { every: true, detail: this.explainer !== undefined },
           );
@@ -206,7 +208,16 @@ export class Extractor {
   #autoOutcome(where: () => string, outcome: NonNullable<ParseOutcome> | null): void {
     if (outcome === null) return;
     if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
+    if (outcome.warning !== undefined) this.reporter.warn(`${where()}: ${outcome.warning}`);
     for (const smp of outcome.samples) this.#storeRule(smp as RuleSample, where);
+  }
+
+  /** A rule ran over the time budget and is no longer applied: said, and its default/aggregate withheld. */
+  #slow(label: string, where: () => string, rule: unknown): void {
+    if (rule !== undefined) this.#cutRules.add(rule);
+    this.reporter.warn(
+      `${label}: took too long on ${where()} (over ${MATCH_BUDGET_MS / 1000} s); no longer applied, and no default: or aggregate of it is sent`,
+    );
   }
 
   /** Handles every line given so far (end of input, a signal: `final`, a slow rule is dropped at its first cut). */
@@ -319,17 +330,21 @@ export class Extractor {
     this.#autoTail = [];
     this.#autoGuarded?.drain();
     this.#release();
-    for (const s of [...(this.#rules?.defaults() ?? []), ...(this.#autoRules?.defaults() ?? [])])
-      if (this.#recognition.recognised(s.rule)) this.#storeRule(s, () => 'a default', 'first');
-    // Aggregating rules (a default of one that matched nothing is folded in like a match): folded
-    // over the whole input, sent only when the rule's set recognised its tool.
+    // Aggregating rules: folded over the whole input, sent only when the rule's set recognised its
+    // tool and the rule was not cut by the time budget.
     for (const [rule, agg] of this.#lineAggregates) {
-      if (!this.#recognition.recognised(rule)) continue;
-      const integration = this.#integrations.size > 0 ? this.#integrations.get(rule.origin) : undefined;
+      if (!this.#recognition.recognised(rule) || this.#cutRules.has(rule)) continue;
       for (const { item, value } of agg.results())
-        this.#store({ ...item, value }, () => `${rule.id} (aggregate: ${rule.aggregate})`, undefined, item.unit, integration);
+        this.#store({ ...item, value }, () => `${rule.id} (aggregate: ${rule.aggregate})`, undefined, item.unit, this.#integrationOf(rule));
     }
     this.#lineAggregates.clear();
+    // Defaults of rules that matched nothing; never one that replaces a value read, nor one for a cut rule.
+    for (const s of [...(this.#rules?.defaults() ?? []), ...(this.#autoRules?.defaults() ?? [])]) {
+      if (!this.#recognition.recognised(s.rule) || this.#cutRules.has(s.rule)) continue;
+      // An aggregating rule's default is its result, not one more match to fold.
+      if (s.rule.kind === 'line' && s.rule.aggregate !== undefined) this.#store(s, () => 'a default', 'first', s.unit, this.#integrationOf(s.rule));
+      else this.#storeRule(s, () => 'a default', 'first');
+    }
     if (this.config.autoPresets) this.#autoChoice();
     for (const w of this.#recognition.unrecognised()) this.reporter.warn(w);
     if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
@@ -362,7 +377,12 @@ export class Extractor {
     }
     this.#rules?.made(s);
     this.#autoRules?.made(s);
-    this.#store(s, where, occurrence, s.unit, this.#integrations.size > 0 ? this.#integrations.get(s.rule.origin) : undefined);
+    this.#store(s, where, occurrence, s.unit, this.#integrationOf(s.rule));
+  }
+
+  /** The name of the preset that brought a rule, when several presets name their own series. */
+  #integrationOf(rule: { origin: string }): string | undefined {
+    return this.#integrations.size > 0 ? this.#integrations.get(rule.origin) : undefined;
   }
 
   /** --preset auto (filter mode): which presets the input's marks chose, which came close; the default parsers' series go when one was chosen. */

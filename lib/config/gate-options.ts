@@ -1,5 +1,6 @@
 // The gate's flags (--slo, --sli, --slo-history, --slo-history-window, --slo-report,
 // --slo-fail-on-warning) → GateOptions, with every problem a usage error.
+import { shownUrl } from './pushgateway-url.js';
 
 export interface GateOptions {
   sloFile: string;
@@ -51,7 +52,7 @@ export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: 
       historyUrl = new URL(text);
       if (historyUrl.protocol !== 'http:' && historyUrl.protocol !== 'https:') throw new Error('scheme');
     } catch {
-      errors.push(`--slo-history needs the URL of a Prometheus-compatible query API (http://prometheus:9090), got "${flags['slo-history']}"`);
+      errors.push(`--slo-history needs the URL of a Prometheus-compatible query API (http://prometheus:9090), got "${shownUrl(flags['slo-history'])}"`);
       historyUrl = undefined;
     }
   }

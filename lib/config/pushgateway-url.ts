@@ -47,6 +47,11 @@ export function pushgatewayUrl(input: string): PushgatewayUrl {
   return out;
 }
 
+/** A URL as a message may quote it: its user-info and query values hidden. */
+export function shownUrl(text: string): string {
+  return hideQueryValues(hideUserInfo(text));
+}
+
 /**
  * `user:secret@host` → `***@host`. The whole user-info is hidden (the user name may be a
  * token), up to the last `@`: an unencoded `/` or `#` in a password must not leak either.

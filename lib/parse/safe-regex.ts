@@ -73,7 +73,8 @@ export interface GuardedSink<W> {
    */
   line(text: string, where: W, outcome: NonNullable<ParseOutcome> | null, detail?: RuleOutcomes): void;
   /** Once per rule that ran too long (`where` names the line it was cut on); it is not applied from then on. */
-  slow(label: string, where: W): void;
+  /** `rule`: its index in the rules given. */
+  slow(label: string, where: W, rule: number): void;
 }
 
 export interface GuardedOptions {
@@ -260,7 +261,7 @@ export class GuardedRules<W = string> {
     if (!this.#final && this.#cutsHere < SAME_LINE_CUTS_TO_DROP && (this.#cuts[rule] ?? 0) < CUTS_TO_DROP && this.#triesHere < UNVERIFIED_CUTS_TO_DROP) return;
     this.#dropped[rule] = true;
     this.#active--;
-    this.#sink.slow((this.#rules[rule] as GuardedRule).label, this.#wheres[this.#next] as W);
+    this.#sink.slow((this.#rules[rule] as GuardedRule).label, this.#wheres[this.#next] as W, rule);
   }
 
   #reset(): void {

@@ -55,9 +55,11 @@ export class LineRules {
       for (const mark of set.marks ?? []) {
         if (mark.kind !== 'mark') continue;
         const regex = compileUserRegex(mark.regex.source, mark.regex.flags.replace(/[gy]/g, ''));
+        const words = requiredWords(mark);
         const parse = (line: string): ParseOutcome => {
-          // Once the set is recognised its marks cost a property read.
-          if (!seen.set && regex.test(line)) {
+          // Once the set is recognised its marks cost a property read; until then, its words
+          // (literal parts of the regex) are looked for before the regex runs.
+          if (!seen.set && (words === null || words.every((w) => line.includes(w))) && regex.test(line)) {
             seen.set = true;
             onMark(set);
           }

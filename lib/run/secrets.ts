@@ -26,6 +26,7 @@ export function identitiesOf(config: Config, env: Env): string[] {
     }
   };
   if (config.otlp) users.push(...urlUser(config.otlp.url.href));
+  users.push(...urlUser(config.gate?.historyUrl?.href));
   for (const name of PROXY_VARIABLES) users.push(...urlUser(env[name]));
   const passwords = new Set<string | undefined>([config.pushgateway?.password, ...config.remoteWrite.map((rw) => rw.password)]);
   // A user name that is also a password stays a credential.
@@ -46,6 +47,8 @@ export function secretsOf(config: Config, env: Env): string[] {
     if (/^(authorization|proxy-authorization|x-api-key|api-key)$/i.test(name)) secrets.push(value, value.replace(/^\S+\s+/, ''));
   }
   for (const name of PROXY_VARIABLES) secrets.push(...urlCredentials(env[name]));
+  // --slo-history's user-info (the gate strips it from the URL before the HTTP client sees it).
+  secrets.push(...urlCredentials(config.gate?.historyUrl?.href));
   return secrets.filter((s): s is string => s !== undefined && s !== '');
 }
 
