@@ -41,6 +41,11 @@ const OWNER: Array<[RegExp, string]> = [
   [/^(?:node-test-|prove-|tap-)/, 'tap'],
   [/^trivy-/, 'trivy'],
   [/^wrk-/, 'wrk'],
+  [/^shellcheck-/, 'shellcheck'],
+  [/^pylint-/, 'pylint'],
+  [/^bandit-/, 'bandit'],
+  [/^cloc-/, 'cloc'],
+  [/^redis-benchmark-/, 'redis-benchmark'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */
@@ -60,6 +65,11 @@ const TOOL_ERRORS: Record<string, string[]> = {
   trivy: ['trivy-error'],
   wrk: ['wrk-error'],
   junit: [],
+  shellcheck: ['shellcheck-missing-file'],
+  pylint: ['pylint-missing-file'],
+  bandit: ['bandit-missing-file'],
+  cloc: ['cloc-missing'],
+  'redis-benchmark': ['redis-benchmark-refused'],
 };
 
 /** Recordings that hold a second tool's output too: c8 and nyc wrapped node --test, whose TAP summary they print. */
