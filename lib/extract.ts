@@ -319,7 +319,7 @@ export class Extractor {
     this.#autoGuarded?.drain();
     this.#release();
     for (const s of [...(this.#rules?.defaults() ?? []), ...(this.#autoRules?.defaults() ?? [])])
-      if (this.#recognition.recognised(s.rule)) this.#storeRule(s, () => 'a default', 'first');
+      if (this.#recognition.recognised(s.rule)) this.#storeRule(s, () => 'a default', 'first', true);
     // Aggregating rules (a default of one that matched nothing is folded in like a match): folded
     // over the whole input, sent only when the rule's set recognised its tool.
     for (const [rule, agg] of this.#lineAggregates) {
@@ -339,7 +339,7 @@ export class Extractor {
     if (this.explainer) this.reporter.block('--explain (nothing is sent):', this.explainer.report(), 5000, 400);
   }
 
-  #storeRule(s: RuleSample, where: () => string, occurrence = s.rule.occurrence): void {
+  #storeRule(s: RuleSample, where: () => string, occurrence = s.rule.occurrence, isDefault = false): void {
     if (s.rule.kind === 'line' && s.rule.aggregate !== undefined) {
       // Folded here over the whole input, never held back; stored once at the end (finish), and
       // only if its set recognised its tool: no "set again" for its own matches.
@@ -347,7 +347,7 @@ export class Extractor {
       this.#rules?.made(s);
       let agg = this.#lineAggregates.get(s.rule);
       if (agg === undefined) this.#lineAggregates.set(s.rule, (agg = new Aggregator<RuleSample>(s.rule.aggregate, this.store.maxSeries)));
-      if (!agg.add(seriesKey(s.name, s.labels), s.value, s))
+      if (!(isDefault ? agg.addDefault : agg.add).call(agg, seriesKey(s.name, s.labels), s.value, s))
         this.reporter.warnOnce(
           `aggregate:${s.rule.id}`,
           `${s.rule.origin}: ${s.rule.id}: more than ${this.store.maxSeries} series to aggregate; the rest were left out`,

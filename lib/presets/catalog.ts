@@ -48,6 +48,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   vitest: 'test runners and coverage',
   mocha: 'test runners and coverage',
   'go-test': 'test runners and coverage',
+  'cargo-test': 'test runners and coverage',
   'go-bench': 'benchmarks',
   hyperfine: 'benchmarks',
   k6: 'load and systems',

@@ -21,6 +21,17 @@ export class Aggregator<T> {
   ) {}
 
   /** False when the key is new and the limit of distinct keys is reached. */
+  /**
+   * A rule's `default:` for a series none of its matches made: sent as it is, whatever the
+   * aggregation (`aggregate: count` with `default: 0` is 0, not one match).
+   */
+  addDefault(key: string, value: number, item: T): boolean {
+    if (this.#byKey.has(key)) return true;
+    if (this.#byKey.size >= this.limit) return false;
+    this.#byKey.set(key, { acc: { sum: value, count: 0, min: value, max: value, first: value, last: value }, item });
+    return true;
+  }
+
   add(key: string, value: number, item: T): boolean {
     let entry = this.#byKey.get(key);
     if (entry === undefined) {
@@ -38,7 +49,7 @@ export class Aggregator<T> {
   }
 
   results(): Array<{ item: T; value: number }> {
-    return [...this.#byKey.values()].map(({ acc, item }) => ({ item, value: result(this.how, acc) }));
+    return [...this.#byKey.values()].map(({ acc, item }) => ({ item, value: acc.count === 0 ? acc.sum : result(this.how, acc) }));
   }
 }
 
