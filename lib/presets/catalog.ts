@@ -49,6 +49,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   mocha: 'test runners and coverage',
   'go-test': 'test runners and coverage',
   'cargo-test': 'test runners and coverage',
+  ctest: 'test runners and coverage',
   'go-bench': 'benchmarks',
   hyperfine: 'benchmarks',
   k6: 'load and systems',

@@ -33,6 +33,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^mocha-/, 'mocha'],
   [/^go-test-/, 'go-test'],
   [/^cargo-test-/, 'cargo-test'],
+  [/^ctest-/, 'ctest'],
   [/^vitest-/, 'vitest'],
   [/^(?:junit-|node-test-junit$|pytest-junitxml$)/, 'junit'],
   [/^k6-/, 'k6'],
