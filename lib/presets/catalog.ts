@@ -52,6 +52,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   ctest: 'test runners and coverage',
   'go-bench': 'benchmarks',
   hyperfine: 'benchmarks',
+  'google-benchmark': 'benchmarks',
   k6: 'load and systems',
   ab: 'load and systems',
   wrk: 'load and systems',

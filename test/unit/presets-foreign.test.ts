@@ -34,6 +34,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^go-test-/, 'go-test'],
   [/^cargo-test-/, 'cargo-test'],
   [/^ctest-/, 'ctest'],
+  [/^google-benchmark-/, 'google-benchmark'],
   [/^vitest-/, 'vitest'],
   [/^(?:junit-|node-test-junit$|pytest-junitxml$)/, 'junit'],
   [/^k6-/, 'k6'],
