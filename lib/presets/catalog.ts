@@ -53,6 +53,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   'go-bench': 'benchmarks',
   hyperfine: 'benchmarks',
   'google-benchmark': 'benchmarks',
+  catch2: 'benchmarks',
   k6: 'load and systems',
   ab: 'load and systems',
   wrk: 'load and systems',

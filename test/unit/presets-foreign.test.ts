@@ -35,6 +35,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^cargo-test-/, 'cargo-test'],
   [/^ctest-/, 'ctest'],
   [/^google-benchmark-/, 'google-benchmark'],
+  [/^catch2-/, 'catch2'],
   [/^vitest-/, 'vitest'],
   [/^(?:junit-|node-test-junit$|pytest-junitxml$)/, 'junit'],
   [/^k6-/, 'k6'],
