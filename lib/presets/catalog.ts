@@ -63,6 +63,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   fio: 'load and systems',
   iperf3: 'load and systems',
   'gnu-time': 'load and systems',
+  valgrind: 'load and systems',
   eslint: 'analysers and size',
   infracost: 'cost and security',
   trivy: 'cost and security',

@@ -36,6 +36,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^ctest-/, 'ctest'],
   [/^google-benchmark-/, 'google-benchmark'],
   [/^catch2-/, 'catch2'],
+  [/^valgrind-/, 'valgrind'],
   [/^vitest-/, 'vitest'],
   [/^(?:junit-|node-test-junit$|pytest-junitxml$)/, 'junit'],
   [/^k6-/, 'k6'],
