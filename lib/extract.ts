@@ -270,6 +270,7 @@ export class Extractor {
         const { evaluateJsonRules } = await import('./rules/json-rules.js');
         const result = await evaluateJsonRules(text, json, this.store.maxSeries);
         if (result.read === false) for (const r of json) unread.add(r);
+        for (const r of result.failed ?? []) unread.add(r);
         found.push({ ...result, where: 'the JSON document', quiet });
       }
       if (xml.length > 0) {

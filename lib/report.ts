@@ -36,8 +36,8 @@ export class Reporter {
    * Register a credential: in every later message it is replaced by `***` where it appears as
    * a credential (lib/report/secrets.ts), and everywhere when it looks random.
    */
-  addSecret(secret: string | undefined): void {
-    this.#mask.add(secret);
+  addSecret(secret: string | undefined, kind: 'credential' | 'identity' = 'credential'): void {
+    this.#mask.add(secret, kind);
   }
 
   /** A label value with the registered secrets masked (lib/report/secrets.ts, maskValue). */

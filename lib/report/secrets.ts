@@ -37,10 +37,17 @@ export class SecretMask {
   /** Masked as credentials only: in a URL's user-info, and as the `user:password` pair of Basic auth. */
   readonly #plain: string[] = [];
   #plainPatterns: RegExp[] = [];
+  /** The plain secrets that are credentials (a password), not identities (a user name): masked as a whole label value too. */
+  readonly #plainCredentials = new Set<string>();
 
-  /** Register a credential (a token, a password, a user name). Shorter than 3 characters: ignored. */
-  add(secret: string | undefined): void {
+  /**
+   * Register a credential (a token, a password) or an identity (a user name: masked in messages,
+   * but a label value `keptn` that happens to equal the Pushgateway's user is not a leak).
+   * Shorter than 3 characters: ignored.
+   */
+  add(secret: string | undefined, kind: 'credential' | 'identity' = 'credential'): void {
     if (!secret || secret.length < 3) return;
+    if (kind === 'credential' && !looksRandom(secret)) this.#plainCredentials.add(secret);
     if (looksRandom(secret)) {
       if (this.#everywhere.includes(secret)) return;
       this.#everywhere.push(secret);
@@ -66,12 +73,13 @@ export class SecretMask {
 
   /**
    * A label value or grouping-key part with every known secret in it replaced by `***`: a
-   * random-looking one wherever it appears, a plain one (a user name) only as the whole value.
+   * random-looking one wherever it appears, a plain password only as the whole value (a user
+   * name never: it is an identity, not a credential).
    */
   maskValue(value: string): string {
     let out = value;
     for (const s of this.#everywhere) if (out.includes(s)) out = out.split(s).join(MASK);
-    if (this.#plain.includes(out)) return MASK;
+    if (this.#plainCredentials.has(out)) return MASK;
     return out;
   }
 

@@ -23,7 +23,8 @@ function findDocuments(text: string): Found {
   if (whole.ok) return { documents: [whole.value] };
   // Two reports concatenated (`cat a.json b.json`, or glued without a newline): each one counts.
   const several = concatenatedValues(text);
-  if (several !== undefined) return { documents: several };
+  // One value per line (go test -json): JSON lines, whose root filters test each line's object.
+  if (several !== undefined) return several.length === nonBlankLines(text) ? { documents: several, lines: true } : { documents: several };
   const start = firstLineStartingWith(text, 0);
   if (start < 0) return { documents: [], reason: whole.reason };
   const fromStart = tryParse(text.slice(start));
@@ -73,6 +74,12 @@ export function concatenatedValues(text: string): unknown[] | undefined {
     }
   }
   return depth === 0 && values.length >= 2 ? values : undefined;
+}
+
+function nonBlankLines(text: string): number {
+  let n = 0;
+  for (const line of text.split('\n')) if (line.trim() !== '') n++;
+  return n;
 }
 
 function tryParse(text: string): Parsed {

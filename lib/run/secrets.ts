@@ -10,7 +10,26 @@ import { basicAuthHeader } from '../http/redact.js';
 import type { Reporter } from '../report.js';
 
 export function registerSecrets(reporter: Reporter, config: Config, env: Env): void {
-  for (const secret of secretsOf(config, env)) reporter.addSecret(secret);
+  const identities = new Set(identitiesOf(config, env));
+  for (const secret of secretsOf(config, env)) reporter.addSecret(secret, identities.has(secret) ? 'identity' : 'credential');
+}
+
+/** The user names among the secrets: masked in messages, but not credentials in a label value. */
+export function identitiesOf(config: Config, env: Env): string[] {
+  const users: (string | undefined)[] = [config.pushgateway?.username, ...config.remoteWrite.map((rw) => rw.username)];
+  const urlUser = (text: string | undefined): string[] => {
+    try {
+      const u = text ? new URL(text).username : '';
+      return u ? [u, decodeURIComponent(u)] : [];
+    } catch {
+      return [];
+    }
+  };
+  if (config.otlp) users.push(...urlUser(config.otlp.url.href));
+  for (const name of PROXY_VARIABLES) users.push(...urlUser(env[name]));
+  const passwords = new Set<string | undefined>([config.pushgateway?.password, ...config.remoteWrite.map((rw) => rw.password)]);
+  // A user name that is also a password stays a credential.
+  return users.filter((u): u is string => u !== undefined && u !== '' && !passwords.has(u));
 }
 
 export function secretsOf(config: Config, env: Env): string[] {

@@ -78,6 +78,7 @@ export async function evaluateJsonPaths(document: string, rules: readonly JsonPa
   const found = await evaluateJsonRules(document, rules.map(jsonPathFlagRule), Number.MAX_SAFE_INTEGER);
   return {
     samples: found.samples.map(({ name, value, labels }) => ({ name, value, labels })),
-    problems: found.problems.map((p) => p.replace(/^--json-path: /, '')),
+    // Warnings (a value out of range) are problems said without -v: both are what a run reports.
+    problems: [...(found.warnings ?? []), ...found.problems].map((p) => p.replace(/^--json-path: /, '')),
   };
 }

@@ -109,3 +109,14 @@ t.test('every kind of message is escaped: error, warn, info, block title and lin
   t.notMatch(text(), /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'no control character but tab and the newlines between messages');
   t.equal(text().trimEnd().split('\n').length, 7, 'seven lines: 3 messages, a block (a title and 2 lines), the summary');
 });
+
+t.test('a label value: a plain password is masked as a whole value, a user name is not (an identity, not a credential)', async (t) => {
+  const mask = new SecretMask();
+  mask.add('keptn', 'identity');
+  mask.add('hunter22', 'credential');
+  mask.add('c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1Njc4OQ', 'credential');
+  t.equal(mask.maskValue('keptn'), 'keptn', 'ci_platform="keptn" stays when the Pushgateway user is keptn');
+  t.equal(mask.maskValue('hunter22'), '***', 'a plain password as the whole value');
+  t.equal(mask.maskValue('x-c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1Njc4OQ'), 'x-***', 'a random-looking one wherever it appears');
+  t.equal(mask.redact('http://keptn:hunter22@host/'), 'http://***:***@host/', 'both are still masked in a URL in a message');
+});
