@@ -64,6 +64,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   iperf3: 'load and systems',
   'gnu-time': 'load and systems',
   valgrind: 'load and systems',
+  'stress-ng': 'load and systems',
   eslint: 'analysers and size',
   infracost: 'cost and security',
   trivy: 'cost and security',

@@ -37,6 +37,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^google-benchmark-/, 'google-benchmark'],
   [/^catch2-/, 'catch2'],
   [/^valgrind-/, 'valgrind'],
+  [/^stress-ng-/, 'stress-ng'],
   [/^vitest-/, 'vitest'],
   [/^(?:junit-|node-test-junit$|pytest-junitxml$)/, 'junit'],
   [/^k6-/, 'k6'],
