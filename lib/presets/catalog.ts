@@ -54,6 +54,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   hyperfine: 'benchmarks',
   'google-benchmark': 'benchmarks',
   catch2: 'benchmarks',
+  'benchmark-js': 'benchmarks',
   k6: 'load and systems',
   ab: 'load and systems',
   wrk: 'load and systems',

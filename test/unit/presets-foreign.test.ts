@@ -38,6 +38,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^catch2-/, 'catch2'],
   [/^valgrind-/, 'valgrind'],
   [/^stress-ng-/, 'stress-ng'],
+  [/^benchmarkjs-/, 'benchmark-js'],
   [/^vitest-/, 'vitest'],
   [/^(?:junit-|node-test-junit$|pytest-junitxml$)/, 'junit'],
   [/^k6-/, 'k6'],
