@@ -1,7 +1,6 @@
 // Issue 23, item 1 and 10: a preset sends something only when it recognised its tool's output
 // (its marks:, presets/*.yaml). Every preset against every recorded output of the other tools,
 // an empty input, and its own tool's error output: nothing from it, and one warning that says so.
-// (catch2-xml and cargo-test-failed belong to no preset: every preset gets them as another tool's.)
 // Its own tool's real output: recognised (the golden tests, test/cli/golden.test.ts, hold the values).
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -33,6 +32,13 @@ const OWNER: Array<[RegExp, string]> = [
   [/^jest-/, 'jest'],
   [/^mocha-/, 'mocha'],
   [/^go-test-/, 'go-test'],
+  [/^cargo-test-/, 'cargo-test'],
+  [/^ctest-/, 'ctest'],
+  [/^google-benchmark-/, 'google-benchmark'],
+  [/^catch2-/, 'catch2'],
+  [/^valgrind-/, 'valgrind'],
+  [/^stress-ng-/, 'stress-ng'],
+  [/^benchmarkjs-/, 'benchmark-js'],
   [/^vitest-/, 'vitest'],
   [/^(?:junit-|node-test-junit$|pytest-junitxml$)/, 'junit'],
   [/^k6-/, 'k6'],

@@ -101,3 +101,10 @@ t.test('a line mark runs under the rules’ time budget', { timeout: 120_000 }, 
   t.match(got.messages, [/rules\.yaml: mark 1: took too long on line 1/, /recognised none of its tool's output/]);
   t.same(got.values, {});
 });
+
+t.test('a line rule with aggregate: count and default: 0 that matched nothing sends 0, not one match', async (t) => {
+  const marks = `marks:\n  - line: '^result: '\n    words: ['result: ']\n`;
+  const rules = `  - pattern: '^result: ok (?<value>\\d+)'\n    name: ok_runs\n    aggregate: count\n    default: 0\n    words: ['result: ok']\n  - pattern: '^result: FAILED (?<value>\\d+)'\n    name: failed_runs\n    aggregate: count\n    default: 0\n    words: ['result: FAILED']\n`;
+  const got = await extract('result: FAILED 1\nresult: FAILED 2\n', { rules: file(marks, rules), args: ['--parsers', 'none'] });
+  t.same(got.values, { failed_runs: 2, ok_runs: 0 });
+});
