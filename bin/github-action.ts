@@ -29,6 +29,7 @@ runAction(
       signals: process,
     }),
   stdout,
+  (text) => process.stderr.write(text),
 ).then(
   (status) => process.exit(decidedExitStatus() ?? status),
   async (err: unknown) => {

@@ -10,7 +10,7 @@
 // Secrets are never inputs: DT_API_TOKEN, REMOTE_WRITE_TOKEN and OTEL_EXPORTER_OTLP_HEADERS come
 // from the step's `env:`, read by the CLI as always.
 
-import { appendFileSync } from 'node:fs';
+import { writeBoundedText } from '../files.js';
 import type { Env } from '../config/config.js';
 import type { RunResult } from '../run.js';
 
@@ -166,30 +166,32 @@ export function annotations(result: RunResult | undefined): string[] {
 type Runner = (argv: readonly string[], env: Env, onResult: (r: RunResult) => void) => Promise<number>;
 
 /** The action's run: the exit status for the step. */
-export async function runAction(env: Env, runCli: Runner, stdout: (text: string) => Promise<void>): Promise<number> {
+export async function runAction(env: Env, runCli: Runner, stdout: (text: string) => Promise<void>, stderr: (text: string) => void): Promise<number> {
   const { argv, errors } = actionArgs(env);
   if (errors.length > 0) {
     await stdout(errors.map((e) => `::error title=jes-metrics-pipe::${escapeData(e)}\n`).join(''));
-    writeOutputs(env, undefined);
+    await writeOutputs(env, undefined, stderr);
     return 2;
   }
   let result: RunResult | undefined;
   const status = await runCli(argv, env, (r) => (result = r));
-  writeOutputs(env, result);
+  await writeOutputs(env, result, stderr);
   const lines = annotations(result);
   if (lines.length > 0) await stdout(lines.map((l) => `${l}\n`).join(''));
   return status;
 }
 
-/** The outputs to $GITHUB_OUTPUT; a file that cannot be written is said on stderr, and the step's status stays the run's. */
-function writeOutputs(env: Env, result: RunResult | undefined): void {
+/**
+ * The outputs to $GITHUB_OUTPUT, opened without blocking (a FIFO nobody reads must not hang the
+ * step: lib/files.ts); a file that cannot be written is said on stderr, and the step's status
+ * stays the run's.
+ */
+async function writeOutputs(env: Env, result: RunResult | undefined, stderr: (text: string) => void): Promise<void> {
   const file = env.GITHUB_OUTPUT?.trim();
   if (!file) return;
   try {
-    appendFileSync(file, outputLines(result));
+    await writeBoundedText(file, outputLines(result), { append: true });
   } catch (err) {
-    process.stderr.write(
-      `jes-metrics-pipe: error: cannot write the outputs to GITHUB_OUTPUT ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
-    );
+    stderr(`jes-metrics-pipe: error: cannot write the outputs to GITHUB_OUTPUT ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
   }
 }

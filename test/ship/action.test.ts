@@ -5,7 +5,7 @@
 // real Pushgateway.
 
 import t from 'tap';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +154,14 @@ t.test('runs as the runner runs it', async (t) => {
     });
     t.equal(r.status, 0);
     t.match(r.stderr.toString(), /cannot write the outputs to GITHUB_OUTPUT .*ENOENT/);
+  });
+
+  t.test('GITHUB_OUTPUT a FIFO nobody reads: said on stderr, the step does not hang', async (t) => {
+    const fifo = join(dir, 'output-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const r = await runAction({ run: 'echo x=1', integration: 'ci', 'dry-run': 'true' }, 'fifo-output', { env: { GITHUB_OUTPUT: fifo } });
+    t.equal(r.status, 0);
+    t.match(r.stderr.toString(), /cannot write the outputs to GITHUB_OUTPUT .*ENXIO/);
   });
 
   t.test('wrong inputs: exit 2 and an error annotation, before anything runs', async (t) => {
