@@ -3,12 +3,12 @@
 // file is one line and exit 2 at the start, the input still passed through; a FIFO nobody
 // reads or /dev/full as $GITHUB_STEP_SUMMARY is a warning at the end, never a hang.
 import t from 'tap';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI, cleanEnv } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-special-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,27 +24,9 @@ interface Run {
 }
 
 /** The CLI, killed by PID after 15 s (a hang is a failure, not a stuck test run). */
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [CLI, '--integration', 'sf', ...args], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-    }, 15_000);
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr, ms: Date.now() - started, killed });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(INPUT);
-  });
+async function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const r = await runCli(['--integration', 'sf', ...args], { env, input: INPUT, killAfterMs: 15_000 });
+  return { ...r, stdout: r.stdout.toString('utf8') };
 }
 
 function fifo(name: string): string {

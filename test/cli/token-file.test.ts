@@ -1,11 +1,11 @@
 // --dt-token-file read bounded: a FIFO nobody writes, a silent writer and
 // /dev/zero are configuration errors said at once; the input still passes through in full.
 import t from 'tap';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, open as openCb, closeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, cleanEnv } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-token-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,31 +20,10 @@ interface Run {
 }
 
 /** The CLI with a safety net: killed by PID after 20 s (a hang is a failure, not a stuck test run). */
-function run(tokenFile: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(
-      process.execPath,
-      [CLI, '--integration', 'tok', '--dt-url', 'http://127.0.0.1:9', '--dt-token-file', tokenFile, '--timeout', '500ms', '--deadline', '2s'],
-      { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-    }, 20_000);
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr, ms: Date.now() - started, killed });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(INPUT);
-  });
+async function run(tokenFile: string): Promise<Run> {
+  const args = ['--integration', 'tok', '--dt-url', 'http://127.0.0.1:9', '--dt-token-file', tokenFile, '--timeout', '500ms', '--deadline', '2s'];
+  const r = await runCli(args, { input: INPUT, killAfterMs: 20_000 });
+  return { ...r, stdout: r.stdout.toString('utf8') };
 }
 
 function fifo(name: string): string {

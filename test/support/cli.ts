@@ -11,6 +11,10 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: Buffer;
   stderr: string;
+  /** True when the child was killed by PID after `killAfterMs` (a hang: a failure, not a stuck test run). */
+  killed: boolean;
+  /** Milliseconds from the spawn to the close. */
+  ms: number;
 }
 
 export interface CliOptions {
@@ -22,6 +26,8 @@ export interface CliOptions {
   detached?: boolean;
   /** Called with the child once spawned (to send signals). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+  /** Kill the child by PID after this many milliseconds (reported as `killed`). */
+  killAfterMs?: number;
 }
 
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -36,8 +42,23 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
     const err: Buffer[] = [];
     child.stdout!.on('data', (c: Buffer) => out.push(c));
     child.stderr!.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    const started = Date.now();
+    let killed = false;
+    const timer =
+      opts.killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            killed = true;
+            if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+          }, opts.killAfterMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), killed, ms: Date.now() - started });
+    });
     child.stdin!.on('error', () => undefined);
     opts.onSpawn?.(child);
     if (opts.input !== undefined) child.stdin!.end(opts.input);

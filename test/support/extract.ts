@@ -39,12 +39,7 @@ export async function extract(input: string, opts: { rules?: string; args?: stri
   const reporter = new Reporter({ write: (t) => messages.push(...t.replace(/\n$/, '').split('\n')), budget: 1 << 30 });
   const store = new SeriesStore(config.maxSeries);
   const extractor = new Extractor(config, store, reporter);
-  const lines = input.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  lines.forEach((line, i) => extractor.line(line.replace(/\r$/, ''), () => `line ${i + 1}`));
-  extractor.drain();
-  if (extractor.wantsDocument) await extractor.documents(input);
-  extractor.finish();
+  await feed(extractor, input);
   const series = store.list();
   const values: Record<string, number> = {};
   for (const s of series) {
@@ -53,4 +48,14 @@ export async function extract(input: string, opts: { rules?: string; args?: stri
     values[labels.length > 0 ? `${name}{${labels.map(([k, v]) => `${k}=${v}`).join(',')}}` : name] = s.value;
   }
   return { series, messages, values };
+}
+
+/** The input through an Extractor as a run does it: its lines, the documents, then the end. */
+export async function feed(extractor: Extractor, input: string): Promise<void> {
+  const lines = input.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  lines.forEach((line, i) => extractor.line(line.replace(/\r$/, ''), () => `line ${i + 1}`));
+  extractor.drain();
+  if (extractor.wantsDocument) await extractor.documents(input);
+  extractor.finish();
 }

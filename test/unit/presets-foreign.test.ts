@@ -11,6 +11,7 @@ import { SeriesStore } from '../../lib/series.js';
 import { loadPresets, presetNames } from '../../lib/presets/catalog.js';
 import type { RuleSet } from '../../lib/rules/rule.js';
 import { LineRules } from '../../lib/rules/line-rules.js';
+import { feed } from '../support/extract.js';
 
 const RECORDED = new URL('../fixtures/recorded/', import.meta.url);
 
@@ -104,12 +105,7 @@ async function run(set: RuleSet, input: string): Promise<{ series: number; messa
   const messages: string[] = [];
   const store = new SeriesStore(config.maxSeries);
   const extractor = new Extractor(config, store, new Reporter({ write: (m) => messages.push(m.trimEnd()), budget: 1 << 30 }), [set]);
-  const lines = input.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  lines.forEach((line, i) => extractor.line(line.replace(/\r$/, ''), () => `line ${i + 1}`));
-  extractor.drain();
-  if (extractor.wantsDocument) await extractor.documents(input);
-  extractor.finish();
+  await feed(extractor, input);
   return { series: store.size, messages };
 }
 
