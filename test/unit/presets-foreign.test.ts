@@ -53,6 +53,13 @@ const OWNER: Array<[RegExp, string]> = [
   [/^bandit-/, 'bandit'],
   [/^cloc-/, 'cloc'],
   [/^redis-benchmark-/, 'redis-benchmark'],
+  // Load tools and analysers (issue 26, item 1).
+  [/^artillery-/, 'artillery'],
+  [/^siege-/, 'siege'],
+  [/^pgbench-/, 'pgbench'],
+  [/^ruff-/, 'ruff'],
+  [/^vite-/, 'vite'],
+  [/^size-limit-/, 'size-limit'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */
@@ -77,6 +84,8 @@ const TOOL_ERRORS: Record<string, string[]> = {
   bandit: ['bandit-missing-file'],
   cloc: ['cloc-missing'],
   'redis-benchmark': ['redis-benchmark-refused'],
+  // Load tools and analysers (issue 26, item 1).
+  pgbench: ['pgbench-refused'],
 };
 
 /** Recordings that hold a second tool's output too: c8 and nyc wrapped node --test, whose TAP summary they print. */
