@@ -80,6 +80,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   artillery: 'load and systems',
   siege: 'load and systems',
   pgbench: 'load and systems',
+  vegeta: 'load and systems',
   ruff: 'analysers and size',
   vite: 'analysers and size',
   'size-limit': 'analysers and size',

@@ -57,6 +57,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^artillery-/, 'artillery'],
   [/^siege-/, 'siege'],
   [/^pgbench-/, 'pgbench'],
+  [/^vegeta-/, 'vegeta'],
   [/^ruff-/, 'ruff'],
   [/^vite-/, 'vite'],
   [/^size-limit-/, 'size-limit'],
