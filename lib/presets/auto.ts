@@ -27,6 +27,14 @@ const BY_TOOL: Readonly<Record<string, string>> = {
   sysbench: 'sysbench',
   iperf3: 'iperf3',
   time: 'gnu-time',
+  // Load tools and analysers (issue 26, item 1).
+  artillery: 'artillery',
+  siege: 'siege',
+  pgbench: 'pgbench',
+  vegeta: 'vegeta',
+  ruff: 'ruff',
+  vite: 'vite',
+  'size-limit': 'size-limit',
 };
 
 function base(path: string): string {
