@@ -32,6 +32,7 @@ const BY_TOOL: Readonly<Record<string, string>> = {
   siege: 'siege',
   pgbench: 'pgbench',
   vegeta: 'vegeta',
+  jmeter: 'jmeter',
   ruff: 'ruff',
   vite: 'vite',
   'size-limit': 'size-limit',

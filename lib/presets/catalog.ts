@@ -81,6 +81,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   siege: 'load and systems',
   pgbench: 'load and systems',
   vegeta: 'load and systems',
+  jmeter: 'load and systems',
   ruff: 'analysers and size',
   vite: 'analysers and size',
   'size-limit': 'analysers and size',

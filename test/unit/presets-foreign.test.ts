@@ -58,6 +58,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^siege-/, 'siege'],
   [/^pgbench-/, 'pgbench'],
   [/^vegeta-/, 'vegeta'],
+  [/^jmeter-/, 'jmeter'],
   [/^ruff-/, 'ruff'],
   [/^vite-/, 'vite'],
   [/^size-limit-/, 'size-limit'],
