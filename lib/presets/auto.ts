@@ -36,6 +36,7 @@ const BY_TOOL: Readonly<Record<string, string>> = {
   ruff: 'ruff',
   vite: 'vite',
   'size-limit': 'size-limit',
+  grype: 'grype',
 };
 
 function base(path: string): string {

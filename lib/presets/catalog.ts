@@ -85,6 +85,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   ruff: 'analysers and size',
   vite: 'analysers and size',
   'size-limit': 'analysers and size',
+  grype: 'cost and security',
 };
 
 function categoryOf(name: string): Category {

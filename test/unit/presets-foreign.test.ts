@@ -62,6 +62,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^ruff-/, 'ruff'],
   [/^vite-/, 'vite'],
   [/^size-limit-/, 'size-limit'],
+  [/^grype-/, 'grype'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */
