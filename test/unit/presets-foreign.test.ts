@@ -15,6 +15,10 @@ import { feed } from '../support/extract.js';
 
 const RECORDED = new URL('../fixtures/recorded/', import.meta.url);
 
+// Every preset on every recording: 45 presets × 131 recordings took 64-150 s on a loaded 2-core
+// machine, past .taprc's 120 s for one file.
+t.setTimeout(300_000);
+
 /** Which preset each recorded output belongs to (by its folder's name). */
 const OWNER: Array<[RegExp, string]> = [
   [/^ab-/, 'ab'],
