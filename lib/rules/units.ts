@@ -103,6 +103,14 @@ export const SUFFIX: Readonly<Record<BaseUnit, string>> = { seconds: '_seconds',
 /** Dynatrace's names for the base units (dt.meta.unit). */
 export const DYNATRACE_UNIT: Readonly<Record<BaseUnit, string>> = { seconds: 'Second', bytes: 'Byte', ratio: 'Ratio' };
 
+/** `unit: context` on a line rule: the unit a context rule's `unit` group captured (lib/rules/line-rules.ts). */
+export const CONTEXT_UNIT = 'context';
+
+/** A unit the input names (`unit_field:`, a context rule's `unit` group): one of UNITS (not auto). */
+export function isUnitName(text: string): boolean {
+  return Object.hasOwn(UNITS, text);
+}
+
 export function isUnitSpec(text: string): boolean {
   return text === 'auto' || Object.hasOwn(UNITS, text);
 }
