@@ -265,7 +265,7 @@ function baseOf(raw: Raw, id: string, origin: string, index: number, fail: Fail)
   if (raw.labels !== undefined) base.labels = labelsOf(raw.labels, 'labels', fail);
   if (raw.unit !== undefined) {
     if (typeof raw.unit !== 'string' || (!isUnitSpec(raw.unit) && raw.unit !== CONTEXT_UNIT))
-      fail('unit', `${JSON.stringify(raw.unit)} is not a unit (auto, context, or one of: ${UNIT_NAMES.join(', ')})`);
+      fail('unit', `${JSON.stringify(raw.unit)} is not a unit (auto, or one of: ${UNIT_NAMES.join(', ')})`);
     base.unit = raw.unit as string;
   }
   if (raw.decimal !== undefined && oneOf(raw.decimal, ['point', 'comma'] as const, 'decimal', fail) === 'comma') base.decimal = 'comma';
