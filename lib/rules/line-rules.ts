@@ -184,9 +184,12 @@ export class LineRules {
       contextUnit = scope.units[i] ?? contextUnit;
     }
     const out: Array<RuleSample | string | { warning: string }> = [];
+    // `unit: context` with a `unit` group of its own (JMH's `ns/op` column): that is the unit.
+    const ownUnit = rule.unit === CONTEXT_UNIT && rule.groups.includes('unit');
+    if (ownUnit) contextUnit = groups['unit']?.trim();
     for (const g of rule.groups) {
       const v = groups[g];
-      if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g)) continue;
+      if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g) || (ownUnit && g === 'unit')) continue;
       setLabel(labels, g, v);
       // A number in a label group is most often a value left out of values: (ctest's
       // `(?<passed>\d+)% tests passed`): said once per rule, unless label_groups: lists it.
@@ -223,7 +226,7 @@ export class LineRules {
         type: rule.type,
       };
       if (read.base !== null) s.unit = read.base;
-      if (rule.unit === CONTEXT_UNIT) s.unitFrom = `unit ${contextUnit} from the context`;
+      if (rule.unit === CONTEXT_UNIT) s.unitFrom = `unit ${contextUnit} from ${ownUnit ? 'its unit group' : 'the context'}`;
       out.push(s);
     };
     if (rule.values) for (const [group, target] of rule.values) one(groups[group], target);

@@ -32,6 +32,7 @@ const B = (factor: number): UnitDef => ({ base: 'bytes', factor });
 const N = (factor: number): UnitDef => ({ base: null, factor });
 
 export const UNITS: Readonly<Record<string, UnitDef>> = {
+  ps: S(1e-12),
   ns: S(1e-9),
   us: S(1e-6),
   µs: S(1e-6),
