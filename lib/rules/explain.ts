@@ -47,7 +47,9 @@ export class Explainer implements RuleObserver {
     this.declare(ruleId, origin);
     const r = this.#rules.get(ruleId) as RuleNotes;
     const what =
-      made.length === 0 ? 'context' : made.map((s) => `${s.name}${labelText(s.labels)}=${s.value}${s.unitFrom !== undefined ? ` (${s.unitFrom})` : ''}`).join(', ');
+      made.length === 0
+        ? 'context'
+        : made.map((s) => `${s.name}${labelText(s.labels)}=${s.value}${s.unitFrom !== undefined ? ` (${s.unitFrom})` : ''}`).join(', ');
     note(r.matched, `${where}: ${cut(line)} → ${what}`);
     for (const s of made) if (r.series.size < 100) r.series.add(s.name + labelText(s.labels));
   }

@@ -195,7 +195,9 @@ function valuesOf(
       unit = named.trim();
       unitFrom = `unit ${unit} from ${fieldText(rule.unitField)}`;
     } else if (named !== undefined && named !== null) {
-      out.push(`${rule.origin}: ${rule.id}: unit_field ${fieldText(rule.unitField)}: ${excerpt(String(named))} is not a unit (one of: ns, us, ms, s, B, kB, MB, …) at ${where}`);
+      out.push(
+        `${rule.origin}: ${rule.id}: unit_field ${fieldText(rule.unitField)}: ${excerpt(String(named))} is not a unit (one of: ns, us, ms, s, B, kB, MB, …) at ${where}`,
+      );
       return out;
     } else if (unit === undefined) {
       out.push(`${rule.origin}: ${rule.id}: no unit at ${where} (no field ${fieldText(rule.unitField)}, and no unit:)`);

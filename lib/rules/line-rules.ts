@@ -167,12 +167,7 @@ export class LineRules {
     return out;
   }
 
-  #samplesOf(
-    rule: LineRule,
-    match: RegExpExecArray,
-    scope: CompiledSet,
-    upTo: number,
-  ): Array<RuleSample | string | { warning: string }> {
+  #samplesOf(rule: LineRule, match: RegExpExecArray, scope: CompiledSet, upTo: number): Array<RuleSample | string | { warning: string }> {
     const groups = match.groups ?? {};
     const baseName = rule.name ?? groups['name'];
     const labels: Record<string, string> = { ...rule.labels };

@@ -63,7 +63,12 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
     }
     const targets: Array<[string, string | undefined]> = rule.fields
       ? [...rule.fields].map(([name, field]) => [name, fieldOf(field, attrs, elementText, children)])
-      : [[rule.name as string, rule.value === undefined ? (rule.aggregate === 'count' ? '1' : elementText) : fieldOf(rule.value, attrs, elementText, children)]];
+      : [
+          [
+            rule.name as string,
+            rule.value === undefined ? (rule.aggregate === 'count' ? '1' : elementText) : fieldOf(rule.value, attrs, elementText, children),
+          ],
+        ];
     for (const [name, raw] of targets) {
       if (raw === undefined) {
         if (rule.aggregate !== 'count')

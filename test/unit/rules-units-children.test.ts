@@ -35,7 +35,13 @@ t.test('unit_field: each item in its own unit, converted to seconds', async (t) 
 });
 
 t.test('unit_field: a missing field falls back to unit:; a field that is no unit is a problem, not a guess', async (t) => {
-  const doc = JSON.stringify({ items: [{ n: 'a', t: 5 }, { n: 'b', t: 7, u: 'parsecs' }, { n: 'c', t: 9, u: 'us' }] });
+  const doc = JSON.stringify({
+    items: [
+      { n: 'a', t: 5 },
+      { n: 'b', t: 7, u: 'parsecs' },
+      { n: 'c', t: 9, u: 'us' },
+    ],
+  });
   const withFallback = json({ json: '$.items[*]', name: 't', value: 't', unit_field: 'u', unit: 'ms', label_fields: { n: 'n' } });
   const got = await evaluateJsonRules(doc, [withFallback], 100);
   t.same(series(got.samples), ['t_seconds{"n":"a"} 0.005', 't_seconds{"n":"c"} 0.000009']);
@@ -62,11 +68,19 @@ t.test('unit: context: the unit a context rule captured applies to the rules aft
   );
   const input = 'Name (time in us)   Mean  Rounds\ntest_a   1,234.5   10\nName (time in ms)   Mean  Rounds\ntest_b   2.5   7\n';
   const { values } = await extract(input, { rules });
-  t.same(values, { 'mean_seconds{benchmark=test_a}': 0.0012345, 'rounds{benchmark=test_a}': 10, 'mean_seconds{benchmark=test_b}': 0.0025, 'rounds{benchmark=test_b}': 7 });
+  t.same(values, {
+    'mean_seconds{benchmark=test_a}': 0.0012345,
+    'rounds{benchmark=test_a}': 10,
+    'mean_seconds{benchmark=test_b}': 0.0025,
+    'rounds{benchmark=test_b}': 7,
+  });
 });
 
 t.test('unit: context before any context matched, or a captured word that is no unit: a problem, nothing sent', async (t) => {
-  const rules = file(`  - {pattern: '^Name \\(time in (?<unit>\\w+)\\)', context: true}`, `  - {pattern: '^(?<benchmark>test_\\w+)\\s+(?<value>[\\d.]+)', name: mean, unit: context}`);
+  const rules = file(
+    `  - {pattern: '^Name \\(time in (?<unit>\\w+)\\)', context: true}`,
+    `  - {pattern: '^(?<benchmark>test_\\w+)\\s+(?<value>[\\d.]+)', name: mean, unit: context}`,
+  );
   const early = await extract('test_a 1.5\n', { rules, args: ['-v'] });
   t.same(early.values, {});
   t.match(early.messages.join('\n'), /no unit yet \(unit: context/);
@@ -76,7 +90,10 @@ t.test('unit: context before any context matched, or a captured word that is no 
 });
 
 t.test('--explain names the unit a value was read in', async (t) => {
-  const rules = file(`  - {pattern: '^Name \\(time in (?<unit>[a-z]+)\\)', context: true}`, `  - {pattern: '^(?<benchmark>test_\\w+)\\s+(?<value>[\\d.]+)', name: mean, unit: context}`);
+  const rules = file(
+    `  - {pattern: '^Name \\(time in (?<unit>[a-z]+)\\)', context: true}`,
+    `  - {pattern: '^(?<benchmark>test_\\w+)\\s+(?<value>[\\d.]+)', name: mean, unit: context}`,
+  );
   const { messages } = await extract('Name (time in us)\ntest_a 2\n', { rules, args: ['--explain'] });
   t.match(messages.join('\n'), /mean_seconds\{benchmark="test_a"\}=0\.000002 \(unit us from the context\)/);
 });
@@ -104,7 +121,12 @@ const catch2 = `<?xml version="1.0" encoding="UTF-8"?>
 `;
 
 t.test('XML: fields of a child element (mean/@value), its text, and the element itself', async (t) => {
-  const r = xml({ xml: 'BenchmarkResults', fields: { op_duration: 'mean/@value', op_stddev: 'standardDeviation/@value' }, label_fields: { benchmark: '@name' }, unit: 'ns' });
+  const r = xml({
+    xml: 'BenchmarkResults',
+    fields: { op_duration: 'mean/@value', op_stddev: 'standardDeviation/@value' },
+    label_fields: { benchmark: '@name' },
+    unit: 'ns',
+  });
   const found = await evaluateXmlRules(catch2, [r], 100);
   t.same(series(found.samples), [
     'op_duration_seconds{"benchmark":"fib 20"} 0.0000250005',
@@ -121,4 +143,28 @@ t.test('XML child paths are checked when the rule is loaded', async (t) => {
   t.throws(() => xml({ xml: 'a', name: 'x', value: 'mean/value' }), /value: must be @attribute or text\(\), of the element or of a child/);
   t.throws(() => xml({ xml: 'a', name: 'x', value: '/mean/@value' }), /value: must be @attribute or text\(\)/);
   t.doesNotThrow(() => xml({ xml: 'a', name: 'x', value: 'b/c/@d' }));
+});
+
+t.test("unit: context with the rule's own unit group: each row in its own unit (JMH's ns/op column), the group no label", async (t) => {
+  const rules = file(`  - {pattern: '^(?<benchmark>\\S+)\\s+avgt\\s+(?<value>[\\d.]+)\\s+(?<unit>ns|us|ms|s)/op$', name: op_duration, unit: context}`);
+  const { values } = await extract('Sort.quick  avgt  12.5  us/op\nSort.heap  avgt  3.5  ms/op\n', { rules });
+  t.same(values, { 'op_duration_seconds{benchmark=Sort.quick}': 0.0000125, 'op_duration_seconds{benchmark=Sort.heap}': 0.0035 });
+});
+
+t.test("--preset jmh: time modes in the row's unit, throughput per ms as ops per second, the error beside the score", async (t) => {
+  // The shape of JMH's final table (jmh-core ResultFormat TEXT): Cnt, Score, ± Error, Units.
+  const input = [
+    'Benchmark            Mode  Cnt    Score   Error   Units',
+    'Sort.heap            avgt    5  123.456 ±  4.567   ns/op',
+    'Sort.quick         sample    1    2.500            ms/op',
+    'Sort.merge          thrpt    5   12.000 ±  0.500  ops/ms',
+  ].join('\n');
+  const { values } = await extract(`${input}\n`, { args: ['--preset', 'jmh', '--parsers', 'none'] });
+  t.same(values, {
+    'op_duration_seconds{benchmark=Sort.heap,mode=avgt}': 1.23456e-7,
+    'op_duration_error_seconds{benchmark=Sort.heap,mode=avgt}': 4.567e-9,
+    'op_duration_seconds{benchmark=Sort.quick,mode=sample}': 0.0025,
+    'ops_per_second{benchmark=Sort.merge,mode=thrpt}': 12000,
+    'ops_per_second_error{benchmark=Sort.merge,mode=thrpt}': 500,
+  });
 });
