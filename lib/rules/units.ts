@@ -32,11 +32,11 @@ const B = (factor: number): UnitDef => ({ base: 'bytes', factor });
 const N = (factor: number): UnitDef => ({ base: null, factor });
 
 export const UNITS: Readonly<Record<string, UnitDef>> = {
-  ps: S(1e-12),
   ns: S(1e-9),
   us: S(1e-6),
   µs: S(1e-6),
   μs: S(1e-6),
+  ps: S(1e-12),
   ms: S(1e-3),
   s: S(1),
   sec: S(1),
