@@ -861,7 +861,7 @@ rules:
     labels: { kind: functions }
     words: ['FNH:']
 `],["criterion",`version: 1
-description: 'Criterion.rs: each benchmark''s time estimate and its confidence bounds, and the change against the saved baseline'
+description: "Criterion.rs: each benchmark's time estimate and its confidence bounds, and the change against the saved baseline"
 # \`cargo bench\` with Criterion.rs prints, per benchmark, \`Benchmarking <id>: Analyzing\`, then
 # \`<id>   time:   [320.62 ps 323.90 ps 327.55 ps]\` (lower bound, estimate, upper bound of its
 # confidence interval; a long id is on a line of its own, the time line then starts with blanks),
@@ -945,7 +945,7 @@ rules:
     unit: s
     words: ['Total Test time (real) =']
 `],["dotnet-trx",`version: 1
-description: 'dotnet test --logger trx: tests and outcomes from the TRX ResultSummary counters, the tests'' summed duration'
+description: "dotnet test --logger trx: tests and outcomes from the TRX ResultSummary counters, the tests' summed duration"
 # A TRX file (Visual Studio Test Results, namespace http://microsoft.com/schemas/VisualStudio/TeamTest/2010):
 # \`<ResultSummary outcome="Failed"><Counters total="7" executed="6" passed="3" failed="3" error="0" \u2026/>\`.
 # A skipped test (outcome NotExecuted) is in total, not in executed: skipped is total \u2212 executed,
@@ -2481,7 +2481,7 @@ rules:
     unit: ms
     words: ['","']
 `],["rspec",`version: 1
-description: 'RSpec: --format json (examples by outcome, errors outside examples, the run''s duration)'
+description: "RSpec: --format json (examples by outcome, errors outside examples, the run's duration)"
 # rspec --format json: \`summary\` holds example_count, failure_count, pending_count,
 # errors_outside_of_examples_count and duration (seconds). Passed examples are not counted in
 # the summary: they are counted from \`examples[*].status\`. Pending (and skipped: an \`it\` without
@@ -2780,7 +2780,7 @@ rules:
     name: test_files
     words: ['Files=', ', Tests=']
 `],["tinybench",`version: 1
-description: "tinybench: console.table(bench.table()) (latency mean and median per task in the unit its header names, throughput mean and median, samples)"
+description: 'tinybench: console.table(bench.table()) (latency mean and median per task in the unit its header names, throughput mean and median, samples)'
 # tinybench 3+ (\`bench.table()\` under console.table, as its README shows): a header
 # \`\u2502 (index) \u2502 Task name \u2502 Latency avg (ns) \u2502 Latency med (ns) \u2502 Throughput avg (ops/s) \u2502 \u2026\`, then per
 # task \`\u2502 0 \u2502 'sort 1000 numbers' \u2502 '404365 \xB1 52.13%' \u2502 '69261 \xB1 7354.0' \u2502 '14588 \xB1 2.81%' \u2502 '14438 \xB1 1413' \u2502 549 \u2502\`.
