@@ -1,5 +1,5 @@
 // `--preset auto` in wrap mode: the preset for the wrapped tool, from its name (and, for
-// `go test`, its -bench flag). Pure; no preset is read here.
+// `go test`, its -bench flag; for `npm`, its audit command). Pure; no preset is read here.
 
 const BY_TOOL: Readonly<Record<string, string>> = {
   k6: 'k6',
@@ -72,6 +72,7 @@ export function presetForCommand(command: readonly string[]): string | undefined
     const args = command.slice(at + 1);
     if (name === 'go') return args[0] === 'test' && args.some((a) => /^-(?:test\.)?bench(?:=|$)/.test(a)) ? 'go-bench' : undefined;
     if (name === 'node' && args.includes('--test')) return 'tap';
+    if (name === 'npm') return args[0] === 'audit' ? 'npm-audit' : undefined;
     return Object.hasOwn(BY_TOOL, name) ? BY_TOOL[name] : undefined;
   }
   return undefined;

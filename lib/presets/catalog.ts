@@ -97,6 +97,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   vite: 'analysers and size',
   'size-limit': 'analysers and size',
   grype: 'cost and security',
+  'npm-audit': 'cost and security',
 };
 
 function categoryOf(name: string): Category {

@@ -77,6 +77,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^vite-/, 'vite'],
   [/^size-limit-/, 'size-limit'],
   [/^grype-/, 'grype'],
+  [/^npm-audit-/, 'npm-audit'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */
@@ -103,6 +104,7 @@ const TOOL_ERRORS: Record<string, string[]> = {
   'redis-benchmark': ['redis-benchmark-refused'],
   // Load tools and analysers (issue 26, item 1).
   pgbench: ['pgbench-refused'],
+  'npm-audit': ['npm-audit-405'],
 };
 
 /** Recordings that hold a second tool's output too: c8 and nyc wrapped node --test, whose TAP summary they print. */
