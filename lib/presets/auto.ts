@@ -38,6 +38,8 @@ const BY_TOOL: Readonly<Record<string, string>> = {
   vite: 'vite',
   'size-limit': 'size-limit',
   grype: 'grype',
+  semgrep: 'semgrep',
+  'golangci-lint': 'golangci-lint',
 };
 
 function base(path: string): string {

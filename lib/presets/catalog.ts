@@ -98,6 +98,8 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   'size-limit': 'analysers and size',
   grype: 'cost and security',
   'npm-audit': 'cost and security',
+  semgrep: 'analysers and size',
+  'golangci-lint': 'analysers and size',
 };
 
 function categoryOf(name: string): Category {

@@ -78,6 +78,8 @@ const OWNER: Array<[RegExp, string]> = [
   [/^size-limit-/, 'size-limit'],
   [/^grype-/, 'grype'],
   [/^npm-audit-/, 'npm-audit'],
+  [/^semgrep-/, 'semgrep'],
+  [/^golangci-lint-/, 'golangci-lint'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */

@@ -168,6 +168,8 @@ t.test('--preset auto: the preset from the wrapped tool', async (t) => {
     [['npx', 'vite', 'build'], 'vite'],
     [['npx', 'size-limit', '--json'], 'size-limit'],
     [['npm', 'audit', '--json'], 'npm-audit'],
+    [['semgrep', 'scan', '--json', '--config', 'auto'], 'semgrep'],
+    [['golangci-lint', 'run', '--out-format', 'json'], 'golangci-lint'],
     [['npm', 'test'], undefined],
     [['pnpm', 'audit', '--json'], undefined],
     [['node', '--test'], 'tap'],
