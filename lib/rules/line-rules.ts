@@ -176,13 +176,16 @@ export class LineRules {
       for (const k in context) setLabel(labels, k, context[k] as string);
     }
     const out: Array<RuleSample | string | { warning: string }> = [];
+    // Looked up once per match, not per group: said once per rule, then never checked again.
+    let checkNumbers = !this.#numberLabelSaid.has(rule);
     for (const g of rule.groups) {
       const v = groups[g];
       if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g)) continue;
       setLabel(labels, g, v);
       // A number in a label group is most often a value left out of values: (ctest's
       // `(?<passed>\d+)% tests passed`): said once per rule, unless label_groups: lists it.
-      if (!this.#numberLabelSaid.has(rule) && rule.labelGroups?.has(g) !== true && typeof parseNumber(v.trim()) === 'number') {
+      if (checkNumbers && rule.labelGroups?.has(g) !== true && typeof parseNumber(v.trim()) === 'number') {
+        checkNumbers = false;
         this.#numberLabelSaid.add(rule);
         out.push({ warning: numberLabelText(rule, g, v) });
       }
