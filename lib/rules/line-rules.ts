@@ -13,7 +13,7 @@ import type { RuleSample } from './sample.js';
 import type { ParseOutcome } from '../parse/sample.js';
 import { compileUserRegex } from '../parse/safe-regex.js';
 import { numberHint, parseRuleNumber, parseWithUnit, withUnitSuffix, type BaseUnit, type NumberStyle } from './units.js';
-import { requiredPrefix, requiredWords } from './words.js';
+import { requiredPrefix, requiredWords, wordsOfRegex } from './words.js';
 import type { RuleGate } from './word-gate.js';
 
 export const MAX_MATCHES_PER_LINE = 1000;
@@ -102,7 +102,12 @@ export class LineRules {
   }
 
   #lineParser(rule: LineRule, scanner: RegExp, scope: CompiledSet, contexts: number): (line: string) => ParseOutcome {
+    // The literal words every match of the regex holds (lib/rules/words.ts): a line that reached the
+    // rules through another rule's words, or the default parsers' gate, skips this regex when one is
+    // missing. Not the rule's `words:` (a user's words need not be in every match).
+    const needs = wordsOfRegex(rule.regex.source, rule.regex.flags) ?? [];
     return (line) => {
+      for (const w of needs) if (!line.includes(w)) return null;
       scanner.lastIndex = 0;
       let match = scanner.exec(line);
       if (match === null) return null;
