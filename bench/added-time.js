@@ -139,7 +139,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }));
   const res = await addedTime({ rounds: Number(values.rounds ?? 9), nodes, bundle: !values['no-bundle'], python: existsSync(PYTHON) });
   console.log('| command | median ms | added ms (median) | added min |\n|---|---|---|---|');
-  for (const r of res.rows) console.log(`| ${r.command} | ${r.medianMs} | ${r.addedMs} | ${r.minAddedMs} |`);
+  for (const r of res.rows) console.log(`| ${r.command.replace(/\|/g, '\\|')} | ${r.medianMs} | ${r.addedMs} | ${r.minAddedMs} |`);
   for (const v of res.verdicts) console.log(`${v.goal}: ${v.measured}× — ${v.measured <= v.limit ? 'met' : 'missed'}`);
   process.exit(0);
 }

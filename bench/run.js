@@ -89,7 +89,7 @@ const goals = [];
 /** Prints `goal: measured (limit): met|missed` and keeps it for the summary. */
 function goal(text, measured, limit, unit = '×') {
   const met = measured <= limit;
-  goals.push({ goal: text, measured, limit, met });
+  goals.push({ goal: text, measured, limit, met: met ? 'met' : 'missed' });
   say(`goal: ${text}: ${measured}${unit} (≤ ${limit}${unit}): ${met ? 'met' : 'missed'}`);
 }
 /** What the timed children see: nothing from this shell that changes their start-up cost. */
