@@ -27,6 +27,7 @@ const BY_TOOL: Readonly<Record<string, string>> = {
   sysbench: 'sysbench',
   iperf3: 'iperf3',
   time: 'gnu-time',
+  rspec: 'rspec',
 };
 
 function base(path: string): string {

@@ -43,6 +43,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^vitest-/, 'vitest'],
   [/^(?:junit-|node-test-junit$|pytest-junitxml$)/, 'junit'],
   [/^k6-/, 'k6'],
+  [/^pytest-benchmark-/, 'pytest-benchmark'],
   [/^pytest-/, 'pytest'],
   [/^sysbench-/, 'sysbench'],
   [/^(?:node-test-|prove-|tap-)/, 'tap'],
@@ -53,6 +54,15 @@ const OWNER: Array<[RegExp, string]> = [
   [/^bandit-/, 'bandit'],
   [/^cloc-/, 'cloc'],
   [/^redis-benchmark-/, 'redis-benchmark'],
+  // Issue 26, benchmark harnesses and test reports (r4-benchpresets).
+  [/^benchmarkdotnet-/, 'benchmarkdotnet'],
+  [/^cargo-bench-/, 'cargo-bench'],
+  [/^criterion-/, 'criterion'],
+  [/^dotnet-trx-/, 'dotnet-trx'],
+  [/^jmh-/, 'jmh'],
+  [/^mitata-/, 'mitata'],
+  [/^rspec-/, 'rspec'],
+  [/^tinybench-/, 'tinybench'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */
@@ -89,6 +99,11 @@ const ALSO: Record<string, string[]> = {
   'go-bench-count3': ['go-test'],
   'go-bench-json': ['go-test'],
   'go-bench-text': ['go-test'],
+  // cargo bench ends each binary with libtest's `test result:` line (--preset cargo-test); the
+  // pytest-benchmark table is printed inside pytest's own run and summary.
+  'cargo-bench-libtest': ['cargo-test'],
+  'criterion-text': ['cargo-test'],
+  'pytest-benchmark-table': ['pytest'],
 };
 
 function ownerOf(dir: string): string | undefined {
