@@ -87,6 +87,16 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   trivy: 'cost and security',
   'bencher-json': 'other formats',
   'benchmark-action-json': 'other formats',
+  // Load tools and analysers (issue 26, item 1).
+  artillery: 'load and systems',
+  siege: 'load and systems',
+  pgbench: 'load and systems',
+  vegeta: 'load and systems',
+  jmeter: 'load and systems',
+  ruff: 'analysers and size',
+  vite: 'analysers and size',
+  'size-limit': 'analysers and size',
+  grype: 'cost and security',
 };
 
 function categoryOf(name: string): Category {
