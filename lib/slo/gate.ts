@@ -183,8 +183,7 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
         });
         evaluation = evaluateSlo(spec, inputs);
         if (b.skipped > 0) io.log.warn(`quality gate: ${b.skipped} earlier run${b.skipped === 1 ? '' : 's'} had NaN or ±Inf values, left out`);
-        if (spec.needsBaseline)
-          io.log.info(`quality gate: ${b.runs === 0 ? 'no baseline' : `compared with ${b.runs} earlier result${b.runs === 1 ? '' : 's'}`} (${h.source})`);
+        if (spec.needsBaseline) io.log.info(`quality gate: ${baselineText(b.runs)} (${h.source})`);
       }
       for (const line of textTable(evaluation, spec)) io.log.info(line);
       if (evaluation.result === 'fail') io.log.error(`${totalLine(evaluation)}: exit status ${GATE_FAILED_STATUS} once the metrics are pushed`);
@@ -321,4 +320,10 @@ function withoutCredentials(u: URL): { url: URL; auth?: { username: string; pass
   url.username = '';
   url.password = '';
   return { url, auth };
+}
+
+/** `no baseline`, `compared with 1 earlier result`, `compared with 3 earlier results`. */
+function baselineText(runs: number): string {
+  if (runs === 0) return 'no baseline';
+  return `compared with ${runs} earlier result${runs === 1 ? '' : 's'}`;
 }
