@@ -14,10 +14,13 @@ const DT = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.abcdefghijklmnopqrstuvwxyz0123456789
 
 t.test('--ci-label token=REMOTE_WRITE_TOKEN: exit 2 naming the variable, its value nowhere', async (t) => {
   const file = join(dir, 'refused');
-  const r = await runInProcess(['--integration', 'c', '--remote-write', 'http://127.0.0.1:9/w', '--dry-run-file', file, '--ci-label', 'token=REMOTE_WRITE_TOKEN'], {
-    input: 'a=1\n',
-    env: { REMOTE_WRITE_TOKEN: SECRET },
-  });
+  const r = await runInProcess(
+    ['--integration', 'c', '--remote-write', 'http://127.0.0.1:9/w', '--dry-run-file', file, '--ci-label', 'token=REMOTE_WRITE_TOKEN'],
+    {
+      input: 'a=1\n',
+      env: { REMOTE_WRITE_TOKEN: SECRET },
+    },
+  );
   t.equal(r.status, 2, r.stderr);
   t.equal(r.stdout.toString(), 'a=1\n');
   t.match(r.stderr, /--ci-label token=REMOTE_WRITE_TOKEN: REMOTE_WRITE_TOKEN holds a credential/);
