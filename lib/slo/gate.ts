@@ -88,8 +88,8 @@ export function baselineGrouping(grouping: ReadonlyArray<readonly [string, strin
   return out;
 }
 
-// Longer than ~60 lines: the files are checked, the SLIs resolved and the earlier results requested in one
-// pass so that every error of a file is reported at once, at the start; the evaluation is evaluate.ts.
+// The files are checked, the SLIs resolved and the earlier results requested at the start, so that
+// every error of a file is reported at once, before any input; the evaluation is evaluate.ts.
 export async function startGate(options: GateOptions, ctx: GateContext, io: GateIo): Promise<Gate | { errors: string[] }> {
   const started = io.now();
   const files = await readGateFiles(options, io);
