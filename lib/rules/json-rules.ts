@@ -11,7 +11,7 @@ import { excerpt, parseNumber } from '../parse/number.js';
 import { setLabel } from '../parse/labels.js';
 import { seriesKey } from '../series.js';
 import { Aggregator } from './aggregate.js';
-import { findJsonDocuments } from './documents.js';
+import { findJsonDocuments, hasKeys, requiredKeysOf } from './documents.js';
 import { MATCH_BUDGET_MS, runWithinBudget } from '../parse/safe-regex.js';
 import type { FieldPath, JsonRule } from './rule.js';
 import type { RuleSample } from './sample.js';
@@ -76,14 +76,14 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     // tests each line's object itself, as if the lines were one array (docs/reference/rule-files.md).
     const eachLine = found.lines === true && /^\$\[\?/.test(rule.path);
     const agg = rule.aggregate ? new Aggregator<RuleSample>(rule.aggregate, maxSeries) : undefined;
-    const rootKey = eachLine ? undefined : rootKeyOf(JSONPath.toPathArray(rule.path));
+    const required = requiredKeysOf(rule.path, JSONPath.toPathArray(rule.path), eachLine);
     let matched = 0;
     let cut = false;
     let failed = false;
     for (const document of found.documents) {
-      // A document without the path's first key cannot match: JSONPath is not asked (with many
+      // A document without the keys the path needs cannot match: JSONPath is not asked (with many
       // presets' rules over a log's JSON lines, that call is most of the time).
-      if (rootKey !== undefined && !hasKey(document, rootKey)) continue;
+      if (!hasKeys(document, required)) continue;
       const matches: unknown[] = [];
       try {
         const evaluate = (): void => {
@@ -290,18 +290,4 @@ function toNumber(value: unknown, unit: string | undefined, style: NumberStyle):
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   return String(value);
-}
-
-/**
- * The name a path first looks up at the root (`$.metrics.x` → `metrics`), when it is a plain
- * name: jsonpath-plus follows such a segment only into an own property of that name, so a
- * document without it has no match. Undefined for anything else (`*`, `..`, filters, slices).
- */
-export function rootKeyOf(segments: readonly (string | number)[]): string | undefined {
-  const first = segments[0] === '$' ? segments[1] : segments[0];
-  return typeof first === 'string' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(first) ? first : undefined;
-}
-
-function hasKey(document: unknown, key: string): boolean {
-  return typeof document === 'object' && document !== null && Object.hasOwn(document, key);
 }

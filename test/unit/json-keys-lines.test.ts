@@ -1,7 +1,8 @@
 // JSON rules: key_label (object keys as labels, skip_keys leaving some out) and a root filter
 // `$[?(…)]` over JSON lines testing each line's object (go test -json).
 import t from 'tap';
-import { evaluateJsonRules, rootKeyOf } from '../../lib/rules/json-rules.js';
+import { evaluateJsonRules } from '../../lib/rules/json-rules.js';
+import { hasKeys, requiredKeysOf } from '../../lib/rules/documents.js';
 import { compileRule } from '../../lib/rules/compile.js';
 import type { JsonRule } from '../../lib/rules/rule.js';
 
@@ -57,11 +58,11 @@ t.test("JSON lines: $[?(@.Action=='pass' && @.Test)] tests each line's object", 
   t.same(whole.samples, []);
 });
 
-t.test('rootKeyOf: the plain name a path first looks up, else undefined', async (t) => {
-  const cases: Array<[string[], string | undefined]> = [
-    [['$', 'metrics', 'x'], 'metrics'],
-    [['metrics'], 'metrics'],
-    [['$', 'total_cost-x'], 'total_cost-x'],
+t.test('requiredKeysOf: the keys a document needs for a path to select anything, else undefined', async (t) => {
+  const plain: Array<[string[], string[] | undefined]> = [
+    [['$', 'metrics', 'x'], ['metrics']],
+    [['metrics'], ['metrics']],
+    [['$', 'total_cost-x'], ['total_cost-x']],
     [['$', '*'], undefined],
     [['$', '..', 'x'], undefined],
     [['$', '?(@.x)'], undefined],
@@ -70,7 +71,42 @@ t.test('rootKeyOf: the plain name a path first looks up, else undefined', async 
     [['$', '@string()'], undefined],
     [['$'], undefined],
   ];
-  for (const [segments, want] of cases) t.equal(rootKeyOf(segments), want, segments.join(' '));
+  for (const [segments, want] of plain) t.same(requiredKeysOf(segments.join('.'), segments, false), want, segments.join(' '));
+  const filters: Array<[string, string[] | undefined]> = [
+    ["$[?(@.Action=='pass' && @.Test)]", ['Action', 'Test']],
+    ['$[?(@.Action && @.Package)]', ['Action', 'Package']],
+    ['$[?(@.code !== undefined && @.size > 0 && @.passed === false)]', ['code', 'size', 'passed']],
+    ['$[?(@.errorCount > 0 || @.warningCount > 0)]', undefined],
+    ['$[?(@.x != 1)]', undefined],
+    ['$[?(!@.x)]', undefined],
+    ['$[?(@.x == null)]', undefined],
+    ['$[?(@.x === undefined)]', undefined],
+    ["$[?(@.msg == 'a && b')]", undefined],
+    ['$[?(@.constructor)]', undefined],
+    ['$[?(@property === "rate")]', undefined],
+    ['$.x', undefined],
+  ];
+  for (const [path, want] of filters) t.same(requiredKeysOf(path, [], true), want, path);
+});
+
+t.test('hasKeys: own keys only; undefined keys ask nothing', async (t) => {
+  t.ok(hasKeys({ a: 1, b: 0 }, ['a', 'b']));
+  t.notOk(hasKeys({ a: 1 }, ['a', 'b']));
+  t.notOk(hasKeys({}, ['constructor']));
+  t.notOk(hasKeys(null, ['a']));
+  t.notOk(hasKeys(5, ['a']));
+  t.ok(hasKeys(5, undefined));
+});
+
+t.test("JSON lines and a root filter: lines without the filter's fields are skipped, the others read as before", async (t) => {
+  const lines = [
+    JSON.stringify({ level: 'info', msg: 'x' }),
+    JSON.stringify({ Action: 'pass', Test: 'A', Package: 'p', Elapsed: 0.5 }),
+    JSON.stringify({ Action: 'pass', Package: 'p', Elapsed: 1 }),
+    JSON.stringify({ Action: 'fail', Test: 'B', Package: 'p', Elapsed: 2 }),
+  ].join('\n');
+  const r = rule({ json: "$[?(@.Action=='pass' && @.Test)]", name: 'passed', aggregate: 'count' });
+  t.same(series((await evaluateJsonRules(lines, [r], 100)).samples), ['passed{} 1']);
 });
 
 t.test('JSON lines without the first key of a path are skipped, the others read as before', async (t) => {
