@@ -10,10 +10,10 @@ import { maskConfigLabels, registerSecrets } from './run/secrets.js';
 import { SeriesStore, type Series } from './series.js';
 import { Extractor } from './extract.js';
 import type { Sample } from './parse/sample.js';
-import type { ToolExit } from './source/child.js';
 import type { BackendOutcome } from './backends/backend.js';
 import { ConfiguredBackends } from './backends/configured.js';
-import { openInputs, type Inputs, type Streams } from './run/inputs.js';
+import { startInputs, type Inputs, type Streams } from './run/inputs.js';
+import { discardEarlyTool, type ToolExit } from './source/child.js';
 import { SignalWatch, type SignalSource } from './run/signals.js';
 import { exitStatus, SIGNAL_STATUS } from './run/exit-status.js';
 import { startFlushing } from './run/flush.js';
@@ -61,8 +61,13 @@ export async function run(opts: RunOptions): Promise<number> {
     await drained(opts.stdout, describeCiContext(env, ciContext(env, 'auto', [])));
     return 0;
   }
-  if (parsed.action !== 'run') return printAndLeave(parsed.action, opts.stdout);
+  if (parsed.action !== 'run') {
+    discardEarlyTool();
+    return printAndLeave(parsed.action, opts.stdout);
+  }
   const { config } = parsed;
+  // The input is read (and the tool runs) from here on; the rules, presets and gate load beside it.
+  const early = startInputs(config, env, opts);
   const { reporter, stderrGone } = openReporter(parsed, env, opts.stderr);
   // Quality gate (--slo): its files are read and checked now, before any input; earlier results are requested.
   const gate = config.gate ? await startQualityGate(config, parsed, reporter, env) : undefined;
@@ -72,7 +77,7 @@ export async function run(opts: RunOptions): Promise<number> {
 
   const store = new SeriesStore(config.maxSeries);
   const extractor = new Extractor(config, store, reporter);
-  const inputs = await openInputs(config, extractor, reporter, env, opts);
+  const inputs = early.connect(extractor, reporter);
   let inputEnded = false;
   const signals = watchSignals(opts, { inputs, extractor, reporter, store }, () => inputEnded);
   // --explain sends nothing: no backend is even set up.

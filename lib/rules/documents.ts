@@ -113,3 +113,42 @@ function endOfLastLineStartingWith(text: string, from: number): number {
     lineEnd = nl;
   }
 }
+
+/**
+ * The keys a document must have for `path` to select anything in it, or undefined when that
+ * cannot be told from the path. A plain first name (`$.metrics.x`): jsonpath-plus follows it only
+ * into an own property of that name. A root filter over JSON lines (`$[?(@.Action && @.Package)]`,
+ * each line's object tested itself): when the filter is only `&&`-joined tests that are false for
+ * a missing field (`@.k`, `@.k !== undefined`, `@.k == 'text'`, `@.k > 0`, …), every such `k`.
+ * Anything else (`*`, `..`, `||`, `!`, `@property`, a comparison with null): undefined.
+ */
+export function requiredKeysOf(path: string, segments: readonly (string | number)[], eachLine: boolean): string[] | undefined {
+  if (eachLine) return filterKeysOf(path);
+  const first = segments[0] === '$' ? segments[1] : segments[0];
+  return typeof first === 'string' && PLAIN_KEY.test(first) ? [first] : undefined;
+}
+
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const LITERAL = String.raw`(?:'[^'\\]*'|"[^"\\]*"|-?\d+(?:\.\d+)?|true|false)`;
+const FALSE_WHEN_MISSING = new RegExp(String.raw`^@\.([A-Za-z_][A-Za-z0-9_]*)(?:\s*(?:!==\s*undefined|===?\s*${LITERAL}|[<>]=?\s*-?\d+(?:\.\d+)?))?$`);
+
+function filterKeysOf(path: string): string[] | undefined {
+  const m = /^\$\[\?\((.*)\)\]$/.exec(path);
+  if (m === null) return undefined;
+  const keys: string[] = [];
+  for (const term of (m[1] as string).split('&&')) {
+    const k = FALSE_WHEN_MISSING.exec(term.trim());
+    // A name every object has (`constructor`, `toString`) is there without being in the line.
+    if (k === null || (k[1] as string) in Object.prototype) return undefined;
+    keys.push(k[1] as string);
+  }
+  return keys;
+}
+
+/** Whether `document` has every key of `keys` as its own (undefined: nothing is known, so yes). */
+export function hasKeys(document: unknown, keys: readonly string[] | undefined): boolean {
+  if (keys === undefined) return true;
+  if (typeof document !== 'object' || document === null) return false;
+  for (const k of keys) if (!Object.hasOwn(document, k)) return false;
+  return true;
+}

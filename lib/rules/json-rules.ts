@@ -11,7 +11,7 @@ import { excerpt, parseNumber } from '../parse/number.js';
 import { setLabel } from '../parse/labels.js';
 import { seriesKey } from '../series.js';
 import { Aggregator } from './aggregate.js';
-import { findJsonDocuments } from './documents.js';
+import { findJsonDocuments, hasKeys, requiredKeysOf } from './documents.js';
 import { MATCH_BUDGET_MS, runWithinBudget } from '../parse/safe-regex.js';
 import type { FieldPath, JsonRule } from './rule.js';
 import type { RuleSample } from './sample.js';
@@ -76,10 +76,14 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     // tests each line's object itself, as if the lines were one array (docs/reference/rule-files.md).
     const eachLine = found.lines === true && /^\$\[\?/.test(rule.path);
     const agg = rule.aggregate ? new Aggregator<RuleSample>(rule.aggregate, maxSeries) : undefined;
+    const required = requiredKeysOf(rule.path, JSONPath.toPathArray(rule.path), eachLine);
     let matched = 0;
     let cut = false;
     let failed = false;
     for (const document of found.documents) {
+      // A document without the keys the path needs cannot match: JSONPath is not asked (with many
+      // presets' rules over a log's JSON lines, that call is most of the time).
+      if (!hasKeys(document, required)) continue;
       const matches: unknown[] = [];
       try {
         const evaluate = (): void => {

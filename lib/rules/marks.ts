@@ -2,7 +2,7 @@
 // is a JSON document in which a mark's JSONPath selects something, or an XML document whose
 // root element a mark names. Line marks are matched with the line rules (lib/rules/line-rules.ts).
 
-import { findJsonDocuments } from './documents.js';
+import { findJsonDocuments, hasKeys, requiredKeysOf } from './documents.js';
 import type { Mark } from './rule.js';
 import { firstLineStartingWithLt } from './xml-rules.js';
 
@@ -18,7 +18,11 @@ export async function documentMarksSeen(text: string, marks: readonly Mark[]): P
       const { JSONPath } = await import('jsonpath-plus');
       // JSON lines: a root filter tests each line's object, as for JSON rules (lib/rules/json-rules.ts).
       const each = (path: string, json: unknown): unknown => (lines === true && /^\$\[\?/.test(path) ? [json] : json);
-      for (const { i, path } of json) if (documents.some((json) => selectsSomething(JSONPath, path, each(path, json)))) seen.add(i);
+      for (const { i, path } of json) {
+        // A document without the keys the path needs selects nothing: JSONPath is not asked (lib/rules/documents.ts).
+        const required = requiredKeysOf(path, JSONPath.toPathArray(path), lines === true && /^\$\[\?/.test(path));
+        if (documents.some((json) => hasKeys(json, required) && selectsSomething(JSONPath, path, each(path, json)))) seen.add(i);
+      }
     }
   }
   if (xml.length > 0) {

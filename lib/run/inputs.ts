@@ -6,7 +6,7 @@ import type { Config, Env } from '../config/config.js';
 import type { Extractor } from '../extract.js';
 import { LineSplitter } from '../lines.js';
 import type { Reporter } from '../report.js';
-import type { ToolExit, ToolRun } from '../source/child.js';
+import { forwardSignal, runTool, type ToolExit, type ToolRun } from '../source/child.js';
 import { DocumentCollector } from '../source/document.js';
 import { stdinInput, streamInput, type Input, type StdinSource } from '../source/input.js';
 import { passThrough } from '../source/passthrough.js';
@@ -44,44 +44,66 @@ export interface Inputs {
   endLines(interrupted: boolean): void;
 }
 
+/** The inputs, started before the extractor exists (lib/run.ts opens them first): their lines wait in `connect`. */
+export interface StartedInputs {
+  /** Hands the lines read so far, and from now on, to the extractor; reports what happened meanwhile. */
+  connect(extractor: Extractor, reporter: Reporter): Inputs;
+}
+
+/**
+ * Chunks that came before the extractor was there: copied (the relay reuses its buffers) and handed
+ * over once it is. They are what arrived while the rules, presets and gate loaded: a few
+ * milliseconds of input.
+ */
+class EarlyChunks {
+  #queue: Buffer[] | undefined = [];
+  #sink: ((chunk: Buffer) => void) | undefined;
+
+  push(chunk: Buffer): void {
+    if (this.#sink) this.#sink(chunk);
+    else this.#queue!.push(Buffer.from(chunk));
+  }
+
+  connect(sink: (chunk: Buffer) => void): void {
+    for (const chunk of this.#queue ?? []) sink(chunk);
+    this.#queue = undefined;
+    this.#sink = sink;
+  }
+}
+
+/**
+ * Starts reading the input (filter mode) or the tool (wrap mode) now, passing it through to stdout
+ * from the first byte: nothing waits for the rules, presets, backends or gate to load (issue 29).
+ */
 // Longer than most: the object it returns is the other steps' view of the inputs, its methods sharing one closure.
-export async function openInputs(config: Config, extractor: Extractor, reporter: Reporter, env: Env, io: Streams): Promise<Inputs> {
-  const stdoutLines = new LineSplitter({
-    maxLineBytes: config.maxLineBytes,
-    precheck: extractor.precheck(),
-    // The number now: --pattern rules name the line later, after more lines were read.
-    onLine: (text) => {
-      const n = stdoutLines.lines;
-      extractor.line(text, () => `line ${n}`);
-    },
-  });
-  const document = extractor.wantsDocument ? new DocumentCollector() : undefined;
+export function startInputs(config: Config, env: Env, io: Streams): StartedInputs {
+  const stdoutChunks = new EarlyChunks();
+  const stderrChunks = config.parseStderr && config.command !== undefined && config.command.length > 0 ? new EarlyChunks() : undefined;
   let broken = false;
   let lost = false;
+  // Until connect(), what there is to say waits for the reporter.
+  let say: (report: (r: Reporter) => void) => void;
+  const pending: ((r: Reporter) => void)[] = [];
+  say = (report) => pending.push(report);
   const opts = {
     dest: io.stdout,
-    onChunk: (chunk: Buffer) => {
-      stdoutLines.push(chunk);
-      document?.add(chunk);
-    },
+    onChunk: (chunk: Buffer) => stdoutChunks.push(chunk),
     onBroken: (err: NodeJS.ErrnoException) => {
       broken = true;
       // A reader gone (`| head -1`) is said under -v only; a full disk or EIO lost the output (exit 74).
       lost = stdoutFailureLosesOutput(err);
-      if (lost) reporter.error(stdoutFailureMessage(err));
-      else reporter.verbose(stdoutFailureMessage(err));
+      say((r) => (lost ? r.error(stdoutFailureMessage(err)) : r.verbose(stdoutFailureMessage(err))));
     },
-    onError: (err: Error) => reporter.error(`reading input failed: ${err.message}`),
+    onError: (err: Error) => say((r) => r.error(`reading input failed: ${err.message}`)),
   };
 
   const ended: Promise<unknown>[] = [];
   let tool: ToolRun | undefined;
   let forward: (sig: EndingSignal) => void = () => undefined;
-  let stderrLines: LineSplitter | undefined;
   let input: Input;
   if (config.command !== undefined && config.command.length > 0) {
-    const wrapped = await openTool(config.command, config, extractor, reporter, io.stderr);
-    ({ tool, forward, stderrLines } = wrapped);
+    const wrapped = openTool(config.command, config, io.stderr, stderrChunks, (report) => say(report));
+    ({ tool, forward } = wrapped);
     input = streamInput(wrapped.tool.stdout, opts);
     if (wrapped.stderrDone) ended.push(wrapped.stderrDone);
   } else input = stdinInput(io.stdin, opts);
@@ -94,42 +116,75 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
   });
 
   return {
-    tool,
-    document,
-    lines: () => stdoutLines.lines + (stderrLines?.lines ?? 0),
-    overlong: () => stdoutLines.overlong + (stderrLines?.overlong ?? 0),
-    stdoutBroken: () => broken,
-    stdoutLost: () => lost,
-    interrupt(sig) {
-      if (tool) forward(sig);
-      else {
-        input.stop();
-        stopReading();
+    connect(extractor, reporter) {
+      say = (report) => report(reporter);
+      for (const report of pending.splice(0)) report(reporter);
+      const document = extractor.wantsDocument ? new DocumentCollector() : undefined;
+      const stdoutLines = new LineSplitter({
+        maxLineBytes: config.maxLineBytes,
+        precheck: extractor.precheck(),
+        // The number now: --pattern rules name the line later, after more lines were read.
+        onLine: (text) => {
+          const n = stdoutLines.lines;
+          extractor.line(text, () => `line ${n}`);
+        },
+      });
+      stdoutChunks.connect((chunk) => {
+        stdoutLines.push(chunk);
+        document?.add(chunk);
+      });
+      let stderrLines: LineSplitter | undefined;
+      if (stderrChunks) {
+        const lines = new LineSplitter({
+          maxLineBytes: config.maxLineBytes,
+          precheck: extractor.precheck(),
+          onLine: (text) => {
+            const n = lines.lines;
+            extractor.line(text, () => `stderr line ${n}`);
+          },
+        });
+        stderrLines = lines;
+        stderrChunks.connect((chunk) => lines.push(chunk));
       }
-    },
-    async finished() {
-      if (!tool) {
-        await inputDone;
-        return undefined;
-      }
-      const exit = await tool.done;
-      if (exit.spawnError) {
-        const { describeSpawnError } = await import('../source/child.js');
-        reporter.error(describeSpawnError(config.command!, exit.spawnError, env));
-      }
-      if (!(await settlesWithin(inputDone, DRAIN_GRACE_MS))) {
-        reporter.warn(`the tool exited but its output stayed open for ${DRAIN_GRACE_MS / 1000}s (a background process holding it?); stopped reading`);
-        tool.stdout.destroy();
-        tool.stderr.destroy();
-        stopReading();
-      }
-      await inputDone;
-      return exit;
-    },
-    endLines(interrupted) {
-      if (interrupted && !tool) return;
-      stdoutLines.end();
-      stderrLines?.end();
+      return {
+        tool,
+        document,
+        lines: () => stdoutLines.lines + (stderrLines?.lines ?? 0),
+        overlong: () => stdoutLines.overlong + (stderrLines?.overlong ?? 0),
+        stdoutBroken: () => broken,
+        stdoutLost: () => lost,
+        interrupt(sig) {
+          if (tool) forward(sig);
+          else {
+            input.stop();
+            stopReading();
+          }
+        },
+        async finished() {
+          if (!tool) {
+            await inputDone;
+            return undefined;
+          }
+          const exit = await tool.done;
+          if (exit.spawnError) {
+            const { describeSpawnError } = await import('../source/child.js');
+            reporter.error(describeSpawnError(config.command!, exit.spawnError, env));
+          }
+          if (!(await settlesWithin(inputDone, DRAIN_GRACE_MS))) {
+            reporter.warn(`the tool exited but its output stayed open for ${DRAIN_GRACE_MS / 1000}s (a background process holding it?); stopped reading`);
+            tool.stdout.destroy();
+            tool.stderr.destroy();
+            stopReading();
+          }
+          await inputDone;
+          return exit;
+        },
+        endLines(interrupted) {
+          if (interrupted && !tool) return;
+          stdoutLines.end();
+          stderrLines?.end();
+        },
+      };
     },
   };
 }
@@ -137,37 +192,32 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
 interface OpenedTool {
   tool: ToolRun;
   forward: (sig: EndingSignal) => void;
-  /** With --parse-stderr, the tool's stderr lines; the end of its stderr either way. */
-  stderrLines?: LineSplitter;
+  /** The end of the tool's stderr. */
   stderrDone?: Promise<void>;
 }
 
-/** Wrap mode: starts the tool; its stderr goes to ours, and is parsed with --parse-stderr. */
-async function openTool(command: readonly string[], config: Config, extractor: Extractor, reporter: Reporter, stderr: Writable): Promise<OpenedTool> {
-  // Loaded here only: filter mode never pays for child_process (about 4 ms of every start).
-  const child = await import('../source/child.js');
-  const tool = child.runTool(command);
-  const forward = (sig: EndingSignal): void => child.forwardSignal(tool, sig);
-  if (!config.parseStderr) {
+/** Wrap mode: starts the tool; its stderr goes to ours, and (with --parse-stderr) to `stderrChunks`. */
+function openTool(
+  command: readonly string[],
+  config: Config,
+  stderr: Writable,
+  stderrChunks: EarlyChunks | undefined,
+  say: (report: (r: Reporter) => void) => void,
+): OpenedTool {
+  const tool = runTool(command);
+  const forward = (sig: EndingSignal): void => forwardSignal(tool, sig);
+  if (!config.parseStderr || stderrChunks === undefined) {
     passThrough(tool.stderr, stderr, () => undefined);
     // Its last bytes must reach our stderr before we exit, as its stdout's do.
     return { tool, forward, stderrDone: new Promise((resolve) => tool.stderr.once('close', () => resolve())) };
   }
-  const stderrLines = new LineSplitter({
-    maxLineBytes: config.maxLineBytes,
-    precheck: extractor.precheck(),
-    onLine: (text) => {
-      const n = stderrLines.lines;
-      extractor.line(text, () => `stderr line ${n}`);
-    },
-  });
   const stderrInput = streamInput(tool.stderr, {
     dest: stderr,
-    onChunk: (chunk) => stderrLines.push(chunk),
+    onChunk: (chunk) => stderrChunks.push(chunk),
     onBroken: () => undefined,
-    onError: (err) => reporter.error(`reading the tool's stderr failed: ${err.message}`),
+    onError: (err) => say((r) => r.error(`reading the tool's stderr failed: ${err.message}`)),
   });
-  return { tool, forward, stderrLines, stderrDone: stderrInput.done };
+  return { tool, forward, stderrDone: stderrInput.done };
 }
 
 async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {

@@ -2,6 +2,7 @@
 // `$[?(…)]` over JSON lines testing each line's object (go test -json).
 import t from 'tap';
 import { evaluateJsonRules } from '../../lib/rules/json-rules.js';
+import { hasKeys, requiredKeysOf } from '../../lib/rules/documents.js';
 import { compileRule } from '../../lib/rules/compile.js';
 import type { JsonRule } from '../../lib/rules/rule.js';
 
@@ -55,4 +56,71 @@ t.test("JSON lines: $[?(@.Action=='pass' && @.Test)] tests each line's object", 
   // One whole document: $[?(…)] keeps its JSONPath meaning (the root's members).
   const whole = await evaluateJsonRules(JSON.stringify({ Action: 'pass', Test: 'X' }), [passed], 100);
   t.same(whole.samples, []);
+});
+
+t.test('requiredKeysOf: the keys a document needs for a path to select anything, else undefined', async (t) => {
+  const plain: Array<[string[], string[] | undefined]> = [
+    [['$', 'metrics', 'x'], ['metrics']],
+    [['metrics'], ['metrics']],
+    [['$', 'total_cost-x'], ['total_cost-x']],
+    [['$', '*'], undefined],
+    [['$', '..', 'x'], undefined],
+    [['$', '?(@.x)'], undefined],
+    [['$', '0'], undefined],
+    [['$', 'a b'], undefined],
+    [['$', '@string()'], undefined],
+    [['$'], undefined],
+  ];
+  for (const [segments, want] of plain) t.same(requiredKeysOf(segments.join('.'), segments, false), want, segments.join(' '));
+  const filters: Array<[string, string[] | undefined]> = [
+    ["$[?(@.Action=='pass' && @.Test)]", ['Action', 'Test']],
+    ['$[?(@.Action && @.Package)]', ['Action', 'Package']],
+    ['$[?(@.code !== undefined && @.size > 0 && @.passed === false)]', ['code', 'size', 'passed']],
+    ['$[?(@.errorCount > 0 || @.warningCount > 0)]', undefined],
+    ['$[?(@.x != 1)]', undefined],
+    ['$[?(!@.x)]', undefined],
+    ['$[?(@.x == null)]', undefined],
+    ['$[?(@.x === undefined)]', undefined],
+    ["$[?(@.msg == 'a && b')]", undefined],
+    ['$[?(@.constructor)]', undefined],
+    ['$[?(@property === "rate")]', undefined],
+    ['$.x', undefined],
+  ];
+  for (const [path, want] of filters) t.same(requiredKeysOf(path, [], true), want, path);
+});
+
+t.test('hasKeys: own keys only; undefined keys ask nothing', async (t) => {
+  t.ok(hasKeys({ a: 1, b: 0 }, ['a', 'b']));
+  t.notOk(hasKeys({ a: 1 }, ['a', 'b']));
+  t.notOk(hasKeys({}, ['constructor']));
+  t.notOk(hasKeys(null, ['a']));
+  t.notOk(hasKeys(5, ['a']));
+  t.ok(hasKeys(5, undefined));
+});
+
+t.test("JSON lines and a root filter: lines without the filter's fields are skipped, the others read as before", async (t) => {
+  const lines = [
+    JSON.stringify({ level: 'info', msg: 'x' }),
+    JSON.stringify({ Action: 'pass', Test: 'A', Package: 'p', Elapsed: 0.5 }),
+    JSON.stringify({ Action: 'pass', Package: 'p', Elapsed: 1 }),
+    JSON.stringify({ Action: 'fail', Test: 'B', Package: 'p', Elapsed: 2 }),
+  ].join('\n');
+  const r = rule({ json: "$[?(@.Action=='pass' && @.Test)]", name: 'passed', aggregate: 'count' });
+  t.same(series((await evaluateJsonRules(lines, [r], 100)).samples), ['passed{} 1']);
+});
+
+t.test('JSON lines without the first key of a path are skipped, the others read as before', async (t) => {
+  // A log's JSON lines: only two hold `metrics`; one holds it as an inherited name only.
+  const lines = [
+    JSON.stringify({ level: 'info', msg: 'start' }),
+    JSON.stringify({ metrics: { p95: 12 } }),
+    JSON.stringify({ constructor: 1, msg: 'no metrics' }),
+    JSON.stringify([1, 2]),
+    JSON.stringify({ metrics: { p95: 15 } }),
+  ].join('\n');
+  const r = rule({ json: '$.metrics.p95', name: 'p95', aggregate: 'max' });
+  const found = await evaluateJsonRules(lines, [r], 100);
+  t.same(series(found.samples), ['p95{} 15']);
+  const each = rule({ json: '$.metrics', name: 'p95_each', value: 'p95', aggregate: 'sum' });
+  t.same(series((await evaluateJsonRules(lines, [each], 100)).samples), ['p95_each{} 27']);
 });
