@@ -44,23 +44,44 @@ export interface Inputs {
   endLines(interrupted: boolean): void;
 }
 
+/**
+ * What filter mode reads before the rules are compiled is kept, up to this many bytes, and read
+ * for metrics once they are (a rule file near its cap takes seconds to compile, and the
+ * passthrough does not wait for it). More than this: the bytes past it are passed through but
+ * not read for metrics, and a warning says how many.
+ */
+export const EARLY_INPUT_LIMIT = 16 * 1024 * 1024;
+
 // Longer than most: the object it returns is the other steps' view of the inputs, its methods sharing one closure.
-export async function openInputs(config: Config, extractor: Extractor, reporter: Reporter, env: Env, io: Streams): Promise<Inputs> {
-  const stdoutLines = new LineSplitter({
-    maxLineBytes: config.maxLineBytes,
-    precheck: extractor.precheck(),
-    // The number now: --pattern rules name the line later, after more lines were read.
-    onLine: (text) => {
-      const n = stdoutLines.lines;
-      extractor.line(text, () => `line ${n}`);
-    },
-  });
-  const document = extractor.wantsDocument ? new DocumentCollector() : undefined;
+export async function openInputs(config: Config, extractorReady: Promise<Extractor>, reporter: Reporter, env: Env, io: Streams): Promise<Inputs> {
+  // Wrap mode starts the tool once the rules are ready; filter mode passes its input through at once.
+  const wrap = config.command !== undefined && config.command.length > 0;
+  const early = wrap ? undefined : new EarlyInput(reporter);
+  let stdoutLines: LineSplitter | undefined;
+  let document: DocumentCollector | undefined;
+  const attach = (extractor: Extractor): void => {
+    const lines: LineSplitter = new LineSplitter({
+      maxLineBytes: config.maxLineBytes,
+      precheck: extractor.precheck(),
+      // The number now: --pattern rules name the line later, after more lines were read.
+      onLine: (text) => {
+        const n = lines.lines;
+        extractor.line(text, () => `line ${n}`);
+      },
+    });
+    document = extractor.wantsDocument ? new DocumentCollector() : undefined;
+    early?.replay(lines, document);
+    stdoutLines = lines;
+  };
+  const attached = extractorReady.then(attach);
+  if (wrap) await attached;
   let broken = false;
   let lost = false;
   const opts = {
     dest: io.stdout,
     onChunk: (chunk: Buffer) => {
+      if (stdoutLines === undefined) return early?.add(chunk);
+      if (early?.skipping(chunk, stdoutLines, document)) return;
       stdoutLines.push(chunk);
       document?.add(chunk);
     },
@@ -73,14 +94,13 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
     },
     onError: (err: Error) => reporter.error(`reading input failed: ${err.message}`),
   };
-
   const ended: Promise<unknown>[] = [];
   let tool: ToolRun | undefined;
   let forward: (sig: EndingSignal) => void = () => undefined;
   let stderrLines: LineSplitter | undefined;
   let input: Input;
-  if (config.command !== undefined && config.command.length > 0) {
-    const wrapped = await openTool(config.command, config, extractor, reporter, io.stderr);
+  if (wrap) {
+    const wrapped = await openTool(config.command ?? [], config, await extractorReady, reporter, io.stderr);
     ({ tool, forward, stderrLines } = wrapped);
     input = streamInput(wrapped.tool.stdout, opts);
     if (wrapped.stderrDone) ended.push(wrapped.stderrDone);
@@ -95,9 +115,11 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
 
   return {
     tool,
-    document,
-    lines: () => stdoutLines.lines + (stderrLines?.lines ?? 0),
-    overlong: () => stdoutLines.overlong + (stderrLines?.overlong ?? 0),
+    get document() {
+      return document;
+    },
+    lines: () => (stdoutLines?.lines ?? 0) + (stderrLines?.lines ?? 0),
+    overlong: () => (stdoutLines?.overlong ?? 0) + (stderrLines?.overlong ?? 0),
     stdoutBroken: () => broken,
     stdoutLost: () => lost,
     interrupt(sig) {
@@ -128,7 +150,7 @@ export async function openInputs(config: Config, extractor: Extractor, reporter:
     },
     endLines(interrupted) {
       if (interrupted && !tool) return;
-      stdoutLines.end();
+      stdoutLines?.end();
       stderrLines?.end();
     },
   };
@@ -176,4 +198,67 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
   const settled = await Promise.race([work.then(() => true), late]);
   clearTimeout(timer);
   return settled;
+}
+
+/**
+ * Filter mode's input read before the rules were compiled: kept (copied: the relay reuses its
+ * buffers) up to EARLY_INPUT_LIMIT, then handed to the lines and the document once they exist.
+ * Past the limit, the kept part ends at its last whole line and the input is read again from
+ * the first line that starts after the gap; the document, incomplete, is not parsed.
+ */
+class EarlyInput {
+  #chunks: Buffer[] = [];
+  #bytes = 0;
+  /** Bytes passed through but not read for metrics. */
+  #skipped = 0;
+  #full = false;
+  #skippingLine = false;
+
+  constructor(private readonly reporter: Reporter) {}
+
+  add(chunk: Buffer): void {
+    if (!this.#full && this.#bytes + chunk.length <= EARLY_INPUT_LIMIT) {
+      this.#chunks.push(Buffer.from(chunk));
+      this.#bytes += chunk.length;
+      return;
+    }
+    this.#full = true;
+    this.#skipped += chunk.length;
+  }
+
+  replay(lines: LineSplitter, document: DocumentCollector | undefined): void {
+    let kept = Buffer.concat(this.#chunks, this.#bytes);
+    this.#chunks = [];
+    if (this.#full) {
+      // The partial last line joins nothing: the bytes after it were not kept.
+      const end = kept.lastIndexOf(10) + 1;
+      this.#skipped += kept.length - end;
+      kept = kept.subarray(0, end);
+      this.#skippingLine = true;
+      if (document) document.overflow = true;
+    }
+    if (kept.length > 0) {
+      lines.push(kept);
+      document?.add(kept);
+    }
+    if (this.#full) {
+      this.reporter.warn(
+        `more than ${EARLY_INPUT_LIMIT} bytes came while the rules were compiled: ${this.#skipped} of them were passed through but not read for metrics`,
+      );
+    }
+  }
+
+  /** After a gap: drops the bytes up to the next line's start; true when nothing of the chunk is left. */
+  skipping(chunk: Buffer, lines: LineSplitter, document: DocumentCollector | undefined): boolean {
+    if (!this.#skippingLine) return false;
+    const nl = chunk.indexOf(10);
+    if (nl < 0) return true;
+    this.#skippingLine = false;
+    const rest = chunk.subarray(nl + 1);
+    if (rest.length > 0) {
+      lines.push(rest);
+      document?.add(rest);
+    }
+    return true;
+  }
 }
