@@ -288,6 +288,7 @@ export class Extractor {
         const { evaluateXmlRules } = await import('./rules/xml-rules.js');
         const result = await evaluateXmlRules(text, xml, this.store.maxSeries);
         if (result.read === false) for (const r of xml) unread.add(r);
+        for (const r of result.failed ?? []) unread.add(r);
         found.push({ ...result, where: 'the XML document', quiet });
       }
     }
