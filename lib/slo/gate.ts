@@ -9,6 +9,7 @@
 // Reading and checking are pure (slo-file.ts, sli-file.ts, selector.ts); evaluation is pure
 // (evaluate.ts, history.ts); files, HTTP and the step summary go through `io`.
 
+import { maskEvaluation } from './mask.js';
 import { fileProblem } from '../files.js';
 import { seriesKey, type Series } from '../series.js';
 import { fullMetricName } from '../naming/metric-name.js';
@@ -61,6 +62,8 @@ export interface GateIo {
   /** $GITHUB_STEP_SUMMARY, when set. */
   stepSummaryFile?: string;
   log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+  /** Masks the run's known secrets in a text (lib/slo/mask.ts); none when absent. */
+  mask?: (text: string) => string;
 }
 
 export interface GateOutcome {
@@ -186,6 +189,8 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
         if (spec.needsBaseline)
           io.log.info(`quality gate: ${b.runs === 0 ? 'no baseline' : `compared with ${b.runs} earlier result${b.runs === 1 ? '' : 's'}`} (${h.source})`);
       }
+      // Known secrets masked in every output of the gate (an answer's body reaches its messages).
+      evaluation = maskEvaluation(evaluation, io.mask);
       for (const line of textTable(evaluation, spec)) io.log.info(line);
       if (evaluation.result === 'fail') io.log.error(`${totalLine(evaluation)}: exit status ${GATE_FAILED_STATUS} once the metrics are pushed`);
       else if (evaluation.result === 'warning' && options.failOnWarning)

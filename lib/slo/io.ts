@@ -52,6 +52,7 @@ export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<
     now: () => Date.now(),
     ...(summary ? { stepSummaryFile: summary } : {}),
     log: { info: (m) => reporter.info(m), warn: (m) => reporter.warn(m), error: (m) => reporter.error(m) },
+    mask: (text) => reporter.redact(text),
   };
 }
 
