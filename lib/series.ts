@@ -62,7 +62,7 @@ export class SeriesStore {
 
   /** Every series, in a deterministic order: by name, then by labels. */
   list(): Series[] {
-    return [...this.#byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+    return [...this.#byKey.entries()].sort(([a], [b]) => byCodeUnits(a, b)).map(([, s]) => s);
   }
 }
 
@@ -73,4 +73,10 @@ export function seriesKey(name: string, labels: Readonly<Record<string, string>>
   let key = name;
   for (const n of names) key += `\u0000${n}\u0001${labels[n]}`;
   return key;
+}
+
+/** Strings in UTF-16 code-unit order, as `<` compares them (not locale order). */
+function byCodeUnits(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }

@@ -164,21 +164,11 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
  * that size before they go — at most log2(1,000) + 1 refusals in all, since a 413 for one line
  * ends the push.
  */
-// Longer than ~60 lines: the loop keeps one tally over the batches and may split a batch in place on
-// a 413; sending one batch is sendOne, reading its answer countAnswer.
+// The loop keeps one tally over the batches and may split a batch in place on a 413; sending one
+// batch is sendOne, reading its answer countAnswer.
 async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<BackendOutcome> {
   const { reporter, where, opts } = ctx;
-  const tally: PushTally = {
-    linesOk: 0,
-    linesInvalid: 0,
-    unconfirmed: 0,
-    worstStatus: 0,
-    allAccepted: true,
-    unsent: [],
-    unconfirmedLines: [],
-    splits: 0,
-    maxLines: Infinity,
-  };
+  const tally = emptyTally();
   for (let i = 0; i < batches.length; i++) {
     while ((batches[i] as DtBatch).lines.length > tally.maxLines) batches.splice(i, 1, ...halves(batches[i] as DtBatch));
     const batch = batches[i] as DtBatch;
@@ -224,7 +214,16 @@ async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<Backen
   }
 
   printLeftOver(reporter, tally, opts, '400');
-  const splitNote = tally.splits > 0 ? `, ${batches.length} requests after ${tally.splits} × 413` : '';
+  return finished(ctx, tally, batches.length);
+}
+
+function emptyTally(): PushTally {
+  return { linesOk: 0, linesInvalid: 0, unconfirmed: 0, worstStatus: 0, allAccepted: true, unsent: [], unconfirmedLines: [], splits: 0, maxLines: Infinity };
+}
+
+/** The outcome of a push whose every batch was answered. */
+function finished(ctx: PushContext, tally: PushTally, requests: number): BackendOutcome {
+  const splitNote = tally.splits > 0 ? `, ${requests} requests after ${tally.splits} × 413` : '';
   const unconfirmedNote = tally.unconfirmed > 0 ? `, ${tally.unconfirmed} unconfirmed` : '';
   return {
     backend: 'dynatrace',
@@ -285,12 +284,9 @@ function countAnswer(ctx: PushContext, tally: PushTally, where: string, batch: D
 function reportRefusal(reporter: Reporter, where: string, status: number, body: string): void {
   const answer = parseIngestAnswer(body);
   const meaning = REFUSAL_MEANING[status];
-  const detail =
-    answer.message !== undefined
-      ? `: ${reporter.excerpt(answer.message, MAX_MESSAGE_CHARS)}`
-      : body.trim() !== '' && answer.linesOk === undefined
-        ? `: ${reporter.excerpt(body.replace(/\s+/g, ' ').trim(), MAX_MESSAGE_CHARS)}`
-        : '';
+  let detail = '';
+  if (answer.message !== undefined) detail = `: ${reporter.excerpt(answer.message, MAX_MESSAGE_CHARS)}`;
+  else if (body.trim() !== '' && answer.linesOk === undefined) detail = `: ${reporter.excerpt(body.replace(/\s+/g, ' ').trim(), MAX_MESSAGE_CHARS)}`;
   reporter.error(`${where} -> ${status}${meaning ? ` (${meaning})` : ''}${detail}`);
   if (status === 401 || status === 403) {
     reporter.error('dynatrace: hint: create an API token with the scope metrics.ingest (Access tokens) and put it in DT_API_TOKEN or --dt-token-file');

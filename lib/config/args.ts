@@ -123,21 +123,8 @@ interface Problems {
   warnings: string[];
 }
 
-export function parseConfig(argv: readonly string[], env: Env, readText: ReadText = readTextFile): ConfigResult {
-  const problems: Problems = { usage: [], backend: [], warnings: [] };
-  const { ours, command } = splitCommand(argv);
-  const values = readFlags(canonicalArgs(ours), problems);
-  if (command !== undefined && command.length === 0) problems.usage.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
-
-  const presets = resolvePresets(values, command, problems);
-  // --preset auto in filter mode: every preset is tried on the input.
-  const autoPresets = command === undefined && (values.preset ?? []).some((p) => p.trim() === 'auto');
-  const naming = namingOf(values, env, autoPresets ? ['auto', ...presets] : presets, problems);
-  const extraction = extractionOf(values, problems, autoPresets);
-  const http = httpOf(values, problems);
-  const pgw = pushgatewayOf(values, env, problems);
-  const dynatrace = dynatraceOf(values, env, readText, problems);
-  // OTLP and remote write: their own modules read their flags and environment.
+/** OTLP and remote write: their own modules read their flags and environment. */
+function otlpAndRemoteWriteOf(values: FlagValues, env: Env, readText: ReadText, problems: Problems) {
   const otlp = otlpConfig(values.otlp, env, headersOf(values['otlp-header'], problems));
   problems.backend.push(...otlp.errors);
   problems.warnings.push(...otlp.warnings);
@@ -153,6 +140,29 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
   if (values['otlp-header'] && !otlp.config && otlp.errors.length === 0)
     problems.usage.push('--otlp-header given without --otlp or OTEL_EXPORTER_OTLP_ENDPOINT');
   if (values['remote-write-header'] && !values['remote-write']) problems.usage.push('--remote-write-header given without --remote-write');
+  return { otlp, remote };
+}
+
+function verbosityOf(values: FlagValues): Config['verbosity'] {
+  if (values.quiet) return 'quiet';
+  return values.verbose ? 'verbose' : 'normal';
+}
+
+export function parseConfig(argv: readonly string[], env: Env, readText: ReadText = readTextFile): ConfigResult {
+  const problems: Problems = { usage: [], backend: [], warnings: [] };
+  const { ours, command } = splitCommand(argv);
+  const values = readFlags(canonicalArgs(ours), problems);
+  if (command !== undefined && command.length === 0) problems.usage.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
+
+  const presets = resolvePresets(values, command, problems);
+  // --preset auto in filter mode: every preset is tried on the input.
+  const autoPresets = command === undefined && (values.preset ?? []).some((p) => p.trim() === 'auto');
+  const naming = namingOf(values, env, autoPresets ? ['auto', ...presets] : presets, problems);
+  const extraction = extractionOf(values, problems, autoPresets);
+  const http = httpOf(values, problems);
+  const pgw = pushgatewayOf(values, env, problems);
+  const dynatrace = dynatraceOf(values, env, readText, problems);
+  const { otlp, remote } = otlpAndRemoteWriteOf(values, env, readText, problems);
   // Quality gate: the flags here; the files are read and checked at the start of the run.
   const gate = gateOptions(values);
   problems.usage.push(...gate.errors);
@@ -188,7 +198,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     remoteWrite: remote.configs,
     http: http.http,
     failOnPushError: values['fail-on-push-error'] === true,
-    verbosity: values.quiet ? 'quiet' : values.verbose ? 'verbose' : 'normal',
+    verbosity: verbosityOf(values),
     runMetrics: values['no-run-metrics'] !== true,
     flushIntervalMs: http.flushIntervalMs,
     command,

@@ -113,10 +113,18 @@ export function truncateUtf8(s: string, maxBytes: number): string {
   while (i < s.length) {
     const cp = s.codePointAt(i) ?? 0;
     const units = cp > 0xffff ? 2 : 1;
-    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    const size = utf8Size(cp);
     if (bytes + size > maxBytes) break;
     bytes += size;
     i += units;
   }
   return s.slice(0, i);
+}
+
+/** The UTF-8 length of one code point (RFC 3629, section 3). */
+function utf8Size(cp: number): number {
+  if (cp < 0x80) return 1;
+  if (cp < 0x800) return 2;
+  if (cp < 0x10000) return 3;
+  return 4;
 }

@@ -34,6 +34,12 @@ export function parseJsonPathFlag(text: string): JsonPathRule | { error: string 
   const given = text.slice(eq + 1).trim();
   if (!INPUT_NAME.test(name)) return { error: `${where}: ${excerpt(name)} is not a metric name ([A-Za-z_][A-Za-z0-9_.:-]*)` };
   if (given === '' || given === '$' || given === '$.') return { error: `${where}: the path is empty` };
-  const path = given.startsWith('$') ? given : given.startsWith('[') ? `$${given}` : `$.${given}`;
-  return { name, path };
+  return { name, path: rooted(given) };
+}
+
+/** A path as JSONPath wants it: `$` first (`cost` is `$.cost`, `[0]` is `$[0]`). */
+function rooted(given: string): string {
+  if (given.startsWith('$')) return given;
+  if (given.startsWith('[')) return `$${given}`;
+  return `$.${given}`;
 }

@@ -119,8 +119,7 @@ function readValue(value: unknown): number | string {
     return `value ${excerpt(value)} is not a number`;
   }
   // Described, not stringified: a deeply nested value would overflow JSON.stringify.
-  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
-  return `value ${kind} is not a number`;
+  return `value ${kindOf(value)} is not a number`;
 }
 
 const VALUE_KEY = Buffer.from('"value"', 'latin1');
@@ -200,4 +199,12 @@ function skipJsonBlanks(buf: Uint8Array, at: number, end: number): number {
   let i = at;
   while (i < end && (isBlankOrCr(buf[i] as number) || buf[i] === 0x0a)) i++;
   return i;
+}
+
+/** What a JSON value is, in words: `null`, `an array`, `an object`, or the scalar itself. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
 }

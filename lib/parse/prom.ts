@@ -147,7 +147,7 @@ function readQuoted(line: string, at: number, end: number): { value: string; nex
     if (c === 0x5c /* \ */) {
       if (i + 1 >= end) return null;
       const escaped = line[i + 1];
-      const replacement = escaped === 'n' ? '\n' : escaped === '\\' ? '\\' : escaped === '"' ? '"' : undefined;
+      const replacement = labelEscape(escaped);
       if (replacement !== undefined) {
         value += line.slice(chunkStart, i) + replacement;
         chunkStart = i + 2;
@@ -274,4 +274,18 @@ function isTypeOrHelp(buf: Uint8Array, at: number, end: number): boolean {
   const [a, b, c, d] = [buf[i], buf[i + 1], buf[i + 2], buf[i + 3]];
   const keyword = (a === 0x54 && b === 0x59 && c === 0x50 && d === 0x45) /* TYPE */ || (a === 0x48 && b === 0x45 && c === 0x4c && d === 0x50); /* HELP */
   return keyword && isBlankByte(buf[i + 4] as number);
+}
+
+/** What a label value's escape stands for (https://prometheus.io/docs/instrumenting/exposition_formats/); undefined: kept as written. */
+function labelEscape(escaped: string | undefined): string | undefined {
+  switch (escaped) {
+    case 'n':
+      return '\n';
+    case '\\':
+      return '\\';
+    case '"':
+      return '"';
+    default:
+      return undefined;
+  }
 }

@@ -27,6 +27,17 @@ const BY_TOOL: Readonly<Record<string, string>> = {
   sysbench: 'sysbench',
   iperf3: 'iperf3',
   time: 'gnu-time',
+  rspec: 'rspec',
+  // Load tools and analysers (issue 26, item 1).
+  artillery: 'artillery',
+  siege: 'siege',
+  pgbench: 'pgbench',
+  vegeta: 'vegeta',
+  jmeter: 'jmeter',
+  ruff: 'ruff',
+  vite: 'vite',
+  'size-limit': 'size-limit',
+  grype: 'grype',
 };
 
 function base(path: string): string {

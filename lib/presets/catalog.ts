@@ -50,11 +50,22 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   'go-test': 'test runners and coverage',
   'cargo-test': 'test runners and coverage',
   ctest: 'test runners and coverage',
+  // Issue 26, benchmark harnesses and test reports (r4-benchpresets).
+  rspec: 'test runners and coverage',
+  'dotnet-trx': 'test runners and coverage',
   'go-bench': 'benchmarks',
   hyperfine: 'benchmarks',
   'google-benchmark': 'benchmarks',
   catch2: 'benchmarks',
   'benchmark-js': 'benchmarks',
+  // Issue 26, benchmark harnesses (r4-benchpresets).
+  benchmarkdotnet: 'benchmarks',
+  'cargo-bench': 'benchmarks',
+  criterion: 'benchmarks',
+  jmh: 'benchmarks',
+  mitata: 'benchmarks',
+  'pytest-benchmark': 'benchmarks',
+  tinybench: 'benchmarks',
   k6: 'load and systems',
   ab: 'load and systems',
   wrk: 'load and systems',
@@ -76,6 +87,16 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   trivy: 'cost and security',
   'bencher-json': 'other formats',
   'benchmark-action-json': 'other formats',
+  // Load tools and analysers (issue 26, item 1).
+  artillery: 'load and systems',
+  siege: 'load and systems',
+  pgbench: 'load and systems',
+  vegeta: 'load and systems',
+  jmeter: 'load and systems',
+  ruff: 'analysers and size',
+  vite: 'analysers and size',
+  'size-limit': 'analysers and size',
+  grype: 'cost and security',
 };
 
 function categoryOf(name: string): Category {

@@ -2,7 +2,7 @@
 // where: `rules.yaml: rule 3 ("p95"): unit: "mss" is not a unit (one of: ns, us, ms, …)`.
 
 import { AGGREGATES, type Aggregate, type FieldPath, type Mark, type Rule, type RuleBase, type RuleSet, type ValueTarget } from './rule.js';
-import { isUnitSpec, UNIT_NAMES } from './units.js';
+import { CONTEXT_UNIT, isUnitSpec, UNIT_NAMES } from './units.js';
 import { compileRuleRegex, namedGroupsOf } from './regex.js';
 import { wordsOfRegex } from './words.js';
 
@@ -14,7 +14,7 @@ const COMMON_KEYS = ['id', 'name', 'labels', 'unit', 'decimal', 'prefixes', 'occ
 const KEYS: Record<'line' | 'context' | 'json' | 'xml', readonly string[]> = {
   line: [...COMMON_KEYS, 'pattern', 'values', 'words', 'label_groups', 'aggregate'],
   context: ['id', 'pattern', 'context', 'words', 'description'],
-  json: [...COMMON_KEYS, 'json', 'value', 'fields', 'label_fields', 'key_label', 'skip_keys', 'aggregate'],
+  json: [...COMMON_KEYS, 'json', 'value', 'fields', 'label_fields', 'key_label', 'skip_keys', 'unit_field', 'aggregate'],
   xml: [...COMMON_KEYS, 'xml', 'value', 'fields', 'label_fields', 'aggregate'],
 };
 
@@ -145,6 +145,8 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
   }
 
   const base = baseOf(raw, id, origin, index, fail);
+  if (base.unit === CONTEXT_UNIT && kind !== 'line')
+    fail('unit', 'context: is the unit a context rule captured, for pattern rules; a JSON rule takes a unit from the input with unit_field:');
   if (kind === 'line') {
     const regex = regexOf(raw.pattern, fail);
     const groups = namedGroupsOf(regex);
@@ -230,6 +232,10 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
       if (rule.keyLabels === undefined) fail('skip_keys', 'needs key_label: (the keys it leaves out are those key_label reads)');
       rule.skipKeys = new Set(raw.skip_keys as string[]);
     }
+    if (raw.unit_field !== undefined) {
+      rule.unitField = fieldPath(raw.unit_field, 'unit_field', 'json', fail);
+      if (base.unit === 'auto') fail('unit', 'auto goes with no unit_field: (a value that carries its unit needs no field to say it)');
+    }
     return rule;
   }
   if (typeof raw.xml !== 'string' || !/^\/?[^/\s]+(?:\/[^/\s]+)*$/.test(raw.xml))
@@ -258,7 +264,7 @@ function baseOf(raw: Raw, id: string, origin: string, index: number, fail: Fail)
   }
   if (raw.labels !== undefined) base.labels = labelsOf(raw.labels, 'labels', fail);
   if (raw.unit !== undefined) {
-    if (typeof raw.unit !== 'string' || !isUnitSpec(raw.unit))
+    if (typeof raw.unit !== 'string' || (!isUnitSpec(raw.unit) && raw.unit !== CONTEXT_UNIT))
       fail('unit', `${JSON.stringify(raw.unit)} is not a unit (auto, or one of: ${UNIT_NAMES.join(', ')})`);
     base.unit = raw.unit as string;
   }
@@ -267,7 +273,8 @@ function baseOf(raw: Raw, id: string, origin: string, index: number, fail: Fail)
   if (raw.occurrence !== undefined) base.occurrence = oneOf(raw.occurrence, ['first', 'last'] as const, 'occurrence', fail);
   if (raw.default !== undefined) {
     if (typeof raw.default !== 'number' || !Number.isFinite(raw.default)) fail('default', 'must be a number');
-    if (base.unit === 'auto') fail('default', 'cannot go with unit: auto (which unit would the default be in?): give a fixed unit, e.g. unit: s');
+    if (base.unit === 'auto' || base.unit === CONTEXT_UNIT)
+      fail('default', `cannot go with unit: ${base.unit} (which unit would the default be in?): give a fixed unit, e.g. unit: s`);
     base.default = raw.default as number;
   }
   if (raw.type !== undefined) base.type = oneOf(raw.type, ['gauge', 'counter'] as const, 'type', fail);
@@ -307,7 +314,9 @@ function stringList(v: unknown, field: string, fail: Fail): string[] {
 
 function fieldPath(v: unknown, field: string, kind: 'json' | 'xml', fail: Fail): FieldPath {
   if (kind === 'xml') {
-    if (typeof v !== 'string' || !/^(?:@[^\s@]+|text\(\))$/.test(v)) fail(field, `must be @attribute or text(), got ${JSON.stringify(v)}`);
+    // A child element's too: `mean/@value`, `results/total/text()` (the first such descendant).
+    if (typeof v !== 'string' || !/^(?:[^\s@/()]+\/)*(?:@[^\s@/]+|text\(\))$/.test(v))
+      fail(field, `must be @attribute or text(), of the element or of a child (child/@attribute, child/text()), got ${JSON.stringify(v)}`);
     return v as string;
   }
   if (typeof v === 'string' && v !== '') return v;

@@ -46,7 +46,10 @@ export class Explainer implements RuleObserver {
   matched(ruleId: string, origin: string, where: string, line: string, made: readonly RuleSample[]): void {
     this.declare(ruleId, origin);
     const r = this.#rules.get(ruleId) as RuleNotes;
-    const what = made.length === 0 ? 'context' : made.map((s) => `${s.name}${labelText(s.labels)}=${s.value}`).join(', ');
+    const what =
+      made.length === 0
+        ? 'context'
+        : made.map((s) => `${s.name}${labelText(s.labels)}=${s.value}${s.unitFrom !== undefined ? ` (${s.unitFrom})` : ''}`).join(', ');
     note(r.matched, `${where}: ${cut(line)} → ${what}`);
     for (const s of made) if (r.series.size < 100) r.series.add(s.name + labelText(s.labels));
   }

@@ -15,7 +15,7 @@ import { findJsonDocuments } from './documents.js';
 import { MATCH_BUDGET_MS, runWithinBudget } from '../parse/safe-regex.js';
 import type { FieldPath, JsonRule, XmlRule } from './rule.js';
 import type { RuleSample } from './sample.js';
-import { parseWithUnit, withUnitSuffix, type NumberStyle } from './units.js';
+import { isUnitName, parseWithUnit, withUnitSuffix, type NumberStyle } from './units.js';
 
 export const MAX_MATCHES = 100_000;
 /**
@@ -191,21 +191,44 @@ function valuesOf(
     ? [...rule.fields].map(([name, path]) => [name, resolveField(match, path)])
     : [[rule.name as string, rule.value === undefined ? match : resolveField(match, rule.value)]];
   const out: Array<RuleSample | string> = [];
+  // unit_field: the unit is a field of the same match (Google Benchmark's `time_unit`), else unit:.
+  let unit = rule.unit;
+  let unitFrom: string | undefined;
+  if (rule.unitField !== undefined) {
+    const named = resolveField(match, rule.unitField);
+    if (typeof named === 'string' && isUnitName(named.trim())) {
+      unit = named.trim();
+      unitFrom = `unit ${unit} from ${fieldText(rule.unitField)}`;
+    } else if (named !== undefined && named !== null) {
+      out.push(
+        `${rule.origin}: ${rule.id}: unit_field ${fieldText(rule.unitField)}: ${excerpt(String(named))} is not a unit (one of: ns, us, ms, s, B, kB, MB, …) at ${where}`,
+      );
+      return out;
+    } else if (unit === undefined) {
+      out.push(`${rule.origin}: ${rule.id}: no unit at ${where} (no field ${fieldText(rule.unitField)}, and no unit:)`);
+      return out;
+    }
+  }
   for (const [name, raw] of targets) {
     if (rule.aggregate === 'count' && raw !== undefined && raw !== null) {
       out.push({ name, value: 1, labels, rule, type: rule.type });
       continue;
     }
-    const read = toNumber(raw, rule.unit, rule);
+    const read = toNumber(raw, unit, rule);
     if (typeof read === 'string') {
       out.push(`${rule.origin}: ${rule.id}: ${read === '' ? 'no value' : `not a number (${read})`} at ${where}${rule.fields ? ` field ${name}` : ''}`);
       continue;
     }
     const s: RuleSample = { name: withUnitSuffix(name, read.base), value: read.value, labels, rule, type: rule.type };
     if (read.base !== null) s.unit = read.base;
+    if (unitFrom !== undefined) s.unitFrom = unitFrom;
     out.push(s);
   }
   return out;
+}
+
+function fieldText(path: FieldPath): string {
+  return typeof path === 'string' ? path : path.join('.');
 }
 
 /** A relative field of a matched value; keys holding dots are found by trying the longest key first. */

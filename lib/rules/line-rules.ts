@@ -12,7 +12,7 @@ import type { ContextRule, LineMark, LineRule, RuleSet, ValueTarget } from './ru
 import type { RuleSample } from './sample.js';
 import type { ParseOutcome } from '../parse/sample.js';
 import { compileUserRegex } from '../parse/safe-regex.js';
-import { numberHint, parseRuleNumber, parseWithUnit, withUnitSuffix, type BaseUnit, type NumberStyle } from './units.js';
+import { CONTEXT_UNIT, isUnitName, numberHint, parseRuleNumber, parseWithUnit, withUnitSuffix, type BaseUnit, type NumberStyle } from './units.js';
 import { requiredPrefix, requiredWords } from './words.js';
 import type { RuleGate } from './word-gate.js';
 
@@ -21,6 +21,8 @@ export const MAX_MATCHES_PER_LINE = 1000;
 interface CompiledSet {
   /** The labels of each context rule of the set (in the set's order) from its last match. */
   contexts: Array<Readonly<Record<string, string>>>;
+  /** The unit each context rule's `unit` group captured at its last match (for `unit: context`). */
+  units: Array<string | undefined>;
 }
 
 export interface CompiledLineRule {
@@ -41,13 +43,16 @@ export class LineRules {
   /** `onMark(set)`: a line mark of `set` matched (called at most once per set, possibly inside the time budget). */
   constructor(sets: readonly RuleSet[], onMark: (set: RuleSet) => void = () => {}) {
     for (const set of sets) {
-      const scope: CompiledSet = { contexts: [] };
+      const scope: CompiledSet = { contexts: [], units: [] };
       for (const rule of set.rules) {
         if (rule.kind !== 'line' && rule.kind !== 'context') continue;
         const scanner = compileUserRegex(rule.regex.source, `${rule.regex.flags.replace(/[gy]/g, '')}g`);
         // A line rule sees the context rules listed before it only (README, "Rule files").
         const before = scope.contexts.length;
-        if (rule.kind === 'context') scope.contexts.push({});
+        if (rule.kind === 'context') {
+          scope.contexts.push({});
+          scope.units.push(undefined);
+        }
         const parse = rule.kind === 'context' ? contextParser(rule, scanner, scope, before) : this.#lineParser(rule, scanner, scope, before);
         this.#rules.push({ rule, words: requiredWords(rule), parse });
       }
@@ -114,7 +119,7 @@ export class LineRules {
         // An empty match would be found again at the same place: step over it, as matchAll does.
         if (match[0] === '') scanner.lastIndex++;
         let full = false;
-        for (const got of this.#samplesOf(rule, match, scope.contexts, contexts)) {
+        for (const got of this.#samplesOf(rule, match, scope, contexts)) {
           if (typeof got === 'string') {
             problem ??= got;
             continue;
@@ -162,23 +167,24 @@ export class LineRules {
     return out;
   }
 
-  #samplesOf(
-    rule: LineRule,
-    match: RegExpExecArray,
-    contexts: ReadonlyArray<Readonly<Record<string, string>>>,
-    upTo: number,
-  ): Array<RuleSample | string | { warning: string }> {
+  #samplesOf(rule: LineRule, match: RegExpExecArray, scope: CompiledSet, upTo: number): Array<RuleSample | string | { warning: string }> {
     const groups = match.groups ?? {};
     const baseName = rule.name ?? groups['name'];
     const labels: Record<string, string> = { ...rule.labels };
+    // `unit: context`: the unit of the nearest context rule above it that captured one.
+    let contextUnit: string | undefined;
     for (let i = 0; i < upTo; i++) {
-      const context = contexts[i] as Readonly<Record<string, string>>;
+      const context = scope.contexts[i] as Readonly<Record<string, string>>;
       for (const k in context) setLabel(labels, k, context[k] as string);
+      contextUnit = scope.units[i] ?? contextUnit;
     }
     const out: Array<RuleSample | string | { warning: string }> = [];
+    // `unit: context` with a `unit` group of its own (JMH's `ns/op` column): that is the unit.
+    const ownUnit = rule.unit === CONTEXT_UNIT && rule.groups.includes('unit');
+    if (ownUnit) contextUnit = groups['unit']?.trim();
     for (const g of rule.groups) {
       const v = groups[g];
-      if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g)) continue;
+      if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g) || (ownUnit && g === 'unit')) continue;
       setLabel(labels, g, v);
       // A number in a label group is most often a value left out of values: (ctest's
       // `(?<passed>\d+)% tests passed`): said once per rule, unless label_groups: lists it.
@@ -198,7 +204,11 @@ export class LineRules {
         if (target === undefined) out.push(`${rule.id}: ${name}: the value group matched nothing`);
         return;
       }
-      const read = readValue(text, rule);
+      let read: ReturnType<typeof readValue>;
+      if (rule.unit !== CONTEXT_UNIT) read = readValue(text, rule);
+      else if (contextUnit === undefined) read = 'no unit yet (unit: context, and no context rule above this rule has captured a unit group)';
+      else if (!isUnitName(contextUnit)) read = `the context's unit ${excerpt(contextUnit)} is not a unit (one of: ns, us, ms, s, B, kB, MB, …)`;
+      else read = readValue(text, { ...rule, unit: contextUnit });
       if (typeof read === 'string') {
         out.push(`${rule.id}: ${name}: ${read}`);
         return;
@@ -211,6 +221,7 @@ export class LineRules {
         type: rule.type,
       };
       if (read.base !== null) s.unit = read.base;
+      if (rule.unit === CONTEXT_UNIT) s.unitFrom = `unit ${contextUnit} from ${ownUnit ? 'its unit group' : 'the context'}`;
       out.push(s);
     };
     if (rule.values) for (const [group, target] of rule.values) one(groups[group], target);
@@ -226,8 +237,14 @@ function contextParser(_rule: ContextRule, scanner: RegExp, scope: CompiledSet, 
     const match = scanner.exec(line);
     if (match === null) return null;
     const context: Record<string, string> = {};
-    for (const [k, v] of Object.entries(match.groups ?? {})) if (v !== undefined) setLabel(context, k, v);
+    let unit: string | undefined;
+    for (const [k, v] of Object.entries(match.groups ?? {})) {
+      if (v === undefined) continue;
+      if (k === 'unit') unit = v.trim();
+      else setLabel(context, k, v);
+    }
     scope.contexts[slot] = context;
+    scope.units[slot] = unit;
     return { samples: [] };
   };
 }

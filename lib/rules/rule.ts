@@ -56,7 +56,11 @@ export interface LineRule extends RuleBase {
   flagText?: string;
 }
 
-/** A line rule whose named groups label the matches of the lines that follow, until its next match. */
+/**
+ * A line rule whose named groups label the matches of the lines that follow, until its next match.
+ * A `unit` group is no label: it is the unit of the values of the rules after it that say
+ * `unit: context` (pytest-benchmark's `Name (time in us)` header).
+ */
 export interface ContextRule {
   kind: 'context';
   id: string;
@@ -84,6 +88,8 @@ export interface JsonRule extends RuleBase {
   keyLabels?: readonly string[];
   /** `skip_keys:`: matches whose key (any key named by key_label) is one of these are left out. */
   skipKeys?: ReadonlySet<string>;
+  /** `unit_field:`: the unit of the match's values is this field of the match (Google Benchmark's `time_unit`); `unit:` then is the unit when the field is missing. */
+  unitField?: FieldPath;
 }
 
 export interface XmlRule extends RuleBase {
@@ -91,7 +97,7 @@ export interface XmlRule extends RuleBase {
   /** `testsuites/testsuite`: the element names at the end of the open-element stack; `/a/b` anchored at the root. */
   path: readonly string[];
   anchored: boolean;
-  /** `@attr` or `text()`. */
+  /** `@attr` or `text()`, of the element or of a child element (`mean/@value`, `a/b/text()`). */
   value?: string;
   fields?: ReadonlyMap<string, string>;
   labelFields: ReadonlyMap<string, string>;

@@ -7,6 +7,8 @@ import type { BaseUnit } from './units.js';
 export interface RuleSample extends Sample {
   rule: LineRule | DocumentRule;
   unit?: BaseUnit;
+  /** Where a unit taken from the input came from (`unit_field: time_unit`, `unit: context`), for --explain. */
+  unitFrom?: string;
 }
 
 /** Notes for --explain (lib/rules/explain.ts); absent on a normal run, so it costs nothing. */

@@ -36,6 +36,7 @@ export const UNITS: Readonly<Record<string, UnitDef>> = {
   us: S(1e-6),
   µs: S(1e-6),
   μs: S(1e-6),
+  ps: S(1e-12),
   ms: S(1e-3),
   s: S(1),
   sec: S(1),
@@ -102,6 +103,14 @@ export const UNIT_NAMES = Object.keys(UNITS);
 export const SUFFIX: Readonly<Record<BaseUnit, string>> = { seconds: '_seconds', bytes: '_bytes', ratio: '_ratio' };
 /** Dynatrace's names for the base units (dt.meta.unit). */
 export const DYNATRACE_UNIT: Readonly<Record<BaseUnit, string>> = { seconds: 'Second', bytes: 'Byte', ratio: 'Ratio' };
+
+/** `unit: context` on a line rule: the unit a context rule's `unit` group captured (lib/rules/line-rules.ts). */
+export const CONTEXT_UNIT = 'context';
+
+/** A unit the input names (`unit_field:`, a context rule's `unit` group): one of UNITS (not auto). */
+export function isUnitName(text: string): boolean {
+  return Object.hasOwn(UNITS, text);
+}
 
 export function isUnitSpec(text: string): boolean {
   return text === 'auto' || Object.hasOwn(UNITS, text);

@@ -5,7 +5,9 @@
 // line that starts with `<` (a banner before it is skipped) and ends with its root element.
 // A rule's path names elements: `testsuite` at any depth, `testsuites/testsuite` a testsuite
 // whose parent is testsuites, `/testsuites` only the root. Values and labels come from the
-// element's attributes (`@time`) or its text (`text()`, at most 1 KiB of it).
+// element's attributes (`@time`) or its text (`text()`, at most 1 KiB of it), or from those of
+// a child element (`mean/@value` in Catch2's `<BenchmarkResults>`, `a/b/text()`: the first such
+// descendant at that relative path); such a rule is read when its element closes.
 
 import { setLabel } from '../parse/labels.js';
 import { seriesKey } from '../series.js';
@@ -39,13 +41,15 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
   const matched = new Map<XmlRule, number>();
   const aggs = new Map<XmlRule, Aggregator<RuleSample>>();
   for (const r of rules) if (r.aggregate) aggs.set(r, new Aggregator(r.aggregate, maxSeries));
-  // Rules waiting for an element's text(): per open element, the rules and attributes.
-  const pending: Array<{ depth: number; rule: XmlRule; attrs: Record<string, string>; text: string }> = [];
+  // Rules waiting for an element's text() or its children: per open element, the rules and attributes.
+  const pending: Pending[] = [];
+  const childPaths = new Map<XmlRule, ReadonlySet<string>>();
+  for (const r of rules) childPaths.set(r, childPathsOf(r));
   const cut = new Set<XmlRule>();
   let done = false;
   let failure: string | undefined;
 
-  const emit = (rule: XmlRule, attrs: Record<string, string>, elementText: string | undefined): void => {
+  const emit = (rule: XmlRule, attrs: Record<string, string>, elementText: string | undefined, children?: Children): void => {
     const n = matched.get(rule) ?? 0;
     if (n >= MAX_MATCHES) {
       cut.add(rule);
@@ -54,12 +58,17 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
     matched.set(rule, n + 1);
     const labels: Record<string, string> = { ...rule.labels };
     for (const [label, field] of rule.labelFields) {
-      const v = fieldOf(field, attrs, elementText);
+      const v = fieldOf(field, attrs, elementText, children);
       if (v !== undefined) setLabel(labels, label, v);
     }
     const targets: Array<[string, string | undefined]> = rule.fields
-      ? [...rule.fields].map(([name, field]) => [name, fieldOf(field, attrs, elementText)])
-      : [[rule.name as string, rule.value === undefined ? (rule.aggregate === 'count' ? '1' : elementText) : fieldOf(rule.value, attrs, elementText)]];
+      ? [...rule.fields].map(([name, field]) => [name, fieldOf(field, attrs, elementText, children)])
+      : [
+          [
+            rule.name as string,
+            rule.value === undefined ? (rule.aggregate === 'count' ? '1' : elementText) : fieldOf(rule.value, attrs, elementText, children),
+          ],
+        ];
     for (const [name, raw] of targets) {
       if (raw === undefined) {
         if (rule.aggregate !== 'count')
@@ -91,20 +100,31 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
       return;
     }
     const attrs = tag.attributes as Record<string, string>;
+    // A child an open matched element's rule reads (the first at each relative path).
+    for (const p of pending) {
+      if (p.childPaths.size === 0 || stack.length <= p.depth) continue;
+      const rel = stack.slice(p.depth).join('/');
+      if (p.childPaths.has(rel) && !p.children.has(rel)) p.children.set(rel, { attrs, text: '', depth: stack.length, open: true });
+    }
     for (const rule of rules) {
       if (!pathMatches(rule, stack)) continue;
-      if (needsText(rule)) pending.push({ depth: stack.length, rule, attrs, text: '' });
+      const paths = childPaths.get(rule) as ReadonlySet<string>;
+      if (needsText(rule) || paths.size > 0) pending.push({ depth: stack.length, rule, attrs, text: '', childPaths: paths, children: new Map() });
       else emit(rule, attrs, undefined);
     }
   };
   parser.ontext = (t) => {
-    for (const p of pending) if (p.text.length < MAX_TEXT) p.text += t.slice(0, MAX_TEXT - p.text.length);
+    for (const p of pending) {
+      if (p.text.length < MAX_TEXT) p.text += t.slice(0, MAX_TEXT - p.text.length);
+      for (const c of p.children.values()) if (c.open && c.text.length < MAX_TEXT) c.text += t.slice(0, MAX_TEXT - c.text.length);
+    }
   };
   parser.oncdata = parser.ontext;
   parser.onclosetag = () => {
+    for (const p of pending) for (const c of p.children.values()) if (c.open && c.depth === stack.length) c.open = false;
     while (pending.length > 0 && (pending.at(-1) as { depth: number }).depth === stack.length) {
-      const p = pending.pop() as (typeof pending)[number];
-      emit(p.rule, p.attrs, p.text.trim());
+      const p = pending.pop() as Pending;
+      emit(p.rule, p.attrs, p.text.trim(), p.children);
     }
     stack.pop();
     if (stack.length === 0) done = true;
@@ -142,6 +162,33 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
   return { samples, problems };
 }
 
+interface Child {
+  attrs: Record<string, string>;
+  text: string;
+  depth: number;
+  open: boolean;
+}
+type Children = ReadonlyMap<string, Child>;
+interface Pending {
+  depth: number;
+  rule: XmlRule;
+  attrs: Record<string, string>;
+  text: string;
+  childPaths: ReadonlySet<string>;
+  children: Map<string, Child>;
+}
+
+/** The child element paths a rule's fields name (`mean` for `mean/@value`). */
+function childPathsOf(rule: XmlRule): ReadonlySet<string> {
+  const paths = new Set<string>();
+  const all = [rule.value, ...(rule.fields?.values() ?? []), ...rule.labelFields.values()];
+  for (const f of all) {
+    const slash = f?.lastIndexOf('/') ?? -1;
+    if (f !== undefined && slash > 0) paths.add(f.slice(0, slash));
+  }
+  return paths;
+}
+
 function needsText(rule: XmlRule): boolean {
   if (rule.value === 'text()') return true;
   if (rule.value === undefined && !rule.fields && rule.aggregate !== 'count') return true;
@@ -158,7 +205,13 @@ function pathMatches(rule: XmlRule, stack: readonly string[]): boolean {
   return true;
 }
 
-function fieldOf(field: string, attrs: Readonly<Record<string, string>>, text: string | undefined): string | undefined {
+function fieldOf(field: string, attrs: Readonly<Record<string, string>>, text: string | undefined, children?: Children): string | undefined {
+  const slash = field.lastIndexOf('/');
+  if (slash > 0) {
+    const child = children?.get(field.slice(0, slash));
+    if (child === undefined) return undefined;
+    return fieldOf(field.slice(slash + 1), child.attrs, child.text.trim());
+  }
   if (field === 'text()') return text;
   const name = field.slice(1);
   return Object.hasOwn(attrs, name) ? attrs[name] : undefined;

@@ -261,7 +261,8 @@ async function checkKept(got: Promise<{ values: readonly unknown[] }>, name: str
 }
 
 function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }
 
 function compareLists(a: readonly string[], b: readonly string[]): number {

@@ -15,6 +15,10 @@ import { feed } from '../support/extract.js';
 
 const RECORDED = new URL('../fixtures/recorded/', import.meta.url);
 
+// Every preset on every recording: with 45 presets and 131 recordings the file took 64-150 s on a
+// loaded 2-core machine, past .taprc's 120 s for one file (and both lists keep growing).
+t.setTimeout(300_000);
+
 /** Which preset each recorded output belongs to (by its folder's name). */
 const OWNER: Array<[RegExp, string]> = [
   [/^ab-/, 'ab'],
@@ -43,6 +47,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^vitest-/, 'vitest'],
   [/^(?:junit-|node-test-junit$|pytest-junitxml$)/, 'junit'],
   [/^k6-/, 'k6'],
+  [/^pytest-benchmark-/, 'pytest-benchmark'],
   [/^pytest-/, 'pytest'],
   [/^sysbench-/, 'sysbench'],
   [/^(?:node-test-|prove-|tap-)/, 'tap'],
@@ -53,6 +58,25 @@ const OWNER: Array<[RegExp, string]> = [
   [/^bandit-/, 'bandit'],
   [/^cloc-/, 'cloc'],
   [/^redis-benchmark-/, 'redis-benchmark'],
+  // Issue 26, benchmark harnesses and test reports (r4-benchpresets).
+  [/^benchmarkdotnet-/, 'benchmarkdotnet'],
+  [/^cargo-bench-/, 'cargo-bench'],
+  [/^criterion-/, 'criterion'],
+  [/^dotnet-trx-/, 'dotnet-trx'],
+  [/^jmh-/, 'jmh'],
+  [/^mitata-/, 'mitata'],
+  [/^rspec-/, 'rspec'],
+  [/^tinybench-/, 'tinybench'],
+  // Load tools and analysers (issue 26, item 1).
+  [/^artillery-/, 'artillery'],
+  [/^siege-/, 'siege'],
+  [/^pgbench-/, 'pgbench'],
+  [/^vegeta-/, 'vegeta'],
+  [/^jmeter-/, 'jmeter'],
+  [/^ruff-/, 'ruff'],
+  [/^vite-/, 'vite'],
+  [/^size-limit-/, 'size-limit'],
+  [/^grype-/, 'grype'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */
@@ -77,6 +101,8 @@ const TOOL_ERRORS: Record<string, string[]> = {
   bandit: ['bandit-missing-file'],
   cloc: ['cloc-missing'],
   'redis-benchmark': ['redis-benchmark-refused'],
+  // Load tools and analysers (issue 26, item 1).
+  pgbench: ['pgbench-refused'],
 };
 
 /** Recordings that hold a second tool's output too: c8 and nyc wrapped node --test, whose TAP summary they print. */
@@ -89,6 +115,11 @@ const ALSO: Record<string, string[]> = {
   'go-bench-count3': ['go-test'],
   'go-bench-json': ['go-test'],
   'go-bench-text': ['go-test'],
+  // cargo bench ends each binary with libtest's `test result:` line (--preset cargo-test); the
+  // pytest-benchmark table is printed inside pytest's own run and summary.
+  'cargo-bench-libtest': ['cargo-test'],
+  'criterion-text': ['cargo-test'],
+  'pytest-benchmark-table': ['pytest'],
 };
 
 function ownerOf(dir: string): string | undefined {
