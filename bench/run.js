@@ -11,11 +11,15 @@
 //               push with undici and prom-client (bench/dependency-floor.cjs).
 //   many        10,000 series pushed to both backends, end to end.
 //   micro       the per-line path in-process (bench/micro.js).
+//   added       the wall time a job pays: a 300 ms tool, alone, piped into us (filter mode), wrapped
+//               by us (wrap mode) and piped into the parent script, all pushing (bench/added-time.js).
+//
+// Each goal of issues 26 and 29 is printed beside its row, `met` or `missed`, and collected at the end.
 //
 // Options (flags, or env BENCH_SIZES / BENCH_ROUNDS / BENCH_ONLY):
-//   --sizes 1MB,100MB   input sizes (default 100MB; --full adds 1GB)
+//   --sizes 1MB,64MB    input sizes (default 64MB, a few minutes in all; --full adds 256MB, the goals' size)
 //   --rounds N          rounds of the throughput section (default 3); latency uses 4×N
-//   --only a,b          sections to run (throughput,latency,many,micro)
+//   --only a,b          sections to run (throughput,latency,many,micro,added)
 //   --no-python         skip the Python parent script
 //   --against DIR       also time DIR/dist/cli.cjs or cli.js (another build, e.g. of main) in the same rounds
 // Results: a table on stdout and JSON in bench/out/ (git-ignored). Timed children get a clean
@@ -29,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchDir, ensureInput, parseSize } from './generate.js';
 import { freePort, waitReady } from './servers.js';
+import { addedTime } from './added-time.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // What the npm package's bin runs: our code in one file, the dependencies from node_modules.
@@ -75,10 +80,18 @@ const { values: flags } = parseArgs({
     against: { type: 'string' },
   },
 });
-const sizes = (flags.sizes ?? process.env.BENCH_SIZES ?? '100MB').split(',').map(parseSize);
-if (flags.full && !sizes.includes(1024 * MiB)) sizes.push(1024 * MiB);
+const sizes = (flags.sizes ?? process.env.BENCH_SIZES ?? '64MB').split(',').map(parseSize);
+if (flags.full && !sizes.includes(256 * MiB)) sizes.push(256 * MiB);
 const rounds = Math.max(1, Number(flags.rounds ?? process.env.BENCH_ROUNDS ?? 3) | 0);
-const only = new Set((flags.only ?? process.env.BENCH_ONLY ?? 'throughput,latency,many,micro').split(','));
+const only = new Set((flags.only ?? process.env.BENCH_ONLY ?? 'throughput,added,latency,many,micro').split(','));
+/** Every goal's verdict, printed again at the end. */
+const goals = [];
+/** Prints `goal: measured (limit): met|missed` and keeps it for the summary. */
+function goal(text, measured, limit, unit = '×') {
+  const met = measured <= limit;
+  goals.push({ goal: text, measured, limit, met: met ? 'met' : 'missed' });
+  say(`goal: ${text}: ${measured}${unit} (≤ ${limit}${unit}): ${met ? 'met' : 'missed'}`);
+}
 /** What the timed children see: nothing from this shell that changes their start-up cost. */
 const CLEAN_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8' };
 const withPython = !flags['no-python'] && existsSync(PYTHON) && (await pythonHasModules());
@@ -97,10 +110,16 @@ say(`machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.
 if (!withPython) say('note: the Python parent script is skipped (--no-python, or python3-prometheus-client / python3-requests missing)');
 
 if (only.has('throughput')) results.sections.throughput = await throughput();
+if (only.has('added')) results.sections.added = await added();
 if (only.has('latency')) results.sections.latency = await latency();
 if (only.has('many')) results.sections.many = await manySeries();
 if (only.has('micro')) results.sections.micro = await micro();
 
+if (goals.length > 0) {
+  say('\n## goals');
+  table(goals, ['goal', 'measured', 'limit', 'met']);
+}
+results.goals = goals;
 results.loadAfter = loadavg();
 results.finished = new Date().toISOString();
 const file = join(OUT, `results-${results.started.replace(/[:.]/g, '-')}.json`);
@@ -151,6 +170,10 @@ async function throughput() {
       name: 'jes-metrics-pipe --pattern ×3',
       argv: [process.execPath, CLI, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns],
     });
+    // Presets on the mixed log (issue 26, item 5): their words are the pre-filter; pytest's are common in logs.
+    for (const preset of ['jest', 'pytest', 'auto']) {
+      commands.push({ name: `--preset ${preset}`, argv: [process.execPath, CLI, '--integration', 'bench', '--preset', preset, '--dry-run-file', '/dev/null'] });
+    }
     if (flags.against) {
       const other = ['dist/cli.cjs', 'dist/cli.js'].map((f) => join(flags.against, f)).find(existsSync) ?? join(flags.against, 'dist/cli.cjs');
       if (!existsSync(other)) fail(`--against: ${other} is missing`);
@@ -184,6 +207,19 @@ async function throughput() {
     });
     table(rows, ['command', 'wallMs', 'mbPerS', 'ratioToCat', 'peakRssMiB', 'cpuNsPerLine', 'walls']);
     const jmp = rows.find((x) => x.command.startsWith('jes-metrics-pipe'));
+    // Ratios within a round (interleaved pairs), medians: what a noisy machine still measures.
+    const ratio = (a, b) => {
+      const ra = runs.get(a);
+      const rb = runs.get(b);
+      return ra && rb ? round(median(ra.map((x, i) => x.wall / rb[i].wall)), 2) : undefined;
+    };
+    const none = ratio('jes-metrics-pipe --dry-run', 'jes-metrics-pipe --parsers none');
+    if (none !== undefined) goal(`${fmtBytes(size)}: default parsers / --parsers none`, none, 1.3);
+    const old = ratio('jes-metrics-pipe --dry-run', 'against --dry-run');
+    if (old !== undefined) goal(`${fmtBytes(size)}: default run / --against build`, old, 1.05);
+    for (const preset of ['jest', 'pytest', 'auto'])
+      goal(`${fmtBytes(size)}: --preset ${preset} / default run`, ratio(`--preset ${preset}`, 'jes-metrics-pipe --dry-run'), 1.5);
+    goal(`${fmtBytes(size)}: peak RSS, default run`, jmp.peakRssMiB, 100, ' MiB');
     const py = rows.find((x) => x.command.startsWith('python'));
     const ten = rows.find((x) => x.command === 'jes-metrics-pipe, 10 --pattern');
     if (ten) say(`ten --pattern rules / default parsers: ${round(ten.wallMs / jmp.wallMs, 2)}× wall (≤ 1.5×)`);
@@ -248,6 +284,15 @@ async function withBackends(work) {
     stop(gw);
     stop(dt);
   }
+}
+
+async function added() {
+  say(`\n## added wall time: a 300 ms tool printing 10 metric lines, pushed to both loopback backends, ${rounds * 3} rounds interleaved`);
+  const nodes = await benchNodes();
+  const res = await addedTime({ rounds: rounds * 3, nodes: nodes.map(({ label, node }) => ({ label, node })), bundle: existsSync(BUNDLE), python: withPython });
+  table(res.rows, ['command', 'medianMs', 'addedMs', 'minAddedMs']);
+  for (const v of res.verdicts) goal(v.goal, v.measured, v.limit);
+  return res;
 }
 
 async function latency() {

@@ -418,7 +418,7 @@ export class Extractor {
   /** Stores the values held for the sets whose mark has now been seen. */
   #release(): void {
     if (!this.#recognition.releasable) return;
-    for (const h of this.#recognition.release()) this.#storeRule(h.s, () => h.where);
+    for (const h of this.#recognition.release()) this.#storeRule(h.s, h.where);
   }
 
   #offer(parser: ParserName, parse: LineParser, text: string, where: () => string): boolean {

@@ -10,17 +10,16 @@ import { maskConfigLabels, registerSecrets } from './run/secrets.js';
 import { SeriesStore, type Series } from './series.js';
 import { Extractor } from './extract.js';
 import type { Sample } from './parse/sample.js';
-import type { ToolExit } from './source/child.js';
 import type { BackendOutcome } from './backends/backend.js';
 import { ConfiguredBackends } from './backends/configured.js';
-import { openInputs, type Inputs, type Streams } from './run/inputs.js';
+import { startInputs, type Inputs, type Streams } from './run/inputs.js';
+import { discardEarlyTool, type ToolExit } from './source/child.js';
 import { SignalWatch, type SignalSource } from './run/signals.js';
 import { exitStatus, SIGNAL_STATUS } from './run/exit-status.js';
 import { startFlushing } from './run/flush.js';
 import { drainOutputs, EXIT_DRAIN_MS, exitAfterDrain } from './run/exit-drain.js';
 import type { Gate } from './slo/gate.js';
 import { Timings } from './run/timings.js';
-import { fileProblem, readText, SPEC_FILE_LIMITS } from './files.js';
 import type { Writable } from 'node:stream';
 import type { Evaluation, GateResult } from './slo/evaluate.js';
 import type { SloSpec } from './slo/slo-file.js';
@@ -62,23 +61,23 @@ export async function run(opts: RunOptions): Promise<number> {
     await drained(opts.stdout, describeCiContext(env, ciContext(env, 'auto', [])));
     return 0;
   }
-  if (parsed.action !== 'run') return printAndLeave(parsed.action, opts.stdout);
+  if (parsed.action !== 'run') {
+    discardEarlyTool();
+    return printAndLeave(parsed.action, opts.stdout);
+  }
   const { config } = parsed;
+  // The input is read (and the tool runs) from here on; the rules, presets and gate load beside it.
+  const early = startInputs(config, env, opts);
   const { reporter, stderrGone } = openReporter(parsed, env, opts.stderr);
   // Quality gate (--slo): its files are read and checked now, before any input; earlier results are requested.
   const gate = config.gate ? await startQualityGate(config, parsed, reporter, env) : undefined;
-  // Rule files are read now (a file over the cap is an error at once) and compiled while the
-  // input already passes through (filter mode; lib/run/inputs.ts keeps what comes meanwhile).
-  const ruleTexts = readRules(config, parsed);
+  await loadRules(config, parsed);
   reportConfig(reporter, parsed);
-  const store = new SeriesStore(config.maxSeries);
-  const extractorReady = compileRules(config, ruleTexts).then((errors) => {
-    reportLateErrors(reporter, parsed, errors);
-    return new Extractor(config, store, reporter);
-  });
-  const inputs = await openInputs(config, extractorReady, reporter, env, opts);
-  const extractor = await extractorReady;
   const usable = parsed.usageErrors.length === 0;
+
+  const store = new SeriesStore(config.maxSeries);
+  const extractor = new Extractor(config, store, reporter);
+  const inputs = early.connect(extractor, reporter);
   let inputEnded = false;
   const signals = watchSignals(opts, { inputs, extractor, reporter, store }, () => inputEnded);
   // --explain sends nothing: no backend is even set up.
@@ -202,57 +201,33 @@ function reportConfig(reporter: Reporter, parsed: ConfigResult): void {
   else if (config.http.insecure) reporter.warn('--insecure: TLS certificates are not verified');
 }
 
-/** The rule files' texts (--rules), read bounded now: a file that cannot be read is a usage error at once. */
-function readRules(config: Config, parsed: ConfigResult): Array<[string, string]> {
-  const texts: Array<[string, string]> = [];
-  for (const path of config.ruleFiles) {
-    try {
-      texts.push([path, readText(path, SPEC_FILE_LIMITS)]);
-    } catch (err) {
-      parsed.usageErrors.push(`--rules ${path}: cannot read it: ${fileProblem(err)}`);
-    }
-  }
-  return texts;
-}
-
 /**
- * Rule files (--rules) and built-in presets (--preset, the same format, embedded): compiled
- * here, not in parseConfig, so YAML is loaded only when one is named. The errors are returned
- * (a bad file is a usage error).
+ * Rule files (--rules) and built-in presets (--preset, the same format, embedded): read here,
+ * not in parseConfig, so YAML is loaded only when one is named. A bad file is a usage error.
  */
-async function compileRules(config: Config, texts: ReadonlyArray<readonly [string, string]>): Promise<string[]> {
-  const errors: string[] = [];
-  if (texts.length > 0) {
-    const { compileRuleTexts } = await import('./rules/load.js');
-    const loaded = await compileRuleTexts(texts);
-    errors.push(...loaded.errors);
+async function loadRules(config: Config, parsed: ConfigResult): Promise<void> {
+  if (config.ruleFiles.length > 0) {
+    const { loadRuleFiles } = await import('./rules/load.js');
+    const { readText, SPEC_FILE_LIMITS } = await import('./files.js');
+    const loaded = await loadRuleFiles(config.ruleFiles, (p) => readText(p, SPEC_FILE_LIMITS));
+    parsed.usageErrors.push(...loaded.errors);
     config.ruleSets = loaded.sets;
   }
   if (config.presets.length > 0 || config.autoPresets) {
     const { loadPresets, presetNames } = await import('./presets/catalog.js');
     const loaded = await loadPresets(config.presets, config.namesPerPreset === true);
-    errors.push(...loaded.errors);
+    parsed.usageErrors.push(...loaded.errors);
     if (config.autoPresets) {
       // --preset auto (filter mode): every other preset reads the input; their marks choose.
       const others = await loadPresets(
         presetNames().filter((n) => !config.presets.includes(n)),
         config.namesPerPreset === true,
       );
-      errors.push(...others.errors);
+      parsed.usageErrors.push(...others.errors);
       loaded.sets.push(...others.sets.map((set) => ({ ...set, auto: true })));
     }
     config.ruleSets = [...loaded.sets, ...(config.ruleSets ?? [])];
   }
-  return errors;
-}
-
-/** The rule files' and presets' errors, found once they were compiled (the input already flowing). */
-function reportLateErrors(reporter: Reporter, parsed: ConfigResult, errors: readonly string[]): void {
-  if (errors.length === 0) return;
-  const first = parsed.usageErrors.length === 0;
-  parsed.usageErrors.push(...errors);
-  for (const e of errors) reporter.error(e);
-  if (first) reporter.error('nothing will be pushed; the input is still passed through (exit status 2)');
 }
 
 /** Loaded only with --slo. A file that is wrong is a usage error, found before any input is read. */

@@ -33,8 +33,6 @@ class AttemptTimeout extends Error {
 
 type AttemptResult = { response: Omit<HttpResponse, 'attempts'> } | { error: unknown };
 
-// Longer than ~60 lines: a factory whose request() and close() share the dispatcher, the retry policy
-// and the closed flag; request() alone is the retry loop.
 /**
  * Throws when --ca-file cannot be read (ENOENT, EACCES), before any request: a configuration error.
  * The proxy variables are read now, once per client. undici is loaded with the first request.
@@ -55,58 +53,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
   async function request(req: HttpRequest): Promise<HttpResponse> {
     if (closed) throw new HttpFailure('the HTTP client is closed', 0);
-    const shownUrl = redactUrl(req.url);
-    const { url, headers } = prepare(req, opts, reporter);
-    const proxy = proxies && proxyFor(proxies, url);
-    const via = proxy ? ` through the proxy in ${proxy.variable}` : '';
-    let attempt = 0;
-    // The last real answer (or failure): when the deadline stops the loop, it is what is reported.
-    let previous: { result: AttemptResult; outcome: string } | undefined;
-    for (;;) {
-      attempt++;
-      const remaining = req.deadlineAt === undefined ? Infinity : req.deadlineAt - Date.now();
-      if (remaining <= 0) {
-        if (previous) return lastAnswer(req.method, shownUrl, previous, attempt - 1, reporter);
-        throw new HttpFailure(`${req.method} ${shownUrl}: the deadline passed before attempt ${attempt}`, attempt - 1);
-      }
-      const timeoutMs = Math.min(opts.timeoutMs, remaining);
-      const started = process.hrtime.bigint();
-      const result = await sendOnce(await dispatcherNow(), req, url, headers, timeoutMs, timeoutMs < opts.timeoutMs);
-      // An attempt cut short by the deadline says nothing about the server: the answer before it does.
-      if (previous && 'error' in result && result.error instanceof AttemptTimeout && result.error.byDeadline) {
-        return lastAnswer(req.method, shownUrl, previous, attempt - 1, reporter);
-      }
-      const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-      const outcome = 'response' in result ? String(result.response.status) : `${describeFailure(result.error)}${via}`;
-      const line = `${req.method} ${shownUrl} -> ${outcome} in ${ms} ms (attempt ${attempt}/${retry.maxAttempts})`;
-
-      const retryable = 'response' in result ? (req.retryStatus ?? isRetryableStatus)(result.response.status) : isRetryableError(result.error);
-      const finish = (why?: string): HttpResponse => {
-        reporter?.verbose(why ? `${line}; ${why}` : line);
-        if ('response' in result) return { ...result.response, attempts: attempt };
-        throw new HttpFailure(`${req.method} ${shownUrl}: ${outcome}${why ? `; ${why}` : ''}`, attempt);
-      };
-      if (!retryable) return finish();
-      if (attempt >= retry.maxAttempts) return finish(`giving up after ${count(attempt, 'attempt')}`);
-
-      let waitMs = backoffMs(attempt, retry);
-      if ('response' in result) {
-        const asked = parseRetryAfter(result.response.headers['retry-after'], Date.now());
-        if (asked !== undefined) {
-          if (req.deadlineAt === undefined && asked > MAX_RETRY_AFTER_MS) {
-            return finish(`Retry-After asks for ${Math.ceil(asked / 1000)} s, more than ${MAX_RETRY_AFTER_MS / 1000} s; giving up`);
-          }
-          waitMs = asked;
-        }
-      }
-      // A wait that ends at or after the deadline leaves no time for the attempt it waits for.
-      if (req.deadlineAt !== undefined && Date.now() + waitMs >= req.deadlineAt) {
-        return finish(`not retrying after ${count(attempt, 'attempt')}: waiting ${waitMs} ms would pass the deadline`);
-      }
-      reporter?.verbose(`${line}; retrying in ${waitMs} ms`);
-      previous = { result, outcome };
-      await sleep(waitMs);
-    }
+    return requestWithRetries(req, { opts, reporter, proxies, retry, dispatcherNow });
   }
 
   async function close(): Promise<void> {
@@ -117,16 +64,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     // every request has ended by now, so nothing of ours is waiting on it.
     // No request made, no dispatcher: nothing to close (and undici was never loaded).
     const made = await dispatcher?.catch(() => undefined);
-    if (!made) return;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS)));
-    try {
-      if ((await Promise.race([made.close(), late])) === 'late') await made.destroy();
-    } catch {
-      await made.destroy();
-    } finally {
-      clearTimeout(timer);
-    }
+    if (made) await closeDispatcher(made);
   }
 
   // A failure to set up is met, and reported, by the first request.
@@ -137,6 +75,98 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     );
 
   return { request, close, prepare: prepareNow };
+}
+
+/** What request() shares with its client: the options, the proxies, the retry policy and the dispatcher. */
+interface RequestContext {
+  opts: HttpClientOptions;
+  reporter: HttpClientOptions['reporter'];
+  proxies: ReturnType<typeof proxySettings> | undefined;
+  retry: { baseMs: number; maxMs: number; maxAttempts: number };
+  dispatcherNow: () => Promise<Dispatcher>;
+}
+
+/** One request: attempts until an answer that is not retried, the attempts run out, or the deadline. */
+async function requestWithRetries(req: HttpRequest, ctx: RequestContext): Promise<HttpResponse> {
+  const { opts, reporter, proxies, retry, dispatcherNow } = ctx;
+  const shownUrl = redactUrl(req.url);
+  const { url, headers } = prepare(req, opts, reporter);
+  const proxy = proxies && proxyFor(proxies, url);
+  const via = proxy ? ` through the proxy in ${proxy.variable}` : '';
+  let attempt = 0;
+  // The last real answer (or failure): when the deadline stops the loop, it is what is reported.
+  let previous: { result: AttemptResult; outcome: string } | undefined;
+  for (;;) {
+    attempt++;
+    const remaining = req.deadlineAt === undefined ? Infinity : req.deadlineAt - Date.now();
+    if (remaining <= 0) {
+      if (previous) return lastAnswer(req.method, shownUrl, previous, attempt - 1, reporter);
+      throw new HttpFailure(`${req.method} ${shownUrl}: the deadline passed before attempt ${attempt}`, attempt - 1);
+    }
+    const timeoutMs = Math.min(opts.timeoutMs, remaining);
+    const started = process.hrtime.bigint();
+    const result = await sendOnce(await dispatcherNow(), req, url, headers, timeoutMs, timeoutMs < opts.timeoutMs);
+    // An attempt cut short by the deadline says nothing about the server: the answer before it does.
+    if (previous && 'error' in result && result.error instanceof AttemptTimeout && result.error.byDeadline) {
+      return lastAnswer(req.method, shownUrl, previous, attempt - 1, reporter);
+    }
+    const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+    const outcome = 'response' in result ? String(result.response.status) : `${describeFailure(result.error)}${via}`;
+    const line = `${req.method} ${shownUrl} -> ${outcome} in ${ms} ms (attempt ${attempt}/${retry.maxAttempts})`;
+
+    const retryable = 'response' in result ? (req.retryStatus ?? isRetryableStatus)(result.response.status) : isRetryableError(result.error);
+    const finish = (why?: string): HttpResponse => {
+      reporter?.verbose(why ? `${line}; ${why}` : line);
+      if ('response' in result) return { ...result.response, attempts: attempt };
+      throw new HttpFailure(`${req.method} ${shownUrl}: ${outcome}${why ? `; ${why}` : ''}`, attempt);
+    };
+    if (!retryable) return finish();
+    if (attempt >= retry.maxAttempts) return finish(`giving up after ${count(attempt, 'attempt')}`);
+
+    const wait = retryWait(result, attempt, retry, req.deadlineAt);
+    if ('stop' in wait) return finish(wait.stop);
+    const { waitMs } = wait;
+    reporter?.verbose(`${line}; retrying in ${waitMs} ms`);
+    previous = { result, outcome };
+    await sleep(waitMs);
+  }
+}
+
+/** How long to wait before the next attempt, or why there is none (a Retry-After too long, the deadline). */
+function retryWait(
+  result: AttemptResult,
+  attempt: number,
+  retry: { baseMs: number; maxMs: number },
+  deadlineAt: number | undefined,
+): { waitMs: number } | { stop: string } {
+  let waitMs = backoffMs(attempt, retry);
+  if ('response' in result) {
+    const asked = parseRetryAfter(result.response.headers['retry-after'], Date.now());
+    if (asked !== undefined) {
+      if (deadlineAt === undefined && asked > MAX_RETRY_AFTER_MS) {
+        return { stop: `Retry-After asks for ${Math.ceil(asked / 1000)} s, more than ${MAX_RETRY_AFTER_MS / 1000} s; giving up` };
+      }
+      waitMs = asked;
+    }
+  }
+  // A wait that ends at or after the deadline leaves no time for the attempt it waits for.
+  if (deadlineAt !== undefined && Date.now() + waitMs >= deadlineAt) {
+    return { stop: `not retrying after ${count(attempt, 'attempt')}: waiting ${waitMs} ms would pass the deadline` };
+  }
+  return { waitMs };
+}
+
+/** close(), or destroy() when close() fails or takes longer than CLOSE_GRACE_MS. */
+async function closeDispatcher(made: Dispatcher): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS)));
+  try {
+    if ((await Promise.race([made.close(), late])) === 'late') await made.destroy();
+  } catch {
+    await made.destroy();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The answer of the last attempt that got one, when the deadline ended the retries: `500 after 10 attempts`. */

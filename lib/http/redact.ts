@@ -24,7 +24,9 @@ export function describeFailure(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     const causeCode = (err.cause as { code?: unknown } | undefined)?.code;
-    const label = typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : err.name;
+    let label = err.name;
+    if (typeof code === 'string') label = code;
+    else if (typeof causeCode === 'string') label = causeCode;
     const message = err.message || (err.cause instanceof Error ? err.cause.message : '');
     return message && message !== label ? `${label} (${message})` : label;
   }

@@ -81,10 +81,14 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     // tests each line's object itself, as if the lines were one array (docs/reference/rule-files.md).
     const eachLine = found.lines === true && /^\$\[\?/.test(rule.path);
     const agg = rule.aggregate ? new Aggregator<RuleSample>(rule.aggregate, maxSeries) : undefined;
+    const rootKey = eachLine ? undefined : rootKeyOf(JSONPath.toPathArray(rule.path));
     let matched = 0;
     let cut = false;
     let failed = false;
     for (const document of found.documents) {
+      // A document without the path's first key cannot match: JSONPath is not asked (with many
+      // presets' rules over a log's JSON lines, that call is most of the time).
+      if (rootKey !== undefined && !hasKey(document, rootKey)) continue;
       const matches: unknown[] = [];
       try {
         const evaluate = (): void => {
@@ -297,4 +301,18 @@ function toNumber(value: unknown, unit: string | undefined, style: NumberStyle):
 function ruleList(rules: ReadonlyArray<{ id: string }>): string {
   const ids = [...new Set(rules.map((r) => r.id))];
   return ids.length > 6 ? `its ${rules.length} JSON rules` : ids.join(', ');
+}
+
+/**
+ * The name a path first looks up at the root (`$.metrics.x` → `metrics`), when it is a plain
+ * name: jsonpath-plus follows such a segment only into an own property of that name, so a
+ * document without it has no match. Undefined for anything else (`*`, `..`, filters, slices).
+ */
+export function rootKeyOf(segments: readonly (string | number)[]): string | undefined {
+  const first = segments[0] === '$' ? segments[1] : segments[0];
+  return typeof first === 'string' && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(first) ? first : undefined;
+}
+
+function hasKey(document: unknown, key: string): boolean {
+  return typeof document === 'object' && document !== null && Object.hasOwn(document, key);
 }

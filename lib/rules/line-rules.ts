@@ -13,7 +13,7 @@ import type { RuleSample } from './sample.js';
 import type { ParseOutcome } from '../parse/sample.js';
 import { compileUserRegex } from '../parse/safe-regex.js';
 import { CONTEXT_UNIT, isUnitName, numberHint, parseRuleNumber, parseWithUnit, withUnitSuffix, type BaseUnit, type NumberStyle } from './units.js';
-import { requiredPrefix, requiredWords } from './words.js';
+import { requiredPrefix, requiredWords, wordsOfRegex } from './words.js';
 import type { RuleGate } from './word-gate.js';
 
 export const MAX_MATCHES_PER_LINE = 1000;
@@ -107,7 +107,12 @@ export class LineRules {
   }
 
   #lineParser(rule: LineRule, scanner: RegExp, scope: CompiledSet, contexts: number): (line: string) => ParseOutcome {
+    // The literal words every match of the regex holds (lib/rules/words.ts): a line that reached the
+    // rules through another rule's words, or the default parsers' gate, skips this regex when one is
+    // missing. Not the rule's `words:` (a user's words need not be in every match).
+    const needs = wordsOfRegex(rule.regex.source, rule.regex.flags) ?? [];
     return (line) => {
+      for (const w of needs) if (!line.includes(w)) return null;
       scanner.lastIndex = 0;
       let match = scanner.exec(line);
       if (match === null) return null;
@@ -179,6 +184,8 @@ export class LineRules {
       contextUnit = scope.units[i] ?? contextUnit;
     }
     const out: Array<RuleSample | string | { warning: string }> = [];
+    // Looked up once per match, not per group: said once per rule, then never checked again.
+    let checkNumbers = !this.#numberLabelSaid.has(rule);
     // `unit: context` with a `unit` group of its own (JMH's `ns/op` column): that is the unit.
     const ownUnit = rule.unit === CONTEXT_UNIT && rule.groups.includes('unit');
     if (ownUnit) contextUnit = groups['unit']?.trim();
@@ -188,7 +195,8 @@ export class LineRules {
       setLabel(labels, g, v);
       // A number in a label group is most often a value left out of values: (ctest's
       // `(?<passed>\d+)% tests passed`): said once per rule, unless label_groups: lists it.
-      if (!this.#numberLabelSaid.has(rule) && rule.labelGroups?.has(g) !== true && typeof parseNumber(v.trim()) === 'number') {
+      if (checkNumbers && rule.labelGroups?.has(g) !== true && typeof parseNumber(v.trim()) === 'number') {
+        checkNumbers = false;
         this.#numberLabelSaid.add(rule);
         out.push({ warning: numberLabelText(rule, g, v) });
       }

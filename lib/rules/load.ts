@@ -1,6 +1,7 @@
 // Rule files (`--rules FILE`, and the built-in presets): YAML, JSON accepted (it is YAML).
 // The yaml package is loaded only here, only when a file is given: startup does not pay for it.
 
+import { fileProblem } from '../files.js';
 import { compileRuleFile } from './compile.js';
 import type { RuleSet } from './rule.js';
 
@@ -136,4 +137,19 @@ export async function compileRuleTexts(texts: ReadonlyArray<readonly [string, st
     else sets.push(loaded.set);
   }
   return { sets, errors };
+}
+
+/** Reads and compiles each file; every error of every file is returned, not only the first. */
+export async function loadRuleFiles(paths: readonly string[], readText: (path: string) => string): Promise<{ sets: RuleSet[]; errors: string[] }> {
+  const texts: Array<[string, string]> = [];
+  const errors: string[] = [];
+  for (const path of paths) {
+    try {
+      texts.push([path, readText(path)]);
+    } catch (err) {
+      errors.push(`--rules ${path}: cannot read it: ${fileProblem(err)}`);
+    }
+  }
+  const compiled = await compileRuleTexts(texts);
+  return { sets: compiled.sets, errors: [...errors, ...compiled.errors] };
 }

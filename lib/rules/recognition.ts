@@ -12,7 +12,8 @@ import { seriesKey } from '../series.js';
 
 interface Held {
   s: RuleSample;
-  where: string;
+  /** Named only if a message needs it: building the text for every held value cost more than holding it. */
+  where: () => string;
 }
 
 interface SetState {
@@ -85,8 +86,8 @@ export class Recognition {
     }
     const key = seriesKey(s.name, s.labels);
     const held = st.held.get(key);
-    if (held !== undefined) held.last = { s, where: where() };
-    else if (st.held.size < this.#maxHeld) st.held.set(key, { first: { s, where: where() } });
+    if (held !== undefined) held.last = { s, where };
+    else if (st.held.size < this.#maxHeld) st.held.set(key, { first: { s, where } });
     return false;
   }
 

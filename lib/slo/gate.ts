@@ -9,8 +9,8 @@
 // Reading and checking are pure (slo-file.ts, sli-file.ts, selector.ts); evaluation is pure
 // (evaluate.ts, history.ts); files, HTTP and the step summary go through `io`.
 
-import { maskEvaluation } from './mask.js';
 import { fileProblem } from '../files.js';
+import { maskEvaluation } from './mask.js';
 import { seriesKey, type Series } from '../series.js';
 import { fullMetricName } from '../naming/metric-name.js';
 import { groupingLabels } from '../naming/grouping-key.js';
@@ -91,10 +91,57 @@ export function baselineGrouping(grouping: ReadonlyArray<readonly [string, strin
   return out;
 }
 
-// Longer than ~60 lines: the files are checked, the SLIs resolved and the earlier results requested in one
-// pass so that every error of a file is reported at once, at the start; the evaluation is evaluate.ts.
+// The files are checked, the SLIs resolved and the earlier results requested at the start, so that
+// every error of a file is reported at once, before any input; the evaluation is evaluate.ts.
 export async function startGate(options: GateOptions, ctx: GateContext, io: GateIo): Promise<Gate | { errors: string[] }> {
   const started = io.now();
+  const files = await readGateFiles(options, io);
+  if ('errors' in files) return files;
+  const { spec, indicators, sloText } = files;
+  const selectors = objectiveSelectors(spec, indicators, options, ctx);
+  if ('errors' in selectors) return selectors;
+
+  const naming = { prefix: ctx.prefix, integration: ctx.integration };
+  const fullName = (name: string): string => fullMetricName(ctx.prefix, ctx.integration, name);
+  // Earlier results are requested now, while the input runs, and before any push of this run.
+  // With --slo-history the earlier runs are read for the trend too, even without relative criteria.
+  const history =
+    spec.needsBaseline || options.historyUrl !== undefined
+      ? readHistory(spec, selectors, options, ctx, io, fullName, started)
+      : Promise.resolve<History>({ runs: [], source: 'none' });
+
+  return {
+    spec,
+    async evaluate(series: readonly Series[]): Promise<GateOutcome> {
+      const h = await history;
+      await io.close();
+      const evaluated = evaluateWithHistory(spec, selectors, series, h, fullName, io);
+      // Known secrets masked in every output of the gate (an answer's body reaches its messages).
+      const evaluation = maskEvaluation(evaluated.evaluation, io.mask);
+      const { comparedRuns } = evaluated;
+      logVerdict(evaluation, spec, options, io);
+      await writeGateFiles(evaluation, spec, options, io, { sloFileContent: sloText, started, comparedRuns });
+      const failed = evaluation.result === 'fail' || (evaluation.result === 'warning' && options.failOnWarning);
+      const own = resultSeries(evaluation, naming, ctx.labels);
+      const ownKeys = new Set(own.map((x) => seriesKey(x.name, x.labels)));
+      const replaced = series.filter((x) => ownKeys.has(seriesKey(x.name, x.labels)));
+      // The same series twice would make the Pushgateway refuse the whole push.
+      for (const x of replaced) io.log.warn(`the input's ${x.name} is replaced by the quality gate's`);
+      return {
+        evaluation,
+        series: [...series.filter((x) => !ownKeys.has(seriesKey(x.name, x.labels))), ...own],
+        status: failed ? GATE_FAILED_STATUS : 0,
+        summary: totalLine(evaluation),
+      };
+    },
+  };
+}
+
+/** The SLO file and, with --sli, the SLI file: read, parsed as YAML and checked; their warnings logged. */
+async function readGateFiles(
+  options: GateOptions,
+  io: GateIo,
+): Promise<{ spec: SloSpec; indicators: ReadonlyMap<string, string>; sloText: string } | { errors: string[] }> {
   const { parse } = await import('yaml');
   const read = async (file: string, what: string): Promise<{ text: string; doc: unknown } | { error: string }> => {
     let text: string;
@@ -126,8 +173,11 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
     for (const w of checkedSli.warnings) io.log.warn(w);
     indicators = checkedSli.value;
   }
+  return { spec, indicators, sloText: slo.text };
+}
 
-  // Each objective's selector: the SLI file's query for its name, else the name itself.
+/** Each objective's selector: the SLI file's query for its name, else the name itself. */
+function objectiveSelectors(spec: SloSpec, indicators: ReadonlyMap<string, string>, options: GateOptions, ctx: GateContext): Selector[] | { errors: string[] } {
   const placeholders = { PROJECT: ctx.keptn.project, STAGE: ctx.keptn.stage, SERVICE: ctx.keptn.service, ...spec.filter };
   const errors: string[] = [];
   const selectors: Selector[] = [];
@@ -140,98 +190,88 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
     else selectors.push(sel);
   });
   if (errors.length > 0) return { errors };
+  return selectors;
+}
 
-  const naming = { prefix: ctx.prefix, integration: ctx.integration };
-  const fullName = (name: string): string => fullMetricName(ctx.prefix, ctx.integration, name);
-  // Earlier results are requested now, while the input runs, and before any push of this run.
-  // With --slo-history the earlier runs are read for the trend too, even without relative criteria.
-  const history =
-    spec.needsBaseline || options.historyUrl !== undefined
-      ? readHistory(spec, selectors, options, ctx, io, fullName, started)
-      : Promise.resolve<History>({ runs: [], source: 'none' });
+/** The objectives evaluated on this run's series against the earlier runs (a history out of reach fails the gate). */
+function evaluateWithHistory(
+  spec: SloSpec,
+  selectors: readonly Selector[],
+  series: readonly Series[],
+  h: History,
+  fullName: (n: string) => string,
+  io: GateIo,
+): { evaluation: Evaluation; comparedRuns: number } {
+  const inputs: ObjectiveInput[] = selectors.map((sel) => {
+    const r = resolveSelector(sel, series, fullName);
+    return { value: 'value' in r ? { value: r.value } : { error: r.error } };
+  });
+  if ('error' in h) {
+    // Keptn fails an evaluation whose earlier results cannot be read; a gate must not pass
+    // because its history is out of reach.
+    return { evaluation: { ...evaluateSlo(spec, inputs), result: 'fail', message: `earlier results could not be read: ${h.error}` }, comparedRuns: 0 };
+  }
+  const b = baselines(
+    h.runs,
+    selectors,
+    spec.comparison,
+    fullName,
+    spec.objectives.map((o) => o.regression?.maxSamples ?? 0),
+    TREND_RUNS,
+  );
+  b.values.forEach((v, i) => {
+    if (v !== undefined) inputs[i]!.baseline = v;
+  });
+  b.samples.forEach((v, i) => {
+    if (spec.objectives[i]!.regression) inputs[i]!.samples = v;
+  });
+  b.recent.forEach((v, i) => {
+    inputs[i]!.recent = v;
+  });
+  const evaluation = evaluateSlo(spec, inputs);
+  if (b.skipped > 0) io.log.warn(`quality gate: ${b.skipped} earlier run${b.skipped === 1 ? '' : 's'} had NaN or ±Inf values, left out`);
+  if (spec.needsBaseline) io.log.info(`quality gate: ${baselineText(b.runs)} (${h.source})`);
+  return { evaluation, comparedRuns: b.runs };
+}
 
-  return {
-    spec,
-    async evaluate(series: readonly Series[]): Promise<GateOutcome> {
-      const h = await history;
-      await io.close();
-      const inputs: ObjectiveInput[] = selectors.map((sel) => {
-        const r = resolveSelector(sel, series, fullName);
-        return { value: 'value' in r ? { value: r.value } : { error: r.error } };
-      });
-      let evaluation: Evaluation;
-      let comparedRuns = 0;
-      if ('error' in h) {
-        // Keptn fails an evaluation whose earlier results cannot be read; a gate must not pass
-        // because its history is out of reach.
-        evaluation = { ...evaluateSlo(spec, inputs), result: 'fail', message: `earlier results could not be read: ${h.error}` };
-      } else {
-        const b = baselines(
-          h.runs,
-          selectors,
-          spec.comparison,
-          fullName,
-          spec.objectives.map((o) => o.regression?.maxSamples ?? 0),
-          TREND_RUNS,
-        );
-        comparedRuns = b.runs;
-        b.values.forEach((v, i) => {
-          if (v !== undefined) inputs[i]!.baseline = v;
-        });
-        b.samples.forEach((v, i) => {
-          if (spec.objectives[i]!.regression) inputs[i]!.samples = v;
-        });
-        b.recent.forEach((v, i) => {
-          inputs[i]!.recent = v;
-        });
-        evaluation = evaluateSlo(spec, inputs);
-        if (b.skipped > 0) io.log.warn(`quality gate: ${b.skipped} earlier run${b.skipped === 1 ? '' : 's'} had NaN or ±Inf values, left out`);
-        if (spec.needsBaseline)
-          io.log.info(`quality gate: ${b.runs === 0 ? 'no baseline' : `compared with ${b.runs} earlier result${b.runs === 1 ? '' : 's'}`} (${h.source})`);
-      }
-      // Known secrets masked in every output of the gate (an answer's body reaches its messages).
-      evaluation = maskEvaluation(evaluation, io.mask);
-      for (const line of textTable(evaluation, spec)) io.log.info(line);
-      if (evaluation.result === 'fail') io.log.error(`${totalLine(evaluation)}: exit status ${GATE_FAILED_STATUS} once the metrics are pushed`);
-      else if (evaluation.result === 'warning' && options.failOnWarning)
-        io.log.error(`${totalLine(evaluation)} and --slo-fail-on-warning: exit status ${GATE_FAILED_STATUS}`);
+/** The table on stderr, and why the exit status will be GATE_FAILED_STATUS when it will. */
+function logVerdict(evaluation: Evaluation, spec: SloSpec, options: GateOptions, io: GateIo): void {
+  for (const line of textTable(evaluation, spec)) io.log.info(line);
+  if (evaluation.result === 'fail') io.log.error(`${totalLine(evaluation)}: exit status ${GATE_FAILED_STATUS} once the metrics are pushed`);
+  else if (evaluation.result === 'warning' && options.failOnWarning)
+    io.log.error(`${totalLine(evaluation)} and --slo-fail-on-warning: exit status ${GATE_FAILED_STATUS}`);
+}
 
-      const markdown = `${markdownTable(evaluation, spec)}\n`;
-      if (io.stepSummaryFile) {
-        await io
-          .appendText(io.stepSummaryFile, markdown)
-          .catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY ${io.stepSummaryFile}: ${fileProblem(err)}`));
-      }
-      if (options.markdownFile !== undefined) {
-        await io
-          .writeText(options.markdownFile, markdown)
-          .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-markdown ${options.markdownFile}: ${err.code ?? err.message}`));
-      }
-      if (options.reportFile !== undefined) {
-        const report = jsonReport(evaluation, spec, {
-          sloFileContent: slo.text,
-          timeStart: new Date(started).toISOString(),
-          timeEnd: new Date(io.now()).toISOString(),
-          comparedRuns,
-        });
-        await io
-          .writeText(options.reportFile, report)
-          .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-report ${options.reportFile}: ${fileProblem(err)}`));
-      }
-      const failed = evaluation.result === 'fail' || (evaluation.result === 'warning' && options.failOnWarning);
-      const own = resultSeries(evaluation, naming, ctx.labels);
-      const ownKeys = new Set(own.map((x) => seriesKey(x.name, x.labels)));
-      const replaced = series.filter((x) => ownKeys.has(seriesKey(x.name, x.labels)));
-      // The same series twice would make the Pushgateway refuse the whole push.
-      for (const x of replaced) io.log.warn(`the input's ${x.name} is replaced by the quality gate's`);
-      return {
-        evaluation,
-        series: [...series.filter((x) => !ownKeys.has(seriesKey(x.name, x.labels))), ...own],
-        status: failed ? GATE_FAILED_STATUS : 0,
-        summary: totalLine(evaluation),
-      };
-    },
-  };
+/** The step summary ($GITHUB_STEP_SUMMARY), --slo-markdown and --slo-report; a file that cannot be written is said, not fatal. */
+async function writeGateFiles(
+  evaluation: Evaluation,
+  spec: SloSpec,
+  options: GateOptions,
+  io: GateIo,
+  run: { sloFileContent: string; started: number; comparedRuns: number },
+): Promise<void> {
+  const markdown = `${markdownTable(evaluation, spec)}\n`;
+  if (io.stepSummaryFile) {
+    await io
+      .appendText(io.stepSummaryFile, markdown)
+      .catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY ${io.stepSummaryFile}: ${fileProblem(err)}`));
+  }
+  if (options.markdownFile !== undefined) {
+    await io
+      .writeText(options.markdownFile, markdown)
+      .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-markdown ${options.markdownFile}: ${err.code ?? err.message}`));
+  }
+  if (options.reportFile !== undefined) {
+    const report = jsonReport(evaluation, spec, {
+      sloFileContent: run.sloFileContent,
+      timeStart: new Date(run.started).toISOString(),
+      timeEnd: new Date(io.now()).toISOString(),
+      comparedRuns: run.comparedRuns,
+    });
+    await io
+      .writeText(options.reportFile, report)
+      .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-report ${options.reportFile}: ${fileProblem(err)}`));
+  }
 }
 
 /** The earlier runs: a Prometheus-compatible query API (--slo-history) when given, else this group on the Pushgateway. */
@@ -326,4 +366,10 @@ function withoutCredentials(u: URL): { url: URL; auth?: { username: string; pass
   url.username = '';
   url.password = '';
   return { url, auth };
+}
+
+/** `no baseline`, `compared with 1 earlier result`, `compared with 3 earlier results`. */
+function baselineText(runs: number): string {
+  if (runs === 0) return 'no baseline';
+  return `compared with ${runs} earlier result${runs === 1 ? '' : 's'}`;
 }

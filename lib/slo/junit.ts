@@ -37,7 +37,9 @@ export function xmlEscape(text: string): string {
 function criteriaText(kind: string, list: readonly SliTarget[]): string | undefined {
   if (list.length === 0) return undefined;
   const shown = list.map((t) => {
-    const target = t.noBaseline ? ' (no baseline)' : t.targetValue !== undefined ? ` (target ${fmt(t.targetValue)})` : '';
+    let target = '';
+    if (t.noBaseline) target = ' (no baseline)';
+    else if (t.targetValue !== undefined) target = ` (target ${fmt(t.targetValue)})`;
     return `${t.criteria}${target} ${t.violated ? 'violated' : 'held'}`;
   });
   return `${kind}: ${shown.join(', ')}`;

@@ -18,7 +18,8 @@ function row(r: IndicatorResult, spec: SloSpec, i: number): string[] {
   const name = r.displayName ? `${r.displayName} (${o.sli})` : o.sli;
   const value = r.value.success ? fmt(r.value.value) : (r.value.message ?? 'no value');
   const relative = [...o.pass, ...o.warning].some((set) => set.some((c) => c.relative));
-  const baseline = r.value.comparedValue !== undefined ? fmt(r.value.comparedValue) : relative ? 'no baseline' : '-';
+  let baseline = relative ? 'no baseline' : '-';
+  if (r.value.comparedValue !== undefined) baseline = fmt(r.value.comparedValue);
   const criteria =
     [targets('pass', r.passTargets), targets('warning', r.warningTargets), regressionCell(spec, i, r.regression)].filter(Boolean).join('; ') || '(informative)';
   const score = r.status === 'info' ? '-' : `${fmt(r.score)}/${r.weight}`;
@@ -30,7 +31,9 @@ function targets(kind: string, list: readonly SliTarget[]): string {
   const shown = list.map((t) => {
     const mark = t.violated ? '✗' : '✓';
     // A relative criterion shows the value it came to; an absolute one is its own target.
-    const target = t.noBaseline ? ' (no baseline)' : t.targetValue !== undefined && isRelative(t.criteria) ? ` (${fmt(t.targetValue)})` : '';
+    let target = '';
+    if (t.noBaseline) target = ' (no baseline)';
+    else if (t.targetValue !== undefined && isRelative(t.criteria)) target = ` (${fmt(t.targetValue)})`;
     return `${t.criteria}${target} ${mark}`;
   });
   return `${kind} ${shown.join(', ')}`;
@@ -94,9 +97,11 @@ export function textTable(e: Evaluation, spec: SloSpec): string[] {
  */
 export const MAX_SUMMARY_BYTES = 256 * 1024;
 
+const RESULT_ICONS: Record<Evaluation['result'], string> = { pass: '✅', warning: '⚠️', fail: '❌' };
+
 export function markdownTable(e: Evaluation, spec: SloSpec, maxBytes = MAX_SUMMARY_BYTES): string {
   const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const icon = e.result === 'pass' ? '✅' : e.result === 'warning' ? '⚠️' : '❌';
+  const icon = RESULT_ICONS[e.result];
   const head = [
     `### ${icon} Quality gate: ${e.result} (score ${fmt(e.score)}/100)`,
     '',

@@ -68,7 +68,7 @@ export function parseSelector(input: string): Selector | { error: string } {
       const label = LABEL.exec(rest)?.[0];
       if (!label) return { error: `"${text}": expected a label name inside {…}` };
       rest = rest.slice(label.length).trim();
-      const op = rest.startsWith('!=') ? '!=' : rest.startsWith('=') && !rest.startsWith('=~') ? '=' : undefined;
+      const op = matcherAt(rest);
       if (!op) return { error: `"${text}": label ${label}: only = and != are supported` };
       rest = rest.slice(op.length).trim();
       const quoted = /^"((?:[^"\\]|\\.)*)"|^'((?:[^'\\]|\\.)*)'/.exec(rest);
@@ -132,4 +132,11 @@ function matches(labels: Readonly<Record<string, string>>, m: Matcher): boolean 
   // As in PromQL, a missing label is the empty string.
   const v = labelValue(labels, m.label) ?? '';
   return m.op === '=' ? v === m.value : v !== m.value;
+}
+
+/** The matcher a label's rest starts with: `!=` or `=` (`=~` and `!~` are not supported). */
+function matcherAt(rest: string): '!=' | '=' | undefined {
+  if (rest.startsWith('!=')) return '!=';
+  if (rest.startsWith('=') && !rest.startsWith('=~')) return '=';
+  return undefined;
 }

@@ -72,7 +72,9 @@ export function didYouMean(key: string, known: Iterable<string>): string {
 /** Levenshtein distance with transpositions counted as one edit (optimal string alignment). */
 function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2 || a.length > 64 || b.length > 64) return 99;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  // Row 0 counts insertions (j), column 0 deletions (i); the rest is filled below.
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : 0)));
+  for (let i = 1; i <= a.length; i++) d[i]![0] = i;
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -88,7 +90,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** `90%`, `"90"` or 90 → 90. */
 function percentage(v: unknown): number | undefined {
-  const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim().replace(/%$/, '').trim() : undefined;
+  let text: string | undefined;
+  if (typeof v === 'number') text = String(v);
+  else if (typeof v === 'string') text = v.trim().replace(/%$/, '').trim();
   if (text === undefined || !/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text)) return undefined;
   return Number(text);
 }

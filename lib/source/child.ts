@@ -28,24 +28,77 @@ export interface ToolExit {
   signal?: NodeJS.Signals;
 }
 
+/**
+ * A tool the npm package's entry (bin/entry.cjs) started before the program was loaded, with what
+ * it did until then: the entry listens from the first moment, so an early exit or spawn error is
+ * not lost while the program loads.
+ */
+export interface EarlyTool {
+  command: readonly string[];
+  child: ChildProcess;
+  error?: NodeJS.ErrnoException;
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+  /** Set by the entry: called with the listeners that take over from its own. */
+  listen: (onError: (err: NodeJS.ErrnoException) => void, onExit: (code: number | null, signal: NodeJS.Signals | null) => void) => void;
+}
+
+/** Where bin/entry.cjs leaves the tool it started (a global: the entry is a separate file, loaded before the program). */
+export const EARLY_TOOL = Symbol.for('jes-metrics-pipe.early-tool');
+
+/** The tool the entry started for `command`, once; undefined when it started none (or for another command). */
+function adoptEarlyTool(command: readonly string[]): EarlyTool | undefined {
+  const holder = globalThis as { [EARLY_TOOL]?: EarlyTool };
+  const early = holder[EARLY_TOOL];
+  if (early === undefined) return undefined;
+  delete holder[EARLY_TOOL];
+  if (early.command.length === command.length && early.command.every((a, i) => a === command[i])) return early;
+  discard(early);
+  return undefined;
+}
+
+/** A run that does not run a tool (--help, --version) stops one the entry started: it should not have. */
+export function discardEarlyTool(): void {
+  const holder = globalThis as { [EARLY_TOOL]?: EarlyTool };
+  const early = holder[EARLY_TOOL];
+  delete holder[EARLY_TOOL];
+  if (early) discard(early);
+}
+
+function discard(early: EarlyTool): void {
+  if (early.child.pid !== undefined && early.exit === undefined) {
+    try {
+      process.kill(-early.child.pid, 'SIGKILL');
+    } catch {
+      early.child.kill('SIGKILL');
+    }
+  }
+  early.child.stdout?.destroy();
+  early.child.stderr?.destroy();
+}
+
 export function runTool(command: readonly string[]): ToolRun {
   const [file, ...args] = command as [string, ...string[]];
   // `-- ""`: node's spawn throws on an empty name; a shell says "command not found", 127.
   if (file === '') return notStarted(Object.assign(new Error('empty command name'), { code: 'ENOENT' }));
+  const early = adoptEarlyTool(command);
   // Loaded on use: in the single-file bundle a static import would load it at every start.
-  const { spawn } = process.getBuiltinModule('node:child_process');
-  const child = spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'], detached: true });
+  const child = early?.child ?? process.getBuiltinModule('node:child_process').spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'], detached: true });
   const done = new Promise<ToolExit>((resolve) => {
     let spawnError: NodeJS.ErrnoException | undefined;
-    child.once('error', (err: NodeJS.ErrnoException) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
       spawnError = err;
       if (child.pid === undefined) resolve({ status: err.code === 'EACCES' ? 126 : 127, spawnError: err });
-    });
-    child.once('exit', (code, signal) => {
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       if (spawnError && child.pid === undefined) return;
       if (signal) resolve({ status: 128 + (process.getBuiltinModule('node:os').constants.signals[signal] ?? 0), signal });
       else resolve({ status: code ?? 1 });
-    });
+    };
+    if (early) early.listen(onError, onExit);
+    else {
+      child.once('error', onError);
+      child.once('exit', onExit);
+    }
   });
   return { child, stdout: child.stdout!, stderr: child.stderr!, done };
 }

@@ -5,7 +5,7 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-cred-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,10 +14,13 @@ const DT = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.abcdefghijklmnopqrstuvwxyz0123456789
 
 t.test('--ci-label token=REMOTE_WRITE_TOKEN: exit 2 naming the variable, its value nowhere', async (t) => {
   const file = join(dir, 'refused');
-  const r = await runCli(['--integration', 'c', '--remote-write', 'http://127.0.0.1:9/w', '--dry-run-file', file, '--ci-label', 'token=REMOTE_WRITE_TOKEN'], {
-    input: 'a=1\n',
-    env: { REMOTE_WRITE_TOKEN: SECRET },
-  });
+  const r = await runInProcess(
+    ['--integration', 'c', '--remote-write', 'http://127.0.0.1:9/w', '--dry-run-file', file, '--ci-label', 'token=REMOTE_WRITE_TOKEN'],
+    {
+      input: 'a=1\n',
+      env: { REMOTE_WRITE_TOKEN: SECRET },
+    },
+  );
   t.equal(r.status, 2, r.stderr);
   t.equal(r.stdout.toString(), 'a=1\n');
   t.match(r.stderr, /--ci-label token=REMOTE_WRITE_TOKEN: REMOTE_WRITE_TOKEN holds a credential/);
@@ -34,7 +37,7 @@ t.test('--ci-label token=REMOTE_WRITE_TOKEN: exit 2 naming the variable, its val
 t.test('a known secret in --label, --grouping and an input label is sent as ***', async (t) => {
   const file = join(dir, 'masked');
   const input = `up{key="${DT}"} 1\n`;
-  const r = await runCli(['--integration', 'c', '--parsers', 'prom', '--dry-run-file', file, '--label', `stolen=${DT}`, '--grouping', `g=x${DT}`], {
+  const r = await runInProcess(['--integration', 'c', '--parsers', 'prom', '--dry-run-file', file, '--label', `stolen=${DT}`, '--grouping', `g=x${DT}`], {
     input,
     env: { DT_API_TOKEN: DT },
   });

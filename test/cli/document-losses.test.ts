@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-doc-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,7 +14,7 @@ const HYPERFINE = fileURLToPath(new URL('../fixtures/recorded/hyperfine-json/inp
 
 async function dryRun(args: string[], input: string) {
   const file = join(dir, `d${Math.random().toString(36).slice(2)}`);
-  const r = await runCli(['--dry-run-file', file, ...args], { input });
+  const r = await runInProcess(['--dry-run-file', file, ...args], { input });
   let dry = '';
   try {
     dry = readFileSync(file, 'utf8');

@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLI, cleanEnv, runCli } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-names-'));
 
 t.test('labels named constructor, toString, hasOwnProperty: no false collision warnings, values kept', async (t) => {
   const line = '{"name":"m","value":1,"labels":{"constructor":"a","toString":"b","hasOwnProperty":"c"}}\n';
-  const r = await runCli(['--integration', 'p', '--dry-run'], { input: line });
+  const r = await runInProcess(['--integration', 'p', '--dry-run'], { input: line });
   t.equal(r.status, 0, r.stderr);
   t.notMatch(r.stderr, /both become/);
   t.match(r.stderr, /^keptn_p_m\{ci_platform="keptn",constructor="a",hasOwnProperty="c",toString="b"\} 1$/m);
@@ -20,7 +21,7 @@ t.test('labels named constructor, toString, hasOwnProperty: no false collision w
 });
 
 t.test('Dynatrace: labels that normalize to the same dimension key are warned about', async (t) => {
-  const r = await runCli(['--integration', 'p', '--dry-run'], { input: '{"name":"n","value":2,"labels":{"Region":"eu","region":"us"}}\n' });
+  const r = await runInProcess(['--integration', 'p', '--dry-run'], { input: '{"name":"n","value":2,"labels":{"Region":"eu","region":"us"}}\n' });
   t.equal(r.status, 0, r.stderr);
   t.match(r.stderr, /warning: dynatrace: labels 'Region' and 'region' both become the dimension 'region': the value of 'region' is sent/);
 });

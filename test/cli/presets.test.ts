@@ -42,7 +42,7 @@ t.test('one preset names the integration; --integration still wins', async (t) =
 t.test('several presets without --integration: each keeps its own names; the run is named after all of them', async (t) => {
   // pytest's summary line, then c8's text-summary (test/fixtures/recorded/c8-text-summary).
   const input = '==== 1 failed, 2 passed in 0.50s ====\n' + readFileSync(new URL('../fixtures/recorded/c8-text-summary/input', import.meta.url), 'utf8');
-  const r = await runCli(['--preset', 'pytest', '--preset', 'coverage', '--dry-run'], { input });
+  const r = await runInProcess(['--preset', 'pytest', '--preset', 'coverage', '--dry-run'], { input });
   t.equal(r.status, 0, r.stderr);
   t.notMatch(r.stderr, /--integration NAME .* is required/);
   t.match(r.stderr, /PUT \/metrics\/job\/job-executor-service\/integration\/pytest_coverage\n/);
@@ -51,7 +51,7 @@ t.test('several presets without --integration: each keeps its own names; the run
   t.notMatch(r.stderr, /keptn_pytest_covered|keptn_coverage_test_outcomes|keptn_pytest_coverage_/);
   t.notMatch(r.stderr, /is sent as/);
   // --integration names every series, as before.
-  const own = await runCli(['--preset', 'pytest', '--preset', 'coverage', '--integration', 'unit', '--dry-run'], { input });
+  const own = await runInProcess(['--preset', 'pytest', '--preset', 'coverage', '--integration', 'unit', '--dry-run'], { input });
   t.equal(own.status, 0, own.stderr);
   t.match(own.stderr, /keptn_unit_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
   t.match(own.stderr, /keptn_unit_covered_ratio\{ci_platform="keptn",kind="lines"\} 0\.909\n/);
@@ -84,7 +84,7 @@ t.test('--preset auto in wrap mode picks the preset from the tool and says so', 
 t.test('--preset auto in filter mode chooses by content: the marks seen decide, and it says which', async (t) => {
   const fixture = (name: string): string => readFileSync(new URL(`../fixtures/recorded/${name}/input`, import.meta.url), 'utf8');
   // jest's text summary with its coverage table: two presets fit; each keeps its own names.
-  const both = await runCli(['--preset', 'auto', '--dry-run'], { input: fixture('jest-coverage-text') });
+  const both = await runInProcess(['--preset', 'auto', '--dry-run'], { input: fixture('jest-coverage-text') });
   t.equal(both.status, 0, both.stderr);
   t.equal(both.stdout.toString(), fixture('jest-coverage-text'), 'passthrough intact');
   // (jest's `Expected: 3` lines are not Prometheus text: the default parsers read nothing here.)
@@ -98,18 +98,18 @@ t.test('--preset auto in filter mode chooses by content: the marks seen decide, 
     "the default parsers' junk and the other presets' warnings are gone",
   );
   // go test -json: go-test is chosen; go-bench read the Output lines but its marks were not seen.
-  const go = await runCli(['--preset', 'auto', '--dry-run'], { input: fixture('go-test-json') });
+  const go = await runInProcess(['--preset', 'auto', '--dry-run'], { input: fixture('go-test-json') });
   t.match(go.stderr, /--preset auto: chose go-test .*; came close: go-bench \(its rules read \d+ series, but none of its marks: was seen\)/);
   t.match(go.stderr, /keptn_go_test_test_outcomes\{ci_platform="keptn",outcome="passed"\} 3\n/);
   t.notMatch(go.stderr, /keptn_go_bench_/);
   // Nothing a preset knows: said, and the default parsers read the input as without --preset.
-  const plain = await runCli(['--preset', 'auto', '--integration', 'app', '--dry-run'], { input: 'cache_hits=3\n' });
+  const plain = await runInProcess(['--preset', 'auto', '--integration', 'app', '--dry-run'], { input: 'cache_hits=3\n' });
   t.equal(plain.status, 0, plain.stderr);
   t.match(plain.stderr, /--preset auto: no preset recognised the input; the default parsers read it, as without --preset\n/);
   t.match(plain.stderr, /keptn_app_cache_hits\{ci_platform="keptn"\} 3\n/);
   // A long log: the presets read its first and last 64 KB; a summary in the middle is not read.
   const filler = 'INFO request served in 3 ms\n'.repeat(6000);
-  const long = await runCli(['--preset', 'auto', '--dry-run'], {
+  const long = await runInProcess(['--preset', 'auto', '--dry-run'], {
     input: filler + '==== 1 failed, 2 passed in 0.50s ====\n' + filler + fixture('jest-text'),
   });
   t.equal(long.status, 0, long.stderr);
@@ -123,7 +123,7 @@ t.test('--preset auto in filter mode chooses by content: the marks seen decide, 
   t.match(mixed.stderr, /keptn_jest_tests\{ci_platform="keptn"\} 7\n/);
   t.notMatch(mixed.stderr, /cache_hits/, "the default parsers' series is dropped");
   // --explain says the choice too.
-  const explained = await runCli(['--preset', 'auto', '--explain'], { input: fixture('mocha-spec') });
+  const explained = await runInProcess(['--preset', 'auto', '--explain'], { input: fixture('mocha-spec') });
   t.match(explained.stderr, /--preset auto chose mocha/);
 });
 

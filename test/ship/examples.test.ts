@@ -243,7 +243,7 @@ t.test('Prometheus scrape config and the SLI queries', async (t) => {
     t.ok(config.includes(`- --preset\n          - ${integration}\n`), `examples/jes/${integration} uses --preset ${integration}`);
     const goldens = readdirSync(join(ROOT, 'test/fixtures/tools')).filter((d) => d.startsWith(`preset-${integration}-`));
     t.ok(
-      goldens.some((d) => readFileSync(join(ROOT, 'test/fixtures/tools', d, 'expected.dry-run'), 'utf8').includes(`${metric}{`)),
+      goldens.some((d) => readFileSync(join(ROOT, 'test/fixtures/tools', d, 'expected.series'), 'utf8').includes(`${metric}{`)),
       `${metric} is pushed by --preset ${integration}`,
     );
   }

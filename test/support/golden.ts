@@ -1,7 +1,8 @@
 // Golden-file cases under test/fixtures/tools/<case>/ and the awkward ways of feeding them.
 //
 // A case folder holds: `input` (the tool's raw bytes), `args` (one CLI argument per line),
-// optional `env` (KEY=VALUE lines), `expected.dry-run` (the golden dry-run file), `README.md`,
+// optional `env` (KEY=VALUE lines), `expected.series` (the golden: the series the run finds, in the
+// serializer-neutral form of test/support/series-list.ts), `README.md`,
 // and optionally `TODO` (why the golden is not blessed yet: the comparison becomes a todo).
 
 import { spawn } from 'node:child_process';
@@ -39,7 +40,7 @@ export function loadGoldenCases(root = TOOLS_DIR): GoldenCase[] {
 }
 
 export function loadGoldenCase(dir: string, name: string): GoldenCase {
-  const goldenFile = join(dir, 'expected.dry-run');
+  const goldenFile = join(dir, 'expected.series');
   const todoFile = join(dir, 'TODO');
   const c: GoldenCase = {
     name,
@@ -202,31 +203,4 @@ export function countLines(input: Buffer): number {
   let n = 0;
   for (const byte of input) if (byte === 0x0a) n++;
   return input[input.length - 1] === 0x0a ? n : n + 1;
-}
-
-// Reading a dry-run file: the Pushgateway section first, then the Dynatrace batches.
-
-/** The dry-run's Pushgateway section: its request line and the exposition body after it. */
-export function pushgatewaySection(dryRun: string): { requestLine: string; body: string } | undefined {
-  const lines = dryRun.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('# pushgateway:'));
-  if (start < 0) return undefined;
-  let end = lines.findIndex((l, i) => i > start && l.startsWith('# dynatrace:'));
-  if (end < 0) end = lines.length;
-  const body = lines.slice(start + 1, end).join('\n');
-  return { requestLine: lines[start]!, body: body.endsWith('\n') ? body : `${body}\n` };
-}
-
-/** Sample lines of an exposition body. */
-export function sampleCount(body: string): number {
-  return body.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
-}
-
-/** Lines the dry-run's Dynatrace batches hold (comment lines are the dry-run's own headers). */
-export function dynatraceLineCount(dryRun: string): number {
-  const lines = dryRun.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('# dynatrace:'));
-  if (start < 0) return 0;
-  // `# dynatrace: …` heads a batch; `#<key> gauge dt.meta.unit=…` is a line of it (metadata).
-  return lines.slice(start).filter((l) => l !== '' && (!l.startsWith('#') || / dt\.meta\./.test(l))).length;
 }

@@ -1,7 +1,7 @@
 // JSON rules: key_label (object keys as labels, skip_keys leaving some out) and a root filter
 // `$[?(…)]` over JSON lines testing each line's object (go test -json).
 import t from 'tap';
-import { evaluateJsonRules } from '../../lib/rules/json-rules.js';
+import { evaluateJsonRules, rootKeyOf } from '../../lib/rules/json-rules.js';
 import { compileRule } from '../../lib/rules/compile.js';
 import type { JsonRule } from '../../lib/rules/rule.js';
 
@@ -55,4 +55,36 @@ t.test("JSON lines: $[?(@.Action=='pass' && @.Test)] tests each line's object", 
   // One whole document: $[?(…)] keeps its JSONPath meaning (the root's members).
   const whole = await evaluateJsonRules(JSON.stringify({ Action: 'pass', Test: 'X' }), [passed], 100);
   t.same(whole.samples, []);
+});
+
+t.test('rootKeyOf: the plain name a path first looks up, else undefined', async (t) => {
+  const cases: Array<[string[], string | undefined]> = [
+    [['$', 'metrics', 'x'], 'metrics'],
+    [['metrics'], 'metrics'],
+    [['$', 'total_cost-x'], 'total_cost-x'],
+    [['$', '*'], undefined],
+    [['$', '..', 'x'], undefined],
+    [['$', '?(@.x)'], undefined],
+    [['$', '0'], undefined],
+    [['$', 'a b'], undefined],
+    [['$', '@string()'], undefined],
+    [['$'], undefined],
+  ];
+  for (const [segments, want] of cases) t.equal(rootKeyOf(segments), want, segments.join(' '));
+});
+
+t.test('JSON lines without the first key of a path are skipped, the others read as before', async (t) => {
+  // A log's JSON lines: only two hold `metrics`; one holds it as an inherited name only.
+  const lines = [
+    JSON.stringify({ level: 'info', msg: 'start' }),
+    JSON.stringify({ metrics: { p95: 12 } }),
+    JSON.stringify({ constructor: 1, msg: 'no metrics' }),
+    JSON.stringify([1, 2]),
+    JSON.stringify({ metrics: { p95: 15 } }),
+  ].join('\n');
+  const r = rule({ json: '$.metrics.p95', name: 'p95', aggregate: 'max' });
+  const found = await evaluateJsonRules(lines, [r], 100);
+  t.same(series(found.samples), ['p95{} 15']);
+  const each = rule({ json: '$.metrics', name: 'p95_each', value: 'p95', aggregate: 'sum' });
+  t.same(series((await evaluateJsonRules(lines, [each], 100)).samples), ['p95_each{} 27']);
 });

@@ -52,7 +52,9 @@ t.test('a signal from the source it was given stops the reading; the run still r
   const running = run({ argv: ['--integration', 'sig', '--dry-run'], env: {}, stdin, stdout: stdout.stream, stderr: stderr.stream, signals });
   stdin.write('a=1\n');
   // The input never ends: only the signal can end the run.
-  while (!stdout.text().includes('a=1\n')) await new Promise((resolve) => setTimeout(resolve, 5));
+  // The input passes through from the first moment, before run() is set up: wait for both (2 s at most).
+  for (let i = 0; i < 400 && (!stdout.text().includes('a=1\n') || signals.listenerCount('SIGTERM') === 0); i++)
+    await new Promise((resolve) => setTimeout(resolve, 5));
   t.equal(signals.listenerCount('SIGTERM'), 1, 'run() listens on the source');
   signals.emit('SIGTERM', 'SIGTERM');
   t.equal(await running, 143, '128 + SIGTERM');
@@ -70,7 +72,9 @@ t.test('a second signal leaves through the source, after the numbers reached std
   // A Pushgateway that is never answered would hold the push; the second signal leaves instead.
   void run({ argv: ['--integration', 'sig', '--dry-run'], env: {}, stdin, stdout: stdout.stream, stderr: stderr.stream, signals });
   stdin.write('a=1\n');
-  while (!stdout.text().includes('a=1\n')) await new Promise((resolve) => setTimeout(resolve, 5));
+  // The input passes through from the first moment, before run() is set up: wait for both (2 s at most).
+  for (let i = 0; i < 400 && (!stdout.text().includes('a=1\n') || signals.listenerCount('SIGQUIT') === 0); i++)
+    await new Promise((resolve) => setTimeout(resolve, 5));
   signals.emit('SIGQUIT', 'SIGQUIT');
   while (signals.exited.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   t.same(signals.exited, [131], '128 + SIGQUIT');
