@@ -259,8 +259,25 @@ export class Extractor {
     for (const s of samples) this.#store(s, () => where);
   }
 
+  /**
+   * --preset auto: the input's last lines, for the presets' summaries. Read before the document,
+   * so that a preset whose mark is only in the tail has its JSON and XML rules (and their
+   * defaults) read the document too; finish() reads them when there is no document.
+   */
+  #readAutoTail(): void {
+    for (let i = this.#autoTailStart; i < this.#autoTail.length; i++) {
+      const l = this.#autoTail[i] as { text: string; where: () => string };
+      this.#autoGuarded?.push(l.text, l.where);
+    }
+    this.#autoTail = [];
+    this.#autoTailStart = 0;
+    this.#autoTailChars = 0;
+    this.#autoGuarded?.drain();
+  }
+
   /** The input as one document, for the JSON and XML rules (at the end). */
   async documents(text: string): Promise<void> {
+    this.#readAutoTail();
     await this.#recognition.documentSeen(text);
     this.#release();
     const found: Array<FoundInDocument> = [];
@@ -288,6 +305,7 @@ export class Extractor {
         const { evaluateXmlRules } = await import('./rules/xml-rules.js');
         const result = await evaluateXmlRules(text, xml, this.store.maxSeries);
         if (result.read === false) for (const r of xml) unread.add(r);
+        for (const r of result.failed ?? []) unread.add(r);
         found.push({ ...result, where: 'the XML document', quiet });
       }
     }
@@ -322,13 +340,7 @@ export class Extractor {
   /** Reported once at the end: aggregated line rules, defaults of rules that never matched, sets that recognised nothing, problem counts, --explain. */
   finish(): void {
     this.drain();
-    // --preset auto: the input's last lines, for the presets' summaries.
-    for (let i = this.#autoTailStart; i < this.#autoTail.length; i++) {
-      const l = this.#autoTail[i] as { text: string; where: () => string };
-      this.#autoGuarded?.push(l.text, l.where);
-    }
-    this.#autoTail = [];
-    this.#autoGuarded?.drain();
+    this.#readAutoTail();
     this.#release();
     // Aggregating rules: folded over the whole input, sent only when the rule's set recognised its
     // tool and the rule was not cut by the time budget.

@@ -1,10 +1,12 @@
 // Files named by flags (--rules, --slo, --sli, --ca-file, the token files), read at startup,
-// and the files written at the end (--slo-report, $GITHUB_STEP_SUMMARY). Every one is opened
+// and the files written at the end (--dry-run-file, --metrics-report, the gate's reports,
+// $GITHUB_STEP_SUMMARY, GITHUB_OUTPUT: checked at the start by outputFileProblem). Every one is opened
 // non-blocking, so a FIFO nobody writes (or reads) neither blocks the open nor the read or
 // write; a regular file over the cap is refused by its size before a byte is read, anything
 // else (a FIFO, /dev/zero) is read to at most the cap and for at most `waitMs`.
 
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync, writeSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface ReadLimits {
   /** More than this many bytes is an error (EFBIG), not a truncation. */
@@ -117,35 +119,67 @@ export async function writeBoundedText(path: string, text: string, o: { append: 
   }
 }
 
-/**
- * Why a file to be written at the end of the run cannot be, found at its start: a missing or
- * read-only folder, or an existing path that is not a writable regular file (a folder, a FIFO,
- * /dev/full). Undefined when it can be written.
- */
-export function unwritableProblem(path: string): string | undefined {
-  const { accessSync, statSync } = process.getBuiltinModule('node:fs');
-  const { dirname } = process.getBuiltinModule('node:path');
-  let stat: import('node:fs').Stats | undefined;
-  try {
-    stat = statSync(path);
-  } catch {
-    // does not exist yet: its folder must
-  }
-  if (stat === undefined) {
-    const folder = dirname(path);
+/** What the check of an output file needs from the file system (tests pass their own). */
+export interface OutputFs {
+  stat(path: string): Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'rdev'> | undefined;
+  writable(path: string): boolean;
+  /** The device number of /dev/null. */
+  nullDevice(): number | undefined;
+}
+
+const realFs: OutputFs = {
+  stat(path) {
     try {
-      if (!statSync(folder).isDirectory()) return `${folder} is not a folder`;
-      accessSync(folder, constants.W_OK);
-    } catch (err) {
-      return `the folder ${folder} ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be written'}`;
+      return statSync(path);
+    } catch {
+      return undefined;
     }
+  },
+  writable(path) {
+    try {
+      accessSync(path, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  nullDevice() {
+    try {
+      return statSync('/dev/null').rdev;
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/**
+ * The one rule for every file the run writes (--dry-run-file, --metrics-report, --slo-report,
+ * --slo-junit, --slo-markdown, $GITHUB_STEP_SUMMARY, the action's GITHUB_OUTPUT): why `path`
+ * cannot be written, or undefined when it can (as far as can be known before the run). A regular
+ * file (or a new one in a writable folder) and /dev/null (output discarded) are fine; a folder, a
+ * FIFO (open(2) for writing waits for a reader, fifo(7)), a socket, another device (/dev/full
+ * fails every write) and a missing or read-only folder are not. The write itself is
+ * writeBoundedText's: it never waits, whatever appears at the path later.
+ */
+export function outputFileProblem(flag: string, path: string, fs: OutputFs = realFs): string | undefined {
+  if (path.trim() === '') return `${flag} needs a file name`;
+  const existing = fs.stat(path);
+  if (existing) {
+    if (existing.isDirectory()) return `${flag} ${path}: is a folder`;
+    if (existing.isFIFO()) return `${flag} ${path}: is a FIFO (writing would wait for a reader); give a regular file`;
+    if (existing.isSocket()) return `${flag} ${path}: is a socket; give a regular file`;
+    if (existing.isCharacterDevice()) {
+      if (existing.rdev === fs.nullDevice()) return undefined;
+      return `${flag} ${path}: is a device; give a regular file (or /dev/null to discard it)`;
+    }
+    if (!existing.isFile()) return `${flag} ${path}: is not a regular file`;
+    if (!fs.writable(path)) return `${flag} ${path}: cannot be written`;
     return undefined;
   }
-  if (!stat.isFile()) return `${path} is not a regular file`;
-  try {
-    accessSync(path, constants.W_OK);
-  } catch {
-    return `${path} cannot be written`;
-  }
+  const folder = dirname(path);
+  const parent = fs.stat(folder);
+  if (!parent) return `${flag} ${path}: the folder ${folder} does not exist`;
+  if (!parent.isDirectory()) return `${flag} ${path}: ${folder} is not a folder`;
+  if (!fs.writable(folder)) return `${flag} ${path}: the folder ${folder} is not writable`;
   return undefined;
 }

@@ -2,7 +2,6 @@
 // stderr or to --dry-run-file. Uses the same request builders as the real backends, so what
 // is printed is what would be sent.
 
-import { writeFileSync } from 'node:fs';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
 import type { Config } from '../config/config.js';
 import type { Series } from '../series.js';
@@ -32,10 +31,12 @@ export function createDryRunBackend(config: Config, reporter: Reporter, writeStd
       }
       const text = parts.join('');
       if (config.dryRunFile !== undefined) {
+        // Without blocking (lib/files.ts): a FIFO nobody reads is an error after a bound, not a hang.
+        const { fileProblem, writeBoundedText } = await import('../files.js');
         try {
-          writeFileSync(config.dryRunFile, text);
+          await writeBoundedText(config.dryRunFile, text, { append: false });
         } catch (err) {
-          reporter.error(`cannot write --dry-run-file ${config.dryRunFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+          reporter.error(`cannot write --dry-run-file ${config.dryRunFile}: ${fileProblem(err)}`);
           return { backend: 'dry-run', ok: false, summary: 'not written' };
         }
         return { backend: 'dry-run', ok: true, summary: `${series.length} series written to ${config.dryRunFile}` };

@@ -2,8 +2,6 @@
 // problem becomes a message, and the run decides what still works (docs/reference/exit-status.md).
 
 import { parseArgs } from 'node:util';
-import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DEFAULTS, type Config, type DynatraceConfig, type Env, type PushgatewayConfig, type PushgatewayKey } from './config.js';
 import { PARSER_NAMES, type ParserName } from '../parse/default-parsers.js';
 import { parseDuration } from './duration.js';
@@ -19,7 +17,7 @@ import { gateOptions } from './gate-options.js';
 import { BRANCH_LABEL, branchContext } from './branch.js';
 import { otlpConfig } from './otlp-config.js';
 import { remoteWriteConfigs } from './remote-write-config.js';
-import { fileProblem, readText as readTextFile, unwritableProblem, type ReadText } from './read-text.js';
+import { fileProblem, readText as readTextFile, type ReadText } from './read-text.js';
 import { presetForCommand } from '../presets/auto.js';
 import { boundEnvValue, ciContextFromFlags, cutWarning } from './ci-context.js';
 import { outputFileProblem } from './output-file.js';
@@ -103,14 +101,6 @@ function headersOf(texts: readonly string[] | undefined, problems: Problems): [s
     else headers.push(header);
   }
   return headers;
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Splits argv at the first `--`: our options before it, the tool to run (wrap mode) after it. */
@@ -426,14 +416,9 @@ interface Together {
 
 /** What only fails in combination, found now rather than at the end of the input. */
 function checkTogether(values: Values, c: Together, readText: ReadText, problems: Problems): void {
-  const file = values['dry-run-file'];
-  if (file !== undefined && !isFolder(dirname(file))) problems.usage.push(`--dry-run-file ${file}: the folder ${dirname(file)} does not exist`);
-  // Checked now, as --dry-run-file is: a report that cannot be written is found before the input.
-  const report = values['slo-report'];
-  const reportProblem = report !== undefined ? unwritableProblem(report) : undefined;
-  if (reportProblem !== undefined) problems.usage.push(`--slo-report ${report}: ${reportProblem}`);
-  // The CI reports: a path that cannot be written is refused now, not found out at the end.
-  for (const flag of ['metrics-report', 'slo-junit'] as const) {
+  // Every file the run writes, by one rule (lib/files.ts): a path that cannot be written is
+  // refused now, before the input, not found out at the end.
+  for (const flag of ['dry-run-file', 'metrics-report', 'slo-report', 'slo-junit', 'slo-markdown'] as const) {
     const path = values[flag];
     const problem = path === undefined ? undefined : outputFileProblem(`--${flag}`, path);
     if (problem !== undefined) problems.usage.push(problem);

@@ -5,8 +5,11 @@
 
 export type Parsed = { ok: true; value: unknown } | { ok: false; reason: string };
 
-/** `lines`: the documents are the input's JSON lines, one per line. */
-type Found = { documents: unknown[]; reason?: string; lines?: true };
+/**
+ * `lines`: the documents are the input's JSON lines, one per line. `cut`: no document, but one
+ * started (a line starting with `{` or `[`) and the input ended inside it, as a report cut short does.
+ */
+type Found = { documents: unknown[]; reason?: string; lines?: true; cut?: true };
 
 /** The last input's answer: marks (lib/rules/marks.ts) and each set of JSON rules ask about the same text. */
 let last: { text: string; found: Found } | undefined;
@@ -44,7 +47,22 @@ function findDocuments(text: string): Found {
     if (nl < 0) break;
     at = nl + 1;
   }
-  return documents.length > 0 ? { documents, lines: true } : { documents, reason };
+  if (documents.length > 0) return { documents, lines: true };
+  return endsInside(text, start) ? { documents, reason: fromStart.reason, cut: true } : { documents, reason };
+}
+
+/** Whether the text from `from` on ends inside an object, an array or a string (one pass, strings skipped). */
+export function endsInside(text: string, from: number): boolean {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      if (i >= text.length) return true;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return depth > 0;
 }
 
 /**

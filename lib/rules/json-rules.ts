@@ -13,7 +13,7 @@ import { seriesKey } from '../series.js';
 import { Aggregator } from './aggregate.js';
 import { findJsonDocuments, hasKeys, requiredKeysOf } from './documents.js';
 import { MATCH_BUDGET_MS, runWithinBudget } from '../parse/safe-regex.js';
-import type { FieldPath, JsonRule } from './rule.js';
+import type { FieldPath, JsonRule, XmlRule } from './rule.js';
 import type { RuleSample } from './sample.js';
 import { isUnitName, parseWithUnit, withUnitSuffix, type NumberStyle } from './units.js';
 
@@ -38,8 +38,8 @@ export interface DocumentResult {
   withheld?: RuleSample[];
   /** False when the input held no document of the rules' kind: their defaults are not sent. */
   read?: boolean;
-  /** Rules that could not be evaluated (a filter over its time budget): no `default:` stands in for them. */
-  failed?: JsonRule[];
+  /** Rules that could not be evaluated (a filter over its time budget, an XML document not well-formed): no `default:` stands in for them. */
+  failed?: Array<JsonRule | XmlRule>;
 }
 
 /** A value read as a number that does not fit one (JSON.parse makes 1e400 Infinity). */
@@ -55,6 +55,11 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
   const failedRules: JsonRule[] = [];
   if (rules.length === 0) return { samples, problems, warnings, withheld };
   const found = findJsonDocuments(text);
+  if (found.documents.length === 0 && found.cut === true) {
+    // A document that started and was cut short: said by default (presets too), nothing sent, no default.
+    warnings.push(`${rules[0]?.origin}: the JSON document was cut short (${found.reason}); nothing is sent from ${ruleList(rules)}`);
+    return { samples, problems, warnings, read: false };
+  }
   if (found.documents.length === 0) {
     problems.push(
       `${rules[0]?.origin}: the input is not one JSON document (${found.reason ?? 'empty'}); nothing extracted for ${rules.map((r) => r.id).join(', ')}`,
@@ -290,4 +295,10 @@ function toNumber(value: unknown, unit: string | undefined, style: NumberStyle):
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   return String(value);
+}
+
+/** The rules' ids for a message, or their count when there are many (a preset holds dozens). */
+function ruleList(rules: ReadonlyArray<{ id: string }>): string {
+  const ids = [...new Set(rules.map((r) => r.id))];
+  return ids.length > 6 ? `its ${rules.length} JSON rules` : ids.join(', ');
 }

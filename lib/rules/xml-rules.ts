@@ -144,7 +144,14 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
   } catch (err) {
     failure ??= `not well-formed XML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
   }
-  if (failure !== undefined) problems.push(`${rules[0]?.origin}: XML: ${failure}${stack.length > 0 ? ` (in <${stack.at(-1)}>)` : ''}`);
+  if (failure !== undefined) {
+    // A document cut short (JUnit without its closing tags) or broken halfway: what was read of it
+    // is not the report's count (3 of 7 tests), so nothing is sent from its rules, nor their
+    // defaults, and it is said by default, presets too (issue 24, item 6).
+    const where = stack.length > 0 ? ` (in <${stack.at(-1)}>)` : '';
+    const warning = `${rules[0]?.origin}: XML: ${failure}${where}; nothing is sent from ${ruleList(rules)}`;
+    return { samples: [], problems, warnings: [warning], failed: [...rules] };
+  }
   for (const rule of rules) {
     if (cut.has(rule))
       problems.push(`${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} <${rule.path.join('/')}> elements (or ${maxSeries} series); the rest were cut`);
@@ -233,4 +240,10 @@ export function firstLineStartingWithLt(text: string): number {
     at = nl + 1;
   }
   return -1;
+}
+
+/** The rules' ids for a message, or their count when there are many (a preset holds dozens). */
+function ruleList(rules: ReadonlyArray<{ id: string }>): string {
+  const ids = [...new Set(rules.map((r) => r.id))];
+  return ids.length > 6 ? `its ${rules.length} XML rules` : ids.join(', ');
 }

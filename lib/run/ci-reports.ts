@@ -1,6 +1,6 @@
 // The reports a CI shows without a token, written at the end of every run that asked for them,
 // after the push and whatever its outcome (the paths were checked at the start,
-// lib/config/output-file.ts):
+// lib/files.ts outputFileProblem):
 //   --metrics-report FILE  the run's series in Prometheus text: GitLab's artifacts:reports:metrics
 //                          reads `name value` lines (comments skipped) and compares them with the
 //                          target branch's in the merge request. The run's context labels
@@ -36,19 +36,19 @@ export function withoutContextLabels(series: readonly Series[], context: Readonl
 
 export async function writeCiReports(input: CiReportInput): Promise<void> {
   const { config, reporter } = input;
-  const { writeOutputFile } = await import('../config/output-file.js');
-  const write = (flag: string, path: string, text: string): void => {
+  const { fileProblem, writeBoundedText } = await import('../files.js');
+  const write = async (flag: string, path: string, text: string): Promise<void> => {
     try {
-      writeOutputFile(path, text);
+      await writeBoundedText(path, text, { append: false });
       reporter.verbose(`${flag}: wrote ${path}`);
     } catch (err) {
-      reporter.error(`cannot write ${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      reporter.error(`cannot write ${flag} ${path}: ${fileProblem(err)}`);
     }
   };
   if (config.metricsReport !== undefined) {
     const { renderExposition } = await import('../serialize/prometheus.js');
     const exposition = await renderExposition(withoutContextLabels(input.series, config.labels), { help: 'jes-metrics-pipe --metrics-report' });
-    write('--metrics-report', config.metricsReport, exposition.text);
+    await write('--metrics-report', config.metricsReport, exposition.text);
   }
   const junitFile = config.gate?.junitFile;
   if (junitFile !== undefined && input.gate) {
@@ -57,6 +57,6 @@ export async function writeCiReports(input: CiReportInput): Promise<void> {
       timestamp: new Date(input.started).toISOString().replace(/\.\d+Z$/, 'Z'),
       seconds: (Date.now() - input.started) / 1000,
     });
-    write('--slo-junit', junitFile, text);
+    await write('--slo-junit', junitFile, text);
   }
 }

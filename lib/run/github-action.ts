@@ -10,7 +10,7 @@
 // Secrets are never inputs: DT_API_TOKEN, REMOTE_WRITE_TOKEN and OTEL_EXPORTER_OTLP_HEADERS come
 // from the step's `env:`, read by the CLI as always.
 
-import { writeBoundedText } from '../files.js';
+import { fileProblem, outputFileProblem, writeBoundedText } from '../files.js';
 import type { Env } from '../config/config.js';
 import type { RunResult } from '../run.js';
 
@@ -189,9 +189,12 @@ export async function runAction(env: Env, runCli: Runner, stdout: (text: string)
 async function writeOutputs(env: Env, result: RunResult | undefined, stderr: (text: string) => void): Promise<void> {
   const file = env.GITHUB_OUTPUT?.trim();
   if (!file) return;
+  // The rule of every output file (lib/files.ts): a FIFO, a device other than /dev/null, a folder.
+  const problem = outputFileProblem('GITHUB_OUTPUT', file);
+  if (problem !== undefined) return stderr(`jes-metrics-pipe: error: ${problem}: the outputs are not written\n`);
   try {
     await writeBoundedText(file, outputLines(result), { append: true });
   } catch (err) {
-    stderr(`jes-metrics-pipe: error: cannot write the outputs to GITHUB_OUTPUT ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    stderr(`jes-metrics-pipe: error: cannot write the outputs to GITHUB_OUTPUT ${file}: ${fileProblem(err)}\n`);
   }
 }

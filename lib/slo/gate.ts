@@ -10,6 +10,7 @@
 // (evaluate.ts, history.ts); files, HTTP and the step summary go through `io`.
 
 import { fileProblem } from '../files.js';
+import { maskEvaluation } from './mask.js';
 import { seriesKey, type Series } from '../series.js';
 import { fullMetricName } from '../naming/metric-name.js';
 import { groupingLabels } from '../naming/grouping-key.js';
@@ -61,6 +62,8 @@ export interface GateIo {
   /** $GITHUB_STEP_SUMMARY, when set. */
   stepSummaryFile?: string;
   log: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+  /** Masks the run's known secrets in a text (lib/slo/mask.ts); none when absent. */
+  mask?: (text: string) => string;
 }
 
 export interface GateOutcome {
@@ -112,7 +115,10 @@ export async function startGate(options: GateOptions, ctx: GateContext, io: Gate
     async evaluate(series: readonly Series[]): Promise<GateOutcome> {
       const h = await history;
       await io.close();
-      const { evaluation, comparedRuns } = evaluateWithHistory(spec, selectors, series, h, fullName, io);
+      const evaluated = evaluateWithHistory(spec, selectors, series, h, fullName, io);
+      // Known secrets masked in every output of the gate (an answer's body reaches its messages).
+      const evaluation = maskEvaluation(evaluated.evaluation, io.mask);
+      const { comparedRuns } = evaluated;
       logVerdict(evaluation, spec, options, io);
       await writeGateFiles(evaluation, spec, options, io, { sloFileContent: sloText, started, comparedRuns });
       const failed = evaluation.result === 'fail' || (evaluation.result === 'warning' && options.failOnWarning);

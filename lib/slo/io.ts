@@ -1,7 +1,7 @@
 // The gate's I/O for a real run: files through node:fs, GETs through the program's HTTP client
 // (the same timeout, CA file, proxy and --header settings as the pushes), created on first use.
 
-import { readText, SPEC_FILE_LIMITS, writeBoundedText } from '../files.js';
+import { outputFileProblem, readText, SPEC_FILE_LIMITS, writeBoundedText } from '../files.js';
 import type { HttpClient } from '../http/types.js';
 import { basicAuthHeader } from '../http/redact.js';
 import { DEFAULTS, type Config } from '../config/config.js';
@@ -17,7 +17,12 @@ export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<
   // The pushes' client settings (lib/backends/configured.ts), made on first use.
   const client = (): Promise<HttpClient> =>
     (http ??= import('../backends/configured.js').then(({ createRunHttpClient }) => createRunHttpClient(config, reporter, env)));
-  const summary = env.GITHUB_STEP_SUMMARY?.trim();
+  // The runner's file, not the user's: one that cannot be written (the rule of every output,
+  // lib/files.ts) is a warning now and is not written, rather than a refused run.
+  const summaryFile = env.GITHUB_STEP_SUMMARY?.trim();
+  const summaryProblem = summaryFile ? outputFileProblem('$GITHUB_STEP_SUMMARY', summaryFile) : undefined;
+  if (summaryProblem !== undefined) reporter.warn(`${summaryProblem}: the job summary is not written`);
+  const summary = summaryProblem === undefined ? summaryFile : undefined;
   return {
     // Non-blocking and bounded (lib/files.ts): a FIFO or /dev/zero is an error, never a hang.
     readText: async (path) => readText(path, SPEC_FILE_LIMITS),
@@ -47,6 +52,7 @@ export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<
     now: () => Date.now(),
     ...(summary ? { stepSummaryFile: summary } : {}),
     log: { info: (m) => reporter.info(m), warn: (m) => reporter.warn(m), error: (m) => reporter.error(m) },
+    mask: (text) => reporter.redact(text),
   };
 }
 

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { runCli } from '../support/cli.js';
 import { checkMetrics } from '../support/promtool.js';
 import { junitReport, xmlEscape } from '../../lib/slo/junit.js';
-import { outputFileProblem, type OutputFs } from '../../lib/config/output-file.js';
+import { outputFileProblem, type OutputFs } from '../../lib/files.js';
 import { withoutContextLabels } from '../../lib/run/ci-reports.js';
 import type { Evaluation } from '../../lib/slo/evaluate.js';
 import type { SloSpec } from '../../lib/slo/slo-file.js';
@@ -156,21 +156,25 @@ t.test('a path that cannot be written: exit 2 at the start, the input still pass
 });
 
 t.test('outputFileProblem: a table', async (t) => {
-  const stat = (kind: 'file' | 'dir' | 'fifo' | 'socket' | 'char' | 'block') => ({
+  const stat = (kind: 'file' | 'dir' | 'fifo' | 'socket' | 'char' | 'full' | 'block') => ({
     isFile: () => kind === 'file',
     isDirectory: () => kind === 'dir',
     isFIFO: () => kind === 'fifo',
     isSocket: () => kind === 'socket',
-    isCharacterDevice: () => kind === 'char',
+    isCharacterDevice: () => kind === 'char' || kind === 'full',
+    rdev: kind === 'char' ? 259 : kind === 'full' ? 263 : 0,
   });
   const fs = (paths: Record<string, Parameters<typeof stat>[0]>, writable = true): OutputFs => ({
     stat: (p) => (paths[p] ? stat(paths[p]) : undefined),
-    writableFolder: () => writable,
+    writable: () => writable,
+    nullDevice: () => 259,
   });
   const cases: [string, OutputFs, RegExp | undefined][] = [
     ['out/m.txt', fs({ out: 'dir' }), undefined],
     ['out/m.txt', fs({ out: 'dir', 'out/m.txt': 'file' }), undefined],
     ['/dev/null', fs({ '/dev': 'dir', '/dev/null': 'char' }), undefined],
+    ['/dev/full', fs({ '/dev': 'dir', '/dev/full': 'full' }), /is a device/],
+    ['out/m.txt', fs({ out: 'dir', 'out/m.txt': 'file' }, false), /cannot be written/],
     ['out/m.txt', fs({}), /the folder out does not exist/],
     ['out/m.txt', fs({ out: 'file' }), /out is not a folder/],
     ['out/m.txt', fs({ out: 'dir' }, false), /is not writable/],

@@ -116,6 +116,12 @@ t.test('--preset auto in filter mode chooses by content: the marks seen decide, 
   t.match(long.stderr, /--preset auto: chose jest \(/);
   t.match(long.stderr, /keptn_jest_tests\{ci_platform="keptn"\} 7\n/);
   t.notMatch(long.stderr, /keptn_pytest_/);
+  // A preset chosen: what the default parsers read besides is not sent, and that is said.
+  const mixed = await runCli(['--preset', 'auto', '--dry-run'], { input: `cache_hits=3\n${fixture('jest-text')}` });
+  t.equal(mixed.status, 0, mixed.stderr);
+  t.match(mixed.stderr, /--preset auto: chose jest \(a mark of its tool's output was seen\); the default parsers' 1 series are not sent/);
+  t.match(mixed.stderr, /keptn_jest_tests\{ci_platform="keptn"\} 7\n/);
+  t.notMatch(mixed.stderr, /cache_hits/, "the default parsers' series is dropped");
   // --explain says the choice too.
   const explained = await runInProcess(['--preset', 'auto', '--explain'], { input: fixture('mocha-spec') });
   t.match(explained.stderr, /--preset auto chose mocha/);
