@@ -56,15 +56,7 @@ export async function run(opts: RunOptions): Promise<number> {
   const started = Date.now();
   const timings = new Timings();
   const parsed = parseConfig(argv, env);
-  if (parsed.action === 'ci-list') {
-    const { ciContext, describeCiContext } = await import('./config/ci-context.js');
-    await drained(opts.stdout, describeCiContext(env, ciContext(env, 'auto', [])));
-    return 0;
-  }
-  if (parsed.action !== 'run') {
-    discardEarlyTool();
-    return printAndLeave(parsed.action, opts.stdout);
-  }
+  if (parsed.action !== 'run') return printAndLeave(parsed.action, env, opts.stdout);
   const { config } = parsed;
   // The input is read (and the tool runs) from here on; the rules, presets and gate load beside it.
   const early = startInputs(config, env, opts);
@@ -107,11 +99,7 @@ export async function run(opts: RunOptions): Promise<number> {
   const outcomes = backends ? await pushAtEnd(backends, gateOutcome?.series ?? store.list(), { merge, flushing, deadlineMs: config.http.deadlineMs }) : [];
   timings.end('push');
   const gateResult = gate && gateOutcome ? { spec: gate.spec, evaluation: gateOutcome.evaluation } : undefined;
-  // The CI reports: written whatever the push did (lib/run/ci-reports.ts).
-  if (usable && (config.metricsReport !== undefined || config.gate?.junitFile !== undefined)) {
-    const { writeCiReports } = await import('./run/ci-reports.js');
-    await writeCiReports({ config, series: gateOutcome?.series ?? store.list(), ...(gateResult ? { gate: gateResult } : {}), started, reporter });
-  }
+  if (usable) await writeReports(config, gateOutcome?.series ?? store.list(), gateResult, started, reporter);
 
   const status = exitStatus({
     toolStatus: toolExit?.status,
@@ -122,21 +110,10 @@ export async function run(opts: RunOptions): Promise<number> {
     pushFailed: outcomes.some((o) => !o.ok),
     failOnPushError: config.failOnPushError,
   });
-  const toolName = config.command?.[0] || '""';
-  const toolSummary = toolExit
-    ? toolExit.spawnError
-      ? `${toolName} could not be started (${toolExit.status}), exit status ${status}`
-      : `${toolName} exited ${toolExit.status}${toolExit.signal ? ` (${toolExit.signal})` : ''}, exit status ${status}`
-    : undefined;
+  const toolSummary = toolSummaryOf(config.command, toolExit, status);
   reporter.verbose(timings.describe());
   reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary, toolSummary });
-  onResult?.({
-    status,
-    series: store.size,
-    pushed: !config.dryRun && outcomes.length > 0 && outcomes.every((o) => o.ok),
-    pushFailures: outcomes.filter((o) => !o.ok).map((o) => reporter.redact(`${o.backend}: ${o.summary}`)),
-    ...(gateResult ? { gate: { result: gateResult.evaluation.result, score: gateResult.evaluation.score, ...gateResult } } : {}),
-  });
+  onResult?.(resultOf(status, store.size, config.dryRun, outcomes, gateResult, reporter));
   signals.stop();
   // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.
   const outputs = [...(inputs.stdoutBroken() ? [] : [opts.stdout]), ...(stderrGone() ? [] : [opts.stderr])];
@@ -144,8 +121,53 @@ export async function run(opts: RunOptions): Promise<number> {
   return status;
 }
 
-/** --help, -h, --version, --list-presets: print, and that is the run. */
-async function printAndLeave(action: 'help' | 'help-short' | 'version' | 'preset-list', stdout: Writable): Promise<number> {
+/** What the run came to, for `onResult`. */
+function resultOf(
+  status: number,
+  series: number,
+  dryRun: boolean,
+  outcomes: readonly BackendOutcome[],
+  gate: { spec: SloSpec; evaluation: Evaluation } | undefined,
+  reporter: Reporter,
+): RunResult {
+  return {
+    status,
+    series,
+    pushed: !dryRun && outcomes.length > 0 && outcomes.every((o) => o.ok),
+    pushFailures: outcomes.filter((o) => !o.ok).map((o) => reporter.redact(`${o.backend}: ${o.summary}`)),
+    ...(gate ? { gate: { result: gate.evaluation.result, score: gate.evaluation.score, ...gate } } : {}),
+  };
+}
+
+/** The CI reports (--metrics-report, --slo-junit): written whatever the push did (lib/run/ci-reports.ts). */
+async function writeReports(
+  config: Config,
+  series: readonly Series[],
+  gate: { spec: SloSpec; evaluation: Evaluation } | undefined,
+  started: number,
+  reporter: Reporter,
+): Promise<void> {
+  if (config.metricsReport === undefined && config.gate?.junitFile === undefined) return;
+  const { writeCiReports } = await import('./run/ci-reports.js');
+  await writeCiReports({ config, series, ...(gate ? { gate } : {}), started, reporter });
+}
+
+/** Wrap mode's last line about the tool: how it ended, and the run's exit status. */
+function toolSummaryOf(command: Config['command'], toolExit: ToolExit | undefined, status: number): string | undefined {
+  if (toolExit === undefined) return undefined;
+  const toolName = command?.[0] || '""';
+  if (toolExit.spawnError) return `${toolName} could not be started (${toolExit.status}), exit status ${status}`;
+  return `${toolName} exited ${toolExit.status}${toolExit.signal ? ` (${toolExit.signal})` : ''}, exit status ${status}`;
+}
+
+/** --help, -h, --version, --list-presets, --show-ci-context: print, and that is the run. */
+async function printAndLeave(action: Exclude<ConfigResult['action'], 'run'>, env: Env, stdout: Writable): Promise<number> {
+  if (action === 'ci-list') {
+    const { ciContext, describeCiContext } = await import('./config/ci-context.js');
+    await drained(stdout, describeCiContext(env, ciContext(env, 'auto', [])));
+    return 0;
+  }
+  discardEarlyTool();
   if (action === 'preset-list') {
     const { presetList } = await import('./presets/catalog.js');
     await drained(stdout, await presetList());

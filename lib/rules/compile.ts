@@ -106,15 +106,54 @@ function compileMarks(origin: string, raw: unknown, errors: string[]): Mark[] {
     } else if (kind === 'json') {
       const given = typeof value === 'string' ? value.trim() : '';
       if (given === '') errors.push(`${where}: json: must be a JSONPath such as $.Results or $[*].filePath`);
-      else marks.push({ kind, path: given.startsWith('$') ? given : given.startsWith('[') ? `$${given}` : `$.${given}` });
+      else marks.push({ kind, path: rootedJsonPath(given) });
     } else if (typeof value !== 'string' || !XML_NAME.test(value)) errors.push(`${where}: xml: must be the name of the root element, such as testsuites`);
     else marks.push({ kind, root: value });
   });
   return marks;
 }
 
-// Longer than ~60 lines: compileRule checks a rule field by field in the order docs/reference/rule-files.md documents
-// them, each check one or two lines, so that the first error names the field.
+type Kind = 'line' | 'context' | 'json' | 'xml';
+
+/** A JSONPath as given (`$.a`, `[0]`, `a.b`) → one that starts with `$`. */
+function rootedJsonPath(given: string): string {
+  if (given.startsWith('$')) return given;
+  if (given.startsWith('[')) return `$${given}`;
+  return `$.${given}`;
+}
+
+/** What an error message calls a rule of this kind. */
+function kindName(kind: Kind): string {
+  if (kind === 'line') return 'pattern';
+  return kind;
+}
+
+function kindOf(raw: Raw, first: 'pattern' | 'json' | 'xml'): Kind {
+  if (first !== 'pattern') return first;
+  if (raw.context === true) return 'context';
+  return 'line';
+}
+
+function idOf(raw: Raw, index: number): string {
+  if (typeof raw.id === 'string' && raw.id !== '') return raw.id;
+  if (typeof raw.name === 'string') return raw.name;
+  return `rule ${index}`;
+}
+
+/** The kind of a raw rule, after checking it has one and no field of another kind. */
+function checkedKind(raw: Raw, where: string, fail: Fail): Kind {
+  const kinds = (['pattern', 'json', 'xml'] as const).filter((k) => raw[k] !== undefined);
+  if (kinds.length !== 1)
+    throw new RuleError(`${where}: a rule has exactly one of pattern:, json:, xml:${kinds.length > 1 ? ` (got ${kinds.join(', ')})` : ''}`);
+  const kind = kindOf(raw, kinds[0] as 'pattern' | 'json' | 'xml');
+  if (raw.context !== undefined && kind !== 'context' && !(kind === 'line' && raw.context === false))
+    fail('context', 'must be true or false, on a pattern rule');
+  for (const key of Object.keys(raw)) {
+    if (!KEYS[kind].includes(key)) fail(key, `not a field of a ${kindName(kind)} rule (${KEYS[kind].join(', ')})`);
+  }
+  return kind;
+}
+
 /** One raw rule → a Rule; throws RuleError naming the file, the rule and the field. */
 export function compileRule(origin: string, index: number, raw: unknown): Rule {
   const label = isObject(raw) && (typeof raw.id === 'string' || typeof raw.name === 'string') ? ` (${JSON.stringify(raw.id ?? raw.name)})` : '';
@@ -123,17 +162,8 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
     throw new RuleError(`${where}: ${field}: ${msg}`);
   };
   if (!isObject(raw)) throw new RuleError(`${where}: a rule is a mapping (pattern:, json: or xml: and its fields)`);
-  const kinds = (['pattern', 'json', 'xml'] as const).filter((k) => raw[k] !== undefined);
-  if (kinds.length !== 1)
-    throw new RuleError(`${where}: a rule has exactly one of pattern:, json:, xml:${kinds.length > 1 ? ` (got ${kinds.join(', ')})` : ''}`);
-  const kind = kinds[0] === 'pattern' ? (raw.context === true ? 'context' : 'line') : (kinds[0] as 'json' | 'xml');
-  if (raw.context !== undefined && kind !== 'context' && !(kind === 'line' && raw.context === false))
-    fail('context', 'must be true or false, on a pattern rule');
-  for (const key of Object.keys(raw)) {
-    if (!KEYS[kind].includes(key))
-      fail(key, `not a field of a ${kind === 'context' ? 'context' : kind === 'line' ? 'pattern' : kind} rule (${KEYS[kind].join(', ')})`);
-  }
-  const id = typeof raw.id === 'string' && raw.id !== '' ? raw.id : typeof raw.name === 'string' ? raw.name : `rule ${index}`;
+  const kind = checkedKind(raw, where, fail);
+  const id = idOf(raw, index);
   if (raw.id !== undefined && typeof raw.id !== 'string') fail('id', 'must be text');
   const words = raw.words === undefined ? null : stringList(raw.words, 'words', fail);
 
@@ -147,48 +177,62 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
   const base = baseOf(raw, id, origin, index, fail);
   if (base.unit === CONTEXT_UNIT && kind !== 'line')
     fail('unit', 'context: is the unit a context rule captured, for pattern rules; a JSON rule takes a unit from the input with unit_field:');
-  if (kind === 'line') {
-    const regex = regexOf(raw.pattern, fail);
-    const groups = namedGroupsOf(regex);
-    let values: Map<string, ValueTarget> | undefined;
-    if (raw.values !== undefined) {
-      if (!isObject(raw.values) || Object.keys(raw.values).length === 0)
-        fail('values', 'must map named groups to a metric name or to labels, e.g. {avg: {stat: avg}}');
-      values = new Map();
-      for (const [group, target] of Object.entries(raw.values as Raw)) {
-        if (!groups.includes(group)) fail(`values.${group}`, `the pattern has no named group (?<${group}>…)`);
-        if (typeof target === 'string') {
-          if (!NAME.test(target)) fail(`values.${group}`, `${JSON.stringify(target)} is not a metric name`);
-          values.set(group, { name: target, labels: {} });
-        } else if (isObject(target)) {
-          if (base.name === undefined && !groups.includes('name')) fail(`values.${group}`, 'labels need the rule to have a name: (or a name group)');
-          values.set(group, { labels: labelsOf(target, `values.${group}`, fail) });
-        } else fail(`values.${group}`, 'must be a metric name or a mapping of labels');
-      }
-    } else if (!groups.includes('value')) fail('pattern', 'the regex needs a named group (?<value>…), or give values:');
-    const needsName = values === undefined || [...values.values()].some((t) => t.name === undefined);
-    if (needsName && base.name === undefined && !groups.includes('name')) fail('pattern', 'the regex needs a named group (?<name>…), or give name:');
-    if (base.name !== undefined && groups.includes('name')) fail('name', 'the regex has a (?<name>…) group as well: choose one');
-    if (base.default !== undefined && base.name === undefined && values === undefined)
-      fail('default', 'needs a fixed name: (a name group cannot say which series never appeared)');
-    const rule: Rule = { ...base, kind, regex, groups, words: words ?? wordsOfRegex(regex.source, regex.flags) };
-    if (values !== undefined) rule.values = values;
-    if (raw.aggregate !== undefined) {
-      rule.aggregate = oneOf(raw.aggregate, AGGREGATES, 'aggregate', fail);
-      if (base.occurrence !== undefined) fail('aggregate', 'goes with no occurrence: (aggregate: first or last chooses one match)');
-    }
-    if (raw.label_groups !== undefined) {
-      const listed = stringList(raw.label_groups, 'label_groups', fail);
-      for (const g of listed) {
-        if (!groups.includes(g)) fail(`label_groups`, `the pattern has no named group (?<${g}>…)`);
-        if (g === 'name' || g === 'value' || values?.has(g)) fail('label_groups', `${g} is not a label (it is the ${values?.has(g) ? 'values: entry' : g})`);
-      }
-      rule.labelGroups = new Set(listed);
-    }
-    return rule;
-  }
+  if (kind === 'line') return compileLineRule(raw, base, words, fail);
+  return compileDocumentRule(raw, base, kind, fail);
+}
 
-  const aggregate = raw.aggregate === undefined ? undefined : oneOf(raw.aggregate, AGGREGATES, 'aggregate', fail);
+/** `values:` of a pattern rule, checked against the regex's named groups. */
+function valuesOf(raw: Raw, groups: readonly string[], base: RuleBase, fail: Fail): Map<string, ValueTarget> | undefined {
+  if (raw.values === undefined) {
+    if (!groups.includes('value')) fail('pattern', 'the regex needs a named group (?<value>…), or give values:');
+    return undefined;
+  }
+  if (!isObject(raw.values) || Object.keys(raw.values).length === 0)
+    fail('values', 'must map named groups to a metric name or to labels, e.g. {avg: {stat: avg}}');
+  const values = new Map<string, ValueTarget>();
+  for (const [group, target] of Object.entries(raw.values as Raw)) {
+    if (!groups.includes(group)) fail(`values.${group}`, `the pattern has no named group (?<${group}>…)`);
+    if (typeof target === 'string') {
+      if (!NAME.test(target)) fail(`values.${group}`, `${JSON.stringify(target)} is not a metric name`);
+      values.set(group, { name: target, labels: {} });
+    } else if (isObject(target)) {
+      if (base.name === undefined && !groups.includes('name')) fail(`values.${group}`, 'labels need the rule to have a name: (or a name group)');
+      values.set(group, { labels: labelsOf(target, `values.${group}`, fail) });
+    } else fail(`values.${group}`, 'must be a metric name or a mapping of labels');
+  }
+  return values;
+}
+
+/** `label_groups:` of a pattern rule: named groups that are neither name, value nor a values: entry. */
+function labelGroupsOf(v: unknown, groups: readonly string[], values: Map<string, ValueTarget> | undefined, fail: Fail): Set<string> {
+  const listed = stringList(v, 'label_groups', fail);
+  for (const g of listed) {
+    if (!groups.includes(g)) fail(`label_groups`, `the pattern has no named group (?<${g}>…)`);
+    if (g === 'name' || g === 'value' || values?.has(g)) fail('label_groups', `${g} is not a label (it is the ${values?.has(g) ? 'values: entry' : g})`);
+  }
+  return new Set(listed);
+}
+
+function compileLineRule(raw: Raw, base: RuleBase, words: string[] | null, fail: Fail): Rule {
+  const regex = regexOf(raw.pattern, fail);
+  const groups = namedGroupsOf(regex);
+  const values = valuesOf(raw, groups, base, fail);
+  const needsName = values === undefined || [...values.values()].some((t) => t.name === undefined);
+  if (needsName && base.name === undefined && !groups.includes('name')) fail('pattern', 'the regex needs a named group (?<name>…), or give name:');
+  if (base.name !== undefined && groups.includes('name')) fail('name', 'the regex has a (?<name>…) group as well: choose one');
+  if (base.default !== undefined && base.name === undefined && values === undefined)
+    fail('default', 'needs a fixed name: (a name group cannot say which series never appeared)');
+  const rule: Rule = { ...base, kind: 'line', regex, groups, words: words ?? wordsOfRegex(regex.source, regex.flags) };
+  if (values !== undefined) rule.values = values;
+  if (raw.aggregate !== undefined) {
+    rule.aggregate = oneOf(raw.aggregate, AGGREGATES, 'aggregate', fail);
+    if (base.occurrence !== undefined) fail('aggregate', 'goes with no occurrence: (aggregate: first or last chooses one match)');
+  }
+  if (raw.label_groups !== undefined) rule.labelGroups = labelGroupsOf(raw.label_groups, groups, values, fail);
+  return rule;
+}
+
+function labelFieldsOf(raw: Raw, kind: 'json' | 'xml', fail: Fail): Map<string, FieldPath> {
   const labelFields = new Map<string, FieldPath>();
   if (raw.label_fields !== undefined) {
     if (!isObject(raw.label_fields)) fail('label_fields', 'must map label names to fields');
@@ -197,47 +241,72 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
       labelFields.set(labelName, fieldPath(path, `label_fields.${labelName}`, kind, fail));
     }
   }
-  let fields: Map<string, FieldPath> | undefined;
-  if (raw.fields !== undefined) {
-    if (!isObject(raw.fields) || Object.keys(raw.fields).length === 0) fail('fields', 'must map metric names to fields');
-    fields = new Map();
-    for (const [metric, path] of Object.entries(raw.fields as Raw)) {
-      if (!NAME.test(metric)) fail(`fields.${metric}`, 'not a metric name');
-      fields.set(metric, fieldPath(path, `fields.${metric}`, kind, fail));
-    }
-    if (base.name !== undefined || raw.value !== undefined) fail('fields', 'fields: names its own metrics: leave out name: and value:');
-  } else if (base.name === undefined) fail('name', `a ${kind} rule needs name: (or fields:)`);
-  const value = raw.value === undefined ? undefined : fieldPath(raw.value, 'value', kind, fail);
+  return labelFields;
+}
 
-  if (kind === 'json') {
-    // `$` alone is the whole document: a number only through value: or fields: (infracost's
-    // totals and its currency label sit on the root object).
-    if (typeof raw.json !== 'string' || raw.json.trim() === '' || (raw.json.trim() === '$' && value === undefined && fields === undefined)) {
-      fail('json', 'must be a JSONPath such as $.results[*] ($ alone needs value: or fields:)');
-    }
-    const given = (raw.json as string).trim();
-    const path = given.startsWith('$') ? given : given.startsWith('[') ? `$${given}` : `$.${given}`;
-    const rule: Rule = { ...base, kind, path, labelFields, indexLabels: false };
-    if (value !== undefined) rule.value = value;
-    if (fields !== undefined) rule.fields = fields;
-    if (aggregate !== undefined) rule.aggregate = aggregate as Aggregate;
-    if (raw.key_label !== undefined) {
-      const names = typeof raw.key_label === 'string' ? [raw.key_label] : raw.key_label;
-      if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && LABEL.test(n)))
-        fail('key_label', 'must be a label name (the matched key) or a list of them (the last keys of the path, outermost first)');
-      rule.keyLabels = names as string[];
-    }
-    if (raw.skip_keys !== undefined) {
-      if (!Array.isArray(raw.skip_keys) || !raw.skip_keys.every((k) => typeof k === 'string')) fail('skip_keys', 'must be a list of keys');
-      if (rule.keyLabels === undefined) fail('skip_keys', 'needs key_label: (the keys it leaves out are those key_label reads)');
-      rule.skipKeys = new Set(raw.skip_keys as string[]);
-    }
-    if (raw.unit_field !== undefined) {
-      rule.unitField = fieldPath(raw.unit_field, 'unit_field', 'json', fail);
-      if (base.unit === 'auto') fail('unit', 'auto goes with no unit_field: (a value that carries its unit needs no field to say it)');
-    }
-    return rule;
+function fieldsOf(raw: Raw, base: RuleBase, kind: 'json' | 'xml', fail: Fail): Map<string, FieldPath> | undefined {
+  if (raw.fields === undefined) {
+    if (base.name === undefined) fail('name', `a ${kind} rule needs name: (or fields:)`);
+    return undefined;
   }
+  if (!isObject(raw.fields) || Object.keys(raw.fields).length === 0) fail('fields', 'must map metric names to fields');
+  const fields = new Map<string, FieldPath>();
+  for (const [metric, path] of Object.entries(raw.fields as Raw)) {
+    if (!NAME.test(metric)) fail(`fields.${metric}`, 'not a metric name');
+    fields.set(metric, fieldPath(path, `fields.${metric}`, kind, fail));
+  }
+  if (base.name !== undefined || raw.value !== undefined) fail('fields', 'fields: names its own metrics: leave out name: and value:');
+  return fields;
+}
+
+/** The fields a JSON and an XML rule share: aggregate:, label_fields:, fields:, value:. */
+interface DocumentFields {
+  aggregate: Aggregate | undefined;
+  labelFields: Map<string, FieldPath>;
+  fields: Map<string, FieldPath> | undefined;
+  value: FieldPath | undefined;
+}
+
+function compileDocumentRule(raw: Raw, base: RuleBase, kind: 'json' | 'xml', fail: Fail): Rule {
+  const aggregate = raw.aggregate === undefined ? undefined : oneOf(raw.aggregate, AGGREGATES, 'aggregate', fail);
+  const labelFields = labelFieldsOf(raw, kind, fail);
+  const fields = fieldsOf(raw, base, kind, fail);
+  const value = raw.value === undefined ? undefined : fieldPath(raw.value, 'value', kind, fail);
+  const shared: DocumentFields = { aggregate, labelFields, fields, value };
+  if (kind === 'json') return compileJsonRule(raw, base, shared, fail);
+  return compileXmlRule(raw, base, shared, fail);
+}
+
+function compileJsonRule(raw: Raw, base: RuleBase, { aggregate, labelFields, fields, value }: DocumentFields, fail: Fail): Rule {
+  // `$` alone is the whole document: a number only through value: or fields: (infracost's
+  // totals and its currency label sit on the root object).
+  if (typeof raw.json !== 'string' || raw.json.trim() === '' || (raw.json.trim() === '$' && value === undefined && fields === undefined)) {
+    fail('json', 'must be a JSONPath such as $.results[*] ($ alone needs value: or fields:)');
+  }
+  const path = rootedJsonPath((raw.json as string).trim());
+  const rule: Rule = { ...base, kind: 'json', path, labelFields, indexLabels: false };
+  if (value !== undefined) rule.value = value;
+  if (fields !== undefined) rule.fields = fields;
+  if (aggregate !== undefined) rule.aggregate = aggregate as Aggregate;
+  if (raw.key_label !== undefined) {
+    const names = typeof raw.key_label === 'string' ? [raw.key_label] : raw.key_label;
+    if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && LABEL.test(n)))
+      fail('key_label', 'must be a label name (the matched key) or a list of them (the last keys of the path, outermost first)');
+    rule.keyLabels = names as string[];
+  }
+  if (raw.skip_keys !== undefined) {
+    if (!Array.isArray(raw.skip_keys) || !raw.skip_keys.every((k) => typeof k === 'string')) fail('skip_keys', 'must be a list of keys');
+    if (rule.keyLabels === undefined) fail('skip_keys', 'needs key_label: (the keys it leaves out are those key_label reads)');
+    rule.skipKeys = new Set(raw.skip_keys as string[]);
+  }
+  if (raw.unit_field !== undefined) {
+    rule.unitField = fieldPath(raw.unit_field, 'unit_field', 'json', fail);
+    if (base.unit === 'auto') fail('unit', 'auto goes with no unit_field: (a value that carries its unit needs no field to say it)');
+  }
+  return rule;
+}
+
+function compileXmlRule(raw: Raw, base: RuleBase, { aggregate, labelFields, fields, value }: DocumentFields, fail: Fail): Rule {
   if (typeof raw.xml !== 'string' || !/^\/?[^/\s]+(?:\/[^/\s]+)*$/.test(raw.xml))
     fail('xml', 'must be an element path such as testsuite or testsuites/testsuite');
   const text = raw.xml as string;

@@ -45,14 +45,31 @@ export interface DocumentResult {
 /** A value read as a number that does not fit one (JSON.parse makes 1e400 Infinity). */
 const OUT_OF_RANGE = 'out of range';
 
-// Longer than ~60 lines: the per-rule loop over the documents keeps the match budget, the cut and
-// the aggregation together; the value reading is valuesOf below.
+type JsonPathFn = typeof import('jsonpath-plus').JSONPath;
+
+/** What the rules gave so far, shared by the per-rule steps below. */
+interface Collected {
+  samples: RuleSample[];
+  problems: string[];
+  warnings: string[];
+  withheld: RuleSample[];
+  failedRules: JsonRule[];
+}
+
+/** One rule's state over the documents. */
+interface RuleRun {
+  rule: JsonRule;
+  JSONPath: JsonPathFn;
+  several: boolean;
+  eachLine: boolean;
+  agg: Aggregator<RuleSample> | undefined;
+  matched: number;
+  cut: boolean;
+}
+
 export async function evaluateJsonRules(text: string, rules: readonly JsonRule[], maxSeries: number): Promise<DocumentResult> {
-  const samples: RuleSample[] = [];
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  const withheld: RuleSample[] = [];
-  const failedRules: JsonRule[] = [];
+  const collected: Collected = { samples: [], problems: [], warnings: [], withheld: [], failedRules: [] };
+  const { samples, problems, warnings, withheld } = collected;
   if (rules.length === 0) return { samples, problems, warnings, withheld };
   const found = findJsonDocuments(text);
   if (found.documents.length === 0 && found.cut === true) {
@@ -66,7 +83,7 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     );
     return { samples, problems, read: false };
   }
-  let JSONPath: typeof import('jsonpath-plus').JSONPath;
+  let JSONPath: JsonPathFn;
   try {
     // Loaded only when a JSON rule is given: startup does not pay for it.
     ({ JSONPath } = await import('jsonpath-plus'));
@@ -75,86 +92,113 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     return { samples, problems };
   }
 
-  for (const rule of rules) {
-    const several = !JSONPath.toPathArray(rule.path).every(isDefiniteSegment);
+  for (const rule of rules) evaluateRule(rule, found, JSONPath, maxSeries, collected);
+  return { samples, problems, warnings, withheld, failed: collected.failedRules };
+}
+
+/** One rule over the documents: its matches, then the cut and what is sent of its aggregate. */
+function evaluateRule(rule: JsonRule, found: ReturnType<typeof findJsonDocuments>, JSONPath: JsonPathFn, maxSeries: number, collected: Collected): void {
+  const run: RuleRun = {
+    rule,
+    JSONPath,
+    several: !JSONPath.toPathArray(rule.path).every(isDefiniteSegment),
     // JSON lines (go test -json): a filter right at the root, `$[?(@.Action=='pass' && @.Test)]`,
     // tests each line's object itself, as if the lines were one array (docs/reference/rule-files.md).
-    const eachLine = found.lines === true && /^\$\[\?/.test(rule.path);
-    const agg = rule.aggregate ? new Aggregator<RuleSample>(rule.aggregate, maxSeries) : undefined;
-    const required = requiredKeysOf(rule.path, JSONPath.toPathArray(rule.path), eachLine);
-    let matched = 0;
-    let cut = false;
-    let failed = false;
-    for (const document of found.documents) {
-      // A document without the keys the path needs cannot match: JSONPath is not asked (with many
-      // presets' rules over a log's JSON lines, that call is most of the time).
-      if (!hasKeys(document, required)) continue;
-      const matches: unknown[] = [];
-      try {
-        const evaluate = (): void => {
-          JSONPath({
-            path: rule.path,
-            json: (eachLine ? [document] : document) as object,
-            wrap: true,
-            eval: 'safe',
-            callback: (value: unknown, _type: unknown, payload: { path: string }) => {
-              if (matched + matches.length >= MAX_MATCHES) throw new TooManyMatches();
-              if (rule.keyLabels === undefined) matches.push(value);
-              else {
-                const keys = keyLabelsOf(rule, JSONPath.toPathArray(payload.path));
-                if (keys !== undefined) matches.push({ [KEYS]: keys, value });
-              }
-            },
-          });
-        };
-        // A filter that can run a regex (`.match(/…/)`, `.test(…)`, a /literal/) runs under a time
-        // budget like every user regex (lib/parse/safe-regex.ts), so that a backtracking one cannot
-        // hold the run (or a SIGTERM) for minutes. Comparisons (`@.Severity=='HIGH'`) are linear in
-        // the document and run unbounded: a 150,000-element report must not be cut by the clock.
-        if (!MAY_RUN_A_REGEX.test(rule.path)) evaluate();
-        else if (!runWithinBudget(evaluate, FILTER_BUDGET_MS)) {
-          warnings.push(`${rule.origin}: ${rule.id}=${rule.path}: the filter took too long (over ${FILTER_BUDGET_MS / 1000} s); nothing from this rule`);
-          failedRules.push(rule);
-          failed = true;
-          break;
-        }
-      } catch (err) {
-        if (err instanceof TooManyMatches) cut = true;
-        else {
-          problems.push(
-            `${rule.origin}: ${rule.id}=${rule.path}: ${err instanceof RangeError ? 'the document is nested too deeply' : err instanceof Error ? err.message : String(err)}`,
-          );
-          failed = true;
-          break;
-        }
-      }
-      matches.forEach((found, i) => {
-        const index = matched + i;
-        const where = several ? `${rule.path} (match ${index})` : rule.path;
-        const keyed = rule.keyLabels !== undefined ? (found as Keyed) : undefined;
-        const match = keyed !== undefined ? keyed.value : found;
-        for (const got of valuesOf(rule, match, where, several && rule.indexLabels && !agg ? index : undefined, keyed?.[KEYS])) {
-          if (typeof got === 'string') (got.includes(`(${OUT_OF_RANGE})`) ? warnings : problems).push(got);
-          else if (agg) {
-            if (!agg.add(seriesKey(got.name, got.labels), got.value, got)) cut = true;
-          } else samples.push(got);
-        }
-      });
-      matched += matches.length;
-      if (cut) break;
-    }
-    if (failed) continue;
-    // First, so it is among the problems shown even when the matches gave thousands of their own.
-    // Said by default: a cut changes what a count or a sum says, so those are not sent as if exact.
-    const inexact = cut && (rule.aggregate === 'count' || rule.aggregate === 'sum');
-    if (cut)
-      warnings.push(
-        `${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} matches of ${rule.path} (or ${maxSeries} series); the rest were cut${inexact ? `, so its ${rule.aggregate} is not sent` : ''}`,
-      );
-    if (matched === 0) problems.push(`${rule.origin}: ${rule.id}: no value at ${rule.path}`);
-    if (agg) for (const { item, value } of agg.results()) (inexact ? withheld : samples).push({ ...item, value });
+    eachLine: found.lines === true && /^\$\[\?/.test(rule.path),
+    agg: rule.aggregate ? new Aggregator<RuleSample>(rule.aggregate, maxSeries) : undefined,
+    matched: 0,
+    cut: false,
+  };
+  const required = requiredKeysOf(rule.path, JSONPath.toPathArray(rule.path), run.eachLine);
+  for (const document of found.documents) {
+    // A document without the keys the path needs cannot match: JSONPath is not asked (with many
+    // presets' rules over a log's JSON lines, that call is most of the time).
+    if (!hasKeys(document, required)) continue;
+    const matches = matchDocument(run, document, collected);
+    if (matches === undefined) return;
+    collectMatches(run, matches, collected);
+    run.matched += matches.length;
+    if (run.cut) break;
   }
-  return { samples, problems, warnings, withheld, failed: failedRules };
+  reportRule(run, maxSeries, collected);
+}
+
+/** One document's matches of a rule; undefined when the rule failed on it (said, and nothing from the rule). */
+function matchDocument(run: RuleRun, document: unknown, collected: Collected): unknown[] | undefined {
+  const { rule, JSONPath } = run;
+  const matches: unknown[] = [];
+  try {
+    const evaluate = (): void => {
+      JSONPath({
+        path: rule.path,
+        json: (run.eachLine ? [document] : document) as object,
+        wrap: true,
+        eval: 'safe',
+        callback: (value: unknown, _type: unknown, payload: { path: string }) => {
+          if (run.matched + matches.length >= MAX_MATCHES) throw new TooManyMatches();
+          if (rule.keyLabels === undefined) matches.push(value);
+          else {
+            const keys = keyLabelsOf(rule, JSONPath.toPathArray(payload.path));
+            if (keys !== undefined) matches.push({ [KEYS]: keys, value });
+          }
+        },
+      });
+    };
+    // A filter that can run a regex (`.match(/…/)`, `.test(…)`, a /literal/) runs under a time
+    // budget like every user regex (lib/parse/safe-regex.ts), so that a backtracking one cannot
+    // hold the run (or a SIGTERM) for minutes. Comparisons (`@.Severity=='HIGH'`) are linear in
+    // the document and run unbounded: a 150,000-element report must not be cut by the clock.
+    if (!MAY_RUN_A_REGEX.test(rule.path)) evaluate();
+    else if (!runWithinBudget(evaluate, FILTER_BUDGET_MS)) {
+      collected.warnings.push(`${rule.origin}: ${rule.id}=${rule.path}: the filter took too long (over ${FILTER_BUDGET_MS / 1000} s); nothing from this rule`);
+      collected.failedRules.push(rule);
+      return undefined;
+    }
+  } catch (err) {
+    if (err instanceof TooManyMatches) run.cut = true;
+    else {
+      collected.problems.push(`${rule.origin}: ${rule.id}=${rule.path}: ${evaluationError(err)}`);
+      return undefined;
+    }
+  }
+  return matches;
+}
+
+/** What a JSONPath evaluation that threw says. */
+function evaluationError(err: unknown): string {
+  if (err instanceof RangeError) return 'the document is nested too deeply';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** One document's matches → samples (or the aggregate), problems and warnings. */
+function collectMatches(run: RuleRun, matches: readonly unknown[], collected: Collected): void {
+  const { rule, several, agg } = run;
+  matches.forEach((found, i) => {
+    const index = run.matched + i;
+    const where = several ? `${rule.path} (match ${index})` : rule.path;
+    const keyed = rule.keyLabels !== undefined ? (found as Keyed) : undefined;
+    const match = keyed !== undefined ? keyed.value : found;
+    for (const got of valuesOf(rule, match, where, several && rule.indexLabels && !agg ? index : undefined, keyed?.[KEYS])) {
+      if (typeof got === 'string') (got.includes(`(${OUT_OF_RANGE})`) ? collected.warnings : collected.problems).push(got);
+      else if (agg) {
+        if (!agg.add(seriesKey(got.name, got.labels), got.value, got)) run.cut = true;
+      } else collected.samples.push(got);
+    }
+  });
+}
+
+/** After the documents: the cut, no match at all, and the aggregate's results (withheld when inexact). */
+function reportRule(run: RuleRun, maxSeries: number, collected: Collected): void {
+  const { rule, cut, agg } = run;
+  // First, so it is among the problems shown even when the matches gave thousands of their own.
+  // Said by default: a cut changes what a count or a sum says, so those are not sent as if exact.
+  const inexact = cut && (rule.aggregate === 'count' || rule.aggregate === 'sum');
+  if (cut)
+    collected.warnings.push(
+      `${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} matches of ${rule.path} (or ${maxSeries} series); the rest were cut${inexact ? `, so its ${rule.aggregate} is not sent` : ''}`,
+    );
+  if (run.matched === 0) collected.problems.push(`${rule.origin}: ${rule.id}: no value at ${rule.path}`);
+  if (agg) for (const { item, value } of agg.results()) (inexact ? collected.withheld : collected.samples).push({ ...item, value });
 }
 
 /** A filter expression that may run a regex: a /literal/ or a string method that takes one. */

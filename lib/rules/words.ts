@@ -12,17 +12,59 @@ export function requiredWords(rule: Pick<LineRule | ContextRule, 'regex' | 'word
   return wordsOfRegex(rule.regex.source, rule.regex.flags);
 }
 
-// Longer than ~60 lines: one left-to-right scan of the regex source, a case per construct (escapes,
-// classes, groups, quantifiers, alternation), conservative at each so no required word is invented.
+/** The state of wordsOfRegex's scan: the words found, the literal run being read, the group depth. */
+interface WordScan {
+  words: string[];
+  run: string;
+  depth: number;
+}
+
+function flushRun(scan: WordScan): void {
+  if (scan.run.length >= MIN_WORD) scan.words.push(scan.run);
+  scan.run = '';
+}
+
+/** The index of the `]` closing the class whose `[` is at `i` (a `]` first in it, or escaped, is a member). */
+function classEnd(source: string, i: number): number {
+  i++;
+  if (source[i] === '^') i++;
+  if (source[i] === ']') i++;
+  while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+  return i;
+}
+
+/** A character outside any group, escape or class; returns the index of the last character it used. */
+function topLevelChar(source: string, i: number, scan: WordScan): number {
+  const c = source[i] as string;
+  if (c === '?' || c === '*') {
+    // The character before is optional: it is not required.
+    scan.run = scan.run.slice(0, -1);
+    flushRun(scan);
+    return i;
+  }
+  if (c === '+') {
+    flushRun(scan);
+    return i;
+  }
+  const braces = c === '{' ? /^\{(\d*)(?:,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
+  if (braces !== null) {
+    // `{n,m}`: with n = 0 the character before is optional.
+    if (Number(braces[1] || '0') === 0) scan.run = scan.run.slice(0, -1);
+    flushRun(scan);
+    return i + braces[0].length - 1;
+  }
+  if (c === '.' || c === '^' || c === '$') {
+    flushRun(scan);
+    return i;
+  }
+  scan.run += c;
+  return i;
+}
+
+/** One left-to-right scan of the regex source, conservative at each construct so no required word is invented. */
 export function wordsOfRegex(source: string, flags: string): string[] | null {
   if (flags.includes('i')) return null;
-  const words: string[] = [];
-  let run = '';
-  let depth = 0;
-  const flush = (): void => {
-    if (run.length >= MIN_WORD) words.push(run);
-    run = '';
-  };
+  const scan: WordScan = { words: [], run: '', depth: 0 };
   for (let i = 0; i < source.length; i++) {
     const c = source[i] as string;
     if (c === '\\') {
@@ -30,60 +72,23 @@ export function wordsOfRegex(source: string, flags: string): string[] | null {
       i++;
       if (next === undefined) return null;
       // `\.`, `\/`, `\(`: the character itself; `\d`, `\s`, `\b`, `\x41`, `\1`: not a literal.
-      if (depth === 0 && /[^A-Za-z0-9]/.test(next)) run += next;
-      else if (depth === 0) flush();
-      continue;
-    }
-    if (c === '[') {
-      // A class: skip to its end (a `]` first in it, or escaped, is a member).
-      i++;
-      if (source[i] === '^') i++;
-      if (source[i] === ']') i++;
-      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
-      if (depth === 0) flush();
-      continue;
-    }
-    if (c === '(') {
-      depth++;
-      if (depth === 1) flush();
-      continue;
-    }
-    if (c === ')') {
-      depth--;
-      if (depth < 0) return null;
-      continue;
-    }
-    if (c === '|') {
-      if (depth === 0) return null;
-      continue;
-    }
-    if (depth > 0) continue;
-    if (c === '?' || c === '*') {
-      // The character before is optional: it is not required.
-      run = run.slice(0, -1);
-      flush();
-      continue;
-    }
-    if (c === '+') {
-      flush();
-      continue;
-    }
-    const braces = c === '{' ? /^\{(\d*)(?:,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
-    if (braces !== null) {
-      // `{n,m}`: with n = 0 the character before is optional.
-      if (Number(braces[1] || '0') === 0) run = run.slice(0, -1);
-      flush();
-      i += braces[0].length - 1;
-      continue;
-    }
-    if (c === '.' || c === '^' || c === '$') {
-      flush();
-      continue;
-    }
-    run += c;
+      if (scan.depth === 0 && /[^A-Za-z0-9]/.test(next)) scan.run += next;
+      else if (scan.depth === 0) flushRun(scan);
+    } else if (c === '[') {
+      i = classEnd(source, i);
+      if (scan.depth === 0) flushRun(scan);
+    } else if (c === '(') {
+      scan.depth++;
+      if (scan.depth === 1) flushRun(scan);
+    } else if (c === ')') {
+      scan.depth--;
+      if (scan.depth < 0) return null;
+    } else if (c === '|') {
+      if (scan.depth === 0) return null;
+    } else if (scan.depth === 0) i = topLevelChar(source, i, scan);
   }
-  flush();
-  return words.length > 0 ? [...new Set(words)] : null;
+  flushRun(scan);
+  return scan.words.length > 0 ? [...new Set(scan.words)] : null;
 }
 
 /** A literal a matching line starts with, after blanks when the regex allows them (`^\s*word`). */

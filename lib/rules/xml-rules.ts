@@ -17,14 +17,13 @@ import type { RuleSample } from './sample.js';
 import { parseWithUnit, withUnitSuffix, type BaseUnit, type NumberStyle } from './units.js';
 import { parseNumber, excerpt } from '../parse/number.js';
 import type { DocumentResult } from './json-rules.js';
+import type { SAXParser } from 'sax';
 
 export const MAX_MATCHES = 100_000;
 const MAX_TEXT = 1024;
 /** Open elements deeper than this end the parse: bounded memory for the element stack. */
 const MAX_DEPTH = 1000;
 
-// Longer than ~60 lines: sax's handlers (open, text, close) share the element stack and the
-// per-rule state of one streaming parse; split apart they would pass that state around.
 export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], maxSeries: number): Promise<DocumentResult> {
   const samples: RuleSample[] = [];
   const problems: string[] = [];
@@ -35,27 +34,53 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
     return { samples, problems, read: false };
   }
   const sax = (await import('sax')).default;
-  const parser = sax.parser(true, { trim: false, normalize: false, position: true });
+  const parse = new XmlParse(sax.parser(true, { trim: false, normalize: false, position: true }), rules, maxSeries, samples, problems);
+  parse.feed(text, start);
+  return parse.result();
+}
 
-  const stack: string[] = [];
-  const matched = new Map<XmlRule, number>();
-  const aggs = new Map<XmlRule, Aggregator<RuleSample>>();
-  for (const r of rules) if (r.aggregate) aggs.set(r, new Aggregator(r.aggregate, maxSeries));
+/**
+ * One streaming parse: sax's handlers (open, text, close) share the element stack and the per-rule
+ * state (matches, aggregates, the elements waiting for their text or children).
+ */
+class XmlParse {
+  private readonly parser: SAXParser;
+  private readonly rules: readonly XmlRule[];
+  private readonly maxSeries: number;
+  private readonly samples: RuleSample[];
+  private readonly problems: string[];
+  private readonly stack: string[] = [];
+  private readonly matched = new Map<XmlRule, number>();
+  private readonly aggs = new Map<XmlRule, Aggregator<RuleSample>>();
   // Rules waiting for an element's text() or its children: per open element, the rules and attributes.
-  const pending: Pending[] = [];
-  const childPaths = new Map<XmlRule, ReadonlySet<string>>();
-  for (const r of rules) childPaths.set(r, childPathsOf(r));
-  const cut = new Set<XmlRule>();
-  let done = false;
-  let failure: string | undefined;
+  private readonly pending: Pending[] = [];
+  private readonly childPaths = new Map<XmlRule, ReadonlySet<string>>();
+  private readonly cut = new Set<XmlRule>();
+  private done = false;
+  private failure: string | undefined;
 
-  const emit = (rule: XmlRule, attrs: Record<string, string>, elementText: string | undefined, children?: Children): void => {
-    const n = matched.get(rule) ?? 0;
+  constructor(parser: SAXParser, rules: readonly XmlRule[], maxSeries: number, samples: RuleSample[], problems: string[]) {
+    this.parser = parser;
+    this.rules = rules;
+    this.maxSeries = maxSeries;
+    this.samples = samples;
+    this.problems = problems;
+    for (const r of rules) if (r.aggregate) this.aggs.set(r, new Aggregator(r.aggregate, maxSeries));
+    for (const r of rules) this.childPaths.set(r, childPathsOf(r));
+    parser.onopentag = (tag) => this.open(tag.name, tag.attributes as Record<string, string>);
+    parser.ontext = (t) => this.text(t);
+    parser.oncdata = parser.ontext;
+    parser.onclosetag = () => this.close();
+    parser.onerror = (err) => this.error(err);
+  }
+
+  private emit(rule: XmlRule, attrs: Record<string, string>, elementText: string | undefined, children?: Children): void {
+    const n = this.matched.get(rule) ?? 0;
     if (n >= MAX_MATCHES) {
-      cut.add(rule);
+      this.cut.add(rule);
       return;
     }
-    matched.set(rule, n + 1);
+    this.matched.set(rule, n + 1);
     const labels: Record<string, string> = { ...rule.labels };
     for (const [label, field] of rule.labelFields) {
       const v = fieldOf(field, attrs, elementText, children);
@@ -63,103 +88,115 @@ export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], 
     }
     const targets: Array<[string, string | undefined]> = rule.fields
       ? [...rule.fields].map(([name, field]) => [name, fieldOf(field, attrs, elementText, children)])
-      : [
-          [
-            rule.name as string,
-            rule.value === undefined ? (rule.aggregate === 'count' ? '1' : elementText) : fieldOf(rule.value, attrs, elementText, children),
-          ],
-        ];
+      : [[rule.name as string, valueOf(rule, attrs, elementText, children)]];
     for (const [name, raw] of targets) {
       if (raw === undefined) {
         if (rule.aggregate !== 'count')
-          problems.push(
-            `${rule.origin}: ${rule.id}: <${stack.at(-1) ?? rule.path.at(-1)}> at line ${parser.line + 1} has no ${rule.fields ? `${rule.fields.get(name)} for ${name}` : (rule.value ?? 'text')}`,
+          this.problems.push(
+            `${rule.origin}: ${rule.id}: <${this.stack.at(-1) ?? rule.path.at(-1)}> at line ${this.parser.line + 1} has no ${rule.fields ? `${rule.fields.get(name)} for ${name}` : (rule.value ?? 'text')}`,
           );
         continue;
       }
       const read = rule.aggregate === 'count' ? { value: 1, base: null } : readXmlValue(raw, rule.unit, rule);
       if (typeof read === 'string') {
-        problems.push(`${rule.origin}: ${rule.id}: ${name}: ${read} (line ${parser.line + 1})`);
+        this.problems.push(`${rule.origin}: ${rule.id}: ${name}: ${read} (line ${this.parser.line + 1})`);
         continue;
       }
       const s: RuleSample = { name: withUnitSuffix(name, read.base), value: read.value, labels, rule, type: rule.type };
       if (read.base !== null) s.unit = read.base;
-      const agg = aggs.get(rule);
+      const agg = this.aggs.get(rule);
       if (agg) {
-        if (!agg.add(seriesKey(s.name, s.labels), s.value, s)) cut.add(rule);
-      } else samples.push(s);
+        if (!agg.add(seriesKey(s.name, s.labels), s.value, s)) this.cut.add(rule);
+      } else this.samples.push(s);
     }
-  };
+  }
 
-  parser.onopentag = (tag) => {
-    if (done) return;
-    stack.push(tag.name);
+  private open(name: string, attrs: Record<string, string>): void {
+    if (this.done) return;
+    const { stack } = this;
+    stack.push(name);
     if (stack.length > MAX_DEPTH) {
-      failure = `the XML document is nested deeper than ${MAX_DEPTH} elements`;
-      done = true;
+      this.failure = `the XML document is nested deeper than ${MAX_DEPTH} elements`;
+      this.done = true;
       return;
     }
-    const attrs = tag.attributes as Record<string, string>;
     // A child an open matched element's rule reads (the first at each relative path).
-    for (const p of pending) {
+    for (const p of this.pending) {
       if (p.childPaths.size === 0 || stack.length <= p.depth) continue;
       const rel = stack.slice(p.depth).join('/');
       if (p.childPaths.has(rel) && !p.children.has(rel)) p.children.set(rel, { attrs, text: '', depth: stack.length, open: true });
     }
-    for (const rule of rules) {
+    for (const rule of this.rules) {
       if (!pathMatches(rule, stack)) continue;
-      const paths = childPaths.get(rule) as ReadonlySet<string>;
-      if (needsText(rule) || paths.size > 0) pending.push({ depth: stack.length, rule, attrs, text: '', childPaths: paths, children: new Map() });
-      else emit(rule, attrs, undefined);
+      const paths = this.childPaths.get(rule) as ReadonlySet<string>;
+      if (needsText(rule) || paths.size > 0) this.pending.push({ depth: stack.length, rule, attrs, text: '', childPaths: paths, children: new Map() });
+      else this.emit(rule, attrs, undefined);
     }
-  };
-  parser.ontext = (t) => {
-    for (const p of pending) {
+  }
+
+  private text(t: string): void {
+    for (const p of this.pending) {
       if (p.text.length < MAX_TEXT) p.text += t.slice(0, MAX_TEXT - p.text.length);
       for (const c of p.children.values()) if (c.open && c.text.length < MAX_TEXT) c.text += t.slice(0, MAX_TEXT - c.text.length);
     }
-  };
-  parser.oncdata = parser.ontext;
-  parser.onclosetag = () => {
+  }
+
+  private close(): void {
+    const { stack, pending } = this;
     for (const p of pending) for (const c of p.children.values()) if (c.open && c.depth === stack.length) c.open = false;
     while (pending.length > 0 && (pending.at(-1) as { depth: number }).depth === stack.length) {
       const p = pending.pop() as Pending;
-      emit(p.rule, p.attrs, p.text.trim(), p.children);
+      this.emit(p.rule, p.attrs, p.text.trim(), p.children);
     }
     stack.pop();
-    if (stack.length === 0) done = true;
-  };
-  parser.onerror = (err) => {
-    // Text after the root element (a footer) is not the document's: the parse is over.
-    if (done && failure === undefined) return;
-    failure = `not well-formed XML: ${err.message.split('\n')[0]}`;
-    done = true;
-  };
+    if (stack.length === 0) this.done = true;
+  }
 
-  // Fed in pieces, so that a parse that ended (root closed, an error) stops early.
-  const PIECE = 64 * 1024;
-  try {
-    for (let at = start; at < text.length && !done; at += PIECE) parser.write(text.slice(at, at + PIECE));
-    if (!done) parser.close();
-  } catch (err) {
-    failure ??= `not well-formed XML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+  private error(err: Error): void {
+    // Text after the root element (a footer) is not the document's: the parse is over.
+    if (this.done && this.failure === undefined) return;
+    this.failure = `not well-formed XML: ${err.message.split('\n')[0]}`;
+    this.done = true;
   }
-  if (failure !== undefined) {
-    // A document cut short (JUnit without its closing tags) or broken halfway: what was read of it
-    // is not the report's count (3 of 7 tests), so nothing is sent from its rules, nor their
-    // defaults, and it is said by default, presets too (issue 24, item 6).
-    const where = stack.length > 0 ? ` (in <${stack.at(-1)}>)` : '';
-    const warning = `${rules[0]?.origin}: XML: ${failure}${where}; nothing is sent from ${ruleList(rules)}`;
-    return { samples: [], problems, warnings: [warning], failed: [...rules] };
+
+  /** Fed in pieces, so that a parse that ended (root closed, an error) stops early. */
+  feed(text: string, start: number): void {
+    const PIECE = 64 * 1024;
+    try {
+      for (let at = start; at < text.length && !this.done; at += PIECE) this.parser.write(text.slice(at, at + PIECE));
+      if (!this.done) this.parser.close();
+    } catch (err) {
+      this.failure ??= `not well-formed XML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    }
   }
-  for (const rule of rules) {
-    if (cut.has(rule))
-      problems.push(`${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} <${rule.path.join('/')}> elements (or ${maxSeries} series); the rest were cut`);
-    if ((matched.get(rule) ?? 0) === 0) problems.push(`${rule.origin}: ${rule.id}: no <${rule.path.join('/')}> element in the XML document`);
-    const agg = aggs.get(rule);
-    if (agg) for (const { item, value } of agg.results()) samples.push({ ...item, value });
+
+  result(): DocumentResult {
+    const { rules, problems, samples } = this;
+    if (this.failure !== undefined) {
+      // A document cut short (JUnit without its closing tags) or broken halfway: what was read of it
+      // is not the report's count (3 of 7 tests), so nothing is sent from its rules, nor their
+      // defaults, and it is said by default, presets too (issue 24, item 6).
+      const where = this.stack.length > 0 ? ` (in <${this.stack.at(-1)}>)` : '';
+      const warning = `${rules[0]?.origin}: XML: ${this.failure}${where}; nothing is sent from ${ruleList(rules)}`;
+      return { samples: [], problems, warnings: [warning], failed: [...rules] };
+    }
+    for (const rule of rules) {
+      if (this.cut.has(rule))
+        problems.push(
+          `${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} <${rule.path.join('/')}> elements (or ${this.maxSeries} series); the rest were cut`,
+        );
+      if ((this.matched.get(rule) ?? 0) === 0) problems.push(`${rule.origin}: ${rule.id}: no <${rule.path.join('/')}> element in the XML document`);
+      const agg = this.aggs.get(rule);
+      if (agg) for (const { item, value } of agg.results()) samples.push({ ...item, value });
+    }
+    return { samples, problems };
   }
-  return { samples, problems };
+}
+
+/** A rule's value without fields: its value: field, else the element's text (1 for a count). */
+function valueOf(rule: XmlRule, attrs: Record<string, string>, elementText: string | undefined, children?: Children): string | undefined {
+  if (rule.value !== undefined) return fieldOf(rule.value, attrs, elementText, children);
+  return rule.aggregate === 'count' ? '1' : elementText;
 }
 
 interface Child {

@@ -75,39 +75,17 @@ class EarlyChunks {
  * Starts reading the input (filter mode) or the tool (wrap mode) now, passing it through to stdout
  * from the first byte: nothing waits for the rules, presets, backends or gate to load (issue 29).
  */
-// Longer than most: the object it returns is the other steps' view of the inputs, its methods sharing one closure.
+// The object it returns is the other steps' view of the inputs, its methods sharing one closure.
 export function startInputs(config: Config, env: Env, io: Streams): StartedInputs {
   const stdoutChunks = new EarlyChunks();
   const stderrChunks = config.parseStderr && config.command !== undefined && config.command.length > 0 ? new EarlyChunks() : undefined;
-  let broken = false;
-  let lost = false;
   // Until connect(), what there is to say waits for the reporter.
-  let say: (report: (r: Reporter) => void) => void;
-  const pending: ((r: Reporter) => void)[] = [];
-  say = (report) => pending.push(report);
-  const opts = {
-    dest: io.stdout,
-    onChunk: (chunk: Buffer) => stdoutChunks.push(chunk),
-    onBroken: (err: NodeJS.ErrnoException) => {
-      broken = true;
-      // A reader gone (`| head -1`) is said under -v only; a full disk or EIO lost the output (exit 74).
-      lost = stdoutFailureLosesOutput(err);
-      say((r) => (lost ? r.error(stdoutFailureMessage(err)) : r.verbose(stdoutFailureMessage(err))));
-    },
-    onError: (err: Error) => say((r) => r.error(`reading input failed: ${err.message}`)),
-  };
+  const later = new LaterReports();
+  const say = (report: (r: Reporter) => void): void => later.say(report);
+  const stdout = { broken: false, lost: false };
+  const opts = passOptions(io.stdout, stdoutChunks, stdout, say);
 
-  const ended: Promise<unknown>[] = [];
-  let tool: ToolRun | undefined;
-  let forward: (sig: EndingSignal) => void = () => undefined;
-  let input: Input;
-  if (config.command !== undefined && config.command.length > 0) {
-    const wrapped = openTool(config.command, config, io.stderr, stderrChunks, (report) => say(report));
-    ({ tool, forward } = wrapped);
-    input = streamInput(wrapped.tool.stdout, opts);
-    if (wrapped.stderrDone) ended.push(wrapped.stderrDone);
-  } else input = stdinInput(io.stdin, opts);
-  ended.push(input.done);
+  const { tool, forward, input, ended } = openSource(config, io, stderrChunks, opts, say);
 
   let stopReading: () => void = () => undefined;
   const inputDone = new Promise<void>((resolve) => {
@@ -117,42 +95,22 @@ export function startInputs(config: Config, env: Env, io: Streams): StartedInput
 
   return {
     connect(extractor, reporter) {
-      say = (report) => report(reporter);
-      for (const report of pending.splice(0)) report(reporter);
+      later.connect(reporter);
       const document = extractor.wantsDocument ? new DocumentCollector() : undefined;
-      const stdoutLines = new LineSplitter({
-        maxLineBytes: config.maxLineBytes,
-        precheck: extractor.precheck(),
-        // The number now: --pattern rules name the line later, after more lines were read.
-        onLine: (text) => {
-          const n = stdoutLines.lines;
-          extractor.line(text, () => `line ${n}`);
-        },
-      });
+      const stdoutLines = linesOf(config, extractor, 'line');
       stdoutChunks.connect((chunk) => {
         stdoutLines.push(chunk);
         document?.add(chunk);
       });
-      let stderrLines: LineSplitter | undefined;
-      if (stderrChunks) {
-        const lines = new LineSplitter({
-          maxLineBytes: config.maxLineBytes,
-          precheck: extractor.precheck(),
-          onLine: (text) => {
-            const n = lines.lines;
-            extractor.line(text, () => `stderr line ${n}`);
-          },
-        });
-        stderrLines = lines;
-        stderrChunks.connect((chunk) => lines.push(chunk));
-      }
+      const stderrLines = stderrChunks ? linesOf(config, extractor, 'stderr line') : undefined;
+      if (stderrLines) stderrChunks?.connect((chunk) => stderrLines.push(chunk));
       return {
         tool,
         document,
         lines: () => stdoutLines.lines + (stderrLines?.lines ?? 0),
         overlong: () => stdoutLines.overlong + (stderrLines?.overlong ?? 0),
-        stdoutBroken: () => broken,
-        stdoutLost: () => lost,
+        stdoutBroken: () => stdout.broken,
+        stdoutLost: () => stdout.lost,
         interrupt(sig) {
           if (tool) forward(sig);
           else {
@@ -165,19 +123,7 @@ export function startInputs(config: Config, env: Env, io: Streams): StartedInput
             await inputDone;
             return undefined;
           }
-          const exit = await tool.done;
-          if (exit.spawnError) {
-            const { describeSpawnError } = await import('../source/child.js');
-            reporter.error(describeSpawnError(config.command!, exit.spawnError, env));
-          }
-          if (!(await settlesWithin(inputDone, DRAIN_GRACE_MS))) {
-            reporter.warn(`the tool exited but its output stayed open for ${DRAIN_GRACE_MS / 1000}s (a background process holding it?); stopped reading`);
-            tool.stdout.destroy();
-            tool.stderr.destroy();
-            stopReading();
-          }
-          await inputDone;
-          return exit;
+          return toolFinished(tool, { command: config.command ?? [], env, reporter, inputDone, stopReading });
         },
         endLines(interrupted) {
           if (interrupted && !tool) return;
@@ -187,6 +133,93 @@ export function startInputs(config: Config, env: Env, io: Streams): StartedInput
       };
     },
   };
+}
+
+/** How the input passes to stdout: every chunk also kept for the lines; a broken stdout said and noted in `state`. */
+function passOptions(
+  dest: Writable,
+  chunks: EarlyChunks,
+  state: { broken: boolean; lost: boolean },
+  say: (report: (r: Reporter) => void) => void,
+): Parameters<typeof stdinInput>[1] {
+  return {
+    dest,
+    onChunk: (chunk: Buffer) => chunks.push(chunk),
+    onBroken: (err: NodeJS.ErrnoException) => {
+      state.broken = true;
+      // A reader gone (`| head -1`) is said under -v only; a full disk or EIO lost the output (exit 74).
+      state.lost = stdoutFailureLosesOutput(err);
+      say((r) => (state.lost ? r.error(stdoutFailureMessage(err)) : r.verbose(stdoutFailureMessage(err))));
+    },
+    onError: (err: Error) => say((r) => r.error(`reading input failed: ${err.message}`)),
+  };
+}
+
+/** What there is to say before the reporter exists: kept, and said once it does. */
+class LaterReports {
+  #pending: ((r: Reporter) => void)[] = [];
+  #reporter: Reporter | undefined;
+
+  say(report: (r: Reporter) => void): void {
+    if (this.#reporter) report(this.#reporter);
+    else this.#pending.push(report);
+  }
+
+  connect(reporter: Reporter): void {
+    this.#reporter = reporter;
+    for (const report of this.#pending.splice(0)) report(reporter);
+  }
+}
+
+/** The input opened: the tool started (wrap mode) or stdin read (filter mode), passed through by `opts`. */
+function openSource(
+  config: Config,
+  io: Streams,
+  stderrChunks: EarlyChunks | undefined,
+  opts: Parameters<typeof stdinInput>[1],
+  say: (report: (r: Reporter) => void) => void,
+): { tool: ToolRun | undefined; forward: (sig: EndingSignal) => void; input: Input; ended: Promise<unknown>[] } {
+  if (config.command !== undefined && config.command.length > 0) {
+    const wrapped = openTool(config.command, config, io.stderr, stderrChunks, say);
+    const input = streamInput(wrapped.tool.stdout, opts);
+    return { tool: wrapped.tool, forward: wrapped.forward, input, ended: [...(wrapped.stderrDone ? [wrapped.stderrDone] : []), input.done] };
+  }
+  const input = stdinInput(io.stdin, opts);
+  return { tool: undefined, forward: () => undefined, input, ended: [input.done] };
+}
+
+/** The line splitter of one stream, each line handed to the extractor with its number (`where`: `line`, `stderr line`). */
+function linesOf(config: Config, extractor: Extractor, where: string): LineSplitter {
+  const lines = new LineSplitter({
+    maxLineBytes: config.maxLineBytes,
+    precheck: extractor.precheck(),
+    // The number now: --pattern rules name the line later, after more lines were read.
+    onLine: (text) => {
+      const n = lines.lines;
+      extractor.line(text, () => `${where} ${n}`);
+    },
+  });
+  return lines;
+}
+
+/** Wrap mode's end: the tool's exit, and its output read to the end (or given up on after DRAIN_GRACE_MS). */
+async function toolFinished(
+  tool: ToolRun,
+  o: { command: readonly string[]; env: Env; reporter: Reporter; inputDone: Promise<void>; stopReading: () => void },
+): Promise<ToolExit> {
+  const exit = await tool.done;
+  if (exit.spawnError) {
+    const { describeSpawnError } = await import('../source/child.js');
+    o.reporter.error(describeSpawnError(o.command, exit.spawnError, o.env));
+  }
+  if (!(await settlesWithin(o.inputDone, DRAIN_GRACE_MS))) {
+    o.reporter.warn(`the tool exited but its output stayed open for ${DRAIN_GRACE_MS / 1000}s (a background process holding it?); stopped reading`);
+    tool.stdout.destroy();
+    tool.stderr.destroy();
+    o.stopReading();
+  }
+  await o.inputDone;
+  return exit;
 }
 
 interface OpenedTool {
