@@ -79,7 +79,7 @@ export async function buildOtlpRequest(
   };
 }
 
-// Longer than ~60 lines: a factory whose push() shares the delta state (lib/backends/otlp-delta.ts)
+// A factory whose push() shares the delta state (lib/backends/otlp-delta.ts)
 // across --flush-interval pushes; the encoding is lib/serialize/otlp.ts (pure).
 export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { http: HttpClient; reporter: Reporter }): Backend {
   const { http, reporter } = deps;

@@ -61,7 +61,7 @@ export interface PushgatewayRunContext {
   ci?: ReadonlyArray<readonly [string, string]>;
 }
 
-// Longer than ~60 lines: a factory: push() and its helpers share the configuration's headers and the
+// A factory: push() and its helpers share the configuration's headers and the
 // grouping context; the request itself is built by buildPushgatewayRequest (pure).
 export function createPushgatewayBackend(cfg: PushgatewayConfig, ctx: PushgatewayRunContext, deps: { http: HttpClient; reporter: Reporter }): Backend {
   const { http, reporter } = deps;

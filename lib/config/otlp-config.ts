@@ -36,7 +36,7 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
-// Longer than ~60 lines: the OpenTelemetry SDK environment has six variables with their own precedence
+// The OpenTelemetry SDK environment has six variables with their own precedence
 // rules (https://opentelemetry.io/docs/specs/otel/protocol/exporter/), read here in one place.
 /** Undefined config and no errors: OTLP is not configured. */
 export function otlpConfig(flag: string | undefined, env: Env, flagHeaders: ReadonlyArray<readonly [string, string]> = []): OtlpConfigResult {

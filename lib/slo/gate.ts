@@ -285,50 +285,18 @@ async function readHistory(
   started: number,
 ): Promise<History> {
   const own = groupingLabels({ job: ctx.job, integration: ctx.integration, keptn: ctx.keptn, ci: ctx.ci, grouping: ctx.grouping });
-  const grouping = baselineGrouping(own, ctx.baselineBranch);
-  const branchNote = ctx.baselineBranch !== undefined ? `, ${BRANCH_LABEL}="${ctx.baselineBranch}" (the target branch)` : '';
-  const result = resultName(ctx);
+  const where: HistoryWhere = {
+    grouping: baselineGrouping(own, ctx.baselineBranch),
+    branchNote: ctx.baselineBranch !== undefined ? `, ${BRANCH_LABEL}="${ctx.baselineBranch}" (the target branch)` : '',
+    result: resultName(ctx),
+    started,
+  };
   try {
     if (options.historyUrl) {
-      const names = selectors.flatMap((s) => [s.name, fullName(s.name)]).concat(result);
-      const { url: base, auth } = withoutCredentials(options.historyUrl);
-      const api = (path: string, params: Record<string, string>): URL => {
-        const url = new URL(base.href);
-        url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
-        url.search = new URLSearchParams(params).toString();
-        return url;
-      };
-      // A scraped Pushgateway's runs first (push_time_seconds tells them apart) …
-      const q = historyQuery(names, grouping, started, options.historyWindowMs);
-      const res = await io.get(api('/api/v1/query_range', { query: q.query, start: String(q.start), end: String(q.end), step: String(q.step) }), auth);
-      if (res.status !== 200) return { error: `${options.historyUrl.origin} answered ${res.status} to query_range: ${oneLine(res.body)}` };
-      const scraped = parseMatrix(res.body, `${options.historyUrl.origin} /api/v1/query_range`);
-      if ('error' in scraped) return scraped;
-      if (hasPushTimes(scraped)) {
-        const runs = runsFromScrapes(scraped, result, started / 1000);
-        return { runs, source: `Prometheus API ${options.historyUrl.origin}, scraped Pushgateway, ${runs.length} runs in the window${branchNote}` };
-      }
-      // … else remote write or OTLP: the raw samples, one run per timestamp. Those series carry
-      // the run's labels, not the Pushgateway's job and integration (the name holds the integration).
-      const labels = grouping.filter(([k]) => k in ctx.labels || k === BRANCH_LABEL);
-      const r = rawSamplesQuery(names, labels, started, options.historyWindowMs);
-      const raw = await io.get(api('/api/v1/query', { query: r.query, time: String(r.time) }), auth);
-      if (raw.status !== 200) return { error: `${options.historyUrl.origin} answered ${raw.status} to query: ${oneLine(raw.body)}` };
-      const samples = parseMatrix(raw.body, `${options.historyUrl.origin} /api/v1/query`);
-      if ('error' in samples) return samples;
-      const runs = runsFromSamples(samples, result, started / 1000);
-      return { runs, source: `Prometheus API ${options.historyUrl.origin}, raw samples, ${runs.length} runs in the window${branchNote}` };
+      const names = selectors.flatMap((s) => [s.name, fullName(s.name)]).concat(where.result);
+      return await readQueryApi(options.historyUrl, options.historyWindowMs, names, ctx, io, where);
     }
-    if (spec.objectives.some((o) => o.regression !== undefined)) {
-      io.log.warn(
-        `${spec.file}: regression: needs --slo-history URL (a Prometheus-compatible query API with the earlier runs); the Pushgateway holds only the last run, too few to judge`,
-      );
-    }
-    if (spec.comparison.compareWith === 'several_results') {
-      io.log.warn(
-        `${spec.file}: compare_with several_results needs --slo-history URL (a Prometheus that scrapes the Pushgateway); comparing with the last run only`,
-      );
-    }
+    warnWithoutHistory(spec, io);
     if (ctx.dryRun) {
       io.log.warn(`${spec.file}: --dry-run: the Pushgateway is not read, so relative criteria have no baseline (--slo-history is still read)`);
       return { runs: [], source: 'dry run' };
@@ -339,19 +307,77 @@ async function readHistory(
       );
       return { runs: [], source: 'no Pushgateway or --slo-history' };
     }
-    const url = new URL(ctx.pushgateway.url.href);
-    url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/metrics`;
-    const res = await io.get(url, { username: ctx.pushgateway.username, password: ctx.pushgateway.password });
-    if (res.status !== 200) return { error: `the Pushgateway answered ${res.status} to GET /api/v1/metrics` };
-    const run = previousRunFromGroups(res.body, grouping, result);
-    if (run !== undefined && 'error' in run) return run;
-    return {
-      runs: run ? [run] : [],
-      source: run ? `the last run on the Pushgateway${branchNote}` : `the Pushgateway has no earlier run of this group${branchNote}`,
-    };
+    return await readPushgateway(ctx.pushgateway, io, where);
   } catch (err) {
     return { error: (err as Error).message };
   }
+}
+
+/** Where the earlier runs are looked for: the group's labels, its result series, and the run's start. */
+interface HistoryWhere {
+  grouping: ReturnType<typeof baselineGrouping>;
+  branchNote: string;
+  result: string;
+  started: number;
+}
+
+/** --slo-history: a Prometheus-compatible query API. */
+async function readQueryApi(historyUrl: URL, windowMs: number, names: string[], ctx: GateContext, io: GateIo, where: HistoryWhere): Promise<History> {
+  const { url: base, auth } = withoutCredentials(historyUrl);
+  const api = (path: string, params: Record<string, string>): URL => {
+    const url = new URL(base.href);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+    url.search = new URLSearchParams(params).toString();
+    return url;
+  };
+  // A scraped Pushgateway's runs first (push_time_seconds tells them apart) …
+  const q = historyQuery(names, where.grouping, where.started, windowMs);
+  const res = await io.get(api('/api/v1/query_range', { query: q.query, start: String(q.start), end: String(q.end), step: String(q.step) }), auth);
+  if (res.status !== 200) return { error: `${historyUrl.origin} answered ${res.status} to query_range: ${oneLine(res.body)}` };
+  const scraped = parseMatrix(res.body, `${historyUrl.origin} /api/v1/query_range`);
+  if ('error' in scraped) return scraped;
+  if (hasPushTimes(scraped)) {
+    const runs = runsFromScrapes(scraped, where.result, where.started / 1000);
+    return { runs, source: `Prometheus API ${historyUrl.origin}, scraped Pushgateway, ${runs.length} runs in the window${where.branchNote}` };
+  }
+  // … else remote write or OTLP: the raw samples, one run per timestamp. Those series carry
+  // the run's labels, not the Pushgateway's job and integration (the name holds the integration).
+  const labels = where.grouping.filter(([k]) => k in ctx.labels || k === BRANCH_LABEL);
+  const r = rawSamplesQuery(names, labels, where.started, windowMs);
+  const raw = await io.get(api('/api/v1/query', { query: r.query, time: String(r.time) }), auth);
+  if (raw.status !== 200) return { error: `${historyUrl.origin} answered ${raw.status} to query: ${oneLine(raw.body)}` };
+  const samples = parseMatrix(raw.body, `${historyUrl.origin} /api/v1/query`);
+  if ('error' in samples) return samples;
+  const runs = runsFromSamples(samples, where.result, where.started / 1000);
+  return { runs, source: `Prometheus API ${historyUrl.origin}, raw samples, ${runs.length} runs in the window${where.branchNote}` };
+}
+
+/** What needs --slo-history and is asked without it: said, and the gate goes on with less. */
+function warnWithoutHistory(spec: SloSpec, io: GateIo): void {
+  if (spec.objectives.some((o) => o.regression !== undefined)) {
+    io.log.warn(
+      `${spec.file}: regression: needs --slo-history URL (a Prometheus-compatible query API with the earlier runs); the Pushgateway holds only the last run, too few to judge`,
+    );
+  }
+  if (spec.comparison.compareWith === 'several_results') {
+    io.log.warn(
+      `${spec.file}: compare_with several_results needs --slo-history URL (a Prometheus that scrapes the Pushgateway); comparing with the last run only`,
+    );
+  }
+}
+
+/** The last run of the group on the Pushgateway (its /api/v1/metrics). */
+async function readPushgateway(pushgateway: NonNullable<GateContext['pushgateway']>, io: GateIo, where: HistoryWhere): Promise<History> {
+  const url = new URL(pushgateway.url.href);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/metrics`;
+  const res = await io.get(url, { username: pushgateway.username, password: pushgateway.password });
+  if (res.status !== 200) return { error: `the Pushgateway answered ${res.status} to GET /api/v1/metrics` };
+  const run = previousRunFromGroups(res.body, where.grouping, where.result);
+  if (run !== undefined && 'error' in run) return run;
+  return {
+    runs: run ? [run] : [],
+    source: run ? `the last run on the Pushgateway${where.branchNote}` : `the Pushgateway has no earlier run of this group${where.branchNote}`,
+  };
 }
 
 /** An answer's body for a message: one line, at most 200 characters. */
