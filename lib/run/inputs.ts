@@ -11,6 +11,7 @@ import { DocumentCollector } from '../source/document.js';
 import { stdinInput, streamInput, type Input, type StdinSource } from '../source/input.js';
 import { passThrough } from '../source/passthrough.js';
 import { stdoutFailureLosesOutput, stdoutFailureMessage } from '../source/stdout-failure.js';
+import { EARLY_MAX_BYTES, EarlyChunks } from './early-chunks.js';
 import type { EndingSignal } from './signals.js';
 import type { Readable, Writable } from 'node:stream';
 
@@ -51,27 +52,6 @@ export interface StartedInputs {
 }
 
 /**
- * Chunks that came before the extractor was there: copied (the relay reuses its buffers) and handed
- * over once it is. They are what arrived while the rules, presets and gate loaded: a few
- * milliseconds of input.
- */
-class EarlyChunks {
-  #queue: Buffer[] | undefined = [];
-  #sink: ((chunk: Buffer) => void) | undefined;
-
-  push(chunk: Buffer): void {
-    if (this.#sink) this.#sink(chunk);
-    else this.#queue!.push(Buffer.from(chunk));
-  }
-
-  connect(sink: (chunk: Buffer) => void): void {
-    for (const chunk of this.#queue ?? []) sink(chunk);
-    this.#queue = undefined;
-    this.#sink = sink;
-  }
-}
-
-/**
  * Starts reading the input (filter mode) or the tool (wrap mode) now, passing it through to stdout
  * from the first byte: nothing waits for the rules, presets, backends or gate to load (issue 29).
  */
@@ -98,12 +78,14 @@ export function startInputs(config: Config, env: Env, io: Streams): StartedInput
       later.connect(reporter);
       const document = extractor.wantsDocument ? new DocumentCollector() : undefined;
       const stdoutLines = linesOf(config, extractor, 'line');
-      stdoutChunks.connect((chunk) => {
+      const skipped = stdoutChunks.connect((chunk) => {
         stdoutLines.push(chunk);
         document?.add(chunk);
       });
+      if (skipped > 0) reportSkipped(reporter, 'input', skipped);
       const stderrLines = stderrChunks ? linesOf(config, extractor, 'stderr line') : undefined;
-      if (stderrLines) stderrChunks?.connect((chunk) => stderrLines.push(chunk));
+      const stderrSkipped = stderrLines ? (stderrChunks?.connect((chunk) => stderrLines.push(chunk)) ?? 0) : 0;
+      if (stderrSkipped > 0) reportSkipped(reporter, "the tool's stderr", stderrSkipped);
       return {
         tool,
         document,
@@ -186,6 +168,13 @@ function openSource(
   }
   const input = stdinInput(io.stdin, opts);
   return { tool: undefined, forward: () => undefined, input, ended: [input.done] };
+}
+
+/** Input passed through while the rules loaded, but more than was kept for them (lib/run/early-chunks.ts). */
+function reportSkipped(reporter: Reporter, what: string, bytes: number): void {
+  reporter.warn(
+    `${what}: ${bytes} bytes (and the rest of their last line) passed through while the rules loaded were not parsed (over the ${EARLY_MAX_BYTES / 1048576} MiB kept for them); the lines after them were`,
+  );
 }
 
 /** The line splitter of one stream, each line handed to the extractor with its number (`where`: `line`, `stderr line`). */
