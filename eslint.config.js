@@ -4,7 +4,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'action/dist/', 'node_modules/', 'bench/out/', 'coverage/', '.tap/', '.dependency-cruiser.cjs', 'test/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      'action/dist/',
+      'node_modules/',
+      'bench/out/',
+      'coverage/',
+      '.tap/',
+      '.dependency-cruiser.cjs',
+      'test/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -35,7 +35,14 @@ const base = values['no-compile-cache']
 
 const action = () =>
   spawnSync(node, [join(root, 'action/dist/index.cjs')], {
-    env: { ...base, GITHUB_ACTIONS: 'true', INPUT_RUN: work, INPUT_INTEGRATION: 'bench', 'INPUT_DRY-RUN': 'true', GITHUB_OUTPUT: join(cache, 'out') },
+    env: {
+      ...base,
+      GITHUB_ACTIONS: 'true',
+      INPUT_RUN: work,
+      INPUT_INTEGRATION: 'bench',
+      'INPUT_DRY-RUN': 'true',
+      GITHUB_OUTPUT: join(cache, 'out'),
+    },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
 const pkg = () =>
@@ -67,7 +74,8 @@ const q = (xs, f) => {
   return s[Math.min(s.length - 1, Math.floor(f * s.length))];
 };
 const diffs = a.map((x, i) => x - p[i]);
-const line = (name, xs) => `${name.padEnd(28)} median ${q(xs, 0.5).toFixed(1)} ms  (q1 ${q(xs, 0.25).toFixed(1)}, q3 ${q(xs, 0.75).toFixed(1)})`;
+const line = (name, xs) =>
+  `${name.padEnd(28)} median ${q(xs, 0.5).toFixed(1)} ms  (q1 ${q(xs, 0.25).toFixed(1)}, q3 ${q(xs, 0.75).toFixed(1)})`;
 const version = spawnSync(node, ['--version']).stdout.toString().trim();
 console.log(
   `Node ${version}, ${runs} interleaved pairs, wrap-mode dry run of 20 lines (10 metrics), compile cache ${values['no-compile-cache'] ? 'off' : 'on'}`,

@@ -26,7 +26,12 @@ const PYTHON = '/usr/bin/python3';
 export const TOOL_MS = 300;
 
 /** Runs the section; returns its rows and the goals' verdicts. */
-export async function addedTime({ rounds = 9, nodes = [{ label: `Node ${process.versions.node}`, node: process.execPath }], bundle = true, python = true }) {
+export async function addedTime({
+  rounds = 9,
+  nodes = [{ label: `Node ${process.versions.node}`, node: process.execPath }],
+  bundle = true,
+  python = true,
+}) {
   const dir = join(tmpdir(), 'jes-metrics-pipe-bench');
   mkdirSync(dir, { recursive: true });
   const tool = join(dir, 'tool-300ms.sh');
@@ -36,8 +41,15 @@ export async function addedTime({ rounds = 9, nodes = [{ label: `Node ${process.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8' };
 
   const gwPort = await freePort();
-  const gw = spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], { stdio: 'ignore' });
-  const dt = spawn(process.execPath, [join(ROOT, 'bench/dt-responder.js')], { stdio: ['ignore', 'pipe', 'ignore'], env });
+  const gw = spawn(
+    '/usr/bin/prometheus-pushgateway',
+    [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='],
+    { stdio: 'ignore' },
+  );
+  const dt = spawn(process.execPath, [join(ROOT, 'bench/dt-responder.js')], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env,
+  });
   const stopAll = () => {
     for (const c of [gw, dt]) if (c.exitCode === null && c.pid !== undefined) process.kill(c.pid, 'SIGTERM');
   };
@@ -50,13 +62,27 @@ export async function addedTime({ rounds = 9, nodes = [{ label: `Node ${process.
     await waitReady(`http://127.0.0.1:${gwPort}/-/ready`, gw);
     const gateway = `127.0.0.1:${gwPort}`;
     const tenant = `http://127.0.0.1:${dtPort}`;
-    const runEnv = { ...env, PROM_GATEWAY: gateway, DT_TENANT: tenant, DT_API_TOKEN: 'dt0c01.BENCH.TOKEN', INTEGRATION_NAME: 'py' };
+    const runEnv = {
+      ...env,
+      PROM_GATEWAY: gateway,
+      DT_TENANT: tenant,
+      DT_API_TOKEN: 'dt0c01.BENCH.TOKEN',
+      INTEGRATION_NAME: 'py',
+    };
     const push = `--pushgateway ${gateway} --dt-url ${tenant}`;
     const pushed = /pushgateway: 200.*dynatrace: 202/;
     const commands = [{ name: 'the tool alone', sh: `${tool} >/dev/null`, base: true }];
     if (python)
-      commands.push({ name: 'tool | python parent script --push', sh: `${tool} | ${PYTHON} ${PARENT} --push >/dev/null`, expect: /^202$/m, parent: true });
-    const programs = [{ kind: 'npm package', file: CLI }, ...(bundle && existsSync(BUNDLE) ? [{ kind: 'bundle', file: BUNDLE }] : [])];
+      commands.push({
+        name: 'tool | python parent script --push',
+        sh: `${tool} | ${PYTHON} ${PARENT} --push >/dev/null`,
+        expect: /^202$/m,
+        parent: true,
+      });
+    const programs = [
+      { kind: 'npm package', file: CLI },
+      ...(bundle && existsSync(BUNDLE) ? [{ kind: 'bundle', file: BUNDLE }] : []),
+    ];
     for (const { label, node } of nodes) {
       for (const { kind, file } of programs) {
         const id = `j${commands.length}`;
@@ -90,17 +116,39 @@ export async function addedTime({ rounds = 9, nodes = [{ label: `Node ${process.
     const rows = commands.map((c) => {
       const ts = times.get(c.name);
       const added = ts.map((t, i) => t - base[i]);
-      return { command: c.name, medianMs: round(median(ts)), addedMs: round(median(added)), minAddedMs: round(Math.min(...added)), c };
+      return {
+        command: c.name,
+        medianMs: round(median(ts)),
+        addedMs: round(median(added)),
+        minAddedMs: round(Math.min(...added)),
+        c,
+      };
     });
     const parent = rows.find((x) => x.c.parent);
     const verdicts = [];
     for (const row of rows.filter((x) => x.c.mode === 'filter')) {
       const wrap = rows.find((x) => x.c.mode === 'wrap' && x.c.group === row.c.group);
       if (parent)
-        verdicts.push({ goal: `${row.c.group}: filter mode adds ≤ 0.5× the parent script's`, measured: round(row.addedMs / parent.addedMs, 2), limit: 0.5 });
-      verdicts.push({ goal: `${row.c.group}: wrap mode adds ≤ 1.2× filter mode's`, measured: round(wrap.addedMs / row.addedMs, 2), limit: 1.2 });
+        verdicts.push({
+          goal: `${row.c.group}: filter mode adds ≤ 0.5× the parent script's`,
+          measured: round(row.addedMs / parent.addedMs, 2),
+          limit: 0.5,
+        });
+      verdicts.push({
+        goal: `${row.c.group}: wrap mode adds ≤ 1.2× filter mode's`,
+        measured: round(wrap.addedMs / row.addedMs, 2),
+        limit: 1.2,
+      });
     }
-    return { rows: rows.map((r) => ({ command: r.command, medianMs: r.medianMs, addedMs: r.addedMs, minAddedMs: r.minAddedMs })), verdicts };
+    return {
+      rows: rows.map((r) => ({
+        command: r.command,
+        medianMs: r.medianMs,
+        addedMs: r.addedMs,
+        minAddedMs: r.minAddedMs,
+      })),
+      verdicts,
+    };
   } finally {
     stopAll();
   }
@@ -132,14 +180,22 @@ function round(x, digits = 0) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, node: { type: 'string', multiple: true }, 'no-bundle': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { rounds: { type: 'string' }, node: { type: 'string', multiple: true }, 'no-bundle': { type: 'boolean' } },
+  });
   const nodes = (values.node ?? [process.execPath]).map((node) => ({
     label: `Node ${node === process.execPath ? process.versions.node : node.split('/').slice(-4, -3)[0]}`,
     node,
   }));
-  const res = await addedTime({ rounds: Number(values.rounds ?? 9), nodes, bundle: !values['no-bundle'], python: existsSync(PYTHON) });
+  const res = await addedTime({
+    rounds: Number(values.rounds ?? 9),
+    nodes,
+    bundle: !values['no-bundle'],
+    python: existsSync(PYTHON),
+  });
   console.log('| command | median ms | added ms (median) | added min |\n|---|---|---|---|');
-  for (const r of res.rows) console.log(`| ${r.command.replace(/\|/g, '\\|')} | ${r.medianMs} | ${r.addedMs} | ${r.minAddedMs} |`);
+  for (const r of res.rows)
+    console.log(`| ${r.command.replace(/\|/g, '\\|')} | ${r.medianMs} | ${r.addedMs} | ${r.minAddedMs} |`);
   for (const v of res.verdicts) console.log(`${v.goal}: ${v.measured}× — ${v.measured <= v.limit ? 'met' : 'missed'}`);
   process.exit(0);
 }

@@ -32,7 +32,10 @@ process.stdin.on('end', async () => {
   // Names of its own (keptn_floor_…), so it never collides with the other pushers.
   const registry = new Registry();
   for (const [k, v] of metrics) {
-    new Gauge({ name: `keptn_floor_${k}`, help: 'floor', labelNames: ['ci_platform'], registers: [registry] }).set({ ci_platform: 'keptn' }, v);
+    new Gauge({ name: `keptn_floor_${k}`, help: 'floor', labelNames: ['ci_platform'], registers: [registry] }).set(
+      { ci_platform: 'keptn' },
+      v,
+    );
   }
   const prom = await registry.metrics();
   const dt = [...metrics].map(([k, v]) => `keptn_floor_${k},ci_platform=keptn gauge,${v}\n`).join('');
@@ -51,7 +54,9 @@ process.stdin.on('end', async () => {
   };
   const statuses = await Promise.all([
     send(`http://${process.env.PROM_GATEWAY}/metrics/job/job-executor-service/integration/floor`, 'PUT', prom),
-    send(`${process.env.DT_TENANT}/api/v2/metrics/ingest`, 'POST', dt, { authorization: `Api-Token ${process.env.DT_API_TOKEN}` }),
+    send(`${process.env.DT_TENANT}/api/v2/metrics/ingest`, 'POST', dt, {
+      authorization: `Api-Token ${process.env.DT_API_TOKEN}`,
+    }),
   ]);
   process.stderr.write(`${statuses.join(' ')}\n`);
   await agent.close();

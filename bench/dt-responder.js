@@ -17,7 +17,11 @@ const server = createServer((req, res) => {
     if (last !== 10) lines++;
     const ok = req.method === 'POST' && (req.url ?? '').endsWith('/metrics/ingest');
     res.writeHead(ok ? 202 : 404, { 'content-type': 'application/json' });
-    res.end(ok ? JSON.stringify({ linesOk: lines, linesInvalid: 0, error: null, warnings: null }) : '{"error":{"code":404,"message":"not found"}}');
+    res.end(
+      ok
+        ? JSON.stringify({ linesOk: lines, linesInvalid: 0, error: null, warnings: null })
+        : '{"error":{"code":404,"message":"not found"}}',
+    );
   });
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(`listening ${server.address().port}\n`));

@@ -25,11 +25,15 @@ for (let r = 0; r < runs; r++) {
   // Interleaved, so a busy minute on the machine hits every case alike.
   for (const [name, code] of Object.entries(cases)) {
     const script = `const S = ${JSON.stringify(series)}; const t = performance.now(); ${code} process.stdout.write(String(performance.now() - t));`;
-    const ms = Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url) }));
+    const ms = Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url) }),
+    );
     (results[name] ??= []).push(ms);
   }
 }
 for (const [name, list] of Object.entries(results)) {
   list.sort((a, b) => a - b);
-  console.log(`${name.padEnd(13)} median ${list[Math.floor(list.length / 2)].toFixed(1)} ms  min ${list[0].toFixed(1)} ms  (${runs} runs)`);
+  console.log(
+    `${name.padEnd(13)} median ${list[Math.floor(list.length / 2)].toFixed(1)} ms  min ${list[0].toFixed(1)} ms  (${runs} runs)`,
+  );
 }

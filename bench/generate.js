@@ -82,12 +82,19 @@ function makeLine(rnd, n) {
     const name = pick(METRIC_NAMES);
     if (m < 0.5) return { kind: 'metric', text: `${name}=${dec(10000)}\n` };
     if (m < 0.6) return { kind: 'metric', text: `${name} = ${int(100000)}\n` };
-    if (m < 0.9) return { kind: 'metric', text: `{"name":"${name}","value":${dec(1000)},"labels":{"suite":"${pick(SUITES)}"}}\n` };
-    return { kind: 'metric', text: `http_requests_total{code="${pick(['200', '404', '500'])}",method="${pick(METHODS)}"} ${int(100000)}\n` };
+    if (m < 0.9)
+      return { kind: 'metric', text: `{"name":"${name}","value":${dec(1000)},"labels":{"suite":"${pick(SUITES)}"}}\n` };
+    return {
+      kind: 'metric',
+      text: `http_requests_total{code="${pick(['200', '404', '500'])}",method="${pick(METHODS)}"} ${int(100000)}\n`,
+    };
   }
   const s = (r - METRIC_SHARE) / (1 - METRIC_SHARE);
   if (s < 0.45) {
-    return { kind: 'log', text: `${ts} ${pick(LEVELS).padEnd(5)} [worker-${int(8)}] ${pick(MESSAGES)} ${int(5000)} of 5000 in ${int(900)} ms\n` };
+    return {
+      kind: 'log',
+      text: `${ts} ${pick(LEVELS).padEnd(5)} [worker-${int(8)}] ${pick(MESSAGES)} ${int(5000)} of 5000 in ${int(900)} ms\n`,
+    };
   }
   if (s < 0.7) {
     return {
@@ -103,7 +110,10 @@ function makeLine(rnd, n) {
   }
   if (s < 0.97) {
     // JSON logs that carry a "value" key: they pass the byte gate and must be rejected by the JSON parser.
-    return { kind: 'log', text: `{"ts":"${ts}","level":"debug","msg":"config set","key":"retries","value":"${int(10)}"}\n` };
+    return {
+      kind: 'log',
+      text: `{"ts":"${ts}","level":"debug","msg":"config set","key":"retries","value":"${int(10)}"}\n`,
+    };
   }
   if (s < 0.99) return { kind: 'log', text: '\n' };
   return { kind: 'log', text: `    at Object.<anonymous> (/app/src/handler.js:${int(400)}:${int(80)})\n` };
@@ -117,7 +127,10 @@ function pad2(n) {
  * Yields Buffers of about `chunkBytes` each, whole lines only, until at least `totalBytes`
  * were produced (at most one line more), and counts the lines and metric lines in `stats`.
  */
-export function* generateChunks(totalBytes, { seed = DEFAULT_SEED, chunkBytes = MB, stats = { lines: 0, metricLines: 0 } } = {}) {
+export function* generateChunks(
+  totalBytes,
+  { seed = DEFAULT_SEED, chunkBytes = MB, stats = { lines: 0, metricLines: 0 } } = {},
+) {
   const rnd = prng(seed);
   let produced = 0;
   let n = 0;

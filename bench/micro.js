@@ -85,7 +85,11 @@ row(
   perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: new Precheck(all), onLine: () => undefined }))),
   'line',
 );
-row('LineSplitter, no precheck (every line decoded)', perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: null, onLine: () => undefined }))), 'line');
+row(
+  'LineSplitter, no precheck (every line decoded)',
+  perLine(splitAll(() => ({ maxLineBytes: 1 << 20, precheck: null, onLine: () => undefined }))),
+  'line',
+);
 row(
   'LineSplitter + gates + Extractor (the real path)',
   perLine(
@@ -165,9 +169,12 @@ if (metricsWithRules === 0) throw new Error('the pass with --pattern rules found
 // The byte gate per kind of line, on a buffer of many copies (as in a chunk).
 const samples = {
   'plain log': '2024-05-14T00:00:00.013Z WARN  [worker-4] Connection pool exhausted, waiting 4542 of 5000 in 333 ms',
-  logfmt: 'time=2024-05-14T00:00:00.000Z level=debug msg="request done" method=DELETE path=/login/1064 status=200 duration_ms=172.98 bytes=61269',
-  'JSON log': '{"ts":"2024-05-14T00:00:00.001Z","level":"info","logger":"http","msg":"Processed batch","path":"/metrics","latency_ms":131.19}',
-  'JSON log with "value"': '{"ts":"2024-05-14T00:00:00.001Z","level":"debug","msg":"config set","key":"retries","value":"3"}',
+  logfmt:
+    'time=2024-05-14T00:00:00.000Z level=debug msg="request done" method=DELETE path=/login/1064 status=200 duration_ms=172.98 bytes=61269',
+  'JSON log':
+    '{"ts":"2024-05-14T00:00:00.001Z","level":"info","logger":"http","msg":"Processed batch","path":"/metrics","latency_ms":131.19}',
+  'JSON log with "value"':
+    '{"ts":"2024-05-14T00:00:00.001Z","level":"debug","msg":"config set","key":"retries","value":"3"}',
   'kv metric': 'p95_latency_ms=123.45',
   'JSON metric': '{"name":"coverage","value":87.5,"labels":{"suite":"unit"}}',
   'prom sample': 'http_requests_total{code="200",method="GET"} 1027',
@@ -224,6 +231,8 @@ row(
 
 if (asJson) process.stdout.write(`${JSON.stringify(rows)}\n`);
 else {
-  process.stdout.write(`${lines} lines, ${stats.metricLines} metric lines, ${(data.length / 1048576).toFixed(0)} MiB, Node ${process.version}\n`);
+  process.stdout.write(
+    `${lines} lines, ${stats.metricLines} metric lines, ${(data.length / 1048576).toFixed(0)} MiB, Node ${process.version}\n`,
+  );
   for (const r of rows) process.stdout.write(`${r.case.padEnd(58)} ${String(r.nsPerOp).padStart(8)} ns/${r.per}\n`);
 }

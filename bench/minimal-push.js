@@ -21,12 +21,17 @@ process.stdin.on('end', async () => {
   const m = METRIC_LINE.exec(rest);
   if (m) metrics.set(m[1], Number(m[2]));
   // Names of its own (keptn_min_…) and a group of its own, so it never collides with the other pushers.
-  const prom = [...metrics].map(([k, v]) => `# TYPE keptn_min_${k} gauge\nkeptn_min_${k}{ci_platform="keptn"} ${v}\n`).join('');
+  const prom = [...metrics]
+    .map(([k, v]) => `# TYPE keptn_min_${k} gauge\nkeptn_min_${k}{ci_platform="keptn"} ${v}\n`)
+    .join('');
   const dt = [...metrics].map(([k, v]) => `keptn_min_${k},ci_platform=keptn gauge,${v}\n`).join('');
   const gw = new URL(`http://${process.env.PROM_GATEWAY}`);
   const tenant = new URL(process.env.DT_TENANT);
   const statuses = await Promise.all([
-    send({ host: gw.hostname, port: gw.port, method: 'PUT', path: '/metrics/job/job-executor-service/integration/min' }, prom),
+    send(
+      { host: gw.hostname, port: gw.port, method: 'PUT', path: '/metrics/job/job-executor-service/integration/min' },
+      prom,
+    ),
     send(
       {
         host: tenant.hostname,
@@ -43,10 +48,13 @@ process.stdin.on('end', async () => {
 
 function send(options, body) {
   return new Promise((resolve, reject) => {
-    const req = request({ ...options, headers: { 'content-type': 'text/plain; charset=utf-8', ...(options.headers ?? {}) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
+    const req = request(
+      { ...options, headers: { 'content-type': 'text/plain; charset=utf-8', ...(options.headers ?? {}) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

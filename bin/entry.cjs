@@ -20,10 +20,16 @@ require('./main.cjs');
 function startToolEarly(argv) {
   const i = argv.indexOf('--');
   if (i === -1 || i + 1 >= argv.length || argv[i + 1] === '') return;
-  const stops = (a) => (/^-[^-]/.test(a) ? !/^-[qv]+$/.test(a) : /^--(help|version|list-presets|show-ci-context)(=|$)/.test(a) || /(^|=)\s*list\s*$/.test(a));
+  const stops = (a) =>
+    /^-[^-]/.test(a)
+      ? !/^-[qv]+$/.test(a)
+      : /^--(help|version|list-presets|show-ci-context)(=|$)/.test(a) || /(^|=)\s*list\s*$/.test(a);
   if (argv.slice(0, i).some(stops)) return;
   const command = argv.slice(i + 1);
-  const child = require('node:child_process').spawn(command[0], command.slice(1), { stdio: ['inherit', 'pipe', 'pipe'], detached: true });
+  const child = require('node:child_process').spawn(command[0], command.slice(1), {
+    stdio: ['inherit', 'pipe', 'pipe'],
+    detached: true,
+  });
   const early = { command, child, error: undefined, exit: undefined, listen: undefined };
   let onError = (err) => (early.error = err);
   let onExit = (code, signal) => (early.exit = { code, signal });

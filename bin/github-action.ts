@@ -33,7 +33,9 @@ runAction(
 ).then(
   (status) => process.exit(decidedExitStatus() ?? status),
   async (err: unknown) => {
-    process.stderr.write(`jes-metrics-pipe: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `jes-metrics-pipe: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     await exitAfterDrain(70, process.stderr, (status) => process.exit(status));
   },
 );

@@ -29,7 +29,9 @@ run({
   (status) => process.exit(decidedExitStatus() ?? status),
   async (err: unknown) => {
     // A bug of ours: say so in one line and keep the job's status honest.
-    process.stderr.write(`jes-metrics-pipe: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `jes-metrics-pipe: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     // run() did not get to let its output drain: exitAfterDrain does, and leaves even if a socket or a read lingers.
     await exitAfterDrain(70, process.stderr, (status) => process.exit(status));
   },

@@ -97,7 +97,8 @@ export class Extractor {
     ruleSets: readonly RuleSet[] = config.ruleSets ?? [],
   ) {
     this.#sets = [flagRuleSet(config.patterns, config.jsonPaths), ...ruleSets];
-    for (const set of this.#sets) if (set.integration !== undefined) this.#integrations.set(set.origin, set.integration);
+    for (const set of this.#sets)
+      if (set.integration !== undefined) this.#integrations.set(set.origin, set.integration);
     this.#recognition = new Recognition(ruleSets, store.maxSeries);
     this.explainer = config.explain ? new Explainer() : undefined;
     for (const set of this.#sets) for (const r of set.rules) this.explainer?.declare(r.id, r.origin);
@@ -119,7 +120,10 @@ export class Extractor {
         ? null
         : new GuardedRules(
             compiled.map((r) => ({
-              label: r.rule.kind === 'line' && r.rule.flagText !== undefined ? `--pattern ${excerpt(r.rule.flagText, 120)}` : `${r.rule.origin}: ${r.rule.id}`,
+              label:
+                r.rule.kind === 'line' && r.rule.flagText !== undefined
+                  ? `--pattern ${excerpt(r.rule.flagText, 120)}`
+                  : `${r.rule.origin}: ${r.rule.id}`,
               parse: r.parse,
             })),
             {
@@ -245,7 +249,8 @@ export class Extractor {
     for (const { rule: i, outcome } of detail) {
       const { rule, words } = compiled[i] as CompiledLineRule;
       if (outcome !== null) explainer.matched(rule.id, rule.origin, where(), text, outcome.samples as RuleSample[]);
-      else if (words !== null && words.every((w) => text.includes(w))) explainer.nearMiss(rule.id, rule.origin, where(), text);
+      else if (words !== null && words.every((w) => text.includes(w)))
+        explainer.nearMiss(rule.id, rule.origin, where(), text);
     }
   }
 
@@ -332,7 +337,14 @@ export class Extractor {
       // Per rule, as for line rules: what it made from the document.
       const byRule = new Map<RuleSample['rule'], RuleSample[]>();
       for (const s of f.samples) byRule.set(s.rule, [...(byRule.get(s.rule) ?? []), s]);
-      for (const [rule, made] of byRule) this.explainer.matched(rule.id, rule.origin, f.where, `${made.length} value${made.length === 1 ? '' : 's'}`, made);
+      for (const [rule, made] of byRule)
+        this.explainer.matched(
+          rule.id,
+          rule.origin,
+          f.where,
+          `${made.length} value${made.length === 1 ? '' : 's'}`,
+          made,
+        );
       for (const p of f.problems.slice(0, 10)) this.explainer.document(`${f.where}: ${p}`);
     }
   }
@@ -347,23 +359,33 @@ export class Extractor {
     for (const [rule, agg] of this.#lineAggregates) {
       if (!this.#recognition.recognised(rule) || this.#cutRules.has(rule)) continue;
       for (const { item, value } of agg.results())
-        this.#store({ ...item, value }, () => `${rule.id} (aggregate: ${rule.aggregate})`, undefined, item.unit, this.#integrationOf(rule));
+        this.#store(
+          { ...item, value },
+          () => `${rule.id} (aggregate: ${rule.aggregate})`,
+          undefined,
+          item.unit,
+          this.#integrationOf(rule),
+        );
     }
     this.#lineAggregates.clear();
     // Defaults of rules that matched nothing; never one that replaces a value read, nor one for a cut rule.
     for (const s of [...(this.#rules?.defaults() ?? []), ...(this.#autoRules?.defaults() ?? [])]) {
       if (!this.#recognition.recognised(s.rule) || this.#cutRules.has(s.rule)) continue;
       // An aggregating rule's default is its result, not one more match to fold.
-      if (s.rule.kind === 'line' && s.rule.aggregate !== undefined) this.#store(s, () => 'a default', 'first', s.unit, this.#integrationOf(s.rule));
+      if (s.rule.kind === 'line' && s.rule.aggregate !== undefined)
+        this.#store(s, () => 'a default', 'first', s.unit, this.#integrationOf(s.rule));
       else this.#storeRule(s, () => 'a default', 'first');
     }
     if (this.config.autoPresets) this.#autoChoice();
     for (const w of this.#recognition.unrecognised()) this.reporter.warn(w);
-    if (this.problems > MAX_PROBLEMS_SHOWN) this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
+    if (this.problems > MAX_PROBLEMS_SHOWN)
+      this.reporter.warn(`${this.problems - MAX_PROBLEMS_SHOWN} more lines with unusable metrics not shown`);
     // Said at the end, when the value kept and the line it came from are known.
     for (const seen of this.#setAgain) this.reporter.warn(setAgainText(seen));
     if (this.#setAgainCount > MAX_PROBLEMS_SHOWN)
-      this.reporter.warn(`${this.#setAgainCount - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`);
+      this.reporter.warn(
+        `${this.#setAgainCount - MAX_PROBLEMS_SHOWN} more series were set again with another value (the last is kept; --explain lists them)`,
+      );
     if (this.explainer) this.reporter.block('--explain (nothing is sent):', this.explainer.report(), 5000, 400);
   }
 
@@ -374,7 +396,8 @@ export class Extractor {
       this.#recognition.read(s.rule);
       this.#rules?.made(s);
       let agg = this.#lineAggregates.get(s.rule);
-      if (agg === undefined) this.#lineAggregates.set(s.rule, (agg = new Aggregator<RuleSample>(s.rule.aggregate, this.store.maxSeries)));
+      if (agg === undefined)
+        this.#lineAggregates.set(s.rule, (agg = new Aggregator<RuleSample>(s.rule.aggregate, this.store.maxSeries)));
       if (!agg.add(seriesKey(s.name, s.labels), s.value, s))
         this.reporter.warnOnce(
           `aggregate:${s.rule.id}`,
@@ -406,12 +429,17 @@ export class Extractor {
         ? `; came close: ${close.map((c) => `${name(c.set.origin)} (its rules read ${c.values} series, but none of its marks: was seen)`).join(', ')}`
         : '';
     if (chosen.length === 0) {
-      this.reporter.info(`--preset auto: no preset recognised the input; the default parsers read it, as without --preset${near}`);
+      this.reporter.info(
+        `--preset auto: no preset recognised the input; the default parsers read it, as without --preset${near}`,
+      );
       return;
     }
     for (const key of this.#fromDefaults) this.store.delete(key);
-    const dropped = this.#fromDefaults.size > 0 ? `; the default parsers' ${this.#fromDefaults.size} series are not sent` : '';
-    this.reporter.info(`--preset auto: chose ${chosen.map((s) => name(s.origin)).join(', ')} (a mark of its tool's output was seen)${dropped}${near}`);
+    const dropped =
+      this.#fromDefaults.size > 0 ? `; the default parsers' ${this.#fromDefaults.size} series are not sent` : '';
+    this.reporter.info(
+      `--preset auto: chose ${chosen.map((s) => name(s.origin)).join(', ')} (a mark of its tool's output was seen)${dropped}${near}`,
+    );
     this.explainer?.document(`--preset auto chose ${chosen.map((s) => name(s.origin)).join(', ')}${near}`);
   }
 
@@ -434,7 +462,8 @@ export class Extractor {
     for (const s of outcome.samples) {
       const key = this.#store(s, where);
       // --preset auto: kept only if no preset is chosen (finish()); bounded like the store.
-      if (key !== undefined && this.config.autoPresets && this.#fromDefaults.size < this.store.maxSeries) this.#fromDefaults.add(key);
+      if (key !== undefined && this.config.autoPresets && this.#fromDefaults.size < this.store.maxSeries)
+        this.#fromDefaults.add(key);
     }
     this.explainer?.taken(parser, where(), text, outcome.samples);
     return true;
@@ -446,7 +475,13 @@ export class Extractor {
   }
 
   /** Stores a sample; its series key, or undefined when it was not stored. */
-  #store(sample: Sample, where: () => string, occurrence?: Occurrence, unit?: BaseUnit, integration?: string): string | undefined {
+  #store(
+    sample: Sample,
+    where: () => string,
+    occurrence?: Occurrence,
+    unit?: BaseUnit,
+    integration?: string,
+  ): string | undefined {
     const named = this.#named(sample.name, integration);
     const own = sample.labels;
     // A line with labels of its own is merged with the context labels (ci_platform, keptn_*,
@@ -459,7 +494,12 @@ export class Extractor {
       key = named.full + merged.keyLabels;
     }
     if (!this.#again(key, named.full, labels, sample.value, where, occurrence)) return undefined;
-    const series: Series = { name: named.full, labels, value: sample.value, type: sample.type === 'counter' ? 'counter' : 'gauge' };
+    const series: Series = {
+      name: named.full,
+      labels,
+      value: sample.value,
+      type: sample.type === 'counter' ? 'counter' : 'gauge',
+    };
     if (unit !== undefined) series.unit = unit;
     const result = this.store.add(series, key);
     if (result === 'dropped') {
@@ -474,7 +514,14 @@ export class Extractor {
   }
 
   /** False when the value must not be stored (occurrence: first); notes a changed value for the warning at the end. */
-  #again(key: string, name: string, labels: Readonly<Record<string, string>>, value: number, where: () => string, occurrence: Occurrence | undefined): boolean {
+  #again(
+    key: string,
+    name: string,
+    labels: Readonly<Record<string, string>>,
+    value: number,
+    where: () => string,
+    occurrence: Occurrence | undefined,
+  ): boolean {
     const prev = this.#seen.get(key);
     if (prev === undefined) {
       // Bounded like the store: series beyond what it can hold are not remembered.
@@ -486,7 +533,13 @@ export class Extractor {
     // Only the explainer and the warnings name a series: a progress counter that changes on
     // every line costs a map lookup and a counter, not a label rendering (docs/decisions/line-splitting.md).
     if (this.explainer !== undefined) {
-      this.explainer.overwrote(`${name}${seriesLabels(labels, this.#context)}`, prev.value, prev.where(), value, where());
+      this.explainer.overwrote(
+        `${name}${seriesLabels(labels, this.#context)}`,
+        prev.value,
+        prev.where(),
+        value,
+        where(),
+      );
     } else if (occurrence === undefined) {
       if (prev.changes !== undefined) prev.changes.more++;
       else if (++this.#setAgainCount <= MAX_PROBLEMS_SHOWN) {
@@ -522,7 +575,10 @@ export class Extractor {
       if (this.#names.size < this.store.maxSeries * 4) this.#names.set(part, input);
       if (normalized !== input) this.reporter.info(`metric "${input}" is sent as ${full}`);
     } else if (first !== input) {
-      this.reporter.warnOnce(`collide:${input}`, `metrics "${first}" and "${input}" both become ${full}; the last value wins`);
+      this.reporter.warnOnce(
+        `collide:${input}`,
+        `metrics "${first}" and "${input}" both become ${full}; the last value wins`,
+      );
     }
     named = { full, key: seriesKey(full, this.#context) };
     // Bounded like the store: names beyond what could ever be stored are not remembered.
@@ -542,7 +598,8 @@ export class Extractor {
     if (merged !== undefined) return merged;
     const labels: Record<string, string> = { ...own };
     for (const [k, v] of Object.entries(this.#context)) {
-      if (k in labels && labels[k] !== v) this.reporter.warnOnce(`label:${k}`, `label ${k}="${labels[k]}" from the input is replaced by ${k}="${v}"`);
+      if (k in labels && labels[k] !== v)
+        this.reporter.warnOnce(`label:${k}`, `label ${k}="${labels[k]}" from the input is replaced by ${k}="${v}"`);
       labels[k] = v;
     }
     // Frozen: the store and every later sample with this set share the object.

@@ -5,7 +5,17 @@
 // write; a regular file over the cap is refused by its size before a byte is read, anything
 // else (a FIFO, /dev/zero) is read to at most the cap and for at most `waitMs`.
 
-import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync, writeSync, type Stats } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface ReadLimits {
@@ -57,7 +67,9 @@ export function readBoundedText(path: string, limits: ReadLimits): string {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) fail('EISDIR', `${path} is a directory`);
     if (stat.isFile() && stat.size > limits.maxBytes) fail('EFBIG', `${path} is larger than ${limits.maxBytes} bytes`);
-    const buf = Buffer.alloc(stat.isFile() ? Math.min(limits.maxBytes, stat.size) + 1 : Math.min(limits.maxBytes + 1, 64 * 1024));
+    const buf = Buffer.alloc(
+      stat.isFile() ? Math.min(limits.maxBytes, stat.size) + 1 : Math.min(limits.maxBytes + 1, 64 * 1024),
+    );
     return readAll(fd, path, limits, buf);
   } finally {
     closeSync(fd);
@@ -97,8 +109,17 @@ export const WRITE_WAIT_MS = 2000;
  * one whose reader stops reading fails after `waitMs` (EAGAIN); /dev/full fails with ENOSPC.
  * Waits between tries without blocking the event loop, so a signal still ends the run.
  */
-export async function writeBoundedText(path: string, text: string, o: { append: boolean; waitMs?: number }): Promise<void> {
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOCTTY | (o.append ? constants.O_APPEND : constants.O_TRUNC);
+export async function writeBoundedText(
+  path: string,
+  text: string,
+  o: { append: boolean; waitMs?: number },
+): Promise<void> {
+  const flags =
+    constants.O_WRONLY |
+    constants.O_CREAT |
+    constants.O_NONBLOCK |
+    constants.O_NOCTTY |
+    (o.append ? constants.O_APPEND : constants.O_TRUNC);
   const fd = openSync(path, flags, 0o666);
   try {
     if (fstatSync(fd).isDirectory()) fail('EISDIR', `${path} is a directory`);
@@ -121,7 +142,9 @@ export async function writeBoundedText(path: string, text: string, o: { append: 
 
 /** What the check of an output file needs from the file system (tests pass their own). */
 export interface OutputFs {
-  stat(path: string): Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'rdev'> | undefined;
+  stat(
+    path: string,
+  ): Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'rdev'> | undefined;
   writable(path: string): boolean;
   /** The device number of /dev/null. */
   nullDevice(): number | undefined;

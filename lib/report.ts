@@ -97,7 +97,9 @@ export class Reporter {
     // Masked and escaped before the cut, so a cut cannot leave the start of a secret readable.
     const shown = lines.slice(0, maxLines).map((raw) => {
       const l = this.redact(escapeControls(raw));
-      return l.length > maxLineChars ? `${this.#mask.maskPartialTail(l.slice(0, maxLineChars))}… (${l.length - maxLineChars} more characters)` : l;
+      return l.length > maxLineChars
+        ? `${this.#mask.maskPartialTail(l.slice(0, maxLineChars))}… (${l.length - maxLineChars} more characters)`
+        : l;
     });
     let out = `${PREFIX}${oneLine(title)}\n${shown.join('\n')}`;
     if (lines.length > maxLines) out += `\n… ${lines.length - maxLines} more lines not shown`;
@@ -108,7 +110,9 @@ export class Reporter {
   flushWithheld(): void {
     if (this.#withheld > 0) {
       const n = this.#withheld;
-      this.#write(`${PREFIX}${n} more ${n === 1 ? 'message' : 'messages'} not shown (stderr budget of ${DEFAULT_BUDGET} bytes reached)\n`);
+      this.#write(
+        `${PREFIX}${n} more ${n === 1 ? 'message' : 'messages'} not shown (stderr budget of ${DEFAULT_BUDGET} bytes reached)\n`,
+      );
       this.#withheld = 0;
     }
   }

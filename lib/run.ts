@@ -72,11 +72,7 @@ export async function run(opts: RunOptions): Promise<number> {
   const inputs = early.connect(extractor, reporter);
   let inputEnded = false;
   const signals = watchSignals(opts, { inputs, extractor, reporter, store }, () => inputEnded);
-  // --explain sends nothing: no backend is even set up.
-  const backends = usable && !config.explain ? new ConfiguredBackends(config, reporter, env, (text) => opts.stderr.write(text)) : undefined;
-  // What the push needs is loaded while the input comes, not after it ends.
-  backends?.prepare();
-  const flusher = backends && config.flushIntervalMs !== undefined && !config.dryRun ? startFlushing(backends, store, config.flushIntervalMs) : undefined;
+  const { backends, flusher } = startBackends(config, usable, reporter, env, opts, store);
 
   timings.end('setup');
   const toolExit = await inputs.finished();
@@ -85,18 +81,18 @@ export async function run(opts: RunOptions): Promise<number> {
   // stdout and stderr get until the deadline (counted from here, as the push's) to take our bytes.
   const drainUntil = Date.now() + config.http.deadlineMs;
   const flushing = flusher?.stop();
-  inputs.endLines(signals.received !== undefined);
-  // Lines the --pattern rules have not matched yet (they are matched in batches, lib/parse/safe-regex.ts).
-  extractor.drain(signals.received !== undefined);
-  await collectAtEnd(config, inputs, extractor, toolExit, started);
+  await endOfInput(config, inputs, extractor, toolExit, started, signals.received !== undefined);
 
   // The gate is evaluated before the push, so its result series go with the metrics.
   const gateOutcome = gate && usable ? await gate.evaluate(store.list()) : undefined;
   timings.end('collect');
   // A failed wrap-mode run merges (POST) instead of replacing (PUT): the last success's
   // timestamp stays in the group, as the Pushgateway batch-job pattern wants.
-  const merge = toolExit !== undefined && toolExit.status !== 0 && config.runMetrics;
-  const outcomes = backends ? await pushAtEnd(backends, gateOutcome?.series ?? store.list(), { merge, flushing, deadlineMs: config.http.deadlineMs }) : [];
+  const outcomes = await pushAtEnd(backends, gateOutcome?.series ?? store.list(), {
+    merge: toolExit !== undefined && toolExit.status !== 0 && config.runMetrics,
+    flushing,
+    deadlineMs: config.http.deadlineMs,
+  });
   timings.end('push');
   const gateResult = gate && gateOutcome ? { spec: gate.spec, evaluation: gateOutcome.evaluation } : undefined;
   if (usable) await writeReports(config, gateOutcome?.series ?? store.list(), gateResult, started, reporter);
@@ -110,14 +106,19 @@ export async function run(opts: RunOptions): Promise<number> {
     pushFailed: outcomes.some((o) => !o.ok),
     failOnPushError: config.failOnPushError,
   });
-  const toolSummary = toolSummaryOf(config.command, toolExit, status);
   reporter.verbose(timings.describe());
-  reportEnd(reporter, { inputs, extractor, store, outcomes, noBackend: usable && backends?.none === true, gateSummary: gateOutcome?.summary, toolSummary });
+  reportEnd(reporter, {
+    inputs,
+    extractor,
+    store,
+    outcomes,
+    noBackend: usable && backends?.none === true,
+    gateSummary: gateOutcome?.summary,
+    toolSummary: toolSummaryOf(config.command, toolExit, status),
+  });
   onResult?.(resultOf(status, store.size, config.dryRun, outcomes, gateResult, reporter));
   signals.stop();
-  // stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet.
-  const outputs = [...(inputs.stdoutBroken() ? [] : [opts.stdout]), ...(stderrGone() ? [] : [opts.stderr])];
-  await drainOutputs(outputs, Math.max(drainUntil, Date.now() + EXIT_DRAIN_MS));
+  await drainAtExit(opts, inputs, stderrGone, drainUntil);
   return status;
 }
 
@@ -161,7 +162,11 @@ function toolSummaryOf(command: Config['command'], toolExit: ToolExit | undefine
 }
 
 /** --help, -h, --version, --list-presets, --show-ci-context: print, and that is the run. */
-async function printAndLeave(action: Exclude<ConfigResult['action'], 'run'>, env: Env, stdout: Writable): Promise<number> {
+async function printAndLeave(
+  action: Exclude<ConfigResult['action'], 'run'>,
+  env: Env,
+  stdout: Writable,
+): Promise<number> {
   if (action === 'ci-list') {
     const { ciContext, describeCiContext } = await import('./config/ci-context.js');
     await drained(stdout, describeCiContext(env, ciContext(env, 'auto', [])));
@@ -179,15 +184,65 @@ async function printAndLeave(action: Exclude<ConfigResult['action'], 'run'>, env
   return 0;
 }
 
+/** The input has ended: its last lines are read and matched, and the run's own series collected. */
+async function endOfInput(
+  config: Config,
+  inputs: Inputs,
+  extractor: Extractor,
+  toolExit: ToolExit | undefined,
+  started: number,
+  signalled: boolean,
+): Promise<void> {
+  inputs.endLines(signalled);
+  // Lines the --pattern rules have not matched yet (they are matched in batches, lib/parse/safe-regex.ts).
+  extractor.drain(signalled);
+  await collectAtEnd(config, inputs, extractor, toolExit, started);
+}
+
+/** stdout and stderr may be slow pipes: process.exit() would drop what they have not taken yet. */
+async function drainAtExit(
+  opts: RunOptions,
+  inputs: Inputs,
+  stderrGone: () => boolean,
+  drainUntil: number,
+): Promise<void> {
+  const outputs = [...(inputs.stdoutBroken() ? [] : [opts.stdout]), ...(stderrGone() ? [] : [opts.stderr])];
+  await drainOutputs(outputs, Math.max(drainUntil, Date.now() + EXIT_DRAIN_MS));
+}
+
+/** The backends (none with --explain or a usage error), preparing now, and the periodic push if asked for. */
+function startBackends(
+  config: Config,
+  usable: boolean,
+  reporter: Reporter,
+  env: Env,
+  opts: RunOptions,
+  store: SeriesStore,
+): { backends: ConfiguredBackends | undefined; flusher: ReturnType<typeof startFlushing> | undefined } {
+  // --explain sends nothing: no backend is even set up.
+  const backends =
+    usable && !config.explain
+      ? new ConfiguredBackends(config, reporter, env, (text) => opts.stderr.write(text))
+      : undefined;
+  // What the push needs is loaded while the input comes, not after it ends.
+  backends?.prepare();
+  const flusher =
+    backends && config.flushIntervalMs !== undefined && !config.dryRun
+      ? startFlushing(backends, store, config.flushIntervalMs)
+      : undefined;
+  return { backends, flusher };
+}
+
 /**
  * The push at the end of input. --deadline counts from here and covers a periodic push still in
  * flight: awaiting that one and then giving the final push a fresh deadline took up to twice as long.
  */
 async function pushAtEnd(
-  backends: ConfiguredBackends,
+  backends: ConfiguredBackends | undefined,
   series: readonly Series[],
   o: { merge: boolean; flushing: Promise<unknown> | undefined; deadlineMs: number },
 ): Promise<BackendOutcome[]> {
+  if (!backends) return [];
   const deadlineAt = Date.now() + o.deadlineMs;
   await o.flushing;
   const outcomes = await backends.pushAll(series, { final: true, merge: o.merge, deadlineAt });
@@ -196,7 +251,11 @@ async function pushAtEnd(
 }
 
 /** The reporter on stderr, with every secret registered; stderrGone() once stderr's reader went away. */
-function openReporter(parsed: ConfigResult, env: Env, stderr: Writable): { reporter: Reporter; stderrGone: () => boolean } {
+function openReporter(
+  parsed: ConfigResult,
+  env: Env,
+  stderr: Writable,
+): { reporter: Reporter; stderrGone: () => boolean } {
   const { config } = parsed;
   // stderr can go away too (`2>&1 | head -1`): then there is nobody to tell, and no reason to crash.
   let stderrGone = false;
@@ -209,7 +268,8 @@ function openReporter(parsed: ConfigResult, env: Env, stderr: Writable): { repor
   });
   registerSecrets(reporter, config, env);
   const masked = maskConfigLabels(config, reporter);
-  if (masked.length > 0) reporter.warn(`a credential reached the label or grouping-key part ${masked.join(', ')}: sent as ***`);
+  if (masked.length > 0)
+    reporter.warn(`a credential reached the label or grouping-key part ${masked.join(', ')}: sent as ***`);
   return { reporter, stderrGone: () => stderrGone };
 }
 
@@ -219,7 +279,8 @@ function reportConfig(reporter: Reporter, parsed: ConfigResult): void {
   for (const e of parsed.usageErrors) reporter.error(e);
   for (const e of parsed.backendErrors) reporter.error(e);
   for (const w of parsed.warnings) reporter.warn(w);
-  if (parsed.usageErrors.length > 0) reporter.error('nothing will be pushed; the input is still passed through (exit status 2)');
+  if (parsed.usageErrors.length > 0)
+    reporter.error('nothing will be pushed; the input is still passed through (exit status 2)');
   else if (config.http.insecure) reporter.warn('--insecure: TLS certificates are not verified');
 }
 
@@ -253,7 +314,12 @@ async function loadRules(config: Config, parsed: ConfigResult): Promise<void> {
 }
 
 /** Loaded only with --slo. A file that is wrong is a usage error, found before any input is read. */
-async function startQualityGate(config: Config, parsed: ConfigResult, reporter: Reporter, env: Env): Promise<Gate | undefined> {
+async function startQualityGate(
+  config: Config,
+  parsed: ConfigResult,
+  reporter: Reporter,
+  env: Env,
+): Promise<Gate | undefined> {
   if (!config.gate) return undefined;
   const { startRunGate } = await import('./slo/io.js');
   const started = await startRunGate({ ...config, gate: config.gate }, reporter, env);
@@ -265,10 +331,19 @@ async function startQualityGate(config: Config, parsed: ConfigResult, reporter: 
 }
 
 /** At the end of input: the --json-path document, wrap mode's run metrics, the problem count. */
-async function collectAtEnd(config: Config, inputs: Inputs, extractor: Extractor, toolExit: ToolExit | undefined, started: number): Promise<void> {
+async function collectAtEnd(
+  config: Config,
+  inputs: Inputs,
+  extractor: Extractor,
+  toolExit: ToolExit | undefined,
+  started: number,
+): Promise<void> {
   const { document } = inputs;
   if (document) {
-    if (document.overflow) extractor.problem(`document rules: the input is over ${document.limit} bytes; it was not parsed as a JSON or XML document`);
+    if (document.overflow)
+      extractor.problem(
+        `document rules: the input is over ${document.limit} bytes; it was not parsed as a JSON or XML document`,
+      );
     else await extractor.documents(document.text());
   }
   if (toolExit && config.runMetrics) extractor.addSamples(runSamples(toolExit, started));
@@ -328,7 +403,9 @@ function watchSignals(opts: RunOptions, parts: RunParts, inputEnded: () => boole
     first: (sig) => {
       if (inputEnded()) reporter.info(`${sig}: finishing the push first (a second signal leaves at once)`);
       else {
-        reporter.info(`${sig}: ${inputs.tool ? 'forwarded to the tool' : 'stopped reading'}; pushing what was collected`);
+        reporter.info(
+          `${sig}: ${inputs.tool ? 'forwarded to the tool' : 'stopped reading'}; pushing what was collected`,
+        );
         inputs.interrupt(sig);
       }
     },
@@ -366,6 +443,7 @@ function runSamples(exit: ToolExit, started: number): Sample[] {
     { name: 'exit_code', value: exit.status, labels: {} },
     { name: 'duration_seconds', value: (Date.now() - started) / 1000, labels: {} },
   ];
-  if (exit.status === 0) samples.push({ name: 'last_success_timestamp_seconds', value: Math.floor(Date.now() / 1000), labels: {} });
+  if (exit.status === 0)
+    samples.push({ name: 'last_success_timestamp_seconds', value: Math.floor(Date.now() / 1000), labels: {} });
   return samples;
 }

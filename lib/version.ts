@@ -11,7 +11,10 @@ function readVersion(): string {
   if (typeof __JES_METRICS_PIPE_VERSION__ === 'string') return __JES_METRICS_PIPE_VERSION__;
   for (const rel of ['../../package.json', '../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'jes-metrics-pipe' && pkg.version) return pkg.version;
     } catch {
       // not there: try the next place

@@ -42,7 +42,9 @@ const { values } = parseArgs({
     metafile: { type: 'string' },
   },
 });
-const outfile = values.outfile ?? (values.action ? `${root}action/dist/index.cjs` : `${root}dist/${values.cli ? 'main.cjs' : 'jes-metrics-pipe.mjs'}`);
+const outfile =
+  values.outfile ??
+  (values.action ? `${root}action/dist/index.cjs` : `${root}dist/${values.cli ? 'main.cjs' : 'jes-metrics-pipe.mjs'}`);
 
 // lib/http/undici.ts loads undici's parts from their own files and falls back to undici's index
 // only if a later undici moved them. The bundle holds the parts it was built with, so that
@@ -70,7 +72,9 @@ const lazyHttp2ForUndici = {
   name: 'lazy-http2-for-undici',
   setup(b) {
     b.onResolve({ filter: /^node:http2$/ }, (args) =>
-      args.importer.endsWith('/undici/lib/dispatcher/client-h2.js') ? { path: 'lazy-http2', namespace: 'jes-stub' } : undefined,
+      args.importer.endsWith('/undici/lib/dispatcher/client-h2.js')
+        ? { path: 'lazy-http2', namespace: 'jes-stub' }
+        : undefined,
     );
     b.onLoad({ filter: /^lazy-http2$/, namespace: 'jes-stub' }, () => ({
       contents: [
@@ -145,13 +149,17 @@ const result = values.action
         banner: {
           // esbuild keeps the entry's shebang. CommonJS dependencies (prom-client,
           // through2) call require() for Node built-ins, which an ES module has to be given.
-          js: ["import { createRequire as __jesCreateRequire } from 'node:module';", 'const require = __jesCreateRequire(import.meta.url);'].join('\n'),
+          js: [
+            "import { createRequire as __jesCreateRequire } from 'node:module';",
+            'const require = __jesCreateRequire(import.meta.url);',
+          ].join('\n'),
         },
       });
 
 if (values.cli) {
   // The entry requires ./main.cjs: the program keeps that name wherever it is written.
-  if (!outfile.endsWith('/main.cjs')) throw new Error(`--cli: the program must be written as main.cjs (got ${outfile})`);
+  if (!outfile.endsWith('/main.cjs'))
+    throw new Error(`--cli: the program must be written as main.cjs (got ${outfile})`);
   const entry = join(dirname(outfile), 'cli.cjs');
   copyFileSync(join(root, 'bin', 'entry.cjs'), entry);
   chmodSync(entry, 0o755);

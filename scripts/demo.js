@@ -10,7 +10,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = `${root}dist/cli.cjs`;
 const sample = readFileSync(`${root}examples/demo-output.txt`);
 const k6 = readFileSync(`${root}test/fixtures/recorded/k6-docs-compact-summary/input`);
-const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' };
+const env = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  KEPTN_PROJECT: 'sockshop',
+  KEPTN_STAGE: 'dev',
+  KEPTN_SERVICE: 'carts',
+};
 
 const bold = process.stdout.isTTY ? (t) => `\x1b[1m${t}\x1b[0m` : (t) => `== ${t}`;
 const say = (text) => process.stdout.write(`\n${bold(text)}\n`);
@@ -42,7 +47,9 @@ process.stdout.write(
       .join('\n'),
   ),
 );
-process.stdout.write('\n    … (the rest, and the Dynatrace lines: jes-metrics-pipe --preset k6 --dry-run < k6-output.txt)\n');
+process.stdout.write(
+  '\n    … (the rest, and the Dynatrace lines: jes-metrics-pipe --preset k6 --dry-run < k6-output.txt)\n',
+);
 
 say('Next: jes-metrics-pipe --help, and docs/guide.md "Recipes" for GitHub Actions, GitLab CI and Keptn JES.');
 if (dry.status !== 0 || explain.status !== 0 || preset.status !== 0) process.exitCode = 1;

@@ -34,7 +34,9 @@ function failures(tap) {
     if (found.some((f) => f.depth > depth && f.path.slice(0, path.length).join('\0') === path.join('\0'))) continue;
     found.push({ depth, path: [...path, notOk[2]] });
   }
-  return found.filter((f) => !found.some((g) => g.depth > f.depth && g.path.slice(0, f.path.length).join('\0') === f.path.join('\0')));
+  return found.filter(
+    (f) => !found.some((g) => g.depth > f.depth && g.path.slice(0, f.path.length).join('\0') === f.path.join('\0')),
+  );
 }
 
 const startedFile = join(root, '.tap/run-started');

@@ -20,7 +20,9 @@ function newest(path) {
 mkdirSync(join(root, '.tap'), { recursive: true });
 writeFileSync(join(root, '.tap/run-started'), String(Date.now()));
 
-const sources = ['lib', 'bin', 'scripts/bundle.js', 'tsconfig.json', 'package.json'].map((p) => join(root, p)).filter(existsSync);
+const sources = ['lib', 'bin', 'scripts/bundle.js', 'tsconfig.json', 'package.json']
+  .map((p) => join(root, p))
+  .filter(existsSync);
 const stale = !existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
 if (stale) {
   process.stderr.write('test: sources changed since the last build; npm run build\n');

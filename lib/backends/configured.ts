@@ -54,14 +54,18 @@ export class ConfiguredBackends {
     series = this.#masked(series);
     const outcomes = await Promise.all(
       backends.map((b) =>
-        withGuard(b.push(series, { deadlineAt, final, merge }), deadlineAt + DEADLINE_GRACE_MS, b.name).catch((err: Error): BackendOutcome => ({
-          backend: b.name,
-          ok: false,
-          summary: `failed: ${err.message}`,
-        })),
+        withGuard(b.push(series, { deadlineAt, final, merge }), deadlineAt + DEADLINE_GRACE_MS, b.name).catch(
+          (err: Error): BackendOutcome => ({
+            backend: b.name,
+            ok: false,
+            summary: `failed: ${err.message}`,
+          }),
+        ),
       ),
     );
-    if (!final) for (const o of outcomes) if (!o.ok) this.reporter.warnOnce(`flush:${o.backend}`, `periodic push to ${o.backend} failed: ${o.summary}`);
+    if (!final)
+      for (const o of outcomes)
+        if (!o.ok) this.reporter.warnOnce(`flush:${o.backend}`, `periodic push to ${o.backend} failed: ${o.summary}`);
     return outcomes;
   }
 
@@ -125,7 +129,11 @@ export class ConfiguredBackends {
       if (config.pushgateway) {
         const { createPushgatewayBackend } = await import('./pushgateway.js');
         list.push(
-          createPushgatewayBackend(config.pushgateway, { integration: config.integration, keptn: config.keptn, ci: config.ciGrouping }, { http, reporter }),
+          createPushgatewayBackend(
+            config.pushgateway,
+            { integration: config.integration, keptn: config.keptn, ci: config.ciGrouping },
+            { http, reporter },
+          ),
         );
       }
       if (config.dynatrace) {
@@ -139,7 +147,9 @@ export class ConfiguredBackends {
       }
       if (config.remoteWrite.length > 0) {
         const { createRemoteWriteBackend, remoteWriteName } = await import('./remote-write.js');
-        config.remoteWrite.forEach((rw, i) => list.push(createRemoteWriteBackend(rw, remoteWriteName(i, config.remoteWrite.length), { http, reporter })));
+        config.remoteWrite.forEach((rw, i) =>
+          list.push(createRemoteWriteBackend(rw, remoteWriteName(i, config.remoteWrite.length), { http, reporter })),
+        );
       }
     }
     return list;
@@ -164,7 +174,10 @@ export async function createRunHttpClient(config: Config, reporter: Reporter, en
 function withGuard<T>(work: Promise<T>, until: number, name: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} did not finish by the deadline; gave up`)), Math.max(0, until - Date.now()));
+    timer = setTimeout(
+      () => reject(new Error(`${name} did not finish by the deadline; gave up`)),
+      Math.max(0, until - Date.now()),
+    );
     timer.unref();
   });
   return Promise.race([work, guard]).finally(() => clearTimeout(timer));

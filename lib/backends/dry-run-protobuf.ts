@@ -23,7 +23,12 @@ function headerLines(prefix: string, headers: Record<string, string>, reporter: 
   return out;
 }
 
-export async function renderOtlp(series: readonly Series[], cfg: OtlpConfig, labels: Readonly<Record<string, string>>, reporter: Reporter): Promise<string> {
+export async function renderOtlp(
+  series: readonly Series[],
+  cfg: OtlpConfig,
+  labels: Readonly<Record<string, string>>,
+  reporter: Reporter,
+): Promise<string> {
   for (const [, v] of cfg.headers) reporter.addSecret(v);
   const req = await buildOtlpRequest(series, cfg, { labels }, 0);
   if (req.points === 0) return '# otlp: nothing to push (0 series)\n';
@@ -31,7 +36,13 @@ export async function renderOtlp(series: readonly Series[], cfg: OtlpConfig, lab
   return `${head}${headerLines('otlp', req.headers, reporter)}${req.text}`;
 }
 
-export async function renderRemoteWrite(series: readonly Series[], cfg: RemoteWriteConfig, index: number, count: number, reporter: Reporter): Promise<string> {
+export async function renderRemoteWrite(
+  series: readonly Series[],
+  cfg: RemoteWriteConfig,
+  index: number,
+  count: number,
+  reporter: Reporter,
+): Promise<string> {
   const name = remoteWriteName(index, count);
   reporter.addSecret(cfg.password);
   reporter.addSecret(cfg.token);

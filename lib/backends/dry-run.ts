@@ -21,13 +21,15 @@ export function createDryRunBackend(config: Config, reporter: Reporter, writeStd
     },
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const parts: string[] = [];
-      if (config.pushgateway || none) parts.push(await renderPushgateway(series, config, reporter, opts.merge === true));
+      if (config.pushgateway || none)
+        parts.push(await renderPushgateway(series, config, reporter, opts.merge === true));
       if (config.dynatrace || none) parts.push(await renderDynatrace(series, config, reporter));
       // Only when configured: the encoders are loaded for runs that use them.
       if (config.otlp || config.remoteWrite.length > 0) {
         const { renderOtlp, renderRemoteWrite } = await import('./dry-run-protobuf.js');
         if (config.otlp) parts.push(await renderOtlp(series, config.otlp, config.labels, reporter));
-        for (const [i, rw] of config.remoteWrite.entries()) parts.push(await renderRemoteWrite(series, rw, i, config.remoteWrite.length, reporter));
+        for (const [i, rw] of config.remoteWrite.entries())
+          parts.push(await renderRemoteWrite(series, rw, i, config.remoteWrite.length, reporter));
       }
       const text = parts.join('');
       if (config.dryRunFile !== undefined) {
@@ -48,7 +50,12 @@ export function createDryRunBackend(config: Config, reporter: Reporter, writeStd
   };
 }
 
-async function renderPushgateway(series: readonly Series[], config: Config, reporter: Reporter, merge: boolean): Promise<string> {
+async function renderPushgateway(
+  series: readonly Series[],
+  config: Config,
+  reporter: Reporter,
+  merge: boolean,
+): Promise<string> {
   const { buildPushgatewayRequest } = await import('./pushgateway.js');
   const pgw = config.pushgateway;
   const key = config.pushgatewayKey;
@@ -73,7 +80,9 @@ async function renderDynatrace(series: readonly Series[], config: Config, report
   const { warnRenamed } = await import('./dynatrace.js');
   const { batches, dropped, renamed } = buildDynatraceBatches(series);
   warnRenamed(reporter, renamed);
-  const where = config.dynatrace ? `${config.dynatrace.url.origin}${config.dynatrace.url.pathname}` : '/api/v2/metrics/ingest';
+  const where = config.dynatrace
+    ? `${config.dynatrace.url.origin}${config.dynatrace.url.pathname}`
+    : '/api/v2/metrics/ingest';
   let out = batches.length === 0 ? '# dynatrace: nothing to send (0 lines)\n' : '';
   batches.forEach((b, i) => {
     out += `# dynatrace: POST ${where} (batch ${i + 1} of ${batches.length}, ${b.lines.length} lines)\n${b.body}`;

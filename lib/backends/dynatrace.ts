@@ -8,7 +8,13 @@ import { HttpFailure, type HttpClient } from '../http/types.js';
 import { headerRecord } from '../http/redact.js';
 import { count, type Reporter } from '../report.js';
 import type { Series } from '../series.js';
-import { buildDynatraceBatches, type DtBatch, type DtDropped, type DtLine, type DtRenamed } from '../serialize/dynatrace.js';
+import {
+  buildDynatraceBatches,
+  type DtBatch,
+  type DtDropped,
+  type DtLine,
+  type DtRenamed,
+} from '../serialize/dynatrace.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
 import { isOneAgentEndpoint } from '../config/dynatrace-url.js';
 
@@ -52,7 +58,8 @@ export function parseIngestAnswer(body: string): IngestAnswer {
     if (typeof json.error.message === 'string') out.message = json.error.message;
     if (Array.isArray(json.error.invalidLines)) {
       for (const item of json.error.invalidLines) {
-        if (isObject(item) && typeof item.line === 'number') out.invalidLines.push({ line: item.line, error: String(item.error ?? '') });
+        if (isObject(item) && typeof item.line === 'number')
+          out.invalidLines.push({ line: item.line, error: String(item.error ?? '') });
       }
     }
   }
@@ -60,9 +67,11 @@ export function parseIngestAnswer(body: string): IngestAnswer {
     // The docs name the list `changedMetricKeys`; a real answer used `warningLines`.
     const list = json.warnings.changedMetricKeys ?? json.warnings.warningLines;
     if (Array.isArray(list)) {
-      for (const w of list) if (isObject(w)) out.warnings.push(`line ${String(w.line ?? '?')}: ${String(w.warning ?? w.message ?? '')}`);
+      for (const w of list)
+        if (isObject(w)) out.warnings.push(`line ${String(w.line ?? '?')}: ${String(w.warning ?? w.message ?? '')}`);
     }
-    if (out.warnings.length === 0 && typeof json.warnings.message === 'string') out.warnings.push(json.warnings.message);
+    if (out.warnings.length === 0 && typeof json.warnings.message === 'string')
+      out.warnings.push(json.warnings.message);
   }
   return out;
 }
@@ -88,7 +97,10 @@ function warnDropped(reporter: Reporter, dropped: readonly DtDropped[]): void {
   for (const [reason, names] of byReason) {
     const unique = [...new Set(names)];
     const shown = unique.slice(0, 3).join(', ') + (unique.length > 3 ? `, … (${unique.length - 3} more)` : '');
-    reporter.warnOnce(`dynatrace:dropped:${reason}`, `dynatrace: ${names.length} series not sent, ${reason}: ${shown} (other backends still get them)`);
+    reporter.warnOnce(
+      `dynatrace:dropped:${reason}`,
+      `dynatrace: ${names.length} series not sent, ${reason}: ${shown} (other backends still get them)`,
+    );
   }
 }
 
@@ -141,7 +153,10 @@ export function createDynatraceBackend(cfg: DynatraceConfig, deps: { http: HttpC
   const oneAgent = isOneAgentEndpoint(cfg.url);
   if (cfg.token !== undefined && !oneAgent) headers.authorization = `Api-Token ${cfg.token}`;
   if (cfg.token !== undefined && oneAgent)
-    reporter.warnOnce('dynatrace:oneagent-token', 'dynatrace: the OneAgent local endpoint needs no token; it is not sent');
+    reporter.warnOnce(
+      'dynatrace:oneagent-token',
+      'dynatrace: the OneAgent local endpoint needs no token; it is not sent',
+    );
   const where = `dynatrace POST ${cfg.url.origin}${cfg.url.pathname}`;
 
   return {
@@ -170,7 +185,8 @@ async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<Backen
   const { reporter, where, opts } = ctx;
   const tally = emptyTally();
   for (let i = 0; i < batches.length; i++) {
-    while ((batches[i] as DtBatch).lines.length > tally.maxLines) batches.splice(i, 1, ...halves(batches[i] as DtBatch));
+    while ((batches[i] as DtBatch).lines.length > tally.maxLines)
+      batches.splice(i, 1, ...halves(batches[i] as DtBatch));
     const batch = batches[i] as DtBatch;
     const label = batches.length > 1 ? ` (request ${i + 1} of ${batches.length})` : '';
     const bytes = Buffer.byteLength(batch.body, 'utf8');
@@ -185,7 +201,11 @@ async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<Backen
       reporter.error(`${where}${label}: no answer: ${answer.failure}`);
       final('no answer');
       const before = tally.linesOk > 0 ? `, ${tally.linesOk} ok before` : '';
-      return { backend: 'dynatrace', ok: false, summary: `failed: ${reporter.excerpt(answer.failure, MAX_MESSAGE_CHARS)}${before}${ctx.droppedNote}` };
+      return {
+        backend: 'dynatrace',
+        ok: false,
+        summary: `failed: ${reporter.excerpt(answer.failure, MAX_MESSAGE_CHARS)}${before}${ctx.droppedNote}`,
+      };
     }
     const { status, body } = answer;
     if ((status >= 200 && status < 300) || status === 400) {
@@ -209,8 +229,15 @@ async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<Backen
     reportRefusal(reporter, `${where}${label}`, status, body);
     final(String(status));
     const meaning = REFUSAL_MEANING[status];
-    const before = tally.linesOk > 0 || tally.linesInvalid > 0 ? `, ${tally.linesOk} ok, ${tally.linesInvalid} invalid before` : ', 0 ok';
-    return { backend: 'dynatrace', ok: false, summary: `${status}${meaning ? ` (${meaning})` : ''}${before}${ctx.droppedNote}` };
+    const before =
+      tally.linesOk > 0 || tally.linesInvalid > 0
+        ? `, ${tally.linesOk} ok, ${tally.linesInvalid} invalid before`
+        : ', 0 ok';
+    return {
+      backend: 'dynatrace',
+      ok: false,
+      summary: `${status}${meaning ? ` (${meaning})` : ''}${before}${ctx.droppedNote}`,
+    };
   }
 
   printLeftOver(reporter, tally, opts, '400');
@@ -218,7 +245,17 @@ async function sendBatches(ctx: PushContext, batches: DtBatch[]): Promise<Backen
 }
 
 function emptyTally(): PushTally {
-  return { linesOk: 0, linesInvalid: 0, unconfirmed: 0, worstStatus: 0, allAccepted: true, unsent: [], unconfirmedLines: [], splits: 0, maxLines: Infinity };
+  return {
+    linesOk: 0,
+    linesInvalid: 0,
+    unconfirmed: 0,
+    worstStatus: 0,
+    allAccepted: true,
+    unsent: [],
+    unconfirmedLines: [],
+    splits: 0,
+    maxLines: Infinity,
+  };
 }
 
 /** The outcome of a push whose every batch was answered. */
@@ -233,9 +270,18 @@ function finished(ctx: PushContext, tally: PushTally, requests: number): Backend
 }
 
 /** One request; its answer, or why there was none. */
-async function sendOne(ctx: PushContext, batch: DtBatch): Promise<{ status: number; body: string } | { failure: string }> {
+async function sendOne(
+  ctx: PushContext,
+  batch: DtBatch,
+): Promise<{ status: number; body: string } | { failure: string }> {
   try {
-    const res = await ctx.http.request({ method: 'POST', url: ctx.cfg.url, headers: ctx.headers, body: batch.body, deadlineAt: ctx.opts.deadlineAt });
+    const res = await ctx.http.request({
+      method: 'POST',
+      url: ctx.cfg.url,
+      headers: ctx.headers,
+      body: batch.body,
+      deadlineAt: ctx.opts.deadlineAt,
+    });
     return { status: res.status, body: res.body };
   } catch (err) {
     return { failure: err instanceof HttpFailure || err instanceof Error ? err.message : String(err) };
@@ -248,7 +294,14 @@ async function sendOne(ctx: PushContext, batch: DtBatch): Promise<{ status: numb
  * sent, leaves the rest unconfirmed: a warning, and not a success (exit 3 with
  * --fail-on-push-error). A 400 without one lost the whole batch, as before.
  */
-function countAnswer(ctx: PushContext, tally: PushTally, where: string, batch: DtBatch, status: number, body: string): void {
+function countAnswer(
+  ctx: PushContext,
+  tally: PushTally,
+  where: string,
+  batch: DtBatch,
+  status: number,
+  body: string,
+): void {
   const { reporter } = ctx;
   const answer = parseIngestAnswer(body);
   tally.worstStatus = Math.max(tally.worstStatus, status);
@@ -261,7 +314,9 @@ function countAnswer(ctx: PushContext, tally: PushTally, where: string, batch: D
   tally.linesInvalid += invalid;
   for (const w of answer.warnings.slice(0, 5))
     reporter.warnOnce(`dynatrace:warning:${w}`, `dynatrace: server warning: ${reporter.excerpt(w, MAX_MESSAGE_CHARS)}`);
-  reporter.verbose(`${where} -> ${status}: ${ok} ok, ${invalid} invalid${unconfirmed > 0 ? `, ${unconfirmed} unconfirmed` : ''}`);
+  reporter.verbose(
+    `${where} -> ${status}: ${ok} ok, ${invalid} invalid${unconfirmed > 0 ? `, ${unconfirmed} unconfirmed` : ''}`,
+  );
   if (unconfirmed > 0) {
     tally.allAccepted = false;
     tally.unconfirmed += unconfirmed;
@@ -286,10 +341,13 @@ function reportRefusal(reporter: Reporter, where: string, status: number, body: 
   const meaning = REFUSAL_MEANING[status];
   let detail = '';
   if (answer.message !== undefined) detail = `: ${reporter.excerpt(answer.message, MAX_MESSAGE_CHARS)}`;
-  else if (body.trim() !== '' && answer.linesOk === undefined) detail = `: ${reporter.excerpt(body.replace(/\s+/g, ' ').trim(), MAX_MESSAGE_CHARS)}`;
+  else if (body.trim() !== '' && answer.linesOk === undefined)
+    detail = `: ${reporter.excerpt(body.replace(/\s+/g, ' ').trim(), MAX_MESSAGE_CHARS)}`;
   reporter.error(`${where} -> ${status}${meaning ? ` (${meaning})` : ''}${detail}`);
   if (status === 401 || status === 403) {
-    reporter.error('dynatrace: hint: create an API token with the scope metrics.ingest (Access tokens) and put it in DT_API_TOKEN or --dt-token-file');
+    reporter.error(
+      'dynatrace: hint: create an API token with the scope metrics.ingest (Access tokens) and put it in DT_API_TOKEN or --dt-token-file',
+    );
   } else if (status === 404) {
     reporter.error(
       'dynatrace: hint: give the environment URL (https://<env-id>.live.dynatrace.com or https://<host>/e/<env-id>); the path /api/v2/metrics/ingest is added',
@@ -308,7 +366,14 @@ function halves(batch: DtBatch): [DtBatch, DtBatch] {
 }
 
 /** Names the invalid lines (1-based, as the server counts) and keeps their text for printing. */
-function reportInvalid(reporter: Reporter, where: string, batch: DtBatch, answer: IngestAnswer, invalid: number, unsent: string[]): void {
+function reportInvalid(
+  reporter: Reporter,
+  where: string,
+  batch: DtBatch,
+  answer: IngestAnswer,
+  invalid: number,
+  unsent: string[],
+): void {
   const texts = batch.body.split('\n');
   const named: string[] = [];
   for (const item of answer.invalidLines.slice(0, MAX_INVALID_NAMED)) {

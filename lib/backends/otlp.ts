@@ -10,7 +10,14 @@ import type { Series } from '../series.js';
 import { VERSION } from '../version.js';
 import type { Backend, BackendOutcome, PushOptions } from './backend.js';
 import type { OtlpConfig } from '../config/otlp-config.js';
-import { decodeOtlpResponse, describeOtlpRequest, encodeOtlpRequest, otlpMetrics, type OtlpEncodeOptions, type PartialSuccess } from '../serialize/otlp.js';
+import {
+  decodeOtlpResponse,
+  describeOtlpRequest,
+  encodeOtlpRequest,
+  otlpMetrics,
+  type OtlpEncodeOptions,
+  type PartialSuccess,
+} from '../serialize/otlp.js';
 import { decodeRpcStatus } from '../serialize/rpc-status.js';
 import { DeltaTracker } from './otlp-delta.js';
 
@@ -79,9 +86,38 @@ export async function buildOtlpRequest(
   };
 }
 
+/** A 2xx answer: accepted, with or without a receiver warning, or partly rejected. */
+async function acceptedOutcome(a: {
+  where: string;
+  status: number;
+  answer: { body: string; bytes?: Uint8Array; contentType: string };
+  request: OtlpRequest;
+  reporter: Reporter;
+  final: boolean | undefined;
+}): Promise<BackendOutcome> {
+  const { where, status, request, reporter } = a;
+  const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: 'otlp', ok, summary });
+  const partial = await partialSuccess(a.answer);
+  const rejected = partial?.rejectedDataPoints ?? 0;
+  const message = partial?.errorMessage ? shortText(partial.errorMessage) : '';
+  if (rejected > 0) {
+    const counts = partialCounts(request.points, rejected);
+    reporter.error(`${where} -> ${status}: ${counts.said}${message ? `: ${message}` : ''}`);
+    if (a.final) printUnsent(reporter, request);
+    return outcome(false, `${status}, ${counts.ok} ok, ${counts.rejected} rejected`);
+  }
+  // A message with nothing rejected is a warning from the receiver (protocol/otlp.md).
+  if (message) reporter.warnOnce(`otlp:warning:${message}`, `${where} -> ${status}: receiver warning: ${message}`);
+  return outcome(true, `${status}, ${request.points} series`);
+}
+
 // A factory whose push() shares the delta state (lib/backends/otlp-delta.ts)
 // across --flush-interval pushes; the encoding is lib/serialize/otlp.ts (pure).
-export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { http: HttpClient; reporter: Reporter }): Backend {
+export function createOtlpBackend(
+  cfg: OtlpConfig,
+  ctx: OtlpRunContext,
+  deps: { http: HttpClient; reporter: Reporter },
+): Backend {
   const { http, reporter } = deps;
   for (const [, v] of cfg.headers) reporter.addSecret(v);
   reporter.addSecret(cfg.url.password ? decodeURIComponent(cfg.url.password) : undefined);
@@ -93,11 +129,15 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: 'otlp', ok, summary });
       const now = Date.now();
-      const request = delta ? await buildOtlpRequest(delta.deltas(series), cfg, ctx, now, delta.since) : await buildOtlpRequest(series, cfg, ctx, now);
+      const request = delta
+        ? await buildOtlpRequest(delta.deltas(series), cfg, ctx, now, delta.since)
+        : await buildOtlpRequest(series, cfg, ctx, now);
       if (request.points === 0) return outcome(true, 'nothing to push, 0 series');
       const { gzipSync } = process.getBuiltinModule('node:zlib');
       const body = cfg.gzip ? gzipSync(request.body) : request.body;
-      reporter.verbose(`${where}: ${request.points} data points in ${request.metrics} metrics, ${body.byteLength} bytes`);
+      reporter.verbose(
+        `${where}: ${request.points} data points in ${request.metrics} metrics, ${body.byteLength} bytes`,
+      );
 
       let status: number;
       let answer: { body: string; bytes?: Uint8Array; contentType: string };
@@ -121,19 +161,9 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
       }
 
       if (status >= 200 && status < 300) {
-        const partial = await partialSuccess(answer);
-        const rejected = partial?.rejectedDataPoints ?? 0;
-        const message = partial?.errorMessage ? shortText(partial.errorMessage) : '';
-        if (rejected > 0) {
-          const counts = partialCounts(request.points, rejected);
-          reporter.error(`${where} -> ${status}: ${counts.said}${message ? `: ${message}` : ''}`);
-          if (opts.final) printUnsent(reporter, request);
-          return outcome(false, `${status}, ${counts.ok} ok, ${counts.rejected} rejected`);
-        }
-        delta?.accepted(series, now);
-        // A message with nothing rejected is a warning from the receiver (protocol/otlp.md).
-        if (message) reporter.warnOnce(`otlp:warning:${message}`, `${where} -> ${status}: receiver warning: ${message}`);
-        return outcome(true, `${status}, ${request.points} series`);
+        const accepted = await acceptedOutcome({ where, status, answer, request, reporter, final: opts.final });
+        if (accepted.ok) delta?.accepted(series, now);
+        return accepted;
       }
 
       const detail = await answerText(answer);
@@ -151,17 +181,34 @@ export function createOtlpBackend(cfg: OtlpConfig, ctx: OtlpRunContext, deps: { 
  * were rejected than were sent is taken as rejecting all of them, and quoted, never "-6 ok".
  */
 export function partialCounts(points: number, rejected: number): { ok: number; rejected: number; said: string } {
-  if (rejected <= points) return { ok: points - rejected, rejected, said: `${rejected} of ${points} data points rejected (the others were accepted)` };
-  return { ok: 0, rejected: points, said: `the receiver says ${rejected} data points were rejected, of ${points} sent: counted as all ${points} rejected` };
+  if (rejected <= points)
+    return {
+      ok: points - rejected,
+      rejected,
+      said: `${rejected} of ${points} data points rejected (the others were accepted)`,
+    };
+  return {
+    ok: 0,
+    rejected: points,
+    said: `the receiver says ${rejected} data points were rejected, of ${points} sent: counted as all ${points} rejected`,
+  };
 }
 
 /** The partial success of a 2xx: protobuf as asked; JSON from a receiver that answers so anyway. */
-async function partialSuccess(answer: { body: string; bytes?: Uint8Array; contentType: string }): Promise<PartialSuccess | undefined> {
+async function partialSuccess(answer: {
+  body: string;
+  bytes?: Uint8Array;
+  contentType: string;
+}): Promise<PartialSuccess | undefined> {
   if (/json/.test(answer.contentType)) {
     try {
-      const json = JSON.parse(answer.body) as { partialSuccess?: { rejectedDataPoints?: string | number; errorMessage?: string } };
+      const json = JSON.parse(answer.body) as {
+        partialSuccess?: { rejectedDataPoints?: string | number; errorMessage?: string };
+      };
       const p = json.partialSuccess;
-      return p ? { rejectedDataPoints: Number(p.rejectedDataPoints ?? 0) || 0, errorMessage: p.errorMessage ?? '' } : undefined;
+      return p
+        ? { rejectedDataPoints: Number(p.rejectedDataPoints ?? 0) || 0, errorMessage: p.errorMessage ?? '' }
+        : undefined;
     } catch {
       return undefined;
     }
@@ -184,7 +231,8 @@ export function refusalHint(status: number): string | undefined {
   if (status === 404 || status === 405)
     return 'no OTLP metrics endpoint at this URL: --otlp and OTEL_EXPORTER_OTLP_METRICS_ENDPOINT are used as they are (…/v1/metrics), OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/metrics added';
   if (status === 415) return 'the receiver does not take protobuf over HTTP';
-  if (status === 400) return 'the receiver refused the data: a delta-only receiver (Dynatrace) needs OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta';
+  if (status === 400)
+    return 'the receiver refused the data: a delta-only receiver (Dynatrace) needs OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta';
   return undefined;
 }
 
@@ -194,5 +242,8 @@ function shortText(s: string): string {
 }
 
 function printUnsent(reporter: Reporter, request: OtlpRequest): void {
-  reporter.block(`unsent OTLP data (${request.points} data points in ${request.metrics} metrics):`, request.text.trimEnd());
+  reporter.block(
+    `unsent OTLP data (${request.points} data points in ${request.metrics} metrics):`,
+    request.text.trimEnd(),
+  );
 }

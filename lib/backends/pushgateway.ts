@@ -48,7 +48,10 @@ export interface PushgatewayRequest {
 }
 
 /** The request a push sends; also what --dry-run prints. Throws GroupingKeyError. */
-export async function buildPushgatewayRequest(series: readonly Series[], ctx: GroupingContext & { method: 'PUT' | 'POST' }): Promise<PushgatewayRequest> {
+export async function buildPushgatewayRequest(
+  series: readonly Series[],
+  ctx: GroupingContext & { method: 'PUT' | 'POST' },
+): Promise<PushgatewayRequest> {
   const path = groupingPath(ctx);
   const grouping = new Map(groupingLabels(ctx));
   const { text, notes, series: count } = await renderExposition(series, { grouping });
@@ -61,14 +64,71 @@ export interface PushgatewayRunContext {
   ci?: ReadonlyArray<readonly [string, string]>;
 }
 
+/** The configured headers, the content type, and Basic auth when a user or password is given. */
+function requestHeaders(cfg: PushgatewayConfig): Record<string, string> {
+  const headers: Record<string, string> = { ...headerRecord(cfg.headers), 'content-type': CONTENT_TYPE };
+  if (cfg.username !== undefined || cfg.password !== undefined)
+    headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
+  return headers;
+}
+
+/** Keyed without the count, so periodic pushes (--flush-interval) say each note once. */
+function warnNotes(reporter: Reporter, notes: readonly string[]): void {
+  for (const note of notes)
+    reporter.warnOnce(
+      `pushgateway:${note.replace(/ \(\d+ times\)$/, '').replace(/^\d+ more notes/, 'more notes')}`,
+      `pushgateway: ${note}`,
+    );
+}
+
+/** The gateway answered: accepted (verified or not), or refused or redirected. */
+function answeredOutcome(a: {
+  where: string;
+  status: number;
+  answer: string;
+  location: string | undefined;
+  request: PushgatewayRequest;
+  reporter: Reporter;
+  final: boolean;
+}): BackendOutcome {
+  const { where, status, answer, location, request, reporter } = a;
+  const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: 'pushgateway', ok, summary });
+  if (status === 202) {
+    reporter.warnOnce(
+      'pushgateway:202',
+      `${where} -> 202: accepted but not verified (the gateway runs with --push.disable-consistency-check, or is older than 0.10)`,
+    );
+    return outcome(true, `202 (accepted, not verified), ${request.series} series`);
+  }
+  if (status >= 200 && status < 300) return outcome(true, `${status}, ${request.series} series`);
+
+  const quoted = quoteBody(reporter, answer);
+  const redirect = status >= 300 && status < 400 ? `redirected${location ? ` to ${location}` : ''} (not followed)` : '';
+  reporter.error(`${where} -> ${status}: ${redirect || quoted || '(empty answer)'}`);
+  const hint = refusalHint(status, answer);
+  if (hint) reporter.error(`pushgateway: hint: ${hint}`);
+  if (a.final) printPayload(reporter, request);
+  return outcome(false, `${status} (refused), ${request.series} series not pushed`);
+}
+
 // A factory: push() and its helpers share the configuration's headers and the
 // grouping context; the request itself is built by buildPushgatewayRequest (pure).
-export function createPushgatewayBackend(cfg: PushgatewayConfig, ctx: PushgatewayRunContext, deps: { http: HttpClient; reporter: Reporter }): Backend {
+export function createPushgatewayBackend(
+  cfg: PushgatewayConfig,
+  ctx: PushgatewayRunContext,
+  deps: { http: HttpClient; reporter: Reporter },
+): Backend {
   const { http, reporter } = deps;
   // The credentials are registered for masking with the rest, from the config (lib/run/secrets.ts).
-  const headers: Record<string, string> = { ...headerRecord(cfg.headers), 'content-type': CONTENT_TYPE };
-  if (cfg.username !== undefined || cfg.password !== undefined) headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
-  const groupingCtx = { job: cfg.job, integration: ctx.integration, keptn: ctx.keptn, ci: ctx.ci, grouping: cfg.grouping, method: cfg.method };
+  const headers = requestHeaders(cfg);
+  const groupingCtx = {
+    job: cfg.job,
+    integration: ctx.integration,
+    keptn: ctx.keptn,
+    ci: ctx.ci,
+    grouping: cfg.grouping,
+    method: cfg.method,
+  };
 
   return {
     name: 'pushgateway',
@@ -85,9 +145,7 @@ export function createPushgatewayBackend(cfg: PushgatewayConfig, ctx: Pushgatewa
         if (opts.final) await printUnsent(reporter, series);
         return outcome(false, `not sent (${reason})`);
       }
-      // Keyed without the count, so periodic pushes (--flush-interval) say each note once.
-      for (const note of request.notes)
-        reporter.warnOnce(`pushgateway:${note.replace(/ \(\d+ times\)$/, '').replace(/^\d+ more notes/, 'more notes')}`, `pushgateway: ${note}`);
+      warnNotes(reporter, request.notes);
       // An empty PUT would delete the group's previous series; a run that found nothing keeps them.
       if (request.series === 0) return outcome(true, 'nothing to push, 0 series');
 
@@ -100,7 +158,13 @@ export function createPushgatewayBackend(cfg: PushgatewayConfig, ctx: Pushgatewa
       let answer: string;
       let location: string | undefined;
       try {
-        const res = await http.request({ method: request.method, url, headers, body: request.body, deadlineAt: opts.deadlineAt });
+        const res = await http.request({
+          method: request.method,
+          url,
+          headers,
+          body: request.body,
+          deadlineAt: opts.deadlineAt,
+        });
         status = res.status;
         answer = res.body;
         const loc = res.headers.location;
@@ -114,22 +178,7 @@ export function createPushgatewayBackend(cfg: PushgatewayConfig, ctx: Pushgatewa
         return outcome(false, `failed (${reason.replace(/^[A-Z]+ \S+: /, '')}), ${request.series} series not pushed`);
       }
 
-      if (status === 202) {
-        reporter.warnOnce(
-          'pushgateway:202',
-          `${where} -> 202: accepted but not verified (the gateway runs with --push.disable-consistency-check, or is older than 0.10)`,
-        );
-        return outcome(true, `202 (accepted, not verified), ${request.series} series`);
-      }
-      if (status >= 200 && status < 300) return outcome(true, `${status}, ${request.series} series`);
-
-      const quoted = quoteBody(reporter, answer);
-      const redirect = status >= 300 && status < 400 ? `redirected${location ? ` to ${location}` : ''} (not followed)` : '';
-      reporter.error(`${where} -> ${status}: ${redirect || quoted || '(empty answer)'}`);
-      const hint = refusalHint(status, answer);
-      if (hint) reporter.error(`pushgateway: hint: ${hint}`);
-      if (opts.final) printPayload(reporter, request);
-      return outcome(false, `${status} (refused), ${request.series} series not pushed`);
+      return answeredOutcome({ where, status, answer, location, request, reporter, final: opts.final });
     },
   };
 }
@@ -138,7 +187,9 @@ export function createPushgatewayBackend(cfg: PushgatewayConfig, ctx: Pushgatewa
 function quoteBody(reporter: Reporter, body: string): string {
   const trimmed = body.trim();
   const quoted = reporter.excerpt(trimmed, MAX_BODY_QUOTE);
-  return quoted.endsWith('…') && trimmed.length > MAX_BODY_QUOTE ? `${quoted} (${trimmed.length - MAX_BODY_QUOTE} more characters)` : quoted;
+  return quoted.endsWith('…') && trimmed.length > MAX_BODY_QUOTE
+    ? `${quoted} (${trimmed.length - MAX_BODY_QUOTE} more characters)`
+    : quoted;
 }
 
 /** What a refusal most likely means, from its status and the gateway's words. */
@@ -169,7 +220,10 @@ export function refusalHint(status: number, body: string): string | undefined {
 }
 
 function printPayload(reporter: Reporter, request: PushgatewayRequest): void {
-  reporter.block(`unsent Pushgateway payload (${request.series} series, ${request.method} ${request.path}):`, compact(request.body));
+  reporter.block(
+    `unsent Pushgateway payload (${request.series} series, ${request.method} ${request.path}):`,
+    compact(request.body),
+  );
 }
 
 /**
@@ -189,6 +243,8 @@ async function printUnsent(reporter: Reporter, series: readonly Series[]): Promi
     const { text, series: count } = await renderExposition(series);
     if (count > 0) reporter.block(`unsent Pushgateway payload (${count} series):`, compact(text));
   } catch (err) {
-    reporter.error(`pushgateway: the unsent series could not be printed: ${err instanceof Error ? err.message : String(err)}`);
+    reporter.error(
+      `pushgateway: the unsent series could not be printed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }

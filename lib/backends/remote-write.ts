@@ -34,12 +34,23 @@ export interface RemoteWriteRequest {
 }
 
 /** Also what --dry-run prints. The Authorization header's value is a secret. */
-export async function buildRemoteWriteRequest(series: readonly Series[], cfg: RemoteWriteConfig, timeMs: number): Promise<RemoteWriteRequest> {
+export async function buildRemoteWriteRequest(
+  series: readonly Series[],
+  cfg: RemoteWriteConfig,
+  timeMs: number,
+): Promise<RemoteWriteRequest> {
   const content = remoteWriteContent(series);
   const headers: Record<string, string> = { ...headerRecord(cfg.headers), ...REMOTE_WRITE_HEADERS };
-  if (cfg.username !== undefined || cfg.password !== undefined) headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
+  if (cfg.username !== undefined || cfg.password !== undefined)
+    headers.authorization = basicAuthHeader(cfg.username ?? '', cfg.password ?? '');
   else if (cfg.token !== undefined) headers.authorization = `Bearer ${cfg.token}`;
-  return { headers, body: await encodeWriteRequest(content, timeMs), text: describeWriteRequest(content), series: content.series.length, notes: content.notes };
+  return {
+    headers,
+    body: await encodeWriteRequest(content, timeMs),
+    text: describeWriteRequest(content),
+    series: content.series.length,
+    notes: content.notes,
+  };
 }
 
 /** `remote-write`, or `remote-write 2` … when there are several, in the order given. */
@@ -47,7 +58,11 @@ export function remoteWriteName(index: number, count: number): string {
   return count > 1 ? `remote-write ${index + 1}` : 'remote-write';
 }
 
-export function createRemoteWriteBackend(cfg: RemoteWriteConfig, name: string, deps: { http: HttpClient; reporter: Reporter }): Backend {
+export function createRemoteWriteBackend(
+  cfg: RemoteWriteConfig,
+  name: string,
+  deps: { http: HttpClient; reporter: Reporter },
+): Backend {
   const { http, reporter } = deps;
   reporter.addSecret(cfg.password);
   reporter.addSecret(cfg.token);
@@ -65,7 +80,9 @@ export function createRemoteWriteBackend(cfg: RemoteWriteConfig, name: string, d
       if (request.series === 0) return outcome(true, 'nothing to push, 0 series');
       const { compress } = await import('snappyjs');
       const body = compress(request.body);
-      reporter.verbose(`${where}: ${request.series} series, ${body.byteLength} bytes (${request.body.byteLength} before snappy)`);
+      reporter.verbose(
+        `${where}: ${request.series} series, ${body.byteLength} bytes (${request.body.byteLength} before snappy)`,
+      );
 
       let status: number;
       let answer: string;
@@ -103,8 +120,10 @@ export function refusalHint(status: number, body: string): string | undefined {
     return 'the receiver wants credentials: http://user:password@host/… for basic auth, or a bearer token in REMOTE_WRITE_TOKEN or --remote-write-token-file';
   if (status === 404 || status === 405)
     return 'no remote-write endpoint at this URL: give the whole write path (Prometheus and VictoriaMetrics …/api/v1/write, Mimir …/api/v1/push, Thanos receive …/api/v1/receive)';
-  if (/remote.write.receiver|remote write receiver/i.test(body)) return 'start Prometheus with --web.enable-remote-write-receiver';
-  if (/out of order|out of bounds|too old/i.test(body)) return 'the receiver already holds newer samples of these series (another run wrote them later)';
+  if (/remote.write.receiver|remote write receiver/i.test(body))
+    return 'start Prometheus with --web.enable-remote-write-receiver';
+  if (/out of order|out of bounds|too old/i.test(body))
+    return 'the receiver already holds newer samples of these series (another run wrote them later)';
   return undefined;
 }
 

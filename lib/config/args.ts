@@ -2,7 +2,14 @@
 // problem becomes a message, and the run decides what still works (docs/reference/exit-status.md).
 
 import { parseArgs } from 'node:util';
-import { DEFAULTS, type Config, type DynatraceConfig, type Env, type PushgatewayConfig, type PushgatewayKey } from './config.js';
+import {
+  DEFAULTS,
+  type Config,
+  type DynatraceConfig,
+  type Env,
+  type PushgatewayConfig,
+  type PushgatewayKey,
+} from './config.js';
 import { PARSER_NAMES, type ParserName } from '../parse/default-parsers.js';
 import { parseDuration } from './duration.js';
 import { describeParseError } from './parse-errors.js';
@@ -56,11 +63,17 @@ function positiveInt(text: string | undefined, fallback: number, flag: string, e
 /** Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer one fires after 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-function duration(text: string | undefined, fallback: number | undefined, flag: string, errors: string[]): number | undefined {
+function duration(
+  text: string | undefined,
+  fallback: number | undefined,
+  flag: string,
+  errors: string[],
+): number | undefined {
   if (text === undefined) return fallback;
   const ms = parseDuration(text);
   if (ms === undefined) errors.push(`${flag} needs a duration such as 10, 10s, 500ms or 2m, got "${text}"`);
-  else if (ms > MAX_TIMER_MS) errors.push(`${flag} ${text} is longer than the ${Math.floor(MAX_TIMER_MS / 86_400_000)} days a timer can wait`);
+  else if (ms > MAX_TIMER_MS)
+    errors.push(`${flag} ${text} is longer than the ${Math.floor(MAX_TIMER_MS / 86_400_000)} days a timer can wait`);
   else return ms;
   return fallback;
 }
@@ -88,7 +101,8 @@ function parseHeader(text: string): [string, string] | string {
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `--header needs "Name: value", got "${text.slice(0, 40)}"`;
   const value = text.slice(i + 1).trim();
   if (/[\r\n\0]/.test(value)) return `--header ${name}: the value must not hold a line break or NUL`;
-  if (FRAMING_HEADERS.has(name.toLowerCase())) return `--header ${name}: is set by the HTTP client itself and cannot be given`;
+  if (FRAMING_HEADERS.has(name.toLowerCase()))
+    return `--header ${name}: is set by the HTTP client itself and cannot be given`;
   return [name, value];
 }
 
@@ -139,7 +153,8 @@ function otlpAndRemoteWriteOf(values: FlagValues, env: Env, readText: ReadText, 
   problems.warnings.push(...remote.warnings);
   if (values['otlp-header'] && !otlp.config && otlp.errors.length === 0)
     problems.usage.push('--otlp-header given without --otlp or OTEL_EXPORTER_OTLP_ENDPOINT');
-  if (values['remote-write-header'] && !values['remote-write']) problems.usage.push('--remote-write-header given without --remote-write');
+  if (values['remote-write-header'] && !values['remote-write'])
+    problems.usage.push('--remote-write-header given without --remote-write');
   return { otlp, remote };
 }
 
@@ -148,11 +163,44 @@ function verbosityOf(values: FlagValues): Config['verbosity'] {
   return values.verbose ? 'verbose' : 'normal';
 }
 
+/** The caps on series and line length, and whether stderr is read too. */
+function inputLimitsOf(
+  values: FlagValues,
+  problems: Problems,
+): Pick<Config, 'maxSeries' | 'maxLineBytes' | 'parseStderr'> {
+  return {
+    maxSeries: positiveInt(values['max-series'], DEFAULTS.maxSeries, '--max-series', problems.usage),
+    maxLineBytes: positiveInt(values['max-line-length'], DEFAULTS.maxLineBytes, '--max-line-length', problems.usage),
+    parseStderr: values['parse-stderr'] === true,
+  };
+}
+
+/** Push failures, verbosity and the run's own metrics. */
+function runBehaviourOf(values: FlagValues): Pick<Config, 'failOnPushError' | 'verbosity' | 'runMetrics'> {
+  return {
+    failOnPushError: values['fail-on-push-error'] === true,
+    verbosity: verbosityOf(values),
+    runMetrics: values['no-run-metrics'] !== true,
+  };
+}
+
+/** Whether the run sends anything (or shows what it would send). */
+function sendsAnywhere(
+  dryRun: boolean,
+  pushgateway: Config['pushgateway'],
+  dynatrace: Config['dynatrace'],
+  otlp: Config['otlp'],
+  remoteWrite: Config['remoteWrite'],
+): boolean {
+  return dryRun || pushgateway !== undefined || dynatrace !== undefined || otlp !== undefined || remoteWrite.length > 0;
+}
+
 export function parseConfig(argv: readonly string[], env: Env, readText: ReadText = readTextFile): ConfigResult {
   const problems: Problems = { usage: [], backend: [], warnings: [] };
   const { ours, command } = splitCommand(argv);
   const values = readFlags(canonicalArgs(ours), problems);
-  if (command !== undefined && command.length === 0) problems.usage.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
+  if (command !== undefined && command.length === 0)
+    problems.usage.push('nothing to run after "--" (wrap mode needs: -- TOOL [ARGS…])');
 
   const presets = resolvePresets(values, command, problems);
   // --preset auto in filter mode: every preset is tried on the input.
@@ -169,10 +217,18 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
 
   const dryRun = values['dry-run'] === true || values['dry-run-file'] !== undefined;
   const explain = values.explain === true;
-  const sends = dryRun || pgw.pushgateway !== undefined || dynatrace !== undefined || otlp.config !== undefined || remote.configs.length > 0;
+  const sends = sendsAnywhere(dryRun, pgw.pushgateway, dynatrace, otlp.config, remote.configs);
   checkTogether(
     values,
-    { command, naming, key: pgw.key, pushgatewayOn: pgw.pushgateway !== undefined, dryRun, sends: sends && !explain, gate: gate.options !== undefined },
+    {
+      command,
+      naming,
+      key: pgw.key,
+      pushgatewayOn: pgw.pushgateway !== undefined,
+      dryRun,
+      sends: sends && !explain,
+      gate: gate.options !== undefined,
+    },
     readText,
     problems,
   );
@@ -185,9 +241,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     presets,
     ...(autoPresets ? { autoPresets } : {}),
     explain,
-    maxSeries: positiveInt(values['max-series'], DEFAULTS.maxSeries, '--max-series', problems.usage),
-    maxLineBytes: positiveInt(values['max-line-length'], DEFAULTS.maxLineBytes, '--max-line-length', problems.usage),
-    parseStderr: values['parse-stderr'] === true,
+    ...inputLimitsOf(values, problems),
     dryRun,
     dryRunFile: values['dry-run-file'],
     ...(values['metrics-report'] !== undefined ? { metricsReport: values['metrics-report'] } : {}),
@@ -197,9 +251,7 @@ export function parseConfig(argv: readonly string[], env: Env, readText: ReadTex
     otlp: otlp.config,
     remoteWrite: remote.configs,
     http: http.http,
-    failOnPushError: values['fail-on-push-error'] === true,
-    verbosity: verbosityOf(values),
-    runMetrics: values['no-run-metrics'] !== true,
+    ...runBehaviourOf(values),
     flushIntervalMs: http.flushIntervalMs,
     command,
     ...(gate.options ? { gate: gate.options } : {}),
@@ -237,7 +289,10 @@ function resolvePresets(values: Values, command: string[] | undefined, problems:
   // Filter mode: chosen by content at the end of input (Config.autoPresets).
   if (command === undefined) return presets.filter((p) => p !== 'auto');
   const picked = presetForCommand(command);
-  if (picked === undefined) problems.usage.push(`--preset auto: no preset for ${JSON.stringify(command.join(' ').slice(0, 80))} (--preset list shows them)`);
+  if (picked === undefined)
+    problems.usage.push(
+      `--preset auto: no preset for ${JSON.stringify(command.join(' ').slice(0, 80))} (--preset list shows them)`,
+    );
   else problems.warnings.push(`--preset auto: using preset ${picked} for ${command[0]}`);
   presets.splice(autoAt, 1, ...(picked !== undefined ? [picked] : []));
   return presets;
@@ -280,7 +335,11 @@ function namingOf(values: Values, env: Env, presets: readonly string[], problems
   for (const [name, value] of ci.parts) labels[name] = value;
   // The branch (lib/config/branch.ts): a label and the last CI grouping-key part, unless a
   // --label-from-env already names ci_branch.
-  const branch = branchContext(env, { branch: values.branch, baselineBranch: values['baseline-branch'] }, ci.mode !== 'none');
+  const branch = branchContext(
+    env,
+    { branch: values.branch, baselineBranch: values['baseline-branch'] },
+    ci.mode !== 'none',
+  );
   problems.warnings.push(...branch.warnings);
   const parts: Array<readonly [string, string]> = [...ci.parts];
   if (branch.branch !== undefined && !parts.some(([name]) => name === BRANCH_LABEL)) {
@@ -289,7 +348,8 @@ function namingOf(values: Values, env: Env, presets: readonly string[], problems
   }
   for (const text of values.label ?? []) {
     const pair = splitPair(text);
-    if (!pair || !INPUT_NAME.test(pair[0])) problems.usage.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
+    if (!pair || !INPUT_NAME.test(pair[0]))
+      problems.usage.push(`--label needs NAME=VALUE with a label name like region or app_tier, got "${text}"`);
     else labels[pair[0]] = pair[1];
   }
   // A --label of a CI part's name sets its grouping-key value too (the label and the key agree).
@@ -305,12 +365,17 @@ function namingOf(values: Values, env: Env, presets: readonly string[], problems
 }
 
 /** The default parsers and the command line's rules (--pattern, --json-path). */
-function extractionOf(values: Values, problems: Problems, autoPresets: boolean): Pick<Config, 'parsers' | 'patterns' | 'jsonPaths'> {
+function extractionOf(
+  values: Values,
+  problems: Problems,
+  autoPresets: boolean,
+): Pick<Config, 'parsers' | 'patterns' | 'jsonPaths'> {
   // With a preset the preset's rules read the input; the default parsers only if --parsers asks
   // (a TAP diagnostic `duration_ms: 0.7` is not a metric of the run).
   // --preset auto alone in filter mode keeps them: when no preset is chosen they read the input as without it.
   const onlyAuto = autoPresets && values.preset !== undefined && values.preset.every((p) => p.trim() === 'auto');
-  let parsers: ParserName[] = values.preset !== undefined && values.preset.length > 0 && !onlyAuto ? [] : [...PARSER_NAMES];
+  let parsers: ParserName[] =
+    values.preset !== undefined && values.preset.length > 0 && !onlyAuto ? [] : [...PARSER_NAMES];
   if (values.parsers !== undefined) {
     const names = values.parsers
       .split(',')
@@ -320,7 +385,9 @@ function extractionOf(values: Values, problems: Problems, autoPresets: boolean):
     else {
       const unknown = names.filter((n) => !(PARSER_NAMES as readonly string[]).includes(n));
       if (unknown.length > 0 || names.length === 0)
-        problems.usage.push(`--parsers takes a comma-separated list of ${PARSER_NAMES.join(', ')} (or none), got "${values.parsers}"`);
+        problems.usage.push(
+          `--parsers takes a comma-separated list of ${PARSER_NAMES.join(', ')} (or none), got "${values.parsers}"`,
+        );
       else parsers = [...new Set(names as ParserName[])];
     }
   }
@@ -346,11 +413,18 @@ function httpOf(values: Values, problems: Problems): { http: Config['http']; flu
   const timeoutMs = duration(values.timeout, DEFAULTS.timeoutMs, '--timeout', problems.usage)!;
   const deadlineMs = duration(values.deadline, DEFAULTS.deadlineMs, '--deadline', problems.usage)!;
   const flushIntervalMs = duration(values['flush-interval'], undefined, '--flush-interval', problems.usage);
-  return { http: { timeoutMs, deadlineMs, caFile: values['ca-file'], insecure: values.insecure === true, headers }, flushIntervalMs };
+  return {
+    http: { timeoutMs, deadlineMs, caFile: values['ca-file'], insecure: values.insecure === true, headers },
+    flushIntervalMs,
+  };
 }
 
 /** --job, --method, --grouping (also for --dry-run), and the Pushgateway when one is named. */
-function pushgatewayOf(values: Values, env: Env, problems: Problems): { key: PushgatewayKey; pushgateway?: PushgatewayConfig } {
+function pushgatewayOf(
+  values: Values,
+  env: Env,
+  problems: Problems,
+): { key: PushgatewayKey; pushgateway?: PushgatewayConfig } {
   let method: 'PUT' | 'POST' = 'PUT';
   const methodText = values['pushgateway-method'];
   if (methodText !== undefined) {
@@ -361,7 +435,8 @@ function pushgatewayOf(values: Values, env: Env, problems: Problems): { key: Pus
   const grouping: [string, string][] = [];
   for (const text of values['pushgateway-grouping'] ?? []) {
     const pair = splitPair(text);
-    if (!pair || !isGroupingLabelName(pair[0])) problems.usage.push(`--grouping needs NAME=VALUE with a Prometheus label name, got "${text}"`);
+    if (!pair || !isGroupingLabelName(pair[0]))
+      problems.usage.push(`--grouping needs NAME=VALUE with a Prometheus label name, got "${text}"`);
     else grouping.push(pair);
   }
   const key: PushgatewayKey = { job: values['pushgateway-job'] ?? DEFAULTS.job, method, grouping };
@@ -376,7 +451,12 @@ function pushgatewayOf(values: Values, env: Env, problems: Problems): { key: Pus
     problems.backend.push(`pushgateway: ${parsed.error}`);
     return { key };
   }
-  const pushgateway: PushgatewayConfig = { url: parsed.url, username: parsed.username, password: parsed.password, ...key };
+  const pushgateway: PushgatewayConfig = {
+    url: parsed.url,
+    username: parsed.username,
+    password: parsed.password,
+    ...key,
+  };
   return { key, pushgateway: headers.length > 0 ? { ...pushgateway, headers } : pushgateway };
 }
 
@@ -385,7 +465,8 @@ function dynatraceOf(values: Values, env: Env, readText: ReadText, problems: Pro
   const text = nonEmpty(values.dynatrace) ?? nonEmpty(env.DT_TENANT);
   const headers = headersOf(values['dynatrace-header'], problems);
   if (text === undefined) {
-    if (values['dynatrace-token-file'] !== undefined) problems.usage.push('--dt-token-file given without --dt-url or DT_TENANT');
+    if (values['dynatrace-token-file'] !== undefined)
+      problems.usage.push('--dt-token-file given without --dt-url or DT_TENANT');
     if (headers.length > 0) problems.usage.push('--dynatrace-header given without --dynatrace or DT_TENANT');
     return undefined;
   }
@@ -426,7 +507,13 @@ function checkTogether(values: Values, c: Together, readText: ReadText, problems
   if (c.pushgatewayOn || c.dryRun) {
     // The grouping key as the Pushgateway will see it: refused here, before any input is read.
     try {
-      groupingLabels({ job: c.key.job, integration: c.naming.integration, keptn: c.naming.keptn, ci: c.naming.ciGrouping, grouping: c.key.grouping });
+      groupingLabels({
+        job: c.key.job,
+        integration: c.naming.integration,
+        keptn: c.naming.keptn,
+        ci: c.naming.ciGrouping,
+        grouping: c.key.grouping,
+      });
     } catch (err) {
       problems.usage.push((err as Error).message);
     }
@@ -434,18 +521,24 @@ function checkTogether(values: Values, c: Together, readText: ReadText, problems
   if (values['ca-file'] !== undefined) {
     try {
       // A FIFO nobody writes reads as empty at once (lib/files.ts): no certificate is an error.
-      if (readText(values['ca-file']).trim() === '') problems.usage.push(`--ca-file ${values['ca-file']} is empty (or a FIFO nobody has opened for writing)`);
+      if (readText(values['ca-file']).trim() === '')
+        problems.usage.push(`--ca-file ${values['ca-file']} is empty (or a FIFO nobody has opened for writing)`);
     } catch (err) {
       problems.usage.push(`cannot read --ca-file ${values['ca-file']}: ${fileProblem(err)}`);
     }
   }
   if (c.sends && c.naming.integration === '') {
-    problems.usage.push('--integration NAME (or INTEGRATION_NAME) is required: it is part of every metric name, keptn_<integration>_<name>');
+    problems.usage.push(
+      '--integration NAME (or INTEGRATION_NAME) is required: it is part of every metric name, keptn_<integration>_<name>',
+    );
   }
   if (values.quiet && values.verbose) problems.usage.push('--quiet and --verbose contradict each other');
-  if (values['parse-stderr'] && c.command === undefined) problems.usage.push('--parse-stderr only works in wrap mode (-- TOOL ARGS…)');
+  if (values['parse-stderr'] && c.command === undefined)
+    problems.usage.push('--parse-stderr only works in wrap mode (-- TOOL ARGS…)');
   if (c.gate && c.naming.integration === '') {
-    problems.usage.push("--slo needs --integration NAME (or INTEGRATION_NAME): the gate's series are keptn_<integration>_slo_score and _slo_result");
+    problems.usage.push(
+      "--slo needs --integration NAME (or INTEGRATION_NAME): the gate's series are keptn_<integration>_slo_score and _slo_result",
+    );
   }
 }
 
@@ -456,7 +549,10 @@ type Values = FlagValues;
  * string option that came without its value (`--job` last) left out rather than read as `true`.
  */
 function parseLenient(args: string[]): { values: Values } {
-  const loose = parseArgs({ args, options: OPTIONS, strict: false, allowPositionals: true }).values as Record<string, unknown>;
+  const loose = parseArgs({ args, options: OPTIONS, strict: false, allowPositionals: true }).values as Record<
+    string,
+    unknown
+  >;
   const kept: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(OPTIONS)) {
     const v = loose[name];

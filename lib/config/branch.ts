@@ -48,7 +48,11 @@ function first(env: Env, names: readonly string[]): { value: string; from: strin
 
 const VENDORS: ReadonlyArray<{ detect: string; branch: readonly string[]; base: readonly string[] }> = [
   { detect: 'GITHUB_ACTIONS', branch: ['GITHUB_HEAD_REF', 'GITHUB_REF_NAME'], base: ['GITHUB_BASE_REF'] },
-  { detect: 'GITLAB_CI', branch: ['CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', 'CI_COMMIT_REF_NAME'], base: ['CI_MERGE_REQUEST_TARGET_BRANCH_NAME'] },
+  {
+    detect: 'GITLAB_CI',
+    branch: ['CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', 'CI_COMMIT_REF_NAME'],
+    base: ['CI_MERGE_REQUEST_TARGET_BRANCH_NAME'],
+  },
 ];
 
 /** `refs/heads/main` → `main`; over MAX_BRANCH_LENGTH characters → cut, with a warning. */
@@ -61,11 +65,19 @@ export function boundBranch(name: string, what: string, warnings: string[]): str
 }
 
 /** `flags.branch`/`flags.baselineBranch` win; else GitHub's or GitLab's variables; `useEnv` false (--ci-context none) reads flags only. */
-export function branchContext(env: Env, flags: { branch?: string; baselineBranch?: string }, useEnv = true): BranchContext {
+export function branchContext(
+  env: Env,
+  flags: { branch?: string; baselineBranch?: string },
+  useEnv = true,
+): BranchContext {
   const out: BranchContext = { sources: [], warnings: [] };
   const vendor = useEnv ? VENDORS.find((v) => value(env, v.detect) !== undefined) : undefined;
-  const branch = flags.branch?.trim() ? { value: flags.branch.trim(), from: '--branch' } : vendor && first(env, vendor.branch);
-  const base = flags.baselineBranch?.trim() ? { value: flags.baselineBranch.trim(), from: '--baseline-branch' } : vendor && first(env, vendor.base);
+  const branch = flags.branch?.trim()
+    ? { value: flags.branch.trim(), from: '--branch' }
+    : vendor && first(env, vendor.branch);
+  const base = flags.baselineBranch?.trim()
+    ? { value: flags.baselineBranch.trim(), from: '--baseline-branch' }
+    : vendor && first(env, vendor.base);
   if (branch) {
     out.branch = boundBranch(branch.value, branch.from, out.warnings);
     out.sources.push(`ci_branch from ${branch.from}`);

@@ -25,7 +25,8 @@ const CREDENTIAL_VARIABLES: ReadonlySet<string> = new Set([
   ...PROXY_VARIABLES,
 ]);
 /** Names that say they hold one (GITHUB_TOKEN, CI_JOB_TOKEN, NPM_TOKEN, DB_PASSWORD, AWS_SECRET_ACCESS_KEY, …). */
-const CREDENTIAL_NAME = /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIALS?|AUTHORIZATION)(?:_|$)/i;
+const CREDENTIAL_NAME =
+  /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIALS?|AUTHORIZATION)(?:_|$)/i;
 
 /** True when an environment variable is, or is named like, a credential. */
 export function isCredentialVariable(name: string): boolean {
@@ -59,7 +60,11 @@ export const CI_VENDORS: readonly CiVendor[] = [
   {
     platform: 'github_actions',
     detect: ['GITHUB_ACTIONS'],
-    parts: [part('ci_repository', 'GITHUB_REPOSITORY'), part('ci_workflow', 'GITHUB_WORKFLOW'), part('ci_job', 'GITHUB_JOB')],
+    parts: [
+      part('ci_repository', 'GITHUB_REPOSITORY'),
+      part('ci_workflow', 'GITHUB_WORKFLOW'),
+      part('ci_job', 'GITHUB_JOB'),
+    ],
   },
   // docs.gitlab.com, "Predefined CI/CD variables reference". A job name is unique in its
   // pipeline and holds the parallel:matrix values ("test: [linux, 20]").
@@ -97,7 +102,10 @@ export const CI_VENDORS: readonly CiVendor[] = [
   {
     platform: 'circleci',
     detect: ['CIRCLECI'],
-    parts: [part('ci_repository', ['CIRCLE_PROJECT_USERNAME', 'CIRCLE_PROJECT_REPONAME']), part('ci_job', 'CIRCLE_JOB')],
+    parts: [
+      part('ci_repository', ['CIRCLE_PROJECT_USERNAME', 'CIRCLE_PROJECT_REPONAME']),
+      part('ci_job', 'CIRCLE_JOB'),
+    ],
   },
   // Argo Workflows sets ARGO_CONTAINER_NAME, ARGO_NODE_ID and ARGO_DEADLINE in a step's main
   // container (workflow/controller/workflowpod.go); all but the container name are per run,
@@ -113,7 +121,11 @@ export const CI_VENDORS: readonly CiVendor[] = [
   {
     platform: 'tekton',
     detect: ['TEKTON_PIPELINE', 'TEKTON_TASK'],
-    parts: [part('ci_namespace', 'TEKTON_NAMESPACE'), part('ci_workflow', 'TEKTON_PIPELINE'), part('ci_job', 'TEKTON_TASK')],
+    parts: [
+      part('ci_namespace', 'TEKTON_NAMESPACE'),
+      part('ci_workflow', 'TEKTON_PIPELINE'),
+      part('ci_job', 'TEKTON_TASK'),
+    ],
   },
   // www.jenkins.io/doc/book/pipeline/jenkins-file/ "Using environment variables" (and
   // ${JENKINS_URL}/env-vars.html). JOB_NAME holds the folders (and a multibranch job's branch);
@@ -145,7 +157,9 @@ export function boundEnvValue(value: string): { value: string; cut: boolean } {
 /** The one warning for the labels whose environment value was cut. */
 export function cutWarning(cut: readonly string[]): string[] {
   if (cut.length === 0) return [];
-  return [`label values from the environment are cut to ${MAX_ENV_LABEL_CHARS} characters (ending in ${CUT_MARKER}): ${cut.join(', ')}`];
+  return [
+    `label values from the environment are cut to ${MAX_ENV_LABEL_CHARS} characters (ending in ${CUT_MARKER}): ${cut.join(', ')}`,
+  ];
 }
 
 function set(env: Env, name: string): string | undefined {
@@ -204,7 +218,10 @@ export function ciContext(env: Env, mode: CiLabelsMode, extra: ReadonlyArray<rea
         const bounded = boundEnvValue(value);
         if (bounded.cut) cut.push(p.label);
         ctx.parts.push([p.label, bounded.value]);
-        ctx.sources.push({ label: p.label, variable: p.from.find((alt) => alt.every((n) => set(env, n) !== undefined))!.join('/') });
+        ctx.sources.push({
+          label: p.label,
+          variable: p.from.find((alt) => alt.every((n) => set(env, n) !== undefined))!.join('/'),
+        });
       }
     }
   }
@@ -233,9 +250,11 @@ export function parseCiLabelFlag(text: string): readonly [string, string] | stri
   if (!isGroupingLabelName(name) || name === 'job' || name === 'integration' || name.startsWith('keptn_')) {
     return `--ci-label needs NAME=VARIABLE with a label name such as ci_matrix (not job, integration or keptn_*), got "${text}"`;
   }
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) return `--ci-label ${name}=…: VARIABLE must be an environment variable's name, got "${variable}"`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+    return `--ci-label ${name}=…: VARIABLE must be an environment variable's name, got "${variable}"`;
   // Named, never its value: the message goes to the job's log.
-  if (isCredentialVariable(variable)) return `--ci-label ${name}=${variable}: ${variable} holds a credential; it is never made a label`;
+  if (isCredentialVariable(variable))
+    return `--ci-label ${name}=${variable}: ${variable} holds a credential; it is never made a label`;
   return [name, variable];
 }
 
@@ -243,10 +262,12 @@ export function parseCiLabelFlag(text: string): readonly [string, string] | stri
 export function describeCiContext(env: Env, ctx: CiContext): string {
   const lines: string[] = [];
   const vendor = isKeptn(env) ? undefined : detectCi(env);
-  if (isKeptn(env)) lines.push('Keptn (a KEPTN_* variable is set): ci_platform="keptn" and the keptn_* labels, no CI part');
+  if (isKeptn(env))
+    lines.push('Keptn (a KEPTN_* variable is set): ci_platform="keptn" and the keptn_* labels, no CI part');
   else if (vendor === undefined) lines.push('no CI detected: ci_platform="keptn", no CI part');
   else lines.push(`detected: ${vendor.platform}`);
-  if (!ctx.parts.some(([name]) => name === 'ci_platform')) lines.push(`  ci_platform=${JSON.stringify(ctx.platform)}  (label only)`);
+  if (!ctx.parts.some(([name]) => name === 'ci_platform'))
+    lines.push(`  ci_platform=${JSON.stringify(ctx.platform)}  (label only)`);
   for (const [name, value] of ctx.parts) {
     const from = name === 'ci_platform' ? 'detected' : (ctx.sources.find((s) => s.label === name)?.variable ?? '');
     lines.push(`  ${name}=${JSON.stringify(value)}  (label and grouping key; from ${from})`);
@@ -254,7 +275,9 @@ export function describeCiContext(env: Env, ctx: CiContext): string {
   lines.push('', 'Labels and grouping-key parts per CI (ci_platform first):');
   for (const v of CI_VENDORS) {
     const parts = v.parts.map((p) => `${p.label}=${p.from.map((alt) => alt.join('/')).join('|')}`);
-    lines.push(`  ${v.platform} (${v.detect.join(' or ')}): ${parts.length > 0 ? parts.join(', ') : 'none of its own'}`);
+    lines.push(
+      `  ${v.platform} (${v.detect.join(' or ')}): ${parts.length > 0 ? parts.join(', ') : 'none of its own'}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

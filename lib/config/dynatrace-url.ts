@@ -37,10 +37,14 @@ export function dynatraceIngestUrl(input: string): { url: URL; oneAgent: boolean
   }
   if (url.hostname === '') return { error: 'the Dynatrace URL has no host' };
   if (url.username !== '' || url.password !== '') {
-    return { error: `the Dynatrace URL ${shown(url)} must not contain user-info; put the token in DT_API_TOKEN or --dt-token-file` };
+    return {
+      error: `the Dynatrace URL ${shown(url)} must not contain user-info; put the token in DT_API_TOKEN or --dt-token-file`,
+    };
   }
   if (url.search !== '') {
-    return { error: `the Dynatrace URL ${shown(url)} must not contain a query string; put the token in DT_API_TOKEN or --dt-token-file` };
+    return {
+      error: `the Dynatrace URL ${shown(url)} must not contain a query string; put the token in DT_API_TOKEN or --dt-token-file`,
+    };
   }
   url.hash = '';
 
@@ -83,7 +87,8 @@ export const TOKEN_FILE_WAIT_MS = 1000;
 
 /** Why a token file could not be read, from the error's code. */
 function tokenFileProblem(tokenFile: string, code: string): string {
-  if (code === 'EFBIG') return `the Dynatrace token file ${tokenFile} is larger than ${TOKEN_FILE_MAX_BYTES} bytes: not a token file`;
+  if (code === 'EFBIG')
+    return `the Dynatrace token file ${tokenFile} is larger than ${TOKEN_FILE_MAX_BYTES} bytes: not a token file`;
   if (code === 'EAGAIN')
     return `the Dynatrace token file ${tokenFile} gave nothing to read within ${TOKEN_FILE_WAIT_MS / 1000} s (a FIFO or pipe whose writer is silent?)`;
   return `cannot read the Dynatrace token file ${tokenFile} (${code})`;
@@ -110,7 +115,8 @@ export function readDynatraceToken(
       return { error: tokenFileProblem(tokenFile, (e as NodeJS.ErrnoException).code ?? 'read error') };
     }
     // A FIFO without a writer reads as empty at once (it is opened non-blocking).
-    if (token === '') return { error: `the Dynatrace token file ${tokenFile} is empty (or a FIFO nobody has opened for writing)` };
+    if (token === '')
+      return { error: `the Dynatrace token file ${tokenFile} is empty (or a FIFO nobody has opened for writing)` };
   } else {
     source = 'DT_API_TOKEN';
     const fromEnv = env.DT_API_TOKEN?.trim();
@@ -118,12 +124,15 @@ export function readDynatraceToken(
   }
 
   if (oneAgent) {
-    return token === undefined ? {} : { warning: `the OneAgent local endpoint needs no token; the token from ${source} is not sent` };
+    return token === undefined
+      ? {}
+      : { warning: `the OneAgent local endpoint needs no token; the token from ${source} is not sent` };
   }
   if (token === undefined) {
     return { error: 'the Dynatrace API token is missing: set DT_API_TOKEN or --dt-token-file (scope metrics.ingest)' };
   }
   // A header cannot carry these, and a pasted file with two lines is a mistake.
-  if (/[\s\u0000-\u001f\u007f]/.test(token)) return { error: `the Dynatrace API token from ${source} contains whitespace or control characters` };
+  if (/[\s\u0000-\u001f\u007f]/.test(token))
+    return { error: `the Dynatrace API token from ${source} contains whitespace or control characters` };
   return { token };
 }

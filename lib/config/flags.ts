@@ -2,7 +2,17 @@
 // long text. node:util's parseArgs options, `-h`, `--help` and docs/reference/cli.md are all made
 // from this table (lib/config/help.ts); test/config/flags.test.ts fails when they drift.
 
-export type FlagGroup = 'start' | 'extraction' | 'naming' | 'pushgateway' | 'dynatrace' | 'otlp' | 'remote-write' | 'delivery' | 'gate' | 'output';
+export type FlagGroup =
+  | 'start'
+  | 'extraction'
+  | 'naming'
+  | 'pushgateway'
+  | 'dynatrace'
+  | 'otlp'
+  | 'remote-write'
+  | 'delivery'
+  | 'gate'
+  | 'output';
 
 export interface Flag {
   /** The long name, without `--`. */
@@ -34,7 +44,8 @@ export const GROUPS: readonly Group[] = [
   { id: 'start', title: 'Start here' },
   {
     id: 'extraction',
-    title: 'Extraction (every rule is tried on every line and every match counts; the default parsers take a line only when no rule matched it)',
+    title:
+      'Extraction (every rule is tried on every line and every match counts; the default parsers take a line only when no rule matched it)',
     note: 'A series set again with another value is warned about (with both lines).',
   },
   { id: 'naming', title: 'Naming and labels' },
@@ -152,7 +163,9 @@ export const FLAGS = [
     arg: 'FILE',
     group: 'extraction',
     summary: 'rules from a YAML or JSON file',
-    text: 'rules from a YAML or JSON file: units, labels from fields, context, defaults, aggregation, XML; see ' + 'docs/reference/rule-files.md (repeatable)',
+    text:
+      'rules from a YAML or JSON file: units, labels from fields, context, defaults, aggregation, XML; see ' +
+      'docs/reference/rule-files.md (repeatable)',
   },
   {
     name: 'max-series',
@@ -308,7 +321,9 @@ export const FLAGS = [
     group: 'otlp',
     env: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
     summary: 'push to an OTLP/HTTP receiver',
-    text: 'e.g. http://collector:4318/v1/metrics; or env OTEL_EXPORTER_OTLP_METRICS_ENDPOINT (as is) or OTEL_EXPORTER_OTLP_ENDPOINT ' + '(+ /v1/metrics)',
+    text:
+      'e.g. http://collector:4318/v1/metrics; or env OTEL_EXPORTER_OTLP_METRICS_ENDPOINT (as is) or OTEL_EXPORTER_OTLP_ENDPOINT ' +
+      '(+ /v1/metrics)',
   },
   {
     name: 'otlp-header',
@@ -515,7 +530,14 @@ export const FLAGS = [
     summary: 'wrap mode: no exit_code/duration_seconds series',
     text: 'wrap mode: do not add exit_code, duration_seconds and last_success_timestamp_seconds',
   },
-  { name: 'quiet', type: 'boolean', short: 'q', group: 'output', summary: 'only errors on stderr', text: 'only errors on stderr' },
+  {
+    name: 'quiet',
+    type: 'boolean',
+    short: 'q',
+    group: 'output',
+    summary: 'only errors on stderr',
+    text: 'only errors on stderr',
+  },
   {
     name: 'verbose',
     type: 'boolean',
@@ -538,7 +560,14 @@ export const FLAGS = [
     summary: 'print the CI context that would be added, and exit',
     text: 'print the CI labels and grouping key parts that would be added here, and exit (also: --ci-context list)',
   },
-  { name: 'help', type: 'boolean', short: 'h', group: 'output', summary: '-h: the short screen; --help: all', text: '-h: the first screen; --help: this text' },
+  {
+    name: 'help',
+    type: 'boolean',
+    short: 'h',
+    group: 'output',
+    summary: '-h: the short screen; --help: all',
+    text: '-h: the first screen; --help: this text',
+  },
   { name: 'version', type: 'boolean', short: 'V', group: 'output', summary: 'the version', text: 'the version' },
 ] as const satisfies readonly Flag[];
 
@@ -546,7 +575,11 @@ type FlagDef = (typeof FLAGS)[number];
 
 /** What parseArgs returns for the table: a string, a list of strings or a boolean per canonical name. */
 export type FlagValues = {
-  [F in FlagDef as F['name']]?: F['type'] extends 'boolean' ? boolean : F extends { multiple: true } ? string[] : string;
+  [F in FlagDef as F['name']]?: F['type'] extends 'boolean'
+    ? boolean
+    : F extends { multiple: true }
+      ? string[]
+      : string;
 };
 
 type ParseArgsOption = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
@@ -555,13 +588,19 @@ type ParseArgsOption = { type: 'string' | 'boolean'; multiple?: boolean; short?:
 export function parseArgsOptions(): Record<string, ParseArgsOption> {
   const options: Record<string, ParseArgsOption> = {};
   for (const f of FLAGS as readonly Flag[]) {
-    options[f.name] = { type: f.type, ...(f.multiple ? { multiple: true } : {}), ...(f.short ? { short: f.short } : {}) };
+    options[f.name] = {
+      type: f.type,
+      ...(f.multiple ? { multiple: true } : {}),
+      ...(f.short ? { short: f.short } : {}),
+    };
   }
   return options;
 }
 
 /** alias → canonical name. */
-export const ALIASES: ReadonlyMap<string, string> = new Map(FLAGS.flatMap((f: Flag) => (f.aliases ?? []).map((a) => [a, f.name] as const)));
+export const ALIASES: ReadonlyMap<string, string> = new Map(
+  FLAGS.flatMap((f: Flag) => (f.aliases ?? []).map((a) => [a, f.name] as const)),
+);
 
 /** Every name a user may type (canonical and aliases), for "did you mean". */
 export const ALL_NAMES: readonly string[] = FLAGS.flatMap((f: Flag) => [f.name, ...(f.aliases ?? [])]);

@@ -39,7 +39,16 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86
 export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: string[] } {
   const errors: string[] = [];
   const others = (
-    ['sli', 'slo-history', 'slo-history-window', 'slo-report', 'slo-markdown', 'slo-junit', 'baseline-branch', 'slo-fail-on-warning'] as const
+    [
+      'sli',
+      'slo-history',
+      'slo-history-window',
+      'slo-report',
+      'slo-markdown',
+      'slo-junit',
+      'baseline-branch',
+      'slo-fail-on-warning',
+    ] as const
   ).filter((f) => flags[f] !== undefined);
   if (flags.slo === undefined) {
     if (others.length > 0) errors.push(`--${others[0]} needs --slo FILE`);
@@ -47,12 +56,16 @@ export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: 
   }
   let historyUrl: URL | undefined;
   if (flags['slo-history'] !== undefined) {
-    const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(flags['slo-history']) ? flags['slo-history'] : `http://${flags['slo-history']}`;
+    const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(flags['slo-history'])
+      ? flags['slo-history']
+      : `http://${flags['slo-history']}`;
     try {
       historyUrl = new URL(text);
       if (historyUrl.protocol !== 'http:' && historyUrl.protocol !== 'https:') throw new Error('scheme');
     } catch {
-      errors.push(`--slo-history needs the URL of a Prometheus-compatible query API (http://prometheus:9090), got "${shownUrl(flags['slo-history'])}"`);
+      errors.push(
+        `--slo-history needs the URL of a Prometheus-compatible query API (http://prometheus:9090), got "${shownUrl(flags['slo-history'])}"`,
+      );
       historyUrl = undefined;
     }
   }
@@ -61,10 +74,16 @@ export function gateOptions(flags: GateFlags): { options?: GateOptions; errors: 
     const m = WINDOW.exec(flags['slo-history-window'].trim());
     const ms = m ? Number(m[1]) * UNIT_MS[m[2]!]! : NaN;
     if (!(ms >= 60_000))
-      errors.push(`--slo-history-window needs a duration of at least a minute such as 14d, 12h or 30m, got "${flags['slo-history-window']}"`);
+      errors.push(
+        `--slo-history-window needs a duration of at least a minute such as 14d, 12h or 30m, got "${flags['slo-history-window']}"`,
+      );
     else historyWindowMs = ms;
   }
-  const options: GateOptions = { sloFile: flags.slo, historyWindowMs, failOnWarning: flags['slo-fail-on-warning'] === true };
+  const options: GateOptions = {
+    sloFile: flags.slo,
+    historyWindowMs,
+    failOnWarning: flags['slo-fail-on-warning'] === true,
+  };
   if (flags.sli !== undefined) options.sliFile = flags.sli;
   if (historyUrl) options.historyUrl = historyUrl;
   if (flags['slo-report'] !== undefined) options.reportFile = flags['slo-report'];

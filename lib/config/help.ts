@@ -93,7 +93,9 @@ export function fullHelp(): string {
 /** -h: the first screen, the "Start here" flags and where to read on (at most 40 lines). */
 export function shortHelp(): string {
   const lines = flagsOf('start').flatMap((f) => flagEntry(f, f.summary));
-  const backends = ['dynatrace', 'otlp', 'remote-write'].map((n) => (FLAGS as readonly Flag[]).find((f) => f.name === n)!);
+  const backends = ['dynatrace', 'otlp', 'remote-write'].map((n) =>
+    (FLAGS as readonly Flag[]).find((f) => f.name === n)!,
+  );
   lines.push(...backends.flatMap((f) => flagEntry(f, f.summary)));
   return `${USAGE}
 Start here:

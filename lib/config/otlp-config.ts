@@ -36,28 +36,93 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
+/** The endpoint text and where it came from: --otlp, the metrics endpoint, or the base endpoint + /v1/metrics. */
+function otlpEndpoint(fromFlag: string | undefined, env: Env): [string, string] | undefined {
+  const signal = nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
+  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  if (fromFlag !== undefined) return [fromFlag, '--otlp'];
+  if (signal !== undefined) return [signal, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'];
+  if (base !== undefined) return [`${base.replace(/\/+$/, '')}/v1/metrics`, 'OTEL_EXPORTER_OTLP_ENDPOINT'];
+  return undefined;
+}
+
+/** The environment's headers, then --otlp-header's; the ones the HTTP layer sets are dropped. */
+function otlpHeaders(
+  env: Env,
+  flagHeaders: ReadonlyArray<readonly [string, string]>,
+  errors: string[],
+  warnings: string[],
+): Map<string, string> {
+  const headers = new Map<string, string>();
+  for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS']) {
+    const parsed = parseKeyValueList(env[name] ?? '');
+    if (parsed.bad.length > 0)
+      errors.push(
+        `otlp: ${name}: ${parsed.bad.length} entries are not key=value (not shown: they may hold a credential)`,
+      );
+    for (const [k, v] of parsed.pairs) headers.set(k.toLowerCase(), v);
+  }
+  // --otlp-header wins over the environment's.
+  for (const [k, v] of flagHeaders) headers.set(k.toLowerCase(), v);
+  for (const name of ['content-type', 'content-encoding', 'content-length']) {
+    if (headers.delete(name))
+      warnings.push(`otlp: the ${name} header is set by jes-metrics-pipe; the one given is ignored`);
+  }
+  return headers;
+}
+
+/** service.name (OTEL_SERVICE_NAME first) and OTEL_RESOURCE_ATTRIBUTES. */
+function otlpResource(env: Env, warnings: string[]): Map<string, string> {
+  const resource = new Map<string, string>();
+  const attrs = parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
+  if (attrs.bad.length > 0)
+    warnings.push(
+      `otlp: OTEL_RESOURCE_ATTRIBUTES: not key=value, left out: ${attrs.bad.map((b) => JSON.stringify(b)).join(', ')}`,
+    );
+  const service =
+    nonEmpty(env.OTEL_SERVICE_NAME) ?? attrs.pairs.find(([k]) => k === 'service.name')?.[1] ?? DEFAULT_SERVICE_NAME;
+  resource.set('service.name', service);
+  for (const [k, v] of attrs.pairs) if (k !== 'service.name') resource.set(k, v);
+  return resource;
+}
+
+/** gzip (the default) or none. */
+function otlpCompression(env: Env, warnings: string[]): string {
+  const compression = (
+    nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_COMPRESSION) ??
+    nonEmpty(env.OTEL_EXPORTER_OTLP_COMPRESSION) ??
+    'gzip'
+  ).toLowerCase();
+  if (compression !== 'gzip' && compression !== 'none')
+    warnings.push(`otlp: OTEL_EXPORTER_OTLP_COMPRESSION=${compression}: gzip or none; sending gzip`);
+  return compression;
+}
+
 // The OpenTelemetry SDK environment has six variables with their own precedence
 // rules (https://opentelemetry.io/docs/specs/otel/protocol/exporter/), read here in one place.
 /** Undefined config and no errors: OTLP is not configured. */
-export function otlpConfig(flag: string | undefined, env: Env, flagHeaders: ReadonlyArray<readonly [string, string]> = []): OtlpConfigResult {
+export function otlpConfig(
+  flag: string | undefined,
+  env: Env,
+  flagHeaders: ReadonlyArray<readonly [string, string]> = [],
+): OtlpConfigResult {
   const errors: string[] = [];
   const warnings: string[] = [];
   const fromFlag = nonEmpty(flag);
-  const signal = nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
-  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
-  if (fromFlag === undefined && (env.OTEL_METRICS_EXPORTER ?? '').trim().toLowerCase() === 'none') return { errors, warnings };
-  let text: string;
-  let source: string;
-  if (fromFlag !== undefined) [text, source] = [fromFlag, '--otlp'];
-  else if (signal !== undefined) [text, source] = [signal, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'];
-  else if (base !== undefined) [text, source] = [`${base.replace(/\/+$/, '')}/v1/metrics`, 'OTEL_EXPORTER_OTLP_ENDPOINT'];
-  else return { errors, warnings };
+  if (fromFlag === undefined && (env.OTEL_METRICS_EXPORTER ?? '').trim().toLowerCase() === 'none')
+    return { errors, warnings };
+  const endpoint = otlpEndpoint(fromFlag, env);
+  if (endpoint === undefined) return { errors, warnings };
+  const [text, source] = endpoint;
 
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { errors: [`otlp: ${source} "${hideUserInfo(text)}" is not a URL (expected http(s)://host:port/v1/metrics)`], warnings };
+    return {
+      errors: [`otlp: ${source} "${hideUserInfo(text)}" is not a URL (expected http(s)://host:port/v1/metrics)`],
+      warnings,
+    };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { errors: [`otlp: ${source} must use http:// or https://, not ${url.protocol}//`], warnings };
@@ -74,34 +139,25 @@ export function otlpConfig(flag: string | undefined, env: Env, flagHeaders: Read
   if (protocol !== undefined && protocol !== 'http/protobuf')
     warnings.push(`otlp: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol}: only http/protobuf is spoken; sending that`);
 
-  const headers = new Map<string, string>();
-  for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS']) {
-    const parsed = parseKeyValueList(env[name] ?? '');
-    if (parsed.bad.length > 0) errors.push(`otlp: ${name}: ${parsed.bad.length} entries are not key=value (not shown: they may hold a credential)`);
-    for (const [k, v] of parsed.pairs) headers.set(k.toLowerCase(), v);
-  }
-  // --otlp-header wins over the environment's.
-  for (const [k, v] of flagHeaders) headers.set(k.toLowerCase(), v);
-  for (const name of ['content-type', 'content-encoding', 'content-length']) {
-    if (headers.delete(name)) warnings.push(`otlp: the ${name} header is set by jes-metrics-pipe; the one given is ignored`);
-  }
+  const headers = otlpHeaders(env, flagHeaders, errors, warnings);
 
   const temporality = temporalityPreference(env.OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, warnings);
 
-  const resource = new Map<string, string>();
-  const attrs = parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
-  if (attrs.bad.length > 0) warnings.push(`otlp: OTEL_RESOURCE_ATTRIBUTES: not key=value, left out: ${attrs.bad.map((b) => JSON.stringify(b)).join(', ')}`);
-  const service = nonEmpty(env.OTEL_SERVICE_NAME) ?? attrs.pairs.find(([k]) => k === 'service.name')?.[1] ?? DEFAULT_SERVICE_NAME;
-  resource.set('service.name', service);
-  for (const [k, v] of attrs.pairs) if (k !== 'service.name') resource.set(k, v);
+  const resource = otlpResource(env, warnings);
 
-  const compression = (nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_COMPRESSION) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_COMPRESSION) ?? 'gzip').toLowerCase();
-  if (compression !== 'gzip' && compression !== 'none') warnings.push(`otlp: OTEL_EXPORTER_OTLP_COMPRESSION=${compression}: gzip or none; sending gzip`);
+  const compression = otlpCompression(env, warnings);
 
   // Credentials in the URL become Basic auth in the HTTP layer; the URL is kept as given.
   if (errors.length > 0) return { errors, warnings };
   return {
-    config: { url, headers: [...headers.entries()], temporality, resource: [...resource.entries()], gzip: compression !== 'none', source },
+    config: {
+      url,
+      headers: [...headers.entries()],
+      temporality,
+      resource: [...resource.entries()],
+      gzip: compression !== 'none',
+      source,
+    },
     errors,
     warnings,
   };
@@ -115,7 +171,9 @@ export function temporalityPreference(value: string | undefined, warnings: strin
   const v = (value ?? '').trim().toLowerCase();
   if (v === '' || v === 'cumulative') return 'cumulative';
   if (v === 'delta' || v === 'lowmemory') return 'delta';
-  warnings.push(`otlp: OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=${value}: cumulative, delta or lowmemory; using cumulative`);
+  warnings.push(
+    `otlp: OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=${value}: cumulative, delta or lowmemory; using cumulative`,
+  );
   return 'cumulative';
 }
 

@@ -25,7 +25,9 @@ export function pushgatewayUrl(input: string): PushgatewayUrl {
   }
   // A pasted push URL would become /metrics/job/…/metrics/job/…: say so instead of a 404 later.
   if (/\/metrics\/job(\/|@|$)/.test(url.pathname)) {
-    return { error: `the Pushgateway URL "${shown}" must be the gateway's base URL: the path /metrics/job/… is built from --job and the grouping key` };
+    return {
+      error: `the Pushgateway URL "${shown}" must be the gateway's base URL: the path /metrics/job/… is built from --job and the grouping key`,
+    };
   }
 
   let username: string | undefined;

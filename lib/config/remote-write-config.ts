@@ -47,7 +47,8 @@ export function remoteWriteConfigs(
       return { configs, errors, warnings };
     }
     if (token === '') errors.push(`remote-write: --remote-write-token-file ${tokenFile} is empty`);
-    if (env.REMOTE_WRITE_TOKEN?.trim()) warnings.push('remote-write: both REMOTE_WRITE_TOKEN and --remote-write-token-file are set; the file wins');
+    if (env.REMOTE_WRITE_TOKEN?.trim())
+      warnings.push('remote-write: both REMOTE_WRITE_TOKEN and --remote-write-token-file are set; the file wins');
   } else if (env.REMOTE_WRITE_TOKEN?.trim()) token = env.REMOTE_WRITE_TOKEN.trim();
 
   for (const text of flags) {

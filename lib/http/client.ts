@@ -38,7 +38,12 @@ type AttemptResult = { response: Omit<HttpResponse, 'attempts'> } | { error: unk
  * The proxy variables are read now, once per client. undici is loaded with the first request.
  */
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
-  const settings = dispatcherSettings({ connectTimeoutMs: opts.timeoutMs, caFile: opts.caFile, insecure: opts.insecure, env: opts.env });
+  const settings = dispatcherSettings({
+    connectTimeoutMs: opts.timeoutMs,
+    caFile: opts.caFile,
+    insecure: opts.insecure,
+    env: opts.env,
+  });
   let dispatcher: Promise<Dispatcher> | undefined;
   const dispatcherNow = (): Promise<Dispatcher> => (dispatcher ??= createDispatcher(settings));
   // Read again (dispatcherSettings has validated them) so a failure can name the proxy's variable.
@@ -114,7 +119,10 @@ async function requestWithRetries(req: HttpRequest, ctx: RequestContext): Promis
     const outcome = 'response' in result ? String(result.response.status) : `${describeFailure(result.error)}${via}`;
     const line = `${req.method} ${shownUrl} -> ${outcome} in ${ms} ms (attempt ${attempt}/${retry.maxAttempts})`;
 
-    const retryable = 'response' in result ? (req.retryStatus ?? isRetryableStatus)(result.response.status) : isRetryableError(result.error);
+    const retryable =
+      'response' in result
+        ? (req.retryStatus ?? isRetryableStatus)(result.response.status)
+        : isRetryableError(result.error);
     const finish = (why?: string): HttpResponse => {
       reporter?.verbose(why ? `${line}; ${why}` : line);
       if ('response' in result) return { ...result.response, attempts: attempt };
@@ -144,7 +152,9 @@ function retryWait(
     const asked = parseRetryAfter(result.response.headers['retry-after'], Date.now());
     if (asked !== undefined) {
       if (deadlineAt === undefined && asked > MAX_RETRY_AFTER_MS) {
-        return { stop: `Retry-After asks for ${Math.ceil(asked / 1000)} s, more than ${MAX_RETRY_AFTER_MS / 1000} s; giving up` };
+        return {
+          stop: `Retry-After asks for ${Math.ceil(asked / 1000)} s, more than ${MAX_RETRY_AFTER_MS / 1000} s; giving up`,
+        };
       }
       waitMs = asked;
     }
@@ -184,7 +194,11 @@ function lastAnswer(
 }
 
 /** The URL to send (user-info removed) and the merged headers (later sources win, names case-insensitive). */
-function prepare(req: HttpRequest, opts: HttpClientOptions, reporter: HttpClientOptions['reporter']): { url: URL; headers: Record<string, string> } {
+function prepare(
+  req: HttpRequest,
+  opts: HttpClientOptions,
+  reporter: HttpClientOptions['reporter'],
+): { url: URL; headers: Record<string, string> } {
   const headers: Record<string, string> = { 'user-agent': opts.userAgent };
   for (const [k, v] of opts.headers ?? []) headers[k.toLowerCase()] = v;
   for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;

@@ -70,7 +70,10 @@ export function dispatcherSettings(opts: DispatcherOptions): DispatcherSettings 
   if (!proxyConfigured(env)) return { tls };
   const proxies = proxySettings(env);
   // '' rather than undefined: undici would otherwise fall back to process.env.
-  return { tls, proxies: { httpProxy: proxies.http?.url ?? '', httpsProxy: proxies.https?.url ?? '', noProxy: proxies.noProxy } };
+  return {
+    tls,
+    proxies: { httpProxy: proxies.http?.url ?? '', httpsProxy: proxies.https?.url ?? '', noProxy: proxies.noProxy },
+  };
 }
 
 /** The dispatcher for these settings; loads undici (and its proxy agent only when a proxy is named). */

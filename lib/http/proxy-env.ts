@@ -36,7 +36,10 @@ export class ProxyConfigError extends Error {
 
 const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
-function firstNonEmpty<K extends string>(env: NodeJS.ProcessEnv, names: readonly K[]): { name: K; value: string } | undefined {
+function firstNonEmpty<K extends string>(
+  env: NodeJS.ProcessEnv,
+  names: readonly K[],
+): { name: K; value: string } | undefined {
   for (const name of names) {
     const value = env[name]?.trim();
     if (value) return { name, value };
@@ -46,7 +49,10 @@ function firstNonEmpty<K extends string>(env: NodeJS.ProcessEnv, names: readonly
 
 /** `user:secret@host` → `***@host`, for messages. */
 function shown(value: string): string {
-  return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/@]*@/, (_m, scheme: string | undefined) => `${scheme ?? ''}***@`);
+  return value.replace(
+    /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/@]*@/,
+    (_m, scheme: string | undefined) => `${scheme ?? ''}***@`,
+  );
 }
 
 /** One proxy variable's value → the URL to use. Throws ProxyConfigError naming the variable. */
@@ -56,10 +62,14 @@ export function proxyUrl(variable: ProxyVariable, value: string): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ProxyConfigError(`${variable}="${shown(value)}" is not a valid proxy URL (expected http://host:port or host:port)`);
+    throw new ProxyConfigError(
+      `${variable}="${shown(value)}" is not a valid proxy URL (expected http://host:port or host:port)`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ProxyConfigError(`${variable}="${shown(value)}": a proxy URL must use http:// or https://, not ${url.protocol}//`);
+    throw new ProxyConfigError(
+      `${variable}="${shown(value)}": a proxy URL must use http:// or https://, not ${url.protocol}//`,
+    );
   }
   if (url.hostname === '') throw new ProxyConfigError(`${variable}="${shown(value)}" has no host`);
   return withScheme;

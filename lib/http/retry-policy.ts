@@ -13,7 +13,13 @@ export function isRetryableError(err: unknown): boolean {
   const code = errorCode(err);
   if (code === undefined) return true;
   if (code === 'UND_ERR_INVALID_ARG' || code === 'ERR_INVALID_URL' || code === 'ERR_INVALID_ARG_TYPE') return false;
-  if (code.startsWith('ERR_TLS_') || code.includes('CERT') || code.includes('SELF_SIGNED') || code.startsWith('UNABLE_TO_')) return false;
+  if (
+    code.startsWith('ERR_TLS_') ||
+    code.includes('CERT') ||
+    code.includes('SELF_SIGNED') ||
+    code.startsWith('UNABLE_TO_')
+  )
+    return false;
   return true;
 }
 

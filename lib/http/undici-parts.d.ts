@@ -17,13 +17,19 @@ declare module 'undici/lib/dispatcher/dispatcher.js' {
 }
 
 declare module 'undici/lib/api/api-request.js' {
-  type RequestFn = (this: import('undici').Dispatcher, opts: import('undici').Dispatcher.RequestOptions) => Promise<import('undici').Dispatcher.ResponseData>;
+  type RequestFn = (
+    this: import('undici').Dispatcher,
+    opts: import('undici').Dispatcher.RequestOptions,
+  ) => Promise<import('undici').Dispatcher.ResponseData>;
   const request: RequestFn;
   export default request;
 }
 
 declare module 'undici/lib/api/index.js' {
-  type RequestFn = (this: import('undici').Dispatcher, opts: import('undici').Dispatcher.RequestOptions) => Promise<import('undici').Dispatcher.ResponseData>;
+  type RequestFn = (
+    this: import('undici').Dispatcher,
+    opts: import('undici').Dispatcher.RequestOptions,
+  ) => Promise<import('undici').Dispatcher.ResponseData>;
   const api: { request: RequestFn; connect: (...args: unknown[]) => unknown; [name: string]: unknown };
   export default api;
 }

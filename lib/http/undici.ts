@@ -39,18 +39,27 @@ export function loadUndiciProxy(): Promise<UndiciProxyParts> {
 
 async function loadParts(): Promise<UndiciParts> {
   try {
-    const [agent, api] = await Promise.all([import('undici/lib/dispatcher/agent.js'), import('undici/lib/api/api-request.js')]);
+    const [agent, api] = await Promise.all([
+      import('undici/lib/dispatcher/agent.js'),
+      import('undici/lib/api/api-request.js'),
+    ]);
     const apiRequest = api.default;
-    if (typeof agent.default !== 'function' || typeof apiRequest !== 'function') throw new Error('unexpected undici layout');
+    if (typeof agent.default !== 'function' || typeof apiRequest !== 'function')
+      throw new Error('unexpected undici layout');
     return {
       Agent: agent.default,
       // What undici's top-level request() does with a URL and a dispatcher.
-      request: (d, url, opts) => apiRequest.call(d, { ...opts, origin: url.origin, path: `${url.pathname}${url.search}` }),
+      request: (d, url, opts) =>
+        apiRequest.call(d, { ...opts, origin: url.origin, path: `${url.pathname}${url.search}` }),
       viaIndex: false,
     };
   } catch {
     const undici = await import('undici');
-    return { Agent: undici.Agent, request: (dispatcher, url, opts) => undici.request(url, { ...opts, dispatcher }), viaIndex: true };
+    return {
+      Agent: undici.Agent,
+      request: (dispatcher, url, opts) => undici.request(url, { ...opts, dispatcher }),
+      viaIndex: true,
+    };
   }
 }
 
@@ -64,7 +73,8 @@ async function loadProxyParts(): Promise<UndiciProxyParts> {
         import('undici/lib/api/index.js'),
       ]);
       const apiFunctions = api.default;
-      if (typeof envAgent.default !== 'function' || typeof apiFunctions.connect !== 'function') throw new Error('unexpected undici layout');
+      if (typeof envAgent.default !== 'function' || typeof apiFunctions.connect !== 'function')
+        throw new Error('unexpected undici layout');
       // ProxyAgent opens its CONNECT tunnels with `client.connect()`, which undici's index adds.
       Object.assign(dispatcher.default.prototype, apiFunctions);
       return { EnvHttpProxyAgent: envAgent.default };

@@ -44,7 +44,8 @@ export function normalizeMetricKey(key: string): string | null {
 export function metricKeyProblem(normalizedKey: string): string | null {
   if (normalizedKey.length < MIN_METRIC_KEY) return `metric key shorter than ${MIN_METRIC_KEY} characters`;
   if (normalizedKey.startsWith('dt.')) return "metric key uses the reserved prefix 'dt.'";
-  if (normalizedKey.split('.').some((s) => /^[0-9]/.test(s))) return 'metric key has a section starting with a digit (rejected by the Dynatrace server)';
+  if (normalizedKey.split('.').some((s) => /^[0-9]/.test(s)))
+    return 'metric key has a section starting with a digit (rejected by the Dynatrace server)';
   return null;
 }
 

@@ -42,7 +42,9 @@ export function groupingLabels(ctx: GroupingContext): Array<readonly [string, st
   const seen = new Set(pairs.map(([name]) => name));
   for (const [name, value] of ctx.grouping) {
     if (!isGroupingLabelName(name)) {
-      throw new GroupingKeyError(`--grouping ${name}=…: a grouping label name must match [a-zA-Z_][a-zA-Z0-9_]* and must not start with "__"`);
+      throw new GroupingKeyError(
+        `--grouping ${name}=…: a grouping label name must match [a-zA-Z_][a-zA-Z0-9_]* and must not start with "__"`,
+      );
     }
     if (seen.has(name)) {
       throw new GroupingKeyError(

@@ -13,7 +13,10 @@ for (let c = 0; c < 256; c++) {
   const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
   const digit = c >= 0x30 && c <= 0x39;
   NAME_START[c] = letter || c === 0x5f /* _ */ || c === 0x3a /* : */ ? 1 : 0;
-  NAME_BYTE[c] = letter || digit || c === 0x5f || c === 0x3a || c === 0x2e /* . */ || c === 0x2f /* / */ || c === 0x2d /* - */ ? 1 : 0;
+  NAME_BYTE[c] =
+    letter || digit || c === 0x5f || c === 0x3a || c === 0x2e /* . */ || c === 0x2f /* / */ || c === 0x2d /* - */
+      ? 1
+      : 0;
 }
 
 /** 256 flags: the bytes of `table` plus `extra`. */

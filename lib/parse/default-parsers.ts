@@ -9,4 +9,8 @@ import type { DefaultParser } from './sample.js';
 export type ParserName = 'kv' | 'json' | 'prom';
 export const PARSER_NAMES: readonly ParserName[] = ['kv', 'json', 'prom'];
 
-export const DEFAULT_PARSERS: Readonly<Record<ParserName, DefaultParser>> = { kv: kvParser, json: jsonParser, prom: promParser };
+export const DEFAULT_PARSERS: Readonly<Record<ParserName, DefaultParser>> = {
+  kv: kvParser,
+  json: jsonParser,
+  prom: promParser,
+};

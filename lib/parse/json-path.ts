@@ -32,7 +32,8 @@ export function parseJsonPathFlag(text: string): JsonPathRule | { error: string 
   if (eq < 0) return { error: `${where}: expected NAME=PATH, e.g. cost=totalMonthlyCost` };
   const name = text.slice(0, eq);
   const given = text.slice(eq + 1).trim();
-  if (!INPUT_NAME.test(name)) return { error: `${where}: ${excerpt(name)} is not a metric name ([A-Za-z_][A-Za-z0-9_.:-]*)` };
+  if (!INPUT_NAME.test(name))
+    return { error: `${where}: ${excerpt(name)} is not a metric name ([A-Za-z_][A-Za-z0-9_.:-]*)` };
   if (given === '' || given === '$' || given === '$.') return { error: `${where}: the path is empty` };
   return { name, path: rooted(given) };
 }

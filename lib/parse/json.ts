@@ -22,7 +22,17 @@ import type { DefaultParser, LineGate, LineParser, ParseOutcome, Sample } from '
 import type { MetricType } from '../series.js';
 
 /** The keys a metric object may have; any other key makes it a log record. The gate checks the first key against these too. */
-const METRIC_KEYS = ['name', 'value', 'labels', 'dimensions', 'type', 'unit', 'help', 'description', 'timestamp'] as const;
+const METRIC_KEYS = [
+  'name',
+  'value',
+  'labels',
+  'dimensions',
+  'type',
+  'unit',
+  'help',
+  'description',
+  'timestamp',
+] as const;
 const ALLOWED_KEYS: ReadonlySet<string> = new Set(METRIC_KEYS);
 
 const TYPES: Readonly<Record<string, MetricType>> = {
@@ -58,7 +68,8 @@ export const parseJson: LineParser = (line) => {
   }
   const outcome: ParseOutcome = { samples };
   if (problems.length > 0) {
-    outcome.problem = problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more in this line)`;
+    outcome.problem =
+      problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more in this line)`;
   }
   return outcome;
 };
@@ -89,7 +100,8 @@ function readElement(item: unknown): Element {
   if ('type' in item) {
     const declared = item['type'];
     type = typeof declared === 'string' ? TYPES[declared.toLowerCase()] : undefined;
-    if (type === undefined) return { problem: `${name}: unknown type ${excerpt(String(declared))} (gauge, counter or untyped)` };
+    if (type === undefined)
+      return { problem: `${name}: unknown type ${excerpt(String(declared))} (gauge, counter or untyped)` };
   }
 
   const labels: Record<string, string> = {};
@@ -100,7 +112,8 @@ function readElement(item: unknown): Element {
     for (const [labelName, labelValue] of Object.entries(given)) {
       if (labelName === '') continue;
       if (typeof labelValue === 'string') setLabel(labels, labelName, labelValue);
-      else if (typeof labelValue === 'number' || typeof labelValue === 'boolean') setLabel(labels, labelName, String(labelValue));
+      else if (typeof labelValue === 'number' || typeof labelValue === 'boolean')
+        setLabel(labels, labelName, String(labelValue));
     }
   }
   const sample: Sample = { name, value, labels };

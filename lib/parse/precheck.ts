@@ -23,7 +23,8 @@ export class Precheck {
     this.#gates = this.#newGates();
     this.#parsers.forEach((name, k) => {
       const starts = DEFAULT_PARSERS[name].firstBytes;
-      for (let c = 0; c < 256; c++) if (starts[c] === 1) this.#byFirstByte[c] = (this.#byFirstByte[c] as number) | (1 << k);
+      for (let c = 0; c < 256; c++)
+        if (starts[c] === 1) this.#byFirstByte[c] = (this.#byFirstByte[c] as number) | (1 << k);
     });
   }
 
@@ -34,7 +35,8 @@ export class Precheck {
     const mask = this.#byFirstByte[buf[at] as number] as number;
     if (mask === 0) return false;
     const gates = this.#gates;
-    for (let k = 0; k < gates.length; k++) if ((mask & (1 << k)) !== 0 && (gates[k] as LineGate)(buf, start, end)) return true;
+    for (let k = 0; k < gates.length; k++)
+      if ((mask & (1 << k)) !== 0 && (gates[k] as LineGate)(buf, start, end)) return true;
     return false;
   }
 

@@ -19,7 +19,15 @@
 
 import { excerpt, numberShapeEnd, parseNumber } from './number.js';
 import { setLabel } from './labels.js';
-import { byteSet, NAME_START, isBlank as isBlankByte, isBlankOrCr, nameEnd, skipBlanks as skipBlankBytes, skipBlanksOrCr } from './bytes.js';
+import {
+  byteSet,
+  NAME_START,
+  isBlank as isBlankByte,
+  isBlankOrCr,
+  nameEnd,
+  skipBlanks as skipBlankBytes,
+  skipBlanksOrCr,
+} from './bytes.js';
 import type { DefaultParser, LineGate, LineParser, ParseOutcome, ParseState } from './sample.js';
 import type { MetricType } from '../series.js';
 
@@ -113,7 +121,11 @@ function declare(state: ParseState, name: string, type: MetricType): void {
  * `label="value", …}`; `at` is just after the `{`. Returns the labels and the index after
  * the `}`, null when the text is not a label set, or a problem for a duplicate label.
  */
-function parseLabels(line: string, at: number, end: number): { labels: Record<string, string>; next: number } | string | null {
+function parseLabels(
+  line: string,
+  at: number,
+  end: number,
+): { labels: Record<string, string>; next: number } | string | null {
   const labels: Record<string, string> = {};
   let i = skipBlanks(line, at, end);
   for (;;) {
@@ -265,14 +277,20 @@ export const promGate: LineGate = (buf, start, end) => {
   return after === end || (after >= 0 && isBlankOrCr(buf[after] as number));
 };
 
-export const promParser: DefaultParser = { parse: parseProm, gate: () => promGate, firstBytes: byteSet(NAME_START, '#') };
+export const promParser: DefaultParser = {
+  parse: parseProm,
+  gate: () => promGate,
+  firstBytes: byteSet(NAME_START, '#'),
+};
 
 /** After a `#`: blanks, then `TYPE` or `HELP`, then a blank. */
 function isTypeOrHelp(buf: Uint8Array, at: number, end: number): boolean {
   const i = skipBlankBytes(buf, at, end);
   if (i === at || i + 5 > end) return false;
   const [a, b, c, d] = [buf[i], buf[i + 1], buf[i + 2], buf[i + 3]];
-  const keyword = (a === 0x54 && b === 0x59 && c === 0x50 && d === 0x45) /* TYPE */ || (a === 0x48 && b === 0x45 && c === 0x4c && d === 0x50); /* HELP */
+  const keyword =
+    (a === 0x54 && b === 0x59 && c === 0x50 && d === 0x45) /* TYPE */ ||
+    (a === 0x48 && b === 0x45 && c === 0x4c && d === 0x50); /* HELP */
   return keyword && isBlankByte(buf[i + 4] as number);
 }
 

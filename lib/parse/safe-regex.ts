@@ -258,7 +258,13 @@ export class GuardedRules<W = string> {
       this.#cutsHere++;
       this.#cuts[rule] = (this.#cuts[rule] ?? 0) + 1;
     }
-    if (!this.#final && this.#cutsHere < SAME_LINE_CUTS_TO_DROP && (this.#cuts[rule] ?? 0) < CUTS_TO_DROP && this.#triesHere < UNVERIFIED_CUTS_TO_DROP) return;
+    if (
+      !this.#final &&
+      this.#cutsHere < SAME_LINE_CUTS_TO_DROP &&
+      (this.#cuts[rule] ?? 0) < CUTS_TO_DROP &&
+      this.#triesHere < UNVERIFIED_CUTS_TO_DROP
+    )
+      return;
     this.#dropped[rule] = true;
     this.#active--;
     this.#sink.slow((this.#rules[rule] as GuardedRule).label, this.#wheres[this.#next] as W, rule);
@@ -278,7 +284,11 @@ export class GuardedRules<W = string> {
 
 function mergeOutcomes(a: NonNullable<ParseOutcome> | null, b: NonNullable<ParseOutcome>): NonNullable<ParseOutcome> {
   if (a === null)
-    return { samples: [...b.samples], ...(b.problem !== undefined ? { problem: b.problem } : {}), ...(b.warning !== undefined ? { warning: b.warning } : {}) };
+    return {
+      samples: [...b.samples],
+      ...(b.problem !== undefined ? { problem: b.problem } : {}),
+      ...(b.warning !== undefined ? { warning: b.warning } : {}),
+    };
   a.samples.push(...b.samples);
   if (a.problem === undefined && b.problem !== undefined) a.problem = b.problem;
   if (a.warning === undefined && b.warning !== undefined) a.warning = b.warning;

@@ -72,7 +72,8 @@ export function presetForCommand(command: readonly string[]): string | undefined
       continue;
     }
     const args = command.slice(at + 1);
-    if (name === 'go') return args[0] === 'test' && args.some((a) => /^-(?:test\.)?bench(?:=|$)/.test(a)) ? 'go-bench' : undefined;
+    if (name === 'go')
+      return args[0] === 'test' && args.some((a) => /^-(?:test\.)?bench(?:=|$)/.test(a)) ? 'go-bench' : undefined;
     if (name === 'node' && args.includes('--test')) return 'tap';
     if (name === 'npm') return args[0] === 'audit' ? 'npm-audit' : undefined;
     return Object.hasOwn(BY_TOOL, name) ? BY_TOOL[name] : undefined;

@@ -18,7 +18,10 @@ function unknown(name: string): string {
  * Each named preset's rules, in the order given; every error of every preset. `namesPerPreset`:
  * each set's series are named after its preset (several presets, no --integration).
  */
-export async function loadPresets(names: readonly string[], namesPerPreset = false): Promise<{ sets: RuleSet[]; errors: string[] }> {
+export async function loadPresets(
+  names: readonly string[],
+  namesPerPreset = false,
+): Promise<{ sets: RuleSet[]; errors: string[] }> {
   const sets: RuleSet[] = [];
   const errors: string[] = [];
   for (const name of new Set(names)) {
@@ -35,7 +38,14 @@ export async function loadPresets(names: readonly string[], namesPerPreset = fal
 }
 
 /** The groups of `--preset list` and docs/presets.md, in their order. */
-export const CATEGORIES = ['test runners and coverage', 'benchmarks', 'load and systems', 'analysers and size', 'cost and security', 'other formats'] as const;
+export const CATEGORIES = [
+  'test runners and coverage',
+  'benchmarks',
+  'load and systems',
+  'analysers and size',
+  'cost and security',
+  'other formats',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Each built-in preset's group (test/unit/presets.test.ts: every preset has one). */
@@ -116,7 +126,8 @@ export async function presetList(): Promise<string> {
     if (inIt.length === 0) continue;
     if (lines.length > 0) lines.push('');
     lines.push(`${category[0]?.toUpperCase()}${category.slice(1)}:`);
-    for (const s of inIt) lines.push(`  ${s.origin.replace(/^preset /, '').padEnd(width)}  ${s.description ?? ''}`.trimEnd());
+    for (const s of inIt)
+      lines.push(`  ${s.origin.replace(/^preset /, '').padEnd(width)}  ${s.description ?? ''}`.trimEnd());
   }
   return [...lines, ...errors].join('\n') + '\n';
 }

@@ -25,7 +25,8 @@ export function looksRandom(secret: string): boolean {
  * `Bearer …`. After `Authorization:` any value is masked; a bare `Basic word` only when the
  * word looks random (so "Basic authentication failed" stays readable).
  */
-const AUTH_VALUE = /(\b[Aa]uthorization\s*[:=]\s*"?\s*)?\b(Basic|basic|Bearer|bearer|Api-Token)([ \t]+)([A-Za-z0-9+/=._~-]+)/g;
+const AUTH_VALUE =
+  /(\b[Aa]uthorization\s*[:=]\s*"?\s*)?\b(Basic|basic|Bearer|bearer|Api-Token)([ \t]+)([A-Za-z0-9+/=._~-]+)/g;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -84,8 +85,10 @@ export class SecretMask {
   }
 
   redact(text: string): string {
-    let out = text.replace(AUTH_VALUE, (whole: string, header: string | undefined, scheme: string, space: string, value: string) =>
-      header !== undefined || looksRandom(value) ? `${header ?? ''}${scheme}${space}${MASK}` : whole,
+    let out = text.replace(
+      AUTH_VALUE,
+      (whole: string, header: string | undefined, scheme: string, space: string, value: string) =>
+        header !== undefined || looksRandom(value) ? `${header ?? ''}${scheme}${space}${MASK}` : whole,
     );
     for (const s of this.#everywhere) out = out.split(s).join(MASK);
     for (const re of this.#plainPatterns) out = out.replace(re, MASK);

@@ -27,7 +27,8 @@ function findDocuments(text: string): Found {
   // Two reports concatenated (`cat a.json b.json`, or glued without a newline): each one counts.
   const several = concatenatedValues(text);
   // One value per line (go test -json): JSON lines, whose root filters test each line's object.
-  if (several !== undefined) return several.length === nonBlankLines(text) ? { documents: several, lines: true } : { documents: several };
+  if (several !== undefined)
+    return several.length === nonBlankLines(text) ? { documents: several, lines: true } : { documents: several };
   const start = firstLineStartingWith(text, 0);
   if (start < 0) return { documents: [], reason: whole.reason };
   const fromStart = tryParse(text.slice(start));
@@ -140,7 +141,11 @@ function endOfLastLineStartingWith(text: string, from: number): number {
  * a missing field (`@.k`, `@.k !== undefined`, `@.k == 'text'`, `@.k > 0`, …), every such `k`.
  * Anything else (`*`, `..`, `||`, `!`, `@property`, a comparison with null): undefined.
  */
-export function requiredKeysOf(path: string, segments: readonly (string | number)[], eachLine: boolean): string[] | undefined {
+export function requiredKeysOf(
+  path: string,
+  segments: readonly (string | number)[],
+  eachLine: boolean,
+): string[] | undefined {
   if (eachLine) return filterKeysOf(path);
   const first = segments[0] === '$' ? segments[1] : segments[0];
   return typeof first === 'string' && PLAIN_KEY.test(first) ? [first] : undefined;
@@ -148,7 +153,9 @@ export function requiredKeysOf(path: string, segments: readonly (string | number
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const LITERAL = String.raw`(?:'[^'\\]*'|"[^"\\]*"|-?\d+(?:\.\d+)?|true|false)`;
-const FALSE_WHEN_MISSING = new RegExp(String.raw`^@\.([A-Za-z_][A-Za-z0-9_]*)(?:\s*(?:!==\s*undefined|===?\s*${LITERAL}|[<>]=?\s*-?\d+(?:\.\d+)?))?$`);
+const FALSE_WHEN_MISSING = new RegExp(
+  String.raw`^@\.([A-Za-z_][A-Za-z0-9_]*)(?:\s*(?:!==\s*undefined|===?\s*${LITERAL}|[<>]=?\s*-?\d+(?:\.\d+)?))?$`,
+);
 
 function filterKeysOf(path: string): string[] | undefined {
   const m = /^\$\[\?\((.*)\)\]$/.exec(path);

@@ -40,7 +40,13 @@ export class Explainer implements RuleObserver {
 
   /** Rules are listed in their order, whether or not they matched anything. */
   declare(id: string, origin: string): void {
-    if (!this.#rules.has(id)) this.#rules.set(id, { origin, matched: { count: 0, shown: [] }, series: new Set(), nearMisses: { count: 0, shown: [] } });
+    if (!this.#rules.has(id))
+      this.#rules.set(id, {
+        origin,
+        matched: { count: 0, shown: [] },
+        series: new Set(),
+        nearMisses: { count: 0, shown: [] },
+      });
   }
 
   matched(ruleId: string, origin: string, where: string, line: string, made: readonly RuleSample[]): void {
@@ -49,7 +55,11 @@ export class Explainer implements RuleObserver {
     const what =
       made.length === 0
         ? 'context'
-        : made.map((s) => `${s.name}${labelText(s.labels)}=${s.value}${s.unitFrom !== undefined ? ` (${s.unitFrom})` : ''}`).join(', ');
+        : made
+            .map(
+              (s) => `${s.name}${labelText(s.labels)}=${s.value}${s.unitFrom !== undefined ? ` (${s.unitFrom})` : ''}`,
+            )
+            .join(', ');
     note(r.matched, `${where}: ${cut(line)} → ${what}`);
     for (const s of made) if (r.series.size < 100) r.series.add(s.name + labelText(s.labels));
   }
@@ -64,7 +74,10 @@ export class Explainer implements RuleObserver {
   }
 
   taken(parser: string, where: string, line: string, made: ReadonlyArray<{ name: string; value: number }>): void {
-    note(this.#notes(this.#taken, parser), `${where}: ${cut(line)} → ${made.map((s) => `${s.name}=${s.value}`).join(', ') || '(a declaration)'}`);
+    note(
+      this.#notes(this.#taken, parser),
+      `${where}: ${cut(line)} → ${made.map((s) => `${s.name}=${s.value}`).join(', ') || '(a declaration)'}`,
+    );
   }
 
   /** A line nothing took: if it looks like a metric, say which parser skipped it and why. */
@@ -92,7 +105,9 @@ export class Explainer implements RuleObserver {
     }
     for (const d of this.#documents) out.push(d);
     if (this.#overwrites.count > 0) {
-      out.push(`values set again (the later one is kept unless a rule says occurrence: first): ${this.#overwrites.count}`);
+      out.push(
+        `values set again (the later one is kept unless a rule says occurrence: first): ${this.#overwrites.count}`,
+      );
       for (const o of this.#overwrites.shown) out.push(`  ${o}`);
     }
     for (const [parser, n] of this.#taken) {
@@ -129,13 +144,23 @@ export function whySkipped(line: string, parsers: readonly string[]): { parser: 
   const kv = KV_SHAPE.exec(line);
   if (kv !== null && parsers.includes('kv')) {
     const text = kv[2] as string;
-    if (parseNumber(text) === undefined) return { parser: 'kv', reason: `not a number: ${JSON.stringify(text.slice(0, 40))} (try a rule with unit: auto)` };
+    if (parseNumber(text) === undefined)
+      return {
+        parser: 'kv',
+        reason: `not a number: ${JSON.stringify(text.slice(0, 40))} (try a rule with unit: auto)`,
+      };
   }
   if (INDENTED_KV.test(line) && parsers.includes('kv'))
-    return { parser: 'kv', reason: 'indented (kv takes name=value at the margin only: indentation is source code in a traceback)' };
+    return {
+      parser: 'kv',
+      reason: 'indented (kv takes name=value at the margin only: indentation is source code in a traceback)',
+    };
   const prose = PROSE_SAMPLE.exec(line);
   if (prose !== null && parsers.includes('prom') && typeof parseNumber(prose[2] as string) === 'number') {
-    return { parser: 'prom', reason: 'a brace-less `word number` line counts only when the name has _ or : or was declared by # TYPE' };
+    return {
+      parser: 'prom',
+      reason: 'a brace-less `word number` line counts only when the name has _ or : or was declared by # TYPE',
+    };
   }
   const trimmed = line.trimStart();
   if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && parsers.includes('json')) {

@@ -42,5 +42,11 @@ export function jsonPathFlagRule(rule: JsonPathRule, index: number): JsonRule {
 
 /** The command line's rules as one set (its own context scope). */
 export function flagRuleSet(patterns: readonly PatternRule[], jsonPaths: readonly JsonPathRule[]): RuleSet {
-  return { origin: 'the command line', rules: [...patterns.map((p, i) => patternFlagRule(p, i + 1)), ...jsonPaths.map((j, i) => jsonPathFlagRule(j, i + 1))] };
+  return {
+    origin: 'the command line',
+    rules: [
+      ...patterns.map((p, i) => patternFlagRule(p, i + 1)),
+      ...jsonPaths.map((j, i) => jsonPathFlagRule(j, i + 1)),
+    ],
+  };
 }

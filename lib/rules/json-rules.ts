@@ -67,14 +67,20 @@ interface RuleRun {
   cut: boolean;
 }
 
-export async function evaluateJsonRules(text: string, rules: readonly JsonRule[], maxSeries: number): Promise<DocumentResult> {
+export async function evaluateJsonRules(
+  text: string,
+  rules: readonly JsonRule[],
+  maxSeries: number,
+): Promise<DocumentResult> {
   const collected: Collected = { samples: [], problems: [], warnings: [], withheld: [], failedRules: [] };
   const { samples, problems, warnings, withheld } = collected;
   if (rules.length === 0) return { samples, problems, warnings, withheld };
   const found = findJsonDocuments(text);
   if (found.documents.length === 0 && found.cut === true) {
     // A document that started and was cut short: said by default (presets too), nothing sent, no default.
-    warnings.push(`${rules[0]?.origin}: the JSON document was cut short (${found.reason}); nothing is sent from ${ruleList(rules)}`);
+    warnings.push(
+      `${rules[0]?.origin}: the JSON document was cut short (${found.reason}); nothing is sent from ${ruleList(rules)}`,
+    );
     return { samples, problems, warnings, read: false };
   }
   if (found.documents.length === 0) {
@@ -88,7 +94,9 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
     // Loaded only when a JSON rule is given: startup does not pay for it.
     ({ JSONPath } = await import('jsonpath-plus'));
   } catch (err) {
-    problems.push(`${rules[0]?.origin}: cannot load jsonpath-plus: ${err instanceof Error ? err.message : String(err)}`);
+    problems.push(
+      `${rules[0]?.origin}: cannot load jsonpath-plus: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return { samples, problems };
   }
 
@@ -97,7 +105,13 @@ export async function evaluateJsonRules(text: string, rules: readonly JsonRule[]
 }
 
 /** One rule over the documents: its matches, then the cut and what is sent of its aggregate. */
-function evaluateRule(rule: JsonRule, found: ReturnType<typeof findJsonDocuments>, JSONPath: JsonPathFn, maxSeries: number, collected: Collected): void {
+function evaluateRule(
+  rule: JsonRule,
+  found: ReturnType<typeof findJsonDocuments>,
+  JSONPath: JsonPathFn,
+  maxSeries: number,
+  collected: Collected,
+): void {
   const run: RuleRun = {
     rule,
     JSONPath,
@@ -150,7 +164,9 @@ function matchDocument(run: RuleRun, document: unknown, collected: Collected): u
     // the document and run unbounded: a 150,000-element report must not be cut by the clock.
     if (!MAY_RUN_A_REGEX.test(rule.path)) evaluate();
     else if (!runWithinBudget(evaluate, FILTER_BUDGET_MS)) {
-      collected.warnings.push(`${rule.origin}: ${rule.id}=${rule.path}: the filter took too long (over ${FILTER_BUDGET_MS / 1000} s); nothing from this rule`);
+      collected.warnings.push(
+        `${rule.origin}: ${rule.id}=${rule.path}: the filter took too long (over ${FILTER_BUDGET_MS / 1000} s); nothing from this rule`,
+      );
       collected.failedRules.push(rule);
       return undefined;
     }
@@ -178,8 +194,15 @@ function collectMatches(run: RuleRun, matches: readonly unknown[], collected: Co
     const where = several ? `${rule.path} (match ${index})` : rule.path;
     const keyed = rule.keyLabels !== undefined ? (found as Keyed) : undefined;
     const match = keyed !== undefined ? keyed.value : found;
-    for (const got of valuesOf(rule, match, where, several && rule.indexLabels && !agg ? index : undefined, keyed?.[KEYS])) {
-      if (typeof got === 'string') (got.includes(`(${OUT_OF_RANGE})`) ? collected.warnings : collected.problems).push(got);
+    for (const got of valuesOf(
+      rule,
+      match,
+      where,
+      several && rule.indexLabels && !agg ? index : undefined,
+      keyed?.[KEYS],
+    )) {
+      if (typeof got === 'string')
+        (got.includes(`(${OUT_OF_RANGE})`) ? collected.warnings : collected.problems).push(got);
       else if (agg) {
         if (!agg.add(seriesKey(got.name, got.labels), got.value, got)) run.cut = true;
       } else collected.samples.push(got);
@@ -198,7 +221,9 @@ function reportRule(run: RuleRun, maxSeries: number, collected: Collected): void
       `${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} matches of ${rule.path} (or ${maxSeries} series); the rest were cut${inexact ? `, so its ${rule.aggregate} is not sent` : ''}`,
     );
   if (run.matched === 0) collected.problems.push(`${rule.origin}: ${rule.id}: no value at ${rule.path}`);
-  if (agg) for (const { item, value } of agg.results()) (inexact ? collected.withheld : collected.samples).push({ ...item, value });
+  if (agg)
+    for (const { item, value } of agg.results())
+      (inexact ? collected.withheld : collected.samples).push({ ...item, value });
 }
 
 /** A filter expression that may run a regex: a /literal/ or a string method that takes one. */
@@ -264,7 +289,9 @@ function valuesOf(
     }
     const read = toNumber(raw, unit, rule);
     if (typeof read === 'string') {
-      out.push(`${rule.origin}: ${rule.id}: ${read === '' ? 'no value' : `not a number (${read})`} at ${where}${rule.fields ? ` field ${name}` : ''}`);
+      out.push(
+        `${rule.origin}: ${rule.id}: ${read === '' ? 'no value' : `not a number (${read})`} at ${where}${rule.fields ? ` field ${name}` : ''}`,
+      );
       continue;
     }
     const s: RuleSample = { name: withUnitSuffix(name, read.base), value: read.value, labels, rule, type: rule.type };
@@ -318,7 +345,11 @@ function isDefiniteSegment(segment: string | number): boolean {
 }
 
 /** A matched JSON value → a number (in base units with a unit), or a description of it ('' for null/missing). */
-function toNumber(value: unknown, unit: string | undefined, style: NumberStyle): { value: number; base: import('./units.js').BaseUnit | null } | string {
+function toNumber(
+  value: unknown,
+  unit: string | undefined,
+  style: NumberStyle,
+): { value: number; base: import('./units.js').BaseUnit | null } | string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return OUT_OF_RANGE;
     if (unit === undefined) return { value, base: null };

@@ -12,7 +12,16 @@ import type { ContextRule, LineMark, LineRule, RuleSet, ValueTarget } from './ru
 import type { RuleSample } from './sample.js';
 import type { ParseOutcome } from '../parse/sample.js';
 import { compileUserRegex } from '../parse/safe-regex.js';
-import { CONTEXT_UNIT, isUnitName, numberHint, parseRuleNumber, parseWithUnit, withUnitSuffix, type BaseUnit, type NumberStyle } from './units.js';
+import {
+  CONTEXT_UNIT,
+  isUnitName,
+  numberHint,
+  parseRuleNumber,
+  parseWithUnit,
+  withUnitSuffix,
+  type BaseUnit,
+  type NumberStyle,
+} from './units.js';
 import { requiredPrefix, requiredWords, wordsOfRegex } from './words.js';
 import type { RuleGate } from './word-gate.js';
 
@@ -53,7 +62,10 @@ export class LineRules {
           scope.contexts.push({});
           scope.units.push(undefined);
         }
-        const parse = rule.kind === 'context' ? contextParser(rule, scanner, scope, before) : this.#lineParser(rule, scanner, scope, before);
+        const parse =
+          rule.kind === 'context'
+            ? contextParser(rule, scanner, scope, before)
+            : this.#lineParser(rule, scanner, scope, before);
         this.#rules.push({ rule, words: requiredWords(rule), parse });
       }
       const seen = { set: false };
@@ -163,7 +175,13 @@ export class LineRules {
           const base = fixedBase(rule);
           const name = withUnitSuffix(target.name ?? (rule.name as string), base);
           if (made?.has(name)) continue;
-          const s: RuleSample = { name, value: rule.default, labels: { ...rule.labels, ...target.labels }, rule, type: rule.type };
+          const s: RuleSample = {
+            name,
+            value: rule.default,
+            labels: { ...rule.labels, ...target.labels },
+            rule,
+            type: rule.type,
+          };
           if (base !== null) s.unit = base;
           out.push(s);
         }
@@ -172,17 +190,17 @@ export class LineRules {
     return out;
   }
 
-  #samplesOf(rule: LineRule, match: RegExpExecArray, scope: CompiledSet, upTo: number): Array<RuleSample | string | { warning: string }> {
+  #samplesOf(
+    rule: LineRule,
+    match: RegExpExecArray,
+    scope: CompiledSet,
+    upTo: number,
+  ): Array<RuleSample | string | { warning: string }> {
     const groups = match.groups ?? {};
     const baseName = rule.name ?? groups['name'];
     const labels: Record<string, string> = { ...rule.labels };
     // `unit: context`: the unit of the nearest context rule above it that captured one.
-    let contextUnit: string | undefined;
-    for (let i = 0; i < upTo; i++) {
-      const context = scope.contexts[i] as Readonly<Record<string, string>>;
-      for (const k in context) setLabel(labels, k, context[k] as string);
-      contextUnit = scope.units[i] ?? contextUnit;
-    }
+    let contextUnit = applyContexts(labels, scope, upTo);
     const out: Array<RuleSample | string | { warning: string }> = [];
     // Looked up once per match, not per group: said once per rule, then never checked again.
     let checkNumbers = !this.#numberLabelSaid.has(rule);
@@ -191,7 +209,8 @@ export class LineRules {
     if (ownUnit) contextUnit = groups['unit']?.trim();
     for (const g of rule.groups) {
       const v = groups[g];
-      if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g) || (ownUnit && g === 'unit')) continue;
+      if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g) || (ownUnit && g === 'unit'))
+        continue;
       setLabel(labels, g, v);
       // A number in a label group is most often a value left out of values: (ctest's
       // `(?<passed>\d+)% tests passed`): said once per rule, unless label_groups: lists it.
@@ -212,11 +231,7 @@ export class LineRules {
         if (target === undefined) out.push(`${rule.id}: ${name}: the value group matched nothing`);
         return;
       }
-      let read: ReturnType<typeof readValue>;
-      if (rule.unit !== CONTEXT_UNIT) read = readValue(text, rule);
-      else if (contextUnit === undefined) read = 'no unit yet (unit: context, and no context rule above this rule has captured a unit group)';
-      else if (!isUnitName(contextUnit)) read = `the context's unit ${excerpt(contextUnit)} is not a unit (one of: ns, us, ms, s, B, kB, MB, …)`;
-      else read = readValue(text, { ...rule, unit: contextUnit });
+      const read = readRuleValue(text, rule, contextUnit);
       if (typeof read === 'string') {
         out.push(`${rule.id}: ${name}: ${read}`);
         return;
@@ -229,7 +244,8 @@ export class LineRules {
         type: rule.type,
       };
       if (read.base !== null) s.unit = read.base;
-      if (rule.unit === CONTEXT_UNIT) s.unitFrom = `unit ${contextUnit} from ${ownUnit ? 'its unit group' : 'the context'}`;
+      if (rule.unit === CONTEXT_UNIT)
+        s.unitFrom = `unit ${contextUnit} from ${ownUnit ? 'its unit group' : 'the context'}`;
       out.push(s);
     };
     if (rule.values) for (const [group, target] of rule.values) one(groups[group], target);
@@ -239,7 +255,12 @@ export class LineRules {
 }
 
 /** A context rule: on a match, its named groups become the set's labels from here on. */
-function contextParser(_rule: ContextRule, scanner: RegExp, scope: CompiledSet, slot: number): (line: string) => ParseOutcome {
+function contextParser(
+  _rule: ContextRule,
+  scanner: RegExp,
+  scope: CompiledSet,
+  slot: number,
+): (line: string) => ParseOutcome {
   return (line) => {
     scanner.lastIndex = 0;
     const match = scanner.exec(line);
@@ -272,7 +293,10 @@ function fixedBase(rule: LineRule): BaseUnit | null {
 }
 
 /** A matched value's text → its number (in base units when the rule has a unit), or why not. */
-export function readValue(text: string, rule: { unit?: string } & NumberStyle): { value: number; base: BaseUnit | null } | string {
+export function readValue(
+  text: string,
+  rule: { unit?: string } & NumberStyle,
+): { value: number; base: BaseUnit | null } | string {
   if (rule.unit !== undefined) {
     const r = parseWithUnit(text, rule.unit, rule);
     return 'problem' in r ? r.problem : r;
@@ -281,4 +305,25 @@ export function readValue(text: string, rule: { unit?: string } & NumberStyle): 
   if (value === undefined) return `value ${excerpt(text)} is not a number${numberHint(text.trim(), rule, undefined)}`;
   if (value === 'out-of-range') return `value ${excerpt(text)} is out of range`;
   return { value, base: null };
+}
+
+/** The context rules above `upTo` set their labels; the nearest unit one of them captured. */
+function applyContexts(labels: Record<string, string>, scope: CompiledSet, upTo: number): string | undefined {
+  let contextUnit: string | undefined;
+  for (let i = 0; i < upTo; i++) {
+    const context = scope.contexts[i] as Readonly<Record<string, string>>;
+    for (const k in context) setLabel(labels, k, context[k] as string);
+    contextUnit = scope.units[i] ?? contextUnit;
+  }
+  return contextUnit;
+}
+
+/** A value read in the rule's unit, or with `unit: context` the context's; a string says why not. */
+function readRuleValue(text: string, rule: LineRule, contextUnit: string | undefined): ReturnType<typeof readValue> {
+  if (rule.unit !== CONTEXT_UNIT) return readValue(text, rule);
+  if (contextUnit === undefined)
+    return 'no unit yet (unit: context, and no context rule above this rule has captured a unit group)';
+  if (!isUnitName(contextUnit))
+    return `the context's unit ${excerpt(contextUnit)} is not a unit (one of: ns, us, ms, s, B, kB, MB, …)`;
+  return readValue(text, { ...rule, unit: contextUnit });
 }

@@ -20,11 +20,16 @@ export async function loadRuleText(origin: string, text: string): Promise<LoadRe
     if (content !== undefined) {
       // JSON.parse keeps the last of two equal keys without a word; YAML (uniqueKeys) refuses them.
       const dup = duplicateJsonKey(text);
-      if (dup) return { errors: [`${origin}: line ${dup.line}: duplicate key "${dup.key}" (a key may appear once in a mapping)`] };
+      if (dup)
+        return {
+          errors: [`${origin}: line ${dup.line}: duplicate key "${dup.key}" (a key may appear once in a mapping)`],
+        };
       return compileRuleFile(origin, content);
     }
   }
-  const parsed = (text.length >= OFF_THREAD_CHARS ? await parseYamlOffThread(text) : undefined) ?? parseYaml((await import('yaml')).parseDocument, text);
+  const parsed =
+    (text.length >= OFF_THREAD_CHARS ? await parseYamlOffThread(text) : undefined) ??
+    parseYaml((await import('yaml')).parseDocument, text);
   if ('errors' in parsed) return { errors: parsed.errors.map((e) => `${origin}: ${e}`) };
   // The main thread was free while a worker parsed; let the input that came meanwhile through first.
   await new Promise((resolve) => setImmediate(resolve));
@@ -41,7 +46,11 @@ type Parsed = { content: unknown } | { errors: string[] };
 function parseYaml(parseDocument: typeof import('yaml').parseDocument, text: string): Parsed {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0)
-    return { errors: doc.errors.slice(0, 5).map((e) => `${e.linePos ? `line ${e.linePos[0].line}: ` : ''}${e.message.split('\n')[0]}`) };
+    return {
+      errors: doc.errors
+        .slice(0, 5)
+        .map((e) => `${e.linePos ? `line ${e.linePos[0].line}: ` : ''}${e.message.split('\n')[0]}`),
+    };
   try {
     return { content: doc.toJS({ maxAliasCount: 100 }) };
   } catch (err) {
@@ -128,7 +137,9 @@ export function duplicateJsonKey(text: string): { key: string; line: number } | 
 }
 
 /** Compiles each file's text; every error of every file is returned, not only the first. */
-export async function compileRuleTexts(texts: ReadonlyArray<readonly [string, string]>): Promise<{ sets: RuleSet[]; errors: string[] }> {
+export async function compileRuleTexts(
+  texts: ReadonlyArray<readonly [string, string]>,
+): Promise<{ sets: RuleSet[]; errors: string[] }> {
   const sets: RuleSet[] = [];
   const errors: string[] = [];
   for (const [path, text] of texts) {
@@ -140,7 +151,10 @@ export async function compileRuleTexts(texts: ReadonlyArray<readonly [string, st
 }
 
 /** Reads and compiles each file; every error of every file is returned, not only the first. */
-export async function loadRuleFiles(paths: readonly string[], readText: (path: string) => string): Promise<{ sets: RuleSet[]; errors: string[] }> {
+export async function loadRuleFiles(
+  paths: readonly string[],
+  readText: (path: string) => string,
+): Promise<{ sets: RuleSet[]; errors: string[] }> {
   const texts: Array<[string, string]> = [];
   const errors: string[] = [];
   for (const path of paths) {

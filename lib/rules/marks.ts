@@ -21,7 +21,8 @@ export async function documentMarksSeen(text: string, marks: readonly Mark[]): P
       for (const { i, path } of json) {
         // A document without the keys the path needs selects nothing: JSONPath is not asked (lib/rules/documents.ts).
         const required = requiredKeysOf(path, JSONPath.toPathArray(path), lines === true && /^\$\[\?/.test(path));
-        if (documents.some((json) => hasKeys(json, required) && selectsSomething(JSONPath, path, each(path, json)))) seen.add(i);
+        if (documents.some((json) => hasKeys(json, required) && selectsSomething(JSONPath, path, each(path, json))))
+          seen.add(i);
       }
     }
   }

@@ -132,7 +132,9 @@ export class Recognition {
     const auto = this.#states.filter((st) => st.set.auto === true);
     return {
       chosen: auto.filter((st) => st.recognised).map((st) => st.set),
-      close: auto.filter((st) => !st.recognised && st.held.size > 0).map((st) => ({ set: st.set, values: st.held.size })),
+      close: auto
+        .filter((st) => !st.recognised && st.held.size > 0)
+        .map((st) => ({ set: st.set, values: st.held.size })),
     };
   }
 
@@ -146,7 +148,9 @@ export class Recognition {
 function notRecognised(set: RuleSet): string {
   const defaults = set.rules.some((r) => r.kind !== 'context' && r.default !== undefined);
   const what = defaults ? 'nothing from it is sent, not even its default: values' : 'nothing from it is sent';
-  if (set.origin.startsWith('preset ')) return `--preset ${set.origin.slice('preset '.length)} recognised none of its tool's output: ${what}`;
-  if (set.marks !== undefined) return `--rules ${set.origin} recognised none of its tool's output (none of its marks: was seen): ${what}`;
+  if (set.origin.startsWith('preset '))
+    return `--preset ${set.origin.slice('preset '.length)} recognised none of its tool's output: ${what}`;
+  if (set.marks !== undefined)
+    return `--rules ${set.origin} recognised none of its tool's output (none of its marks: was seen): ${what}`;
   return `--rules ${set.origin} matched nothing: ${what}`;
 }

@@ -149,7 +149,10 @@ const COMMA_DECIMAL = /^([+-]?\d+),(\d+)/;
 /** The number at the start of `text` written plainly (`2817912`, `1.5`); undefined when its grouping or decimal mark is not clear. */
 export function plainNumberText(text: string, decimal: DecimalMark = 'point'): string | undefined {
   const grouped = (decimal === 'comma' ? GROUPED_COMMA : GROUPED_POINT).exec(text);
-  let out = grouped === null ? text : `${grouped[1]}${(grouped[2] as string).replace(SEPARATORS, '')}${text.slice(grouped[0].length)}`;
+  let out =
+    grouped === null
+      ? text
+      : `${grouped[1]}${(grouped[2] as string).replace(SEPARATORS, '')}${text.slice(grouped[0].length)}`;
   if (decimal === 'comma') {
     // A point left over is neither a group of three nor the decimal mark: ambiguous, refused.
     if (/^[+-]?\d*\./.test(out)) return undefined;
@@ -185,7 +188,9 @@ export function parseWithUnit(raw: string, spec: UnitSpec, style: NumberStyle = 
   const given = raw.trim();
   const r = readAny(given, spec, style);
   if (!('problem' in r) || r.problem !== NOT_READ) return r;
-  return { problem: `not a number with a unit: ${JSON.stringify(given.slice(0, 60))}${spec === 'auto' ? numberHint(given, style, spec) : ''}` };
+  return {
+    problem: `not a number with a unit: ${JSON.stringify(given.slice(0, 60))}${spec === 'auto' ? numberHint(given, style, spec) : ''}`,
+  };
 }
 
 function readAny(given: string, spec: UnitSpec, style: NumberStyle): UnitValue {
@@ -196,7 +201,9 @@ function readAny(given: string, spec: UnitSpec, style: NumberStyle): UnitValue {
     if (!('problem' in first) || first.problem !== NOT_READ) return first;
   }
   const normal = plainNumberText(given, style.decimal);
-  return normal === undefined || (normal === given && style.decimal !== 'comma') ? { problem: NOT_READ } : readWithUnit(normal, spec, style);
+  return normal === undefined || (normal === given && style.decimal !== 'comma')
+    ? { problem: NOT_READ }
+    : readWithUnit(normal, spec, style);
 }
 
 const NOT_READ = 'not read';
@@ -204,12 +211,17 @@ const NOT_READ = 'not read';
 function readWithUnit(text: string, spec: UnitSpec, style: NumberStyle): UnitValue {
   const fixed = spec === 'auto' ? undefined : unitNamed(spec, style);
   const plain = parseNumber(text);
-  if (typeof plain === 'number') return fixed === undefined ? { value: plain, base: null } : { value: scaled(plain, fixed.factor), base: fixed.base };
+  if (typeof plain === 'number')
+    return fixed === undefined
+      ? { value: plain, base: null }
+      : { value: scaled(plain, fixed.factor), base: fixed.base };
   if (plain === 'out-of-range') return { problem: `${JSON.stringify(text)} is out of range` };
   const found = withUnit(text, style);
   if (found === undefined) return { problem: NOT_READ };
   if (fixed !== undefined && found.base !== fixed.base) {
-    return { problem: `${JSON.stringify(text.slice(0, 60))} is not in ${fixed.base ?? 'a count'} as unit: ${spec} says` };
+    return {
+      problem: `${JSON.stringify(text.slice(0, 60))} is not in ${fixed.base ?? 'a count'} as unit: ${spec} says`,
+    };
   }
   return found;
 }
@@ -226,14 +238,20 @@ function withUnit(text: string, style: NumberStyle): { value: number; base: Base
   if (clock !== null) {
     // m:ss[.ff] or h:mm:ss[.ff] (GNU time's "Elapsed (wall clock) time").
     const [, a, b, c, frac] = clock;
-    const seconds = c !== undefined ? Number(a) * 3600 + Number(b) * 60 + Number(c) : Number(a) * 60 + Number(`${b}${frac !== undefined ? `.${frac}` : ''}`);
+    const seconds =
+      c !== undefined
+        ? Number(a) * 3600 + Number(b) * 60 + Number(c)
+        : Number(a) * 60 + Number(`${b}${frac !== undefined ? `.${frac}` : ''}`);
     if (c !== undefined && frac !== undefined) return undefined;
     return { value: seconds, base: 'seconds' };
   }
   const go = GO_DURATION.exec(text);
   if (go !== null && text !== '') {
     const [, h, min, n, u] = go;
-    const value = Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + (n !== undefined ? scaled(Number(n), (UNITS[u as string] as UnitDef).factor) : 0);
+    const value =
+      Number(h ?? 0) * 3600 +
+      Number(min ?? 0) * 60 +
+      (n !== undefined ? scaled(Number(n), (UNITS[u as string] as UnitDef).factor) : 0);
     return { value, base: 'seconds' };
   }
   return undefined;

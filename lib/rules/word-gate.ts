@@ -76,7 +76,9 @@ export class WordPrecheck extends Precheck {
     };
     // Each rule's longest word goes first: it is the rule's key, the one looked for on every line
     // (a short word such as `: ` or `ms` is on most lines; a long one is rare).
-    this.#rules = rules.map((words) => [...words].sort((a, b) => Buffer.byteLength(b) - Buffer.byteLength(a)).map(search));
+    this.#rules = rules.map((words) =>
+      [...words].sort((a, b) => Buffer.byteLength(b) - Buffer.byteLength(a)).map(search),
+    );
     this.#words = [...new Set(this.#rules.map((r) => r[0] as WordSearch))];
   }
 
@@ -88,10 +90,12 @@ export class WordPrecheck extends Precheck {
         // \s is more than space and tab: other ASCII blanks are skipped too, and a non-ASCII
         // byte (a Unicode space?) lets the line through rather than guess.
         let i = start;
-        while (i < end && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0d || buf[i] === 0x0b || buf[i] === 0x0c)) i++;
+        while (i < end && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0d || buf[i] === 0x0b || buf[i] === 0x0c))
+          i++;
         if (i < end && (buf[i] as number) >= 0x80) return true;
         const after = i < end ? this.#afterBlanks[buf[i] as number] : undefined;
-        if (after !== undefined) for (const p of after) if ((!p.some || i > start) && startsWith(buf, i, end, p.bytes)) return true;
+        if (after !== undefined)
+          for (const p of after) if ((!p.some || i > start) && startsWith(buf, i, end, p.bytes)) return true;
       }
     }
     if (this.#words.length > 0 && (buf !== this.#anyBuf || start <= this.#anyFrom || this.#any < start)) {

@@ -24,17 +24,29 @@ const MAX_TEXT = 1024;
 /** Open elements deeper than this end the parse: bounded memory for the element stack. */
 const MAX_DEPTH = 1000;
 
-export async function evaluateXmlRules(text: string, rules: readonly XmlRule[], maxSeries: number): Promise<DocumentResult> {
+export async function evaluateXmlRules(
+  text: string,
+  rules: readonly XmlRule[],
+  maxSeries: number,
+): Promise<DocumentResult> {
   const samples: RuleSample[] = [];
   const problems: string[] = [];
   if (rules.length === 0) return { samples, problems };
   const start = firstLineStartingWithLt(text);
   if (start < 0) {
-    problems.push(`${rules[0]?.origin}: the input holds no XML document (no line starts with <); nothing extracted for ${rules.map((r) => r.id).join(', ')}`);
+    problems.push(
+      `${rules[0]?.origin}: the input holds no XML document (no line starts with <); nothing extracted for ${rules.map((r) => r.id).join(', ')}`,
+    );
     return { samples, problems, read: false };
   }
   const sax = (await import('sax')).default;
-  const parse = new XmlParse(sax.parser(true, { trim: false, normalize: false, position: true }), rules, maxSeries, samples, problems);
+  const parse = new XmlParse(
+    sax.parser(true, { trim: false, normalize: false, position: true }),
+    rules,
+    maxSeries,
+    samples,
+    problems,
+  );
   parse.feed(text, start);
   return parse.result();
 }
@@ -59,7 +71,13 @@ class XmlParse {
   private done = false;
   private failure: string | undefined;
 
-  constructor(parser: SAXParser, rules: readonly XmlRule[], maxSeries: number, samples: RuleSample[], problems: string[]) {
+  constructor(
+    parser: SAXParser,
+    rules: readonly XmlRule[],
+    maxSeries: number,
+    samples: RuleSample[],
+    problems: string[],
+  ) {
     this.parser = parser;
     this.rules = rules;
     this.maxSeries = maxSeries;
@@ -74,7 +92,12 @@ class XmlParse {
     parser.onerror = (err) => this.error(err);
   }
 
-  private emit(rule: XmlRule, attrs: Record<string, string>, elementText: string | undefined, children?: Children): void {
+  private emit(
+    rule: XmlRule,
+    attrs: Record<string, string>,
+    elementText: string | undefined,
+    children?: Children,
+  ): void {
     const n = this.matched.get(rule) ?? 0;
     if (n >= MAX_MATCHES) {
       this.cut.add(rule);
@@ -124,12 +147,14 @@ class XmlParse {
     for (const p of this.pending) {
       if (p.childPaths.size === 0 || stack.length <= p.depth) continue;
       const rel = stack.slice(p.depth).join('/');
-      if (p.childPaths.has(rel) && !p.children.has(rel)) p.children.set(rel, { attrs, text: '', depth: stack.length, open: true });
+      if (p.childPaths.has(rel) && !p.children.has(rel))
+        p.children.set(rel, { attrs, text: '', depth: stack.length, open: true });
     }
     for (const rule of this.rules) {
       if (!pathMatches(rule, stack)) continue;
       const paths = this.childPaths.get(rule) as ReadonlySet<string>;
-      if (needsText(rule) || paths.size > 0) this.pending.push({ depth: stack.length, rule, attrs, text: '', childPaths: paths, children: new Map() });
+      if (needsText(rule) || paths.size > 0)
+        this.pending.push({ depth: stack.length, rule, attrs, text: '', childPaths: paths, children: new Map() });
       else this.emit(rule, attrs, undefined);
     }
   }
@@ -137,13 +162,15 @@ class XmlParse {
   private text(t: string): void {
     for (const p of this.pending) {
       if (p.text.length < MAX_TEXT) p.text += t.slice(0, MAX_TEXT - p.text.length);
-      for (const c of p.children.values()) if (c.open && c.text.length < MAX_TEXT) c.text += t.slice(0, MAX_TEXT - c.text.length);
+      for (const c of p.children.values())
+        if (c.open && c.text.length < MAX_TEXT) c.text += t.slice(0, MAX_TEXT - c.text.length);
     }
   }
 
   private close(): void {
     const { stack, pending } = this;
-    for (const p of pending) for (const c of p.children.values()) if (c.open && c.depth === stack.length) c.open = false;
+    for (const p of pending)
+      for (const c of p.children.values()) if (c.open && c.depth === stack.length) c.open = false;
     while (pending.length > 0 && (pending.at(-1) as { depth: number }).depth === stack.length) {
       const p = pending.pop() as Pending;
       this.emit(p.rule, p.attrs, p.text.trim(), p.children);
@@ -185,7 +212,8 @@ class XmlParse {
         problems.push(
           `${rule.origin}: ${rule.id}: more than ${MAX_MATCHES} <${rule.path.join('/')}> elements (or ${this.maxSeries} series); the rest were cut`,
         );
-      if ((this.matched.get(rule) ?? 0) === 0) problems.push(`${rule.origin}: ${rule.id}: no <${rule.path.join('/')}> element in the XML document`);
+      if ((this.matched.get(rule) ?? 0) === 0)
+        problems.push(`${rule.origin}: ${rule.id}: no <${rule.path.join('/')}> element in the XML document`);
       const agg = this.aggs.get(rule);
       if (agg) for (const { item, value } of agg.results()) samples.push({ ...item, value });
     }
@@ -194,7 +222,12 @@ class XmlParse {
 }
 
 /** A rule's value without fields: its value: field, else the element's text (1 for a count). */
-function valueOf(rule: XmlRule, attrs: Record<string, string>, elementText: string | undefined, children?: Children): string | undefined {
+function valueOf(
+  rule: XmlRule,
+  attrs: Record<string, string>,
+  elementText: string | undefined,
+  children?: Children,
+): string | undefined {
   if (rule.value !== undefined) return fieldOf(rule.value, attrs, elementText, children);
   return rule.aggregate === 'count' ? '1' : elementText;
 }
@@ -242,7 +275,12 @@ function pathMatches(rule: XmlRule, stack: readonly string[]): boolean {
   return true;
 }
 
-function fieldOf(field: string, attrs: Readonly<Record<string, string>>, text: string | undefined, children?: Children): string | undefined {
+function fieldOf(
+  field: string,
+  attrs: Readonly<Record<string, string>>,
+  text: string | undefined,
+  children?: Children,
+): string | undefined {
   const slash = field.lastIndexOf('/');
   if (slash > 0) {
     const child = children?.get(field.slice(0, slash));
@@ -254,7 +292,11 @@ function fieldOf(field: string, attrs: Readonly<Record<string, string>>, text: s
   return Object.hasOwn(attrs, name) ? attrs[name] : undefined;
 }
 
-function readXmlValue(raw: string, unit: string | undefined, style: NumberStyle): { value: number; base: BaseUnit | null } | string {
+function readXmlValue(
+  raw: string,
+  unit: string | undefined,
+  style: NumberStyle,
+): { value: number; base: BaseUnit | null } | string {
   if (unit !== undefined) {
     const r = parseWithUnit(raw, unit, style);
     return 'problem' in r ? r.problem : r;

@@ -47,7 +47,9 @@ export async function writeCiReports(input: CiReportInput): Promise<void> {
   };
   if (config.metricsReport !== undefined) {
     const { renderExposition } = await import('../serialize/prometheus.js');
-    const exposition = await renderExposition(withoutContextLabels(input.series, config.labels), { help: 'jes-metrics-pipe --metrics-report' });
+    const exposition = await renderExposition(withoutContextLabels(input.series, config.labels), {
+      help: 'jes-metrics-pipe --metrics-report',
+    });
     await write('--metrics-report', config.metricsReport, exposition.text);
   }
   const junitFile = config.gate?.junitFile;

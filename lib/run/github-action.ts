@@ -101,7 +101,8 @@ export function actionArgs(env: Env): { argv: string[]; errors: string[] } {
     const value = input(env, name);
     // The YAML 1.2 core schema's booleans, as core.getBooleanInput accepts them.
     if (['true', 'True', 'TRUE'].includes(value)) argv.push(flag);
-    else if (!['', 'false', 'False', 'FALSE'].includes(value)) errors.push(`input ${name}: "${value}" is not true or false`);
+    else if (!['', 'false', 'False', 'FALSE'].includes(value))
+      errors.push(`input ${name}: "${value}" is not true or false`);
   }
   const extra = input(env, 'args');
   if (extra !== '') {
@@ -150,7 +151,9 @@ export function annotations(result: RunResult | undefined): string[] {
         .map((t) => t.criteria)
         .join(', ');
       const kind = r.status === 'fail' ? 'error' : 'warning';
-      out.push(`::${kind} title=Quality gate::${escapeData(`${r.displayName ?? sli}: ${value}${criteria ? ` violates ${criteria}` : ''} (${r.status})`)}`);
+      out.push(
+        `::${kind} title=Quality gate::${escapeData(`${r.displayName ?? sli}: ${value}${criteria ? ` violates ${criteria}` : ''} (${r.status})`)}`,
+      );
     });
     if (gate.result !== 'pass') {
       const kind = gate.result === 'fail' ? 'error' : 'warning';
@@ -166,7 +169,12 @@ export function annotations(result: RunResult | undefined): string[] {
 type Runner = (argv: readonly string[], env: Env, onResult: (r: RunResult) => void) => Promise<number>;
 
 /** The action's run: the exit status for the step. */
-export async function runAction(env: Env, runCli: Runner, stdout: (text: string) => Promise<void>, stderr: (text: string) => void): Promise<number> {
+export async function runAction(
+  env: Env,
+  runCli: Runner,
+  stdout: (text: string) => Promise<void>,
+  stderr: (text: string) => void,
+): Promise<number> {
   const { argv, errors } = actionArgs(env);
   if (errors.length > 0) {
     await stdout(errors.map((e) => `::error title=jes-metrics-pipe::${escapeData(e)}\n`).join(''));

@@ -58,7 +58,8 @@ export interface StartedInputs {
 // The object it returns is the other steps' view of the inputs, its methods sharing one closure.
 export function startInputs(config: Config, env: Env, io: Streams): StartedInputs {
   const stdoutChunks = new EarlyChunks();
-  const stderrChunks = config.parseStderr && config.command !== undefined && config.command.length > 0 ? new EarlyChunks() : undefined;
+  const stderrChunks =
+    config.parseStderr && config.command !== undefined && config.command.length > 0 ? new EarlyChunks() : undefined;
   // Until connect(), what there is to say waits for the reporter.
   const later = new LaterReports();
   const say = (report: (r: Reporter) => void): void => later.say(report);
@@ -164,7 +165,12 @@ function openSource(
   if (config.command !== undefined && config.command.length > 0) {
     const wrapped = openTool(config.command, config, io.stderr, stderrChunks, say);
     const input = streamInput(wrapped.tool.stdout, opts);
-    return { tool: wrapped.tool, forward: wrapped.forward, input, ended: [...(wrapped.stderrDone ? [wrapped.stderrDone] : []), input.done] };
+    return {
+      tool: wrapped.tool,
+      forward: wrapped.forward,
+      input,
+      ended: [...(wrapped.stderrDone ? [wrapped.stderrDone] : []), input.done],
+    };
   }
   const input = stdinInput(io.stdin, opts);
   return { tool: undefined, forward: () => undefined, input, ended: [input.done] };
@@ -202,7 +208,9 @@ async function toolFinished(
     o.reporter.error(describeSpawnError(o.command, exit.spawnError, o.env));
   }
   if (!(await settlesWithin(o.inputDone, DRAIN_GRACE_MS))) {
-    o.reporter.warn(`the tool exited but its output stayed open for ${DRAIN_GRACE_MS / 1000}s (a background process holding it?); stopped reading`);
+    o.reporter.warn(
+      `the tool exited but its output stayed open for ${DRAIN_GRACE_MS / 1000}s (a background process holding it?); stopped reading`,
+    );
     tool.stdout.destroy();
     tool.stderr.destroy();
     o.stopReading();

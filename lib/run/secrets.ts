@@ -11,7 +11,8 @@ import type { Reporter } from '../report.js';
 
 export function registerSecrets(reporter: Reporter, config: Config, env: Env): void {
   const identities = new Set(identitiesOf(config, env));
-  for (const secret of secretsOf(config, env)) reporter.addSecret(secret, identities.has(secret) ? 'identity' : 'credential');
+  for (const secret of secretsOf(config, env))
+    reporter.addSecret(secret, identities.has(secret) ? 'identity' : 'credential');
 }
 
 /** The user names among the secrets: masked in messages, but not credentials in a label value. */
@@ -28,7 +29,10 @@ export function identitiesOf(config: Config, env: Env): string[] {
   if (config.otlp) users.push(...urlUser(config.otlp.url.href));
   users.push(...urlUser(config.gate?.historyUrl?.href));
   for (const name of PROXY_VARIABLES) users.push(...urlUser(env[name]));
-  const passwords = new Set<string | undefined>([config.pushgateway?.password, ...config.remoteWrite.map((rw) => rw.password)]);
+  const passwords = new Set<string | undefined>([
+    config.pushgateway?.password,
+    ...config.remoteWrite.map((rw) => rw.password),
+  ]);
   // A user name that is also a password stays a credential.
   return users.filter((u): u is string => u !== undefined && u !== '' && !passwords.has(u));
 }
@@ -41,10 +45,15 @@ export function secretsOf(config: Config, env: Env): string[] {
   secrets.push(env.REMOTE_WRITE_TOKEN?.trim());
   for (const rw of config.remoteWrite) secrets.push(...remoteWriteSecrets(rw));
   // --header 'Authorization: Bearer …' and the like: the credential after the scheme.
-  const headers = [...config.http.headers, ...(config.pushgateway?.headers ?? []), ...(config.dynatrace?.headers ?? [])];
+  const headers = [
+    ...config.http.headers,
+    ...(config.pushgateway?.headers ?? []),
+    ...(config.dynatrace?.headers ?? []),
+  ];
   for (const rw of config.remoteWrite) headers.push(...(rw.headers ?? []));
   for (const [name, value] of headers) {
-    if (/^(authorization|proxy-authorization|x-api-key|api-key)$/i.test(name)) secrets.push(value, value.replace(/^\S+\s+/, ''));
+    if (/^(authorization|proxy-authorization|x-api-key|api-key)$/i.test(name))
+      secrets.push(value, value.replace(/^\S+\s+/, ''));
   }
   for (const name of PROXY_VARIABLES) secrets.push(...urlCredentials(env[name]));
   // --slo-history's user-info (the gate strips it from the URL before the HTTP client sees it).
@@ -55,7 +64,9 @@ export function secretsOf(config: Config, env: Env): string[] {
 /** The token, and its secret part: a token is `dt0c01.<public>.<secret>`, and the secret part is masked wherever it shows up alone. */
 export function dynatraceSecrets(cfg: DynatraceConfig): string[] {
   const secretPart = cfg.token?.split('.')[2];
-  return [cfg.token, secretPart !== undefined && secretPart.length >= 8 ? secretPart : undefined].filter((s): s is string => s !== undefined);
+  return [cfg.token, secretPart !== undefined && secretPart.length >= 8 ? secretPart : undefined].filter(
+    (s): s is string => s !== undefined,
+  );
 }
 
 /** The user-info of the Pushgateway URL, and the Basic credential made of it. */
@@ -67,13 +78,18 @@ export function pushgatewaySecrets(cfg: PushgatewayConfig): string[] {
 
 /** OTEL_EXPORTER_OTLP_HEADERS values (an Api-Token, an api-key) and the credential after a scheme; the URL's user-info. */
 export function otlpSecrets(cfg: OtlpConfig): string[] {
-  return [...cfg.headers.flatMap(([, value]) => [value, value.replace(/^\S+\s+/, '')]), ...urlCredentials(cfg.url.href)];
+  return [
+    ...cfg.headers.flatMap(([, value]) => [value, value.replace(/^\S+\s+/, '')]),
+    ...urlCredentials(cfg.url.href),
+  ];
 }
 
 /** The user-info of a remote-write URL and the Basic credential made of it, or its bearer token. */
 export function remoteWriteSecrets(cfg: RemoteWriteConfig): string[] {
   const basic =
-    cfg.username !== undefined || cfg.password !== undefined ? basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length) : undefined;
+    cfg.username !== undefined || cfg.password !== undefined
+      ? basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length)
+      : undefined;
   return [cfg.password, cfg.username, basic, cfg.token].filter((s): s is string => s !== undefined);
 }
 

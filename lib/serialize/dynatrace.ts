@@ -2,7 +2,13 @@
 // Pure: no I/O, no clock. The protocol: https://docs.dynatrace.com/docs/ingest-from/extend-dynatrace/extend-metrics/reference/metric-ingestion-protocol
 
 import type { Series } from '../series.js';
-import { metricKeyProblem, normalizeDimensionKey, normalizeDimensionValue, normalizeMetricKey, utf8Length } from '../naming/dynatrace.js';
+import {
+  metricKeyProblem,
+  normalizeDimensionKey,
+  normalizeDimensionValue,
+  normalizeMetricKey,
+  utf8Length,
+} from '../naming/dynatrace.js';
 
 export const MAX_LINE_CHARS = 50_000;
 export const MAX_DIMENSIONS = 50;
@@ -24,7 +30,11 @@ export interface DtLine {
 }
 
 /** dt.meta.unit for a series' base unit (the protocol's metadata lines; units as the Dynatrace unit list names them). */
-const DT_UNIT: Readonly<Record<NonNullable<Series['unit']>, string>> = { seconds: 'Second', bytes: 'Byte', ratio: 'Ratio' };
+const DT_UNIT: Readonly<Record<NonNullable<Series['unit']>, string>> = {
+  seconds: 'Second',
+  bytes: 'Byte',
+  ratio: 'Ratio',
+};
 
 /** `#<key> gauge dt.meta.unit=<Unit>`: the metric's unit, sent once per key in a request. */
 export function dtMetadataLine(key: string, unit: NonNullable<Series['unit']>): string {
@@ -114,7 +124,8 @@ export function serializeDtLine(
       if (dv === '') continue;
       if (own) {
         const earlier = dimFrom.get(dk);
-        if (earlier !== undefined && earlier !== name) renamed?.({ kind: 'dimension key clash', from: earlier, also: name, to: dk });
+        if (earlier !== undefined && earlier !== name)
+          renamed?.({ kind: 'dimension key clash', from: earlier, also: name, to: dk });
         dimFrom.set(dk, name);
       }
       dims.set(dk, dv);

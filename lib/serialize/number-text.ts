@@ -10,7 +10,13 @@ import type { Series } from '../series.js';
 export type UnitSeries = Omit<Series, 'unit'> & { readonly unit?: string };
 
 /** Prometheus unit words → UCUM, as OTLP's `unit` field wants (semantic conventions). */
-const UCUM: Readonly<Record<string, string>> = { seconds: 's', bytes: 'By', ratio: '1', percent: '%', milliseconds: 'ms' };
+const UCUM: Readonly<Record<string, string>> = {
+  seconds: 's',
+  bytes: 'By',
+  ratio: '1',
+  percent: '%',
+  milliseconds: 'ms',
+};
 
 export function ucumUnit(unit: string | undefined): string {
   if (unit === undefined) return '';

@@ -37,7 +37,10 @@ export interface OtlpMetric {
 }
 
 /** The request's content, in the order it is encoded: the same for the bytes and the dry run. */
-export function otlpMetrics(series: readonly UnitSeries[], context: Readonly<Record<string, string>> = {}): OtlpMetric[] {
+export function otlpMetrics(
+  series: readonly UnitSeries[],
+  context: Readonly<Record<string, string>> = {},
+): OtlpMetric[] {
   const byName = new Map<string, OtlpMetric>();
   for (const s of [...series].sort((a, b) => compareText(a.name, b.name))) {
     // A name seen as a counter and as a gauge (two inputs disagreeing) stays one metric: the
@@ -74,7 +77,13 @@ export async function encodeOtlpRequest(series: readonly UnitSeries[], opts: Otl
     w.uint32(tag(2, LEN)).fork();
     {
       // ScopeMetrics.scope = 1 → InstrumentationScope name = 1, version = 2
-      w.uint32(tag(1, LEN)).fork().uint32(tag(1, LEN)).string(opts.scope.name).uint32(tag(2, LEN)).string(opts.scope.version).ldelim();
+      w.uint32(tag(1, LEN))
+        .fork()
+        .uint32(tag(1, LEN))
+        .string(opts.scope.name)
+        .uint32(tag(2, LEN))
+        .string(opts.scope.version)
+        .ldelim();
       // ScopeMetrics.metrics = 2
       for (const m of metrics) {
         w.uint32(tag(2, LEN)).fork();
@@ -106,7 +115,10 @@ export async function encodeOtlpRequest(series: readonly UnitSeries[], opts: Otl
 }
 
 /** The dry run's text: what the request holds, without its timestamps (so it is deterministic). */
-export function describeOtlpRequest(series: readonly UnitSeries[], opts: Pick<OtlpEncodeOptions, 'resource' | 'scope' | 'temporality' | 'context'>): string {
+export function describeOtlpRequest(
+  series: readonly UnitSeries[],
+  opts: Pick<OtlpEncodeOptions, 'resource' | 'scope' | 'temporality' | 'context'>,
+): string {
   const metrics = otlpMetrics(series, opts.context);
   const lines = [`resource ${attributeText(opts.resource)}`, `scope ${opts.scope.name} ${opts.scope.version}`];
   for (const m of metrics) {

@@ -157,7 +157,12 @@ function collectFamilies(series: readonly Series[], opts: ExpositionOptions, not
   return [...byName.values()].sort((a, b) => compare(a.name, b.name));
 }
 
-function bodyLabels(metric: string, input: Readonly<Record<string, string>>, opts: ExpositionOptions, notes: Notes): Record<string, string> {
+function bodyLabels(
+  metric: string,
+  input: Readonly<Record<string, string>>,
+  opts: ExpositionOptions,
+  notes: Notes,
+): Record<string, string> {
   // Maps, not objects: a label named `constructor` or `toString` must not meet Object.prototype.
   const out: Record<string, string> = {};
   const from = new Map<string, string>();
@@ -182,7 +187,10 @@ function bodyLabels(metric: string, input: Readonly<Record<string, string>>, opt
     }
     const earlier = from.get(name);
     if (earlier !== undefined) {
-      notes.add(`label-clash:${earlier}\u0000${original}`, `labels "${earlier}" and "${original}" on "${metric}" both become "${name}": "${original}" is kept`);
+      notes.add(
+        `label-clash:${earlier}\u0000${original}`,
+        `labels "${earlier}" and "${original}" on "${metric}" both become "${name}": "${original}" is kept`,
+      );
     }
     from.set(name, original);
     setOwn(out, name, value);
@@ -213,7 +221,11 @@ export const MAX_PADDED_LABEL_NAMES = 32;
 function dedupe(family: Family, labelNames: readonly string[], notes: Notes): Sample[] {
   const byKey = new Map<string, Sample>();
   const pad = labelNames.length <= MAX_PADDED_LABEL_NAMES;
-  if (!pad) notes.add(`unpadded:${family.name}`, `"${family.name}" has ${labelNames.length} different label names: its samples keep only their own labels`);
+  if (!pad)
+    notes.add(
+      `unpadded:${family.name}`,
+      `"${family.name}" has ${labelNames.length} different label names: its samples keep only their own labels`,
+    );
   for (const s of family.samples) {
     const labels: Record<string, string> = {};
     for (const n of pad ? labelNames : Object.keys(s.labels)) labels[n] = s.labels[n] ?? '';
@@ -249,7 +261,12 @@ function familyType(family: Family, samples: readonly Sample[], notes: Notes): F
  * prom-client keys its samples by `name:value,` strings, so two label sets such as
  * {a:"x,b:y", b:""} and {a:"x", b:"y,b:"} can collide; the lost one is said, not hidden.
  */
-async function checkKept(got: Promise<{ values: readonly unknown[] }>, name: string, expected: number, notes: Notes): Promise<number> {
+async function checkKept(
+  got: Promise<{ values: readonly unknown[] }>,
+  name: string,
+  expected: number,
+  notes: Notes,
+): Promise<number> {
   const kept = (await got).values.length;
   if (kept < expected) {
     notes.add(

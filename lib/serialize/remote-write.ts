@@ -61,7 +61,8 @@ export function remoteWriteContent(input: readonly UnitSeries[]): RemoteWriteCon
     const key = sorted.map(([k, v]) => `${k}\u0000${v}`).join('\u0001');
     if (byKey.has(key)) notes.add(`${name}: two series with the same labels after renaming; the last one is sent`);
     byKey.set(key, { labels: sorted, value: s.value });
-    if (!families.has(name)) families.set(name, { name, type: s.type === 'counter' ? 'counter' : 'gauge', unit: s.unit ?? '' });
+    if (!families.has(name))
+      families.set(name, { name, type: s.type === 'counter' ? 'counter' : 'gauge', unit: s.unit ?? '' });
   }
   const series = [...byKey.entries()].sort(([a], [b]) => compareText(a, b)).map(([, s]) => s);
   return { series, families: [...families.values()].sort((a, b) => compareText(a.name, b.name)), notes: [...notes] };
@@ -76,7 +77,8 @@ export async function encodeWriteRequest(content: RemoteWriteContent, timeMs: nu
     // WriteRequest.timeseries = 1
     w.uint32(tag(1, LEN)).fork();
     // TimeSeries.labels = 1: Label { name = 1; value = 2 }
-    for (const [k, v] of s.labels) w.uint32(tag(1, LEN)).fork().uint32(tag(1, LEN)).string(k).uint32(tag(2, LEN)).string(v).ldelim();
+    for (const [k, v] of s.labels)
+      w.uint32(tag(1, LEN)).fork().uint32(tag(1, LEN)).string(k).uint32(tag(2, LEN)).string(v).ldelim();
     // TimeSeries.samples = 2: Sample { double value = 1; int64 timestamp = 2 }
     w.uint32(tag(2, LEN)).fork().uint32(tag(1, I64)).double(s.value).uint32(tag(2, VARINT)).int64(ts).ldelim();
     w.ldelim();
@@ -93,8 +95,10 @@ export async function encodeWriteRequest(content: RemoteWriteContent, timeMs: nu
 /** The dry run's text: a series a line, as PromQL would show it, without the timestamp. */
 export function describeWriteRequest(content: RemoteWriteContent): string {
   let out = '';
-  for (const f of content.families) out += `# TYPE ${f.name} ${f.type}${f.unit !== '' ? ` unit=${JSON.stringify(f.unit)}` : ''}\n`;
-  for (const s of content.series) out += `{${s.labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}} ${formatNumber(s.value)}\n`;
+  for (const f of content.families)
+    out += `# TYPE ${f.name} ${f.type}${f.unit !== '' ? ` unit=${JSON.stringify(f.unit)}` : ''}\n`;
+  for (const s of content.series)
+    out += `{${s.labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}} ${formatNumber(s.value)}\n`;
   return out;
 }
 

@@ -47,9 +47,11 @@ export function parseCriterion(text: string): Criterion | { error: string } {
         .toFixed(20)
         .replace(/\.?0+$/, '')} for ${rest})`,
     };
-  if (!NUMBER.test(rest)) return { error: `"${text}": after the operator comes a number, optionally signed (+10, -5) and/or with % (+10%)` };
+  if (!NUMBER.test(rest))
+    return { error: `"${text}": after the operator comes a number, optionally signed (+10, -5) and/or with % (+10%)` };
   const value = Number(rest);
-  if (!Number.isFinite(value)) return { error: `"${text}": ${rest.length > 24 ? `${rest.slice(0, 24)}…` : rest} is too large for a number` };
+  if (!Number.isFinite(value))
+    return { error: `"${text}": ${rest.length > 24 ? `${rest.slice(0, 24)}…` : rest} is too large for a number` };
   if (!percent && sign === undefined) return { text, op, value };
   return { text, op, value, relative: { percent, increase: sign !== '-' } };
 }

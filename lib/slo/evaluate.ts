@@ -91,10 +91,16 @@ export function evaluateSlo(spec: SloSpec, inputs: readonly ObjectiveInput[]): E
   const achieved = indicatorResults.reduce((sum, r) => sum + r.score, 0);
   const score = (100 * achieved) / maxScore;
   const { pass, warning } = spec.totalScore;
-  if (keyFailed !== undefined) return { result: 'fail', score, indicatorResults, message: `key SLI ${keyFailed} failed` };
+  if (keyFailed !== undefined)
+    return { result: 'fail', score, indicatorResults, message: `key SLI ${keyFailed} failed` };
   if (score >= pass) return { result: 'pass', score, indicatorResults };
   if (warning !== undefined && score >= warning)
-    return { result: 'warning', score, indicatorResults, message: `score ${fmt(score)} is below the pass target ${pass}%` };
+    return {
+      result: 'warning',
+      score,
+      indicatorResults,
+      message: `score ${fmt(score)} is below the pass target ${pass}%`,
+    };
   return {
     result: 'fail',
     score,
@@ -149,7 +155,11 @@ function evaluateObjective(o: SloObjective, input: ObjectiveInput): IndicatorRes
 }
 
 /** Any set holds when all its criteria hold; every set is evaluated, for the report's targets. */
-function evaluateSets(sets: CriteriaSets, measured: number, baseline: number | undefined): { holds: boolean; targets: SliTarget[] } {
+function evaluateSets(
+  sets: CriteriaSets,
+  measured: number,
+  baseline: number | undefined,
+): { holds: boolean; targets: SliTarget[] } {
   let holds = false;
   const targets: SliTarget[] = [];
   for (const set of sets) {
@@ -169,7 +179,9 @@ function toTarget(x: CriterionOutcome): SliTarget {
 
 /** Without a value, every criterion counts as violated (Keptn reports them so). */
 function unevaluated(sets: CriteriaSets): SliTarget[] {
-  return sets.flatMap((set) => set.map((c) => ({ criteria: c.text, violated: true, ...(c.relative ? {} : { targetValue: c.value }) })));
+  return sets.flatMap((set) =>
+    set.map((c) => ({ criteria: c.text, violated: true, ...(c.relative ? {} : { targetValue: c.value }) })),
+  );
 }
 
 /** A score or value for people: at most two decimals (4 significant digits below 0.01). */

@@ -18,7 +18,14 @@ import { BRANCH_LABEL } from '../config/branch.js';
 import { evaluateSlo, type Evaluation, type ObjectiveInput } from './evaluate.js';
 import { baselines, type PreviousRun } from './history.js';
 import type { GateOptions } from '../config/gate-options.js';
-import { hasPushTimes, historyQuery, parseMatrix, rawSamplesQuery, runsFromSamples, runsFromScrapes } from './prometheus-history.js';
+import {
+  hasPushTimes,
+  historyQuery,
+  parseMatrix,
+  rawSamplesQuery,
+  runsFromSamples,
+  runsFromScrapes,
+} from './prometheus-history.js';
 import { previousRunFromGroups } from './pushgateway-history.js';
 import { jsonReport, markdownTable, textTable, totalLine } from './render.js';
 import { TREND_RUNS } from './trend.js';
@@ -84,7 +91,10 @@ export interface Gate {
 type History = { runs: PreviousRun[]; source: string } | { error: string };
 
 /** The grouping whose runs are the baseline: the target branch's in a pull/merge request, else this one's. */
-export function baselineGrouping(grouping: ReadonlyArray<readonly [string, string]>, baselineBranch: string | undefined): Array<readonly [string, string]> {
+export function baselineGrouping(
+  grouping: ReadonlyArray<readonly [string, string]>,
+  baselineBranch: string | undefined,
+): Array<readonly [string, string]> {
   if (baselineBranch === undefined) return [...grouping];
   const out = grouping.map(([k, v]) => (k === BRANCH_LABEL ? ([k, baselineBranch] as const) : ([k, v] as const)));
   if (!out.some(([k]) => k === BRANCH_LABEL)) out.push([BRANCH_LABEL, baselineBranch]);
@@ -93,7 +103,11 @@ export function baselineGrouping(grouping: ReadonlyArray<readonly [string, strin
 
 // The files are checked, the SLIs resolved and the earlier results requested at the start, so that
 // every error of a file is reported at once, before any input; the evaluation is evaluate.ts.
-export async function startGate(options: GateOptions, ctx: GateContext, io: GateIo): Promise<Gate | { errors: string[] }> {
+export async function startGate(
+  options: GateOptions,
+  ctx: GateContext,
+  io: GateIo,
+): Promise<Gate | { errors: string[] }> {
   const started = io.now();
   const files = await readGateFiles(options, io);
   if ('errors' in files) return files;
@@ -177,13 +191,26 @@ async function readGateFiles(
 }
 
 /** Each objective's selector: the SLI file's query for its name, else the name itself. */
-function objectiveSelectors(spec: SloSpec, indicators: ReadonlyMap<string, string>, options: GateOptions, ctx: GateContext): Selector[] | { errors: string[] } {
-  const placeholders = { PROJECT: ctx.keptn.project, STAGE: ctx.keptn.stage, SERVICE: ctx.keptn.service, ...spec.filter };
+function objectiveSelectors(
+  spec: SloSpec,
+  indicators: ReadonlyMap<string, string>,
+  options: GateOptions,
+  ctx: GateContext,
+): Selector[] | { errors: string[] } {
+  const placeholders = {
+    PROJECT: ctx.keptn.project,
+    STAGE: ctx.keptn.stage,
+    SERVICE: ctx.keptn.service,
+    ...spec.filter,
+  };
   const errors: string[] = [];
   const selectors: Selector[] = [];
   spec.objectives.forEach((o, i) => {
     const mapped = indicators.get(o.sli);
-    const where = mapped !== undefined ? `${options.sliFile}: indicators.${o.sli}` : `${spec.file}: objectives[${i}] (sli ${o.sli}): sli`;
+    const where =
+      mapped !== undefined
+        ? `${options.sliFile}: indicators.${o.sli}`
+        : `${spec.file}: objectives[${i}] (sli ${o.sli}): sli`;
     const filled = fillPlaceholders(mapped ?? o.sli, placeholders);
     const sel = 'error' in filled ? filled : parseSelector(filled.text);
     if ('error' in sel) errors.push(`${where}: ${sel.error}`);
@@ -209,7 +236,14 @@ function evaluateWithHistory(
   if ('error' in h) {
     // Keptn fails an evaluation whose earlier results cannot be read; a gate must not pass
     // because its history is out of reach.
-    return { evaluation: { ...evaluateSlo(spec, inputs), result: 'fail', message: `earlier results could not be read: ${h.error}` }, comparedRuns: 0 };
+    return {
+      evaluation: {
+        ...evaluateSlo(spec, inputs),
+        result: 'fail',
+        message: `earlier results could not be read: ${h.error}`,
+      },
+      comparedRuns: 0,
+    };
   }
   const b = baselines(
     h.runs,
@@ -229,7 +263,8 @@ function evaluateWithHistory(
     inputs[i]!.recent = v;
   });
   const evaluation = evaluateSlo(spec, inputs);
-  if (b.skipped > 0) io.log.warn(`quality gate: ${b.skipped} earlier run${b.skipped === 1 ? '' : 's'} had NaN or ±Inf values, left out`);
+  if (b.skipped > 0)
+    io.log.warn(`quality gate: ${b.skipped} earlier run${b.skipped === 1 ? '' : 's'} had NaN or ±Inf values, left out`);
   if (spec.needsBaseline) io.log.info(`quality gate: ${baselineText(b.runs)} (${h.source})`);
   return { evaluation, comparedRuns: b.runs };
 }
@@ -237,7 +272,8 @@ function evaluateWithHistory(
 /** The table on stderr, and why the exit status will be GATE_FAILED_STATUS when it will. */
 function logVerdict(evaluation: Evaluation, spec: SloSpec, options: GateOptions, io: GateIo): void {
   for (const line of textTable(evaluation, spec)) io.log.info(line);
-  if (evaluation.result === 'fail') io.log.error(`${totalLine(evaluation)}: exit status ${GATE_FAILED_STATUS} once the metrics are pushed`);
+  if (evaluation.result === 'fail')
+    io.log.error(`${totalLine(evaluation)}: exit status ${GATE_FAILED_STATUS} once the metrics are pushed`);
   else if (evaluation.result === 'warning' && options.failOnWarning)
     io.log.error(`${totalLine(evaluation)} and --slo-fail-on-warning: exit status ${GATE_FAILED_STATUS}`);
 }
@@ -254,12 +290,16 @@ async function writeGateFiles(
   if (io.stepSummaryFile) {
     await io
       .appendText(io.stepSummaryFile, markdown)
-      .catch((err: Error) => io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY ${io.stepSummaryFile}: ${fileProblem(err)}`));
+      .catch((err: Error) =>
+        io.log.warn(`cannot append to $GITHUB_STEP_SUMMARY ${io.stepSummaryFile}: ${fileProblem(err)}`),
+      );
   }
   if (options.markdownFile !== undefined) {
     await io
       .writeText(options.markdownFile, markdown)
-      .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-markdown ${options.markdownFile}: ${err.code ?? err.message}`));
+      .catch((err: NodeJS.ErrnoException) =>
+        io.log.error(`cannot write --slo-markdown ${options.markdownFile}: ${err.code ?? err.message}`),
+      );
   }
   if (options.reportFile !== undefined) {
     const report = jsonReport(evaluation, spec, {
@@ -270,7 +310,9 @@ async function writeGateFiles(
     });
     await io
       .writeText(options.reportFile, report)
-      .catch((err: NodeJS.ErrnoException) => io.log.error(`cannot write --slo-report ${options.reportFile}: ${fileProblem(err)}`));
+      .catch((err: NodeJS.ErrnoException) =>
+        io.log.error(`cannot write --slo-report ${options.reportFile}: ${fileProblem(err)}`),
+      );
   }
 }
 
@@ -284,7 +326,13 @@ async function readHistory(
   fullName: (n: string) => string,
   started: number,
 ): Promise<History> {
-  const own = groupingLabels({ job: ctx.job, integration: ctx.integration, keptn: ctx.keptn, ci: ctx.ci, grouping: ctx.grouping });
+  const own = groupingLabels({
+    job: ctx.job,
+    integration: ctx.integration,
+    keptn: ctx.keptn,
+    ci: ctx.ci,
+    grouping: ctx.grouping,
+  });
   const where: HistoryWhere = {
     grouping: baselineGrouping(own, ctx.baselineBranch),
     branchNote: ctx.baselineBranch !== undefined ? `, ${BRANCH_LABEL}="${ctx.baselineBranch}" (the target branch)` : '',
@@ -298,7 +346,9 @@ async function readHistory(
     }
     warnWithoutHistory(spec, io);
     if (ctx.dryRun) {
-      io.log.warn(`${spec.file}: --dry-run: the Pushgateway is not read, so relative criteria have no baseline (--slo-history is still read)`);
+      io.log.warn(
+        `${spec.file}: --dry-run: the Pushgateway is not read, so relative criteria have no baseline (--slo-history is still read)`,
+      );
       return { runs: [], source: 'dry run' };
     }
     if (!ctx.pushgateway) {
@@ -322,7 +372,14 @@ interface HistoryWhere {
 }
 
 /** --slo-history: a Prometheus-compatible query API. */
-async function readQueryApi(historyUrl: URL, windowMs: number, names: string[], ctx: GateContext, io: GateIo, where: HistoryWhere): Promise<History> {
+async function readQueryApi(
+  historyUrl: URL,
+  windowMs: number,
+  names: string[],
+  ctx: GateContext,
+  io: GateIo,
+  where: HistoryWhere,
+): Promise<History> {
   const { url: base, auth } = withoutCredentials(historyUrl);
   const api = (path: string, params: Record<string, string>): URL => {
     const url = new URL(base.href);
@@ -332,24 +389,35 @@ async function readQueryApi(historyUrl: URL, windowMs: number, names: string[], 
   };
   // A scraped Pushgateway's runs first (push_time_seconds tells them apart) …
   const q = historyQuery(names, where.grouping, where.started, windowMs);
-  const res = await io.get(api('/api/v1/query_range', { query: q.query, start: String(q.start), end: String(q.end), step: String(q.step) }), auth);
-  if (res.status !== 200) return { error: `${historyUrl.origin} answered ${res.status} to query_range: ${oneLine(res.body)}` };
+  const res = await io.get(
+    api('/api/v1/query_range', { query: q.query, start: String(q.start), end: String(q.end), step: String(q.step) }),
+    auth,
+  );
+  if (res.status !== 200)
+    return { error: `${historyUrl.origin} answered ${res.status} to query_range: ${oneLine(res.body)}` };
   const scraped = parseMatrix(res.body, `${historyUrl.origin} /api/v1/query_range`);
   if ('error' in scraped) return scraped;
   if (hasPushTimes(scraped)) {
     const runs = runsFromScrapes(scraped, where.result, where.started / 1000);
-    return { runs, source: `Prometheus API ${historyUrl.origin}, scraped Pushgateway, ${runs.length} runs in the window${where.branchNote}` };
+    return {
+      runs,
+      source: `Prometheus API ${historyUrl.origin}, scraped Pushgateway, ${runs.length} runs in the window${where.branchNote}`,
+    };
   }
   // … else remote write or OTLP: the raw samples, one run per timestamp. Those series carry
   // the run's labels, not the Pushgateway's job and integration (the name holds the integration).
   const labels = where.grouping.filter(([k]) => k in ctx.labels || k === BRANCH_LABEL);
   const r = rawSamplesQuery(names, labels, where.started, windowMs);
   const raw = await io.get(api('/api/v1/query', { query: r.query, time: String(r.time) }), auth);
-  if (raw.status !== 200) return { error: `${historyUrl.origin} answered ${raw.status} to query: ${oneLine(raw.body)}` };
+  if (raw.status !== 200)
+    return { error: `${historyUrl.origin} answered ${raw.status} to query: ${oneLine(raw.body)}` };
   const samples = parseMatrix(raw.body, `${historyUrl.origin} /api/v1/query`);
   if ('error' in samples) return samples;
   const runs = runsFromSamples(samples, where.result, where.started / 1000);
-  return { runs, source: `Prometheus API ${historyUrl.origin}, raw samples, ${runs.length} runs in the window${where.branchNote}` };
+  return {
+    runs,
+    source: `Prometheus API ${historyUrl.origin}, raw samples, ${runs.length} runs in the window${where.branchNote}`,
+  };
 }
 
 /** What needs --slo-history and is asked without it: said, and the gate goes on with less. */
@@ -367,7 +435,11 @@ function warnWithoutHistory(spec: SloSpec, io: GateIo): void {
 }
 
 /** The last run of the group on the Pushgateway (its /api/v1/metrics). */
-async function readPushgateway(pushgateway: NonNullable<GateContext['pushgateway']>, io: GateIo, where: HistoryWhere): Promise<History> {
+async function readPushgateway(
+  pushgateway: NonNullable<GateContext['pushgateway']>,
+  io: GateIo,
+  where: HistoryWhere,
+): Promise<History> {
   const url = new URL(pushgateway.url.href);
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/metrics`;
   const res = await io.get(url, { username: pushgateway.username, password: pushgateway.password });
@@ -376,7 +448,9 @@ async function readPushgateway(pushgateway: NonNullable<GateContext['pushgateway
   if (run !== undefined && 'error' in run) return run;
   return {
     runs: run ? [run] : [],
-    source: run ? `the last run on the Pushgateway${where.branchNote}` : `the Pushgateway has no earlier run of this group${where.branchNote}`,
+    source: run
+      ? `the last run on the Pushgateway${where.branchNote}`
+      : `the Pushgateway has no earlier run of this group${where.branchNote}`,
   };
 }
 

@@ -16,7 +16,9 @@ export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<
   let http: Promise<HttpClient> | undefined;
   // The pushes' client settings (lib/backends/configured.ts), made on first use.
   const client = (): Promise<HttpClient> =>
-    (http ??= import('../backends/configured.js').then(({ createRunHttpClient }) => createRunHttpClient(config, reporter, env)));
+    (http ??= import('../backends/configured.js').then(({ createRunHttpClient }) =>
+      createRunHttpClient(config, reporter, env),
+    ));
   // The runner's file, not the user's: one that cannot be written (the rule of every output,
   // lib/files.ts) is a warning now and is not written, rather than a refused run.
   const summaryFile = env.GITHUB_STEP_SUMMARY?.trim();
@@ -31,7 +33,8 @@ export function gateIo(config: Config, reporter: Reporter, env: Readonly<Record<
     async get(url, auth) {
       const headers: Record<string, string> = { accept: 'application/json' };
       // The Pushgateway's credentials: registered for masking with the rest (lib/run/secrets.ts).
-      if (auth && (auth.username || auth.password)) headers.authorization = basicAuthHeader(auth.username ?? '', auth.password ?? '');
+      if (auth && (auth.username || auth.password))
+        headers.authorization = basicAuthHeader(auth.username ?? '', auth.password ?? '');
       const res = await (
         await client()
       ).request({

@@ -56,11 +56,18 @@ function testcase(r: IndicatorResult, spec: SloSpec, i: number, classname: strin
   const open = `    <testcase name="${xmlEscape(name)}" classname="${xmlEscape(classname)}" time="0">`;
   const value = r.value.success ? fmt(r.value.value) : (r.value.message ?? 'no value');
   const baseline = r.value.comparedValue !== undefined ? fmt(r.value.comparedValue) : 'none';
-  const criteria = [criteriaText('pass', r.passTargets), criteriaText('warning', r.warningTargets)].filter((c) => c !== undefined);
+  const criteria = [criteriaText('pass', r.passTargets), criteriaText('warning', r.warningTargets)].filter(
+    (c) => c !== undefined,
+  );
   if (r.status === 'info') {
     return `${open}\n      <skipped message="${xmlEscape(`informative objective (no pass criteria), value ${value}`)}"/>\n    </testcase>`;
   }
-  const details = [`value: ${value}`, `baseline: ${baseline}`, ...criteria, `score: ${fmt(r.score)}/${r.weight}${r.keySli ? ' (key SLI)' : ''}`];
+  const details = [
+    `value: ${value}`,
+    `baseline: ${baseline}`,
+    ...criteria,
+    `score: ${fmt(r.score)}/${r.weight}${r.keySli ? ' (key SLI)' : ''}`,
+  ];
   if (r.status === 'fail') {
     const message = r.value.success ? `${value} violates ${criteria.join('; ')}` : `no value: ${value}`;
     return `${open}\n      <failure type="slo-objective-failed" message="${xmlEscape(message)}">${xmlEscape(details.join('\n'))}</failure>\n    </testcase>`;

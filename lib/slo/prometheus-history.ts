@@ -30,13 +30,24 @@ export interface RangeQuery {
   step: number;
 }
 
-function selector(names: Iterable<string>, matchers: ReadonlyArray<readonly [string, string]>, withPushTime: boolean): string {
-  const all = [...new Set([...(withPushTime ? ['push_time_seconds'] : []), ...names])].filter((n) => /^[A-Za-z_:][A-Za-z0-9_:]*$/.test(n)).sort();
+function selector(
+  names: Iterable<string>,
+  matchers: ReadonlyArray<readonly [string, string]>,
+  withPushTime: boolean,
+): string {
+  const all = [...new Set([...(withPushTime ? ['push_time_seconds'] : []), ...names])]
+    .filter((n) => /^[A-Za-z_:][A-Za-z0-9_:]*$/.test(n))
+    .sort();
   return `{${[`__name__=~"${all.join('|')}"`, ...matchers.map(([k, v]) => `${k}=${JSON.stringify(v)}`)].join(',')}}`;
 }
 
 /** The range query for the group `grouping` and the metric `names`, over `windowMs` up to `nowMs`. */
-export function historyQuery(names: Iterable<string>, grouping: ReadonlyArray<readonly [string, string]>, nowMs: number, windowMs: number): RangeQuery {
+export function historyQuery(
+  names: Iterable<string>,
+  grouping: ReadonlyArray<readonly [string, string]>,
+  nowMs: number,
+  windowMs: number,
+): RangeQuery {
   // Rounded up: a scrape earlier in this very second is still in the range.
   const end = Math.ceil(nowMs / 1000);
   const step = Math.max(1, Math.ceil(windowMs / 1000 / MAX_POINTS));
@@ -65,10 +76,20 @@ export function parseMatrix(json: string, api: string): MatrixEntry[] | { error:
     body = JSON.parse(json) as typeof body;
   } catch {
     const head = json.trimStart().slice(0, 15).toLowerCase();
-    return { error: `the answer of ${api} is not JSON${head.startsWith('<') ? ' (an HTML page: is the URL the query API of Prometheus?)' : ''}` };
+    return {
+      error: `the answer of ${api} is not JSON${head.startsWith('<') ? ' (an HTML page: is the URL the query API of Prometheus?)' : ''}`,
+    };
   }
-  if (typeof body !== 'object' || body === null || body.status !== 'success' || body.data?.resultType !== 'matrix' || !Array.isArray(body.data.result)) {
-    return { error: `${api} failed: ${typeof body?.error === 'string' ? body.error.slice(0, 200) : 'no matrix in the answer'}` };
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    body.status !== 'success' ||
+    body.data?.resultType !== 'matrix' ||
+    !Array.isArray(body.data.result)
+  ) {
+    return {
+      error: `${api} failed: ${typeof body?.error === 'string' ? body.error.slice(0, 200) : 'no matrix in the answer'}`,
+    };
   }
   let samples = 0;
   const entries: MatrixEntry[] = [];
@@ -78,7 +99,9 @@ export function parseMatrix(json: string, api: string): MatrixEntry[] | { error:
       return { error: `${api}: a matrix entry without metric and values` };
     samples += entry.values.length;
     if (samples > MAX_HISTORY_SAMPLES)
-      return { error: `${api} answered more than ${MAX_HISTORY_SAMPLES} samples; narrow --slo-history-window (or the labels) and try again` };
+      return {
+        error: `${api} answered more than ${MAX_HISTORY_SAMPLES} samples; narrow --slo-history-window (or the labels) and try again`,
+      };
     entries.push(entry as MatrixEntry);
   }
   return entries;

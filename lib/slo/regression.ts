@@ -41,15 +41,45 @@ export const MAX_SAMPLES_LIMIT = 1000;
 
 const KEYS = new Set(['better', 'test', 'confidence', 'multiplier', 'percent', 'min_samples', 'max_samples']);
 
+/** What a regression test reads when `regression:` leaves a field out. */
+const REGRESSION_DEFAULTS: Readonly<Regression> = {
+  better: 'lower',
+  test: 't_test',
+  confidence: 0.99,
+  multiplier: 1.5,
+  percent: 10,
+  minSamples: 5,
+  maxSamples: 30,
+};
+
+/** A field given that the chosen test does not read: said, and ignored. */
+function warnUnread(
+  test: RegressionTest,
+  r: Record<string, unknown>,
+  warn: (field: string, msg: string) => void,
+): void {
+  if (test !== 'iqr' && r.multiplier !== undefined)
+    warn('regression.multiplier', `only the iqr test reads it (test: ${test}); ignored`);
+  if (test !== 'percentage' && r.percent !== undefined)
+    warn('regression.percent', `only the percentage test reads it (test: ${test}); ignored`);
+  if ((test === 'iqr' || test === 'percentage') && r.confidence !== undefined)
+    warn('regression.confidence', `only t_test and z_score read it (test: ${test}); ignored`);
+}
+
 /** `regression:` as parsed from YAML → a Regression; each problem a message naming the field. */
-export function checkRegression(raw: unknown, err: (field: string, msg: string) => void, warn: (field: string, msg: string) => void): Regression | undefined {
+export function checkRegression(
+  raw: unknown,
+  err: (field: string, msg: string) => void,
+  warn: (field: string, msg: string) => void,
+): Regression | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     err('regression', 'must be a mapping (better, test, confidence, multiplier, percent, min_samples, max_samples)');
     return undefined;
   }
   const r = raw as Record<string, unknown>;
-  for (const key of Object.keys(r)) if (!KEYS.has(key)) warn(`regression.${key}`, `not a field of regression (${[...KEYS].join(', ')}); ignored`);
-  const out: Regression = { better: 'lower', test: 't_test', confidence: 0.99, multiplier: 1.5, percent: 10, minSamples: 5, maxSamples: 30 };
+  for (const key of Object.keys(r))
+    if (!KEYS.has(key)) warn(`regression.${key}`, `not a field of regression (${[...KEYS].join(', ')}); ignored`);
+  const out: Regression = { ...REGRESSION_DEFAULTS };
   let ok = true;
   const bad = (field: string, msg: string): void => {
     ok = false;
@@ -60,7 +90,8 @@ export function checkRegression(raw: unknown, err: (field: string, msg: string) 
     else bad('better', `takes lower or higher, got ${JSON.stringify(r.better)}`);
   }
   if (r.test !== undefined) {
-    if (typeof r.test === 'string' && (REGRESSION_TESTS as readonly string[]).includes(r.test)) out.test = r.test as RegressionTest;
+    if (typeof r.test === 'string' && (REGRESSION_TESTS as readonly string[]).includes(r.test))
+      out.test = r.test as RegressionTest;
     else bad('test', `takes ${REGRESSION_TESTS.join(', ')}, got ${JSON.stringify(r.test)}`);
   }
   const num = (field: string, ok: (n: number) => boolean, what: string): number | undefined => {
@@ -70,19 +101,26 @@ export function checkRegression(raw: unknown, err: (field: string, msg: string) 
     bad(field, `needs ${what}, got ${JSON.stringify(v)}`);
     return undefined;
   };
-  out.confidence = num('confidence', (n) => n >= 0.5 && n < 1, 'a probability from 0.5 to below 1 such as 0.99') ?? out.confidence;
+  out.confidence =
+    num('confidence', (n) => n >= 0.5 && n < 1, 'a probability from 0.5 to below 1 such as 0.99') ?? out.confidence;
   out.multiplier = num('multiplier', (n) => n >= 0, 'a number of 0 or more such as 1.5') ?? out.multiplier;
   out.percent = num('percent', (n) => n >= 0, 'a percentage of 0 or more such as 10') ?? out.percent;
   const least = out.test === 'percentage' ? 1 : 2;
   out.minSamples =
-    num('min_samples', (n) => Number.isInteger(n) && n >= least, `a whole number of ${least} or more for ${out.test}`) ?? Math.max(least, out.minSamples);
+    num(
+      'min_samples',
+      (n) => Number.isInteger(n) && n >= least,
+      `a whole number of ${least} or more for ${out.test}`,
+    ) ?? Math.max(least, out.minSamples);
   out.maxSamples =
-    num('max_samples', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_SAMPLES_LIMIT, `a whole number from 1 to ${MAX_SAMPLES_LIMIT}`) ?? out.maxSamples;
-  if (out.maxSamples < out.minSamples) bad('max_samples', `(${out.maxSamples}) is below min_samples (${out.minSamples}): no run could ever be judged`);
-  if (out.test !== 'iqr' && r.multiplier !== undefined) warn('regression.multiplier', `only the iqr test reads it (test: ${out.test}); ignored`);
-  if (out.test !== 'percentage' && r.percent !== undefined) warn('regression.percent', `only the percentage test reads it (test: ${out.test}); ignored`);
-  if ((out.test === 'iqr' || out.test === 'percentage') && r.confidence !== undefined)
-    warn('regression.confidence', `only t_test and z_score read it (test: ${out.test}); ignored`);
+    num(
+      'max_samples',
+      (n) => Number.isInteger(n) && n >= 1 && n <= MAX_SAMPLES_LIMIT,
+      `a whole number from 1 to ${MAX_SAMPLES_LIMIT}`,
+    ) ?? out.maxSamples;
+  if (out.maxSamples < out.minSamples)
+    bad('max_samples', `(${out.maxSamples}) is below min_samples (${out.minSamples}): no run could ever be judged`);
+  warnUnread(out.test, r, warn);
   return ok ? out : undefined;
 }
 
@@ -107,7 +145,12 @@ export function judgeRegression(r: Regression, value: number, baseline: readonly
   const sample = baseline.slice(0, r.maxSamples);
   const n = sample.length;
   const base = { test: r.test, better: r.better, n };
-  if (n < r.minSamples || n === 0) return { ...base, regressed: false, notJudged: `${n} earlier result${n === 1 ? '' : 's'}, min_samples is ${r.minSamples}` };
+  if (n < r.minSamples || n === 0)
+    return {
+      ...base,
+      regressed: false,
+      notJudged: `${n} earlier result${n === 1 ? '' : 's'}, min_samples is ${r.minSamples}`,
+    };
   const m = mean(sample);
   const s = sampleSd(sample);
   const sign = r.better === 'lower' ? 1 : -1;

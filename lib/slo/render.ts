@@ -21,7 +21,9 @@ function row(r: IndicatorResult, spec: SloSpec, i: number): string[] {
   let baseline = relative ? 'no baseline' : '-';
   if (r.value.comparedValue !== undefined) baseline = fmt(r.value.comparedValue);
   const criteria =
-    [targets('pass', r.passTargets), targets('warning', r.warningTargets), regressionCell(spec, i, r.regression)].filter(Boolean).join('; ') || '(informative)';
+    [targets('pass', r.passTargets), targets('warning', r.warningTargets), regressionCell(spec, i, r.regression)]
+      .filter(Boolean)
+      .join('; ') || '(informative)';
   const score = r.status === 'info' ? '-' : `${fmt(r.score)}/${r.weight}`;
   return [`${name}${r.keySli ? ' (key)' : ''}`, value, baseline, criteria, score, r.status];
 }
@@ -87,7 +89,9 @@ export function textTable(e: Evaluation, spec: SloSpec): string[] {
   const rows = e.indicatorResults.map((r, i) => row(r, spec, i));
   const widths = HEAD.map((h, c) => Math.max(h.length, ...rows.map((r) => [...r[c]!].length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, c) => (c === cells.length - 1 ? cell : cell + ' '.repeat(widths[c]! - [...cell].length))).join('  ');
+    cells
+      .map((cell, c) => (c === cells.length - 1 ? cell : cell + ' '.repeat(widths[c]! - [...cell].length)))
+      .join('  ');
   return [`quality gate ${spec.file}:`, line(HEAD), ...rows.map(line), ...trendLines(e, spec), totalLine(e)];
 }
 
@@ -116,7 +120,10 @@ export function markdownTable(e: Evaluation, spec: SloSpec, maxBytes = MAX_SUMMA
     const text = `| ${row(r, spec, i).map(esc).join(' | ')} |`;
     bytes += Buffer.byteLength(text) + 1;
     if (bytes > maxBytes) {
-      rows.push('', `${e.indicatorResults.length - i} more objectives not shown (a job summary is bounded; the full table is on stderr and in --slo-report)`);
+      rows.push(
+        '',
+        `${e.indicatorResults.length - i} more objectives not shown (a job summary is bounded; the full table is on stderr and in --slo-report)`,
+      );
       break;
     }
     rows.push(text);

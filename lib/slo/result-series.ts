@@ -23,7 +23,11 @@ export function resultName(ctx: NamingContext): string {
   return fullMetricName(ctx.prefix, ctx.integration, 'slo_result');
 }
 
-export function resultSeries(evaluation: Evaluation, ctx: NamingContext, labels: Readonly<Record<string, string>>): Series[] {
+export function resultSeries(
+  evaluation: Evaluation,
+  ctx: NamingContext,
+  labels: Readonly<Record<string, string>>,
+): Series[] {
   return [
     { name: scoreName(ctx), labels: { ...labels }, value: Math.round(evaluation.score * 100) / 100, type: 'gauge' },
     { name: resultName(ctx), labels: { ...labels }, value: RESULT_VALUE[evaluation.result], type: 'gauge' },

@@ -29,7 +29,10 @@ const NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]*/;
 const LABEL = /^[A-Za-z_][A-Za-z0-9_.:-]*/;
 
 /** `$PROJECT` → value; an unknown `$NAME` is an error (it would match nothing, silently). */
-export function fillPlaceholders(text: string, values: Readonly<Record<string, string | undefined>>): { text: string } | { error: string } {
+export function fillPlaceholders(
+  text: string,
+  values: Readonly<Record<string, string | undefined>>,
+): { text: string } | { error: string } {
   let missing: string | undefined;
   const filled = text.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, key: string) => {
     const v = values[key];
@@ -54,7 +57,8 @@ export function parseSelector(input: string): Selector | { error: string } {
   let aggregation: Aggregation | undefined;
   const agg = /^([a-z]+)\s*\(([\s\S]*)\)$/.exec(rest);
   if (agg) {
-    if (!(AGGREGATIONS as readonly string[]).includes(agg[1]!)) return { error: `"${text}": only ${AGGREGATIONS.join(', ')}(…) can wrap a series here` };
+    if (!(AGGREGATIONS as readonly string[]).includes(agg[1]!))
+      return { error: `"${text}": only ${AGGREGATIONS.join(', ')}(…) can wrap a series here` };
     aggregation = agg[1] as Aggregation;
     rest = agg[2]!.trim();
   }
@@ -81,7 +85,10 @@ export function parseSelector(input: string): Selector | { error: string } {
     }
     rest = rest.slice(1).trim();
   }
-  if (rest !== '') return { error: `"${text}": unexpected "${rest.slice(0, 20)}" (PromQL beyond name{…} and max/min/avg/sum/count(…) is not evaluated here)` };
+  if (rest !== '')
+    return {
+      error: `"${text}": unexpected "${rest.slice(0, 20)}" (PromQL beyond name{…} and max/min/avg/sum/count(…) is not evaluated here)`,
+    };
   return aggregation ? { text, name, matchers, aggregation } : { text, name, matchers };
 }
 
@@ -91,7 +98,11 @@ export type Resolved = { value: number; series: readonly Series[] } | { error: s
  * The SLI's value among `series`. `fullName` turns an input name into the full metric name
  * (`cost` → `keptn_infracost_cost`); either name matches.
  */
-export function resolveSelector(sel: Selector, series: readonly Series[], fullName: (name: string) => string): Resolved {
+export function resolveSelector(
+  sel: Selector,
+  series: readonly Series[],
+  fullName: (name: string) => string,
+): Resolved {
   const names = new Set([sel.name, fullName(sel.name)]);
   const found = series.filter((s) => names.has(s.name) && sel.matchers.every((m) => matches(s.labels, m)));
   if (found.length === 0) {
@@ -100,7 +111,10 @@ export function resolveSelector(sel: Selector, series: readonly Series[], fullNa
   }
   if (sel.aggregation === undefined) {
     if (found.length === 1) return { value: found[0]!.value, series: found };
-    return { error: `no value: ${found.length} series match; add labels ({label="value"}) or wrap it in max(…), sum(…)`, series: found };
+    return {
+      error: `no value: ${found.length} series match; add labels ({label="value"}) or wrap it in max(…), sum(…)`,
+      series: found,
+    };
   }
   const values = found.map((s) => s.value);
   switch (sel.aggregation) {
@@ -118,7 +132,9 @@ export function resolveSelector(sel: Selector, series: readonly Series[], fullNa
 }
 
 function matcherText(matchers: readonly Matcher[]): string {
-  return matchers.length === 0 ? '' : `{${matchers.map((m) => `${m.label}${m.op}${JSON.stringify(m.value)}`).join(',')}}`;
+  return matchers.length === 0
+    ? ''
+    : `{${matchers.map((m) => `${m.label}${m.op}${JSON.stringify(m.value)}`).join(',')}}`;
 }
 
 /** A label given as the input wrote it (`p.95`) or as Prometheus names it (`p_95`) matches. */

@@ -10,7 +10,8 @@ export function checkSliDocument(doc: unknown, file: string): Checked<ReadonlyMa
   const record = doc as Record<string, unknown>;
   const warnings: string[] = [];
   for (const key of Object.keys(record))
-    if (key !== 'spec_version' && key !== 'indicators') warnings.push(`${file}: ${key}: not a field of an SLI file; ignored`);
+    if (key !== 'spec_version' && key !== 'indicators')
+      warnings.push(`${file}: ${key}: not a field of an SLI file; ignored`);
   const indicators = record.indicators;
   if (typeof indicators !== 'object' || indicators === null || Array.isArray(indicators)) {
     return {
@@ -23,7 +24,9 @@ export function checkSliDocument(doc: unknown, file: string): Checked<ReadonlyMa
   const map = new Map<string, string>();
   for (const [name, query] of Object.entries(indicators)) {
     if (typeof query !== 'string' || query.trim() === '')
-      errors.push(`${file}: indicators.${name}: must be a selector string such as max(keptn_k6_http_req_duration_p95_ms)`);
+      errors.push(
+        `${file}: indicators.${name}: must be a selector string such as max(keptn_k6_http_req_duration_p95_ms)`,
+      );
     else map.set(name, query);
   }
   return errors.length > 0 ? { errors } : { value: map, warnings };

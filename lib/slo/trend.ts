@@ -17,12 +17,18 @@ export function sparkline(earlier: readonly number[], current: number | undefine
   if (earlier.length === 0 || all.some((v) => !Number.isFinite(v))) return '';
   const lo = Math.min(...all);
   const hi = Math.max(...all);
-  const bar = (v: number): string => (hi === lo ? BARS[3]! : BARS[Math.min(7, Math.floor(((v - lo) / (hi - lo)) * 8))]!);
+  const bar = (v: number): string =>
+    hi === lo ? BARS[3]! : BARS[Math.min(7, Math.floor(((v - lo) / (hi - lo)) * 8))]!;
   return earlier.map(bar).join('') + (current === undefined ? '' : `│${bar(current)}`);
 }
 
 /** A Mermaid xychart-beta block (without the fences): the runs, this one last, and the bound as a flat line. */
-export function mermaidChart(title: string, earlier: readonly number[], current: number | undefined, bound?: number): string {
+export function mermaidChart(
+  title: string,
+  earlier: readonly number[],
+  current: number | undefined,
+  bound?: number,
+): string {
   const values = current === undefined ? [...earlier] : [...earlier, current];
   const labels = earlier.map((_, i) => `"-${earlier.length - i}"`);
   if (current !== undefined) labels.push('"this"');

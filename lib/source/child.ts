@@ -39,7 +39,10 @@ export interface EarlyTool {
   error?: NodeJS.ErrnoException;
   exit?: { code: number | null; signal: NodeJS.Signals | null };
   /** Set by the entry: called with the listeners that take over from its own. */
-  listen: (onError: (err: NodeJS.ErrnoException) => void, onExit: (code: number | null, signal: NodeJS.Signals | null) => void) => void;
+  listen: (
+    onError: (err: NodeJS.ErrnoException) => void,
+    onExit: (code: number | null, signal: NodeJS.Signals | null) => void,
+  ) => void;
 }
 
 /** Where bin/entry.cjs leaves the tool it started (a global: the entry is a separate file, loaded before the program). */
@@ -82,7 +85,11 @@ export function runTool(command: readonly string[]): ToolRun {
   if (file === '') return notStarted(Object.assign(new Error('empty command name'), { code: 'ENOENT' }));
   const early = adoptEarlyTool(command);
   // Loaded on use: in the single-file bundle a static import would load it at every start.
-  const child = early?.child ?? process.getBuiltinModule('node:child_process').spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'], detached: true });
+  const child =
+    early?.child ??
+    process
+      .getBuiltinModule('node:child_process')
+      .spawn(file, args, { stdio: ['inherit', 'pipe', 'pipe'], detached: true });
   const done = new Promise<ToolExit>((resolve) => {
     let spawnError: NodeJS.ErrnoException | undefined;
     const onError = (err: NodeJS.ErrnoException): void => {
@@ -91,7 +98,8 @@ export function runTool(command: readonly string[]): ToolRun {
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       if (spawnError && child.pid === undefined) return;
-      if (signal) resolve({ status: 128 + (process.getBuiltinModule('node:os').constants.signals[signal] ?? 0), signal });
+      if (signal)
+        resolve({ status: 128 + (process.getBuiltinModule('node:os').constants.signals[signal] ?? 0), signal });
       else resolve({ status: code ?? 1 });
     };
     if (early) early.listen(onError, onExit);
@@ -117,7 +125,11 @@ function notStarted(err: NodeJS.ErrnoException): ToolRun {
  * Why the tool could not start, in words: ENOENT for a script whose `#!` interpreter is missing
  * names the interpreter, since the script itself is there.
  */
-export function describeSpawnError(command: readonly string[], err: NodeJS.ErrnoException, env: Readonly<Record<string, string | undefined>>): string {
+export function describeSpawnError(
+  command: readonly string[],
+  err: NodeJS.ErrnoException,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   const [file] = command as [string];
   const code = err.code ?? err.message;
   if (file === '') return 'cannot run "": an empty command name (not found)';

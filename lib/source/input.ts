@@ -124,7 +124,9 @@ function fileInput(fd: number, opts: InputOptions): Input {
       await new Promise<void>((resolve) => relay.whenFree(resolve));
       if (stopped) return;
       const buf = relay.take();
-      const n = await new Promise<number>((resolve, reject) => read(fd, buf, 0, buf.length, null, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+      const n = await new Promise<number>((resolve, reject) =>
+        read(fd, buf, 0, buf.length, null, (err, bytes) => (err ? reject(err) : resolve(bytes))),
+      );
       if (n === 0 || stopped) {
         relay.giveBack(buf);
         return;

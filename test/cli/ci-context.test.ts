@@ -35,9 +35,16 @@ const GITLAB = {
   GITLAB_USER_LOGIN: 'dev',
 };
 
-async function dryRun(name: string, env: Record<string, string>, extra: string[] = []): Promise<{ text: string; status: number | null; stderr: string }> {
+async function dryRun(
+  name: string,
+  env: Record<string, string>,
+  extra: string[] = [],
+): Promise<{ text: string; status: number | null; stderr: string }> {
   const file = join(dir, name);
-  const r = await runInProcess(['--integration', 'k6', '--no-run-metrics', '--dry-run-file', file, ...extra], { input: INPUT, env });
+  const r = await runInProcess(['--integration', 'k6', '--no-run-metrics', '--dry-run-file', file, ...extra], {
+    input: INPUT,
+    env,
+  });
   return { text: readFileSync(file, 'utf8'), status: r.status, stderr: r.stderr };
 }
 
@@ -64,13 +71,24 @@ t.test('GitLab CI: the grouping path and the labels', async (t) => {
     text,
     /^# pushgateway: PUT \/metrics\/job\/job-executor-service\/integration\/k6\/ci_platform\/gitlab_ci\/ci_repository@base64\/YWNtZS9zaG9w\/ci_job\/load-test$/m,
   );
-  t.match(text, /^keptn_k6_rps,ci_job=load-test,ci_platform=gitlab_ci,ci_repository=acme\/shop,dt\.metrics\.source=jes-metrics-pipe gauge,12\.5$/m);
+  t.match(
+    text,
+    /^keptn_k6_rps,ci_job=load-test,ci_platform=gitlab_ci,ci_repository=acme\/shop,dt\.metrics\.source=jes-metrics-pipe gauge,12\.5$/m,
+  );
   t.notMatch(text, /5512|771|ffac537e|GITLAB_USER|dev\b/);
 });
 
 t.test('KEPTN_* set in a GitHub runner: the JES names, labels and key, unchanged', async (t) => {
-  const { text } = await dryRun('keptn', { ...GITHUB, KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' });
-  t.match(text, /^# pushgateway: PUT \/metrics\/job\/job-executor-service\/integration\/k6\/keptn_project\/sockshop\/keptn_stage\/dev\/keptn_service\/carts$/m);
+  const { text } = await dryRun('keptn', {
+    ...GITHUB,
+    KEPTN_PROJECT: 'sockshop',
+    KEPTN_STAGE: 'dev',
+    KEPTN_SERVICE: 'carts',
+  });
+  t.match(
+    text,
+    /^# pushgateway: PUT \/metrics\/job\/job-executor-service\/integration\/k6\/keptn_project\/sockshop\/keptn_stage\/dev\/keptn_service\/carts$/m,
+  );
   t.match(
     text,
     /^keptn_k6_rps,ci_platform=keptn,keptn_project=sockshop,keptn_service=carts,keptn_stage=dev,dt\.metrics\.source=jes-metrics-pipe gauge,12\.5$/m,
@@ -112,10 +130,13 @@ t.test('a real Pushgateway: two repositories and two jobs keep four groups', asy
     ['acme/cart', 'smoke', '4'],
   ];
   for (const [repo, job, value] of runs) {
-    const r = await runInProcess(['--integration', 'k6', '--no-run-metrics', '--pushgateway', pgw.url, '--fail-on-push-error'], {
-      input: `rps=${value}\n`,
-      env: { ...GITHUB, GITHUB_REPOSITORY: repo, GITHUB_JOB: job, GITHUB_RUN_ID: String(1000 + Number(value)) },
-    });
+    const r = await runInProcess(
+      ['--integration', 'k6', '--no-run-metrics', '--pushgateway', pgw.url, '--fail-on-push-error'],
+      {
+        input: `rps=${value}\n`,
+        env: { ...GITHUB, GITHUB_REPOSITORY: repo, GITHUB_JOB: job, GITHUB_RUN_ID: String(1000 + Number(value)) },
+      },
+    );
     t.equal(r.status, 0, `${repo} ${job}: ${r.stderr}\n${pgw.log()}`);
   }
   const byRepoAndJob = (a: Record<string, string>, b: Record<string, string>): number =>
@@ -156,10 +177,13 @@ t.test(
     t.teardown(() => pgw.stop());
     // One variable holds at most 128 KiB (Linux MAX_ARG_STRLEN); two of them make 240 KB of context.
     const big = `acme/${'x'.repeat(120_000)}`;
-    const r = await runInProcess(['--integration', 'k6', '--no-run-metrics', '--pushgateway', pgw.url, '--fail-on-push-error'], {
-      input: INPUT,
-      env: { ...GITHUB, GITHUB_REPOSITORY: big, GITHUB_WORKFLOW: big },
-    });
+    const r = await runInProcess(
+      ['--integration', 'k6', '--no-run-metrics', '--pushgateway', pgw.url, '--fail-on-push-error'],
+      {
+        input: INPUT,
+        env: { ...GITHUB, GITHUB_REPOSITORY: big, GITHUB_WORKFLOW: big },
+      },
+    );
     t.equal(r.status, 0, r.stderr.slice(0, 500));
     t.equal(r.stdout.toString(), INPUT);
     t.equal(r.stderr.match(/are cut to 200 characters/g)?.length, 1, 'said once');

@@ -67,44 +67,58 @@ const haveXmllint = (() => {
   }
 })();
 
-t.test('a failed gate: JUnit with one test case per objective (valid against the XSD), a metrics report promtool accepts', async (t) => {
-  const junit = join(dir, 'gate.xml');
-  const metrics = join(dir, 'metrics.txt');
-  const input = 'cost=300\np95=0.7\nerrors=3\nrequests{route="/a b"} 12\n';
-  const r = await runCli(['--integration', 'demo', '--dry-run', '--slo', sloFile, '--slo-junit', junit, '--metrics-report', metrics], {
-    input,
-    env: { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'octo/repo', GITHUB_WORKFLOW: 'ci', GITHUB_JOB: 'load' },
-  });
-  t.equal(r.status, 4, 'the gate failed: exit 4');
-  t.equal(r.stdout.toString(), input, 'the input passed through');
+t.test(
+  'a failed gate: JUnit with one test case per objective (valid against the XSD), a metrics report promtool accepts',
+  async (t) => {
+    const junit = join(dir, 'gate.xml');
+    const metrics = join(dir, 'metrics.txt');
+    const input = 'cost=300\np95=0.7\nerrors=3\nrequests{route="/a b"} 12\n';
+    const r = await runCli(
+      ['--integration', 'demo', '--dry-run', '--slo', sloFile, '--slo-junit', junit, '--metrics-report', metrics],
+      {
+        input,
+        env: { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'octo/repo', GITHUB_WORKFLOW: 'ci', GITHUB_JOB: 'load' },
+      },
+    );
+    t.equal(r.status, 4, 'the gate failed: exit 4');
+    t.equal(r.stdout.toString(), input, 'the input passed through');
 
-  const xml = readFileSync(junit, 'utf8');
-  t.match(
-    xml,
-    /<testsuite name="quality gate [^"]*slo\.yaml" tests="4" failures="2" errors="0" skipped="1"/,
-    'counts: 3 objectives + total; 2 failed, 1 skipped',
-  );
-  t.match(
-    xml,
-    /<testcase name="Monthly &lt;cost&gt; &amp; &quot;more&quot; \(cost\) \[key\]"[^>]*>\s*<failure type="slo-objective-failed" message="300 violates pass: &lt;=250/,
-  );
-  t.match(xml, /value: 300\nbaseline: none\npass: &lt;=250 \(target 250\) violated\nscore: 0\/1 \(key SLI\)<\/failure>/, 'value, baseline, criteria');
-  t.match(xml, /<testcase name="p95"[^>]*>\s*<system-out>result: warning/, 'a warning passes, and says so');
-  t.match(xml, /<testcase name="errors"[^>]*>\s*<skipped message="informative objective/, 'informative: skipped');
-  t.match(xml, /<testcase name="total score"[^>]*>\s*<failure type="slo-gate-failed"/, 'the total fails with the gate');
-  if (haveXmllint) {
-    const v = await xmllint(junit);
-    t.ok(v.ok, `xmllint --schema junit-10.xsd: ${v.output.trim()}`);
-  } else t.fail('xmllint (Debian libxml2-utils) is not installed');
+    const xml = readFileSync(junit, 'utf8');
+    t.match(
+      xml,
+      /<testsuite name="quality gate [^"]*slo\.yaml" tests="4" failures="2" errors="0" skipped="1"/,
+      'counts: 3 objectives + total; 2 failed, 1 skipped',
+    );
+    t.match(
+      xml,
+      /<testcase name="Monthly &lt;cost&gt; &amp; &quot;more&quot; \(cost\) \[key\]"[^>]*>\s*<failure type="slo-objective-failed" message="300 violates pass: &lt;=250/,
+    );
+    t.match(
+      xml,
+      /value: 300\nbaseline: none\npass: &lt;=250 \(target 250\) violated\nscore: 0\/1 \(key SLI\)<\/failure>/,
+      'value, baseline, criteria',
+    );
+    t.match(xml, /<testcase name="p95"[^>]*>\s*<system-out>result: warning/, 'a warning passes, and says so');
+    t.match(xml, /<testcase name="errors"[^>]*>\s*<skipped message="informative objective/, 'informative: skipped');
+    t.match(
+      xml,
+      /<testcase name="total score"[^>]*>\s*<failure type="slo-gate-failed"/,
+      'the total fails with the gate',
+    );
+    if (haveXmllint) {
+      const v = await xmllint(junit);
+      t.ok(v.ok, `xmllint --schema junit-10.xsd: ${v.output.trim()}`);
+    } else t.fail('xmllint (Debian libxml2-utils) is not installed');
 
-  const text = readFileSync(metrics, 'utf8');
-  t.match(text, /^keptn_demo_cost 300$/m, 'name value, without the context labels');
-  t.match(text, /^keptn_demo_requests\{route="\/a b"\} 12$/m, "the series' own labels stay");
-  t.match(text, /^keptn_demo_slo_score 25$/m, "the gate's score is in");
-  t.notMatch(text, /ci_platform|ci_repository/, 'no CI context label');
-  const check = await checkMetrics(text);
-  t.equal(check.code, 0, `promtool check metrics: ${check.output}`);
-});
+    const text = readFileSync(metrics, 'utf8');
+    t.match(text, /^keptn_demo_cost 300$/m, 'name value, without the context labels');
+    t.match(text, /^keptn_demo_requests\{route="\/a b"\} 12$/m, "the series' own labels stay");
+    t.match(text, /^keptn_demo_slo_score 25$/m, "the gate's score is in");
+    t.notMatch(text, /ci_platform|ci_repository/, 'no CI context label');
+    const check = await checkMetrics(text);
+    t.equal(check.code, 0, `promtool check metrics: ${check.output}`);
+  },
+);
 
 t.test('both files are written when the push fails', async (t) => {
   const junit = join(dir, 'push-failed.xml');
@@ -204,6 +218,11 @@ t.test('junitReport: XML escaping, and a gate without objectives', async (t) => 
 });
 
 t.test('withoutContextLabels: only labels equal to the run context go', async (t) => {
-  const series = [{ name: 'a', labels: { ci_platform: 'github_actions', team: 'x', route: '/' }, value: 1, type: 'gauge' as const }];
-  t.same(withoutContextLabels(series, { ci_platform: 'github_actions', team: 'y' })[0]!.labels, { team: 'x', route: '/' });
+  const series = [
+    { name: 'a', labels: { ci_platform: 'github_actions', team: 'x', route: '/' }, value: 1, type: 'gauge' as const },
+  ];
+  t.same(withoutContextLabels(series, { ci_platform: 'github_actions', team: 'y' })[0]!.labels, {
+    team: 'x',
+    route: '/',
+  });
 });

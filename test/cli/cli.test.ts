@@ -11,13 +11,23 @@ import { seededBytes } from '../support/seeded.js';
 import { runInProcess } from '../support/in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-cli-'));
-const SAMPLE = 'build started\ncost=42.5\nlevel=info msg="done" took=3\n{"name":"coverage","value":87.5,"labels":{"suite":"unit"}}\nno newline at the end';
+const SAMPLE =
+  'build started\ncost=42.5\nlevel=info msg="done" took=3\n{"name":"coverage","value":87.5,"labels":{"suite":"unit"}}\nno newline at the end';
 
 t.test('--help and --version', async (t) => {
   const help = await runCli(['--help']);
   t.equal(help.status, 0);
   t.match(help.stdout.toString(), /Usage:/);
-  for (const flag of ['--integration', '--pattern', '--json-path', '--pushgateway', '--dt-url', '--dry-run-file', '--fail-on-push-error', '--parse-stderr']) {
+  for (const flag of [
+    '--integration',
+    '--pattern',
+    '--json-path',
+    '--pushgateway',
+    '--dt-url',
+    '--dry-run-file',
+    '--fail-on-push-error',
+    '--parse-stderr',
+  ]) {
     t.match(help.stdout.toString(), flag, `help mentions ${flag}`);
   }
   const version = await runCli(['--version']);
@@ -28,7 +38,10 @@ t.test('--help and --version', async (t) => {
 
 t.test('filter mode: input passed through unchanged, metrics in the dry-run file', async (t) => {
   const file = join(dir, 'dry1');
-  const r = await runInProcess(['--integration', 'demo', '--dry-run-file', file], { input: SAMPLE, env: { KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev' } });
+  const r = await runInProcess(['--integration', 'demo', '--dry-run-file', file], {
+    input: SAMPLE,
+    env: { KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev' },
+  });
   t.equal(r.status, 0, r.stderr);
   t.ok(r.stdout.equals(Buffer.from(SAMPLE)), 'stdout is the input, byte for byte');
   const dry = readFileSync(file, 'utf8');
@@ -76,14 +89,25 @@ t.test('usage errors: reported at once, input passed through in full, exit 2, no
 });
 
 t.test('a backend configuration error: input passed through, exit 2', async (t) => {
-  const r = await runInProcess(['--integration', 'x', '--dt-url', 'https://abc123.live.dynatrace.com'], { input: SAMPLE });
+  const r = await runInProcess(['--integration', 'x', '--dt-url', 'https://abc123.live.dynatrace.com'], {
+    input: SAMPLE,
+  });
   t.equal(r.status, 2);
   t.ok(r.stdout.equals(Buffer.from(SAMPLE)));
   t.match(r.stderr, /DT_API_TOKEN/);
 });
 
 t.test('wrap mode: the tool runs without a shell, its output passes, its status wins', async (t) => {
-  const ok = await runCli(['--integration', 'w', '--dry-run-file', join(dir, 'w1'), '--', 'sh', '-c', 'echo rps=12.5; echo "to stderr" >&2']);
+  const ok = await runCli([
+    '--integration',
+    'w',
+    '--dry-run-file',
+    join(dir, 'w1'),
+    '--',
+    'sh',
+    '-c',
+    'echo rps=12.5; echo "to stderr" >&2',
+  ]);
   t.equal(ok.status, 0, ok.stderr);
   t.equal(ok.stdout.toString(), 'rps=12.5\n');
   t.match(ok.stderr, /^to stderr$/m, "the tool's stderr is forwarded");
@@ -93,12 +117,29 @@ t.test('wrap mode: the tool runs without a shell, its output passes, its status 
   t.match(dry, /^keptn_w_duration_seconds\{.*\} [0-9.]+$/m);
   t.match(dry, /^keptn_w_last_success_timestamp_seconds\{.*\} \d{10}$/m);
 
-  const failing = await runCli(['--integration', 'w', '--dry-run-file', join(dir, 'w2'), '--', 'sh', '-c', 'echo x=1; exit 7']);
+  const failing = await runCli([
+    '--integration',
+    'w',
+    '--dry-run-file',
+    join(dir, 'w2'),
+    '--',
+    'sh',
+    '-c',
+    'echo x=1; exit 7',
+  ]);
   t.equal(failing.status, 7, "the tool's non-zero status is ours");
   t.match(readFileSync(join(dir, 'w2'), 'utf8'), /^keptn_w_exit_code\{.*\} 7$/m);
   t.notMatch(readFileSync(join(dir, 'w2'), 'utf8'), /last_success/, 'no last success on failure');
-  t.match(readFileSync(join(dir, 'w2'), 'utf8'), /^# pushgateway: POST \/metrics\/job\//m, 'a failed run merges, keeping the last success');
-  t.match(readFileSync(join(dir, 'w1'), 'utf8'), /^# pushgateway: PUT \/metrics\/job\//m, 'a successful run replaces its group');
+  t.match(
+    readFileSync(join(dir, 'w2'), 'utf8'),
+    /^# pushgateway: POST \/metrics\/job\//m,
+    'a failed run merges, keeping the last success',
+  );
+  t.match(
+    readFileSync(join(dir, 'w1'), 'utf8'),
+    /^# pushgateway: PUT \/metrics\/job\//m,
+    'a successful run replaces its group',
+  );
 
   const killed = await runCli(['--integration', 'w', '--dry-run', '--', 'sh', '-c', 'kill -9 $$']);
   t.equal(killed.status, 137, 'killed by signal 9: 128+9');
@@ -110,14 +151,33 @@ t.test('wrap mode: the tool runs without a shell, its output passes, its status 
   const noShell = await runCli(['--integration', 'w', '--dry-run', '--', 'echo', '$HOME', '*']);
   t.equal(noShell.stdout.toString(), '$HOME *\n', 'arguments are not expanded by a shell');
 
-  const noRun = await runCli(['--integration', 'w', '--no-run-metrics', '--dry-run-file', join(dir, 'w3'), '--', 'true']);
+  const noRun = await runCli([
+    '--integration',
+    'w',
+    '--no-run-metrics',
+    '--dry-run-file',
+    join(dir, 'w3'),
+    '--',
+    'true',
+  ]);
   t.equal(noRun.status, 0);
   t.notMatch(readFileSync(join(dir, 'w3'), 'utf8'), /exit_code/);
 });
 
 t.test('wrap mode: --parse-stderr adds the tool stderr to the parsed lines', async (t) => {
   const file = join(dir, 'w4');
-  const r = await runCli(['--integration', 'w', '--parse-stderr', '--no-run-metrics', '--dry-run-file', file, '--', 'sh', '-c', 'echo a=1; echo b=2 >&2']);
+  const r = await runCli([
+    '--integration',
+    'w',
+    '--parse-stderr',
+    '--no-run-metrics',
+    '--dry-run-file',
+    file,
+    '--',
+    'sh',
+    '-c',
+    'echo a=1; echo b=2 >&2',
+  ]);
   t.equal(r.status, 0, r.stderr);
   const dry = readFileSync(file, 'utf8');
   t.match(dry, /keptn_w_a\{/);
@@ -145,18 +205,21 @@ t.test('EPIPE: `| head -c 10` does not stop the program; metrics to the end are 
   t.notMatch(r.stderr, /error/i);
 });
 
-t.test('EPIPE on stdout and stderr together (`2>&1 | head -c 10`, --verbose): no crash, metrics still extracted', async (t) => {
-  const input = join(dir, 'epipe2-in');
-  const lines: string[] = [];
-  for (let i = 0; i < 200_000; i++) lines.push(`log line ${i}`);
-  lines.push('last_metric=7');
-  writeFileSync(input, `${lines.join('\n')}\n`);
-  const file = join(dir, 'epipe2-dry');
-  const script = `"${process.execPath}" "${CLI}" --integration e --verbose --dry-run-file "${file}" < "${input}" 2>&1 | head -c 10 > /dev/null; echo "\${PIPESTATUS[0]}"`;
-  const r = spawnSync('bash', ['-c', script], { env: cleanEnv(), encoding: 'utf8' });
-  t.equal(r.stdout.trim(), '0', `the CLI exited 0 (stderr: ${r.stderr})`);
-  t.match(readFileSync(file, 'utf8'), /^keptn_e_last_metric\{.*\} 7$/m, 'the metric after the EPIPE was extracted');
-});
+t.test(
+  'EPIPE on stdout and stderr together (`2>&1 | head -c 10`, --verbose): no crash, metrics still extracted',
+  async (t) => {
+    const input = join(dir, 'epipe2-in');
+    const lines: string[] = [];
+    for (let i = 0; i < 200_000; i++) lines.push(`log line ${i}`);
+    lines.push('last_metric=7');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const file = join(dir, 'epipe2-dry');
+    const script = `"${process.execPath}" "${CLI}" --integration e --verbose --dry-run-file "${file}" < "${input}" 2>&1 | head -c 10 > /dev/null; echo "\${PIPESTATUS[0]}"`;
+    const r = spawnSync('bash', ['-c', script], { env: cleanEnv(), encoding: 'utf8' });
+    t.equal(r.stdout.trim(), '0', `the CLI exited 0 (stderr: ${r.stderr})`);
+    t.match(readFileSync(file, 'utf8'), /^keptn_e_last_metric\{.*\} 7$/m, 'the metric after the EPIPE was extracted');
+  },
+);
 
 t.test('100 MB of binary input passes through byte for byte', async (t) => {
   const input = join(dir, 'big');
@@ -173,21 +236,33 @@ t.test('100 MB of binary input passes through byte for byte', async (t) => {
 });
 
 t.test('--quiet keeps only errors; --verbose says more', async (t) => {
-  const quiet = await runInProcess(['--integration', 'q', '--quiet', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' });
+  const quiet = await runInProcess(['--integration', 'q', '--quiet', '--dry-run-file', join(dir, 'q')], {
+    input: 'a.b=1\n',
+  });
   t.equal(quiet.stderr, '');
-  const verbose = await runInProcess(['--integration', 'q', '--verbose', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' });
+  const verbose = await runInProcess(['--integration', 'q', '--verbose', '--dry-run-file', join(dir, 'q')], {
+    input: 'a.b=1\n',
+  });
   t.match(verbose.stderr, /1 line read/);
   // Where the time went, the line before the summary; not said without --verbose.
   t.match(
     verbose.stderr,
     /^jes-metrics-pipe: timings: start \d+ ms, setup \d+ ms, input \d+ ms, collect \d+ ms, push \d+ ms; \d+ ms in all\njes-metrics-pipe: 1 line read/m,
   );
-  t.notMatch(quiet.stderr + (await runInProcess(['--integration', 'q', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' })).stderr, /timings:/);
+  t.notMatch(
+    quiet.stderr +
+      (await runInProcess(['--integration', 'q', '--dry-run-file', join(dir, 'q')], { input: 'a.b=1\n' })).stderr,
+    /timings:/,
+  );
 });
 
 t.test('a changed name is reported once, and is the same on every run', async (t) => {
-  const a = await runInProcess(['--integration', 'k6', '--dry-run-file', join(dir, 'n1')], { input: 'http.req-duration=1\nhttp.req-duration=2\n' });
-  const b = await runInProcess(['--integration', 'k6', '--dry-run-file', join(dir, 'n2')], { input: 'http.req-duration=3\n' });
+  const a = await runInProcess(['--integration', 'k6', '--dry-run-file', join(dir, 'n1')], {
+    input: 'http.req-duration=1\nhttp.req-duration=2\n',
+  });
+  const b = await runInProcess(['--integration', 'k6', '--dry-run-file', join(dir, 'n2')], {
+    input: 'http.req-duration=3\n',
+  });
   t.equal(a.stderr.split('is sent as').length - 1, 1, 'reported once');
   t.match(readFileSync(join(dir, 'n1'), 'utf8'), /^keptn_k6_http_req_duration\{.*\} 2$/m, 'last value wins');
   t.match(readFileSync(join(dir, 'n2'), 'utf8'), /^keptn_k6_http_req_duration\{/m);

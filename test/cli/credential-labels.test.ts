@@ -15,7 +15,16 @@ const DT = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.abcdefghijklmnopqrstuvwxyz0123456789
 t.test('--ci-label token=REMOTE_WRITE_TOKEN: exit 2 naming the variable, its value nowhere', async (t) => {
   const file = join(dir, 'refused');
   const r = await runInProcess(
-    ['--integration', 'c', '--remote-write', 'http://127.0.0.1:9/w', '--dry-run-file', file, '--ci-label', 'token=REMOTE_WRITE_TOKEN'],
+    [
+      '--integration',
+      'c',
+      '--remote-write',
+      'http://127.0.0.1:9/w',
+      '--dry-run-file',
+      file,
+      '--ci-label',
+      'token=REMOTE_WRITE_TOKEN',
+    ],
     {
       input: 'a=1\n',
       env: { REMOTE_WRITE_TOKEN: SECRET },
@@ -37,10 +46,24 @@ t.test('--ci-label token=REMOTE_WRITE_TOKEN: exit 2 naming the variable, its val
 t.test('a known secret in --label, --grouping and an input label is sent as ***', async (t) => {
   const file = join(dir, 'masked');
   const input = `up{key="${DT}"} 1\n`;
-  const r = await runInProcess(['--integration', 'c', '--parsers', 'prom', '--dry-run-file', file, '--label', `stolen=${DT}`, '--grouping', `g=x${DT}`], {
-    input,
-    env: { DT_API_TOKEN: DT },
-  });
+  const r = await runInProcess(
+    [
+      '--integration',
+      'c',
+      '--parsers',
+      'prom',
+      '--dry-run-file',
+      file,
+      '--label',
+      `stolen=${DT}`,
+      '--grouping',
+      `g=x${DT}`,
+    ],
+    {
+      input,
+      env: { DT_API_TOKEN: DT },
+    },
+  );
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout.toString(), input);
   const text = readFileSync(file, 'utf8');

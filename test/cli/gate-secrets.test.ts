@@ -25,8 +25,16 @@ t.test('a history answer echoing a known secret: masked in every output of the g
   t.teardown(() => server.close());
   const port = (server.address() as { port: number }).port;
   const slo = join(dir, 'slo.yaml');
-  writeFileSync(slo, 'spec_version: "1.0"\nobjectives: [{sli: p95, pass: [{criteria: ["<=+10%"]}]}]\ntotal_score: {pass: "90%"}\n');
-  const files = { report: join(dir, 'r.json'), junit: join(dir, 'j.xml'), markdown: join(dir, 'm.md'), summary: join(dir, 'summary.md') };
+  writeFileSync(
+    slo,
+    'spec_version: "1.0"\nobjectives: [{sli: p95, pass: [{criteria: ["<=+10%"]}]}]\ntotal_score: {pass: "90%"}\n',
+  );
+  const files = {
+    report: join(dir, 'r.json'),
+    junit: join(dir, 'j.xml'),
+    markdown: join(dir, 'm.md'),
+    summary: join(dir, 'summary.md'),
+  };
   const sink = (into: string[]): Writable =>
     new Writable({
       write(chunk: Buffer, _e, done) {
@@ -72,5 +80,9 @@ t.test('a history answer echoing a known secret: masked in every output of the g
   for (const [what, text] of outputs) {
     t.notMatch(text, /SECRETTOKENVALUE/, `${what}: the token is not there`);
   }
-  t.match(annotations(result).join('\n'), /::error title=Quality gate::.*answered 500.*\*\*\*/, 'the annotation says why, masked');
+  t.match(
+    annotations(result).join('\n'),
+    /::error title=Quality gate::.*answered 500.*\*\*\*/,
+    'the annotation says why, masked',
+  );
 });

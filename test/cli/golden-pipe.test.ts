@@ -32,7 +32,11 @@ if (!existsSync(CLI)) {
       t.ok(result.stdout.equals(c.input), 'stdout is the input byte for byte');
       const dryRun = existsSync(file) ? await readFile(file, 'utf8') : undefined;
       const found = dryRun === undefined ? undefined : seriesList(dryRun);
-      t.ok(found !== undefined && found === c.golden?.toString('utf8'), 'the series found equal expected.series', c.todo !== undefined ? { todo: c.todo } : {});
+      t.ok(
+        found !== undefined && found === c.golden?.toString('utf8'),
+        'the series found equal expected.series',
+        c.todo !== undefined ? { todo: c.todo } : {},
+      );
     });
   }
 }

@@ -78,10 +78,16 @@ for (const c of cases) {
 t.test('promtool check metrics parses every Pushgateway payload', async (t) => {
   t.ok(payloads.length > 0, 'payloads were collected');
   const prefixed = (p: { body: string[] }, i: number): string =>
-    p.body.map((l) => l.replace(/^(# (?:HELP|TYPE) )?(?=[a-zA-Z_:])/, (_m, head: string | undefined) => `${head ?? ''}c${i}_`)).join('\n') + '\n';
+    p.body
+      .map((l) =>
+        l.replace(/^(# (?:HELP|TYPE) )?(?=[a-zA-Z_:])/, (_m, head: string | undefined) => `${head ?? ''}c${i}_`),
+      )
+      .join('\n') + '\n';
   const all = await checkMetrics(payloads.map(prefixed).join(''));
   const fine = (code: number): boolean => code === 0 || code === 3;
-  t.ok(fine(all.code), `promtool check metrics exits 0 or 3 over all ${payloads.length} payloads (got ${all.code})`, { output: all.output });
+  t.ok(fine(all.code), `promtool check metrics exits 0 or 3 over all ${payloads.length} payloads (got ${all.code})`, {
+    output: all.output,
+  });
   if (fine(all.code)) return;
   for (const [i, p] of payloads.entries()) {
     const one = await checkMetrics(prefixed(p, i));

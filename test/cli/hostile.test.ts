@@ -30,7 +30,11 @@ t.test('random binary megabytes: passed through intact, no crash', async (t) => 
 });
 
 t.test('a 50 MB line: passed through whole, not parsed, and the next line is parsed', async (t) => {
-  const input = Buffer.concat([Buffer.from('before=1\n'), Buffer.alloc(50 * 1024 * 1024, 0x61), Buffer.from('=2\nafter=3\n')]);
+  const input = Buffer.concat([
+    Buffer.from('before=1\n'),
+    Buffer.alloc(50 * 1024 * 1024, 0x61),
+    Buffer.from('=2\nafter=3\n'),
+  ]);
   const r = await dryRun(input);
   t.equal(r.status, 0);
   t.ok(r.stdout.equals(input), 'byte for byte');
@@ -98,7 +102,9 @@ t.test('100,000 distinct names: the series cap holds', async (t) => {
 });
 
 t.test('colours (FORCE_COLOR in CI) and a byte order mark: passed through as they are, metrics found', async (t) => {
-  const input = Buffer.from('\uFEFFfirst=1\r\n\u001b[1m\u001b[32mcoverage=87.5\u001b[0m\r\n\u001b[33mWARN\u001b[0m retries exhausted\r\n');
+  const input = Buffer.from(
+    '\uFEFFfirst=1\r\n\u001b[1m\u001b[32mcoverage=87.5\u001b[0m\r\n\u001b[33mWARN\u001b[0m retries exhausted\r\n',
+  );
   const r = await dryRun(input);
   t.ok(r.stdout.equals(input), 'byte for byte, escapes and BOM included');
   t.match(r.dry, /^keptn_h_first\{.*\} 1$/m);

@@ -13,7 +13,10 @@ t.test(`${NAMES} distinct names and as many # TYPE lines: peak RSS under 100 MiB
   for (let k = 0; k < NAMES; k++) parts.push(`m.x${k}=1\n# TYPE t_${k} gauge\n`);
   const r = await runCliMeasured(['--integration', 'names', '--dry-run-file', '/dev/null'], parts.join(''));
   t.equal(r.status, 0, r.stderr.slice(-2000));
-  t.match(r.stderr, new RegExp(`${2 * NAMES} lines read, 1000 metrics found, 1000 series, ${NAMES - 1000} dropped over --max-series`));
+  t.match(
+    r.stderr,
+    new RegExp(`${2 * NAMES} lines read, 1000 metrics found, 1000 series, ${NAMES - 1000} dropped over --max-series`),
+  );
   t.ok(r.peakKiB > 0, 'the peak was read');
   t.ok(r.peakKiB < RSS_LIMIT_KIB, `peak RSS ${Math.round(r.peakKiB / 1024)} MiB`);
 });

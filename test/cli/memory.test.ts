@@ -107,5 +107,8 @@ t.test('200 MiB through the CLI behind a slow reader: peak RSS stays under 100 M
   t.equal(Number(summary?.[2]), stats.metricLines * BLOCK_COPIES, 'every metric line was found');
   t.ok(waitsForDrain > 0, 'the CLI pushed back on its input');
   t.ok(polls > 10, `VmHWM was read while the CLI ran (${polls} times)`);
-  t.ok(peakKiB > 0 && peakKiB < RSS_LIMIT_KIB, `peak RSS ${(peakKiB / 1024).toFixed(1)} MiB < ${RSS_LIMIT_KIB / 1024} MiB`);
+  t.ok(
+    peakKiB > 0 && peakKiB < RSS_LIMIT_KIB,
+    `peak RSS ${(peakKiB / 1024).toFixed(1)} MiB < ${RSS_LIMIT_KIB / 1024} MiB`,
+  );
 });

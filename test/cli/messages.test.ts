@@ -5,7 +5,9 @@ import { runInProcess } from '../support/in-process.js';
 import { count, summaryLine } from '../../lib/report.js';
 
 t.test('a bad --pattern or --json-path is named once, and V8 is not quoted saying it twice', async (t) => {
-  const r = await runInProcess(['--integration', 'm', '--pattern', 'x(', '--pattern', 'y', '--json-path', 'nope'], { input: 'a=1\n' });
+  const r = await runInProcess(['--integration', 'm', '--pattern', 'x(', '--pattern', 'y', '--json-path', 'nope'], {
+    input: 'a=1\n',
+  });
   t.equal(r.status, 2);
   const errors = r.stderr.split('\n').filter((l) => /error: --(pattern|json-path)/.test(l));
   t.equal(errors.length, 3, r.stderr);
@@ -20,6 +22,12 @@ t.test('singular and plural', async (t) => {
   t.equal(count(1, 'line'), '1 line');
   t.equal(count(2, 'attempt'), '2 attempts');
   const base = { series: 1, dropped: 0, droppedExamples: [], unusable: 0, outcomes: [], noBackend: false };
-  t.equal(summaryLine({ ...base, lines: 1, overlong: 1, metrics: 1 }), '1 line read, 1 metric found, 1 series, 1 line too long to parse');
-  t.equal(summaryLine({ ...base, lines: 3, overlong: 2, metrics: 0 }), '3 lines read, 0 metrics found, 1 series, 2 lines too long to parse');
+  t.equal(
+    summaryLine({ ...base, lines: 1, overlong: 1, metrics: 1 }),
+    '1 line read, 1 metric found, 1 series, 1 line too long to parse',
+  );
+  t.equal(
+    summaryLine({ ...base, lines: 3, overlong: 2, metrics: 0 }),
+    '3 lines read, 0 metrics found, 1 series, 2 lines too long to parse',
+  );
 });

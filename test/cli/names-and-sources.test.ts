@@ -17,13 +17,21 @@ t.test('labels named constructor, toString, hasOwnProperty: no false collision w
   t.equal(r.status, 0, r.stderr);
   t.notMatch(r.stderr, /both become/);
   t.match(r.stderr, /^keptn_p_m\{ci_platform="keptn",constructor="a",hasOwnProperty="c",toString="b"\} 1$/m);
-  t.match(r.stderr, /^keptn_p_m,ci_platform=keptn,constructor=a,hasownproperty=c,tostring=b,dt\.metrics\.source=jes-metrics-pipe gauge,1$/m);
+  t.match(
+    r.stderr,
+    /^keptn_p_m,ci_platform=keptn,constructor=a,hasownproperty=c,tostring=b,dt\.metrics\.source=jes-metrics-pipe gauge,1$/m,
+  );
 });
 
 t.test('Dynatrace: labels that normalize to the same dimension key are warned about', async (t) => {
-  const r = await runInProcess(['--integration', 'p', '--dry-run'], { input: '{"name":"n","value":2,"labels":{"Region":"eu","region":"us"}}\n' });
+  const r = await runInProcess(['--integration', 'p', '--dry-run'], {
+    input: '{"name":"n","value":2,"labels":{"Region":"eu","region":"us"}}\n',
+  });
   t.equal(r.status, 0, r.stderr);
-  t.match(r.stderr, /warning: dynatrace: labels 'Region' and 'region' both become the dimension 'region': the value of 'region' is sent/);
+  t.match(
+    r.stderr,
+    /warning: dynatrace: labels 'Region' and 'region' both become the dimension 'region': the value of 'region' is sent/,
+  );
 });
 
 t.test('wrap mode: a script whose #! interpreter is missing names the interpreter', async (t) => {
@@ -32,7 +40,10 @@ t.test('wrap mode: a script whose #! interpreter is missing names the interprete
   chmodSync(script, 0o755);
   const r = await runCli(['--integration', 'w', '--dry-run', '--', script]);
   t.equal(r.status, 127);
-  t.match(r.stderr, /cannot run .*tool\.sh: its interpreter \/no\/such\/interpreter \(from the #! line of .*tool\.sh\) was not found/);
+  t.match(
+    r.stderr,
+    /cannot run .*tool\.sh: its interpreter \/no\/such\/interpreter \(from the #! line of .*tool\.sh\) was not found/,
+  );
 });
 
 t.test('wrap mode: a tool not on the PATH says so', async (t) => {
@@ -42,6 +53,9 @@ t.test('wrap mode: a tool not on the PATH says so', async (t) => {
 });
 
 t.test('stdin that is a directory is an error, not a silent "0 lines read"', async (t) => {
-  const r = spawnSync('sh', ['-c', `exec "${process.execPath}" "${CLI}" --integration d --dry-run < "${dir}"`], { env: cleanEnv(), encoding: 'utf8' });
+  const r = spawnSync('sh', ['-c', `exec "${process.execPath}" "${CLI}" --integration d --dry-run < "${dir}"`], {
+    env: cleanEnv(),
+    encoding: 'utf8',
+  });
   t.match(r.stderr, /error: reading input failed: stdin is a directory/);
 });

@@ -39,27 +39,38 @@ t.test('one preset names the integration; --integration still wins', async (t) =
   t.match(own.stderr, /keptn_unit_test_duration_seconds\{ci_platform="keptn"\} 0.5\n/);
 });
 
-t.test('several presets without --integration: each keeps its own names; the run is named after all of them', async (t) => {
-  // pytest's summary line, then c8's text-summary (test/fixtures/recorded/c8-text-summary).
-  const input = '==== 1 failed, 2 passed in 0.50s ====\n' + readFileSync(new URL('../fixtures/recorded/c8-text-summary/input', import.meta.url), 'utf8');
-  const r = await runInProcess(['--preset', 'pytest', '--preset', 'coverage', '--dry-run'], { input });
-  t.equal(r.status, 0, r.stderr);
-  t.notMatch(r.stderr, /--integration NAME .* is required/);
-  t.match(r.stderr, /PUT \/metrics\/job\/job-executor-service\/integration\/pytest_coverage\n/);
-  t.match(r.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
-  t.match(r.stderr, /keptn_coverage_covered_ratio\{ci_platform="keptn",kind="lines"\} 0\.909\n/);
-  t.notMatch(r.stderr, /keptn_pytest_covered|keptn_coverage_test_outcomes|keptn_pytest_coverage_/);
-  t.notMatch(r.stderr, /is sent as/);
-  // --integration names every series, as before.
-  const own = await runInProcess(['--preset', 'pytest', '--preset', 'coverage', '--integration', 'unit', '--dry-run'], { input });
-  t.equal(own.status, 0, own.stderr);
-  t.match(own.stderr, /keptn_unit_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
-  t.match(own.stderr, /keptn_unit_covered_ratio\{ci_platform="keptn",kind="lines"\} 0\.909\n/);
-});
+t.test(
+  'several presets without --integration: each keeps its own names; the run is named after all of them',
+  async (t) => {
+    // pytest's summary line, then c8's text-summary (test/fixtures/recorded/c8-text-summary).
+    const input =
+      '==== 1 failed, 2 passed in 0.50s ====\n' +
+      readFileSync(new URL('../fixtures/recorded/c8-text-summary/input', import.meta.url), 'utf8');
+    const r = await runInProcess(['--preset', 'pytest', '--preset', 'coverage', '--dry-run'], { input });
+    t.equal(r.status, 0, r.stderr);
+    t.notMatch(r.stderr, /--integration NAME .* is required/);
+    t.match(r.stderr, /PUT \/metrics\/job\/job-executor-service\/integration\/pytest_coverage\n/);
+    t.match(r.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
+    t.match(r.stderr, /keptn_coverage_covered_ratio\{ci_platform="keptn",kind="lines"\} 0\.909\n/);
+    t.notMatch(r.stderr, /keptn_pytest_covered|keptn_coverage_test_outcomes|keptn_pytest_coverage_/);
+    t.notMatch(r.stderr, /is sent as/);
+    // --integration names every series, as before.
+    const own = await runInProcess(
+      ['--preset', 'pytest', '--preset', 'coverage', '--integration', 'unit', '--dry-run'],
+      { input },
+    );
+    t.equal(own.status, 0, own.stderr);
+    t.match(own.stderr, /keptn_unit_test_outcomes\{ci_platform="keptn",outcome="failed"\} 1\n/);
+    t.match(own.stderr, /keptn_unit_covered_ratio\{ci_platform="keptn",kind="lines"\} 0\.909\n/);
+  },
+);
 
 t.test('--preset with --pattern: both read the input; the default parsers stay off', async (t) => {
   const input = 'build took 12.5s\ncache_hits=3\n==== 4 passed in 1.00s ====\n';
-  const r = await runInProcess(['--preset', 'pytest', '--pattern', 'build_seconds=^build took (?<value>[\\d.]+)s$', '--dry-run'], { input });
+  const r = await runInProcess(
+    ['--preset', 'pytest', '--pattern', 'build_seconds=^build took (?<value>[\\d.]+)s$', '--dry-run'],
+    { input },
+  );
   t.equal(r.status, 0, r.stderr);
   t.match(r.stderr, /keptn_pytest_build_seconds\{ci_platform="keptn"\} 12.5\n/);
   t.match(r.stderr, /keptn_pytest_test_outcomes\{ci_platform="keptn",outcome="passed"\} 4\n/);
@@ -82,7 +93,8 @@ t.test('--preset auto in wrap mode picks the preset from the tool and says so', 
 });
 
 t.test('--preset auto in filter mode chooses by content: the marks seen decide, and it says which', async (t) => {
-  const fixture = (name: string): string => readFileSync(new URL(`../fixtures/recorded/${name}/input`, import.meta.url), 'utf8');
+  const fixture = (name: string): string =>
+    readFileSync(new URL(`../fixtures/recorded/${name}/input`, import.meta.url), 'utf8');
   // jest's text summary with its coverage table: two presets fit; each keeps its own names.
   const both = await runInProcess(['--preset', 'auto', '--dry-run'], { input: fixture('jest-coverage-text') });
   t.equal(both.status, 0, both.stderr);
@@ -99,13 +111,21 @@ t.test('--preset auto in filter mode chooses by content: the marks seen decide, 
   );
   // go test -json: go-test is chosen; go-bench read the Output lines but its marks were not seen.
   const go = await runInProcess(['--preset', 'auto', '--dry-run'], { input: fixture('go-test-json') });
-  t.match(go.stderr, /--preset auto: chose go-test .*; came close: go-bench \(its rules read \d+ series, but none of its marks: was seen\)/);
+  t.match(
+    go.stderr,
+    /--preset auto: chose go-test .*; came close: go-bench \(its rules read \d+ series, but none of its marks: was seen\)/,
+  );
   t.match(go.stderr, /keptn_go_test_test_outcomes\{ci_platform="keptn",outcome="passed"\} 3\n/);
   t.notMatch(go.stderr, /keptn_go_bench_/);
   // Nothing a preset knows: said, and the default parsers read the input as without --preset.
-  const plain = await runInProcess(['--preset', 'auto', '--integration', 'app', '--dry-run'], { input: 'cache_hits=3\n' });
+  const plain = await runInProcess(['--preset', 'auto', '--integration', 'app', '--dry-run'], {
+    input: 'cache_hits=3\n',
+  });
   t.equal(plain.status, 0, plain.stderr);
-  t.match(plain.stderr, /--preset auto: no preset recognised the input; the default parsers read it, as without --preset\n/);
+  t.match(
+    plain.stderr,
+    /--preset auto: no preset recognised the input; the default parsers read it, as without --preset\n/,
+  );
   t.match(plain.stderr, /keptn_app_cache_hits\{ci_platform="keptn"\} 3\n/);
   // A long log: the presets read its first and last 64 KB; a summary in the middle is not read.
   const filler = 'INFO request served in 3 ms\n'.repeat(6000);
@@ -119,7 +139,10 @@ t.test('--preset auto in filter mode chooses by content: the marks seen decide, 
   // A preset chosen: what the default parsers read besides is not sent, and that is said.
   const mixed = await runCli(['--preset', 'auto', '--dry-run'], { input: `cache_hits=3\n${fixture('jest-text')}` });
   t.equal(mixed.status, 0, mixed.stderr);
-  t.match(mixed.stderr, /--preset auto: chose jest \(a mark of its tool's output was seen\); the default parsers' 1 series are not sent/);
+  t.match(
+    mixed.stderr,
+    /--preset auto: chose jest \(a mark of its tool's output was seen\); the default parsers' 1 series are not sent/,
+  );
   t.match(mixed.stderr, /keptn_jest_tests\{ci_platform="keptn"\} 7\n/);
   t.notMatch(mixed.stderr, /cache_hits/, "the default parsers' series is dropped");
   // --explain says the choice too.
@@ -136,7 +159,10 @@ function loadedModules(args: string[], input: string): Promise<string[]> {
     `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(file)}, Object.keys(require('node:module')._cache).join('\\n')));\n`,
   );
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', preload, CLI, ...args], { env: cleanEnv(), stdio: ['pipe', 'ignore', 'ignore'] });
+    const child = spawn(process.execPath, ['--require', preload, CLI, ...args], {
+      env: cleanEnv(),
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
     child.on('error', reject);
     child.on('close', () => resolve(readFileSync(file, 'utf8').split('\n')));
     child.stdin.end(input);
@@ -157,13 +183,16 @@ t.test('presets load lazily: YAML only when one is named', async (t) => {
   );
 });
 
-t.test("in wrap mode a preset's numbers do not collide with the run metrics (duration_seconds, exit_code)", async (t) => {
-  const tool = join(dir, 'pytest');
-  writeFileSync(tool, '#!/bin/sh\necho "==== 2 passed in 0.30s ===="\n');
-  chmodSync(tool, 0o755);
-  const r = await runCli(['--preset', 'pytest', '--dry-run', '--', tool]);
-  t.equal(r.status, 0, r.stderr);
-  t.notMatch(r.stderr, /was set to/);
-  t.match(r.stderr, /keptn_pytest_test_duration_seconds\{ci_platform="keptn"\} 0.3\n/);
-  t.match(r.stderr, /keptn_pytest_duration_seconds\{ci_platform="keptn"\} [\d.]+\n/);
-});
+t.test(
+  "in wrap mode a preset's numbers do not collide with the run metrics (duration_seconds, exit_code)",
+  async (t) => {
+    const tool = join(dir, 'pytest');
+    writeFileSync(tool, '#!/bin/sh\necho "==== 2 passed in 0.30s ===="\n');
+    chmodSync(tool, 0o755);
+    const r = await runCli(['--preset', 'pytest', '--dry-run', '--', tool]);
+    t.equal(r.status, 0, r.stderr);
+    t.notMatch(r.stderr, /was set to/);
+    t.match(r.stderr, /keptn_pytest_test_duration_seconds\{ci_platform="keptn"\} 0.3\n/);
+    t.match(r.stderr, /keptn_pytest_duration_seconds\{ci_platform="keptn"\} [\d.]+\n/);
+  },
+);

@@ -46,11 +46,12 @@ function start(args: readonly string[]): Live {
     killed = true;
     child.kill('SIGKILL');
   }, KILL_AFTER_MS);
-  const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null; ms: number; killed: boolean }>((resolve) =>
-    child.on('close', (status, signal) => {
-      clearTimeout(guard);
-      resolve({ status, signal, ms: Date.now() - started, killed });
-    }),
+  const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null; ms: number; killed: boolean }>(
+    (resolve) =>
+      child.on('close', (status, signal) => {
+        clearTimeout(guard);
+        resolve({ status, signal, ms: Date.now() - started, killed });
+      }),
   );
   return {
     stdout: () => out,
@@ -87,55 +88,61 @@ function named(rule: string): string {
   return `--pattern ${JSON.stringify(rule)}: took too long`;
 }
 
-t.test('a backtracking rule: later lines flow, SIGTERM ends the run with the values, the rule is reported once', async (t) => {
-  const file = join(dir, 'nested-term');
-  const run = start(['--integration', 's', '--dry-run-file', file, '--pattern', NESTED]);
-  run.write('aaa42\n');
-  t.not(await run.waitFor('aaa42\n', 10_000), null, 'the first line was passed through');
-  run.write(NESTED_LINE);
-  t.not(await run.waitFor(NESTED_LINE, 10_000), null, 'the slow line was passed through');
-  // A chunk of its own: the slow line is being matched when it comes.
-  await new Promise((r) => setTimeout(r, 300));
-  run.write('after=1\n');
-  const took = await run.waitFor('after=1\n', 5_000);
-  t.not(took, null, `the line after the slow one reached stdout (${took} ms)`);
-  run.write('aaa7\nlater=2\n');
-  t.not(await run.waitFor('later=2\n', 5_000), null, 'and the lines after that');
-  // Let the extractor see them too before the signal (the signal drops nothing complete).
-  await new Promise((r) => setTimeout(r, 500));
-  const termAt = Date.now();
-  run.kill('SIGTERM');
-  const r = await run.done;
-  t.notOk(r.killed, 'the run ended by itself');
-  t.equal(r.status, 143, run.stderr());
-  t.ok(Date.now() - termAt < 5_000, `SIGTERM ended the run in ${Date.now() - termAt} ms`);
-  t.equal(run.stdout(), `aaa42\n${NESTED_LINE}after=1\naaa7\nlater=2\n`, 'byte for byte');
-  const dry = readFileSync(file, 'utf8');
-  t.match(dry, /^keptn_s_slow\{.*\} 42$/m, 'what the rule found before is kept');
-  t.notMatch(dry, /^keptn_s_slow\{.*\} 7$/m, 'the rule is no longer applied');
-  t.match(dry, /^keptn_s_after\{.*\} 1$/m, 'the default parsers still see the later lines');
-  t.match(dry, /^keptn_s_later\{.*\} 2$/m);
-  t.equal(count(run.stderr(), named(NESTED)), 1, `reported once, by its text: ${run.stderr()}`);
-  t.match(run.stderr(), /took too long on line 2 /, 'names the line it was cut on');
-});
+t.test(
+  'a backtracking rule: later lines flow, SIGTERM ends the run with the values, the rule is reported once',
+  async (t) => {
+    const file = join(dir, 'nested-term');
+    const run = start(['--integration', 's', '--dry-run-file', file, '--pattern', NESTED]);
+    run.write('aaa42\n');
+    t.not(await run.waitFor('aaa42\n', 10_000), null, 'the first line was passed through');
+    run.write(NESTED_LINE);
+    t.not(await run.waitFor(NESTED_LINE, 10_000), null, 'the slow line was passed through');
+    // A chunk of its own: the slow line is being matched when it comes.
+    await new Promise((r) => setTimeout(r, 300));
+    run.write('after=1\n');
+    const took = await run.waitFor('after=1\n', 5_000);
+    t.not(took, null, `the line after the slow one reached stdout (${took} ms)`);
+    run.write('aaa7\nlater=2\n');
+    t.not(await run.waitFor('later=2\n', 5_000), null, 'and the lines after that');
+    // Let the extractor see them too before the signal (the signal drops nothing complete).
+    await new Promise((r) => setTimeout(r, 500));
+    const termAt = Date.now();
+    run.kill('SIGTERM');
+    const r = await run.done;
+    t.notOk(r.killed, 'the run ended by itself');
+    t.equal(r.status, 143, run.stderr());
+    t.ok(Date.now() - termAt < 5_000, `SIGTERM ended the run in ${Date.now() - termAt} ms`);
+    t.equal(run.stdout(), `aaa42\n${NESTED_LINE}after=1\naaa7\nlater=2\n`, 'byte for byte');
+    const dry = readFileSync(file, 'utf8');
+    t.match(dry, /^keptn_s_slow\{.*\} 42$/m, 'what the rule found before is kept');
+    t.notMatch(dry, /^keptn_s_slow\{.*\} 7$/m, 'the rule is no longer applied');
+    t.match(dry, /^keptn_s_after\{.*\} 1$/m, 'the default parsers still see the later lines');
+    t.match(dry, /^keptn_s_later\{.*\} 2$/m);
+    t.equal(count(run.stderr(), named(NESTED)), 1, `reported once, by its text: ${run.stderr()}`);
+    t.match(run.stderr(), /took too long on line 2 /, 'names the line it was cut on');
+  },
+);
 
-t.test('the pytest rule of docs/reference/extraction.md on a 200 KB line of digits: the run ends promptly with the values', async (t) => {
-  const file = join(dir, 'pytest');
-  const run = start(['--integration', 's', '--dry-run-file', file, '--parsers', 'json,prom', '--pattern', PYTEST]);
-  const input = `== 3 passed, 1 failed in 0.8s ==\n${'1'.repeat(200_000)}\nx_total 5\n`;
-  run.end(input);
-  const r = await run.done;
-  t.notOk(r.killed, 'the run ended by itself');
-  t.equal(r.status, 0, run.stderr());
-  t.ok(r.ms < 15_000, `exited after ${r.ms} ms`);
-  t.equal(run.stdout(), input, 'passed through');
-  const dry = readFileSync(file, 'utf8');
-  t.match(dry, /^keptn_s_passed\{.*\} 3$/m);
-  t.match(dry, /^keptn_s_failed\{.*\} 1$/m);
-  t.match(dry, /^keptn_s_x_total\{.*\} 5$/m, 'the line after it was parsed');
-  t.equal(count(run.stderr(), named(PYTEST)), 1, run.stderr());
-  t.match(run.stderr(), /took too long on line 2 /);
-});
+t.test(
+  'the pytest rule of docs/reference/extraction.md on a 200 KB line of digits: the run ends promptly with the values',
+  async (t) => {
+    const file = join(dir, 'pytest');
+    const run = start(['--integration', 's', '--dry-run-file', file, '--parsers', 'json,prom', '--pattern', PYTEST]);
+    const input = `== 3 passed, 1 failed in 0.8s ==\n${'1'.repeat(200_000)}\nx_total 5\n`;
+    run.end(input);
+    const r = await run.done;
+    t.notOk(r.killed, 'the run ended by itself');
+    t.equal(r.status, 0, run.stderr());
+    t.ok(r.ms < 15_000, `exited after ${r.ms} ms`);
+    t.equal(run.stdout(), input, 'passed through');
+    const dry = readFileSync(file, 'utf8');
+    t.match(dry, /^keptn_s_passed\{.*\} 3$/m);
+    t.match(dry, /^keptn_s_failed\{.*\} 1$/m);
+    t.match(dry, /^keptn_s_x_total\{.*\} 5$/m, 'the line after it was parsed');
+    t.equal(count(run.stderr(), named(PYTEST)), 1, run.stderr());
+    t.match(run.stderr(), /took too long on line 2 /);
+  },
+);
 
 t.test('rules match in batches, yet a message names the line it is about', async (t) => {
   const run = start(['--integration', 's', '--dry-run', '--pattern', 'x=^x (?<value>\\S+)$']);
@@ -161,19 +168,34 @@ t.test('a backtracking rule on the last line does not push the exit past --deadl
 const EXPLAIN_SLOW = 'n=^(?<value>a+)+$';
 const EXPLAIN_LINE = `${'a'.repeat(31)}b\n`;
 
-t.test('--explain with a backtracking rule: the rule is cut as in a normal run, and the report still comes', async (t) => {
-  const run = start(['--integration', 's', '--explain', '--pattern', EXPLAIN_SLOW, '--pattern', 'ok=^ok (?<value>\\d+)']);
-  run.end(`ok 1\n${EXPLAIN_LINE}ok 2\naaa\n`);
-  const r = await run.done;
-  t.notOk(r.killed, 'the run ended by itself');
-  t.equal(r.status, 0, run.stderr());
-  t.ok(r.ms < 15_000, `exited after ${r.ms} ms (before: minutes)`);
-  t.equal(run.stdout(), `ok 1\n${EXPLAIN_LINE}ok 2\naaa\n`, 'passed through');
-  t.equal(count(run.stderr(), named(EXPLAIN_SLOW)), 1, run.stderr());
-  t.match(run.stderr(), /--explain \(nothing is sent\):/);
-  t.match(run.stderr(), /rule --pattern "ok=.*" \(--pattern\): 2 lines matched, series: ok/);
-  t.match(run.stderr(), /rule --pattern "n=.*" \(--pattern\): 0 lines matched/, 'the slow rule is listed, with what it did before it was cut');
-});
+t.test(
+  '--explain with a backtracking rule: the rule is cut as in a normal run, and the report still comes',
+  async (t) => {
+    const run = start([
+      '--integration',
+      's',
+      '--explain',
+      '--pattern',
+      EXPLAIN_SLOW,
+      '--pattern',
+      'ok=^ok (?<value>\\d+)',
+    ]);
+    run.end(`ok 1\n${EXPLAIN_LINE}ok 2\naaa\n`);
+    const r = await run.done;
+    t.notOk(r.killed, 'the run ended by itself');
+    t.equal(r.status, 0, run.stderr());
+    t.ok(r.ms < 15_000, `exited after ${r.ms} ms (before: minutes)`);
+    t.equal(run.stdout(), `ok 1\n${EXPLAIN_LINE}ok 2\naaa\n`, 'passed through');
+    t.equal(count(run.stderr(), named(EXPLAIN_SLOW)), 1, run.stderr());
+    t.match(run.stderr(), /--explain \(nothing is sent\):/);
+    t.match(run.stderr(), /rule --pattern "ok=.*" \(--pattern\): 2 lines matched, series: ok/);
+    t.match(
+      run.stderr(),
+      /rule --pattern "n=.*" \(--pattern\): 0 lines matched/,
+      'the slow rule is listed, with what it did before it was cut',
+    );
+  },
+);
 
 t.test('--explain: SIGTERM ends the run within a second while a regex backtracks', async (t) => {
   const run = start(['--integration', 's', '--explain', '--pattern', EXPLAIN_SLOW]);
@@ -208,7 +230,10 @@ t.test('a JSONPath filter with a backtracking regex is cut, said, and the run en
   t.equal(r.status, 0, run.stderr());
   t.ok(r.ms < 15_000, `exited after ${r.ms} ms (before: over a minute)`);
   t.equal(run.stdout(), input);
-  t.match(run.stderr(), /hits=\$\.items\[\?\(@\.n\.match\(.*\)\)\]: the filter took too long \(over 0\.8 s\); nothing from this rule/);
+  t.match(
+    run.stderr(),
+    /hits=\$\.items\[\?\(@\.n\.match\(.*\)\)\]: the filter took too long \(over 0\.8 s\); nothing from this rule/,
+  );
   const dry = readFileSync(file, 'utf8');
   t.match(dry, /^keptn_s_total\{.*\} 3$/m, 'the other rules still count');
   t.notMatch(dry, /keptn_s_hits/, 'nothing from the cut rule, not even its default: 0');

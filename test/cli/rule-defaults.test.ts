@@ -14,7 +14,10 @@ async function dry(rules: string, input: string): Promise<{ status: number; stde
   const file = join(dir, `rules-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, rules);
   const out = `${file}.dry`;
-  const r = await runInProcess(['--integration', 't', '--parsers', 'none', '--no-run-metrics', '--rules', file, '--dry-run-file', out], { input, env: {} });
+  const r = await runInProcess(
+    ['--integration', 't', '--parsers', 'none', '--no-run-metrics', '--rules', file, '--dry-run-file', out],
+    { input, env: {} },
+  );
   return { status: r.status, stderr: r.stderr, dry: readFileSync(out, 'utf8') };
 }
 

@@ -13,11 +13,28 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 t.test('a rule file and flags together; JUnit XML after a banner', async (t) => {
   const rules = join(dir, 'junit.yaml');
-  writeFileSync(rules, 'version: 1\nrules:\n  - xml: testsuite\n    fields: {tests: "@tests", failures: "@failures"}\n    aggregate: sum\n');
-  const input = 'running\n<?xml version="1.0"?>\n<testsuites><testsuite tests="2" failures="1"/><testsuite tests="3" failures="0"/></testsuites>\n';
-  const r = await runInProcess(['--integration', 'j', '--dry-run', '--parsers', 'none', '--rules', rules, '--pattern', 'banner=^(?<value>running)?$'], {
-    input,
-  });
+  writeFileSync(
+    rules,
+    'version: 1\nrules:\n  - xml: testsuite\n    fields: {tests: "@tests", failures: "@failures"}\n    aggregate: sum\n',
+  );
+  const input =
+    'running\n<?xml version="1.0"?>\n<testsuites><testsuite tests="2" failures="1"/><testsuite tests="3" failures="0"/></testsuites>\n';
+  const r = await runInProcess(
+    [
+      '--integration',
+      'j',
+      '--dry-run',
+      '--parsers',
+      'none',
+      '--rules',
+      rules,
+      '--pattern',
+      'banner=^(?<value>running)?$',
+    ],
+    {
+      input,
+    },
+  );
   t.equal(r.stdout.toString(), input, 'byte for byte');
   t.match(r.stderr, /keptn_j_tests\{ci_platform="keptn"\} 5/);
   t.match(r.stderr, /keptn_j_failures\{ci_platform="keptn"\} 1/);
@@ -30,7 +47,9 @@ t.test('a broken rule file: exit 2, the error names file, rule and field, the in
   t.equal(r.status, 2);
   t.equal(r.stdout.toString(), 'x=1\n');
   t.match(r.stderr, /error: .*bad\.yaml: rule 1 \("p95"\): unit: "mss" is not a unit/);
-  const missing = await runInProcess(['--integration', 'j', '--dry-run', '--rules', join(dir, 'none.yaml')], { input: 'x=1\n' });
+  const missing = await runInProcess(['--integration', 'j', '--dry-run', '--rules', join(dir, 'none.yaml')], {
+    input: 'x=1\n',
+  });
   t.equal(missing.status, 2);
   t.match(missing.stderr, /--rules .*none\.yaml: cannot read it: ENOENT/);
 });
@@ -44,9 +63,12 @@ t.test('--explain sends nothing, even with a Pushgateway configured', async (t) 
   });
   const { port } = await listenOnLoopback(server);
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const r = await runInProcess(['--explain', '--pushgateway', `http://127.0.0.1:${port}`, '--pattern', 'rps=^rps (?<value>\\d+)'], {
-    input: 'rps 5\nsize=1,000\n',
-  });
+  const r = await runInProcess(
+    ['--explain', '--pushgateway', `http://127.0.0.1:${port}`, '--pattern', 'rps=^rps (?<value>\\d+)'],
+    {
+      input: 'rps 5\nsize=1,000\n',
+    },
+  );
   t.equal(r.status, 0, r.stderr);
   t.equal(requests, 0, 'no request');
   t.match(r.stderr, /--explain \(nothing is sent\):/);

@@ -61,7 +61,16 @@ t.test('wrap mode: SIGTERM is forwarded to the tool, its last output still arriv
 t.test('wrap mode: a background process holding the output does not hang the job', async (t) => {
   const file = join(dir, 'wrap-linger');
   const started = Date.now();
-  const r = await runCli(['--integration', 's', '--dry-run-file', file, '--', 'sh', '-c', 'echo x=1; sleep 20 & exit 0']);
+  const r = await runCli([
+    '--integration',
+    's',
+    '--dry-run-file',
+    file,
+    '--',
+    'sh',
+    '-c',
+    'echo x=1; sleep 20 & exit 0',
+  ]);
   t.equal(r.status, 0);
   t.ok(Date.now() - started < 15_000, 'did not wait for the background sleep');
   t.match(r.stderr, /output stayed open/);

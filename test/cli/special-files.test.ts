@@ -40,7 +40,10 @@ const FLAGS: Array<[string, (file: string) => string[]]> = [
   ['--slo', (f) => ['--dry-run', '--slo', f]],
   ['--sli', (f) => ['--dry-run', '--slo', SLO, '--sli', f]],
   ['--ca-file', (f) => ['--dry-run', '--ca-file', f]],
-  ['--remote-write-token-file', (f) => ['--dry-run', '--remote-write', 'http://127.0.0.1:9/api/v1/write', '--remote-write-token-file', f]],
+  [
+    '--remote-write-token-file',
+    (f) => ['--dry-run', '--remote-write', 'http://127.0.0.1:9/api/v1/write', '--remote-write-token-file', f],
+  ],
 ];
 
 for (const [flag, args] of FLAGS) {
@@ -61,16 +64,19 @@ t.test('/dev/zero as a rule file is refused by size, in one line', async (t) => 
   t.match(r.stderr, /--rules \/dev\/zero: cannot read it: \/dev\/zero is larger than 1048576 bytes/);
 });
 
-t.test('$GITHUB_STEP_SUMMARY a FIFO nobody reads, or /dev/full: a warning at the start, the gate still decides', async (t) => {
-  for (const file of [fifo('summary'), '/dev/full']) {
-    const r = await run(['--dry-run-file', join(dir, 'dry'), '--slo', SLO], { GITHUB_STEP_SUMMARY: file });
-    t.notOk(r.killed, `${file}: did not hang`);
-    t.equal(r.status, 0, r.stderr);
-    t.equal(r.stdout, INPUT);
-    t.match(r.stderr, /warning: \$GITHUB_STEP_SUMMARY \S+: is a (FIFO|device).*: the job summary is not written/);
-    t.match(r.stderr, /quality gate: pass/);
-  }
-});
+t.test(
+  '$GITHUB_STEP_SUMMARY a FIFO nobody reads, or /dev/full: a warning at the start, the gate still decides',
+  async (t) => {
+    for (const file of [fifo('summary'), '/dev/full']) {
+      const r = await run(['--dry-run-file', join(dir, 'dry'), '--slo', SLO], { GITHUB_STEP_SUMMARY: file });
+      t.notOk(r.killed, `${file}: did not hang`);
+      t.equal(r.status, 0, r.stderr);
+      t.equal(r.stdout, INPUT);
+      t.match(r.stderr, /warning: \$GITHUB_STEP_SUMMARY \S+: is a (FIFO|device).*: the job summary is not written/);
+      t.match(r.stderr, /quality gate: pass/);
+    }
+  },
+);
 
 t.test('a 50 MB rule file is refused by its size at once, the input passed through (issue 24, item 5)', async (t) => {
   const big = join(dir, 'big.yaml');
@@ -94,43 +100,55 @@ function nearCapRules(t: Test): string {
   return file;
 }
 
-t.test('a rule file near the cap: the input passes through while it compiles, and its first lines are still read (issue 24, item 5)', async (t) => {
-  const rules = nearCapRules(t);
-  // How long the rules take to read and compile here: a run on an empty input.
-  const compile = await runCli(['--integration', 'sf', '--dry-run', '--rules', rules], { input: '', killAfterMs: 60_000 });
-  t.equal(compile.status, 0, compile.stderr);
-  const { spawn } = await import('node:child_process');
-  const { CLI, cleanEnv } = await import('../support/cli.js');
-  const child = spawn(process.execPath, [CLI, '--integration', 'sf', '--dry-run', '--rules', rules], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-  const started = Date.now();
-  let out = '';
-  let err = '';
-  let firstAt = 0;
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-    if (firstAt === 0 && out.includes('abc0=7\n')) firstAt = Date.now() - started;
-  });
-  // The first line is written at once; the input stays open until the first line came back.
-  child.stdin.write('abc0=7\n');
-  const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (firstAt > 0 || Date.now() - started > 55_000) {
-        clearInterval(poll);
-        resolve();
-      }
-    }, 5);
-  });
-  child.stdin.end('abc1=8\n');
-  const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  clearTimeout(kill);
-  t.equal(status, 0, err);
-  t.equal(out, 'abc0=7\nabc1=8\n');
-  t.ok(firstAt > 0 && firstAt < compile.ms / 2, `first line on stdout after ${firstAt} ms; reading and compiling the rules takes ${compile.ms} ms`);
-  t.match(err, /^keptn_sf_abc0\{.*\} 7$/m, 'the line read before the rules were compiled is extracted');
-  t.match(err, /^keptn_sf_abc1\{.*\} 8$/m);
-});
+t.test(
+  'a rule file near the cap: the input passes through while it compiles, and its first lines are still read (issue 24, item 5)',
+  async (t) => {
+    const rules = nearCapRules(t);
+    // How long the rules take to read and compile here: a run on an empty input.
+    const compile = await runCli(['--integration', 'sf', '--dry-run', '--rules', rules], {
+      input: '',
+      killAfterMs: 60_000,
+    });
+    t.equal(compile.status, 0, compile.stderr);
+    const { spawn } = await import('node:child_process');
+    const { CLI, cleanEnv } = await import('../support/cli.js');
+    const child = spawn(process.execPath, [CLI, '--integration', 'sf', '--dry-run', '--rules', rules], {
+      env: cleanEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const started = Date.now();
+    let out = '';
+    let err = '';
+    let firstAt = 0;
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (firstAt === 0 && out.includes('abc0=7\n')) firstAt = Date.now() - started;
+    });
+    // The first line is written at once; the input stays open until the first line came back.
+    child.stdin.write('abc0=7\n');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (firstAt > 0 || Date.now() - started > 55_000) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 5);
+    });
+    child.stdin.end('abc1=8\n');
+    const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    clearTimeout(kill);
+    t.equal(status, 0, err);
+    t.equal(out, 'abc0=7\nabc1=8\n');
+    t.ok(
+      firstAt > 0 && firstAt < compile.ms / 2,
+      `first line on stdout after ${firstAt} ms; reading and compiling the rules takes ${compile.ms} ms`,
+    );
+    t.match(err, /^keptn_sf_abc0\{.*\} 7$/m, 'the line read before the rules were compiled is extracted');
+    t.match(err, /^keptn_sf_abc1\{.*\} 8$/m);
+  },
+);
 
 t.test(
   'every output file by one rule: /dev/null accepted, /dev/full, a FIFO or a missing folder refused at the start (issue 24, items 1 and 16)',

@@ -33,7 +33,10 @@ function dryRun(file: string): string[] {
 }
 
 /** Runs `bash -c script`, where $CLI is the command; stdout goes to a file, the dry run to another. */
-function viaShell(kind: string, script: (cmd: string) => string): { out: Buffer; metrics: string[]; status: number | null; stderr: string } {
+function viaShell(
+  kind: string,
+  script: (cmd: string) => string,
+): { out: Buffer; metrics: string[]; status: number | null; stderr: string } {
   const out = join(dir, `${kind}.out`);
   const dry = join(dir, `${kind}.dry`);
   const cmd = `${node} ${cli} --integration k --dry-run-file ${JSON.stringify(dry)}`;
@@ -58,7 +61,11 @@ const kinds: ReadonlyArray<readonly [string, (cmd: string) => string, Buffer]> =
   ['a pipe (`cat file |`)', (cmd) => `cat ${JSON.stringify(inputFile)} | ${cmd}`, input],
   ['a regular file (`< file`)', (cmd) => `${cmd} < ${JSON.stringify(inputFile)}`, input],
   // bash's `read` leaves a seekable stdin just after the line: the rest is read from there.
-  ['a regular file read from an offset', (cmd) => `{ read -r first; ${cmd}; } < ${JSON.stringify(inputFile)}`, input.subarray('first line\n'.length)],
+  [
+    'a regular file read from an offset',
+    (cmd) => `{ read -r first; ${cmd}; } < ${JSON.stringify(inputFile)}`,
+    input.subarray('first line\n'.length),
+  ],
 ];
 
 for (const [kind, script, expected] of kinds) {
@@ -80,7 +87,10 @@ t.test('a character device (`< /dev/null`): nothing in, nothing out, no error', 
 
 t.test('node --jitless (no JIT compiler): the same output and metrics', async (t) => {
   const { metrics: want } = await reference;
-  const r = viaShell('jitless', (cmd) => `cat ${JSON.stringify(inputFile)} | ${cmd.replace(node, `${node} --jitless`)}`);
+  const r = viaShell(
+    'jitless',
+    (cmd) => `cat ${JSON.stringify(inputFile)} | ${cmd.replace(node, `${node} --jitless`)}`,
+  );
   t.equal(r.status, 0, r.stderr);
   t.ok(r.out.equals(input), 'stdout is the input byte for byte');
   t.same(r.metrics, want, 'the same metrics as with the JIT');

@@ -21,7 +21,18 @@ interface Run {
 
 /** The CLI with a safety net: killed by PID after 20 s (a hang is a failure, not a stuck test run). */
 async function run(tokenFile: string): Promise<Run> {
-  const args = ['--integration', 'tok', '--dt-url', 'http://127.0.0.1:9', '--dt-token-file', tokenFile, '--timeout', '500ms', '--deadline', '2s'];
+  const args = [
+    '--integration',
+    'tok',
+    '--dt-url',
+    'http://127.0.0.1:9',
+    '--dt-token-file',
+    tokenFile,
+    '--timeout',
+    '500ms',
+    '--deadline',
+    '2s',
+  ];
   const r = await runCli(args, { input: INPUT, killAfterMs: 20_000 });
   return { ...r, stdout: r.stdout.toString('utf8') };
 }
@@ -70,7 +81,10 @@ t.test('a FIFO that is written: the token is read', async (t) => {
   const path = fifo('written');
   openCb(path, 'w', (err, fd) => {
     if (err) return;
-    writeFileSync(fd, 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.S3CR3TPART0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR\n');
+    writeFileSync(
+      fd,
+      'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.S3CR3TPART0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR\n',
+    );
     closeSync(fd);
   });
   const r = await run(path);

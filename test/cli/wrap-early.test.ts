@@ -16,7 +16,19 @@ t.test('the tool runs before the rule files are read', async (t) => {
   execFileSync('mkfifo', [fifo]);
   const rules = join(dir, 'rules.yaml');
   writeFileSync(rules, "version: 1\nrules:\n  - name: early\n    pattern: '^ready (?<value>\\d+)$'\n");
-  const r = await runCli(['--integration', 'e', '--dry-run', '--parsers', 'none', '--rules', fifo, '--', 'sh', '-c', `cat ${rules} > ${fifo}; echo ready 7`]);
+  const r = await runCli([
+    '--integration',
+    'e',
+    '--dry-run',
+    '--parsers',
+    'none',
+    '--rules',
+    fifo,
+    '--',
+    'sh',
+    '-c',
+    `cat ${rules} > ${fifo}; echo ready 7`,
+  ]);
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout.toString(), 'ready 7\n');
   t.match(r.stderr, /keptn_e_early\{[^}]*\} 7/);

@@ -11,7 +11,12 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 const CASES: Array<[string, string, number, RegExp]> = [
   ['an empty name', '', 127, /^jes-metrics-pipe: error: cannot run "": an empty command name \(not found\)$/m],
-  ['a missing path', join(dir, 'missing'), 127, /^jes-metrics-pipe: error: cannot run \S+missing: ENOENT \(not found\)$/m],
+  [
+    'a missing path',
+    join(dir, 'missing'),
+    127,
+    /^jes-metrics-pipe: error: cannot run \S+missing: ENOENT \(not found\)$/m,
+  ],
   ['a folder', dir, 126, /^jes-metrics-pipe: error: cannot run \S+: it is a folder$/m],
 ];
 

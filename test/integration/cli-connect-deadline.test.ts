@@ -17,9 +17,12 @@ t.test(
     const hole = await synDroppingPort();
     t.teardown(() => hole.stop());
     const started = Date.now();
-    const r = await runCli(['--integration', 'syn', '--pushgateway', `http://127.0.0.1:${hole.port}`, '--timeout', '1s', '--deadline', '2s'], {
-      input: 'a=1\n',
-    });
+    const r = await runCli(
+      ['--integration', 'syn', '--pushgateway', `http://127.0.0.1:${hole.port}`, '--timeout', '1s', '--deadline', '2s'],
+      {
+        input: 'a=1\n',
+      },
+    );
     const took = Date.now() - started;
     t.equal(r.status, 0, r.stderr);
     t.equal(r.stdout.toString(), 'a=1\n');
@@ -28,16 +31,25 @@ t.test(
   },
 );
 
-t.test('Dynatrace over https to a port that accepts and stays silent: --timeout 1s --deadline 2s ends the run in time', async (t) => {
-  const hole = await silentPort();
-  t.teardown(() => hole.stop());
-  const started = Date.now();
-  const r = await runCli(['--integration', 'tls', '--dt-url', `https://127.0.0.1:${hole.port}`, '--timeout', '1s', '--deadline', '2s'], {
-    input: 'a=1\n',
-    env: { DT_API_TOKEN: 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.S3CR3TPART0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR' },
-  });
-  const took = Date.now() - started;
-  t.equal(r.status, 0, r.stderr);
-  t.match(r.stderr, /dynatrace: failed/);
-  t.ok(took < BOUND_MS, `exited after ${took} ms`);
-});
+t.test(
+  'Dynatrace over https to a port that accepts and stays silent: --timeout 1s --deadline 2s ends the run in time',
+  async (t) => {
+    const hole = await silentPort();
+    t.teardown(() => hole.stop());
+    const started = Date.now();
+    const r = await runCli(
+      ['--integration', 'tls', '--dt-url', `https://127.0.0.1:${hole.port}`, '--timeout', '1s', '--deadline', '2s'],
+      {
+        input: 'a=1\n',
+        env: {
+          DT_API_TOKEN:
+            'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.S3CR3TPART0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR',
+        },
+      },
+    );
+    const took = Date.now() - started;
+    t.equal(r.status, 0, r.stderr);
+    t.match(r.stderr, /dynatrace: failed/);
+    t.ok(took < BOUND_MS, `exited after ${took} ms`);
+  },
+);

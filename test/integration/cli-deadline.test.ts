@@ -6,13 +6,27 @@ import t, { type Test } from 'tap';
 import { runCli, type CliResult } from '../support/cli.js';
 import { startFaultServer } from '../support/fault-server.js';
 import { DT_TOKEN, closedPort } from '../support/cli-reliability.js';
-import { INPUT, assertAtDynatrace, assertAtGateway, assertPassthrough, cli, fronts, useBackends } from './cli-faults-fixture.js';
+import {
+  INPUT,
+  assertAtDynatrace,
+  assertAtGateway,
+  assertPassthrough,
+  cli,
+  fronts,
+  useBackends,
+} from './cli-faults-fixture.js';
 
 const b = useBackends(t);
 type T = Test;
 
 /** Both backends down for good, in the given way; the assertions every variant shares. */
-async function downForGood(t: T, pgUrl: string, dtUrl: string, extra: string[], expectStatus: number): Promise<CliResult> {
+async function downForGood(
+  t: T,
+  pgUrl: string,
+  dtUrl: string,
+  extra: string[],
+  expectStatus: number,
+): Promise<CliResult> {
   const started = Date.now();
   const r = await cli(['--deadline', '2s', ...extra], pgUrl, dtUrl);
   const took = Date.now() - started;
@@ -21,9 +35,15 @@ async function downForGood(t: T, pgUrl: string, dtUrl: string, extra: string[], 
   // The deadline (2 s) plus the guard's grace (2 s) plus startup: a generous bound, far from 60 s.
   t.ok(took < 8000, `exited ${took} ms after the start, the deadline being 2 s`);
   // The summary names both failures.
-  t.match(r.stderr, /\d+ lines read, \d+ metrics found, 3 series; pushgateway: failed \(.*\), 3 series not pushed; dynatrace: failed: .*\n/);
+  t.match(
+    r.stderr,
+    /\d+ lines read, \d+ metrics found, 3 series; pushgateway: failed \(.*\), 3 series not pushed; dynatrace: failed: .*\n/,
+  );
   // The numbers are not lost: both payloads, with names and values, are on stderr.
-  t.match(r.stderr, /unsent Pushgateway payload \(3 series, PUT \/metrics\/job\/job-executor-service\/integration\/rel\):/);
+  t.match(
+    r.stderr,
+    /unsent Pushgateway payload \(3 series, PUT \/metrics\/job\/job-executor-service\/integration\/rel\):/,
+  );
   t.match(r.stderr, /^keptn_rel_alpha\{.*\} 1$/m);
   t.match(r.stderr, /^keptn_rel_beta\{.*\} 2\.5$/m);
   t.match(r.stderr, /^keptn_rel_gamma\{.*region="eu".*\} 7$/m);
@@ -55,10 +75,13 @@ t.test('hanging backends and the default 10 s --timeout: --deadline still cuts t
   const hanging = await startFaultServer([], { hang: true });
   t.teardown(() => hanging.close());
   const started = Date.now();
-  const r = await runCli(['--integration', 'rel', '--deadline', '2s', '--pushgateway', hanging.url, '--dt-url', hanging.url], {
-    input: INPUT,
-    env: { DT_API_TOKEN: DT_TOKEN },
-  });
+  const r = await runCli(
+    ['--integration', 'rel', '--deadline', '2s', '--pushgateway', hanging.url, '--dt-url', hanging.url],
+    {
+      input: INPUT,
+      env: { DT_API_TOKEN: DT_TOKEN },
+    },
+  );
   const took = Date.now() - started;
   t.equal(r.status, 0, r.stderr);
   assertPassthrough(t, r);
@@ -73,7 +96,10 @@ t.test('Pushgateway down, Dynatrace up: Dynatrace gets its data, the gateway is 
   t.equal(r.status, 3, 'one backend did not accept: exit 3 with --fail-on-push-error');
   assertPassthrough(t, r);
   assertAtDynatrace(t, b);
-  t.match(r.stderr, /; pushgateway: failed \(.*ECONNREFUSED.*\), 3 series not pushed; dynatrace: 202, 3 ok, 0 invalid\n/);
+  t.match(
+    r.stderr,
+    /; pushgateway: failed \(.*ECONNREFUSED.*\), 3 series not pushed; dynatrace: 202, 3 ok, 0 invalid\n/,
+  );
   t.match(r.stderr, /^keptn_rel_alpha\{.*\} 1$/m, "the gateway's unsent payload is printed");
   t.notMatch(r.stderr, /Dynatrace lines not ingested/);
 });

@@ -9,7 +9,8 @@ import { startDtEmulator, type DtEmulator } from '../support/dt-emulator.js';
 import { DT_TOKEN, startFlakyFront, type FlakyFront, type FrontFault } from '../support/cli-reliability.js';
 
 // Log noise, CRLF, a line without newline at the end: the passthrough must not care.
-export const INPUT = 'starting run\nalpha=1\r\nbeta=2.5\n{"name":"gamma","value":7,"labels":{"region":"eu"}}\nno newline at the end';
+export const INPUT =
+  'starting run\nalpha=1\r\nbeta=2.5\n{"name":"gamma","value":7,"labels":{"region":"eu"}}\nno newline at the end';
 export const SUCCESS_SUMMARY = /; pushgateway: 200, 3 series; dynatrace: 202, 3 ok, 0 invalid\n/;
 
 export interface Backends {
@@ -38,7 +39,12 @@ export function useBackends(tap: Test): Backends {
 }
 
 /** Flaky fronts before both real backends; closed in teardown. */
-export async function fronts(t: Test, b: Backends, pgFaults: FrontFault[], dtFaults: FrontFault[]): Promise<{ pg: FlakyFront; dtf: FlakyFront }> {
+export async function fronts(
+  t: Test,
+  b: Backends,
+  pgFaults: FrontFault[],
+  dtFaults: FrontFault[],
+): Promise<{ pg: FlakyFront; dtf: FlakyFront }> {
   const pg = await startFlakyFront(b.pgw.url, pgFaults);
   const dtf = await startFlakyFront(b.dt.url, dtFaults);
   t.teardown(async () => {
@@ -58,13 +64,23 @@ export function cli(args: string[], pgUrl: string | undefined, dtUrl: string | u
 
 /** The series this input gives, as the real gateway stores them. */
 export async function assertAtGateway(t: Test, b: Backends): Promise<void> {
-  const stored = (await b.pgw.series()).map((s) => `${s.name}${s.labels.region ? `{region=${s.labels.region}}` : ''}=${s.value}`);
-  t.same(stored, ['keptn_rel_alpha=1', 'keptn_rel_beta=2.5', 'keptn_rel_gamma{region=eu}=7'], 'the series are at the real Pushgateway');
+  const stored = (await b.pgw.series()).map(
+    (s) => `${s.name}${s.labels.region ? `{region=${s.labels.region}}` : ''}=${s.value}`,
+  );
+  t.same(
+    stored,
+    ['keptn_rel_alpha=1', 'keptn_rel_beta=2.5', 'keptn_rel_gamma{region=eu}=7'],
+    'the series are at the real Pushgateway',
+  );
 }
 
 export function assertAtDynatrace(t: Test, b: Backends): void {
   const got = b.dt.ingested.map((l) => `${l.key}=${l.value}`).sort();
-  t.same(got, ['keptn_rel_alpha=1', 'keptn_rel_beta=2.5', 'keptn_rel_gamma=7'], 'the lines reached the Dynatrace emulator');
+  t.same(
+    got,
+    ['keptn_rel_alpha=1', 'keptn_rel_beta=2.5', 'keptn_rel_gamma=7'],
+    'the lines reached the Dynatrace emulator',
+  );
   t.equal(b.dt.ingested.find((l) => l.key === 'keptn_rel_gamma')?.dimensions.region, 'eu');
 }
 

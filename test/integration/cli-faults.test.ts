@@ -4,7 +4,15 @@
 
 import t from 'tap';
 import { gaps } from '../support/cli-reliability.js';
-import { SUCCESS_SUMMARY, assertAtDynatrace, assertAtGateway, assertPassthrough, cli, fronts, useBackends } from './cli-faults-fixture.js';
+import {
+  SUCCESS_SUMMARY,
+  assertAtDynatrace,
+  assertAtGateway,
+  assertPassthrough,
+  cli,
+  fronts,
+  useBackends,
+} from './cli-faults-fixture.js';
 
 const b = useBackends(t);
 
@@ -86,7 +94,11 @@ t.test('a request that never answers is cut by --timeout and retried', async (t)
   // machine: 100 ms and more seen), so the gap between the arrivals is shorter by that much; a
   // retry without waiting for the timeout would come within a few ms. The stderr line below is
   // the exact proof.
-  for (const front of [pg, dtf]) t.ok(gaps(front.requests)[0]! >= 250, `the second attempt came after the 500 ms timeout (${gaps(front.requests)[0]} ms)`);
+  for (const front of [pg, dtf])
+    t.ok(
+      gaps(front.requests)[0]! >= 250,
+      `the second attempt came after the 500 ms timeout (${gaps(front.requests)[0]} ms)`,
+    );
   t.match(r.stderr, /-> TimeoutError \(no complete answer within 500 ms\) in \d+ ms \(attempt 1\/\d+\); retrying/);
   t.match(r.stderr, SUCCESS_SUMMARY);
   await assertAtGateway(t, b);

@@ -37,20 +37,43 @@ async function gatewayValue(url: string, name: string): Promise<string | undefin
 
 t.test('--flush-interval 300ms: values arrive before input ends, the final values after', async (t) => {
   const cli = liveCli(
-    ['--integration', 'flush', '--flush-interval', '300ms', '--pushgateway', pgw.url, '--dt-url', dt.url, '--timeout', '1s', '--deadline', '3s'],
+    [
+      '--integration',
+      'flush',
+      '--flush-interval',
+      '300ms',
+      '--pushgateway',
+      pgw.url,
+      '--dt-url',
+      dt.url,
+      '--timeout',
+      '1s',
+      '--deadline',
+      '3s',
+    ],
     { DT_API_TOKEN: DT_TOKEN },
   );
   t.teardown(cli.kill);
   let written = 'progress=1\n';
   cli.write(written);
-  await eventually('progress=1 at the gateway', async () => (await gatewayValue(pgw.url, 'keptn_flush_progress')) === '1');
-  await eventually('progress=1 at Dynatrace', () => dt.ingested.some((l) => l.key === 'keptn_flush_progress' && l.value === 1));
+  await eventually(
+    'progress=1 at the gateway',
+    async () => (await gatewayValue(pgw.url, 'keptn_flush_progress')) === '1',
+  );
+  await eventually('progress=1 at Dynatrace', () =>
+    dt.ingested.some((l) => l.key === 'keptn_flush_progress' && l.value === 1),
+  );
   t.equal(cli.exitedAt(), undefined, 'the first value arrived while the input was still open');
 
   written += 'progress=2\n';
   cli.write('progress=2\n');
-  await eventually('progress=2 at the gateway', async () => (await gatewayValue(pgw.url, 'keptn_flush_progress')) === '2');
-  await eventually('progress=2 at Dynatrace', () => dt.ingested.some((l) => l.key === 'keptn_flush_progress' && l.value === 2));
+  await eventually(
+    'progress=2 at the gateway',
+    async () => (await gatewayValue(pgw.url, 'keptn_flush_progress')) === '2',
+  );
+  await eventually('progress=2 at Dynatrace', () =>
+    dt.ingested.some((l) => l.key === 'keptn_flush_progress' && l.value === 2),
+  );
   t.equal(cli.exitedAt(), undefined, 'the second value arrived while the input was still open');
 
   cli.end('progress=3\ndone=1\n');
@@ -70,7 +93,18 @@ t.test('--flush-interval 300ms: values arrive before input ends, the final value
 t.test('a gateway that dies between flushes and comes back before input ends: the final push lands', async (t) => {
   const first = await startPushgateway();
   t.teardown(() => first.stop());
-  const cli = liveCli(['--integration', 'revive', '--flush-interval', '300ms', '--pushgateway', first.url, '--timeout', '500ms', '--deadline', '5s']);
+  const cli = liveCli([
+    '--integration',
+    'revive',
+    '--flush-interval',
+    '300ms',
+    '--pushgateway',
+    first.url,
+    '--timeout',
+    '500ms',
+    '--deadline',
+    '5s',
+  ]);
   t.teardown(cli.kill);
   cli.write('step=1\n');
   await eventually('step=1 at the gateway', async () => (await gatewayValue(first.url, 'keptn_revive_step')) === '1');
@@ -89,23 +123,35 @@ t.test('a gateway that dies between flushes and comes back before input ends: th
   t.equal(r.stderr.match(/periodic push to pushgateway failed/g)?.length, 1, 'the periodic failure is said once');
 });
 
-t.test('a hanging backend with --flush-interval: the run ends within --deadline (plus grace) of the input', async (t) => {
-  const hanging = await startFaultServer([], { hang: true });
-  t.teardown(() => hanging.close());
-  const cli = liveCli(['--integration', 'hang', '--flush-interval', '300ms', '--pushgateway', hanging.url, '--deadline', '3s']);
-  t.teardown(cli.kill);
-  cli.write('a=1\n');
-  // A periodic push has just started (and hangs, with nearly all of its deadline left) when the input ends.
-  await eventually('a periodic push started', () => hanging.requests.length > 0);
-  const ended = Date.now();
-  cli.end('b=2\n');
-  const r = await cli.done;
-  const took = cli.exitedAt()! - ended;
-  t.equal(r.status, 0, r.stderr);
-  t.equal(r.stdout.toString(), 'a=1\nb=2\n');
-  // --deadline 3 s (the 2 s guard is for a backend that ignores it): waiting for the periodic push
-  // and then giving the final one a fresh deadline would take about 6 s.
-  t.ok(took < 5000, `exited ${took} ms after the input ended, --deadline being 3 s`);
-  t.match(r.stderr, /^keptn_hang_b\{.*\} 2$/m, 'the final numbers are printed');
-  t.match(r.stderr, /; pushgateway: failed \(.*deadline.*\), 2 series not pushed\n/);
-});
+t.test(
+  'a hanging backend with --flush-interval: the run ends within --deadline (plus grace) of the input',
+  async (t) => {
+    const hanging = await startFaultServer([], { hang: true });
+    t.teardown(() => hanging.close());
+    const cli = liveCli([
+      '--integration',
+      'hang',
+      '--flush-interval',
+      '300ms',
+      '--pushgateway',
+      hanging.url,
+      '--deadline',
+      '3s',
+    ]);
+    t.teardown(cli.kill);
+    cli.write('a=1\n');
+    // A periodic push has just started (and hangs, with nearly all of its deadline left) when the input ends.
+    await eventually('a periodic push started', () => hanging.requests.length > 0);
+    const ended = Date.now();
+    cli.end('b=2\n');
+    const r = await cli.done;
+    const took = cli.exitedAt()! - ended;
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout.toString(), 'a=1\nb=2\n');
+    // --deadline 3 s (the 2 s guard is for a backend that ignores it): waiting for the periodic push
+    // and then giving the final one a fresh deadline would take about 6 s.
+    t.ok(took < 5000, `exited ${took} ms after the input ended, --deadline being 3 s`);
+    t.match(r.stderr, /^keptn_hang_b\{.*\} 2$/m, 'the final numbers are printed');
+    t.match(r.stderr, /; pushgateway: failed \(.*deadline.*\), 2 series not pushed\n/);
+  },
+);

@@ -17,10 +17,22 @@ function pieces(secret: string, len: number): string[] {
 
 t.test('Pushgateway user "keptn": the unsent payload and its path are printed as they are (item 10)', async (t) => {
   const port = await closedPort();
-  const r = await runCli(['--integration', 'k6', '--pushgateway', `http://keptn:Pa55-w0rd-x9@127.0.0.1:${port}`, '--timeout', '300ms', '--deadline', '1s'], {
-    input: 'http_reqs=12\n',
-    env: { KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' },
-  });
+  const r = await runCli(
+    [
+      '--integration',
+      'k6',
+      '--pushgateway',
+      `http://keptn:Pa55-w0rd-x9@127.0.0.1:${port}`,
+      '--timeout',
+      '300ms',
+      '--deadline',
+      '1s',
+    ],
+    {
+      input: 'http_reqs=12\n',
+      env: { KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' },
+    },
+  );
   t.equal(r.status, 0);
   t.match(r.stderr, /^keptn_k6_http_reqs\{ci_platform="keptn"\} 12$/m, 'the payload line is replayable');
   t.match(
@@ -46,17 +58,23 @@ t.test('a query string in the Pushgateway URL is not printed in the refusal (ite
   }
 });
 
-t.test("a 401 body echoing the token, cut at the message limit, shows no piece of the token's secret (item 12)", async (t) => {
-  const secretPart = 'S3cr3tPart18chars0';
-  const token = `dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.${secretPart}`;
-  // The secret part starts at character 285: the 300-character cut of the message falls inside it.
-  const server = await startFaultServer([], { status: 401, body: `${'x'.repeat(243)} you sent ${token}` });
-  t.teardown(() => server.close());
-  const r = await runCli(['--integration', 'c', '--dt-url', server.url], { input: 'a=1\n', env: { DT_API_TOKEN: token } });
-  t.equal(r.status, 0);
-  t.match(r.stderr, /-> 401 \(token missing or invalid\): x+/);
-  for (const p of pieces(secretPart, 6)) t.notOk(r.stderr.includes(p), `no "${p}"`);
-});
+t.test(
+  "a 401 body echoing the token, cut at the message limit, shows no piece of the token's secret (item 12)",
+  async (t) => {
+    const secretPart = 'S3cr3tPart18chars0';
+    const token = `dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.${secretPart}`;
+    // The secret part starts at character 285: the 300-character cut of the message falls inside it.
+    const server = await startFaultServer([], { status: 401, body: `${'x'.repeat(243)} you sent ${token}` });
+    t.teardown(() => server.close());
+    const r = await runCli(['--integration', 'c', '--dt-url', server.url], {
+      input: 'a=1\n',
+      env: { DT_API_TOKEN: token },
+    });
+    t.equal(r.status, 0);
+    t.match(r.stderr, /-> 401 \(token missing or invalid\): x+/);
+    for (const p of pieces(secretPart, 6)) t.notOk(r.stderr.includes(p), `no "${p}"`);
+  },
+);
 
 t.test('a Basic value cut at the quote limit shows no piece of it (item 12)', async (t) => {
   const basic = Buffer.from('ciuser:s3cretpass').toString('base64');
@@ -80,19 +98,26 @@ t.test('escape sequences from the input and from a server never reach stderr raw
   t.equal(r.status, 0);
   t.ok(r.stdout.toString('utf8').includes(evil), 'stdout is the input, byte for byte');
   t.match(r.stderr, /bad \\x1b\]0;pwned\\x07\\x1b\[2J\\x9b31m body/, 'the body, escaped');
-  t.notMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'no control character but tab and newline on stderr');
+  t.notMatch(
+    r.stderr,
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/,
+    'no control character but tab and newline on stderr',
+  );
 });
 
-t.test('--dry-run on stderr escapes control characters of label values; --dry-run-file keeps them (item 13)', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'jmp-leaks-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const input = `${JSON.stringify({ name: 'm', value: 1, labels: { a: '\u001b]0;pwned\u0007x' } })}\n`;
-  const r = await runCli(['--integration', 'e', '--dry-run'], { input });
-  t.equal(r.status, 0);
-  t.match(r.stderr, /a="\\x1b\]0;pwned\\x07x"/);
-  t.notMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
-  const file = join(dir, 'dry.txt');
-  const f = await runCli(['--integration', 'e', '--dry-run-file', file], { input });
-  t.equal(f.status, 0);
-  t.match(readFileSync(file, 'utf8'), /a="\u001b\]0;pwned\u0007x"/, 'the file is the exact payload');
-});
+t.test(
+  '--dry-run on stderr escapes control characters of label values; --dry-run-file keeps them (item 13)',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmp-leaks-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const input = `${JSON.stringify({ name: 'm', value: 1, labels: { a: '\u001b]0;pwned\u0007x' } })}\n`;
+    const r = await runCli(['--integration', 'e', '--dry-run'], { input });
+    t.equal(r.status, 0);
+    t.match(r.stderr, /a="\\x1b\]0;pwned\\x07x"/);
+    t.notMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const file = join(dir, 'dry.txt');
+    const f = await runCli(['--integration', 'e', '--dry-run-file', file], { input });
+    t.equal(f.status, 0);
+    t.match(readFileSync(file, 'utf8'), /a="\u001b\]0;pwned\u0007x"/, 'the file is the exact payload');
+  },
+);

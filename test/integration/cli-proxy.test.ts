@@ -38,10 +38,13 @@ function proxiedHosts(): string[] {
 }
 
 async function push(env: Record<string, string>, deadline = '5s') {
-  const r = await runCli(['--integration', 'px', '--pushgateway', pgw.url, '--dt-url', dt.url, '--timeout', '2s', '--deadline', deadline], {
-    input: INPUT,
-    env: { DT_API_TOKEN: DT_TOKEN, ...env },
-  });
+  const r = await runCli(
+    ['--integration', 'px', '--pushgateway', pgw.url, '--dt-url', dt.url, '--timeout', '2s', '--deadline', deadline],
+    {
+      input: INPUT,
+      env: { DT_API_TOKEN: DT_TOKEN, ...env },
+    },
+  );
   return r;
 }
 

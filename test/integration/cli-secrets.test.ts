@@ -44,7 +44,20 @@ function assertNoSecrets(t: T, r: CliResult, what: string, extra = ''): void {
 
 function cli(pgUrl: string, dtUrl: string, extra: string[] = []): Promise<CliResult> {
   return runCli(
-    ['--integration', 'sec', '--verbose', '--timeout', '500ms', '--deadline', '1500ms', '--pushgateway', withCredentials(pgUrl), '--dt-url', dtUrl, ...extra],
+    [
+      '--integration',
+      'sec',
+      '--verbose',
+      '--timeout',
+      '500ms',
+      '--deadline',
+      '1500ms',
+      '--pushgateway',
+      withCredentials(pgUrl),
+      '--dt-url',
+      dtUrl,
+      ...extra,
+    ],
     {
       input: INPUT,
       env: { DT_API_TOKEN: DT_TOKEN },
@@ -100,7 +113,19 @@ t.test('connection refused', async (t) => {
 t.test('a proxy with credentials that is down', async (t) => {
   const url = `http://127.0.0.1:${await closedPort()}`;
   const r = await runCli(
-    ['--integration', 'sec', '--verbose', '--timeout', '500ms', '--deadline', '1s', '--pushgateway', withCredentials(url), '--dt-url', url],
+    [
+      '--integration',
+      'sec',
+      '--verbose',
+      '--timeout',
+      '500ms',
+      '--deadline',
+      '1s',
+      '--pushgateway',
+      withCredentials(url),
+      '--dt-url',
+      url,
+    ],
     {
       input: INPUT,
       env: { DT_API_TOKEN: DT_TOKEN, HTTP_PROXY: `http://proxyuser:${PASSWORD}@127.0.0.1:${await closedPort()}` },
@@ -151,10 +176,26 @@ t.test('a failure with 10,000 series: stderr stays under 64 KB and says what was
   const lines: string[] = [];
   for (let i = 0; i < 10_000; i++) lines.push(`metric_number_${i}=${i}.5`);
   const input = `${lines.join('\n')}\n`;
-  const r = await runCli(['--integration', 'big', '--max-series', '10000', '--timeout', '500ms', '--deadline', '1s', '--pushgateway', url, '--dt-url', url], {
-    input,
-    env: { DT_API_TOKEN: DT_TOKEN },
-  });
+  const r = await runCli(
+    [
+      '--integration',
+      'big',
+      '--max-series',
+      '10000',
+      '--timeout',
+      '500ms',
+      '--deadline',
+      '1s',
+      '--pushgateway',
+      url,
+      '--dt-url',
+      url,
+    ],
+    {
+      input,
+      env: { DT_API_TOKEN: DT_TOKEN },
+    },
+  );
   t.equal(r.status, 0);
   t.equal(r.stdout.toString(), input, 'the passthrough is intact');
   const bytes = Buffer.byteLength(r.stderr);

@@ -20,7 +20,17 @@ t.test('a first SIGTERM during a retry wait still pushes within the deadline, th
     { status: 503, headers: { 'retry-after': '1' } },
   ]);
   t.teardown(() => gw.close());
-  const cli = liveCli(['--integration', 'retry', '--pushgateway', gw.url, '--verbose', '--timeout', '2s', '--deadline', '30s']);
+  const cli = liveCli([
+    '--integration',
+    'retry',
+    '--pushgateway',
+    gw.url,
+    '--verbose',
+    '--timeout',
+    '2s',
+    '--deadline',
+    '30s',
+  ]);
   t.teardown(cli.kill);
   cli.end('found=1\n');
   await cli.waitForStderr(/-> 503 .*retrying/);
@@ -64,7 +74,11 @@ t.test('wrap mode: SIGTERM to the whole process group reaches the tool once', as
     },
   });
   const pgrp = /^pgrp=(\d+)$/m.exec(r.stdout.toString())?.[1];
-  t.not(Number(pgrp), pid, 'the tool runs in a process group of its own, so the kernel does not signal it a second time');
+  t.not(
+    Number(pgrp),
+    pid,
+    'the tool runs in a process group of its own, so the kernel does not signal it a second time',
+  );
   t.match(r.stdout.toString(), /^terms_seen=1$/m, `the tool got SIGTERM once: ${r.stdout.toString()}`);
   t.match(readFileSync(file, 'utf8'), /^keptn_grp_terms_seen\{.*\} 1$/m);
   t.match(r.stderr, /SIGTERM: forwarded to the tool/);

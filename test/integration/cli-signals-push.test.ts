@@ -40,25 +40,45 @@ t.test('filter mode: SIGTERM with stdin still open → exit 143, the collected s
   );
 });
 
-t.test('wrap mode: SIGTERM is forwarded, the tool status wins, its series and exit_code are at the gateway', async (t) => {
-  // The tool traps TERM, says one more number and exits 143; its background sleep is killed by the trap.
-  const tool = "echo before=1; sleep 20 >/dev/null 2>&1 & p=$!; trap 'kill $p; echo after=2; exit 143' TERM; wait";
-  const cli = liveCli(['--integration', 'wsig', '--pushgateway', pgw.url, '--timeout', '500ms', '--deadline', '3s', '--', 'sh', '-c', tool]);
-  t.teardown(cli.kill);
-  cli.end();
-  await cli.waitForStdout('before=1\n');
-  cli.child.kill('SIGTERM');
-  const r = await cli.done;
-  t.equal(r.status, 143, r.stderr);
-  t.equal(r.stdout.toString(), 'before=1\nafter=2\n');
-  t.match(r.stderr, /SIGTERM: forwarded to the tool/);
-  const stored = await pgw.series();
-  t.equal(value(stored, 'keptn_wsig_before'), '1');
-  t.equal(value(stored, 'keptn_wsig_after'), '2', 'what the tool said after the signal was pushed too');
-  t.equal(value(stored, 'keptn_wsig_exit_code'), '143');
-  t.ok(value(stored, 'keptn_wsig_duration_seconds') !== undefined);
-  t.equal(value(stored, 'keptn_wsig_last_success_timestamp_seconds'), undefined, 'no success timestamp for a killed run');
-});
+t.test(
+  'wrap mode: SIGTERM is forwarded, the tool status wins, its series and exit_code are at the gateway',
+  async (t) => {
+    // The tool traps TERM, says one more number and exits 143; its background sleep is killed by the trap.
+    const tool = "echo before=1; sleep 20 >/dev/null 2>&1 & p=$!; trap 'kill $p; echo after=2; exit 143' TERM; wait";
+    const cli = liveCli([
+      '--integration',
+      'wsig',
+      '--pushgateway',
+      pgw.url,
+      '--timeout',
+      '500ms',
+      '--deadline',
+      '3s',
+      '--',
+      'sh',
+      '-c',
+      tool,
+    ]);
+    t.teardown(cli.kill);
+    cli.end();
+    await cli.waitForStdout('before=1\n');
+    cli.child.kill('SIGTERM');
+    const r = await cli.done;
+    t.equal(r.status, 143, r.stderr);
+    t.equal(r.stdout.toString(), 'before=1\nafter=2\n');
+    t.match(r.stderr, /SIGTERM: forwarded to the tool/);
+    const stored = await pgw.series();
+    t.equal(value(stored, 'keptn_wsig_before'), '1');
+    t.equal(value(stored, 'keptn_wsig_after'), '2', 'what the tool said after the signal was pushed too');
+    t.equal(value(stored, 'keptn_wsig_exit_code'), '143');
+    t.ok(value(stored, 'keptn_wsig_duration_seconds') !== undefined);
+    t.equal(
+      value(stored, 'keptn_wsig_last_success_timestamp_seconds'),
+      undefined,
+      'no success timestamp for a killed run',
+    );
+  },
+);
 
 t.test('a second SIGTERM during a hanging push exits at once', async (t) => {
   const hanging = await startFaultServer([], { hang: true });
@@ -77,7 +97,11 @@ t.test('a second SIGTERM during a hanging push exits at once', async (t) => {
   t.equal(r.status, 143);
   t.equal(r.stdout.toString(), 'first=1\n');
   t.match(r.stderr, /SIGTERM: exiting without waiting for the push|SIGTERM again: exiting without pushing/);
-  t.match(r.stderr, /not pushed \(1 series\):\nkeptn_sig2_first\{ci_platform="keptn"\} 1$/m, 'the numbers are printed, not lost');
+  t.match(
+    r.stderr,
+    /not pushed \(1 series\):\nkeptn_sig2_first\{ci_platform="keptn"\} 1$/m,
+    'the numbers are printed, not lost',
+  );
   t.ok(cli.exitedAt()! - second < 3000, `exited ${cli.exitedAt()! - second} ms after the second SIGTERM`);
 });
 
@@ -103,7 +127,17 @@ t.test('a Pushgateway killed mid-run: reported, the numbers printed, no hang, pa
 t.test('a Pushgateway that comes back on the same port while the CLI retries: the retry lands', async (t) => {
   const first = await startPushgateway();
   t.teardown(() => first.stop());
-  const cli = liveCli(['--integration', 'back', '--pushgateway', first.url, '--verbose', '--timeout', '500ms', '--deadline', '20s']);
+  const cli = liveCli([
+    '--integration',
+    'back',
+    '--pushgateway',
+    first.url,
+    '--verbose',
+    '--timeout',
+    '500ms',
+    '--deadline',
+    '20s',
+  ]);
   t.teardown(cli.kill);
   cli.write('before=1\n');
   await cli.waitForStdout('before=1\n');
@@ -147,7 +181,11 @@ t.test('wrap mode run metrics: a failed run keeps the last success timestamp (PO
   const afterFail = await pgw.series();
   t.equal(value(afterFail, 'keptn_runs_exit_code'), '3');
   t.equal(value(afterFail, 'keptn_runs_found'), '6');
-  t.equal(value(afterFail, 'keptn_runs_last_success_timestamp_seconds'), lastSuccess, 'the earlier success timestamp is kept');
+  t.equal(
+    value(afterFail, 'keptn_runs_last_success_timestamp_seconds'),
+    lastSuccess,
+    'the earlier success timestamp is kept',
+  );
   const groups = await pgw.groups();
   t.equal(groups.length, 1, 'both runs went to the same group');
 });

@@ -6,13 +6,20 @@ import type { Series } from '../../lib/series.js';
 import { USER_AGENT } from '../../lib/version.js';
 import { push, startDtHarness } from '../support/dt-harness.js';
 
-const gauge = (name: string, value: number, labels: Record<string, string> = {}): Series => ({ name, value, labels, type: 'gauge' });
+const gauge = (name: string, value: number, labels: Record<string, string> = {}): Series => ({
+  name,
+  value,
+  labels,
+  type: 'gauge',
+});
 
 t.test('5,000 series arrive in five requests, in order, with the right headers', async (t) => {
   const h = await startDtHarness(t);
   const series: Series[] = [];
   for (let i = 0; i < 5000; i++) {
-    series.push(gauge(`keptn_bench_m${String(i).padStart(4, '0')}`, i * 1.5, { ci_platform: 'keptn', shard: String(i % 7) }));
+    series.push(
+      gauge(`keptn_bench_m${String(i).padStart(4, '0')}`, i * 1.5, { ci_platform: 'keptn', shard: String(i % 7) }),
+    );
   }
   const outcome = await h.backend.push(series, push);
   t.same(outcome, { backend: 'dynatrace', ok: true, summary: '202, 5000 ok, 0 invalid' });
@@ -58,7 +65,10 @@ t.test('a wrong token is a clear 401 and its secret appears nowhere', async (t) 
   const out = h.text();
   t.match(out, /-> 401 \(token missing or invalid\): Token Authentication failed/);
   t.match(out, /hint: create an API token with the scope metrics\.ingest/);
-  t.match(out, /Dynatrace lines not ingested \(1500, 401\):\nkeptn_k6_m0,dt\.metrics\.source=jes-metrics-pipe gauge,0\n/);
+  t.match(
+    out,
+    /Dynatrace lines not ingested \(1500, 401\):\nkeptn_k6_m0,dt\.metrics\.source=jes-metrics-pipe gauge,0\n/,
+  );
   t.match(out, /… 1300 more lines not shown/, 'the printed payload is bounded');
   t.notMatch(out, 'WRONGSECRET', 'no secret part');
   t.notMatch(out, wrong, 'no token');

@@ -7,8 +7,14 @@ import t from 'tap';
 import type { Series } from '../../lib/series.js';
 import { push, startDtHarness } from '../support/dt-harness.js';
 
-const gauge = (name: string, value: number, labels: Record<string, string> = {}): Series => ({ name, value, labels, type: 'gauge' });
-const many = (n: number): Series[] => Array.from({ length: n }, (_, i) => gauge(`keptn_t_m${String(i).padStart(4, '0')}`, i));
+const gauge = (name: string, value: number, labels: Record<string, string> = {}): Series => ({
+  name,
+  value,
+  labels,
+  type: 'gauge',
+});
+const many = (n: number): Series[] =>
+  Array.from({ length: n }, (_, i) => gauge(`keptn_t_m${String(i).padStart(4, '0')}`, i));
 
 function validation(linesOk: number, invalid: number[], total = invalid.length): string {
   return JSON.stringify({
@@ -23,21 +29,27 @@ function validation(linesOk: number, invalid: number[], total = invalid.length):
   });
 }
 
-t.test('a 400 is partial success: invalid lines named, the rest counted, never resent, the next batch still sent', async (t) => {
-  const h = await startDtHarness(t);
-  h.dt.setFaults({ status: 400, body: validation(997, [1, 500, 1000]) });
-  const outcome = await h.backend.push(many(1500), push);
-  t.same(outcome, { backend: 'dynatrace', ok: false, summary: '400, 1497 ok, 3 invalid' });
-  t.equal(h.dt.requests.length, 2, 'the 400 batch is not resent; the second batch goes');
-  t.equal(h.dt.ingested.length, 500, 'the emulator ingested the second batch');
-  const out = h.text();
-  t.match(
-    out,
-    /-> 400: 3 of 1000 lines invalid \(the valid ones were ingested\):\n {2}keptn_t_m0000: invalid metric key\n {2}keptn_t_m0499: invalid metric key\n {2}keptn_t_m0999: invalid metric key\n/,
-  );
-  t.match(out, /request 1 of 2/);
-  t.match(out, /Dynatrace lines not ingested \(3, 400\):\nkeptn_t_m0000,[^\n]*\nkeptn_t_m0499,[^\n]*\nkeptn_t_m0999,[^\n]* gauge,999\n/);
-});
+t.test(
+  'a 400 is partial success: invalid lines named, the rest counted, never resent, the next batch still sent',
+  async (t) => {
+    const h = await startDtHarness(t);
+    h.dt.setFaults({ status: 400, body: validation(997, [1, 500, 1000]) });
+    const outcome = await h.backend.push(many(1500), push);
+    t.same(outcome, { backend: 'dynatrace', ok: false, summary: '400, 1497 ok, 3 invalid' });
+    t.equal(h.dt.requests.length, 2, 'the 400 batch is not resent; the second batch goes');
+    t.equal(h.dt.ingested.length, 500, 'the emulator ingested the second batch');
+    const out = h.text();
+    t.match(
+      out,
+      /-> 400: 3 of 1000 lines invalid \(the valid ones were ingested\):\n {2}keptn_t_m0000: invalid metric key\n {2}keptn_t_m0499: invalid metric key\n {2}keptn_t_m0999: invalid metric key\n/,
+    );
+    t.match(out, /request 1 of 2/);
+    t.match(
+      out,
+      /Dynatrace lines not ingested \(3, 400\):\nkeptn_t_m0000,[^\n]*\nkeptn_t_m0499,[^\n]*\nkeptn_t_m0999,[^\n]* gauge,999\n/,
+    );
+  },
+);
 
 t.test('a 400 that lists only the first ten says how many more there were', async (t) => {
   const h = await startDtHarness(t);
@@ -58,18 +70,27 @@ t.test('an invalid line is named with its labels, so two series of one name are 
   t.match(h.text(), /keptn_t_ok\{a="y"\}: invalid metric key/);
 });
 
-t.test('a 400 without a line list (an error envelope) loses the whole batch: all printed, the next batch still sent', async (t) => {
-  const h = await startDtHarness(t);
-  h.dt.setFaults({ status: 400, body: '{"error":{"code":400,"message":"Bad request from a proxy"}}' });
-  const outcome = await h.backend.push(many(1003), push);
-  t.same(outcome, { backend: 'dynatrace', ok: false, summary: '400, 3 ok, 1000 invalid' });
-  t.equal(h.dt.requests.length, 2);
-  t.match(h.text(), /-> 400: 1000 of 1000 lines invalid .*Bad request from a proxy; the server listed none of them$/m);
-  t.match(h.text(), /Dynatrace lines not ingested \(1000, 400\):\nkeptn_t_m0000,/);
-});
+t.test(
+  'a 400 without a line list (an error envelope) loses the whole batch: all printed, the next batch still sent',
+  async (t) => {
+    const h = await startDtHarness(t);
+    h.dt.setFaults({ status: 400, body: '{"error":{"code":400,"message":"Bad request from a proxy"}}' });
+    const outcome = await h.backend.push(many(1003), push);
+    t.same(outcome, { backend: 'dynatrace', ok: false, summary: '400, 3 ok, 1000 invalid' });
+    t.equal(h.dt.requests.length, 2);
+    t.match(
+      h.text(),
+      /-> 400: 1000 of 1000 lines invalid .*Bad request from a proxy; the server listed none of them$/m,
+    );
+    t.match(h.text(), /Dynatrace lines not ingested \(1000, 400\):\nkeptn_t_m0000,/);
+  },
+);
 
 t.test('403 and 404 are explained and stop the run', async (t) => {
-  const h403 = await startDtHarness(t, { emulator: { tokenWithoutScope: 'dt0c01.NOSCOPE.secretsecret' }, token: 'dt0c01.NOSCOPE.secretsecret' });
+  const h403 = await startDtHarness(t, {
+    emulator: { tokenWithoutScope: 'dt0c01.NOSCOPE.secretsecret' },
+    token: 'dt0c01.NOSCOPE.secretsecret',
+  });
   const o403 = await h403.backend.push(many(2500), push);
   t.same(o403, { backend: 'dynatrace', ok: false, summary: '403 (token lacks the metrics.ingest scope), 0 ok' });
   t.equal(h403.dt.requests.length, 1);
@@ -78,7 +99,11 @@ t.test('403 and 404 are explained and stop the run', async (t) => {
 
   const h404 = await startDtHarness(t, { path: '/wrong/prefix' });
   const o404 = await h404.backend.push(many(3), push);
-  t.same(o404, { backend: 'dynatrace', ok: false, summary: '404 (wrong URL path, or metric ingestion is disabled), 0 ok' });
+  t.same(o404, {
+    backend: 'dynatrace',
+    ok: false,
+    summary: '404 (wrong URL path, or metric ingestion is disabled), 0 ok',
+  });
   t.equal(h404.dt.requests[0]?.path, '/wrong/prefix/api/v2/metrics/ingest');
   t.match(h404.text(), /hint: give the environment URL/);
 });
@@ -100,7 +125,11 @@ t.test('413 from a proxy with a lower limit: requests halved until they pass, ev
     'every accepted request is under the limit',
   );
   // Learned once: after the first batch's halvings, later batches are cut before they are sent.
-  t.equal(refused.length, 2, `two 413s (1000 → 500 → 250 lines), not one per batch: ${refused.map((r) => r.body.split('\n').length).join(', ')}`);
+  t.equal(
+    refused.length,
+    2,
+    `two 413s (1000 → 500 → 250 lines), not one per batch: ${refused.map((r) => r.body.split('\n').length).join(', ')}`,
+  );
   t.equal((h.text().match(/413 \(payload too large\) for 1000 lines/g) ?? []).length, 1, 'said once');
   t.match(h.text(), /a proxy or gateway with a lower limit\? Sending smaller requests/);
   t.notMatch(h.text(), /not ingested/);
@@ -111,25 +140,36 @@ t.test('413 for a single line cannot be split: reported, counted, the rest print
   const outcome = await h.backend.push(many(3), push);
   t.notOk(outcome.ok);
   t.match(outcome.summary, /^413 \(payload too large\), 0 ok$/);
-  t.equal(h.dt.requests.filter((r) => r.status === 413).length, 3, '3 lines → 2+1 → 1: three refusals, then no more splitting');
+  t.equal(
+    h.dt.requests.filter((r) => r.status === 413).length,
+    3,
+    '3 lines → 2+1 → 1: three refusals, then no more splitting',
+  );
   t.match(h.text(), /-> 413 \(payload too large\): Payload too large: \d+ bytes > 40/);
   t.match(h.text(), /Dynatrace lines not ingested \(3, 413\):\nkeptn_t_m0000,/);
 });
 
-t.test('413 after an accepted batch, for good: counts what went through, halves down to one line, prints the rest', async (t) => {
-  const h = await startDtHarness(t);
-  h.dt.setFaults(
-    { status: 202, body: '{"linesOk":1000,"linesInvalid":0,"error":null}' },
-    { status: 413, times: 1000, body: '{"error":{"code":413,"message":"Payload too large"}}' },
-  );
-  const outcome = await h.backend.push(many(2500), push);
-  t.notOk(outcome.ok);
-  t.match(outcome.summary, /^413 \(payload too large\), 1000 ok, 0 invalid before$/);
-  const sizes = h.dt.requests.map((r) => r.body.split('\n').length);
-  t.same(sizes, [1000, 1000, 500, 250, 125, 63, 32, 16, 8, 4, 2, 1], 'one accepted, then halvings down to one line, whose 413 ends it');
-  t.match(h.text(), /-> 413 \(payload too large\): Payload too large/);
-  t.match(h.text(), /Dynatrace lines not ingested \(1500, 413\):\nkeptn_t_m1000,/);
-});
+t.test(
+  '413 after an accepted batch, for good: counts what went through, halves down to one line, prints the rest',
+  async (t) => {
+    const h = await startDtHarness(t);
+    h.dt.setFaults(
+      { status: 202, body: '{"linesOk":1000,"linesInvalid":0,"error":null}' },
+      { status: 413, times: 1000, body: '{"error":{"code":413,"message":"Payload too large"}}' },
+    );
+    const outcome = await h.backend.push(many(2500), push);
+    t.notOk(outcome.ok);
+    t.match(outcome.summary, /^413 \(payload too large\), 1000 ok, 0 invalid before$/);
+    const sizes = h.dt.requests.map((r) => r.body.split('\n').length);
+    t.same(
+      sizes,
+      [1000, 1000, 500, 250, 125, 63, 32, 16, 8, 4, 2, 1],
+      'one accepted, then halvings down to one line, whose 413 ends it',
+    );
+    t.match(h.text(), /-> 413 \(payload too large\): Payload too large/);
+    t.match(h.text(), /Dynatrace lines not ingested \(1500, 413\):\nkeptn_t_m1000,/);
+  },
+);
 
 t.test('503 is retried by the HTTP layer; a final 503 is reported', async (t) => {
   const h = await startDtHarness(t);
@@ -153,7 +193,11 @@ t.test('no answer at all: failed, with the reason, and the lines printed', async
   const { Reporter } = await import('../../lib/report.js');
   const out: string[] = [];
   const reporter = new Reporter({ write: (x) => out.push(x) });
-  const http = createHttpClient({ timeoutMs: 1000, userAgent: 'jes-metrics-pipe/test', retry: { baseMs: 5, maxMs: 10, maxAttempts: 2 } });
+  const http = createHttpClient({
+    timeoutMs: 1000,
+    userAgent: 'jes-metrics-pipe/test',
+    retry: { baseMs: 5, maxMs: 10, maxAttempts: 2 },
+  });
   t.teardown(() => http.close());
   const backend = createDynatraceBackend(
     { url: new URL(`http://127.0.0.1:${port}/api/v2/metrics/ingest`), token: 'dt0c01.X.refusedsecret' },
@@ -206,7 +250,10 @@ t.test('server warnings are shown once', async (t) => {
     linesOk: 1,
     linesInvalid: 0,
     error: null,
-    warnings: { message: 'First 1 warnings reported', warningLines: [{ line: 1, warning: "metric key 'a.b' changed to 'a.b.count'" }] },
+    warnings: {
+      message: 'First 1 warnings reported',
+      warningLines: [{ line: 1, warning: "metric key 'a.b' changed to 'a.b.count'" }],
+    },
   });
   h.dt.setFaults({ status: 202, body, times: 2 });
   await h.backend.push(many(1), push);
@@ -218,7 +265,10 @@ t.test('server warnings are shown once', async (t) => {
 
 t.test('series that cannot be sent: warned once per reason; nothing left means no request', async (t) => {
   const h = await startDtHarness(t);
-  const outcome = await h.backend.push([gauge('keptn_t_nan', NaN), gauge('keptn_t_inf', Infinity), gauge('keptn_t_ok', 1)], push);
+  const outcome = await h.backend.push(
+    [gauge('keptn_t_nan', NaN), gauge('keptn_t_inf', Infinity), gauge('keptn_t_ok', 1)],
+    push,
+  );
   t.same(outcome, { backend: 'dynatrace', ok: true, summary: '202, 1 ok, 0 invalid, 2 not sendable' });
   t.match(h.text(), /2 series not sent, value is NaN or infinite .*: keptn_t_nan, keptn_t_inf/);
   const none = await h.backend.push([gauge('keptn_t_nan', NaN)], push);

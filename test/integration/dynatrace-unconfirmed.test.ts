@@ -12,14 +12,22 @@ const gauge = (name: string, value: number): Series => ({ name, value, labels: {
 const two = [gauge('keptn_t_a', 1), gauge('keptn_t_b', 2)];
 
 const UNCONFIRMED: Array<[string, { status: number; body: string }, RegExp]> = [
-  ['200 with a binary body', { status: 200, body: '\u0000\u0001\u00ff\u00fe binary' }, /not a Dynatrace ValidationResponse/],
+  [
+    '200 with a binary body',
+    { status: 200, body: '\u0000\u0001\u00ff\u00fe binary' },
+    /not a Dynatrace ValidationResponse/,
+  ],
   [
     '202 with an HTML page',
     { status: 202, body: '<html><body>Accepted by the corporate proxy</body></html>' },
     /not a Dynatrace ValidationResponse: <html><body>Accepted by the corporate proxy/,
   ],
   ['202 with an empty body', { status: 202, body: '' }, /not a Dynatrace ValidationResponse \(empty\)/],
-  ['202 {"linesOk":0,"linesInvalid":0} for 2 lines', { status: 202, body: '{"linesOk":0,"linesInvalid":0}' }, /the answer accounts for 0 of 2 lines/],
+  [
+    '202 {"linesOk":0,"linesInvalid":0} for 2 lines',
+    { status: 202, body: '{"linesOk":0,"linesInvalid":0}' },
+    /the answer accounts for 0 of 2 lines/,
+  ],
 ];
 
 for (const [name, fault, why] of UNCONFIRMED) {

@@ -9,7 +9,14 @@ import { validateDtLine } from '../support/dt-line-validator.js';
 t.test('dt.meta.unit lines are accepted, once per key per request', async (t) => {
   const h = await startDtHarness(t);
   const series: Series[] = [];
-  for (let i = 0; i < 1500; i++) series.push({ name: 'keptn_t_latency_seconds', labels: { n: String(i) }, value: i / 1000, type: 'gauge', unit: 'seconds' });
+  for (let i = 0; i < 1500; i++)
+    series.push({
+      name: 'keptn_t_latency_seconds',
+      labels: { n: String(i) },
+      value: i / 1000,
+      type: 'gauge',
+      unit: 'seconds',
+    });
   series.push({ name: 'keptn_t_size_bytes', labels: {}, value: 10, type: 'gauge', unit: 'bytes' });
   const outcome = await h.backend.push(series, push);
   t.ok(outcome.ok, outcome.summary);
@@ -19,7 +26,10 @@ t.test('dt.meta.unit lines are accepted, once per key per request', async (t) =>
   );
   for (const r of h.dt.requests) {
     const meta = r.body.split('\n').filter((l) => l.startsWith('#'));
-    t.ok(meta.includes('#keptn_t_latency_seconds gauge dt.meta.unit=Second'), 'each request describes the key it sends');
+    t.ok(
+      meta.includes('#keptn_t_latency_seconds gauge dt.meta.unit=Second'),
+      'each request describes the key it sends',
+    );
     t.equal(new Set(meta).size, meta.length, 'once per key');
   }
   t.equal(h.dt.ingested.length, 1501, 'every data point, metadata lines not counted as points');

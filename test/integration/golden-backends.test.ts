@@ -26,7 +26,20 @@ const started = cases.map((c) =>
     const dt = await startDtEmulator();
     try {
       const job = `golden-${c.name}`;
-      const args = [...c.args, '--pushgateway', pgw.url, '--job', job, '--dt-url', dt.url, '--fail-on-push-error', '--timeout', '5s', '--deadline', '30s'];
+      const args = [
+        ...c.args,
+        '--pushgateway',
+        pgw.url,
+        '--job',
+        job,
+        '--dt-url',
+        dt.url,
+        '--fail-on-push-error',
+        '--timeout',
+        '5s',
+        '--deadline',
+        '30s',
+      ];
       const result = await runInProcess(args, { env: { ...c.env, DT_API_TOKEN: dt.token }, input: c.input });
       const groups = (await pgw.groups()).filter((g) => g.labels.job === job);
       return { result, groups, requests: [...dt.requests], token: dt.token };
@@ -44,7 +57,10 @@ cases.forEach((c, index) => {
     // A case whose golden is known to differ from today's output (TODO) has its counts as todo.
     const countOpts = c.todo !== undefined ? { todo: c.todo } : {};
 
-    t.equal(result.status, 0, 'exit 0: both backends accepted everything', { stderr: result.stderr, gatewayLog: pgw.log() });
+    t.equal(result.status, 0, 'exit 0: both backends accepted everything', {
+      stderr: result.stderr,
+      gatewayLog: pgw.log(),
+    });
     t.ok(result.stdout.equals(c.input), 'stdout is the input byte for byte');
     t.notOk(result.stderr.includes(token), 'the token appears nowhere on stderr');
 

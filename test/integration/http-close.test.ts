@@ -11,7 +11,12 @@ import { runTsChild } from '../support/node-child.js';
 const REQUEST_ONCE = fileURLToPath(new URL('../fixtures/http/request-once.ts', import.meta.url));
 
 /** A keep-alive server that would hold an idle connection for a minute, and tells when one closes. */
-async function startKeepAliveServer(): Promise<{ url: string; open: Set<Socket>; closed: Promise<void>; close: () => Promise<void> }> {
+async function startKeepAliveServer(): Promise<{
+  url: string;
+  open: Set<Socket>;
+  closed: Promise<void>;
+  close: () => Promise<void>;
+}> {
   const open = new Set<Socket>();
   let onClosed: () => void = () => {};
   const closed = new Promise<void>((r) => (onClosed = r));
@@ -48,7 +53,10 @@ t.test('after a request the connection stays open; close() ends it', async (t) =
   t.equal(server.open.size, 1, 'the keep-alive connection is open after the response');
   await client.close();
   // Safety net only: without close() the server would hold the idle socket for 60 s.
-  const outcome = await Promise.race([server.closed.then(() => 'closed'), new Promise((r) => setTimeout(r, 10_000, 'still open')).then(String)]);
+  const outcome = await Promise.race([
+    server.closed.then(() => 'closed'),
+    new Promise((r) => setTimeout(r, 10_000, 'still open')).then(String),
+  ]);
   t.equal(outcome, 'closed', 'close() closed it');
   t.equal(server.open.size, 0);
 });

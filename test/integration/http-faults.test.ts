@@ -77,12 +77,20 @@ t.test('503 then 200: retried once', async (t) => {
     ['a 1\n', 'a 1\n'],
     'the same body is sent again',
   );
-  t.match(lines[0], /PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/x -> 503 in \d+ ms \(attempt 1\/4\); retrying in \d+ ms/);
+  t.match(
+    lines[0],
+    /PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/x -> 503 in \d+ ms \(attempt 1\/4\); retrying in \d+ ms/,
+  );
   t.match(lines[1], /-> 200 in \d+ ms \(attempt 2\/4\)\n$/);
 });
 
 t.test('408 and every 5xx are retried; the last response is returned when attempts run out', async (t) => {
-  const { server, client } = await setup(t, [{ status: 408 }, { status: 502 }, { status: 504 }, { status: 500, body: 'still broken' }]);
+  const { server, client } = await setup(t, [
+    { status: 408 },
+    { status: 502 },
+    { status: 504 },
+    { status: 500, body: 'still broken' },
+  ]);
   const res = await client.request({ method: 'GET', url: new URL(server.url) });
   t.equal(res.status, 500);
   t.equal(res.body, 'still broken');
@@ -122,12 +130,18 @@ t.test('429 with Retry-After: 1 waits about a second before the next attempt', a
 t.test('429 with an HTTP-date Retry-After waits until that date', async (t) => {
   // Whole seconds only in an HTTP-date: 2 s ahead, so at least ~1 s remains however the clock rounds.
   const when = new Date(Date.now() + 2000);
-  const { server, client } = await setup(t, [{ status: 429, headers: { 'retry-after': when.toUTCString() } }, { status: 200 }]);
+  const { server, client } = await setup(t, [
+    { status: 429, headers: { 'retry-after': when.toUTCString() } },
+    { status: 200 },
+  ]);
   const res = await client.request({ method: 'POST', url: new URL(server.url), body: 'x' });
   t.equal(res.status, 200);
   t.equal(res.attempts, 2);
   const second = server.requests[1]!.at;
-  t.ok(second >= Math.floor(when.getTime() / 1000) * 1000 - 50, `second attempt at ${second}, Retry-After date ${when.getTime()}`);
+  t.ok(
+    second >= Math.floor(when.getTime() / 1000) * 1000 - 50,
+    `second attempt at ${second}, Retry-After date ${when.getTime()}`,
+  );
 });
 
 t.test('a reset connection, then success', async (t) => {
@@ -170,7 +184,9 @@ t.test('connection refused: HttpFailure after maxAttempts', async (t) => {
     reporter: new Reporter({ verbosity: 'verbose', write: (s) => lines.push(s) }),
   });
   t.teardown(() => client.close());
-  const err = await client.request({ method: 'GET', url: new URL(`http://127.0.0.1:${port}/`) }).catch((e: unknown) => e);
+  const err = await client
+    .request({ method: 'GET', url: new URL(`http://127.0.0.1:${port}/`) })
+    .catch((e: unknown) => e);
   t.type(err, HttpFailure);
   t.equal((err as HttpFailure).attempts, 4);
   t.match((err as HttpFailure).message, /ECONNREFUSED/);
@@ -222,27 +238,40 @@ t.test('retries stopped by the deadline return the last answer, not "the deadlin
 
 t.test('refused until the deadline: the last failure, with the attempts it took', async (t) => {
   const port = await closedPort();
-  const client = createHttpClient({ timeoutMs: 2000, userAgent: 'test', env: {}, retry: { baseMs: 0, maxMs: 0, maxAttempts: 100_000 } });
+  const client = createHttpClient({
+    timeoutMs: 2000,
+    userAgent: 'test',
+    env: {},
+    retry: { baseMs: 0, maxMs: 0, maxAttempts: 100_000 },
+  });
   t.teardown(() => client.close());
   const err = await client
     .request({ method: 'POST', url: new URL(`http://127.0.0.1:${port}/`), body: 'x', deadlineAt: Date.now() + 500 })
     .catch((e: unknown) => e);
   t.type(err, HttpFailure);
-  t.match((err as HttpFailure).message, /ECONNREFUSED.* after \d+ attempts?(; the deadline passed before another|: waiting 0 ms would pass the deadline)/);
+  t.match(
+    (err as HttpFailure).message,
+    /ECONNREFUSED.* after \d+ attempts?(; the deadline passed before another|: waiting 0 ms would pass the deadline)/,
+  );
   t.notMatch((err as HttpFailure).message, /before attempt/);
 });
 
 t.test('a hang past the deadline is cut at the deadline, not at timeoutMs', async (t) => {
   const { server, client } = await setup(t, [{ hang: true }], { timeoutMs: 10_000 });
   const deadlineAt = Date.now() + 500;
-  const err = await client.request({ method: 'POST', url: new URL(server.url), body: 'x', deadlineAt }).catch((e: unknown) => e);
+  const err = await client
+    .request({ method: 'POST', url: new URL(server.url), body: 'x', deadlineAt })
+    .catch((e: unknown) => e);
   t.type(err, HttpFailure);
   t.match((err as HttpFailure).message, /deadline/);
   t.ok(Date.now() < deadlineAt + 5000, 'returned long before the 10 s per-request timeout');
 });
 
 t.test('Retry-After beyond the deadline: no wait, the 429 is returned', async (t) => {
-  const { server, client, lines } = await setup(t, [{ status: 429, headers: { 'retry-after': '30' }, body: 'slow down' }, { status: 200 }]);
+  const { server, client, lines } = await setup(t, [
+    { status: 429, headers: { 'retry-after': '30' }, body: 'slow down' },
+    { status: 200 },
+  ]);
   const deadlineAt = Date.now() + 10_000;
   const res = await client.request({ method: 'POST', url: new URL(server.url), body: 'x', deadlineAt });
   t.equal(res.status, 429);
@@ -255,7 +284,9 @@ t.test('Retry-After beyond the deadline: no wait, the 429 is returned', async (t
 
 t.test('a deadline already passed: no attempt at all', async (t) => {
   const { server, client } = await setup(t, [{ status: 200 }]);
-  const err = await client.request({ method: 'GET', url: new URL(server.url), deadlineAt: Date.now() - 1 }).catch((e: unknown) => e);
+  const err = await client
+    .request({ method: 'GET', url: new URL(server.url), deadlineAt: Date.now() - 1 })
+    .catch((e: unknown) => e);
   t.type(err, HttpFailure);
   t.equal((err as HttpFailure).attempts, 0);
   t.equal(server.requests.length, 0);

@@ -40,7 +40,11 @@ t.test('retryStatus decides which statuses are tried again', async (t) => {
   server.script({ status: 408 }, { status: 200 });
   const final = await client.request({ method: 'POST', url, retryStatus: rule });
   t.same([final.status, final.attempts], [408, 1], 'under the rule, 408 is final');
-  t.equal((await client.request({ method: 'POST', url })).status, 200, 'the 200 scripted for a retry that did not come');
+  t.equal(
+    (await client.request({ method: 'POST', url })).status,
+    200,
+    'the 200 scripted for a retry that did not come',
+  );
   server.script({ status: 503 }, { status: 200 });
   const retried = await client.request({ method: 'POST', url, retryStatus: rule });
   t.same([retried.status, retried.attempts], [200, 2], 'and 503 is retried');

@@ -8,7 +8,11 @@ import { proxiedClient as client, proxyFixtures as fixtures } from '../support/p
 
 t.test('HTTP_PROXY: the request goes through the proxy', async (t) => {
   const { target, proxy } = await fixtures(t);
-  const res = await client(t, { HTTP_PROXY: proxy.url }).request({ method: 'PUT', url: new URL(`${target.url}/metrics/job/x`), body: 'a 1\n' });
+  const res = await client(t, { HTTP_PROXY: proxy.url }).request({
+    method: 'PUT',
+    url: new URL(`${target.url}/metrics/job/x`),
+    body: 'a 1\n',
+  });
   t.equal(res.status, 200);
   t.equal(res.body, 'from target');
   t.equal(proxy.seen.length, 1);
@@ -27,7 +31,10 @@ t.test('lowercase http_proxy works too', async (t) => {
 t.test('NO_PROXY listing the target: the request goes around the proxy', async (t) => {
   const { target, proxy } = await fixtures(t);
   for (const noProxy of ['127.0.0.1', `127.0.0.1:${target.port}`, 'example.com, 127.0.0.1']) {
-    const res = await client(t, { HTTP_PROXY: proxy.url, NO_PROXY: noProxy }).request({ method: 'GET', url: new URL(target.url) });
+    const res = await client(t, { HTTP_PROXY: proxy.url, NO_PROXY: noProxy }).request({
+      method: 'GET',
+      url: new URL(target.url),
+    });
     t.equal(res.status, 200, noProxy);
   }
   t.equal(proxy.seen.length, 0, 'the proxy saw nothing');
@@ -36,7 +43,10 @@ t.test('NO_PROXY listing the target: the request goes around the proxy', async (
 
 t.test('NO_PROXY naming another host: still proxied', async (t) => {
   const { target, proxy } = await fixtures(t);
-  await client(t, { HTTP_PROXY: proxy.url, NO_PROXY: 'example.com,localhost' }).request({ method: 'GET', url: new URL(target.url) });
+  await client(t, { HTTP_PROXY: proxy.url, NO_PROXY: 'example.com,localhost' }).request({
+    method: 'GET',
+    url: new URL(target.url),
+  });
   t.equal(proxy.seen.length, 1);
 });
 

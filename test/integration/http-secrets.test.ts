@@ -27,7 +27,13 @@ const QUERY_SECRET = 'q-secret-value-123';
 type Asserts = Pick<typeof t, 'notMatch'>;
 
 function assertClean(t: Asserts, text: string): void {
-  for (const secret of [PASSWORD, TOKEN, 'SECRETPART', QUERY_SECRET, Buffer.from(`user:${PASSWORD}`).toString('base64')]) {
+  for (const secret of [
+    PASSWORD,
+    TOKEN,
+    'SECRETPART',
+    QUERY_SECRET,
+    Buffer.from(`user:${PASSWORD}`).toString('base64'),
+  ]) {
     t.notMatch(text, secret, `no ${secret.slice(0, 6)}… in ${JSON.stringify(text.slice(0, 80))}`);
   }
 }
@@ -35,7 +41,13 @@ function assertClean(t: Asserts, text: string): void {
 t.test('user-info becomes Basic auth; nothing secret is printed across retries', async (t) => {
   const server = await startFaultServer([{ status: 503 }, { status: 200 }]);
   const reporter = new UnredactedReporter();
-  const client = createHttpClient({ timeoutMs: 2000, userAgent: 'test', reporter, retry: { baseMs: 5, maxMs: 10, maxAttempts: 3 }, env: {} });
+  const client = createHttpClient({
+    timeoutMs: 2000,
+    userAgent: 'test',
+    reporter,
+    retry: { baseMs: 5, maxMs: 10, maxAttempts: 3 },
+    env: {},
+  });
   t.teardown(async () => {
     await client.close();
     await server.close();
@@ -54,7 +66,13 @@ t.test('user-info becomes Basic auth; nothing secret is printed across retries',
 t.test('an Authorization header is never printed, and wins over user-info', async (t) => {
   const server = await startFaultServer([{ status: 429 }, { status: 202 }]);
   const reporter = new UnredactedReporter();
-  const client = createHttpClient({ timeoutMs: 2000, userAgent: 'test', reporter, retry: { baseMs: 5, maxMs: 10, maxAttempts: 3 }, env: {} });
+  const client = createHttpClient({
+    timeoutMs: 2000,
+    userAgent: 'test',
+    reporter,
+    retry: { baseMs: 5, maxMs: 10, maxAttempts: 3 },
+    env: {},
+  });
   t.teardown(async () => {
     await client.close();
     await server.close();
@@ -77,7 +95,13 @@ t.test('failure messages carry no secrets either', async (t) => {
   const { port } = probe.address() as { port: number };
   await new Promise<void>((r) => probe.close(() => r()));
   const reporter = new UnredactedReporter();
-  const client = createHttpClient({ timeoutMs: 2000, userAgent: 'test', reporter, retry: { baseMs: 5, maxMs: 10, maxAttempts: 2 }, env: {} });
+  const client = createHttpClient({
+    timeoutMs: 2000,
+    userAgent: 'test',
+    reporter,
+    retry: { baseMs: 5, maxMs: 10, maxAttempts: 2 },
+    env: {},
+  });
   t.teardown(() => client.close());
   const err = await client
     .request({

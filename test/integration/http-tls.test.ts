@@ -47,7 +47,13 @@ t.teardown(() => {
 type WithTeardown = Pick<typeof t, 'teardown'>;
 
 function client(t: WithTeardown, extra: Partial<HttpClientOptions>) {
-  const c = createHttpClient({ timeoutMs: 5000, userAgent: 'test', retry: { baseMs: 10, maxMs: 20, maxAttempts: 3 }, env: {}, ...extra });
+  const c = createHttpClient({
+    timeoutMs: 5000,
+    userAgent: 'test',
+    retry: { baseMs: 10, maxMs: 20, maxAttempts: 3 },
+    env: {},
+    ...extra,
+  });
   t.teardown(() => c.close());
   return c;
 }
@@ -89,7 +95,9 @@ t.test('--insecure skips verification', async (t) => {
 });
 
 t.test('a missing --ca-file is an error when the client is made', async (t) => {
-  t.throws(() => createHttpClient({ timeoutMs: 1000, userAgent: 'test', caFile: '/nonexistent/ca.pem' }), { code: 'ENOENT' });
+  t.throws(() => createHttpClient({ timeoutMs: 1000, userAgent: 'test', caFile: '/nonexistent/ca.pem' }), {
+    code: 'ENOENT',
+  });
 });
 
 t.test('--ca-file through an HTTPS_PROXY CONNECT tunnel', async (t) => {
@@ -99,7 +107,10 @@ t.test('--ca-file through an HTTPS_PROXY CONNECT tunnel', async (t) => {
     await proxy.close();
     await server.close();
   });
-  const res = await client(t, { caFile: cert.certFile, env: { HTTPS_PROXY: proxy.url } }).request({ method: 'GET', url: new URL(server.url) });
+  const res = await client(t, { caFile: cert.certFile, env: { HTTPS_PROXY: proxy.url } }).request({
+    method: 'GET',
+    url: new URL(server.url),
+  });
   t.equal(res.status, 200);
   t.equal(proxy.seen.length, 1);
   t.equal(proxy.seen[0]!.kind, 'connect');

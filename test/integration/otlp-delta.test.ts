@@ -30,7 +30,13 @@ t.test('periodic pushes send increases since the last accepted push', async (t) 
     25,
     `the deltas add up to the total: ${counts.map((p) => p.value).join(' + ')}`,
   );
-  for (const p of pushes.flatMap((x) => x.metrics)) if (p.kind === 'sum') t.equal(p.temporality, 'AGGREGATION_TEMPORALITY_DELTA');
-  for (let i = 1; i < counts.length; i++) t.equal(counts[i]!.startNanos, counts[i - 1]!.timeNanos, `push ${i + 1} starts where push ${i} ended`);
-  t.equal(pushes.at(-1)!.metrics.find((m) => m.name === 'keptn_dl_rps')!.points[0]!.value, 4, 'gauges are sent as they are');
+  for (const p of pushes.flatMap((x) => x.metrics))
+    if (p.kind === 'sum') t.equal(p.temporality, 'AGGREGATION_TEMPORALITY_DELTA');
+  for (let i = 1; i < counts.length; i++)
+    t.equal(counts[i]!.startNanos, counts[i - 1]!.timeNanos, `push ${i + 1} starts where push ${i} ended`);
+  t.equal(
+    pushes.at(-1)!.metrics.find((m) => m.name === 'keptn_dl_rps')!.points[0]!.value,
+    4,
+    'gauges are sent as they are',
+  );
 });

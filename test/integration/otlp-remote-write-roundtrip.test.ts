@@ -73,7 +73,11 @@ const rx = useReceivers(t, !skip);
 t.test('OTLP into VictoriaMetrics: names, labels, values, the resource as labels', { skip }, async (t) => {
   const r = await runCli(['--integration', 'otlprt', '--otlp', `${rx.vm!.url}/opentelemetry/v1/metrics`], {
     input: INPUT,
-    env: { OTEL_SERVICE_NAME: 'roundtrip', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci', KEPTN_PROJECT: 'sockshop' },
+    env: {
+      OTEL_SERVICE_NAME: 'roundtrip',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=ci',
+      KEPTN_PROJECT: 'sockshop',
+    },
   });
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout.toString('utf8'), INPUT, 'passthrough byte for byte');
@@ -87,7 +91,14 @@ t.test('OTLP into VictoriaMetrics: names, labels, values, the resource as labels
     if (!t.ok(row, `${e.name} is stored`)) continue;
     t.same(
       row!.metric,
-      { __name__: e.name, ...e.labels, ci_platform: 'keptn', keptn_project: 'sockshop', 'service.name': 'roundtrip', 'deployment.environment': 'ci' },
+      {
+        __name__: e.name,
+        ...e.labels,
+        ci_platform: 'keptn',
+        keptn_project: 'sockshop',
+        'service.name': 'roundtrip',
+        'deployment.environment': 'ci',
+      },
       `${e.name}: labels, resource attributes among them`,
     );
     t.equal(row!.values.length, 1, `${e.name}: one sample`);
@@ -122,7 +133,11 @@ t.test('remote write into VictoriaMetrics and Prometheus at once', async (t) => 
   for (const e of wantVm) {
     const row = rows.get(e.name);
     if (!t.ok(row, `VictoriaMetrics has ${e.name}`)) continue;
-    t.same(row!.metric, { __name__: e.name, ...e.labels, ci_platform: 'keptn', keptn_stage: 'dev' }, `${e.name}: labels`);
+    t.same(
+      row!.metric,
+      { __name__: e.name, ...e.labels, ci_platform: 'keptn', keptn_stage: 'dev' },
+      `${e.name}: labels`,
+    );
     t.ok(closeTo(row!.values[0]!, e.value), `${e.name}: ${row!.values[0]} ≈ ${e.value}`);
   }
 });
@@ -132,7 +147,8 @@ t.test('10,000 series through both outputs', async (t) => {
   let input = '';
   for (let i = 0; i < n; i++) input += `bulk{i="${i}"} ${i}\n`;
   const args = ['--integration', 'bulk', '--max-series', String(n), '--remote-write', `${rx.prom.url}/api/v1/write`];
-  if (rx.vm) args.push('--otlp', `${rx.vm.url}/opentelemetry/v1/metrics`, '--remote-write', `${rx.vm.url}/api/v1/write`);
+  if (rx.vm)
+    args.push('--otlp', `${rx.vm.url}/opentelemetry/v1/metrics`, '--remote-write', `${rx.vm.url}/api/v1/write`);
   const r = await runCli(args, { input });
   t.equal(r.status, 0, r.stderr);
   t.match(r.stderr, new RegExp(`${n} series`));

@@ -17,7 +17,9 @@ t.test('proxyUrl and proxySettings: tables', async (t) => {
     name: 'ProxyConfigError',
     message: /^HTTPS_PROXY="socks5:\/\/proxy:1080": a proxy URL must use http:\/\/ or https:\/\//,
   });
-  t.throws(() => proxyUrl('http_proxy', 'http://user:s3cret@[bad'), { message: /^http_proxy="http:\/\/\*\*\*@\[bad" is not a valid proxy URL/ });
+  t.throws(() => proxyUrl('http_proxy', 'http://user:s3cret@[bad'), {
+    message: /^http_proxy="http:\/\/\*\*\*@\[bad" is not a valid proxy URL/,
+  });
   t.same(proxySettings({ no_proxy: '', NO_PROXY: '127.0.0.1', HTTP_PROXY: 'p:1' }), {
     noProxy: '127.0.0.1',
     noProxyVariable: 'NO_PROXY',
@@ -38,7 +40,10 @@ t.test('proxyUrl and proxySettings: tables', async (t) => {
 
 t.test('a schemeless HTTP_PROXY (host:port) is used as http://host:port', async (t) => {
   const { target, proxy } = await fixtures(t);
-  const res = await client(t, { HTTP_PROXY: proxy.url.replace('http://', '') }).request({ method: 'GET', url: new URL(target.url) });
+  const res = await client(t, { HTTP_PROXY: proxy.url.replace('http://', '') }).request({
+    method: 'GET',
+    url: new URL(target.url),
+  });
   t.equal(res.status, 200);
   t.equal(res.body, 'from target');
   t.equal(proxy.seen.length, 1, 'through the proxy');
@@ -46,14 +51,20 @@ t.test('a schemeless HTTP_PROXY (host:port) is used as http://host:port', async 
 
 t.test('a schemeless HTTP_PROXY with NO_PROXY covering the target: direct, no "Invalid URL protocol"', async (t) => {
   const { target, proxy } = await fixtures(t);
-  const res = await client(t, { HTTP_PROXY: 'proxy.corp.example:3128', NO_PROXY: '127.0.0.1' }).request({ method: 'GET', url: new URL(target.url) });
+  const res = await client(t, { HTTP_PROXY: 'proxy.corp.example:3128', NO_PROXY: '127.0.0.1' }).request({
+    method: 'GET',
+    url: new URL(target.url),
+  });
   t.equal(res.status, 200);
   t.equal(proxy.seen.length, 0);
 });
 
 t.test('an empty no_proxy does not cancel NO_PROXY', async (t) => {
   const { target, proxy } = await fixtures(t);
-  const res = await client(t, { HTTP_PROXY: proxy.url, no_proxy: '', NO_PROXY: '127.0.0.1' }).request({ method: 'GET', url: new URL(target.url) });
+  const res = await client(t, { HTTP_PROXY: proxy.url, no_proxy: '', NO_PROXY: '127.0.0.1' }).request({
+    method: 'GET',
+    url: new URL(target.url),
+  });
   t.equal(res.status, 200);
   t.equal(proxy.seen.length, 0, 'went around the proxy');
 });

@@ -32,7 +32,10 @@ t.beforeEach(() => pgw.wipe());
 t.test('the right credentials from the URL user-info (percent-encoded) pass', async (t) => {
   const { url, username, password } = parsed(`http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}`);
   t.equal(password, PASSWORD);
-  const { outcome, stderr } = await pushSeries({ url, integration: 'k6', keptn: { project: 'p' }, username, password }, series);
+  const { outcome, stderr } = await pushSeries(
+    { url, integration: 'k6', keptn: { project: 'p' }, username, password },
+    series,
+  );
   t.equal(outcome.summary, '200, 1 series', stderr);
   t.same(secretsIn(stderr), [], 'no secret in the verbose output');
   const stored = await pgw.series();
@@ -45,7 +48,10 @@ t.test('the right credentials from the URL user-info (percent-encoded) pass', as
 t.test('a wrong password: a 401 report with a hint, nothing stored, no password in the output', async (t) => {
   const wrong = 'wr0ng-passw0rd';
   const { url, username, password } = parsed(`http://${USER}:${wrong}@127.0.0.1:${port}`);
-  const { outcome, stderr } = await pushSeries({ url, integration: 'k6', keptn: { project: 'p' }, username, password }, series);
+  const { outcome, stderr } = await pushSeries(
+    { url, integration: 'k6', keptn: { project: 'p' }, username, password },
+    series,
+  );
   t.same(outcome, { backend: 'pushgateway', ok: false, summary: '401 (refused), 1 series not pushed' });
   t.match(
     stderr,

@@ -21,7 +21,10 @@ t.test('PromQL sees the pushed values with job, integration and the Keptn labels
   const { outcome, stderr } = await pushSeries({ url: new URL(pgw.url), integration: 'k6', keptn }, series);
   t.equal(outcome.summary, '200, 2 series', stderr);
 
-  const result = await prom.waitFor('keptn_k6_http_req_duration_p95{keptn_project="sockshop",keptn_stage="hardening/eu"}', (r) => r.length > 0);
+  const result = await prom.waitFor(
+    'keptn_k6_http_req_duration_p95{keptn_project="sockshop",keptn_stage="hardening/eu"}',
+    (r) => r.length > 0,
+  );
   t.same(result, [
     {
       metric: {
@@ -40,6 +43,9 @@ t.test('PromQL sees the pushed values with job, integration and the Keptn labels
     },
   ]);
   // A quality-gate style query: an SLI aggregated over the Keptn labels.
-  const sli = await prom.waitFor('sum by (keptn_service) (keptn_k6_checks_failed{keptn_project="sockshop"})', (r) => r.length > 0);
+  const sli = await prom.waitFor(
+    'sum by (keptn_service) (keptn_k6_checks_failed{keptn_project="sockshop"})',
+    (r) => r.length > 0,
+  );
   t.same(sli, [{ metric: { keptn_service: 'carts' }, value: '0' }]);
 });

@@ -22,38 +22,71 @@ function stored(name: string, type: string, value: string, labels: Record<string
 
 t.beforeEach(() => pgw.wipe());
 
-t.test('tricky label values, a stage with "/", a body job label, NaN/Inf, a counter: accepted and stored as sent', async (t) => {
-  const keptn = { project: 'sockshop', stage: 'a/b', service: 'carts' };
-  const series = runSeries('k6', keptn, [
-    { name: 'rps', value: 42.5, labels: { note: 'line1\nline2', quote: 'say "hi"', path: 'C:\\temp\\x', emoji: '🚀 fast', ws: 'a\tb\rc' } },
-    { name: 'job_label', value: 1, labels: { job: 'x' } },
-    { name: 'odd', value: NaN, labels: { case: 'nan' } },
-    { name: 'odd', value: Infinity, labels: { case: 'inf' } },
-    { name: 'odd', value: -Infinity, labels: { case: 'minf' } },
-    { name: 'requests', value: 1027, labels: { 'http.status': '200' }, type: 'counter' },
-  ]);
-  const { outcome, stderr } = await pushSeries({ url, integration: 'k6', keptn }, series);
-  t.same(outcome, { backend: 'pushgateway', ok: true, summary: '200, 6 series' }, stderr);
-  t.match(stderr, /label job="x" on "keptn_k6_job_label" differs from the grouping key's job="job-executor-service"/);
+t.test(
+  'tricky label values, a stage with "/", a body job label, NaN/Inf, a counter: accepted and stored as sent',
+  async (t) => {
+    const keptn = { project: 'sockshop', stage: 'a/b', service: 'carts' };
+    const series = runSeries('k6', keptn, [
+      {
+        name: 'rps',
+        value: 42.5,
+        labels: { note: 'line1\nline2', quote: 'say "hi"', path: 'C:\\temp\\x', emoji: '🚀 fast', ws: 'a\tb\rc' },
+      },
+      { name: 'job_label', value: 1, labels: { job: 'x' } },
+      { name: 'odd', value: NaN, labels: { case: 'nan' } },
+      { name: 'odd', value: Infinity, labels: { case: 'inf' } },
+      { name: 'odd', value: -Infinity, labels: { case: 'minf' } },
+      { name: 'requests', value: 1027, labels: { 'http.status': '200' }, type: 'counter' },
+    ]);
+    const { outcome, stderr } = await pushSeries({ url, integration: 'k6', keptn }, series);
+    t.same(outcome, { backend: 'pushgateway', ok: true, summary: '200, 6 series' }, stderr);
+    t.match(stderr, /label job="x" on "keptn_k6_job_label" differs from the grouping key's job="job-executor-service"/);
 
-  const key = { ci_platform: 'keptn', job: JOB, integration: 'k6', keptn_project: 'sockshop', keptn_stage: 'a/b', keptn_service: 'carts' };
-  t.same(await pgw.series(), [
-    stored('keptn_k6_job_label', 'GAUGE', '1', key),
-    stored('keptn_k6_odd', 'GAUGE', '+Inf', { ...key, case: 'inf' }),
-    stored('keptn_k6_odd', 'GAUGE', '-Inf', { ...key, case: 'minf' }),
-    stored('keptn_k6_odd', 'GAUGE', 'NaN', { ...key, case: 'nan' }),
-    stored('keptn_k6_requests', 'COUNTER', '1027', { ...key, http_status: '200' }),
-    stored('keptn_k6_rps', 'GAUGE', '42.5', { ...key, note: 'line1\nline2', quote: 'say "hi"', path: 'C:\\temp\\x', emoji: '🚀 fast', ws: 'a\tb\rc' }),
-  ]);
-  const groups = await pgw.groups();
-  t.equal(groups.length, 1);
-  t.same(groups[0]?.labels, { job: JOB, integration: 'k6', keptn_project: 'sockshop', keptn_stage: 'a/b', keptn_service: 'carts' });
-  t.equal(groups[0]?.lastPushSuccessful, true);
+    const key = {
+      ci_platform: 'keptn',
+      job: JOB,
+      integration: 'k6',
+      keptn_project: 'sockshop',
+      keptn_stage: 'a/b',
+      keptn_service: 'carts',
+    };
+    t.same(await pgw.series(), [
+      stored('keptn_k6_job_label', 'GAUGE', '1', key),
+      stored('keptn_k6_odd', 'GAUGE', '+Inf', { ...key, case: 'inf' }),
+      stored('keptn_k6_odd', 'GAUGE', '-Inf', { ...key, case: 'minf' }),
+      stored('keptn_k6_odd', 'GAUGE', 'NaN', { ...key, case: 'nan' }),
+      stored('keptn_k6_requests', 'COUNTER', '1027', { ...key, http_status: '200' }),
+      stored('keptn_k6_rps', 'GAUGE', '42.5', {
+        ...key,
+        note: 'line1\nline2',
+        quote: 'say "hi"',
+        path: 'C:\\temp\\x',
+        emoji: '🚀 fast',
+        ws: 'a\tb\rc',
+      }),
+    ]);
+    const groups = await pgw.groups();
+    t.equal(groups.length, 1);
+    t.same(groups[0]?.labels, {
+      job: JOB,
+      integration: 'k6',
+      keptn_project: 'sockshop',
+      keptn_stage: 'a/b',
+      keptn_service: 'carts',
+    });
+    t.equal(groups[0]?.lastPushSuccessful, true);
 
-  const { body } = await buildPushgatewayRequest(series, { job: JOB, integration: 'k6', keptn, grouping: [], method: 'PUT' });
-  const check = await checkMetrics(body);
-  t.not(check.code, 1, `promtool parses the payload: ${check.output}`);
-});
+    const { body } = await buildPushgatewayRequest(series, {
+      job: JOB,
+      integration: 'k6',
+      keptn,
+      grouping: [],
+      method: 'PUT',
+    });
+    const check = await checkMetrics(body);
+    t.not(check.code, 1, `promtool parses the payload: ${check.output}`);
+  },
+);
 
 t.test('grouping values of every kind are accepted and decoded by the gateway', async (t) => {
   const cases: Array<[string, string]> = [
@@ -84,53 +117,59 @@ t.test('grouping values of every kind are accepted and decoded by the gateway', 
   });
 });
 
-t.test('isolation: integrations, projects and stages never overwrite each other; a rerun leaves no stale series', async (t) => {
-  const pA = { project: 'pA', stage: 'dev', service: 'svc' };
-  const pB = { project: 'pB', stage: 'dev', service: 'svc' };
-  const pAslash = { project: 'pA', stage: 'dev/eu', service: 'svc' };
-  const runs: Array<[string, typeof pA, Array<{ name: string; value: number }>]> = [
-    [
-      'infracost',
-      pA,
+t.test(
+  'isolation: integrations, projects and stages never overwrite each other; a rerun leaves no stale series',
+  async (t) => {
+    const pA = { project: 'pA', stage: 'dev', service: 'svc' };
+    const pB = { project: 'pB', stage: 'dev', service: 'svc' };
+    const pAslash = { project: 'pA', stage: 'dev/eu', service: 'svc' };
+    const runs: Array<[string, typeof pA, Array<{ name: string; value: number }>]> = [
       [
-        { name: 'cost', value: 10 },
-        { name: 'old', value: 1 },
+        'infracost',
+        pA,
+        [
+          { name: 'cost', value: 10 },
+          { name: 'old', value: 1 },
+        ],
       ],
-    ],
-    ['k6', pA, [{ name: 'rps', value: 100 }]],
-    ['infracost', pB, [{ name: 'cost', value: 20 }]],
-    ['infracost', pAslash, [{ name: 'cost', value: 30 }]],
-  ];
-  for (const [integration, keptn, metrics] of runs) {
-    const { outcome, stderr } = await pushSeries({ url, integration, keptn }, runSeries(integration, keptn, metrics));
-    t.ok(outcome.ok, `${integration} ${keptn.project} ${keptn.stage}: ${outcome.summary} ${stderr}`);
-  }
-  const key = (integration: string, k: typeof pA) => ({
-    ci_platform: 'keptn',
-    job: JOB,
-    integration,
-    keptn_project: k.project,
-    keptn_stage: k.stage,
-    keptn_service: k.service,
-  });
-  t.same(await pgw.series(), [
-    stored('keptn_infracost_cost', 'GAUGE', '10', key('infracost', pA)),
-    stored('keptn_infracost_cost', 'GAUGE', '30', key('infracost', pAslash)),
-    stored('keptn_infracost_cost', 'GAUGE', '20', key('infracost', pB)),
-    stored('keptn_infracost_old', 'GAUGE', '1', key('infracost', pA)),
-    stored('keptn_k6_rps', 'GAUGE', '100', key('k6', pA)),
-  ]);
+      ['k6', pA, [{ name: 'rps', value: 100 }]],
+      ['infracost', pB, [{ name: 'cost', value: 20 }]],
+      ['infracost', pAslash, [{ name: 'cost', value: 30 }]],
+    ];
+    for (const [integration, keptn, metrics] of runs) {
+      const { outcome, stderr } = await pushSeries({ url, integration, keptn }, runSeries(integration, keptn, metrics));
+      t.ok(outcome.ok, `${integration} ${keptn.project} ${keptn.stage}: ${outcome.summary} ${stderr}`);
+    }
+    const key = (integration: string, k: typeof pA) => ({
+      ci_platform: 'keptn',
+      job: JOB,
+      integration,
+      keptn_project: k.project,
+      keptn_stage: k.stage,
+      keptn_service: k.service,
+    });
+    t.same(await pgw.series(), [
+      stored('keptn_infracost_cost', 'GAUGE', '10', key('infracost', pA)),
+      stored('keptn_infracost_cost', 'GAUGE', '30', key('infracost', pAslash)),
+      stored('keptn_infracost_cost', 'GAUGE', '20', key('infracost', pB)),
+      stored('keptn_infracost_old', 'GAUGE', '1', key('infracost', pA)),
+      stored('keptn_k6_rps', 'GAUGE', '100', key('k6', pA)),
+    ]);
 
-  // Rerun of infracost in pA without "old": its own group is replaced whole, the others stay.
-  const rerun = await pushSeries({ url, integration: 'infracost', keptn: pA }, runSeries('infracost', pA, [{ name: 'cost', value: 11 }]));
-  t.equal(rerun.outcome.summary, '200, 1 series');
-  t.same(await pgw.series(), [
-    stored('keptn_infracost_cost', 'GAUGE', '11', key('infracost', pA)),
-    stored('keptn_infracost_cost', 'GAUGE', '30', key('infracost', pAslash)),
-    stored('keptn_infracost_cost', 'GAUGE', '20', key('infracost', pB)),
-    stored('keptn_k6_rps', 'GAUGE', '100', key('k6', pA)),
-  ]);
-});
+    // Rerun of infracost in pA without "old": its own group is replaced whole, the others stay.
+    const rerun = await pushSeries(
+      { url, integration: 'infracost', keptn: pA },
+      runSeries('infracost', pA, [{ name: 'cost', value: 11 }]),
+    );
+    t.equal(rerun.outcome.summary, '200, 1 series');
+    t.same(await pgw.series(), [
+      stored('keptn_infracost_cost', 'GAUGE', '11', key('infracost', pA)),
+      stored('keptn_infracost_cost', 'GAUGE', '30', key('infracost', pAslash)),
+      stored('keptn_infracost_cost', 'GAUGE', '20', key('infracost', pB)),
+      stored('keptn_k6_rps', 'GAUGE', '100', key('k6', pA)),
+    ]);
+  },
+);
 
 t.test('--method post merges families into the group; PUT replaces them', async (t) => {
   const k = { project: 'p' };
@@ -150,7 +189,11 @@ t.test('--method post merges families into the group; PUT replaces them', async 
     ]),
   );
   t.equal(post.outcome.summary, '200, 2 series');
-  t.same(await pgw.series(), [stored('keptn_k6_a', 'GAUGE', '1', base), stored('keptn_k6_b', 'GAUGE', '3', base), stored('keptn_k6_c', 'GAUGE', '4', base)]);
+  t.same(await pgw.series(), [
+    stored('keptn_k6_a', 'GAUGE', '1', base),
+    stored('keptn_k6_b', 'GAUGE', '3', base),
+    stored('keptn_k6_c', 'GAUGE', '4', base),
+  ]);
   await pushSeries({ url, integration: 'k6', keptn: k, method: 'PUT' }, runSeries('k6', k, [{ name: 'c', value: 5 }]));
   t.same(await pgw.series(), [stored('keptn_k6_c', 'GAUGE', '5', base)]);
 });
@@ -158,7 +201,9 @@ t.test('--method post merges families into the group; PUT replaces them', async 
 t.test("a type clash with another group: the gateway's 400 reason, a hint, the unsent payload", async (t) => {
   // With --prefix '' two integrations can write the same family name; here two jobs do.
   const gauge = [{ name: 'keptn_shared_total', labels: { ci_platform: 'keptn' }, value: 1, type: 'gauge' as const }];
-  const counter = [{ name: 'keptn_shared_total', labels: { ci_platform: 'keptn' }, value: 2, type: 'counter' as const }];
+  const counter = [
+    { name: 'keptn_shared_total', labels: { ci_platform: 'keptn' }, value: 2, type: 'counter' as const },
+  ];
   t.equal((await pushSeries({ url, integration: 'a', job: 'one' }, gauge)).outcome.summary, '200, 1 series');
   const { outcome, stderr } = await pushSeries({ url, integration: 'a', job: 'two' }, counter);
   t.same(outcome, { backend: 'pushgateway', ok: false, summary: '400 (refused), 1 series not pushed' });
@@ -197,14 +242,20 @@ t.test("no series: nothing is sent, the previous run's series stay", async (t) =
 });
 
 t.test('a path prefix in the URL is kept: /pgw on a bare gateway is a 404 with a hint', async (t) => {
-  const { outcome, stderr } = await pushSeries({ url: new URL(`${pgw.url}/pgw`), integration: 'k6' }, runSeries('k6', {}, [{ name: 'a', value: 1 }]));
+  const { outcome, stderr } = await pushSeries(
+    { url: new URL(`${pgw.url}/pgw`), integration: 'k6' },
+    runSeries('k6', {}, [{ name: 'a', value: 1 }]),
+  );
   t.equal(outcome.ok, false);
   t.match(stderr, /PUT http:\/\/127\.0\.0\.1:\d+\/pgw\/metrics\/job\/job-executor-service\/integration\/k6 -> 404/);
   t.match(stderr, /hint: no push endpoint at this path/);
 });
 
 t.test('an invalid --grouping name: nothing sent, a clear error', async (t) => {
-  const { outcome, stderr } = await pushSeries({ url, integration: 'k6', grouping: [['job', 'x']] }, runSeries('k6', {}, [{ name: 'a', value: 1 }]));
+  const { outcome, stderr } = await pushSeries(
+    { url, integration: 'k6', grouping: [['job', 'x']] },
+    runSeries('k6', {}, [{ name: 'a', value: 1 }]),
+  );
   t.equal(outcome.ok, false);
   t.match(outcome.summary, /^not sent \(--grouping job=…: "job" is already in the grouping key/);
   t.match(stderr, /unsent Pushgateway payload \(1 series\):\n# TYPE keptn_k6_a/);
@@ -215,7 +266,10 @@ t.test('an unreachable gateway: no answer, reported, payload printed', async (t)
   const dead = await startPushgateway();
   const deadUrl = new URL(dead.url);
   await dead.stop();
-  const { outcome, stderr } = await pushSeries({ url: deadUrl, integration: 'k6' }, runSeries('k6', {}, [{ name: 'a', value: 1 }]));
+  const { outcome, stderr } = await pushSeries(
+    { url: deadUrl, integration: 'k6' },
+    runSeries('k6', {}, [{ name: 'a', value: 1 }]),
+  );
   t.equal(outcome.ok, false);
   t.match(outcome.summary, /^failed \(.*ECONNREFUSED.*\), 1 series not pushed$/);
   t.match(stderr, /error: pushgateway: no answer: .*ECONNREFUSED/);
@@ -224,7 +278,10 @@ t.test('an unreachable gateway: no answer, reported, payload printed', async (t)
 
 t.test('random label values and names round-trip through the gateway unchanged', async (t) => {
   // A fixed seed: the same 60 values on every run; a failure names the value.
-  const values = fc.sample(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }), { numRuns: 60, seed: 20240601 });
+  const values = fc.sample(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }), {
+    numRuns: 60,
+    seed: 20240601,
+  });
   const names = fc.sample(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }), { numRuns: 60, seed: 7 });
   const series = values.map((v, i) => ({
     name: 'keptn_fuzz_value',
@@ -241,7 +298,13 @@ t.test('random label values and names round-trip through the gateway unchanged',
     t.equal(s.labels.v, values[i], `value ${i}: ${JSON.stringify(values[i])}`);
     t.equal(s.value, String(i));
   }
-  const { body } = await buildPushgatewayRequest(series, { job: JOB, integration: 'fuzz', keptn: {}, grouping: [], method: 'PUT' });
+  const { body } = await buildPushgatewayRequest(series, {
+    job: JOB,
+    integration: 'fuzz',
+    keptn: {},
+    grouping: [],
+    method: 'PUT',
+  });
   const check = await checkMetrics(body);
   t.not(check.code, 1, `promtool parses the payload: ${check.output}`);
 });

@@ -15,9 +15,14 @@ import { liveCli } from '../support/cli-reliability.js';
 const dir = await mkdtemp(join(tmpdir(), 'slo-hostile-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
 const slo = join(dir, 'slo.yaml');
-await writeFile(slo, 'spec_version: "1.0"\nobjectives:\n  - sli: b\n    pass: [{criteria: ["<=+10%"]}]\ntotal_score: {pass: "90%"}\n');
+await writeFile(
+  slo,
+  'spec_version: "1.0"\nobjectives:\n  - sli: b\n    pass: [{criteria: ["<=+10%"]}]\ntotal_score: {pass: "90%"}\n',
+);
 
-async function serve(handler: (res: import('node:http').ServerResponse) => void): Promise<{ url: string; requests: () => number; server: Server }> {
+async function serve(
+  handler: (res: import('node:http').ServerResponse) => void,
+): Promise<{ url: string; requests: () => number; server: Server }> {
   let n = 0;
   const server = createServer((_req, res) => {
     n++;
@@ -33,8 +38,14 @@ const close = (s: Server) => () => {
 
 t.test('a huge answer: the passthrough keeps flowing and SIGTERM ends the run promptly', async (t) => {
   // 50,000 push times and 1,500 series of 100 samples: 200,000 samples, under the cap.
-  const result = [{ metric: { __name__: 'push_time_seconds' }, values: Array.from({ length: 50_000 }, (_, i) => [i, String(i)]) }];
-  for (let s = 0; s < 1500; s++) result.push({ metric: { __name__: `keptn_h_m${s}` }, values: Array.from({ length: 100 }, (_, i) => [i * 500, '1']) });
+  const result = [
+    { metric: { __name__: 'push_time_seconds' }, values: Array.from({ length: 50_000 }, (_, i) => [i, String(i)]) },
+  ];
+  for (let s = 0; s < 1500; s++)
+    result.push({
+      metric: { __name__: `keptn_h_m${s}` },
+      values: Array.from({ length: 100 }, (_, i) => [i * 500, '1']),
+    });
   const body = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
   const src = await serve((res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
   t.teardown(close(src.server));
@@ -60,7 +71,12 @@ t.test('a huge answer: the passthrough keeps flowing and SIGTERM ends the run pr
 
 t.test('an HTML page, an error, too many samples: the gate fails with one line', async (t) => {
   const cases: Array<[string, (res: import('node:http').ServerResponse) => void, RegExp]> = [
-    ['HTML', (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><body>login</body></html>'), /not JSON \(an HTML page/],
+    [
+      'HTML',
+      (res) =>
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><body>login</body></html>'),
+      /not JSON \(an HTML page/,
+    ],
     [
       'an error',
       (res) => res.writeHead(422).end('{"status":"error","error":"query processing would load too many samples"}'),
@@ -72,7 +88,12 @@ t.test('an HTML page, an error, too many samples: the gate fails with one line',
         res.writeHead(200).end(
           JSON.stringify({
             status: 'success',
-            data: { resultType: 'matrix', result: [{ metric: { __name__: 'keptn_h_b' }, values: Array.from({ length: 1_000_000 }, (_, i) => [i, '1']) }] },
+            data: {
+              resultType: 'matrix',
+              result: [
+                { metric: { __name__: 'keptn_h_b' }, values: Array.from({ length: 1_000_000 }, (_, i) => [i, '1']) },
+              ],
+            },
           }),
         ),
       /(more than 200000 samples|over 32 MiB)/,
@@ -80,7 +101,9 @@ t.test('an HTML page, an error, too many samples: the gate fails with one line',
   ];
   for (const [what, handler, said] of cases) {
     const src = await serve(handler);
-    const r = await runCli(['--integration', 'h', '--dry-run', '--slo', slo, '--slo-history', src.url], { input: 'b=2\n' });
+    const r = await runCli(['--integration', 'h', '--dry-run', '--slo', slo, '--slo-history', src.url], {
+      input: 'b=2\n',
+    });
     await close(src.server)();
     t.equal(r.status, 4, `${what}: the gate fails`, { stderr: r.stderr });
     t.equal(r.stdout.toString(), 'b=2\n', `${what}: passed through`);
@@ -96,9 +119,12 @@ t.test('a source that never answers: bounded by --deadline', async (t) => {
   const src = await serve(() => undefined);
   t.teardown(close(src.server));
   const started = Date.now();
-  const r = await runCli(['--integration', 'h', '--dry-run', '--slo', slo, '--slo-history', src.url, '--timeout', '1s', '--deadline', '3s'], {
-    input: 'b=2\n',
-  });
+  const r = await runCli(
+    ['--integration', 'h', '--dry-run', '--slo', slo, '--slo-history', src.url, '--timeout', '1s', '--deadline', '3s'],
+    {
+      input: 'b=2\n',
+    },
+  );
   const took = Date.now() - started;
   t.equal(r.status, 4, r.stderr);
   t.match(r.stderr, /earlier results could not be read/);

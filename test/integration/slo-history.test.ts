@@ -31,43 +31,59 @@ function gateRow(r: CliResult): string {
   return r.stderr.split('\n').find((l) => /: p95 /.test(l)) ?? '(no row)';
 }
 
-t.test("single_result: the Pushgateway's group is the previous run; the push happens whatever the result", async (t) => {
-  const all = await sloFile('single-all.yaml', 'compare_with: single_result, include_result_with_score: all', '<=+10%', '<=+50%');
-  const run = (value: number, slo = all) => runCli(['--integration', 'single', '--pushgateway', pgw.url, '--slo', slo], { input: `p95=${value}\n`, env });
+t.test(
+  "single_result: the Pushgateway's group is the previous run; the push happens whatever the result",
+  async (t) => {
+    const all = await sloFile(
+      'single-all.yaml',
+      'compare_with: single_result, include_result_with_score: all',
+      '<=+10%',
+      '<=+50%',
+    );
+    const run = (value: number, slo = all) =>
+      runCli(['--integration', 'single', '--pushgateway', pgw.url, '--slo', slo], { input: `p95=${value}\n`, env });
 
-  const first = await run(100);
-  t.equal(first.status, 0, 'first run passes', { stderr: first.stderr });
-  t.match(gateRow(first), /100\s+no baseline\s+pass <=\+10% \(no baseline\) ✓; warning <=\+50% \(no baseline\) ✓\s+1\/1\s+pass/);
-  t.match(first.stderr, /quality gate: no baseline \(the Pushgateway has no earlier run of this group\)/);
+    const first = await run(100);
+    t.equal(first.status, 0, 'first run passes', { stderr: first.stderr });
+    t.match(
+      gateRow(first),
+      /100\s+no baseline\s+pass <=\+10% \(no baseline\) ✓; warning <=\+50% \(no baseline\) ✓\s+1\/1\s+pass/,
+    );
+    t.match(first.stderr, /quality gate: no baseline \(the Pushgateway has no earlier run of this group\)/);
 
-  const second = await run(105);
-  t.equal(second.status, 0, { stderr: second.stderr });
-  t.match(gateRow(second), /105\s+100\s+pass <=\+10% \(110\) ✓/, "compared with the previous run's 100");
+    const second = await run(105);
+    t.equal(second.status, 0, { stderr: second.stderr });
+    t.match(gateRow(second), /105\s+100\s+pass <=\+10% \(110\) ✓/, "compared with the previous run's 100");
 
-  const third = await run(140);
-  t.equal(third.status, 0, 'a warning exits 0', { stderr: third.stderr });
-  t.match(gateRow(third), /140\s+105\s+pass <=\+10% \(115\.5\) ✗; warning <=\+50% \(157\.5\) ✓\s+0\.5\/1\s+warning/);
+    const third = await run(140);
+    t.equal(third.status, 0, 'a warning exits 0', { stderr: third.stderr });
+    t.match(gateRow(third), /140\s+105\s+pass <=\+10% \(115\.5\) ✗; warning <=\+50% \(157\.5\) ✓\s+0\.5\/1\s+warning/);
 
-  const fourth = await run(400);
-  t.equal(fourth.status, 4, 'more than 50% worse than 140: the gate fails', { stderr: fourth.stderr });
-  t.match(fourth.stderr, /pushgateway: 200, 3 series; quality gate: fail, score 0\/100/, 'pushed, then failed');
-  const stored = (await pgw.series()).filter((s) => s.labels.integration === 'single');
-  t.same(
-    stored.map((s) => [s.name, s.value]),
-    [
-      ['keptn_single_p95', '400'],
-      ['keptn_single_slo_result', '0'],
-      ['keptn_single_slo_score', '0'],
-    ],
-    'the failed run and its result are on the gateway',
-  );
+    const fourth = await run(400);
+    t.equal(fourth.status, 4, 'more than 50% worse than 140: the gate fails', { stderr: fourth.stderr });
+    t.match(fourth.stderr, /pushgateway: 200, 3 series; quality gate: fail, score 0\/100/, 'pushed, then failed');
+    const stored = (await pgw.series()).filter((s) => s.labels.integration === 'single');
+    t.same(
+      stored.map((s) => [s.name, s.value]),
+      [
+        ['keptn_single_p95', '400'],
+        ['keptn_single_slo_result', '0'],
+        ['keptn_single_slo_score', '0'],
+      ],
+      'the failed run and its result are on the gateway',
+    );
 
-  // include_result_with_score: pass — the last run failed, so there is no baseline.
-  const passOnly = await sloFile('single-pass.yaml', 'compare_with: single_result, include_result_with_score: pass', '<=+10%');
-  const fifth = await run(1000, passOnly);
-  t.equal(fifth.status, 0, { stderr: fifth.stderr });
-  t.match(gateRow(fifth), /1000\s+no baseline\s+pass <=\+10% \(no baseline\) ✓/);
-});
+    // include_result_with_score: pass — the last run failed, so there is no baseline.
+    const passOnly = await sloFile(
+      'single-pass.yaml',
+      'compare_with: single_result, include_result_with_score: pass',
+      '<=+10%',
+    );
+    const fifth = await run(1000, passOnly);
+    t.equal(fifth.status, 0, { stderr: fifth.stderr });
+    t.match(gateRow(fifth), /1000\s+no baseline\s+pass <=\+10% \(no baseline\) ✓/);
+  },
+);
 
 t.test('several_results from a Prometheus that scrapes the gateway, filtered by the stored result', async (t) => {
   const prom = await startPrometheus({ scrapeTarget: pgw.url });
@@ -79,7 +95,18 @@ t.test('several_results from a Prometheus that scrapes the gateway, filtered by 
       '<=+10%',
     );
   const [pass, all, passOrWarn] = [await several('pass'), await several('all'), await several('pass_or_warn')];
-  const args = (slo: string) => ['--integration', 'hist', '--pushgateway', pgw.url, '--slo', slo, '--slo-history', prom.url, '--slo-history-window', '10m'];
+  const args = (slo: string) => [
+    '--integration',
+    'hist',
+    '--pushgateway',
+    pgw.url,
+    '--slo',
+    slo,
+    '--slo-history',
+    prom.url,
+    '--slo-history-window',
+    '10m',
+  ];
   const push = async (value: number, slo: string): Promise<CliResult> => {
     const r = await runCli(args(slo), { input: `p95=${value}\n`, env });
     // The next run must find this one in Prometheus: wait for its scrape.

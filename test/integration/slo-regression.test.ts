@@ -35,7 +35,9 @@ const github = (branch: string, base?: string): Record<string, string> => ({
   GITHUB_REPOSITORY: 'acme/shop',
   GITHUB_WORKFLOW: 'bench',
   GITHUB_JOB: 'load',
-  ...(base ? { GITHUB_HEAD_REF: branch, GITHUB_BASE_REF: base, GITHUB_REF_NAME: '7/merge' } : { GITHUB_REF_NAME: branch }),
+  ...(base
+    ? { GITHUB_HEAD_REF: branch, GITHUB_BASE_REF: base, GITHUB_REF_NAME: '7/merge' }
+    : { GITHUB_REF_NAME: branch }),
 });
 
 function row(r: CliResult): string {
@@ -63,7 +65,8 @@ async function scenario(t: Test, writeUrl: string, queryUrl: string, settle: () 
     await sleep(20);
     return r;
   };
-  const probe = (value: number, env: Record<string, string>) => runCli([...args(), '--dry-run'], { input: `p95=${value}\n`, env });
+  const probe = (value: number, env: Record<string, string>) =>
+    runCli([...args(), '--dry-run'], { input: `p95=${value}\n`, env });
 
   const first = await push(100, github('main'));
   t.equal(first.status, 0, 'the first run: nothing to compare with', { stderr: first.stderr });
@@ -81,7 +84,10 @@ async function scenario(t: Test, writeUrl: string, queryUrl: string, settle: () 
   for (const v of [102, 100]) t.equal((await push(v, github('main'))).status, 0, `noise ${v} passes`);
   const same = await probe(104, github('main'));
   t.equal(same.status, 0, 'within the noise of main', { stderr: same.stderr });
-  t.match(same.stderr, /trend of p95: \S+│\S, 7 earlier runs, this run 104, baseline 100\.43 ± \d\.\d+ \(n 7\), bound 10\d\.\d+/);
+  t.match(
+    same.stderr,
+    /trend of p95: \S+│\S, 7 earlier runs, this run 104, baseline 100\.43 ± \d\.\d+ \(n 7\), bound 10\d\.\d+/,
+  );
   const slower = await probe(130, github('main'));
   t.equal(slower.status, 4, '30 % slower fails', { stderr: slower.stderr });
   t.match(row(slower), /130\s+.*regression t_test 99% \(<=10\d\.\d+\) ✗\s+0\/1\s+fail/);
@@ -95,7 +101,9 @@ async function scenario(t: Test, writeUrl: string, queryUrl: string, settle: () 
   t.equal(pr.status, 4, 'in the pull request, 500 is compared with main', { stderr: pr.stderr });
   t.match(pr.stderr, /ci_branch="main" \(the target branch\)/);
   const prOk = await probe(101, github('feature-x', 'main'));
-  t.equal(prOk.status, 0, "a PR as fast as main passes, whatever its branch's own pushes said", { stderr: prOk.stderr });
+  t.equal(prOk.status, 0, "a PR as fast as main passes, whatever its branch's own pushes said", {
+    stderr: prOk.stderr,
+  });
 }
 
 t.test('Prometheus with its remote-write receiver', async (t) => {

@@ -58,7 +58,10 @@ t.test('action.yml: node24, the committed bundle, the inputs and outputs the cod
 t.test('the committed bundle equals a fresh build (npm run bundle:action)', async (t) => {
   if (!existsSync(join(ROOT, 'dist', 'bin', 'github-action.js'))) return t.fail('not built: run npm run build');
   const fresh = join(dir, 'fresh', 'index.cjs');
-  await execFileAsync(process.execPath, [join(ROOT, 'scripts', 'bundle.js'), '--action', '--outfile', fresh], { cwd: ROOT, env: plainEnv });
+  await execFileAsync(process.execPath, [join(ROOT, 'scripts', 'bundle.js'), '--action', '--outfile', fresh], {
+    cwd: ROOT,
+    env: plainEnv,
+  });
   const same = readFileSync(fresh).equals(readFileSync(COMMITTED));
   t.ok(same, 'action/dist/index.cjs is current (if not: npm run bundle:action, and commit it)');
 });
@@ -71,7 +74,11 @@ writeFileSync(
   'spec_version: "1.0"\nobjectives:\n  - sli: p95\n    pass:\n      - criteria: ["<0.5"]\n    warning:\n      - criteria: ["<=0.8"]\n  - sli: cost\n    key_sli: true\n    pass:\n      - criteria: ["<=250"]\ntotal_score:\n  pass: "90%"\n  warning: "75%"\n',
 );
 
-async function runAction(inputs: Record<string, string>, name: string, more: { env?: Record<string, string>; cwd?: string } = {}) {
+async function runAction(
+  inputs: Record<string, string>,
+  name: string,
+  more: { env?: Record<string, string>; cwd?: string } = {},
+) {
   const output = join(dir, `${name}.out`);
   const summary = join(dir, `${name}.md`);
   const env: Record<string, string> = {
@@ -92,7 +99,12 @@ async function runAction(inputs: Record<string, string>, name: string, more: { e
       .filter(Boolean)
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
-  return { ...r, stdoutText: r.stdout.toString('utf8'), outputs, summary: existsSync(summary) ? readFileSync(summary, 'utf8') : '' };
+  return {
+    ...r,
+    stdoutText: r.stdout.toString('utf8'),
+    outputs,
+    summary: existsSync(summary) ? readFileSync(summary, 'utf8') : '',
+  };
 }
 
 t.test('runs as the runner runs it', async (t) => {
@@ -115,7 +127,11 @@ t.test('runs as the runner runs it', async (t) => {
     );
     t.equal(r.status, 5, "the command's exit status");
     t.match(r.stdoutText, /^p95=0\.3\ncost=120\n/, 'its output passed through');
-    t.same(r.outputs, { series: '4', pushed: 'true', 'slo-result': 'pass', 'slo-score': '100' }, 'outputs: p95, cost, exit_code, duration_seconds');
+    t.same(
+      r.outputs,
+      { series: '4', pushed: 'true', 'slo-result': 'pass', 'slo-score': '100' },
+      'outputs: p95, cost, exit_code, duration_seconds',
+    );
     t.notMatch(r.stdoutText, /::error/, 'no annotation: the gate passed');
     t.match(r.summary, /Quality gate: pass/, 'the gate table in the job summary');
     const stored = await pgw.series();
@@ -128,7 +144,10 @@ t.test('runs as the runner runs it', async (t) => {
   });
 
   t.test('a dry run with a failing gate: annotations and outputs', async (t) => {
-    const r = await runAction({ run: 'echo p95=0.7; echo cost=300', integration: 'ci', 'dry-run': 'true', slo: sloFile }, 'gate');
+    const r = await runAction(
+      { run: 'echo p95=0.7; echo cost=300', integration: 'ci', 'dry-run': 'true', slo: sloFile },
+      'gate',
+    );
     t.equal(r.status, 4, 'the gate failed: 4');
     t.same(
       r.outputs,
@@ -142,7 +161,10 @@ t.test('runs as the runner runs it', async (t) => {
   });
 
   t.test('a push that fails: a warning annotation, pushed=false, the step still passes', async (t) => {
-    const r = await runAction({ run: 'echo x=1', integration: 'ci', pushgateway: 'http://127.0.0.1:9', args: '--timeout 1s --deadline 2s' }, 'refused');
+    const r = await runAction(
+      { run: 'echo x=1', integration: 'ci', pushgateway: 'http://127.0.0.1:9', args: '--timeout 1s --deadline 2s' },
+      'refused',
+    );
     t.equal(r.status, 0);
     t.equal(r.outputs.pushed, 'false');
     t.match(r.stdoutText, /^::warning title=Metrics not pushed::pushgateway: /m);
@@ -153,13 +175,18 @@ t.test('runs as the runner runs it', async (t) => {
       env: { GITHUB_OUTPUT: join(dir, 'no', 'such', 'out') },
     });
     t.equal(r.status, 0);
-    t.match(r.stderr.toString(), /error: GITHUB_OUTPUT \S+: the folder \S+ does not exist: the outputs are not written/);
+    t.match(
+      r.stderr.toString(),
+      /error: GITHUB_OUTPUT \S+: the folder \S+ does not exist: the outputs are not written/,
+    );
   });
 
   t.test('GITHUB_OUTPUT a FIFO nobody reads: said on stderr, the step does not hang', async (t) => {
     const fifo = join(dir, 'output-fifo');
     execFileSync('mkfifo', [fifo]);
-    const r = await runAction({ run: 'echo x=1', integration: 'ci', 'dry-run': 'true' }, 'fifo-output', { env: { GITHUB_OUTPUT: fifo } });
+    const r = await runAction({ run: 'echo x=1', integration: 'ci', 'dry-run': 'true' }, 'fifo-output', {
+      env: { GITHUB_OUTPUT: fifo },
+    });
     t.equal(r.status, 0);
     t.match(r.stderr.toString(), /error: GITHUB_OUTPUT \S+: is a FIFO .*: the outputs are not written/);
   });
@@ -178,7 +205,10 @@ t.test('runs as the runner runs it', async (t) => {
   t.test('examples/github-actions/action-quality-gate.yml, in dry-run mode on recorded k6 output', async (t) => {
     const sandbox = makeSandbox(t);
     const workflow = parse(readFileSync(join(ROOT, 'examples/github-actions/action-quality-gate.yml'), 'utf8')) as {
-      jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string>; env?: Record<string, string>; run?: string }> }>;
+      jobs: Record<
+        string,
+        { steps: Array<{ uses?: string; with?: Record<string, string>; env?: Record<string, string>; run?: string }> }
+      >;
     };
     const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
     const step = steps.find((s) => /\/jes-metrics-pipe@v0$/.test(s.uses ?? ''));
@@ -192,8 +222,13 @@ t.test('runs as the runner runs it', async (t) => {
     copyFileSync(join(ROOT, 'examples/keptn/slo-k6.yaml'), join(sandbox.dir, 'quality-gate', 'slo.yaml'));
     copyFileSync(join(ROOT, 'examples/keptn/sli-k6.yaml'), join(sandbox.dir, 'quality-gate', 'sli.yaml'));
     // No secrets here: the pushgateway expression is empty, and a dry run sends nothing.
-    const inputs = Object.fromEntries(Object.entries(step.with).map(([k, v]) => [k, v.replace(/\$\{\{[^}]*\}\}/g, '')]));
-    const r = await runAction({ ...inputs, 'dry-run': 'true' }, 'example', { env: { PATH: sandbox.env().PATH!, ...step.env }, cwd: sandbox.dir });
+    const inputs = Object.fromEntries(
+      Object.entries(step.with).map(([k, v]) => [k, v.replace(/\$\{\{[^}]*\}\}/g, '')]),
+    );
+    const r = await runAction({ ...inputs, 'dry-run': 'true' }, 'example', {
+      env: { PATH: sandbox.env().PATH!, ...step.env },
+      cwd: sandbox.dir,
+    });
     t.equal(r.status, 0, 'the gate passes', { stderr: r.stderr.toString() });
     t.same(sandbox.toolCalls(), [['k6', 'run', 'load.js']], 'k6 ran, with its arguments');
     t.same([r.outputs['slo-result'], r.outputs['slo-score']], ['pass', '100'], 'outputs for the next step');
@@ -204,7 +239,8 @@ t.test('runs as the runner runs it', async (t) => {
       '--slo-junit through args',
     );
     const next = steps.find((s) => s.run?.includes('steps.gate.outputs'));
-    for (const m of (next?.run ?? '').matchAll(/steps\.gate\.outputs\.([\w-]+)/g)) t.ok(m[1]! in actionYml.outputs, `output ${m[1]} exists`);
+    for (const m of (next?.run ?? '').matchAll(/steps\.gate\.outputs\.([\w-]+)/g))
+      t.ok(m[1]! in actionYml.outputs, `output ${m[1]} exists`);
   });
 });
 
@@ -226,7 +262,9 @@ t.test('splitArgs: as a shell splits, nothing expanded', async (t) => {
 t.test('escapeData and annotations', async (t) => {
   t.equal(escapeData('50%\r\nnext'), '50%25%0D%0Anext');
   t.same(annotations(undefined), []);
-  t.same(annotations({ status: 0, series: 1, pushed: false, pushFailures: ['otlp: 503\nbusy'] }), ['::warning title=Metrics not pushed::otlp: 503%0Abusy']);
+  t.same(annotations({ status: 0, series: 1, pushed: false, pushFailures: ['otlp: 503\nbusy'] }), [
+    '::warning title=Metrics not pushed::otlp: 503%0Abusy',
+  ]);
 });
 
 t.test('inputs: presets comma- or line-separated, rules and remote-write one a line', async (t) => {

@@ -7,7 +7,16 @@
 
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,14 +52,24 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
 } else {
   // The bundle alone, as an image would hold it: a copy in a directory of its own.
   const bundle = join(dir, 'jes-metrics-pipe.mjs');
-  const env = (extra: Record<string, string> = {}): Record<string, string> => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', ...extra });
+  const env = (extra: Record<string, string> = {}): Record<string, string> => ({
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    ...extra,
+  });
 
   t.test('scripts/bundle.js writes one executable file', async (t) => {
     const metafile = join(dir, 'meta.json');
-    await execFileAsync(process.execPath, [join(ROOT, 'scripts', 'bundle.js'), '--outfile', built, '--metafile', metafile], { cwd: ROOT, env: plainEnv });
-    const inputs = Object.keys((JSON.parse(readFileSync(metafile, 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+    await execFileAsync(
+      process.execPath,
+      [join(ROOT, 'scripts', 'bundle.js'), '--outfile', built, '--metafile', metafile],
+      { cwd: ROOT, env: plainEnv },
+    );
+    const inputs = Object.keys(
+      (JSON.parse(readFileSync(metafile, 'utf8')) as { inputs: Record<string, unknown> }).inputs,
+    );
     t.ok(inputs.includes('node_modules/undici/lib/dispatcher/agent.js'), "undici's agent is in");
-    const unused = /^node_modules\/undici\/(index\.js$|lib\/(web\/(websocket|eventsource|cache)|mock|cache|interceptor)\/)/;
+    const unused =
+      /^node_modules\/undici\/(index\.js$|lib\/(web\/(websocket|eventsource|cache)|mock|cache|interceptor)\/)/;
     t.same(
       inputs.filter((i) => unused.test(i)),
       [],
@@ -88,13 +107,18 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
       cases.map((c) =>
         pool(async () => {
           const file = join(dir, `${c.name}.dry-run`);
-          const r = await runCommand(process.execPath, [bundle, ...c.args, '--dry-run', '--dry-run-file', file], { env: env(c.env), cwd: dir, input: c.input });
+          const r = await runCommand(process.execPath, [bundle, ...c.args, '--dry-run', '--dry-run-file', file], {
+            env: env(c.env),
+            cwd: dir,
+            input: c.input,
+          });
           t.test(c.name, async (t) => {
             t.equal(r.status, 0, 'exit status 0', { stderr: r.stderr });
             t.ok(r.stdout.equals(c.input), 'stdout is the input byte for byte');
             t.match(r.stderr, new RegExp(`\\b${countLines(c.input)} lines? read\\b`), 'summary counts every line');
             const found = existsSync(file) ? seriesList(readFileSync(file, 'utf8')) : undefined;
-            if (c.todo !== undefined) t.equal(found, c.golden?.toString('utf8'), 'the series found equal expected.series', { todo: c.todo });
+            if (c.todo !== undefined)
+              t.equal(found, c.golden?.toString('utf8'), 'the series found equal expected.series', { todo: c.todo });
             else t.equal(found, c.golden?.toString('utf8'), 'the series found equal expected.series');
           });
         }),
@@ -104,10 +128,13 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
 
   t.test('wrap mode passes the tool status on', async (t) => {
     const sandbox = makeSandbox(t, [process.execPath, bundle]);
-    const r = await runShell("jes-metrics-pipe --integration k6 --pattern 'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)' -- k6 run load.js", {
-      env: sandbox.env({ K6_EXIT: '99' }),
-      cwd: sandbox.dir,
-    });
+    const r = await runShell(
+      "jes-metrics-pipe --integration k6 --pattern 'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)' -- k6 run load.js",
+      {
+        env: sandbox.env({ K6_EXIT: '99' }),
+        cwd: sandbox.dir,
+      },
+    );
     t.equal(r.status, 99, "k6's exit status");
     t.match(sandbox.takeDryRun(), /^keptn_k6_http_reqs\{ci_platform="keptn"\} 190$/m, 'the metric from k6 output');
   });
@@ -123,7 +150,10 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
     // its hooks load modules of their own (child_process, worker_threads, inspector).
     const loadedFile = join(dir, 'loaded-modules.txt');
     const preload = join(dir, 'record-modules.cjs');
-    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, process.moduleLoadList.join('\\n')));\n`);
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loadedFile)}, process.moduleLoadList.join('\\n')));\n`,
+    );
     const runEnv = env({
       PROM_GATEWAY: pgw.url.replace('http://', ''),
       DT_TENANT: dt.url,
@@ -162,7 +192,11 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
       [['keptn_bundle_coverage', 87.5]],
       'Dynatrace ingested the line',
     );
-    t.equal(dt.requests[0]?.headers['user-agent'], `jes-metrics-pipe/${PACKAGE.version}`, 'the User-Agent carries the baked-in version');
+    t.equal(
+      dt.requests[0]?.headers['user-agent'],
+      `jes-metrics-pipe/${PACKAGE.version}`,
+      'the User-Agent carries the baked-in version',
+    );
     const loaded = readFileSync(loadedFile, 'utf8').split('\n');
     t.ok(loaded.includes('NativeModule http'), 'the preload recorded the modules (node:http is there)');
     t.notOk(loaded.includes('NativeModule http2'), 'node:http2 was not loaded for an HTTP/1 push');

@@ -44,7 +44,10 @@ function parseDockerfile(text: string): { args: Record<string, string>; stages: 
       args[k!] = v ?? '';
     } else if (op === 'FROM') {
       const f = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(rest)!;
-      const from = f[1]!.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => args[(a ?? b)!] ?? '');
+      const from = f[1]!.replace(
+        /\$\{(\w+)\}|\$(\w+)/g,
+        (_, a: string | undefined, b: string | undefined) => args[(a ?? b)!] ?? '',
+      );
       stages.push({ from, name: f[2] ?? '', body: [] });
     } else {
       stages[stages.length - 1]?.body.push({ op, args: rest });
@@ -87,7 +90,8 @@ t.test('stages', async (t) => {
     'build installs the dev dependencies (npm ci)',
   );
   for (const r of runs(build)) {
-    for (const m of r.matchAll(/\bnpm run (\S+)/g)) t.ok(PACKAGE.scripts[m[1]!], `build's "npm run ${m[1]}" is a package.json script`);
+    for (const m of r.matchAll(/\bnpm run (\S+)/g))
+      t.ok(PACKAGE.scripts[m[1]!], `build's "npm run ${m[1]}" is a package.json script`);
   }
   t.ok(
     runs(build).some((r) => /npm run bundle\b/.test(r)),
@@ -129,18 +133,28 @@ t.test('a non-root user, the CLI on the PATH as the entrypoint', async (t) => {
   const user = users[users.length - 1] ?? 'root';
   t.notOk(/^(root|0)(:|$)/.test(user), `runs as ${user}, not root`);
   const entry = final.body.filter((i) => i.op === 'ENTRYPOINT').pop();
-  t.same(entry && JSON.parse(entry.args), ['jes-metrics-pipe'], 'ENTRYPOINT ["jes-metrics-pipe"] (exec form: signals reach the CLI)');
+  t.same(
+    entry && JSON.parse(entry.args),
+    ['jes-metrics-pipe'],
+    'ENTRYPOINT ["jes-metrics-pipe"] (exec form: signals reach the CLI)',
+  );
   const link = final.body.find((i) => i.op === 'RUN' && /ln -s \S+ \/usr\/local\/bin\/jes-metrics-pipe\b/.test(i.args));
   t.ok(link, 'the CLI is linked into /usr/local/bin');
   const target = /ln -s (\S+) \/usr\/local\/bin\/jes-metrics-pipe/.exec(link?.args ?? '')?.[1] ?? '';
   const workdir = final.body.find((i) => i.op === 'WORKDIR')?.args ?? '';
-  t.equal(target, `${workdir}/jes-metrics-pipe.mjs`, 'the link points at the bundle in the image (its .mjs name makes it an ES module)');
+  t.equal(
+    target,
+    `${workdir}/jes-metrics-pipe.mjs`,
+    'the link points at the bundle in the image (its .mjs name makes it an ES module)',
+  );
   const copied = final.body.filter((i) => i.op === 'COPY').map((i) => i.args.split(/\s+/).pop()!);
   t.ok(copied.includes('./jes-metrics-pipe.mjs'), 'the bundle is copied into the image');
 });
 
 t.test('every copied file exists in the build context or an earlier stage', async (t) => {
-  const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: { outDir: string } };
+  const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')) as {
+    compilerOptions: { outDir: string };
+  };
   const bundleScript = readFileSync(join(ROOT, 'scripts', 'bundle.js'), 'utf8');
   const buildWorkdir = byName.get('build')!.body.find((i) => i.op === 'WORKDIR')!.args;
   for (const s of stages) {
@@ -151,11 +165,18 @@ t.test('every copied file exists in the build context or an earlier stage', asyn
       for (const src of sources) {
         if (from === undefined) {
           t.ok(existsSync(join(ROOT, src)), `${src} exists`);
-          t.ok(included(src.replace(/^\.\//, '').replace(/\/$/, ''), ignore), `${src} is not excluded by .dockerignore`);
+          t.ok(
+            included(src.replace(/^\.\//, '').replace(/\/$/, ''), ignore),
+            `${src} is not excluded by .dockerignore`,
+          );
         } else if (from === 'build') {
           const rel = src.replace(`${buildWorkdir}/`, '');
           const made =
-            rel.startsWith(`${tsconfig.compilerOptions.outDir}/`) && !rel.endsWith('.mjs') ? 'tsc' : bundleScript.includes(rel) ? 'bundle' : undefined;
+            rel.startsWith(`${tsconfig.compilerOptions.outDir}/`) && !rel.endsWith('.mjs')
+              ? 'tsc'
+              : bundleScript.includes(rel)
+                ? 'bundle'
+                : undefined;
           t.ok(made, `${src} is made in build (${made ?? 'by nothing'})`);
         } else {
           t.ok(byName.has(from), `--from=${from} is a stage`);
@@ -184,7 +205,9 @@ t.test('the image recipes in examples/docker', async (t) => {
       recipe.stages.some((s) => s.from === `${PACKAGE.name}:${PACKAGE.version}`),
       `${file} uses the image of this version (${PACKAGE.name}:${PACKAGE.version})`,
     );
-    for (const i of recipe.stages.flatMap((s) => s.body).filter((x) => x.op === 'COPY' && /jes-metrics-pipe\.mjs/.test(x.args))) {
+    for (const i of recipe.stages
+      .flatMap((s) => s.body)
+      .filter((x) => x.op === 'COPY' && /jes-metrics-pipe\.mjs/.test(x.args))) {
       const src = i.args.split(/\s+/).filter((p) => !p.startsWith('--'))[0]!;
       t.ok(bundleInImage.includes(src), `${file} copies the bundle from where the image has it (${src})`);
     }

@@ -42,16 +42,26 @@ async function secretKeys(sandbox: Sandbox): Promise<{ name: string; keys: strin
   const call = sandbox.kubectlCalls()[0] ?? [];
   return {
     name: call[3] ?? '',
-    keys: call.filter((a) => a.startsWith('--from-literal=')).map((a) => a.slice('--from-literal='.length).split('=')[0]!),
+    keys: call
+      .filter((a) => a.startsWith('--from-literal='))
+      .map((a) => a.slice('--from-literal='.length).split('=')[0]!),
   };
 }
 
 t.test('JES job/config.yaml recipes run as JES runs them', async (t) => {
   const sandbox = makeSandbox(t);
   const secret = await secretKeys(sandbox);
-  t.same(secret.keys.sort(), ['DT_API_TOKEN', 'DT_TENANT', 'PROM_GATEWAY'], 'the secret holds the settings the CLI reads');
+  t.same(
+    secret.keys.sort(),
+    ['DT_API_TOKEN', 'DT_TENANT', 'PROM_GATEWAY'],
+    'the secret holds the settings the CLI reads',
+  );
   // Values the secret would hold: real-looking settings; the CLI runs in dry-run mode.
-  const secretEnv = { PROM_GATEWAY: '127.0.0.1:9091', DT_TENANT: 'https://abc12345.live.dynatrace.com', DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET' };
+  const secretEnv = {
+    PROM_GATEWAY: '127.0.0.1:9091',
+    DT_TENANT: 'https://abc12345.live.dynatrace.com',
+    DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET',
+  };
   const expected: Record<string, { tool: string; lines: RegExp[] }> = {
     k6: {
       tool: 'k6',
@@ -89,7 +99,11 @@ t.test('JES job/config.yaml recipes run as JES runs them', async (t) => {
       /^# pushgateway: PUT http:\/\/127\.0\.0\.1:9091\/metrics\/job\/job-executor-service\/integration\/\w+\/keptn_project\/sockshop\/keptn_stage\/staging\/keptn_service\/carts$/m,
       `${name}: the Pushgateway group`,
     );
-    t.match(dryRun, /^# dynatrace: POST https:\/\/abc12345\.live\.dynatrace\.com\/api\/v2\/metrics\/ingest/m, `${name}: Dynatrace too`);
+    t.match(
+      dryRun,
+      /^# dynatrace: POST https:\/\/abc12345\.live\.dynatrace\.com\/api\/v2\/metrics\/ingest/m,
+      `${name}: Dynatrace too`,
+    );
     for (const line of want.lines) t.match(dryRun, line, `${name}: ${line.source}`);
     t.notMatch(dryRun + r.stderr, /SAMPLE\.SECRET/, `${name}: the token is not printed`);
     // The tool's failure is the job's failure: JES sees only the exit code.
@@ -111,16 +125,26 @@ t.test('GitHub Actions: the run steps', async (t) => {
     .flatMap((j) => j.steps)
     .filter((s) => s.run !== undefined);
   const install = steps.find((s) => /npm install/.test(s.run!));
-  t.equal(install?.run, `npm install --global ${PACKAGE.name}@${PACKAGE.version}`, 'installs this version of the package');
+  t.equal(
+    install?.run,
+    `npm install --global ${PACKAGE.name}@${PACKAGE.version}`,
+    'installs this version of the package',
+  );
   const metrics = steps.filter((s) => /jes-metrics-pipe --/.test(s.run!));
   t.equal(metrics.length, 1);
   for (const step of metrics) {
     // GitHub evaluates ${{ secrets.X }} before the shell runs: a sample value stands in.
-    const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, v.replace(/\$\{\{[^}]*\}\}/, '127.0.0.1:9091')]));
+    const env = Object.fromEntries(
+      Object.entries(step.env ?? {}).map(([k, v]) => [k, v.replace(/\$\{\{[^}]*\}\}/, '127.0.0.1:9091')]),
+    );
     const r = await runCommand('/bin/bash', ['-e', '-c', step.run!], { env: sandbox.env(env), cwd: sandbox.dir });
     t.equal(r.status, 0, `${step.name}: exit status 0`, { stderr: r.stderr });
     const dryRun = sandbox.takeDryRun();
-    t.match(dryRun, /^keptn_k6_http_req_duration_seconds\{ci_platform="github",stat="p95"\} 0\.4129$/m, 'the p95 from the k6 summary, labelled github');
+    t.match(
+      dryRun,
+      /^keptn_k6_http_req_duration_seconds\{ci_platform="github",stat="p95"\} 0\.4129$/m,
+      'the p95 from the k6 summary, labelled github',
+    );
     t.match(dryRun, /keptn_stage\/staging\/keptn_service\/carts$/m, 'grouped by the Keptn variables');
   }
 });
@@ -144,13 +168,29 @@ t.test('GitHub Actions: the quality gate on a k6 run', async (t) => {
   writeFileSync(join(sandbox.dir, 'quality-gate', 'slo.yaml'), example('keptn/slo-k6.yaml'));
   writeFileSync(join(sandbox.dir, 'quality-gate', 'sli.yaml'), example('keptn/sli-k6.yaml'));
   const summary = join(sandbox.dir, 'step-summary.md');
-  const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, v.replace(/\$\{\{[^}]*\}\}/, '127.0.0.1:9091')]));
-  const r = await runCommand('/bin/bash', ['-e', '-c', step.run!], { env: sandbox.env({ ...env, GITHUB_STEP_SUMMARY: summary }), cwd: sandbox.dir });
+  const env = Object.fromEntries(
+    Object.entries(step.env ?? {}).map(([k, v]) => [k, v.replace(/\$\{\{[^}]*\}\}/, '127.0.0.1:9091')]),
+  );
+  const r = await runCommand('/bin/bash', ['-e', '-c', step.run!], {
+    env: sandbox.env({ ...env, GITHUB_STEP_SUMMARY: summary }),
+    cwd: sandbox.dir,
+  });
   t.equal(r.status, 0, `${step.name}: the gate passes, exit status 0`, { stderr: r.stderr });
   t.match(r.stderr, /quality gate: pass, score 100\/100$/m);
-  t.match(sandbox.takeDryRun(), /^keptn_k6_slo_result\{ci_platform="github"\} 1$/m, 'the result is pushed with the metrics');
-  t.match(readFileSync(summary, 'utf8'), /^### ✅ Quality gate: pass \(score 100\/100\)$/m, 'the job summary has the table');
-  const report = JSON.parse(readFileSync(join(sandbox.dir, 'slo-report.json'), 'utf8')) as { result: string; indicatorResults: unknown[] };
+  t.match(
+    sandbox.takeDryRun(),
+    /^keptn_k6_slo_result\{ci_platform="github"\} 1$/m,
+    'the result is pushed with the metrics',
+  );
+  t.match(
+    readFileSync(summary, 'utf8'),
+    /^### ✅ Quality gate: pass \(score 100\/100\)$/m,
+    'the job summary has the table',
+  );
+  const report = JSON.parse(readFileSync(join(sandbox.dir, 'slo-report.json'), 'utf8')) as {
+    result: string;
+    indicatorResults: unknown[];
+  };
   t.same([report.result, report.indicatorResults.length], ['pass', 4], 'the artifact the next step uploads');
 });
 
@@ -164,7 +204,11 @@ t.test('GitLab CI: the script lines', async (t) => {
   t.same(job.image.entrypoint, [''], 'the image entrypoint is cleared (GitLab runs the script in a shell)');
   for (const line of job.script) {
     const r = await runShell(line, {
-      env: sandbox.env({ ...job.variables, DT_TENANT: 'https://abc12345.live.dynatrace.com', DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET' }),
+      env: sandbox.env({
+        ...job.variables,
+        DT_TENANT: 'https://abc12345.live.dynatrace.com',
+        DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET',
+      }),
       cwd: sandbox.dir,
     });
     t.equal(r.status, 0, line, { stderr: r.stderr });
@@ -202,7 +246,9 @@ t.test('the pipefail trap, as docs/guide.md tells it, on dash', async (t) => {
 t.test('Prometheus scrape config and the SLI queries', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'jes-promtool-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const scrape = parse(example('prometheus/scrape-pushgateway.yml')) as { scrape_configs: Array<{ honor_labels?: boolean }> };
+  const scrape = parse(example('prometheus/scrape-pushgateway.yml')) as {
+    scrape_configs: Array<{ honor_labels?: boolean }>;
+  };
   t.equal(scrape.scrape_configs[0]?.honor_labels, true, 'honor_labels: true');
   const config = join(dir, 'prometheus.yml');
   writeFileSync(config, example('prometheus/scrape-pushgateway.yml'));
@@ -240,10 +286,17 @@ t.test('Prometheus scrape config and the SLI queries', async (t) => {
     const metric = /\b(keptn_\w+)\{/.exec(q)?.[1] ?? '';
     const integration = /^keptn_([a-z0-9]+)_/.exec(metric)?.[1] ?? '';
     const config = example(`jes/${integration}/job/config.yaml`);
-    t.ok(config.includes(`- --preset\n          - ${integration}\n`), `examples/jes/${integration} uses --preset ${integration}`);
-    const goldens = readdirSync(join(ROOT, 'test/fixtures/tools')).filter((d) => d.startsWith(`preset-${integration}-`));
     t.ok(
-      goldens.some((d) => readFileSync(join(ROOT, 'test/fixtures/tools', d, 'expected.series'), 'utf8').includes(`${metric}{`)),
+      config.includes(`- --preset\n          - ${integration}\n`),
+      `examples/jes/${integration} uses --preset ${integration}`,
+    );
+    const goldens = readdirSync(join(ROOT, 'test/fixtures/tools')).filter((d) =>
+      d.startsWith(`preset-${integration}-`),
+    );
+    t.ok(
+      goldens.some((d) =>
+        readFileSync(join(ROOT, 'test/fixtures/tools', d, 'expected.series'), 'utf8').includes(`${metric}{`),
+      ),
       `${metric} is pushed by --preset ${integration}`,
     );
   }

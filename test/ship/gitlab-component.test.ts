@@ -13,7 +13,10 @@ import { makeSandbox, ROOT, runShell } from './sandbox.js';
 import { checkMetrics } from '../support/promtool.js';
 
 const TEMPLATE = join(ROOT, 'templates', 'metrics-pipe.yml');
-const schema = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/schemas/gitlab-ci.json'), 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/schemas/gitlab-ci.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 // GitLab's schema is draft-07 with editor keywords (markdownDescription) and regexes written for
 // Ruby/JavaScript without the u flag: strict mode off, unicodeRegExp off (check-jsonschema's
 // --regex-variant nonunicode for this schema).
@@ -46,13 +49,15 @@ function interpolate<T>(value: T, inputs: Record<string, string>): T {
     });
   if (typeof value === 'string') return fill(value) as T;
   if (Array.isArray(value)) return value.map((v) => interpolate(v, inputs)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [fill(k), interpolate(v, inputs)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fill(k), interpolate(v, inputs)])) as T;
   return value;
 }
 
 function withDefaults(given: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(header.spec.inputs)) if (spec.default !== undefined) out[name] = spec.default;
+  for (const [name, spec] of Object.entries(header.spec.inputs))
+    if (spec.default !== undefined) out[name] = spec.default;
   return { ...out, ...given };
 }
 
@@ -92,9 +97,14 @@ t.test("the job's script, run by dash: wraps the command, writes the reports", a
   const sandbox = makeSandbox(t);
   const slo = join(sandbox.dir, 'slo.yaml');
   const sli = join(sandbox.dir, 'sli.yaml');
-  writeFileSync(slo, 'spec_version: "1.0"\nobjectives:\n  - sli: p95\n    pass:\n      - criteria: ["<1"]\ntotal_score:\n  pass: "90%"\n  warning: "75%"\n');
+  writeFileSync(
+    slo,
+    'spec_version: "1.0"\nobjectives:\n  - sli: p95\n    pass:\n      - criteria: ["<1"]\ntotal_score:\n  pass: "90%"\n  warning: "75%"\n',
+  );
   writeFileSync(sli, 'spec_version: "1.0"\nindicators:\n  p95: keptn_k6_http_req_duration_seconds{stat="p95"}\n');
-  const job = interpolate(body, withDefaults({ run: 'k6 run script.js', preset: 'k6', install: '', slo, sli }))['metrics-pipe']!;
+  const job = interpolate(body, withDefaults({ run: 'k6 run script.js', preset: 'k6', install: '', slo, sli }))[
+    'metrics-pipe'
+  ]!;
   // GitLab runs the script lines as one shell script; the job's variables are its environment.
   const r = await runShell(job.script.join('\n'), {
     env: sandbox.env({ ...job.variables, GITLAB_CI: 'true', CI_PROJECT_PATH: 'group/app' }),
@@ -115,37 +125,48 @@ t.test("the job's script, run by dash: wraps the command, writes the reports", a
   t.match(readFileSync(junit, 'utf8'), /<testcase name="p95"/, 'the gate as JUnit');
 });
 
-t.test('examples/gitlab-ci/component.yml: valid, its inputs known, its job run in dry-run mode on recorded infracost output', async (t) => {
-  const example = parseAllDocuments(readFileSync(join(ROOT, 'examples/gitlab-ci/component.yml'), 'utf8')).map((d) => d.toJS()) as [
-    { include: Array<{ component: string; inputs: Record<string, string> }> },
-  ];
-  t.equal(example.length, 1);
-  t.equal(errorsOf(example[0]), '', 'valid against the schema');
-  const include = example[0].include[0]!;
-  t.match(include.component, /\/jes-metrics-pipe\/metrics-pipe@\S+$/, 'names the component by its template file');
-  t.same(
-    Object.keys(include.inputs).filter((k) => !(k in header.spec.inputs)),
-    [],
-    'every input is one the component declares',
-  );
-  const sandbox = makeSandbox(t);
-  // Installed already (the sandbox's PATH), and --dry-run: no Dynatrace here.
-  const jobs = interpolate(body, withDefaults({ ...include.inputs, install: '', args: '--dry-run' }));
-  const job = jobs[include.inputs.name ?? 'metrics-pipe']!;
-  t.ok(job, 'the job has the name the example gives');
-  t.equal(errorsOf(jobs), '', 'the job with these inputs is valid');
-  const r = await runShell(job.script.join('\n'), {
-    env: sandbox.env({
-      ...job.variables,
-      GITLAB_CI: 'true',
-      CI_PROJECT_PATH: 'group/app',
-      DT_TENANT: 'https://abc12345.live.dynatrace.com',
-      DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET',
-    }),
-    cwd: sandbox.dir,
-  });
-  t.equal(r.status, 0, 'the job passes', { stderr: r.stderr });
-  t.same(sandbox.toolCalls(), [['infracost', 'breakdown', '--path', 'terraform', '--format', 'json']]);
-  t.match(sandbox.takeDryRun(), /^keptn_infracost_monthly_cost,.*currency=USD.* gauge,228\.13$/m, 'the monthly cost for Dynatrace');
-  t.match(readFileSync(join(sandbox.dir, 'metrics.txt'), 'utf8'), /^keptn_infracost_monthly_cost\{currency="USD"\} 228\.13$/m, 'and in the metrics report');
-});
+t.test(
+  'examples/gitlab-ci/component.yml: valid, its inputs known, its job run in dry-run mode on recorded infracost output',
+  async (t) => {
+    const example = parseAllDocuments(readFileSync(join(ROOT, 'examples/gitlab-ci/component.yml'), 'utf8')).map((d) =>
+      d.toJS(),
+    ) as [{ include: Array<{ component: string; inputs: Record<string, string> }> }];
+    t.equal(example.length, 1);
+    t.equal(errorsOf(example[0]), '', 'valid against the schema');
+    const include = example[0].include[0]!;
+    t.match(include.component, /\/jes-metrics-pipe\/metrics-pipe@\S+$/, 'names the component by its template file');
+    t.same(
+      Object.keys(include.inputs).filter((k) => !(k in header.spec.inputs)),
+      [],
+      'every input is one the component declares',
+    );
+    const sandbox = makeSandbox(t);
+    // Installed already (the sandbox's PATH), and --dry-run: no Dynatrace here.
+    const jobs = interpolate(body, withDefaults({ ...include.inputs, install: '', args: '--dry-run' }));
+    const job = jobs[include.inputs.name ?? 'metrics-pipe']!;
+    t.ok(job, 'the job has the name the example gives');
+    t.equal(errorsOf(jobs), '', 'the job with these inputs is valid');
+    const r = await runShell(job.script.join('\n'), {
+      env: sandbox.env({
+        ...job.variables,
+        GITLAB_CI: 'true',
+        CI_PROJECT_PATH: 'group/app',
+        DT_TENANT: 'https://abc12345.live.dynatrace.com',
+        DT_API_TOKEN: 'dt0c01.SAMPLE.SECRET',
+      }),
+      cwd: sandbox.dir,
+    });
+    t.equal(r.status, 0, 'the job passes', { stderr: r.stderr });
+    t.same(sandbox.toolCalls(), [['infracost', 'breakdown', '--path', 'terraform', '--format', 'json']]);
+    t.match(
+      sandbox.takeDryRun(),
+      /^keptn_infracost_monthly_cost,.*currency=USD.* gauge,228\.13$/m,
+      'the monthly cost for Dynatrace',
+    );
+    t.match(
+      readFileSync(join(sandbox.dir, 'metrics.txt'), 'utf8'),
+      /^keptn_infracost_monthly_cost\{currency="USD"\} 228\.13$/m,
+      'and in the metrics report',
+    );
+  },
+);

@@ -19,7 +19,8 @@ const execFileAsync = promisify(execFile);
 // npm without the test runner's loaders (NODE_OPTIONS) and without its update check.
 const { NODE_OPTIONS: _loaders, ...plainEnv } = process.env;
 const npmEnv = { ...plainEnv, npm_config_update_notifier: 'false' };
-const npm = (args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> => execFileAsync('npm', args, { cwd, env: npmEnv, maxBuffer: 16 << 20 });
+const npm = (args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> =>
+  execFileAsync('npm', args, { cwd, env: npmEnv, maxBuffer: 16 << 20 });
 
 interface PackInfo {
   filename: string;
@@ -44,7 +45,9 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
   const installedBin = join(prefix, 'node_modules', '.bin', 'jes-metrics-pipe');
 
   t.test('the tarball ships only what runs', async (t) => {
-    const packed = JSON.parse((await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)).stdout) as PackInfo[];
+    const packed = JSON.parse(
+      (await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)).stdout,
+    ) as PackInfo[];
     info = packed[0]!;
     files = info.files.map((f) => f.path).sort();
     t.equal(info.filename, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
@@ -59,19 +62,39 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
     // The bin turns Node's compile cache on, then starts the program beside it.
     const entry = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8');
     t.ok(entry.startsWith('#!/usr/bin/env node\n'), 'dist/cli.cjs starts with a shebang');
-    t.match(entry, /enableCompileCache\?\.\(\);\s*require\('\.\/main\.cjs'\);/, 'the cache is on before the program is loaded');
+    t.match(
+      entry,
+      /enableCompileCache\?\.\(\);\s*require\('\.\/main\.cjs'\);/,
+      'the cache is on before the program is loaded',
+    );
     // dist/main.cjs must be built from the current sources (npm run build), and hold no dependency:
     // those are loaded from node_modules, where npm's version ranges keep them up to date.
     const cli = readFileSync(join(ROOT, 'dist', 'main.cjs'), 'utf8');
-    t.notMatch(cli, /from ['"]\.\.?\/|import\(['"]\.\.?\/|require\(['"]\.\.?\//, 'no relative import is left: our modules are all in it');
-    t.match(cli, /require\("undici\/lib\/dispatcher\/agent\.js"\)/, 'undici is loaded from node_modules, not copied in');
-    t.notMatch(cli, /^import |\bimport\(/m, 'a CommonJS file: no ES import, and a dependency is require()d, not wrapped as an ES module');
+    t.notMatch(
+      cli,
+      /from ['"]\.\.?\/|import\(['"]\.\.?\/|require\(['"]\.\.?\//,
+      'no relative import is left: our modules are all in it',
+    );
+    t.match(
+      cli,
+      /require\("undici\/lib\/dispatcher\/agent\.js"\)/,
+      'undici is loaded from node_modules, not copied in',
+    );
+    t.notMatch(
+      cli,
+      /^import |\bimport\(/m,
+      'a CommonJS file: no ES import, and a dependency is require()d, not wrapped as an ES module',
+    );
     t.notMatch(cli, /node_modules\//, 'no dependency file is copied in');
     t.ok(
-      statSync(join(ROOT, 'dist', 'main.cjs')).mtimeMs >= statSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js')).mtimeMs,
+      statSync(join(ROOT, 'dist', 'main.cjs')).mtimeMs >=
+        statSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js')).mtimeMs,
       'dist/main.cjs is not older than what tsc compiled',
     );
-    t.ok(readFileSync(join(ROOT, 'LICENSE'), 'utf8').includes('Apache License'), 'LICENSE is the Apache License, as package.json says');
+    t.ok(
+      readFileSync(join(ROOT, 'LICENSE'), 'utf8').includes('Apache License'),
+      'LICENSE is the Apache License, as package.json says',
+    );
     t.equal((PACKAGE as unknown as { license: string }).license, 'Apache-2.0');
     t.match(PACKAGE.version, /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'the version is semver');
     t.comment(`tarball ${info.size} bytes, unpacked ${info.unpackedSize} bytes, ${files.length} files`);
@@ -79,7 +102,20 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
 
   t.test('the installed package has the runtime dependencies only', async (t) => {
     const tarball = join(work, info.filename);
-    await npm(['install', '--prefix', prefix, '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], work);
+    await npm(
+      [
+        'install',
+        '--prefix',
+        prefix,
+        '--omit=dev',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        tarball,
+      ],
+      work,
+    );
     const tree = JSON.parse((await npm(['ls', '--omit=dev', '--all', '--json'], prefix)).stdout) as LsNode;
     const top = tree.dependencies?.[PACKAGE.name];
     t.ok(top, 'jes-metrics-pipe is installed');
@@ -99,24 +135,42 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
     );
     const footprint = diskUsage(join(prefix, 'node_modules'));
     t.comment(`installed footprint: ${(footprint / 1024 / 1024).toFixed(1)} MiB in ${installed.length} packages`);
-    t.ok(footprint < FOOTPRINT_BUDGET, `installed footprint under ${FOOTPRINT_BUDGET / 1024 / 1024} MiB`, { footprint });
+    t.ok(footprint < FOOTPRINT_BUDGET, `installed footprint under ${FOOTPRINT_BUDGET / 1024 / 1024} MiB`, {
+      footprint,
+    });
   });
 
   t.test('the installed CLI runs a golden case', async (t) => {
     const c = loadGoldenCase(join(TOOLS_DIR, 'infracost-breakdown-json'), 'infracost-breakdown-json');
     const dryRunFile = join(work, 'installed.dry-run');
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...c.env };
-    const r = await runCommand(installedBin, [...c.args, '--dry-run', '--dry-run-file', dryRunFile], { env, cwd: work, input: c.input });
+    const r = await runCommand(installedBin, [...c.args, '--dry-run', '--dry-run-file', dryRunFile], {
+      env,
+      cwd: work,
+      input: c.input,
+    });
     t.equal(r.status, 0, 'exit status 0', { stderr: r.stderr });
     t.ok(r.stdout.equals(c.input), 'stdout is the input byte for byte');
     t.match(r.stderr, new RegExp(`\\b${countLines(c.input)} lines? read\\b`));
-    t.equal(seriesList(readFileSync(dryRunFile, 'utf8')), c.golden?.toString('utf8'), 'the series found equal the golden');
+    t.equal(
+      seriesList(readFileSync(dryRunFile, 'utf8')),
+      c.golden?.toString('utf8'),
+      'the series found equal the golden',
+    );
     // The presets are built into dist/main.cjs: a preset run needs no file beside it.
     const k6 = loadGoldenCase(join(TOOLS_DIR, 'preset-k6-legacy'), 'preset-k6-legacy');
     const presetFile = join(work, 'installed-preset.dry-run');
-    const p = await runCommand(installedBin, [...k6.args, '--dry-run', '--dry-run-file', presetFile], { env: { PATH: env.PATH }, cwd: work, input: k6.input });
+    const p = await runCommand(installedBin, [...k6.args, '--dry-run', '--dry-run-file', presetFile], {
+      env: { PATH: env.PATH },
+      cwd: work,
+      input: k6.input,
+    });
     t.equal(p.status, 0, 'a --preset run: exit status 0', { stderr: p.stderr });
-    t.equal(seriesList(readFileSync(presetFile, 'utf8')), k6.golden?.toString('utf8'), 'a --preset run: the series found equal the golden');
+    t.equal(
+      seriesList(readFileSync(presetFile, 'utf8')),
+      k6.golden?.toString('utf8'),
+      'a --preset run: the series found equal the golden',
+    );
     const version = await runCommand(installedBin, ['--version'], { env, cwd: work });
     t.equal(version.stdout.toString().trim(), PACKAGE.version, '--version is the package version');
   });

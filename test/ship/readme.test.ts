@@ -84,7 +84,10 @@ t.test('every code block is fenced and marked', async (t) => {
     'every marker is a known kind (help only in generated pages)',
   );
   t.ok(parsed.blocks.filter((b) => b.kind === 'run').length >= 3, 'the docs have runnable commands');
-  t.ok(parsed.blocks.filter((b) => b.kind === 'run' && b.file === 'README.md').length >= 3, 'the README has runnable examples');
+  t.ok(
+    parsed.blocks.filter((b) => b.kind === 'run' && b.file === 'README.md').length >= 3,
+    'the README has runnable examples',
+  );
 });
 
 t.test('the README is a front door, and each page has one title', async (t) => {
@@ -106,11 +109,18 @@ t.test('run: each command runs in dry-run mode', async (t) => {
   const sandbox = makeSandbox(t);
   for (const b of parsed.blocks.filter((x) => x.kind === 'run')) {
     for (const command of commands(b.body)) {
-      const r = await runShell(command, { env: sandbox.env({ KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' }), cwd: sandbox.dir });
+      const r = await runShell(command, {
+        env: sandbox.env({ KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' }),
+        cwd: sandbox.dir,
+      });
       t.equal(r.status, 0, `${at(b)}: ${command}`, { stderr: r.stderr });
       t.notMatch(r.stderr, /warning|error/i, 'no warning or error', { stderr: r.stderr });
       const dryRun = sandbox.takeDryRun();
-      t.match(dryRun, /^# pushgateway: PUT \/metrics\/job\/job-executor-service\/integration\//m, 'the Pushgateway payload was built');
+      t.match(
+        dryRun,
+        /^# pushgateway: PUT \/metrics\/job\/job-executor-service\/integration\//m,
+        'the Pushgateway payload was built',
+      );
       t.match(dryRun, /^keptn_\w+(\{[^}]*\})? \S+$/m, 'with at least one metric from the tool output');
     }
   }
@@ -118,7 +128,8 @@ t.test('run: each command runs in dry-run mode', async (t) => {
 
 t.test('example: each block is exactly its file', async (t) => {
   const examples = parsed.blocks.filter((b) => b.kind === 'example');
-  for (const b of examples) t.equal(b.body, readFileSync(join(ROOT, b.arg), 'utf8'), `${at(b)} shows ${b.arg} as it is`);
+  for (const b of examples)
+    t.equal(b.body, readFileSync(join(ROOT, b.arg), 'utf8'), `${at(b)} shows ${b.arg} as it is`);
   t.ok(examples.length >= 8, 'the recipes are embedded');
 });
 
@@ -141,7 +152,9 @@ t.test('synopsis and usage: every option named is a real option', async (t) => {
 
 t.test('npm: the commands exist, and CI runs them', async (t) => {
   const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
-  const npmCommands = parsed.blocks.filter((b) => b.kind === 'npm').flatMap((b) => commands(b.body).flatMap((c) => c.split('&&').map((s) => s.trim())));
+  const npmCommands = parsed.blocks
+    .filter((b) => b.kind === 'npm')
+    .flatMap((b) => commands(b.body).flatMap((c) => c.split('&&').map((s) => s.trim())));
   t.ok(npmCommands.length >= 3);
   t.same(
     parsed.blocks.filter((b) => b.kind === 'npm' && b.file === 'README.md').map((b) => b.body.trim()),
@@ -155,22 +168,31 @@ t.test('npm: the commands exist, and CI runs them', async (t) => {
   }
   // Inline commands in the prose too.
   for (const [file, text] of texts) {
-    for (const m of text.matchAll(/`npm run (\w+)[^`]*`/g)) t.ok(PACKAGE.scripts[m[1]!], `${file}: \`npm run ${m[1]}\`: package.json has the script`);
+    for (const m of text.matchAll(/`npm run (\w+)[^`]*`/g))
+      t.ok(PACKAGE.scripts[m[1]!], `${file}: \`npm run ${m[1]}\`: package.json has the script`);
   }
   t.ok(/docker build -t jes-metrics-pipe:/.test(readme), 'the README says how to build the image');
-  const tags = [...[...texts.values()].join('\n').matchAll(/docker build -t jes-metrics-pipe:([^\s`]+)/g)].map((m) => m[1]);
-  for (const tag of tags) t.ok(tag === PACKAGE.version || tag === '<version>', `docker build tag ${tag} is the package version`);
+  const tags = [...[...texts.values()].join('\n').matchAll(/docker build -t jes-metrics-pipe:([^\s`]+)/g)].map(
+    (m) => m[1],
+  );
+  for (const tag of tags)
+    t.ok(tag === PACKAGE.version || tag === '<version>', `docker build tag ${tag} is the package version`);
 });
 
 t.test('the demo runs as documented and tells its story in order', async (t) => {
   // `npm run demo` is `npm run --silent build && …`: npm test has just built, so run the rest as npm would.
   const demo = PACKAGE.scripts.demo ?? '';
   t.match(demo, /^npm run --silent build && /);
-  const r = await runShell(demo.replace(/^npm run --silent build && /, ''), { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, cwd: ROOT });
+  const r = await runShell(demo.replace(/^npm run --silent build && /, ''), {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    cwd: ROOT,
+  });
   t.equal(r.status, 0, 'exit status 0', { stderr: r.stderr });
   const out = r.stdout.toString('utf8');
   const indented = readFileSync(join(ROOT, 'examples', 'demo-output.txt'), 'utf8').replace(/^/gm, '    ');
-  const steps = ['== 1. stdout', '== 2. stderr, with --dry-run', '== 3. --explain', '== 4. a preset'].map((s) => out.indexOf(s));
+  const steps = ['== 1. stdout', '== 2. stderr, with --dry-run', '== 3. --explain', '== 4. a preset'].map((s) =>
+    out.indexOf(s),
+  );
   t.ok(
     steps.every((at, k) => at >= 0 && (k === 0 || at > (steps[k - 1] as number))),
     `the four steps, in order (${steps.join(', ')})`,
@@ -195,7 +217,8 @@ t.test('the environment variables table matches what the program reads', async (
     .join('\n');
   const read = new Set([...sources.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
   for (const name of read) t.ok(documented.has(name), `${name} (read by the program) is documented`);
-  for (const name of documented) t.ok(read.has(name) || sources.includes(`'${name}'`), `${name} (documented) is read by the program`);
+  for (const name of documented)
+    t.ok(read.has(name) || sources.includes(`'${name}'`), `${name} (documented) is read by the program`);
 });
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
@@ -236,21 +259,36 @@ function links(text: string): Array<{ target: string; line: number }> {
 /** Linked from the docs and linking back; their links are checked too (their code blocks are not docs). */
 const LINKED = ['CONTRIBUTING.md', join('bench', 'RESULTS.md')];
 
-t.test('links: every relative link in README, docs/, CONTRIBUTING and bench/RESULTS.md resolves, #anchors included', async (t) => {
-  let count = 0;
-  const all = new Map([...texts, ...LINKED.map((f): [string, string] => [f, readFileSync(join(ROOT, f), 'utf8')])]);
-  for (const [file, text] of all) {
-    for (const { target, line } of links(text)) {
-      count++;
-      const [path, anchor] = target.split('#', 2) as [string, string | undefined];
-      const resolved = path === '' ? join(ROOT, file) : join(ROOT, dirname(file), decodeURI(path));
-      const where = `${file}:${line}: ${target}`;
-      if (!t.ok(existsSync(resolved) && relative(ROOT, resolved).split('/')[0] !== '..', `${where}: the file exists in the repository`)) continue;
-      if (anchor === undefined) continue;
-      if (!t.ok(statSync(resolved).isFile() && resolved.endsWith('.md'), `${where}: an anchor points into a Markdown file`)) continue;
-      const targetText = all.get(relative(ROOT, resolved)) ?? readFileSync(resolved, 'utf8');
-      t.ok(anchors(targetText).has(anchor), `${where}: #${anchor} is a heading there`);
+t.test(
+  'links: every relative link in README, docs/, CONTRIBUTING and bench/RESULTS.md resolves, #anchors included',
+  async (t) => {
+    let count = 0;
+    const all = new Map([...texts, ...LINKED.map((f): [string, string] => [f, readFileSync(join(ROOT, f), 'utf8')])]);
+    for (const [file, text] of all) {
+      for (const { target, line } of links(text)) {
+        count++;
+        const [path, anchor] = target.split('#', 2) as [string, string | undefined];
+        const resolved = path === '' ? join(ROOT, file) : join(ROOT, dirname(file), decodeURI(path));
+        const where = `${file}:${line}: ${target}`;
+        if (
+          !t.ok(
+            existsSync(resolved) && relative(ROOT, resolved).split('/')[0] !== '..',
+            `${where}: the file exists in the repository`,
+          )
+        )
+          continue;
+        if (anchor === undefined) continue;
+        if (
+          !t.ok(
+            statSync(resolved).isFile() && resolved.endsWith('.md'),
+            `${where}: an anchor points into a Markdown file`,
+          )
+        )
+          continue;
+        const targetText = all.get(relative(ROOT, resolved)) ?? readFileSync(resolved, 'utf8');
+        t.ok(anchors(targetText).has(anchor), `${where}: #${anchor} is a heading there`);
+      }
     }
-  }
-  t.ok(count >= 50, `the docs link to each other (${count} links)`);
-});
+    t.ok(count >= 50, `the docs link to each other (${count} links)`);
+  },
+);

@@ -73,7 +73,10 @@ export function makeSandbox(t: WithTeardown, cli: readonly string[] = [process.e
       `${shellQuote(process.execPath)} -e 'process.stdout.write(JSON.stringify(process.argv.slice(1))+"\\n")' ${tool} "$@" >> ${shellQuote(toolLog)}\ncat ${shellQuote(recorded)}\nexit "\${${exitVar}:-0}"`,
     );
   }
-  script('kubectl', `${shellQuote(process.execPath)} -e 'process.stdout.write(JSON.stringify(process.argv.slice(1))+"\\n")' "$@" >> ${shellQuote(kubectlLog)}`);
+  script(
+    'kubectl',
+    `${shellQuote(process.execPath)} -e 'process.stdout.write(JSON.stringify(process.argv.slice(1))+"\\n")' "$@" >> ${shellQuote(kubectlLog)}`,
+  );
   const readCalls = (file: string): string[][] =>
     existsSync(file)
       ? readFileSync(file, 'utf8')
@@ -140,7 +143,10 @@ export function runCommand(
 }
 
 /** Runs a shell command line with Debian's /bin/sh (dash), as CI runners and `sh -c` do. */
-export function runShell(command: string, opts: { env: Record<string, string>; cwd?: string; input?: string }): Promise<CommandResult> {
+export function runShell(
+  command: string,
+  opts: { env: Record<string, string>; cwd?: string; input?: string },
+): Promise<CommandResult> {
   return runCommand('/bin/sh', ['-c', command], opts);
 }
 

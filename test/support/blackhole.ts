@@ -19,7 +19,8 @@ export const PYTHON = '/usr/bin/python3';
  */
 export async function synDroppingPort(): Promise<Blackhole> {
   if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is needed for a SYN-dropping port (Debian package python3)`);
-  const script = "import socket,sys,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)\n";
+  const script =
+    "import socket,sys,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)\n";
   const child: ChildProcess = spawn(PYTHON, ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (b: Buffer) => resolve(Number(b.toString().trim())));

@@ -9,7 +9,13 @@
 //   send signals and end input at the right moments.
 // - startPushgatewayAt(port): a real Pushgateway on a given port (to bring one back after a kill).
 
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
@@ -54,7 +60,13 @@ export async function startFlakyFront(target: string, faults: FrontFault[] = [])
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const record: FrontRequest = { method: req.method ?? '', url: req.url ?? '', body: body.toString('utf8'), at: Date.now(), outcome: '' };
+      const record: FrontRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        body: body.toString('utf8'),
+        at: Date.now(),
+        outcome: '',
+      };
       requests.push(record);
       const fault = queue.shift() ?? forever;
       if (fault && 'reset' in fault) {
@@ -190,7 +202,11 @@ export function liveCli(args: readonly string[], env: Record<string, string> = {
 
 /** A real Pushgateway on this port (to bring one back after it was killed). Stop it by `stop()`. */
 export async function startPushgatewayAt(port: number): Promise<ServerProcess> {
-  const proc = startProcess(PUSHGATEWAY_BIN, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--log.level=warn']);
+  const proc = startProcess(PUSHGATEWAY_BIN, [
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--persistence.file=',
+    '--log.level=warn',
+  ]);
   try {
     await waitUntilReady(proc, `http://127.0.0.1:${port}/-/ready`);
   } catch (e) {

@@ -36,7 +36,12 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
 
 export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const spawnOpts: SpawnOptions = { env: cleanEnv(opts.env), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: opts.detached === true };
+    const spawnOpts: SpawnOptions = {
+      env: cleanEnv(opts.env),
+      cwd: opts.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: opts.detached === true,
+    };
     const child = spawn(process.execPath, [CLI, ...args], spawnOpts);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -57,7 +62,14 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
     });
     child.on('close', (status, signal) => {
       clearTimeout(timer);
-      resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), killed, ms: Date.now() - started });
+      resolve({
+        status,
+        signal,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8'),
+        killed,
+        ms: Date.now() - started,
+      });
     });
     child.stdin!.on('error', () => undefined);
     opts.onSpawn?.(child);

@@ -20,7 +20,13 @@
 //   "N invalid lines" or "First 10 errors reported"); the OneAgent endpoint answers with
 //   `linesValid` as its docs show; errors as `{"error":{"code":…,"message":…}}`.
 
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { listenOnLoopback } from './loopback.js';
 import { validateDtLine, type DtPayload } from './dt-line-validator.js';
 
@@ -80,7 +86,8 @@ export interface DtEmulator {
   close(): Promise<void>;
 }
 
-export const DEFAULT_EMULATOR_TOKEN = 'dt0c01.EMULATOR0PUBLIC0PART000.EMULATORSECRET0000000000000000000000000000000000000000000000000';
+export const DEFAULT_EMULATOR_TOKEN =
+  'dt0c01.EMULATOR0PUBLIC0PART000.EMULATORSECRET0000000000000000000000000000000000000000000000000';
 
 export async function startDtEmulator(opts: DtEmulatorOptions = {}): Promise<DtEmulator> {
   const token = opts.token ?? DEFAULT_EMULATOR_TOKEN;
@@ -124,7 +131,8 @@ export async function startDtEmulator(opts: DtEmulatorOptions = {}): Promise<DtE
           return;
         }
         if ('hang' in fault) return;
-        const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
+        const headers: Record<string, string> =
+          fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
         send(fault.status, fault.body ?? envelope(fault.status, `emulated fault ${fault.status}`), headers);
         return;
       }

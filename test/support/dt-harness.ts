@@ -27,11 +27,21 @@ export interface WithTeardown {
 
 export async function startDtHarness(
   t: WithTeardown,
-  opts: { emulator?: DtEmulatorOptions; token?: string | null; path?: string; timeoutMs?: number; verbosity?: 'quiet' | 'normal' | 'verbose' } = {},
+  opts: {
+    emulator?: DtEmulatorOptions;
+    token?: string | null;
+    path?: string;
+    timeoutMs?: number;
+    verbosity?: 'quiet' | 'normal' | 'verbose';
+  } = {},
 ): Promise<DtHarness> {
   const dt = await startDtEmulator(opts.emulator);
   const output: string[] = [];
-  const reporter = new Reporter({ verbosity: opts.verbosity ?? 'normal', write: (s) => output.push(s), budget: 1 << 20 });
+  const reporter = new Reporter({
+    verbosity: opts.verbosity ?? 'normal',
+    write: (s) => output.push(s),
+    budget: 1 << 20,
+  });
   const http = createHttpClient({
     timeoutMs: opts.timeoutMs ?? 2000,
     userAgent: USER_AGENT,

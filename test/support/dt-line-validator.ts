@@ -17,7 +17,9 @@ export const LIMITS = {
 } as const;
 
 export type DtPayload =
-  { kind: 'gauge'; value: number } | { kind: 'summary'; min: number; max: number; sum: number; count: number } | { kind: 'count'; delta: number };
+  | { kind: 'gauge'; value: number }
+  | { kind: 'summary'; min: number; max: number; sum: number; count: number }
+  | { kind: 'count'; delta: number };
 
 export interface ParsedLine {
   key: string;
@@ -106,10 +108,20 @@ function parsePayload(text: string, line: string): DtPayload | string {
     const m = /^min=([^,]*),max=([^,]*),sum=([^,]*),count=([^,]*)$/.exec(rest);
     if (!m) return `invalid gauge fields in message '${line}'`;
     const [min, max, sum, count] = [m[1], m[2], m[3], m[4]].map((x) => parseNumber(x ?? ''));
-    if (min === null || max === null || sum === null || count === null || min === undefined || max === undefined || sum === undefined || count === undefined) {
+    if (
+      min === null ||
+      max === null ||
+      sum === null ||
+      count === null ||
+      min === undefined ||
+      max === undefined ||
+      sum === undefined ||
+      count === undefined
+    ) {
       return `invalid value in message '${line}'`;
     }
-    if (!Number.isInteger(count) || count < 0) return `inconsistent gauge fields: count ${count} is not a non-negative integer`;
+    if (!Number.isInteger(count) || count < 0)
+      return `inconsistent gauge fields: count ${count} is not a non-negative integer`;
     if (max < min) return `inconsistent gauge fields: max ${max} < min ${min}`;
     if (count === 0) {
       if (min !== 0 || max !== 0 || sum !== 0) return 'inconsistent gauge fields: count is 0 but min, max, sum are not';
@@ -135,7 +147,10 @@ function parsePayload(text: string, line: string): DtPayload | string {
  * Reads the dimension list that starts at `start` (just after a `,`). Returns the
  * dimensions and the index of the space that ends them, or an error.
  */
-function parseDimensions(line: string, start: number): { dims: Array<[string, string]>; end: number } | { error: string } {
+function parseDimensions(
+  line: string,
+  start: number,
+): { dims: Array<[string, string]>; end: number } | { error: string } {
   const dims: Array<[string, string]> = [];
   let i = start;
   for (;;) {
@@ -167,7 +182,8 @@ function parseDimensions(line: string, start: number): { dims: Array<[string, st
           i++;
         }
       }
-      if (i < line.length && line[i] !== ',' && line[i] !== ' ') return { error: `invalid character after quoted dimension value (index ${i})` };
+      if (i < line.length && line[i] !== ',' && line[i] !== ' ')
+        return { error: `invalid character after quoted dimension value (index ${i})` };
     } else {
       for (;;) {
         if (i >= line.length) break;
@@ -175,7 +191,8 @@ function parseDimensions(line: string, start: number): { dims: Array<[string, st
         if (c === ',' || c === ' ') break;
         if (c === '\\') {
           const n = line.charAt(i + 1);
-          if (!'=, "\\'.includes(n) || n === '') return { error: `invalid escape sequence in dimension value (index ${i})` };
+          if (!'=, "\\'.includes(n) || n === '')
+            return { error: `invalid escape sequence in dimension value (index ${i})` };
           value += n;
           i += 2;
         } else if (c === '=' || c === '"') {
@@ -187,7 +204,8 @@ function parseDimensions(line: string, start: number): { dims: Array<[string, st
       }
     }
     const escapedLength = Buffer.byteLength(line.slice(valueStart, i), 'utf8');
-    if (escapedLength > LIMITS.dimensionValue) return { error: `dimension value length exceeded: ${escapedLength} > ${LIMITS.dimensionValue}` };
+    if (escapedLength > LIMITS.dimensionValue)
+      return { error: `dimension value length exceeded: ${escapedLength} > ${LIMITS.dimensionValue}` };
     // Empty values are refused by the OTLP API; unverified here, so the strict reading.
     if (value === '') return { error: `empty dimension value for key '${key}'` };
     dims.push([key, value]);

@@ -8,7 +8,13 @@
 // Actions are taken from the queue in order, one per request; when the queue is empty, `fallback`
 // (default: 200, empty body) answers. `server.script(...)` appends more actions.
 
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { listenOnLoopback } from './loopback.js';
 
 export type FaultAction =
@@ -41,7 +47,10 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-export async function startFaultServer(actions: FaultAction[] = [], fallback: FaultAction = { status: 200 }): Promise<FaultServer> {
+export async function startFaultServer(
+  actions: FaultAction[] = [],
+  fallback: FaultAction = { status: 200 },
+): Promise<FaultServer> {
   const queue = [...actions];
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();

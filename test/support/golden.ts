@@ -118,7 +118,8 @@ export function feedingsFor(input: Buffer): Feeding[] {
     { name: '7-byte writes', cuts: every(7, input.length), pauseEvery: 16, pauseMs: 2 },
   ];
   const awkward = awkwardCuts(input);
-  if (awkward.length > 0) feedings.push({ name: 'cut mid-UTF-8 and mid-CRLF', cuts: awkward, pauseEvery: 1, pauseMs: 2 });
+  if (awkward.length > 0)
+    feedings.push({ name: 'cut mid-UTF-8 and mid-CRLF', cuts: awkward, pauseEvery: 1, pauseMs: 2 });
   return feedings;
 }
 
@@ -149,7 +150,13 @@ export function limiter(limit: number): <T>(job: () => Promise<T>) => Promise<T>
  * Spawns the built CLI with `args`, a clean environment (PATH plus `env`) and writes `input`
  * to its stdin as `feeding` says. The child is killed by PID if it outlives `killAfterMs`.
  */
-export async function runFed(args: readonly string[], env: Record<string, string>, input: Buffer, feeding: Feeding, killAfterMs = 30_000): Promise<GoldenRun> {
+export async function runFed(
+  args: readonly string[],
+  env: Record<string, string>,
+  input: Buffer,
+  feeding: Feeding,
+  killAfterMs = 30_000,
+): Promise<GoldenRun> {
   const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
@@ -159,7 +166,9 @@ export async function runFed(args: readonly string[], env: Record<string, string
   child.stdin.on('error', () => undefined);
   const closed = new Promise<GoldenRun>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (status, signal) =>
+      resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
+    );
   });
   const killer = setTimeout(() => {
     if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
@@ -185,7 +194,8 @@ export async function runFed(args: readonly string[], env: Record<string, string
     return await closed;
   } finally {
     clearTimeout(killer);
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      process.kill(child.pid, 'SIGKILL');
   }
 }
 

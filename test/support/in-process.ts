@@ -47,7 +47,12 @@ export async function runInProcess(args: readonly string[], opts: InProcessOptio
  * chunk per 'data' event (Node's stream internals: "only flow one buffer at a time").
  */
 export function readableOf(input: InProcessOptions['input']): Readable {
-  const pieces = input === undefined ? [] : Array.isArray(input) ? (input as readonly Buffer[]) : [Buffer.from(input as Buffer | string)];
+  const pieces =
+    input === undefined
+      ? []
+      : Array.isArray(input)
+        ? (input as readonly Buffer[])
+        : [Buffer.from(input as Buffer | string)];
   let next = 0;
   return new Readable({
     read() {

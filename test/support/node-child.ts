@@ -21,11 +21,19 @@ export function typescriptExecArgv(): string[] {
  * Runs `node <file> ...args`; kills it by PID after `killAfterMs` (a safety net, not a timing
  * assertion) and reports whether that was needed.
  */
-export function runTsChild(file: string, args: string[], env: NodeJS.ProcessEnv, killAfterMs: number): Promise<ChildResult> {
+export function runTsChild(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  killAfterMs: number,
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     // Transpile only (as tap does): type-checking in every child would cost seconds.
     const childEnv = { TS_NODE_TRANSPILE_ONLY: '1', ...env };
-    const child = spawn(process.execPath, [...typescriptExecArgv(), file, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...typescriptExecArgv(), file, ...args], {
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let killed = false;

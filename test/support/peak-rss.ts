@@ -32,7 +32,10 @@ export function watchPeakRss(pid: number, everyMs = 50): { stop(): number } {
  * The built CLI with `args`, stdin a regular file holding `input` (what `jes-metrics-pipe < out`
  * reads), stdout thrown away; its exit status, stderr and peak RSS in KiB.
  */
-export async function runCliMeasured(args: readonly string[], input: string): Promise<{ status: number | null; stderr: string; peakKiB: number }> {
+export async function runCliMeasured(
+  args: readonly string[],
+  input: string,
+): Promise<{ status: number | null; stderr: string; peakKiB: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'jmp-rss-'));
   try {
     const file = join(dir, 'input');

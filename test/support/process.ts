@@ -56,7 +56,9 @@ const KNOWN_BINARIES: Readonly<Record<string, { debianPackage: string; variable:
 export function requireBinary(command: string): void {
   if (!command.includes('/') || existsSync(command)) return;
   const known = KNOWN_BINARIES[basename(command)];
-  const how = known ? `: apt-get install ${known.debianPackage} (bash .ci/run does), or set ${known.variable} to another path` : '';
+  const how = known
+    ? `: apt-get install ${known.debianPackage} (bash .ci/run does), or set ${known.variable} to another path`
+    : '';
   throw new Error(`${command} is missing${how}`);
 }
 
@@ -66,7 +68,8 @@ export function startProcess(command: string, args: readonly string[]): ServerPr
   // ENOENT and the like arrive as an event; without a listener they would crash the test run.
   let spawnError: Error | undefined;
   child.on('error', (err) => (spawnError = err));
-  if (child.pid === undefined) throw new Error(`could not start ${command}: ${spawnError?.message ?? 'no pid (is it installed?)'}`);
+  if (child.pid === undefined)
+    throw new Error(`could not start ${command}: ${spawnError?.message ?? 'no pid (is it installed?)'}`);
   const pid = child.pid;
   running.add(child);
   let output = '';
@@ -98,7 +101,12 @@ export function startProcess(command: string, args: readonly string[]): ServerPr
 }
 
 /** Polls `url` until it answers 200; fails early when the process exits. */
-export async function waitUntilReady(proc: ServerProcess, url: string, headers: Record<string, string> = {}, timeoutMs = 15000): Promise<void> {
+export async function waitUntilReady(
+  proc: ServerProcess,
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 15000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (proc.exited()) throw new Error(`the server exited before it was ready:\n${proc.output()}`);

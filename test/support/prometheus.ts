@@ -35,11 +35,17 @@ export interface RunningPrometheus {
  * `scrapeTarget`: a Pushgateway to scrape. `remoteWriteReceiver`: accept remote write at
  * /api/v1/write (--web.enable-remote-write-receiver), with or without a target.
  */
-export async function startPrometheus(opts: { scrapeTarget?: string; remoteWriteReceiver?: boolean }): Promise<RunningPrometheus> {
+export async function startPrometheus(opts: {
+  scrapeTarget?: string;
+  remoteWriteReceiver?: boolean;
+}): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'jes-prometheus-'));
   const config = join(dir, 'prometheus.yml');
   const global = ['global:', '  scrape_interval: 1s', '  scrape_timeout: 1s', '  evaluation_interval: 1s'];
-  await writeFile(config, opts.scrapeTarget === undefined ? `${global.join('\n')}\n` : scrapeConfig(global, new URL(opts.scrapeTarget)));
+  await writeFile(
+    config,
+    opts.scrapeTarget === undefined ? `${global.join('\n')}\n` : scrapeConfig(global, new URL(opts.scrapeTarget)),
+  );
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
@@ -80,7 +86,9 @@ function scrapeConfig(global: string[], target: URL): string {
 
 function running(url: string, proc: ServerProcess, dir: string): RunningPrometheus {
   const query = async (promql: string): Promise<PromSample[]> => {
-    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`, { signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`, {
+      signal: AbortSignal.timeout(5000),
+    });
     const body = (await res.json()) as {
       status: string;
       error?: string;
@@ -102,7 +110,9 @@ function running(url: string, proc: ServerProcess, dir: string): RunningPromethe
         if (done(last)) return last;
         await sleep(250);
       }
-      throw new Error(`${promql}: not there within ${timeoutMs} ms; last result ${JSON.stringify(last)}\n${proc.output()}`);
+      throw new Error(
+        `${promql}: not there within ${timeoutMs} ms; last result ${JSON.stringify(last)}\n${proc.output()}`,
+      );
     },
     async stop() {
       await proc.stop();

@@ -77,7 +77,8 @@ export interface DecodedOtlp {
 }
 
 type KV = { key: string; value?: { string_value?: string } };
-const attrs = (list: KV[] | undefined): Record<string, string> => Object.fromEntries((list ?? []).map((kv) => [kv.key, kv.value?.string_value ?? '']));
+const attrs = (list: KV[] | undefined): Record<string, string> =>
+  Object.fromEntries((list ?? []).map((kv) => [kv.key, kv.value?.string_value ?? '']));
 
 /** An ExportMetricsServiceRequest body (gzip undone when `gzip`), flattened for assertions. */
 export function decodeOtlp(body: Uint8Array, gzip = false): DecodedOtlp {
@@ -93,26 +94,45 @@ export function decodeOtlp(body: Uint8Array, gzip = false): DecodedOtlp {
   const rm = msg.resource_metrics[0]!;
   const sm = rm.scope_metrics[0]!;
   const metrics = sm.metrics.map((m): DecodedMetric => {
-    const data = (m.gauge ?? m.sum) as { data_points: Array<Record<string, unknown>>; aggregation_temporality?: string; is_monotonic?: boolean };
+    const data = (m.gauge ?? m.sum) as {
+      data_points: Array<Record<string, unknown>>;
+      aggregation_temporality?: string;
+      is_monotonic?: boolean;
+    };
     const points = data.data_points.map((p): DecodedPoint => {
-      const point: DecodedPoint = { attributes: attrs(p.attributes as KV[]), value: p.as_double as number, timeNanos: String(p.time_unix_nano) };
+      const point: DecodedPoint = {
+        attributes: attrs(p.attributes as KV[]),
+        value: p.as_double as number,
+        timeNanos: String(p.time_unix_nano),
+      };
       if (p.start_time_unix_nano !== undefined) point.startNanos = String(p.start_time_unix_nano);
       return point;
     });
-    const out: DecodedMetric = { name: m.name as string, unit: (m.unit as string | undefined) ?? '', kind: m.gauge ? 'gauge' : 'sum', points };
+    const out: DecodedMetric = {
+      name: m.name as string,
+      unit: (m.unit as string | undefined) ?? '',
+      kind: m.gauge ? 'gauge' : 'sum',
+      points,
+    };
     if (m.sum) {
       out.temporality = data.aggregation_temporality;
       out.monotonic = data.is_monotonic ?? false;
     }
     return out;
   });
-  return { resource: attrs(rm.resource?.attributes), scope: { name: sm.scope?.name ?? '', version: sm.scope?.version ?? '' }, metrics };
+  return {
+    resource: attrs(rm.resource?.attributes),
+    scope: { name: sm.scope?.name ?? '', version: sm.scope?.version ?? '' },
+    metrics,
+  };
 }
 
 /** An ExportMetricsServiceResponse, for a test receiver's partial-success answer. */
 export function encodeOtlpResponse(rejected: number, message: string): Uint8Array {
   const Res = otlp.lookupType('otlp.ExportMetricsServiceResponse');
-  return Res.encode(Res.fromObject({ partial_success: { rejected_data_points: rejected, error_message: message } })).finish();
+  return Res.encode(
+    Res.fromObject({ partial_success: { rejected_data_points: rejected, error_message: message } }),
+  ).finish();
 }
 
 export interface DecodedWrite {
@@ -124,7 +144,10 @@ export interface DecodedWrite {
 export function decodeRemoteWrite(body: Uint8Array): DecodedWrite {
   const Req = prompb.lookupType('prometheus.WriteRequest');
   const msg = Req.toObject(Req.decode(uncompress(new Uint8Array(body))), CONVERT) as {
-    timeseries?: Array<{ labels: Array<{ name: string; value?: string }>; samples: Array<{ value?: number; timestamp?: string }> }>;
+    timeseries?: Array<{
+      labels: Array<{ name: string; value?: string }>;
+      samples: Array<{ value?: number; timestamp?: string }>;
+    }>;
     metadata?: Array<{ type?: string; metric_family_name: string; unit?: string }>;
   };
   return {
@@ -132,6 +155,10 @@ export function decodeRemoteWrite(body: Uint8Array): DecodedWrite {
       labels: ts.labels.map((l) => [l.name, l.value ?? ''] as [string, string]),
       samples: ts.samples.map((s) => ({ value: s.value ?? 0, timestamp: s.timestamp ?? '0' })),
     })),
-    metadata: (msg.metadata ?? []).map((m) => ({ type: m.type ?? 'UNKNOWN', metric_family_name: m.metric_family_name, ...(m.unit ? { unit: m.unit } : {}) })),
+    metadata: (msg.metadata ?? []).map((m) => ({
+      type: m.type ?? 'UNKNOWN',
+      metric_family_name: m.metric_family_name,
+      ...(m.unit ? { unit: m.unit } : {}),
+    })),
   };
 }

@@ -10,7 +10,13 @@
 import { startFaultServer } from './fault-server.js';
 import { createHttpClient } from '../../lib/http/client.js';
 import type { HttpClient } from '../../lib/http/types.js';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 

@@ -51,7 +51,11 @@ export async function pushSeries(setup: PushSetup, series: readonly Series[], fi
   // As run() does for every secret of the config (lib/run/secrets.ts).
   for (const secret of pushgatewaySecrets(cfg)) reporter.addSecret(secret);
   try {
-    const backend = createPushgatewayBackend(cfg, { integration: setup.integration, keptn: setup.keptn ?? {} }, { http, reporter });
+    const backend = createPushgatewayBackend(
+      cfg,
+      { integration: setup.integration, keptn: setup.keptn ?? {} },
+      { http, reporter },
+    );
     const outcome = await backend.push(series, { deadlineAt: Date.now() + 10000, final });
     return { outcome, stderr };
   } finally {

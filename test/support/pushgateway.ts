@@ -84,7 +84,12 @@ export async function startPushgateway(opts: PushgatewayOptions = {}): Promise<R
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const args = [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--web.enable-admin-api', '--log.level=warn'];
+    const args = [
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--persistence.file=',
+      '--web.enable-admin-api',
+      '--log.level=warn',
+    ];
     if (opts.webConfigFile) args.push(`--web.config.file=${opts.webConfigFile}`);
     const proc = startProcess(PUSHGATEWAY_BIN, args);
     const url = `http://127.0.0.1:${port}`;
@@ -173,7 +178,10 @@ const execFileAsync = promisify(execFile);
  * Writes a web config with one basic-auth user (bcrypt via `htpasswd -nbB`) into a fresh temp
  * dir. Returns the file and a cleanup function.
  */
-export async function basicAuthWebConfig(username: string, password: string): Promise<{ file: string; cleanup(): Promise<void> }> {
+export async function basicAuthWebConfig(
+  username: string,
+  password: string,
+): Promise<{ file: string; cleanup(): Promise<void> }> {
   const { stdout } = await execFileAsync('htpasswd', ['-nbBC', '5', username, password]);
   const hash = stdout.trim().split(':').slice(1).join(':');
   const dir = await mkdtemp(join(tmpdir(), 'jes-pgw-web-'));

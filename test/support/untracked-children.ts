@@ -10,7 +10,9 @@ interface SpawnHookState {
   listeners: unknown[];
 }
 
-const state = (globalThis as unknown as Record<symbol, SpawnHookState | undefined>)[Symbol.for('process-on-spawn@*:singletonId')];
+const state = (globalThis as unknown as Record<symbol, SpawnHookState | undefined>)[
+  Symbol.for('process-on-spawn@*:singletonId')
+];
 if (state && Array.isArray(state.listeners)) state.listeners.length = 0;
 
 export {};

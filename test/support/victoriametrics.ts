@@ -14,11 +14,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, startProcess, waitUntilReady } from './process.js';
 
-export const VICTORIA_METRICS_BIN = process.env.VICTORIA_METRICS_BIN ?? '/opt/victoria-metrics/usr/bin/victoria-metrics';
+export const VICTORIA_METRICS_BIN =
+  process.env.VICTORIA_METRICS_BIN ?? '/opt/victoria-metrics/usr/bin/victoria-metrics';
 
 /** Why the VictoriaMetrics tests cannot run here, or false: for `t.test(…, { skip })`. */
 export function victoriaMetricsMissing(): string | false {
-  return existsSync(VICTORIA_METRICS_BIN) ? false : `no VictoriaMetrics at ${VICTORIA_METRICS_BIN} (run .ci/receivers.sh)`;
+  return existsSync(VICTORIA_METRICS_BIN)
+    ? false
+    : `no VictoriaMetrics at ${VICTORIA_METRICS_BIN} (run .ci/receivers.sh)`;
 }
 
 export interface ExportedSeries {
@@ -34,7 +37,11 @@ export interface RunningVictoriaMetrics {
   /** GET /api/v1/export?match[]=…: every raw sample of the matching series, sorted by labels. */
   exportSeries(match: string): Promise<ExportedSeries[]>;
   /** Flushes, then polls exportSeries until `done` says yes (bounded; throws with the last result). */
-  waitForExport(match: string, done: (rows: ExportedSeries[]) => boolean, timeoutMs?: number): Promise<ExportedSeries[]>;
+  waitForExport(
+    match: string,
+    done: (rows: ExportedSeries[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<ExportedSeries[]>;
   /** Deletes every series (GET /api/v1/admin/tsdb/delete_series), between cases. */
   deleteAll(): Promise<void>;
   log(): string;
@@ -93,7 +100,9 @@ export async function startVictoriaMetrics(): Promise<RunningVictoriaMetrics> {
           if (done(last)) return last;
           await sleep(250);
         }
-        throw new Error(`${match}: not there within ${timeoutMs} ms; last result ${JSON.stringify(last).slice(0, 2000)}\n${proc.output()}`);
+        throw new Error(
+          `${match}: not there within ${timeoutMs} ms; last result ${JSON.stringify(last).slice(0, 2000)}\n${proc.output()}`,
+        );
       },
       async deleteAll() {
         await get(`/api/v1/admin/tsdb/delete_series?match[]=${encodeURIComponent('{__name__=~".+"}')}`);
@@ -111,7 +120,11 @@ export async function startVictoriaMetrics(): Promise<RunningVictoriaMetrics> {
 
 /** One line of /api/v1/export: JSON, ±Inf written as the strings "Infinity" and "-Infinity". */
 export function parseExportLine(line: string): ExportedSeries {
-  const raw = JSON.parse(line) as { metric: Record<string, string>; values: Array<number | string>; timestamps: number[] };
+  const raw = JSON.parse(line) as {
+    metric: Record<string, string>;
+    values: Array<number | string>;
+    timestamps: number[];
+  };
   const values = raw.values.map((v) => (typeof v === 'number' ? v : Number(v)));
   return { metric: raw.metric, values, timestamps: raw.timestamps };
 }

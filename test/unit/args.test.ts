@@ -45,7 +45,11 @@ t.test('the JES environment: INTEGRATION_NAME, KEPTN_*, PROM_GATEWAY, DT_TENANT,
   t.equal(c.integration, 'infracost');
   t.same(c.labels, { ci_platform: 'keptn', keptn_project: 'sockshop', keptn_service: 'carts', keptn_stage: 'dev' });
   t.same(c.keptn, { project: 'sockshop', stage: 'dev', service: 'carts' });
-  t.equal(c.pushgateway?.url.href, 'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091/', 'host:port means http://');
+  t.equal(
+    c.pushgateway?.url.href,
+    'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091/',
+    'host:port means http://',
+  );
   t.equal(c.pushgateway?.job, 'job-executor-service');
   t.equal(c.pushgateway?.method, 'PUT');
   t.equal(c.dynatrace?.url.href, 'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest');
@@ -72,7 +76,11 @@ t.test('wrap mode: everything after -- is the tool, untouched', async (t) => {
 });
 
 t.test('durations', async (t) => {
-  const r = parseConfig(['--integration', 'x', '--timeout', '500ms', '--deadline', '2m', '--flush-interval', '1.5'], {}, noFile);
+  const r = parseConfig(
+    ['--integration', 'x', '--timeout', '500ms', '--deadline', '2m', '--flush-interval', '1.5'],
+    {},
+    noFile,
+  );
   t.same(r.usageErrors, []);
   t.equal(r.config.http.timeoutMs, 500);
   t.equal(r.config.http.deadlineMs, 120_000);
@@ -112,7 +120,11 @@ t.test('usage errors: each one said, nothing pushed', async (t) => {
 
 t.test('backend errors: that backend is off, the other stays', async (t) => {
   const token = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
-  const noToken = parseConfig(['--integration', 'x', '--dt-url', 'https://abc.live.dynatrace.com', '--pushgateway', 'pgw:9091'], {}, noFile);
+  const noToken = parseConfig(
+    ['--integration', 'x', '--dt-url', 'https://abc.live.dynatrace.com', '--pushgateway', 'pgw:9091'],
+    {},
+    noFile,
+  );
   t.same(noToken.usageErrors, []);
   t.match(noToken.backendErrors.join('\n'), /DT_API_TOKEN/);
   t.equal(noToken.config.dynatrace, undefined);
@@ -131,8 +143,10 @@ t.test('backend errors: that backend is off, the other stays', async (t) => {
   t.equal(secret.config.pushgateway?.password, 's3cret');
   t.equal(secret.config.pushgateway?.url.password, '', 'credentials are taken out of the URL');
 
-  const fromFile = parseConfig(['--integration', 'x', '--dt-url', 'https://abc.live.dynatrace.com', '--dt-token-file', '/run/secrets/dt'], {}, (path) =>
-    path === '/run/secrets/dt' ? `${token}\n` : noFile(path),
+  const fromFile = parseConfig(
+    ['--integration', 'x', '--dt-url', 'https://abc.live.dynatrace.com', '--dt-token-file', '/run/secrets/dt'],
+    {},
+    (path) => (path === '/run/secrets/dt' ? `${token}\n` : noFile(path)),
   );
   t.equal(fromFile.config.dynatrace?.token, token, 'a token file, trimmed');
 
@@ -154,7 +168,8 @@ t.test('--slo-report is checked at the start, as --dry-run-file is (issue 24, it
   const dir = mkdtempSync(join(tmpdir(), 'jmp-report-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const usage = (report: string): string[] =>
-    parseConfig(['--integration', 'k6', '--dry-run', '--slo', 'slo.yaml', '--slo-report', report], {}, noFile).usageErrors;
+    parseConfig(['--integration', 'k6', '--dry-run', '--slo', 'slo.yaml', '--slo-report', report], {}, noFile)
+      .usageErrors;
   t.same(usage(join(dir, 'report.json')), []);
   t.same(usage(join(dir, 'missing', 'report.json')), [
     `--slo-report ${join(dir, 'missing', 'report.json')}: the folder ${join(dir, 'missing')} does not exist`,

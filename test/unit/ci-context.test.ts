@@ -1,7 +1,14 @@
 // The CI context: which CI each environment is, which bounded values become labels and
 // grouping-key parts, that Keptn wins, and that per-run values never get in by default.
 import t from 'tap';
-import { ciContext, detectCi, isKeptn, parseCiLabelFlag, describeCiContext, CI_VENDORS } from '../../lib/config/ci-context.js';
+import {
+  ciContext,
+  detectCi,
+  isKeptn,
+  parseCiLabelFlag,
+  describeCiContext,
+  CI_VENDORS,
+} from '../../lib/config/ci-context.js';
 import { parseConfig } from '../../lib/config/args.js';
 import { groupingLabels } from '../../lib/naming/grouping-key.js';
 
@@ -124,7 +131,12 @@ const CASES: Array<[string, Record<string, string>, string, Pairs]> = [
   ],
   [
     'Buildkite, step without a key: its label',
-    { BUILDKITE: 'true', BUILDKITE_ORGANIZATION_SLUG: 'acme', BUILDKITE_PIPELINE_SLUG: 'shop', BUILDKITE_LABEL: ':k6: load' },
+    {
+      BUILDKITE: 'true',
+      BUILDKITE_ORGANIZATION_SLUG: 'acme',
+      BUILDKITE_PIPELINE_SLUG: 'shop',
+      BUILDKITE_LABEL: ':k6: load',
+    },
     'buildkite',
     [
       ['ci_platform', 'buildkite'],
@@ -163,7 +175,12 @@ const CASES: Array<[string, Record<string, string>, string, Pairs]> = [
   ],
   [
     'Tekton (the recipe maps $(context.…) to TEKTON_*)',
-    { TEKTON_NAMESPACE: 'ci', TEKTON_PIPELINE: 'shop-release', TEKTON_TASK: 'k6-run', HOSTNAME: 'shop-release-run-x7k2p-k6-run-pod' },
+    {
+      TEKTON_NAMESPACE: 'ci',
+      TEKTON_PIPELINE: 'shop-release',
+      TEKTON_TASK: 'k6-run',
+      HOSTNAME: 'shop-release-run-x7k2p-k6-run-pod',
+    },
     'tekton',
     [
       ['ci_platform', 'tekton'],
@@ -211,7 +228,13 @@ t.test('a KEPTN_* variable wins over every CI: Keptn naming as before', async (t
 });
 
 t.test('a plain shell: ci_platform="keptn" and nothing else, as before', async (t) => {
-  for (const env of [{}, { CI: 'true' }, { GITHUB_ACTIONS: '' }, { JOB_NAME: 'x' }, { HOME: '/root', PATH: '/usr/bin' }]) {
+  for (const env of [
+    {},
+    { CI: 'true' },
+    { GITHUB_ACTIONS: '' },
+    { JOB_NAME: 'x' },
+    { HOME: '/root', PATH: '/usr/bin' },
+  ]) {
     t.equal(detectCi(env), undefined, JSON.stringify(env));
     t.same(ciContext(env, 'auto', []), { platform: 'keptn', parts: [], sources: [], warnings: [] });
   }
@@ -225,13 +248,19 @@ t.test('--ci-labels none keeps the platform label, drops the parts', async (t) =
 
 t.test('--ci-label NAME=VARIABLE: added everywhere, replaces a detected part, an unset variable warns', async (t) => {
   const gh = CASES[0]![1];
-  t.same(ciContext({ ...gh, MATRIX_OS: 'linux' }, 'auto', [['ci_matrix', 'MATRIX_OS']]).parts.slice(-1), [['ci_matrix', 'linux']]);
+  t.same(ciContext({ ...gh, MATRIX_OS: 'linux' }, 'auto', [['ci_matrix', 'MATRIX_OS']]).parts.slice(-1), [
+    ['ci_matrix', 'linux'],
+  ]);
   const replaced = ciContext({ ...gh, WF: 'Load' }, 'auto', [['ci_workflow', 'WF']]).parts;
   t.same(
     replaced.map(([n]) => n),
     ['ci_platform', 'ci_repository', 'ci_job', 'ci_workflow'],
   );
-  t.same(ciContext({ KEPTN_PROJECT: 'p', REGION: 'eu' }, 'auto', [['region', 'REGION']]).parts, [['region', 'eu']], 'inside Keptn too (asked for by name)');
+  t.same(
+    ciContext({ KEPTN_PROJECT: 'p', REGION: 'eu' }, 'auto', [['region', 'REGION']]).parts,
+    [['region', 'eu']],
+    'inside Keptn too (asked for by name)',
+  );
   const unset = ciContext(gh, 'auto', [['ci_matrix', 'MATRIX_OS']]);
   t.same(
     unset.parts.map(([n]) => n),
@@ -242,7 +271,18 @@ t.test('--ci-label NAME=VARIABLE: added everywhere, replaces a detected part, an
 
 t.test('parseCiLabelFlag', async (t) => {
   t.same(parseCiLabelFlag('ci_matrix=MATRIX_OS'), ['ci_matrix', 'MATRIX_OS']);
-  for (const bad of ['ci_matrix', '=X', 'job=X', 'integration=X', 'keptn_stage=X', '__x=X', 'a-b=X', 'x=', 'x=$VAR', 'x=A B']) {
+  for (const bad of [
+    'ci_matrix',
+    '=X',
+    'job=X',
+    'integration=X',
+    'keptn_stage=X',
+    '__x=X',
+    'a-b=X',
+    'x=',
+    'x=$VAR',
+    'x=A B',
+  ]) {
     t.type(parseCiLabelFlag(bad), 'string', bad);
   }
 });
@@ -258,27 +298,41 @@ t.test('parseCiLabelFlag: a credential variable is refused by name (issue 24, it
     'DB_PASSWORD',
     'AWS_SECRET_ACCESS_KEY',
   ]) {
-    t.equal(parseCiLabelFlag(`token=${v}`), `--ci-label token=${v}: ${v} holds a credential; it is never made a label`, v);
-  }
-  for (const v of ['MATRIX_OS', 'GIT_AUTHOR_NAME', 'TOKENIZER_MODE', 'CI_JOB_NAME']) t.same(parseCiLabelFlag(`x=${v}`), ['x', v], v);
-});
-
-t.test('every vendor: label names the grouping key accepts, distinct, ci_platform never a part of its own', async (t) => {
-  for (const v of CI_VENDORS) {
-    const labels = v.parts.map((p) => p.label);
-    t.equal(new Set(labels).size, labels.length, v.platform);
-    t.ok(
-      labels.every((l) => /^ci_[a-z]+$/.test(l) && l !== 'ci_platform'),
-      v.platform,
+    t.equal(
+      parseCiLabelFlag(`token=${v}`),
+      `--ci-label token=${v}: ${v} holds a credential; it is never made a label`,
+      v,
     );
   }
+  for (const v of ['MATRIX_OS', 'GIT_AUTHOR_NAME', 'TOKENIZER_MODE', 'CI_JOB_NAME'])
+    t.same(parseCiLabelFlag(`x=${v}`), ['x', v], v);
 });
+
+t.test(
+  'every vendor: label names the grouping key accepts, distinct, ci_platform never a part of its own',
+  async (t) => {
+    for (const v of CI_VENDORS) {
+      const labels = v.parts.map((p) => p.label);
+      t.equal(new Set(labels).size, labels.length, v.platform);
+      t.ok(
+        labels.every((l) => /^ci_[a-z]+$/.test(l) && l !== 'ci_platform'),
+        v.platform,
+      );
+    }
+  },
+);
 
 t.test('parseConfig: labels and grouping key in GitHub Actions, with --label, --grouping, none, list', async (t) => {
   const gh = CASES[0]![1];
   const r = parseConfig(['--integration', 'k6', '--dry-run'], gh);
   t.same(r.usageErrors, []);
-  t.same(r.config.labels, { ci_platform: 'github_actions', ci_repository: 'acme/shop', ci_workflow: 'load test', ci_job: 'k6', ci_branch: 'main' });
+  t.same(r.config.labels, {
+    ci_platform: 'github_actions',
+    ci_repository: 'acme/shop',
+    ci_workflow: 'load test',
+    ci_job: 'k6',
+    ci_branch: 'main',
+  });
   const key = groupingLabels({
     job: r.config.pushgatewayKey.job,
     integration: 'k6',
@@ -295,15 +349,26 @@ t.test('parseConfig: labels and grouping key in GitHub Actions, with --label, --
   const relabeled = parseConfig(['--integration', 'k6', '--label', 'ci_workflow=Load'], gh).config;
   t.same(relabeled.ciGrouping[2], ['ci_workflow', 'Load'], '--label of a CI part: the key follows the label');
 
-  t.match(parseConfig(['--integration', 'k6', '--dry-run', '--grouping', 'ci_job=x'], gh).usageErrors, [/"ci_job" is already in the grouping key/]);
+  t.match(parseConfig(['--integration', 'k6', '--dry-run', '--grouping', 'ci_job=x'], gh).usageErrors, [
+    /"ci_job" is already in the grouping key/,
+  ]);
   const none = parseConfig(['--integration', 'k6', '--ci-labels', 'none'], gh).config;
   t.same(none.labels, { ci_platform: 'github_actions' });
   t.same(none.ciGrouping, []);
   t.equal(parseConfig(['--ci-labels', 'list'], gh).action, 'ci-list');
-  t.match(parseConfig(['--integration', 'k6', '--ci-labels', 'off'], gh).usageErrors, [/--ci-labels takes auto, none or list/]);
-  t.match(parseConfig(['--integration', 'k6', '--ci-label', 'job=X'], gh).usageErrors, [/--ci-label needs NAME=VARIABLE/]);
+  t.match(parseConfig(['--integration', 'k6', '--ci-labels', 'off'], gh).usageErrors, [
+    /--ci-labels takes auto, none or list/,
+  ]);
+  t.match(parseConfig(['--integration', 'k6', '--ci-label', 'job=X'], gh).usageErrors, [
+    /--ci-label needs NAME=VARIABLE/,
+  ]);
 
-  const keptn = parseConfig(['--integration', 'k6'], { ...gh, KEPTN_PROJECT: 'sockshop', KEPTN_STAGE: 'dev', KEPTN_SERVICE: 'carts' }).config;
+  const keptn = parseConfig(['--integration', 'k6'], {
+    ...gh,
+    KEPTN_PROJECT: 'sockshop',
+    KEPTN_STAGE: 'dev',
+    KEPTN_SERVICE: 'carts',
+  }).config;
   t.same(
     keptn.labels,
     { ci_platform: 'keptn', keptn_project: 'sockshop', keptn_service: 'carts', keptn_stage: 'dev', ci_branch: 'main' },
@@ -322,15 +387,28 @@ t.test('describeCiContext names the detected CI, each part with its variable, an
   t.match(describeCiContext({ KEPTN_STAGE: 'dev' }, ciContext({ KEPTN_STAGE: 'dev' }, 'auto', [])), /^Keptn/);
 });
 
-t.test('label values from the environment are cut at 200 characters with a marker, said once (issue 24, item 10)', async (t) => {
-  const big = 'r'.repeat(1024 * 1024);
-  const ctx = ciContext({ GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: big, GITHUB_WORKFLOW: big, GITHUB_JOB: 'k6', MATRIX: `${'é'.repeat(300)}` }, 'auto', [
-    ['ci_matrix', 'MATRIX'],
-  ]);
-  const parts = Object.fromEntries(ctx.parts);
-  t.equal(parts.ci_repository, `${'r'.repeat(200)}…`);
-  t.equal(parts.ci_workflow, `${'r'.repeat(200)}…`);
-  t.equal(parts.ci_matrix, `${'é'.repeat(200)}…`);
-  t.equal(parts.ci_job, 'k6');
-  t.same(ctx.warnings, ['label values from the environment are cut to 200 characters (ending in …): ci_repository, ci_workflow, ci_matrix']);
-});
+t.test(
+  'label values from the environment are cut at 200 characters with a marker, said once (issue 24, item 10)',
+  async (t) => {
+    const big = 'r'.repeat(1024 * 1024);
+    const ctx = ciContext(
+      {
+        GITHUB_ACTIONS: 'true',
+        GITHUB_REPOSITORY: big,
+        GITHUB_WORKFLOW: big,
+        GITHUB_JOB: 'k6',
+        MATRIX: `${'é'.repeat(300)}`,
+      },
+      'auto',
+      [['ci_matrix', 'MATRIX']],
+    );
+    const parts = Object.fromEntries(ctx.parts);
+    t.equal(parts.ci_repository, `${'r'.repeat(200)}…`);
+    t.equal(parts.ci_workflow, `${'r'.repeat(200)}…`);
+    t.equal(parts.ci_matrix, `${'é'.repeat(200)}…`);
+    t.equal(parts.ci_job, 'k6');
+    t.same(ctx.warnings, [
+      'label values from the environment are cut to 200 characters (ending in …): ci_repository, ci_workflow, ci_matrix',
+    ]);
+  },
+);

@@ -24,7 +24,9 @@ t.test('accepts the golden full lines of the reference', async (t) => {
     ['mymetric,team=teamA,businessapp=hr 1000'],
     ['workHours,team="devops\\\\bugfixing",project="\\"product\\"_improvement" 1000'],
     ['cpu.temperature,hostname=hostA,cpu=1 55'],
-    ['#cpu.temperature gauge dt.meta.unit=count,dt.meta.description="The temperature of the CPU",dt.meta.displayname="CPU temperature"'],
+    [
+      '#cpu.temperature gauge dt.meta.unit=count,dt.meta.description="The temperature of the CPU",dt.meta.displayname="CPU temperature"',
+    ],
     ['m_x gauge,1.0e+10'],
     ['m_x gauge,-0'],
     ['m_x count,delta=-3.4'],
@@ -37,7 +39,10 @@ t.test('accepts the golden full lines of the reference', async (t) => {
   const parsed = validateDtLine('metric1,key=\\ \\,\\=\\\\ count,delta=123 1620392690261', { now: 1620392690261 });
   t.same(parsed.ok && 'line' in parsed ? parsed.line.dimensions : null, { key: ' ,=\\' }, 'escapes read back');
   const quoted = validateDtLine('workHours,team="devops\\\\bugfixing",project="\\"product\\"_improvement" 1000');
-  t.same(quoted.ok && 'line' in quoted ? quoted.line.dimensions : null, { team: 'devops\\bugfixing', project: '"product"_improvement' });
+  t.same(quoted.ok && 'line' in quoted ? quoted.line.dimensions : null, {
+    team: 'devops\\bugfixing',
+    project: '"product"_improvement',
+  });
 });
 
 t.test('rejects what the real service rejects', async (t) => {
@@ -129,7 +134,14 @@ t.test('HTTP: documented answers, 1-based invalidLines, first ten only', async (
     error: {
       code: 400,
       message: '1 invalid lines',
-      invalidLines: [{ line: 2, error: partial.json.error && (partial.json.error as { invalidLines: Array<{ error: string }> }).invalidLines[0]?.error }],
+      invalidLines: [
+        {
+          line: 2,
+          error:
+            partial.json.error &&
+            (partial.json.error as { invalidLines: Array<{ error: string }> }).invalidLines[0]?.error,
+        },
+      ],
     },
     warnings: null,
   });
@@ -183,7 +195,10 @@ t.test('HTTP: 1,000 lines and 1,000,000 bytes per request', async (t) => {
   t.match(tooMany.json, { error: { code: 413, message: /1001 > 1000/ } });
 
   // 90 lines of about 11,800 bytes (48 dimensions of 240 characters): over 1,000,000 bytes.
-  const fat = Array.from({ length: 90 }, () => `m_big,${Array.from({ length: 48 }, (_, j) => `d${j}=${'x'.repeat(240)}`).join(',')} gauge,1`);
+  const fat = Array.from(
+    { length: 90 },
+    () => `m_big,${Array.from({ length: 48 }, (_, j) => `d${j}=${'x'.repeat(240)}`).join(',')} gauge,1`,
+  );
   t.ok(
     fat.every((l) => validateDtLine(l).ok),
     'each line on its own is valid',

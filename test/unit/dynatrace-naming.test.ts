@@ -3,7 +3,14 @@
 
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { metricKeyProblem, normalizeDimensionKey, normalizeDimensionValue, normalizeMetricKey, truncateUtf8, utf8Length } from '../../lib/naming/dynatrace.js';
+import {
+  metricKeyProblem,
+  normalizeDimensionKey,
+  normalizeDimensionValue,
+  normalizeMetricKey,
+  truncateUtf8,
+  utf8Length,
+} from '../../lib/naming/dynatrace.js';
 
 type Vector = [string, string | null];
 interface Vectors {
@@ -12,9 +19,12 @@ interface Vectors {
   dimensionValue: Vector[];
 }
 /** A test name TAP cannot mistake for a line break (U+0085 and U+2028 are line ends to it). */
-const show = (s: string): string => JSON.stringify(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const show = (s: string): string =>
+  JSON.stringify(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-const vectors = JSON.parse(readFileSync(new URL('../fixtures/dynatrace-normalize-vectors.json', import.meta.url), 'utf8')) as Vectors;
+const vectors = JSON.parse(
+  readFileSync(new URL('../fixtures/dynatrace-normalize-vectors.json', import.meta.url), 'utf8'),
+) as Vectors;
 
 t.test('the fixture holds every vector of the reference', async (t) => {
   t.equal(vectors.metricKey.length, 30);

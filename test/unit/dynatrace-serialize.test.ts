@@ -15,7 +15,12 @@ import {
 } from '../../lib/serialize/dynatrace.js';
 import { validateDtLine } from '../support/dt-line-validator.js';
 
-const s = (name: string, value: number, labels: Record<string, string> = {}, type: Series['type'] = 'gauge'): Series => ({ name, value, labels, type });
+const s = (
+  name: string,
+  value: number,
+  labels: Record<string, string> = {},
+  type: Series['type'] = 'gauge',
+): Series => ({ name, value, labels, type });
 const NONE = {};
 const line = (series: Series, dims: Record<string, string> = NONE): string => {
   const out = serializeDtLine(series, dims);
@@ -38,7 +43,11 @@ t.test('exact lines', async (t) => {
 });
 
 t.test('escaping in full lines', async (t) => {
-  t.equal(line(s('metric1', 123, { key: ' ,=\\' })), 'metric1,key=\\ \\,\\=\\\\ gauge,123', 'JAVA NormalizerTest value');
+  t.equal(
+    line(s('metric1', 123, { key: ' ,=\\' })),
+    'metric1,key=\\ \\,\\=\\\\ gauge,123',
+    'JAVA NormalizerTest value',
+  );
   t.equal(
     line(s('name', 25, { dim: 'value', dim2: 'a\u0000\u0000\u0000b"quoted"' })),
     'name,dim=value,dim2=a_b\\"quoted\\" gauge,25',
@@ -47,7 +56,11 @@ t.test('escaping in full lines', async (t) => {
   t.equal(line(s('name', 1, { nörmalize: 'x' })), 'name,n_rmalize=x gauge,1');
   t.equal(line(s('name', 1, { '@ü/': 'x' })), 'name,_=x gauge,1');
   t.equal(line(s('name', 1, { '': 'x' })), 'name gauge,1', 'an empty key is left out');
-  t.equal(line(s('name', 1, { Region: 'EU West' })), 'name,region=EU\\ West gauge,1', 'keys lowercased, value case kept');
+  t.equal(
+    line(s('name', 1, { Region: 'EU West' })),
+    'name,region=EU\\ West gauge,1',
+    'keys lowercased, value case kept',
+  );
   t.equal(line(s('name', 1, { path: '/a/b c' })), 'name,path=/a/b\\ c gauge,1');
 });
 
@@ -145,7 +158,10 @@ t.test('series that cannot be sent are dropped with a reason, order kept', async
 });
 
 t.test('dimension precedence: labels, then static (last wins), deterministic on clashes', async (t) => {
-  t.equal(line(s('m_x', 1, { 'dt.metrics.source': 'mine', a: '1' }), DEFAULT_STATIC_DIMENSIONS), 'm_x,a=1,dt.metrics.source=jes-metrics-pipe gauge,1');
+  t.equal(
+    line(s('m_x', 1, { 'dt.metrics.source': 'mine', a: '1' }), DEFAULT_STATIC_DIMENSIONS),
+    'm_x,a=1,dt.metrics.source=jes-metrics-pipe gauge,1',
+  );
   // `Env` and `env` both become `env`: the later in sorted key order wins, whatever the input order.
   const one = line(s('m_x', 1, { env: 'lower', Env: 'upper' }));
   const two = line(s('m_x', 1, { Env: 'upper', env: 'lower' }));
@@ -197,17 +213,24 @@ t.test('batches: at most 1,000,000 bytes, counting UTF-8 and the joining newline
   const { batches, dropped } = buildDynatraceBatches(input);
   t.equal(dropped.length, 0);
   t.ok(batches.length >= 3, `${batches.length} batches`);
-  for (const b of batches) t.ok(Buffer.byteLength(b.body, 'utf8') <= MAX_BATCH_BYTES, `${Buffer.byteLength(b.body)} bytes`);
+  for (const b of batches)
+    t.ok(Buffer.byteLength(b.body, 'utf8') <= MAX_BATCH_BYTES, `${Buffer.byteLength(b.body)} bytes`);
   // Full: the next line would not have fitted.
   const first = batches[0];
   const nextLine = batches[1]?.body.split('\n')[0] ?? '';
-  t.ok(Buffer.byteLength(first?.body ?? '') + 1 + Buffer.byteLength(nextLine) > MAX_BATCH_BYTES, 'a batch is cut only when full');
+  t.ok(
+    Buffer.byteLength(first?.body ?? '') + 1 + Buffer.byteLength(nextLine) > MAX_BATCH_BYTES,
+    'a batch is cut only when full',
+  );
   t.equal(
     batches.reduce((n, b) => n + b.lines.length, 0),
     300,
   );
 
-  const small = buildDynatraceBatches([s('abc', 1), s('abd', 2), s('abe', 3)], { staticDimensions: {}, maxBatchBytes: 27 });
+  const small = buildDynatraceBatches([s('abc', 1), s('abd', 2), s('abe', 3)], {
+    staticDimensions: {},
+    maxBatchBytes: 27,
+  });
   // 'abc gauge,1' is 11 bytes; two lines with the newline are 23; three are 35.
   t.same(
     small.batches.map((b) => b.body),
@@ -220,27 +243,50 @@ t.test('no series, no batch', async (t) => {
 });
 
 t.test('property: every line passes the strict validator and label values arrive intact', async (t) => {
-  const labelKey = fc.array(fc.constantFrom(...'abcxyz_019'), { minLength: 1, maxLength: 12 }).map((cs) => `k${cs.join('')}`);
+  const labelKey = fc
+    .array(fc.constantFrom(...'abcxyz_019'), { minLength: 1, maxLength: 12 })
+    .map((cs) => `k${cs.join('')}`);
   // Every code point can come up, with the characters that need care weighted in.
   const unit = fc.oneof(
-    fc.constantFrom(' ', ',', '=', '"', '\\', '/', '\n', '\r', '\t', '\u0000', '\u007f', '\u2028', '\ud800', 'é', '😀', '👩‍💻'),
+    fc.constantFrom(
+      ' ',
+      ',',
+      '=',
+      '"',
+      '\\',
+      '/',
+      '\n',
+      '\r',
+      '\t',
+      '\u0000',
+      '\u007f',
+      '\u2028',
+      '\ud800',
+      'é',
+      '😀',
+      '👩‍💻',
+    ),
     fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
     fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)),
   );
   const anyText = fc.string({ unit, maxLength: 40 });
   fc.assert(
-    fc.property(fc.dictionary(labelKey, anyText, { maxKeys: 10 }), fc.double({ noNaN: true, noDefaultInfinity: true }), (labels, value) => {
-      const out = serializeDtLine(s('keptn_prop_metric', value, labels), DEFAULT_STATIC_DIMENSIONS);
-      if ('reason' in out) return false;
-      const verdict = validateDtLine(out.line);
-      if (!verdict.ok || !('line' in verdict)) return false;
-      for (const [k, v] of Object.entries(labels)) {
-        const cleaned = v.replace(/[\p{Cc}\p{Cs}\u2028\u2029]+/gu, '_');
-        const got = verdict.line.dimensions[k];
-        if (cleaned === '' ? got !== undefined : got !== cleaned) return false;
-      }
-      return verdict.line.dimensions['dt.metrics.source'] === 'jes-metrics-pipe';
-    }),
+    fc.property(
+      fc.dictionary(labelKey, anyText, { maxKeys: 10 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      (labels, value) => {
+        const out = serializeDtLine(s('keptn_prop_metric', value, labels), DEFAULT_STATIC_DIMENSIONS);
+        if ('reason' in out) return false;
+        const verdict = validateDtLine(out.line);
+        if (!verdict.ok || !('line' in verdict)) return false;
+        for (const [k, v] of Object.entries(labels)) {
+          const cleaned = v.replace(/[\p{Cc}\p{Cs}\u2028\u2029]+/gu, '_');
+          const got = verdict.line.dimensions[k];
+          if (cleaned === '' ? got !== undefined : got !== cleaned) return false;
+        }
+        return verdict.line.dimensions['dt.metrics.source'] === 'jes-metrics-pipe';
+      },
+    ),
     { numRuns: 1000 },
   );
   t.pass('1000 random label sets');

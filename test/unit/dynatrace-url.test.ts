@@ -11,15 +11,35 @@ t.test('accepted forms', async (t) => {
     ['https://abc12345.live.dynatrace.com', 'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest', false],
     ['https://abc12345.live.dynatrace.com/', 'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest', false],
     ['  https://abc12345.live.dynatrace.com//  ', 'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest', false],
-    ['https://abc12345.live.dynatrace.com/api/v2/metrics/ingest', 'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest', false],
-    ['https://abc12345.live.dynatrace.com/api/v2/metrics/ingest/', 'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest', false],
+    [
+      'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest',
+      'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest',
+      false,
+    ],
+    [
+      'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest/',
+      'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest',
+      false,
+    ],
     ['https://abc12345.live.dynatrace.com/api/v2', 'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest', false],
-    ['https://abc12345.live.dynatrace.com/api/v2/metrics', 'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest', false],
+    [
+      'https://abc12345.live.dynatrace.com/api/v2/metrics',
+      'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest',
+      false,
+    ],
     ['https://managed.example.com/e/1a2b3c', 'https://managed.example.com/e/1a2b3c/api/v2/metrics/ingest', false],
     ['https://managed.example.com/e/1a2b3c/', 'https://managed.example.com/e/1a2b3c/api/v2/metrics/ingest', false],
-    ['https://managed.example.com/e/1a2b3c/#dashboards', 'https://managed.example.com/e/1a2b3c/api/v2/metrics/ingest', false],
+    [
+      'https://managed.example.com/e/1a2b3c/#dashboards',
+      'https://managed.example.com/e/1a2b3c/api/v2/metrics/ingest',
+      false,
+    ],
     ['https://ag.internal:9999/e/1a2b3c', 'https://ag.internal:9999/e/1a2b3c/api/v2/metrics/ingest', false],
-    ['https://ag.internal:9999/e/1a2b3c/api/v2/metrics/ingest', 'https://ag.internal:9999/e/1a2b3c/api/v2/metrics/ingest', false],
+    [
+      'https://ag.internal:9999/e/1a2b3c/api/v2/metrics/ingest',
+      'https://ag.internal:9999/e/1a2b3c/api/v2/metrics/ingest',
+      false,
+    ],
     ['http://localhost:14499/metrics/ingest', 'http://localhost:14499/metrics/ingest', true],
     ['http://127.0.0.1:14499/metrics/ingest/', 'http://127.0.0.1:14499/metrics/ingest', true],
     ['abc12345.live.dynatrace.com', 'https://abc12345.live.dynatrace.com/api/v2/metrics/ingest', false],
@@ -41,7 +61,10 @@ t.test('rejected forms, with messages free of credentials and query values', asy
     ['http://', /not a valid URL/],
     ['https://exa mple.com', /not a valid URL/],
     ['https://user:hunter2@abc.live.dynatrace.com', /must not contain user-info/],
-    ['https://abc.live.dynatrace.com/api/v2/metrics/ingest?Api-Token=dt0c01.PUB.hunter2', /must not contain a query string/],
+    [
+      'https://abc.live.dynatrace.com/api/v2/metrics/ingest?Api-Token=dt0c01.PUB.hunter2',
+      /must not contain a query string/,
+    ],
     ['https://abc.live.dynatrace.com/ui/dashboards', /web UI address/],
     ['https://managed.example.com/e/1a2b3c/ui/apps', /web UI address/],
   ];
@@ -70,7 +93,9 @@ t.test('token: from DT_API_TOKEN or a file (trimmed); the file wins; missing is 
   t.same(readDynatraceToken({ DT_API_TOKEN: 'dt0c01.ENV.SECRET' }, file), { token: 'dt0c01.FILEPUBLIC.FILESECRET' });
   t.match(readDynatraceToken({}, undefined), { error: /token is missing: set DT_API_TOKEN or --dt-token-file/ });
   t.match(readDynatraceToken({ DT_API_TOKEN: '   ' }, undefined), { error: /missing/ });
-  t.match(readDynatraceToken({}, join(dir, 'nope')), { error: /cannot read the Dynatrace token file .*nope \(ENOENT\)/ });
+  t.match(readDynatraceToken({}, join(dir, 'nope')), {
+    error: /cannot read the Dynatrace token file .*nope \(ENOENT\)/,
+  });
   t.match(readDynatraceToken({}, empty), { error: /is empty/ });
   const two = readDynatraceToken({}, twoLines);
   t.match(two, { error: /whitespace/ });

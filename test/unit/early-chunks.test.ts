@@ -55,7 +55,8 @@ t.test('property: every line handed on is a whole line of the input', async (t) 
         const k = Math.min(split, chunks.length);
         const { text, skipped } = feed(max, chunks.slice(0, k), chunks.slice(k));
         const whole = new Set(lines);
-        for (const l of text.split(/(?<=\n)/)) if (l !== '') t.ok(whole.has(l) || l === '\n', `${JSON.stringify(l)} is a line of the input`);
+        for (const l of text.split(/(?<=\n)/))
+          if (l !== '') t.ok(whole.has(l) || l === '\n', `${JSON.stringify(l)} is a line of the input`);
         t.equal(text.length + skipped <= input.length, true);
         if (input.length <= max) t.equal(text, input);
       },

@@ -24,8 +24,16 @@ const cases: ReadonlyArray<readonly [string, Partial<RunOutcome>, number]> = [
   ['wrap mode, the tool failed', { toolStatus: 1 }, 1],
   ['wrap mode, the tool was killed by SIGKILL', { toolStatus: 137 }, 137],
   ['wrap mode, the tool failed and so did the push', { toolStatus: 4, pushFailed: true, failOnPushError: true }, 4],
-  ['wrap mode, the tool succeeded, the push failed with --fail-on-push-error', { toolStatus: 0, pushFailed: true, failOnPushError: true }, 3],
-  ['wrap mode, the tool exited 0 after a forwarded SIGTERM: its status stands', { toolStatus: 0, signal: 'SIGTERM' }, 0],
+  [
+    'wrap mode, the tool succeeded, the push failed with --fail-on-push-error',
+    { toolStatus: 0, pushFailed: true, failOnPushError: true },
+    3,
+  ],
+  [
+    'wrap mode, the tool exited 0 after a forwarded SIGTERM: its status stands',
+    { toolStatus: 0, signal: 'SIGTERM' },
+    0,
+  ],
   ['wrap mode, the tool exited 0 and the flags were wrong', { toolStatus: 0, configError: true }, 2],
 ];
 

@@ -51,7 +51,16 @@ t.test('aliases configure the same run as the canonical names', async (t) => {
   const pairs: [string[], string[]][] = [
     [
       ['--dt-url', 'https://abc.live.dynatrace.com', '--job', 'j', '--grouping', 'k=v', '--method', 'post'],
-      ['--dynatrace', 'https://abc.live.dynatrace.com', '--pushgateway-job', 'j', '--pushgateway-grouping', 'k=v', '--pushgateway-method', 'post'],
+      [
+        '--dynatrace',
+        'https://abc.live.dynatrace.com',
+        '--pushgateway-job',
+        'j',
+        '--pushgateway-grouping',
+        'k=v',
+        '--pushgateway-method',
+        'post',
+      ],
     ],
     [
       ['--ci-labels', 'none', '--ci-label', 'ci_matrix=OS'],

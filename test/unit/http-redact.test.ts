@@ -8,7 +8,10 @@ t.test('redactUrl drops user-info and fragment, masks query values', async (t) =
     ['http://127.0.0.1:9091/metrics/job/x', 'http://127.0.0.1:9091/metrics/job/x'],
     ['http://user:s3cr3t@gw:9091/metrics/job/x', 'http://gw:9091/metrics/job/x'],
     ['https://only-user@gw/metrics', 'https://gw/metrics'],
-    ['https://abc.live.dynatrace.com/api/v2/metrics/ingest?Api-Token=dt0c01.SECRET', 'https://abc.live.dynatrace.com/api/v2/metrics/ingest?Api-Token=***'],
+    [
+      'https://abc.live.dynatrace.com/api/v2/metrics/ingest?Api-Token=dt0c01.SECRET',
+      'https://abc.live.dynatrace.com/api/v2/metrics/ingest?Api-Token=***',
+    ],
     ['http://h/p?a=1&b=two&a=3#frag', 'http://h/p?a=***&b=***&a=***'],
     ['http://h/p#token=xyz', 'http://h/p'],
   ];
@@ -34,7 +37,9 @@ t.test('describeFailure names the error code and message', async (t) => {
     'ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)',
   );
   t.equal(
-    describeFailure(new Error('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })),
+    describeFailure(
+      new Error('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }),
+    ),
     'UND_ERR_SOCKET (fetch failed)',
   );
   t.equal(describeFailure('plain'), 'plain');

@@ -54,7 +54,11 @@ console.log(JSON.stringify({ viaIndex: undici.viaIndex, viaAgent, viaProxy, tunn
 type Probe = { viaIndex: boolean; viaAgent: string; viaProxy: string; tunnels: number };
 
 function runProbe(extraArgs: string[]): Probe {
-  const r = spawnSync(process.execPath, [...extraArgs, probe], { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 30_000 });
+  const r = spawnSync(process.execPath, [...extraArgs, probe], {
+    encoding: 'utf8',
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    timeout: 30_000,
+  });
   if (r.status !== 0) throw new Error(`probe failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Probe;
 }
@@ -79,7 +83,10 @@ t.test('parts not where they were (a later undici): the index is used, requests 
 `,
   );
   const register = join(dir, 'register.mjs');
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
   const got = runProbe(['--import', pathToFileURL(register).href]);
   t.equal(got.viaIndex, true, 'the index');
   t.equal(got.viaAgent, 'PUT /a/b?c=1');

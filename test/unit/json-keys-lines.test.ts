@@ -12,24 +12,50 @@ const series = (samples: ReadonlyArray<{ name: string; labels: Record<string, st
 
 t.test('key_label: the matched key as a label; skip_keys leaves keys out', async (t) => {
   // cloc --json's shape: a header, one object per language, SUM.
-  const doc = JSON.stringify({ header: { n_files: 3 }, Go: { nFiles: 2, code: 120 }, Python: { nFiles: 1, code: 40 }, SUM: { nFiles: 3, code: 160 } });
-  const r = rule({ json: '$.*', name: 'code_lines', value: 'code', key_label: 'language', skip_keys: ['header', 'SUM'] });
+  const doc = JSON.stringify({
+    header: { n_files: 3 },
+    Go: { nFiles: 2, code: 120 },
+    Python: { nFiles: 1, code: 40 },
+    SUM: { nFiles: 3, code: 160 },
+  });
+  const r = rule({
+    json: '$.*',
+    name: 'code_lines',
+    value: 'code',
+    key_label: 'language',
+    skip_keys: ['header', 'SUM'],
+  });
   const found = await evaluateJsonRules(doc, [r], 100);
   t.same(series(found.samples), ['code_lines{"language":"Go"} 120', 'code_lines{"language":"Python"} 40']);
   t.same(found.problems, []);
 });
 
 t.test('key_label: a list names the last keys of the path, outermost first', async (t) => {
-  const doc = JSON.stringify({ 'sort::quick': { latency: { value: 88 }, throughput: { value: 5 } }, 'sort::heap': { throughput: { value: 3 } } });
-  const r = rule({ json: '$.*.*', name: 'measure', value: 'value', key_label: ['benchmark', 'measure'], skip_keys: ['latency'] });
+  const doc = JSON.stringify({
+    'sort::quick': { latency: { value: 88 }, throughput: { value: 5 } },
+    'sort::heap': { throughput: { value: 3 } },
+  });
+  const r = rule({
+    json: '$.*.*',
+    name: 'measure',
+    value: 'value',
+    key_label: ['benchmark', 'measure'],
+    skip_keys: ['latency'],
+  });
   const found = await evaluateJsonRules(doc, [r], 100);
-  t.same(series(found.samples), ['measure{"benchmark":"sort::heap","measure":"throughput"} 3', 'measure{"benchmark":"sort::quick","measure":"throughput"} 5']);
+  t.same(series(found.samples), [
+    'measure{"benchmark":"sort::heap","measure":"throughput"} 3',
+    'measure{"benchmark":"sort::quick","measure":"throughput"} 5',
+  ]);
 });
 
 t.test('key_label and skip_keys are checked when the rule is loaded', async (t) => {
   t.throws(() => rule({ json: '$.*', name: 'x', key_label: 'not a label' }), /key_label: must be a label name/);
   t.throws(() => rule({ json: '$.*', name: 'x', skip_keys: ['SUM'] }), /skip_keys: needs key_label/);
-  t.throws(() => rule({ json: '$.*', name: 'x', key_label: 'k', skip_keys: 'SUM' }), /skip_keys: must be a list of keys/);
+  t.throws(
+    () => rule({ json: '$.*', name: 'x', key_label: 'k', skip_keys: 'SUM' }),
+    /skip_keys: must be a list of keys/,
+  );
 });
 
 t.test("JSON lines: $[?(@.Action=='pass' && @.Test)] tests each line's object", async (t) => {
@@ -43,7 +69,12 @@ t.test("JSON lines: $[?(@.Action=='pass' && @.Test)] tests each line's object", 
     .map((l) => JSON.stringify(l))
     .join('\n');
   const passed = rule({ json: "$[?(@.Action=='pass' && @.Test)]", name: 'passed', value: 'Test', aggregate: 'count' });
-  const failedPackages = rule({ json: "$[?(@.Action=='fail' && !@.Test)]", name: 'failed_packages', value: 'Package', aggregate: 'count' });
+  const failedPackages = rule({
+    json: "$[?(@.Action=='fail' && !@.Test)]",
+    name: 'failed_packages',
+    value: 'Package',
+    aggregate: 'count',
+  });
   const elapsed = rule({
     json: "$[?(@.Action=='fail' && !@.Test)]",
     name: 'package_duration',
@@ -71,7 +102,8 @@ t.test('requiredKeysOf: the keys a document needs for a path to select anything,
     [['$', '@string()'], undefined],
     [['$'], undefined],
   ];
-  for (const [segments, want] of plain) t.same(requiredKeysOf(segments.join('.'), segments, false), want, segments.join(' '));
+  for (const [segments, want] of plain)
+    t.same(requiredKeysOf(segments.join('.'), segments, false), want, segments.join(' '));
   const filters: Array<[string, string[] | undefined]> = [
     ["$[?(@.Action=='pass' && @.Test)]", ['Action', 'Test']],
     ['$[?(@.Action && @.Package)]', ['Action', 'Package']],
@@ -98,16 +130,19 @@ t.test('hasKeys: own keys only; undefined keys ask nothing', async (t) => {
   t.ok(hasKeys(5, undefined));
 });
 
-t.test("JSON lines and a root filter: lines without the filter's fields are skipped, the others read as before", async (t) => {
-  const lines = [
-    JSON.stringify({ level: 'info', msg: 'x' }),
-    JSON.stringify({ Action: 'pass', Test: 'A', Package: 'p', Elapsed: 0.5 }),
-    JSON.stringify({ Action: 'pass', Package: 'p', Elapsed: 1 }),
-    JSON.stringify({ Action: 'fail', Test: 'B', Package: 'p', Elapsed: 2 }),
-  ].join('\n');
-  const r = rule({ json: "$[?(@.Action=='pass' && @.Test)]", name: 'passed', aggregate: 'count' });
-  t.same(series((await evaluateJsonRules(lines, [r], 100)).samples), ['passed{} 1']);
-});
+t.test(
+  "JSON lines and a root filter: lines without the filter's fields are skipped, the others read as before",
+  async (t) => {
+    const lines = [
+      JSON.stringify({ level: 'info', msg: 'x' }),
+      JSON.stringify({ Action: 'pass', Test: 'A', Package: 'p', Elapsed: 0.5 }),
+      JSON.stringify({ Action: 'pass', Package: 'p', Elapsed: 1 }),
+      JSON.stringify({ Action: 'fail', Test: 'B', Package: 'p', Elapsed: 2 }),
+    ].join('\n');
+    const r = rule({ json: "$[?(@.Action=='pass' && @.Test)]", name: 'passed', aggregate: 'count' });
+    t.same(series((await evaluateJsonRules(lines, [r], 100)).samples), ['passed{} 1']);
+  },
+);
 
 t.test('JSON lines without the first key of a path are skipped, the others read as before', async (t) => {
   // A log's JSON lines: only two hold `metrics`; one holds it as an inherited name only.

@@ -19,7 +19,11 @@ interface Split {
 
 function split(pieces: readonly Buffer[], opts: { maxLineBytes?: number; precheck?: Precheck | null } = {}): Split {
   const lines: string[] = [];
-  const s = new LineSplitter({ maxLineBytes: opts.maxLineBytes ?? 1024 * 1024, precheck: opts.precheck ?? null, onLine: (l) => lines.push(l) });
+  const s = new LineSplitter({
+    maxLineBytes: opts.maxLineBytes ?? 1024 * 1024,
+    precheck: opts.precheck ?? null,
+    onLine: (l) => lines.push(l),
+  });
   for (const p of pieces) s.push(p);
   s.end();
   return { lines, count: s.lines, overlong: s.overlong };
@@ -29,7 +33,9 @@ function split(pieces: readonly Buffer[], opts: { maxLineBytes?: number; prechec
 const awkwardBytes = fc
   .array(
     fc.oneof(
-      fc.constantFrom('\n', '\r', '\r\n', 'ü', '✓', '😀', '\u001b[32m', '\u001b[0m', '\uFEFF', 'a=1', ' x', '=', '9.5').map((s) => Buffer.from(s)),
+      fc
+        .constantFrom('\n', '\r', '\r\n', 'ü', '✓', '😀', '\u001b[32m', '\u001b[0m', '\uFEFF', 'a=1', ' x', '=', '9.5')
+        .map((s) => Buffer.from(s)),
       fc.uint8Array({ minLength: 1, maxLength: 4 }).map((a) => Buffer.from(a)),
     ),
     { maxLength: 60 },
@@ -37,7 +43,10 @@ const awkwardBytes = fc
   .map((parts) => Buffer.concat(parts));
 
 const withCuts = awkwardBytes.chain((input) =>
-  fc.tuple(fc.constant(input), fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, input.length - 1) }), { maxLength: input.length })),
+  fc.tuple(
+    fc.constant(input),
+    fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, input.length - 1) }), { maxLength: input.length }),
+  ),
 );
 const piecesAt = (input: Buffer, cuts: number[]): Buffer[] =>
   piecesOf(
@@ -61,7 +70,10 @@ t.test('with the byte gate and a small line limit, cuts change nothing either', 
   const precheck = new Precheck({ kv: true, json: true, prom: true });
   fc.assert(
     fc.property(withCuts, fc.integer({ min: 1, max: 12 }), ([input, cuts], maxLineBytes) => {
-      return isDeepStrictEqual(split(piecesAt(input, cuts), { precheck, maxLineBytes }), split([input], { precheck, maxLineBytes }));
+      return isDeepStrictEqual(
+        split(piecesAt(input, cuts), { precheck, maxLineBytes }),
+        split([input], { precheck, maxLineBytes }),
+      );
     }),
     { numRuns: 300 },
   );

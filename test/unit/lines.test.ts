@@ -34,7 +34,11 @@ const cases: Array<[string, string, string[]]> = [
   ['multi-byte UTF-8', 'ü=1\n✓ ok\n', ['ü=1', '✓ ok']],
   ['a byte order mark at the start is not part of the first line', '\uFEFFa=1\nb=2\n', ['a=1', 'b=2']],
   ['a byte order mark later is kept', 'a=1\n\uFEFFb=2\n', ['a=1', '\uFEFFb=2']],
-  ['colour escapes are removed for parsing', '\u001b[32mcoverage=87.5\u001b[0m\nplain=1\n', ['coverage=87.5', 'plain=1']],
+  [
+    'colour escapes are removed for parsing',
+    '\u001b[32mcoverage=87.5\u001b[0m\nplain=1\n',
+    ['coverage=87.5', 'plain=1'],
+  ],
   [
     'escapes inside the line, a hyperlink (OSC), a two-byte escape',
     'cost=\u001b[1;31m42\u001b[0m\n\u001b]8;;https://x.test\u0007link\u001b]8;;\u0007 rps=5\n\u001bMx=1\n',

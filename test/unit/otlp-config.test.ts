@@ -8,7 +8,11 @@ t.test('the endpoint: flag, then the metrics endpoint as is, then the base + /v1
   const cases: Array<[string | undefined, Record<string, string>, string | undefined]> = [
     [undefined, {}, undefined],
     ['http://a:4318/custom', { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://b/x' }, 'http://a:4318/custom'],
-    [undefined, { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://b:4318/x', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c' }, 'http://b:4318/x'],
+    [
+      undefined,
+      { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://b:4318/x', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c' },
+      'http://b:4318/x',
+    ],
     [undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }, 'http://c:4318/v1/metrics'],
     [undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c/otlp/' }, 'https://c/otlp/v1/metrics'],
     [undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_METRICS_EXPORTER: 'none' }, undefined],
@@ -44,12 +48,20 @@ t.test('headers: URL-decoded, the metrics ones win per key, values never in mess
 
 t.test('resource: OTEL_SERVICE_NAME wins over OTEL_RESOURCE_ATTRIBUTES; service.name first', async (t) => {
   t.same(otlpConfig('http://a', {}).config?.resource, [['service.name', 'jes-metrics-pipe']]);
-  t.same(otlpConfig('http://a', { OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod,service.name=from-attrs,team=a%2Cb' }).config?.resource, [
-    ['service.name', 'from-attrs'],
-    ['deployment.environment', 'prod'],
-    ['team', 'a,b'],
-  ]);
-  t.same(otlpConfig('http://a', { OTEL_SERVICE_NAME: 'svc', OTEL_RESOURCE_ATTRIBUTES: 'service.name=x' }).config?.resource, [['service.name', 'svc']]);
+  t.same(
+    otlpConfig('http://a', {
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod,service.name=from-attrs,team=a%2Cb',
+    }).config?.resource,
+    [
+      ['service.name', 'from-attrs'],
+      ['deployment.environment', 'prod'],
+      ['team', 'a,b'],
+    ],
+  );
+  t.same(
+    otlpConfig('http://a', { OTEL_SERVICE_NAME: 'svc', OTEL_RESOURCE_ATTRIBUTES: 'service.name=x' }).config?.resource,
+    [['service.name', 'svc']],
+  );
 });
 
 t.test('temporality preference as the SDK spec defines it', async (t) => {
@@ -71,8 +83,15 @@ t.test('compression and protocol', async (t) => {
   t.equal(otlpConfig('http://a', {}).config?.gzip, true);
   t.equal(otlpConfig('http://a', { OTEL_EXPORTER_OTLP_COMPRESSION: 'none' }).config?.gzip, false);
   t.match(otlpConfig('http://a', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).warnings, [/only http\/protobuf/]);
-  t.match(otlpConfig('http://a', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).config?.url.href, 'http://a/', 'the flag is used');
-  const grpc = otlpConfig(undefined, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+  t.match(
+    otlpConfig('http://a', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).config?.url.href,
+    'http://a/',
+    'the flag is used',
+  );
+  const grpc = otlpConfig(undefined, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+  });
   t.equal(grpc.config, undefined, 'a gRPC endpoint from the environment is not sent HTTP');
   t.match(grpc.warnings, [/grpc: only http\/protobuf is spoken, so OTEL_EXPORTER_OTLP_ENDPOINT is not used/]);
   const metricsHttp = otlpConfig(undefined, {
@@ -101,7 +120,12 @@ t.test('remote write: user-info as basic auth, else the token; token file wins; 
     if (p === '/tok') return 'file-token\n';
     throw Object.assign(new Error('nope'), { code: 'ENOENT' });
   };
-  const got = remoteWriteConfigs(['http://u:p%40ss@a/api/v1/write', 'https://b/api/v1/push'], undefined, { REMOTE_WRITE_TOKEN: 'env-token' }, read);
+  const got = remoteWriteConfigs(
+    ['http://u:p%40ss@a/api/v1/write', 'https://b/api/v1/push'],
+    undefined,
+    { REMOTE_WRITE_TOKEN: 'env-token' },
+    read,
+  );
   t.same(got.errors, []);
   t.same(
     got.configs.map((c) => [c.url.href, c.username, c.password, c.token]),
@@ -113,7 +137,9 @@ t.test('remote write: user-info as basic auth, else the token; token file wins; 
   const file = remoteWriteConfigs(['http://b/w'], '/tok', { REMOTE_WRITE_TOKEN: 'env-token' }, read);
   t.equal(file.configs[0]?.token, 'file-token');
   t.match(file.warnings, [/the file wins/]);
-  t.match(remoteWriteConfigs(['http://b/w'], '/missing', {}, read).errors, [/cannot read --remote-write-token-file \/missing: ENOENT/]);
+  t.match(remoteWriteConfigs(['http://b/w'], '/missing', {}, read).errors, [
+    /cannot read --remote-write-token-file \/missing: ENOENT/,
+  ]);
   t.match(remoteWriteConfigs([], '/tok', {}, read).errors, [/without --remote-write/]);
   const bad = remoteWriteConfigs(['http://u:hunter2@[bad/w'], undefined, {}, read);
   t.match(bad.errors, [/is not a URL/]);

@@ -1,7 +1,12 @@
 // The OTLP encoder, read back with the official message definitions (test/support/proto-decode.ts).
 
 import t from 'tap';
-import { decodeOtlpResponse, describeOtlpRequest, encodeOtlpRequest, type OtlpEncodeOptions } from '../../lib/serialize/otlp.js';
+import {
+  decodeOtlpResponse,
+  describeOtlpRequest,
+  encodeOtlpRequest,
+  type OtlpEncodeOptions,
+} from '../../lib/serialize/otlp.js';
 import { decodeRpcStatus } from '../../lib/serialize/rpc-status.js';
 import type { UnitSeries } from '../../lib/serialize/number-text.js';
 import { decodeOtlp, encodeOtlpResponse } from '../support/proto-decode.js';
@@ -23,7 +28,13 @@ const series: UnitSeries[] = [
   { name: 'keptn_k6_rps', labels: { ci_platform: 'keptn', scenario: 'b' }, value: 12.5, type: 'gauge' },
   { name: 'keptn_k6_rps', labels: { ci_platform: 'keptn', scenario: 'a' }, value: -0.25, type: 'gauge' },
   { name: 'keptn_k6_reqs_total', labels: { ci_platform: 'keptn' }, value: 1e21, type: 'counter', unit: '{request}' },
-  { name: 'keptn_k6_dur', labels: { ci_platform: 'other', q: 'a"b\\c\nd', e: '', u: 'ünï ✓' }, value: NaN, type: 'gauge', unit: 'seconds' },
+  {
+    name: 'keptn_k6_dur',
+    labels: { ci_platform: 'other', q: 'a"b\\c\nd', e: '', u: 'ünï ✓' },
+    value: NaN,
+    type: 'gauge',
+    unit: 'seconds',
+  },
 ];
 
 t.test('resource, scope, one metric a name, gauges and cumulative monotonic sums', async (t) => {
@@ -103,8 +114,14 @@ t.test('the dry-run text is deterministic and says what is sent', async (t) => {
 });
 
 t.test('partial success and error status answers', async (t) => {
-  t.same(await decodeOtlpResponse(encodeOtlpResponse(3, 'bad unit')), { rejectedDataPoints: 3, errorMessage: 'bad unit' });
-  t.same(await decodeOtlpResponse(encodeOtlpResponse(0, 'just a warning')), { rejectedDataPoints: 0, errorMessage: 'just a warning' });
+  t.same(await decodeOtlpResponse(encodeOtlpResponse(3, 'bad unit')), {
+    rejectedDataPoints: 3,
+    errorMessage: 'bad unit',
+  });
+  t.same(await decodeOtlpResponse(encodeOtlpResponse(0, 'just a warning')), {
+    rejectedDataPoints: 0,
+    errorMessage: 'just a warning',
+  });
   t.equal(await decodeOtlpResponse(new Uint8Array()), undefined, 'an empty body: all accepted');
   t.equal(await decodeOtlpResponse(Buffer.from('<html>bad gateway</html>')), undefined, 'not protobuf');
   // google.rpc.Status { code = 3; message = "no" }

@@ -14,7 +14,8 @@ export function outcomeMismatch(actual: ParseOutcome, expected: Expected): strin
     return expected === actual ? [] : [`expected ${describe(expected)}, got ${describe(actual)}`];
   }
   const errors: string[] = [];
-  if (expected.problem === undefined && actual.problem !== undefined) errors.push(`unexpected problem: ${actual.problem}`);
+  if (expected.problem === undefined && actual.problem !== undefined)
+    errors.push(`unexpected problem: ${actual.problem}`);
   if (expected.problem !== undefined && !(actual.problem ?? '').includes(expected.problem)) {
     errors.push(`problem ${JSON.stringify(actual.problem)} does not contain ${JSON.stringify(expected.problem)}`);
   }
@@ -24,7 +25,8 @@ export function outcomeMismatch(actual: ParseOutcome, expected: Expected): strin
   }
   actual.samples.forEach((sample, i) => {
     const want = expected.samples[i] as Sample;
-    if (!sameSample(sample, want)) errors.push(`sample ${i}: expected ${describeSample(want)}, got ${describeSample(sample)}`);
+    if (!sameSample(sample, want))
+      errors.push(`sample ${i}: expected ${describeSample(want)}, got ${describeSample(sample)}`);
   });
   return errors;
 }
@@ -35,7 +37,9 @@ function sameSample(a: Sample, b: Sample): boolean {
   const bKeys = Object.keys(b.labels).sort();
   if (aKeys.join('\u0000') !== bKeys.join('\u0000')) return false;
   // Own properties only: a label named __proto__ must be data, not the prototype.
-  return aKeys.every((k) => Object.getOwnPropertyDescriptor(a.labels, k)?.value === Object.getOwnPropertyDescriptor(b.labels, k)?.value);
+  return aKeys.every(
+    (k) => Object.getOwnPropertyDescriptor(a.labels, k)?.value === Object.getOwnPropertyDescriptor(b.labels, k)?.value,
+  );
 }
 
 function describeSample(s: Sample): string {
@@ -74,7 +78,10 @@ export function patternParser(rule: PatternRule): (line: string) => ParseOutcome
 }
 
 /** --json-path rules as a run evaluates them at the end of input (JSON document rules), samples as name, value and labels. */
-export async function evaluateJsonPaths(document: string, rules: readonly JsonPathRule[]): Promise<{ samples: Sample[]; problems: string[] }> {
+export async function evaluateJsonPaths(
+  document: string,
+  rules: readonly JsonPathRule[],
+): Promise<{ samples: Sample[]; problems: string[] }> {
   const found = await evaluateJsonRules(document, rules.map(jsonPathFlagRule), Number.MAX_SAFE_INTEGER);
   return {
     samples: found.samples.map(({ name, value, labels }) => ({ name, value, labels })),

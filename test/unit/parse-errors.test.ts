@@ -28,10 +28,18 @@ t.test('parseArgs errors in the house style', async (t) => {
     { code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' },
   );
   t.equal(describeParseError(unknown, names), 'unknown option --dryrun: did you mean --dry-run? (see --help)');
-  const missing = Object.assign(new Error("Option '--job <value>' argument missing"), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
-  t.equal(describeParseError(missing, names), '--job needs a value (see --help)');
-  const positional = Object.assign(new Error("Unexpected argument 'stray'. This command does not take positional arguments"), {
-    code: 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',
+  const missing = Object.assign(new Error("Option '--job <value>' argument missing"), {
+    code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE',
   });
-  t.equal(describeParseError(positional, names), 'unexpected argument "stray": options come first, and a tool to run goes after "--" (see --help)');
+  t.equal(describeParseError(missing, names), '--job needs a value (see --help)');
+  const positional = Object.assign(
+    new Error("Unexpected argument 'stray'. This command does not take positional arguments"),
+    {
+      code: 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',
+    },
+  );
+  t.equal(
+    describeParseError(positional, names),
+    'unexpected argument "stray": options come first, and a tool to run goes after "--" (see --help)',
+  );
 });

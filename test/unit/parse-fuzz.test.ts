@@ -30,7 +30,24 @@ const ALL: PrecheckOptions = { kv: true, json: true, prom: true };
 const blanks = fc.constantFrom('', ' ', '\t', '  ', ' \t ');
 const nameText = fc.stringMatching(/^[A-Za-z_:][A-Za-z0-9_:./-]{0,12}$/);
 const numberText = fc.oneof(
-  fc.constantFrom('NaN', 'nan', '+Inf', '-Inf', 'Inf', 'inf', 'Infinity', '-infinity', '1e400', '-1e400', '.5', '5.', '+.5', '0', '-0', '007'),
+  fc.constantFrom(
+    'NaN',
+    'nan',
+    '+Inf',
+    '-Inf',
+    'Inf',
+    'inf',
+    'Infinity',
+    '-infinity',
+    '1e400',
+    '-1e400',
+    '.5',
+    '5.',
+    '+.5',
+    '0',
+    '-0',
+    '007',
+  ),
   fc.double().map(String),
   fc.integer().map(String),
   fc
@@ -45,7 +62,10 @@ const numberText = fc.oneof(
     .map((parts) => parts.join('')),
   fc.constantFrom('12ms', '1,000', '1_000', '0x1f', 'info', 'nano', 'Inf.', '1e', '-', '.', ''),
 );
-const labelValue = fc.string({ maxLength: 12, unit: fc.constantFrom('a', 'Z', '0', ' ', '"', '\\', '\n', ',', '}', '{', '=', 'é', '\uFFFD', '\u0000') });
+const labelValue = fc.string({
+  maxLength: 12,
+  unit: fc.constantFrom('a', 'Z', '0', ' ', '"', '\\', '\n', ',', '}', '{', '=', 'é', '\uFFFD', '\u0000'),
+});
 const escapedLabelValue = labelValue.map((v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n'));
 const labelName = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/);
 const promLabels = fc
@@ -53,13 +73,18 @@ const promLabels = fc
   .chain((pairs) =>
     fc
       .constantFrom('', ',')
-      .map((trailing) => `{${pairs.map(([b1, n, b2, v, b3]) => `${b1}${n}${b2}=${b2}"${v}"${b3}`).join(',')}${pairs.length > 0 ? trailing : ''}}`),
+      .map(
+        (trailing) =>
+          `{${pairs.map(([b1, n, b2, v, b3]) => `${b1}${n}${b2}=${b2}"${v}"${b3}`).join(',')}${pairs.length > 0 ? trailing : ''}}`,
+      ),
   );
 const crOrNot = fc.constantFrom('', '', '\r');
 
 // kv lines are results at the margin: mostly unindented (an indented one must be refused).
 const kvLeading = fc.constantFrom('', '', '', '', ' ', '\t');
-const kvLine = fc.tuple(kvLeading, nameText, blanks, blanks, numberText, blanks, crOrNot).map(([a, n, b, c, v, d, cr]) => `${a}${n}${b}=${c}${v}${d}${cr}`);
+const kvLine = fc
+  .tuple(kvLeading, nameText, blanks, blanks, numberText, blanks, crOrNot)
+  .map(([a, n, b, c, v, d, cr]) => `${a}${n}${b}=${c}${v}${d}${cr}`);
 const promSample = fc
   .tuple(
     blanks,
@@ -91,7 +116,10 @@ const jsonMetric = fc.record(
   {
     name: fc.oneof(nameText, fc.string({ maxLength: 8 }), fc.constant('')),
     value: fc.oneof(fc.double(), fc.integer(), numberText, fc.constant(null), fc.boolean()),
-    labels: fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.boolean(), fc.constant(null))),
+    labels: fc.dictionary(
+      fc.string({ maxLength: 5 }),
+      fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.boolean(), fc.constant(null)),
+    ),
     dimensions: fc.dictionary(labelName, fc.string({ maxLength: 5 })),
     type: fc.constantFrom('gauge', 'counter', 'untyped', 'histogram', 'GAUGE', 'bogus'),
     unit: fc.constant('s'),
@@ -119,11 +147,31 @@ const rotated = (o: fc.Arbitrary<Record<string, unknown>>) =>
 const jsonObject = fc.oneof(jsonMetric, rotated(jsonMetric), jsonOther, rotated(jsonOther));
 const jsonLine = fc
   .tuple(blanks, fc.oneof(jsonObject, fc.array(jsonObject, { maxLength: 3 })), blanks, crOrNot, fc.boolean())
-  .map(([a, value, b, cr, pretty]) => `${a}${JSON.stringify(value, null, pretty ? 1 : undefined).replace(/\n/g, ' ')}${b}${cr}`);
+  .map(
+    ([a, value, b, cr, pretty]) =>
+      `${a}${JSON.stringify(value, null, pretty ? 1 : undefined).replace(/\n/g, ' ')}${b}${cr}`,
+  );
 
 /** A near-miss: one character inserted, deleted or replaced somewhere. */
 function mutated(line: fc.Arbitrary<string>): fc.Arbitrary<string> {
-  const noise = fc.constantFrom(' ', '=', '{', '}', '"', '\\', '#', '.', 'x', '1', '\r', '\u0000', 'é', '\uFFFD', '[', ',');
+  const noise = fc.constantFrom(
+    ' ',
+    '=',
+    '{',
+    '}',
+    '"',
+    '\\',
+    '#',
+    '.',
+    'x',
+    '1',
+    '\r',
+    '\u0000',
+    'é',
+    '\uFFFD',
+    '[',
+    ',',
+  );
   return fc.tuple(line, fc.nat(), fc.constantFrom('insert', 'delete', 'replace'), noise).map(([text, at, op, c]) => {
     const i = text.length === 0 ? 0 : at % (text.length + 1);
     if (op === 'insert') return text.slice(0, i) + c + text.slice(i);
@@ -132,9 +180,20 @@ function mutated(line: fc.Arbitrary<string>): fc.Arbitrary<string> {
   });
 }
 
-const metricLikeLine = fc.oneof(kvLine, promSample, promComment, jsonLine, mutated(kvLine), mutated(promSample), mutated(promComment), mutated(jsonLine));
+const metricLikeLine = fc.oneof(
+  kvLine,
+  promSample,
+  promComment,
+  jsonLine,
+  mutated(kvLine),
+  mutated(promSample),
+  mutated(promComment),
+  mutated(jsonLine),
+);
 // Any UTF-16 code unit (lone surrogates included), ASCII-heavy. (fast-check's 'binary' unit is slow to generate.)
-const anyCodeUnit = fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0xffff })).map((c) => String.fromCharCode(c));
+const anyCodeUnit = fc
+  .oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0xffff }))
+  .map((c) => String.fromCharCode(c));
 const anyString = (maxLength: number) => fc.string({ unit: anyCodeUnit, maxLength });
 const syntaxSoup = fc.string({
   maxLength: 60,
@@ -199,7 +258,14 @@ function lawHolds(line: string, stats: LawStats): boolean {
       if (declared) declareFirstWord(text, state);
       if (parse(text, state) === null) continue;
       if (!declared) stats.accepted[name]++;
-      if (!new Precheck({ kv: name === 'kv', json: name === 'json', prom: name === 'prom' }).mayBeMetric(bytes, start, end)) return false;
+      if (
+        !new Precheck({ kv: name === 'kv', json: name === 'json', prom: name === 'prom' }).mayBeMetric(
+          bytes,
+          start,
+          end,
+        )
+      )
+        return false;
       if (!new Precheck(ALL).mayBeMetric(bytes, start, end)) return false;
     }
   }

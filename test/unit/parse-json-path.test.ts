@@ -85,7 +85,11 @@ t.test('infracost: numeric strings count, null and missing are problems naming t
 t.test('wildcards, filters, slices and deep scans: one sample per match with index', async (t) => {
   const result = await evaluateJsonPaths(
     INFRACOST,
-    rules('pc=projects[*].breakdown.totalMonthlyCost', 'hc=$..totalHourlyCost', 'f=$.projects[?(@.name=="b")].breakdown.totalMonthlyCost'),
+    rules(
+      'pc=projects[*].breakdown.totalMonthlyCost',
+      'hc=$..totalHourlyCost',
+      'f=$.projects[?(@.name=="b")].breakdown.totalMonthlyCost',
+    ),
   );
   t.same(result.samples, [
     { name: 'pc', value: 154.2038, labels: { index: '0' } },
@@ -101,8 +105,21 @@ t.test('wildcards, filters, slices and deep scans: one sample per match with ind
 });
 
 t.test('values: JSON numbers, numeric strings, NaN/Inf strings; the rest are problems', async (t) => {
-  const doc = JSON.stringify({ n: -1.5e10, s: ' 7 ', nan: 'NaN', inf: '+Inf', ninf: '-Inf', big: '1e400', t: true, arr: [1], zero: 0 });
-  const result = await evaluateJsonPaths(doc, rules('n=n', 's=s', 'nan=nan', 'inf=inf', 'ninf=ninf', 'zero=zero', 'big=big', 't=t', 'arr=arr'));
+  const doc = JSON.stringify({
+    n: -1.5e10,
+    s: ' 7 ',
+    nan: 'NaN',
+    inf: '+Inf',
+    ninf: '-Inf',
+    big: '1e400',
+    t: true,
+    arr: [1],
+    zero: 0,
+  });
+  const result = await evaluateJsonPaths(
+    doc,
+    rules('n=n', 's=s', 'nan=nan', 'inf=inf', 'ninf=ninf', 'zero=zero', 'big=big', 't=t', 'arr=arr'),
+  );
   t.same(
     result.samples.map((s) => [s.name, s.value]),
     [
@@ -114,7 +131,11 @@ t.test('values: JSON numbers, numeric strings, NaN/Inf strings; the rest are pro
       ['zero', 0],
     ],
   );
-  t.same(result.problems, ['big: not a number ("1e400" is out of range) at $.big', 't: not a number (true) at $.t', 'arr: not a number (an array) at $.arr']);
+  t.same(result.problems, [
+    'big: not a number ("1e400" is out of range) at $.big',
+    't: not a number (true) at $.t',
+    'arr: not a number (an array) at $.arr',
+  ]);
   const overflow = await evaluateJsonPaths('{"x": 1e400}', rules('x=x'));
   t.same(overflow.problems, ['x: not a number (out of range) at $.x']);
 });

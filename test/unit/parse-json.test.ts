@@ -31,7 +31,10 @@ t.test('a label named __proto__ is data, not a prototype', async (t) => {
 });
 
 t.test("a sample object is the parser's own: labels are copied, not shared with JSON.parse output", async (t) => {
-  const outcome = parseJson('[{"name":"a","value":1,"labels":{"k":"v"}},{"name":"b","value":2,"labels":{"k":"v"}}]', newParseState());
+  const outcome = parseJson(
+    '[{"name":"a","value":1,"labels":{"k":"v"}},{"name":"b","value":2,"labels":{"k":"v"}}]',
+    newParseState(),
+  );
   const [a, b] = outcome?.samples ?? [];
   t.not(a?.labels, b?.labels);
 });

@@ -5,7 +5,10 @@ import { numberCases } from './parse-cases.js';
 t.test('parseNumber table', async (t) => {
   for (const [text, want] of numberCases) {
     const got = parseNumber(text);
-    t.ok(Object.is(got, want), `${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} → ${String(want)} (got ${String(got)})`);
+    t.ok(
+      Object.is(got, want),
+      `${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} → ${String(want)} (got ${String(got)})`,
+    );
   }
 });
 

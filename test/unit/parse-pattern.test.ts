@@ -63,7 +63,11 @@ t.test('matching lines', async (t) => {
     ['rps=Requests/sec:\\s+(?<value>[\\d.]+)', 'Latency: 3', null],
     // Every match on the line, when a name or label group tells the matches apart.
     ['(?<name>\\w+)=(?<value>\\S+)', 'a=1 b=2', { samples: [s('a', 1), s('b', 2)] }],
-    ['(?<value>\\d+) (?<name>failed|passed)', '2 failed, 3 passed in 0.88s', { samples: [s('failed', 2), s('passed', 3)] }],
+    [
+      '(?<value>\\d+) (?<name>failed|passed)',
+      '2 failed, 3 passed in 0.88s',
+      { samples: [s('failed', 2), s('passed', 3)] },
+    ],
     [
       '(?<value>[\\d.]+) (?<name>ns/op|B/op|allocs/op)',
       'BenchmarkX-8   1000  1234 ns/op  56 B/op  2 allocs/op',
@@ -75,25 +79,40 @@ t.test('matching lines', async (t) => {
       'http_req_duration_ms=(?<=http_req_duration\\.*:.*)(?<stat>avg|p\\(95\\))=(?<value>[\\d.]+)ms',
       '  http_req_duration..: avg=12.5ms min=1ms p(90)=20ms p(95)=25.25ms',
       {
-        samples: [s('http_req_duration_ms', 12.5, { stat: 'avg' }), s('http_req_duration_ms', 25.25, { stat: 'p(95)' })],
+        samples: [
+          s('http_req_duration_ms', 12.5, { stat: 'avg' }),
+          s('http_req_duration_ms', 25.25, { stat: 'p(95)' }),
+        ],
       },
     ],
     // A series met twice on one line keeps its first value; a fixed name without labels takes the first match.
     ['(?<name>\\w+)=(?<value>\\d+)', 'a=1 a=2 b=3', { samples: [s('a', 1), s('b', 3)] }],
     ['t=(?<value>\\d+)ms', 'took 5ms (retry 3ms)', { samples: [s('t', 5)] }],
     // Usable matches are kept; the line's first unusable one is its problem.
-    ['(?<name>\\w+)=(?<value>\\S+)', 'level=info status=200 took=3s', { samples: [s('status', 200)], problem: 'value "info" is not a number' }],
+    [
+      '(?<name>\\w+)=(?<value>\\S+)',
+      'level=info status=200 took=3s',
+      { samples: [s('status', 200)], problem: 'value "info" is not a number' },
+    ],
     ['(?<name>\\w+)=(?<value>\\S+)', 'level=info', { samples: [], problem: 'value "info" is not a number' }],
     ['(?<name>\\w+)=(?<value>\\S+)', 'x=1e400', { samples: [], problem: 'out of range' }],
     ['(?<name>\\w+) took (?<value>[\\d.]+)s(?: on (?<host>\\w+))?', 'build took 3.5s', { samples: [s('build', 3.5)] }],
-    ['(?<name>\\w+) took (?<value>[\\d.]+)s(?: on (?<host>\\w+))?', 'build took 3.5s on ci1', { samples: [s('build', 3.5, { host: 'ci1' })] }],
+    [
+      '(?<name>\\w+) took (?<value>[\\d.]+)s(?: on (?<host>\\w+))?',
+      'build took 3.5s on ci1',
+      { samples: [s('build', 3.5, { host: 'ci1' })] },
+    ],
     ['t=(?<region>\\w+) (?<value> *\\d+ *)', 't=eu  42 ', { samples: [s('t', 42, { region: 'eu' })] }],
     ['t=(?<value>\\d+)?x', 'x', { samples: [], problem: 'the value group matched nothing' }],
     ['(?<name>\\w*):(?<value>\\d+)', ':5', { samples: [], problem: 'the name group matched nothing' }],
     ['t=(?<value>NaN|[+-]Inf)', 'NaN', { samples: [s('t', Number.NaN)] }],
     // Every match is tried, a fixed name's too: the unusable ones are the line's problem, the number is kept.
     ['t=(?<value>\\S+)', 'got \uFFFD 12', { samples: [s('t', 12)], problem: 'not a number' }],
-    ['t=(?<__proto__>\\w+) (?<value>\\d+)', 'eu 5', { samples: [s('t', 5, JSON.parse('{"__proto__":"eu"}') as Record<string, string>)] }],
+    [
+      't=(?<__proto__>\\w+) (?<value>\\d+)',
+      'eu 5',
+      { samples: [s('t', 5, JSON.parse('{"__proto__":"eu"}') as Record<string, string>)] },
+    ],
     ['t=\\u0000(?<value>\\d+)', 'a\u00007', { samples: [s('t', 7)] }],
   ];
   for (const [text, line, expected] of cases) {

@@ -31,10 +31,14 @@ t.test('# TYPE and # HELP declare names for the lines that follow', async (t) =>
   run('# HELP temp again');
   t.equal(state.promTypes.get('temp'), 'gauge', 'HELP after TYPE keeps the type');
   run('# TYPE lat histogram');
-  t.same(run('lat_bucket{le="0.1"} 3'), { samples: [{ name: 'lat_bucket', value: 3, labels: { le: '0.1' }, type: 'untyped' }] });
+  t.same(run('lat_bucket{le="0.1"} 3'), {
+    samples: [{ name: 'lat_bucket', value: 3, labels: { le: '0.1' }, type: 'untyped' }],
+  });
   t.same(run('lat 3'), { samples: [{ name: 'lat', value: 3, labels: {}, type: 'untyped' }] }, 'histogram → untyped');
   run('# TYPE rps summary');
-  t.same(run('rps{quantile="0.5"} 7'), { samples: [{ name: 'rps', value: 7, labels: { quantile: '0.5' }, type: 'untyped' }] });
+  t.same(run('rps{quantile="0.5"} 7'), {
+    samples: [{ name: 'rps', value: 7, labels: { quantile: '0.5' }, type: 'untyped' }],
+  });
   t.equal(run('# TYPE bad bogus'), null);
   t.notOk(state.promTypes.has('bad'), 'an invalid TYPE declares nothing');
 });

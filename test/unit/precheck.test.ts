@@ -245,7 +245,12 @@ t.test('every line of every tool fixture: parser accepts ⇒ pre-check accepts',
   for (const file of files) {
     const bytes = readFileSync(file);
     // One Precheck per file over the file's one buffer: the amortized search is exercised as in a run.
-    const prechecks = { all: new Precheck(ALL), kv: new Precheck(only('kv')), json: new Precheck(only('json')), prom: new Precheck(only('prom')) };
+    const prechecks = {
+      all: new Precheck(ALL),
+      kv: new Precheck(only('kv')),
+      json: new Precheck(only('json')),
+      prom: new Precheck(only('prom')),
+    };
     const state = newParseState();
     let start = 0;
     while (start < bytes.length) {
@@ -260,7 +265,9 @@ t.test('every line of every tool fixture: parser accepts ⇒ pre-check accepts',
         if (outcome === null) continue;
         accepted++;
         if (!passesAll || !prechecks[name].mayBeMetric(bytes, start, end)) {
-          t.fail(`${file.slice(root.length)}:${lines}: ${name} accepts ${label(text)} but the pre-check turned it away`);
+          t.fail(
+            `${file.slice(root.length)}:${lines}: ${name} accepts ${label(text)} but the pre-check turned it away`,
+          );
         }
         break;
       }

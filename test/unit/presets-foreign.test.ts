@@ -139,7 +139,12 @@ async function run(set: RuleSet, input: string): Promise<{ series: number; messa
   const { config } = parseConfig(['--integration', 't', '--parsers', 'none'], {});
   const messages: string[] = [];
   const store = new SeriesStore(config.maxSeries);
-  const extractor = new Extractor(config, store, new Reporter({ write: (m) => messages.push(m.trimEnd()), budget: 1 << 30 }), [set]);
+  const extractor = new Extractor(
+    config,
+    store,
+    new Reporter({ write: (m) => messages.push(m.trimEnd()), budget: 1 << 30 }),
+    [set],
+  );
   await feed(extractor, input);
   return { series: store.size, messages };
 }

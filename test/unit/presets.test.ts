@@ -75,34 +75,42 @@ t.test('every line rule carries literal words for the pre-filter', async (t) => 
   for (const [name, content] of raw) {
     for (const [i, rule] of content.rules.entries()) {
       if (rule.pattern === undefined) continue;
-      t.ok(Array.isArray(rule.words) && rule.words.length > 0, `${name} rule ${i + 1} (${String(rule.id ?? rule.name ?? '')}) has words`);
+      t.ok(
+        Array.isArray(rule.words) && rule.words.length > 0,
+        `${name} rule ${i + 1} (${String(rule.id ?? rule.name ?? '')}) has words`,
+      );
     }
   }
 });
 
 const STATS = /^(?:mean|median|min|max|stddev|sum|value|p\d+(?:\.\d+)?)$/;
-t.test('one naming scheme: snake_case names, no _total on gauges, units only as suffixes, stat labels from one list', async (t) => {
-  for (const [name, content] of raw) {
-    for (const [i, rule] of content.rules.entries()) {
-      const where = `${name} rule ${i + 1}`;
-      const names: string[] = [];
-      if (typeof rule.name === 'string') names.push(rule.name);
-      if (rule.fields !== undefined) names.push(...Object.keys(rule.fields as object));
-      if (rule.values !== undefined) for (const v of Object.values(rule.values as object)) if (typeof v === 'string') names.push(v);
-      for (const n of names) {
-        t.match(n, /^[a-z][a-z0-9_]*$/, `${where}: ${n} is snake_case`);
-        if (rule.type !== 'counter') t.notMatch(n, /_total$/, `${where}: ${n} is a gauge, not _total`);
-        t.notMatch(n, /_(?:ms|us|ns|percent|pct|kb|mb)(?:_|$)/, `${where}: ${n} names no unit but a base one`);
+t.test(
+  'one naming scheme: snake_case names, no _total on gauges, units only as suffixes, stat labels from one list',
+  async (t) => {
+    for (const [name, content] of raw) {
+      for (const [i, rule] of content.rules.entries()) {
+        const where = `${name} rule ${i + 1}`;
+        const names: string[] = [];
+        if (typeof rule.name === 'string') names.push(rule.name);
+        if (rule.fields !== undefined) names.push(...Object.keys(rule.fields as object));
+        if (rule.values !== undefined)
+          for (const v of Object.values(rule.values as object)) if (typeof v === 'string') names.push(v);
+        for (const n of names) {
+          t.match(n, /^[a-z][a-z0-9_]*$/, `${where}: ${n} is snake_case`);
+          if (rule.type !== 'counter') t.notMatch(n, /_total$/, `${where}: ${n} is a gauge, not _total`);
+          t.notMatch(n, /_(?:ms|us|ns|percent|pct|kb|mb)(?:_|$)/, `${where}: ${n} names no unit but a base one`);
+        }
+        const stats: unknown[] = [];
+        const labels = rule.labels as Record<string, unknown> | undefined;
+        if (labels?.stat !== undefined) stats.push(labels.stat);
+        if (rule.values !== undefined)
+          for (const v of Object.values(rule.values as object))
+            if (typeof v === 'object' && v !== null && 'stat' in v) stats.push((v as { stat: unknown }).stat);
+        for (const s of stats) t.match(String(s), STATS, `${where}: stat="${String(s)}"`);
       }
-      const stats: unknown[] = [];
-      const labels = rule.labels as Record<string, unknown> | undefined;
-      if (labels?.stat !== undefined) stats.push(labels.stat);
-      if (rule.values !== undefined)
-        for (const v of Object.values(rule.values as object)) if (typeof v === 'object' && v !== null && 'stat' in v) stats.push((v as { stat: unknown }).stat);
-      for (const s of stats) t.match(String(s), STATS, `${where}: stat="${String(s)}"`);
     }
-  }
-});
+  },
+);
 
 t.test('--preset list: the presets by group, one line each, name then description', async (t) => {
   const text = await presetList();
@@ -133,7 +141,10 @@ t.test('every preset has a group in --preset list and a section under it in docs
     const at = doc.indexOf(heading);
     const section = doc.indexOf(`\n### \`${name}\`\n`);
     const next = doc.indexOf('\n## ', at + heading.length);
-    t.ok(at >= 0 && section > at && (next < 0 || section < next), `docs/presets.md has ${name} under "${heading.trim()}"`);
+    t.ok(
+      at >= 0 && section > at && (next < 0 || section < next),
+      `docs/presets.md has ${name} under "${heading.trim()}"`,
+    );
     const body = doc.slice(section, doc.indexOf('\n### ', section + 1) >>> 0);
     t.match(body, /Recorded from:\n\n- `/, `${name}: the commands that made its test inputs`);
   }
@@ -182,7 +193,11 @@ t.test('--preset auto: the preset from the wrapped tool', async (t) => {
 });
 
 t.test('--preset auto looks through launchers iteratively and at most 16 deep (issue 24, item 11)', async (t) => {
-  t.equal(presetForCommand([...Array<string>(20_000).fill('npx'), 'k6', 'run', 'x.js']), undefined, '20,000 npx: no stack overflow');
+  t.equal(
+    presetForCommand([...Array<string>(20_000).fill('npx'), 'k6', 'run', 'x.js']),
+    undefined,
+    '20,000 npx: no stack overflow',
+  );
   const pythons = Array.from({ length: 10_000 }, () => ['python', '-m']).flat();
   t.equal(presetForCommand([...pythons, 'pytest']), undefined, '10,000 python -m');
   t.equal(presetForCommand([...Array<string>(16).fill('npx'), 'k6']), 'k6', '16 launchers are looked through');

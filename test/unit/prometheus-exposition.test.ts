@@ -47,12 +47,24 @@ t.test('NaN, +Inf, -Inf, exponents', async (t) => {
     s('m', -1e-7, { k: 'e' }),
     s('m', 0, { k: 'f' }),
   ]);
-  t.equal(out.text, `${head('m')}m{k="a"} NaN\nm{k="b"} +Inf\nm{k="c"} -Inf\nm{k="d"} 1e+21\nm{k="e"} -1e-7\nm{k="f"} 0\n`);
+  t.equal(
+    out.text,
+    `${head('m')}m{k="a"} NaN\nm{k="b"} +Inf\nm{k="c"} -Inf\nm{k="d"} 1e+21\nm{k="e"} -1e-7\nm{k="f"} 0\n`,
+  );
 });
 
 t.test('families by name, samples by label values, one blank line between families', async (t) => {
-  const out = await render(t, [s('zeta', 1), s('alpha', 2, { k: 'b' }), s('alpha', 3, { k: 'a' }), s('mid', 4, { k: '10' }), s('mid', 5, { k: '9' })]);
-  t.equal(out.text, `${head('alpha')}alpha{k="a"} 3\nalpha{k="b"} 2\n\n${head('mid')}mid{k="10"} 4\nmid{k="9"} 5\n\n${head('zeta')}zeta 1\n`);
+  const out = await render(t, [
+    s('zeta', 1),
+    s('alpha', 2, { k: 'b' }),
+    s('alpha', 3, { k: 'a' }),
+    s('mid', 4, { k: '10' }),
+    s('mid', 5, { k: '9' }),
+  ]);
+  t.equal(
+    out.text,
+    `${head('alpha')}alpha{k="a"} 3\nalpha{k="b"} 2\n\n${head('mid')}mid{k="10"} 4\nmid{k="9"} 5\n\n${head('zeta')}zeta 1\n`,
+  );
   t.equal(out.series, 5);
 });
 
@@ -62,7 +74,10 @@ t.test('every sample of a family has the same label names (missing ones are "")'
 });
 
 t.test('label names normalized, each change noted once', async (t) => {
-  const out = await render(t, [s('m', 1, { 'http.status': '200', '2xx': 'y' }), s('m', 2, { 'http.status': '500', '2xx': 'n' })]);
+  const out = await render(t, [
+    s('m', 1, { 'http.status': '200', '2xx': 'y' }),
+    s('m', 2, { 'http.status': '500', '2xx': 'n' }),
+  ]);
   t.equal(out.text, `${head('m')}m{_2xx="n",http_status="500"} 2\nm{_2xx="y",http_status="200"} 1\n`);
   t.same(out.notes.sort(), [
     'label "2xx" sent to the Pushgateway as "_2xx" (2 times)',
@@ -82,7 +97,11 @@ t.test('grouping labels are dropped from the body; a different value is noted', 
     ['integration', 'k6'],
     ['keptn_stage', 'dev'],
   ]);
-  const out = await render(t, [s('m', 1, { job: 'x', keptn_stage: 'dev', region: 'eu' }), s('n', 2, { 'keptn-stage': 'prod' })], { grouping });
+  const out = await render(
+    t,
+    [s('m', 1, { job: 'x', keptn_stage: 'dev', region: 'eu' }), s('n', 2, { 'keptn-stage': 'prod' })],
+    { grouping },
+  );
   t.equal(out.text, `${head('m')}m{region="eu"} 1\n\n${head('n')}n 2\n`);
   const notes = out.notes.join('\n');
   t.match(notes, /label job="x" on "m" differs from the grouping key's job="job-executor-service"/);
@@ -99,32 +118,39 @@ t.test('dropLabels without values drops silently', async (t) => {
 t.test('series identical after dropping or normalizing: the last wins, noted', async (t) => {
   const grouping = new Map([['job', 'j']]);
   // The Pushgateway would refuse these two as "collected before with the same name and label values".
-  const out = await render(t, [s('e', 1, { job: 'zz' }), s('e', 2), s('f', 3, { 'a-b': '1' }), s('f', 4, { a_b: '1' })], { grouping });
+  const out = await render(
+    t,
+    [s('e', 1, { job: 'zz' }), s('e', 2), s('f', 3, { 'a-b': '1' }), s('f', 4, { a_b: '1' })],
+    { grouping },
+  );
   t.equal(out.text, `${head('e')}e 2\n\n${head('f')}f{a_b="1"} 4\n`);
   t.equal(out.series, 2);
   t.match(out.notes.join('\n'), /"e" had series that are identical.*last value was kept/);
   t.match(out.notes.join('\n'), /"f" had series that are identical/);
 });
 
-t.test('types: counter stays counter, untyped becomes gauge, a clash or an impossible counter becomes gauge', async (t) => {
-  const out = await render(t, [
-    s('c', 5, {}, 'counter'),
-    s('u', 1, {}, 'untyped'),
-    s('mixed', 1, { k: 'a' }, 'counter'),
-    s('mixed', 2, { k: 'b' }, 'gauge'),
-    s('neg', -1, {}, 'counter'),
-    s('inf', Infinity, {}, 'counter'),
-    s('cnan', NaN, {}, 'counter'),
-  ]);
-  t.equal(
-    out.text,
-    `${head('c', 'counter')}c 5\n\n${head('cnan', 'counter')}cnan NaN\n\n${head('inf')}inf +Inf\n\n${head('mixed')}mixed{k="a"} 1\nmixed{k="b"} 2\n\n${head('neg')}neg -1\n\n${head('u')}u 1\n`,
-  );
-  const notes = out.notes.join('\n');
-  t.match(notes, /"mixed" was seen as counter and as gauge: sent as gauge/);
-  t.match(notes, /counter "neg" has a negative or infinite value: sent as gauge/);
-  t.match(notes, /counter "inf" has a negative or infinite value/);
-});
+t.test(
+  'types: counter stays counter, untyped becomes gauge, a clash or an impossible counter becomes gauge',
+  async (t) => {
+    const out = await render(t, [
+      s('c', 5, {}, 'counter'),
+      s('u', 1, {}, 'untyped'),
+      s('mixed', 1, { k: 'a' }, 'counter'),
+      s('mixed', 2, { k: 'b' }, 'gauge'),
+      s('neg', -1, {}, 'counter'),
+      s('inf', Infinity, {}, 'counter'),
+      s('cnan', NaN, {}, 'counter'),
+    ]);
+    t.equal(
+      out.text,
+      `${head('c', 'counter')}c 5\n\n${head('cnan', 'counter')}cnan NaN\n\n${head('inf')}inf +Inf\n\n${head('mixed')}mixed{k="a"} 1\nmixed{k="b"} 2\n\n${head('neg')}neg -1\n\n${head('u')}u 1\n`,
+    );
+    const notes = out.notes.join('\n');
+    t.match(notes, /"mixed" was seen as counter and as gauge: sent as gauge/);
+    t.match(notes, /counter "neg" has a negative or infinite value: sent as gauge/);
+    t.match(notes, /counter "inf" has a negative or infinite value/);
+  },
+);
 
 t.test('a zero counter is still written', async (t) => {
   const out = await render(t, [s('c', 0, { k: 'a' }, 'counter')]);

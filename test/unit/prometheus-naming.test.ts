@@ -3,7 +3,12 @@
 
 import t from 'tap';
 import fc from 'fast-check';
-import { clashesWithPushgatewayOwnMetrics, isGroupingLabelName, normalizeLabelName, normalizeMetricName } from '../../lib/naming/prometheus.js';
+import {
+  clashesWithPushgatewayOwnMetrics,
+  isGroupingLabelName,
+  normalizeLabelName,
+  normalizeMetricName,
+} from '../../lib/naming/prometheus.js';
 
 t.test('normalizeLabelName', async (t) => {
   const table: Array<[string, string | undefined]> = [
@@ -43,17 +48,29 @@ t.test('isGroupingLabelName: the path label rules of the Pushgateway', async (t)
 });
 
 t.test('own Pushgateway families are recognised', async (t) => {
-  for (const own of ['go_goroutines', 'process_start_time_seconds', 'push_time_seconds', 'push_failure_time_seconds', 'pushgateway_build_info']) {
+  for (const own of [
+    'go_goroutines',
+    'process_start_time_seconds',
+    'push_time_seconds',
+    'push_failure_time_seconds',
+    'pushgateway_build_info',
+  ]) {
     t.ok(clashesWithPushgatewayOwnMetrics(own), own);
   }
-  for (const mine of ['keptn_go_build', 'keptn_k6_push_time_seconds', 'gopher']) t.notOk(clashesWithPushgatewayOwnMetrics(mine), mine);
+  for (const mine of ['keptn_go_build', 'keptn_k6_push_time_seconds', 'gopher'])
+    t.notOk(clashesWithPushgatewayOwnMetrics(mine), mine);
 });
 
 t.test('property: every non-empty name becomes a valid, non-reserved label name, stably', async (t) => {
   fc.assert(
     fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), (name) => {
       const out = normalizeLabelName(name);
-      return out !== undefined && isGroupingLabelName(out) && normalizeLabelName(name) === out && normalizeLabelName(out) === out;
+      return (
+        out !== undefined &&
+        isGroupingLabelName(out) &&
+        normalizeLabelName(name) === out &&
+        normalizeLabelName(out) === out
+      );
     }),
     { numRuns: 1000 },
   );

@@ -29,7 +29,12 @@ async function scriptedServer(answer: (seen: Seen) => Answer) {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const s = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       seen.push(s);
       const a = answer(s);
       res.writeHead(a.status, { 'content-type': 'text/plain; charset=utf-8', ...(a.headers ?? {}) });
@@ -130,7 +135,10 @@ t.test('a 5xx is retried by the HTTP layer, then reported with the body', async 
 t.test("400 hints by the gateway's words", async (t) => {
   const cases: Array<[string, RegExp]> = [
     ['text format parsing error in line 3: expected float as value, got "1\\r"', /bug in jes-metrics-pipe/],
-    ['pushed metrics are invalid or inconsistent with existing metrics: pushed metrics must not have timestamps', /timestamps/],
+    [
+      'pushed metrics are invalid or inconsistent with existing metrics: pushed metrics must not have timestamps',
+      /timestamps/,
+    ],
     [
       'pushed metrics are invalid or inconsistent with existing metrics: collected metric "m" { label:<name:"grouping" value:"x" > gauge:<value:1 > } was collected before with the same name and label values',
       /another type or the same labels in another group/,
@@ -161,7 +169,10 @@ t.test('a gateway that echoes the credentials does not get them printed', async 
     body: `bad auth ${s.headers.authorization ?? ''} for ${Buffer.from((s.headers.authorization ?? '').slice(6), 'base64').toString()}`,
   }));
   t.teardown(srv.close);
-  const { stderr } = await pushSeries({ url: new URL(srv.base), integration: 'k6', username: 'svc-user', password: 'hunter2-long' }, series);
+  const { stderr } = await pushSeries(
+    { url: new URL(srv.base), integration: 'k6', username: 'svc-user', password: 'hunter2-long' },
+    series,
+  );
   t.match(stderr, /-> 400: bad auth Basic \*\*\* for \*\*\*:\*\*\*/);
   t.notOk(stderr.includes('hunter2-long'));
   t.notOk(stderr.includes(Buffer.from('svc-user:hunter2-long').toString('base64')));

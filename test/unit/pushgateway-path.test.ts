@@ -16,7 +16,11 @@ t.test('the full key: job, integration, the Keptn labels that are set, --groupin
     groupingPath({ ...base, keptn: { project: 'sockshop', stage: 'dev', service: 'carts' } }),
     '/metrics/job/job-executor-service/integration/k6/keptn_project/sockshop/keptn_stage/dev/keptn_service/carts',
   );
-  t.equal(groupingPath({ ...base, keptn: { stage: 'dev' } }), '/metrics/job/job-executor-service/integration/k6/keptn_stage/dev', 'unset parts are left out');
+  t.equal(
+    groupingPath({ ...base, keptn: { stage: 'dev' } }),
+    '/metrics/job/job-executor-service/integration/k6/keptn_stage/dev',
+    'unset parts are left out',
+  );
   t.equal(
     groupingPath({
       ...base,
@@ -48,10 +52,17 @@ t.test('values: plain or @base64 (base64url, no padding)', async (t) => {
     ['..', 'keptn_stage@base64/Li4'],
   ];
   for (const [value, want] of table) {
-    t.equal(groupingPath({ ...base, keptn: { stage: value } }), `/metrics/job/job-executor-service/integration/k6/${want}`, JSON.stringify(value));
+    t.equal(
+      groupingPath({ ...base, keptn: { stage: value } }),
+      `/metrics/job/job-executor-service/integration/k6/${want}`,
+      JSON.stringify(value),
+    );
   }
   t.equal(groupingPath({ ...base, job: '/var/tmp' }), '/metrics/job@base64/L3Zhci90bXA/integration/k6', 'the job too');
-  t.equal(groupingPath({ ...base, integration: 'k6 load' }), '/metrics/job/job-executor-service/integration@base64/azYgbG9hZA');
+  t.equal(
+    groupingPath({ ...base, integration: 'k6 load' }),
+    '/metrics/job/job-executor-service/integration@base64/azYgbG9hZA',
+  );
 });
 
 t.test('refused before any request', async (t) => {
@@ -61,7 +72,11 @@ t.test('refused before any request', async (t) => {
     ['leading digit', { ...base, grouping: [['1a', 'x']] }, /1a/],
     ['reserved __ prefix', { ...base, grouping: [['__x', 'x']] }, /__x/],
     ['job again', { ...base, grouping: [['job', 'x']] }, /already in the grouping key/],
-    ['a Keptn label again', { ...base, keptn: { stage: 'dev' }, grouping: [['keptn_stage', 'prod']] }, /already in the grouping key/],
+    [
+      'a Keptn label again',
+      { ...base, keptn: { stage: 'dev' }, grouping: [['keptn_stage', 'prod']] },
+      /already in the grouping key/,
+    ],
     [
       'twice the same',
       {
@@ -74,7 +89,8 @@ t.test('refused before any request', async (t) => {
       /already in the grouping key/,
     ],
   ];
-  for (const [what, ctx, message] of bad) t.throws(() => groupingPath(ctx), { name: 'GroupingKeyError', message }, what);
+  for (const [what, ctx, message] of bad)
+    t.throws(() => groupingPath(ctx), { name: 'GroupingKeyError', message }, what);
   t.ok(new GroupingKeyError('x') instanceof Error);
 });
 

@@ -14,7 +14,11 @@ t.test('accepted forms', async (t) => {
   const table: Array<[string, string, string]> = [
     // input, href, pathname
     ['localhost:9091', 'http://localhost:9091/', '/'],
-    ['prometheus-pushgateway.monitoring.svc.cluster.local:9091', 'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091/', '/'],
+    [
+      'prometheus-pushgateway.monitoring.svc.cluster.local:9091',
+      'http://prometheus-pushgateway.monitoring.svc.cluster.local:9091/',
+      '/',
+    ],
     ['127.0.0.1:9091', 'http://127.0.0.1:9091/', '/'],
     ['[::1]:9091', 'http://[::1]:9091/', '/'],
     ['http://pgw:9091', 'http://pgw:9091/', '/'],

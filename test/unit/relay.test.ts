@@ -55,7 +55,13 @@ t.test('a slow stdout: every byte arrives intact and in order, at most count+1 b
   const input = seededBytes(3 * 1024 * 1024, 7);
   const { dest, got } = slowDest(1);
   const chunks: Buffer[] = [];
-  const relay = new Relay({ dest, onChunk: (c) => chunks.push(Buffer.from(c)), onBroken: () => t.fail('not broken'), bufferBytes: 64 * 1024, count: 4 });
+  const relay = new Relay({
+    dest,
+    onChunk: (c) => chunks.push(Buffer.from(c)),
+    onBroken: () => t.fail('not broken'),
+    bufferBytes: 64 * 1024,
+    count: 4,
+  });
   const taken = new Set<Buffer>();
   const pauses = await pump(relay, input, 50_000, taken);
   await new Promise<void>((resolve) => dest.end(resolve));
@@ -68,7 +74,13 @@ t.test('a slow stdout: every byte arrives intact and in order, at most count+1 b
 t.test('a fast stdout: buffers are reused, never refilled while held', async (t) => {
   const input = seededBytes(1024 * 1024, 8);
   const { dest, got } = slowDest(0);
-  const relay = new Relay({ dest, onChunk: () => undefined, onBroken: () => t.fail('not broken'), bufferBytes: 16 * 1024, count: 2 });
+  const relay = new Relay({
+    dest,
+    onChunk: () => undefined,
+    onBroken: () => t.fail('not broken'),
+    bufferBytes: 16 * 1024,
+    count: 2,
+  });
   const taken = new Set<Buffer>();
   await pump(relay, input, 16 * 1024, taken);
   await new Promise<void>((resolve) => dest.end(resolve));
@@ -81,7 +93,13 @@ t.test('stdout breaks (EPIPE): reported once, the parsers still get everything, 
   const { dest } = slowDest(0, 3);
   const chunks: Buffer[] = [];
   const broken: string[] = [];
-  const relay = new Relay({ dest, onChunk: (c) => chunks.push(Buffer.from(c)), onBroken: (e) => broken.push(e.code ?? ''), bufferBytes: 8 * 1024, count: 2 });
+  const relay = new Relay({
+    dest,
+    onChunk: (c) => chunks.push(Buffer.from(c)),
+    onBroken: (e) => broken.push(e.code ?? ''),
+    bufferBytes: 8 * 1024,
+    count: 2,
+  });
   await pump(relay, input, 8 * 1024, new Set());
   t.same(broken, ['EPIPE'], 'onBroken once');
   t.ok(Buffer.concat(chunks).equals(input), 'the parsers got the input byte for byte');
@@ -100,7 +118,11 @@ t.test('lines from reused buffers are the lines of the input (the splitter and p
   const input = Buffer.from(`${text}\n`);
   const collect = (feed: (splitter: LineSplitter) => Promise<void>) => {
     const lines: string[] = [];
-    const splitter = new LineSplitter({ maxLineBytes: 1 << 20, precheck: new Precheck({ kv: true, json: true, prom: true }), onLine: (l) => lines.push(l) });
+    const splitter = new LineSplitter({
+      maxLineBytes: 1 << 20,
+      precheck: new Precheck({ kv: true, json: true, prom: true }),
+      onLine: (l) => lines.push(l),
+    });
     return feed(splitter).then(() => {
       splitter.end();
       return lines;
@@ -111,7 +133,13 @@ t.test('lines from reused buffers are the lines of the input (the splitter and p
   });
   const reused = await collect(async (s) => {
     const { dest } = slowDest(0);
-    const relay = new Relay({ dest, onChunk: (c) => s.push(c), onBroken: () => undefined, bufferBytes: 1000, count: 1 });
+    const relay = new Relay({
+      dest,
+      onChunk: (c) => s.push(c),
+      onBroken: () => undefined,
+      bufferBytes: 1000,
+      count: 1,
+    });
     await pump(relay, input, 1000, new Set());
   });
   t.ok(fresh.length > 1000, `${fresh.length} candidate lines`);

@@ -8,7 +8,13 @@ import { decodeRemoteWrite } from '../support/proto-decode.js';
 
 const series: UnitSeries[] = [
   { name: 'keptn_k6_rps', labels: { scenario: 'b', ci_platform: 'keptn' }, value: 12.5, type: 'gauge' },
-  { name: 'keptn_k6_reqs_total', labels: { 'http.method': 'GET', empty: '' }, value: 7, type: 'counter', unit: 'requests' },
+  {
+    name: 'keptn_k6_reqs_total',
+    labels: { 'http.method': 'GET', empty: '' },
+    value: 7,
+    type: 'counter',
+    unit: 'requests',
+  },
   { name: 'keptn_k6_rps', labels: { scenario: 'a"\\\nü', ci_platform: 'keptn' }, value: -Infinity, type: 'gauge' },
 ];
 
@@ -69,7 +75,9 @@ t.test('label names made valid; a clash after renaming keeps the first; duplicat
 
 t.test('exact values', async (t) => {
   for (const value of [NaN, 0, -0, Infinity, Number.MAX_VALUE, 5e-324, 0.1, 1e21]) {
-    const got = decodeRemoteWrite(compress(await encodeWriteRequest(remoteWriteContent([{ name: 'v', labels: {}, value, type: 'gauge' }]), 0)));
+    const got = decodeRemoteWrite(
+      compress(await encodeWriteRequest(remoteWriteContent([{ name: 'v', labels: {}, value, type: 'gauge' }]), 0)),
+    );
     t.ok(Object.is(got.series[0]!.samples[0]!.value, value), String(value));
   }
 });

@@ -13,7 +13,8 @@ function capture(): { reporter: Reporter; text: () => string } {
 }
 
 t.test('looksRandom: tokens and passwords yes, words and names no', async (t) => {
-  for (const s of ['s3cretpass', 'hunter2-long', 'Zm9vOmJhcg==', 'dt0c01.ABC.DEF0123', 'abcdefghijklmnopq']) t.ok(looksRandom(s), s);
+  for (const s of ['s3cretpass', 'hunter2-long', 'Zm9vOmJhcg==', 'dt0c01.ABC.DEF0123', 'abcdefghijklmnopq'])
+    t.ok(looksRandom(s), s);
   for (const s of ['keptn', 'sockshop', 'svc-user', 'ciuser', 'pw1', 'job_executor']) t.notOk(looksRandom(s), s);
 });
 
@@ -23,7 +24,10 @@ t.test('a plain user name is masked in user-info and Basic pairs, not inside nam
   m.add('s3cretpass');
   const table: Array<[string, string]> = [
     ['keptn_k6_http_reqs{ci_platform="keptn"} 1', 'keptn_k6_http_reqs{ci_platform="keptn"} 1'],
-    ['PUT /metrics/job/j/integration/k6/keptn_project/sockshop', 'PUT /metrics/job/j/integration/k6/keptn_project/sockshop'],
+    [
+      'PUT /metrics/job/j/integration/k6/keptn_project/sockshop',
+      'PUT /metrics/job/j/integration/k6/keptn_project/sockshop',
+    ],
     ['keptn.k6.http_reqs,ci_platform=keptn gauge,1', 'keptn.k6.http_reqs,ci_platform=keptn gauge,1'],
     ['http://keptn:s3cretpass@gw:9091/x', 'http://***:***@gw:9091/x'],
     ['https://keptn@gw/', 'https://***@gw/'],
@@ -63,7 +67,8 @@ t.test('masked before cut: no start of a secret survives a cut (item 12)', async
   for (let pad = 250; pad < 300; pad += 7) {
     const body = `${'x'.repeat(pad)} echo ${token} and ${secret}`;
     const shown = reporter.excerpt(body, 300);
-    for (let i = 0; i + 8 <= secret.length; i++) t.notOk(shown.includes(secret.slice(i, i + 8)), `pad ${pad}: no ${secret.slice(i, i + 8)}`);
+    for (let i = 0; i + 8 <= secret.length; i++)
+      t.notOk(shown.includes(secret.slice(i, i + 8)), `pad ${pad}: no ${secret.slice(i, i + 8)}`);
   }
   // Cut before it came here (a bounded body): the tail that starts the secret is masked.
   t.equal(reporter.excerpt(`401: ${secret.slice(0, 15)}`, 300), '401: ***');
@@ -76,7 +81,8 @@ t.test('a Basic value cut at the quote limit is masked, not left half readable',
   reporter.addSecret(basic);
   for (let pad = 2030; pad < 2048; pad += 3) {
     const shown = reporter.excerpt(`${'x'.repeat(pad)} got ${basic} back`, 2048);
-    for (let i = 0; i + 6 <= basic.length; i++) t.notOk(shown.includes(basic.slice(i, i + 6)), `pad ${pad}: no ${basic.slice(i, i + 6)}`);
+    for (let i = 0; i + 6 <= basic.length; i++)
+      t.notOk(shown.includes(basic.slice(i, i + 6)), `pad ${pad}: no ${basic.slice(i, i + 6)}`);
   }
 });
 
@@ -106,17 +112,36 @@ t.test('every kind of message is escaped: error, warn, info, block title and lin
   reporter.info(evil);
   reporter.block(evil, `${evil}\n${evil}`);
   reporter.summary(evil);
-  t.notMatch(text(), /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, 'no control character but tab and the newlines between messages');
-  t.equal(text().trimEnd().split('\n').length, 7, 'seven lines: 3 messages, a block (a title and 2 lines), the summary');
+  t.notMatch(
+    text(),
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/,
+    'no control character but tab and the newlines between messages',
+  );
+  t.equal(
+    text().trimEnd().split('\n').length,
+    7,
+    'seven lines: 3 messages, a block (a title and 2 lines), the summary',
+  );
 });
 
-t.test('a label value: a plain password is masked as a whole value, a user name is not (an identity, not a credential)', async (t) => {
-  const mask = new SecretMask();
-  mask.add('keptn', 'identity');
-  mask.add('hunter22', 'credential');
-  mask.add('c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1Njc4OQ', 'credential');
-  t.equal(mask.maskValue('keptn'), 'keptn', 'ci_platform="keptn" stays when the Pushgateway user is keptn');
-  t.equal(mask.maskValue('hunter22'), '***', 'a plain password as the whole value');
-  t.equal(mask.maskValue('x-c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1Njc4OQ'), 'x-***', 'a random-looking one wherever it appears');
-  t.equal(mask.redact('http://keptn:hunter22@host/'), 'http://***:***@host/', 'both are still masked in a URL in a message');
-});
+t.test(
+  'a label value: a plain password is masked as a whole value, a user name is not (an identity, not a credential)',
+  async (t) => {
+    const mask = new SecretMask();
+    mask.add('keptn', 'identity');
+    mask.add('hunter22', 'credential');
+    mask.add('c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1Njc4OQ', 'credential');
+    t.equal(mask.maskValue('keptn'), 'keptn', 'ci_platform="keptn" stays when the Pushgateway user is keptn');
+    t.equal(mask.maskValue('hunter22'), '***', 'a plain password as the whole value');
+    t.equal(
+      mask.maskValue('x-c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1Njc4OQ'),
+      'x-***',
+      'a random-looking one wherever it appears',
+    );
+    t.equal(
+      mask.redact('http://keptn:hunter22@host/'),
+      'http://***:***@host/',
+      'both are still masked in a URL in a message',
+    );
+  },
+);

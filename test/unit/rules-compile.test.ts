@@ -38,7 +38,11 @@ t.test('examples and presets: valid for the schema and for the loader', async (t
 // Each broken file: the loader's message, and the schema refuses it too.
 const BROKEN: Array<[string, string, RegExp]> = [
   ['no version', 'rules: [{pattern: "x=(?<value>1)", name: x}]', /^r\.yaml: version: must be 1/],
-  ['unknown top key', 'version: 1\nrule: []\nrules: [{pattern: "(?<value>1)", name: x}]', /^r\.yaml: rule: unknown key/],
+  [
+    'unknown top key',
+    'version: 1\nrule: []\nrules: [{pattern: "(?<value>1)", name: x}]',
+    /^r\.yaml: rule: unknown key/,
+  ],
   ['empty rules', 'version: 1\nrules: []', /^r\.yaml: rules: must be a list of at least one rule/],
   [
     'bad unit',
@@ -55,19 +59,43 @@ const BROKEN: Array<[string, string, RegExp]> = [
     'version: 1\nrules: [{pattern: "(?<value>1)", name: x, lables: {a: b}}]',
     /^r\.yaml: rule 1 \("x"\): lables: not a field of a pattern rule/,
   ],
-  ['bad occurrence', 'version: 1\nrules: [{pattern: "(?<value>1)", name: x, occurrence: middle}]', /occurrence: "middle" is not one of first, last/],
+  [
+    'bad occurrence',
+    'version: 1\nrules: [{pattern: "(?<value>1)", name: x, occurrence: middle}]',
+    /occurrence: "middle" is not one of first, last/,
+  ],
   [
     'bad aggregate',
     'version: 1\nrules: [{json: "$.a", name: x, aggregate: median}]',
     /rule 1 \("x"\): aggregate: "median" is not one of sum, count, min, max, mean, avg, first, last/,
   ],
   ['json without name', 'version: 1\nrules: [{json: "$.a"}]', /rule 1: name: a json rule needs name: \(or fields:\)/],
-  ['bad xml field', 'version: 1\nrules: [{xml: testsuite, name: t, value: time}]', /rule 1 \("t"\): value: must be @attribute or text\(\)/],
+  [
+    'bad xml field',
+    'version: 1\nrules: [{xml: testsuite, name: t, value: time}]',
+    /rule 1 \("t"\): value: must be @attribute or text\(\)/,
+  ],
   ['bad name', 'version: 1\nrules: [{pattern: "(?<value>1)", name: "1x"}]', /name: "1x" is not a metric name/],
-  ['default not a number', 'version: 1\nrules: [{pattern: "(?<value>1)", name: x, default: zero}]', /rule 1 \("x"\): default: must be a number/],
-  ['words not a list', 'version: 1\nrules: [{pattern: "(?<value>1)", name: x, words: abc}]', /words: must be a list of non-empty words/],
-  ['marks not a list', 'version: 1\nmarks: {line: x}\nrules: [{pattern: "(?<value>1)", name: x}]', /^r\.yaml: marks: must be a list of at least one mark/],
-  ['empty marks', 'version: 1\nmarks: []\nrules: [{pattern: "(?<value>1)", name: x}]', /^r\.yaml: marks: must be a list of at least one mark/],
+  [
+    'default not a number',
+    'version: 1\nrules: [{pattern: "(?<value>1)", name: x, default: zero}]',
+    /rule 1 \("x"\): default: must be a number/,
+  ],
+  [
+    'words not a list',
+    'version: 1\nrules: [{pattern: "(?<value>1)", name: x, words: abc}]',
+    /words: must be a list of non-empty words/,
+  ],
+  [
+    'marks not a list',
+    'version: 1\nmarks: {line: x}\nrules: [{pattern: "(?<value>1)", name: x}]',
+    /^r\.yaml: marks: must be a list of at least one mark/,
+  ],
+  [
+    'empty marks',
+    'version: 1\nmarks: []\nrules: [{pattern: "(?<value>1)", name: x}]',
+    /^r\.yaml: marks: must be a list of at least one mark/,
+  ],
   [
     'mark of two kinds',
     'version: 1\nmarks: [{line: x, xml: y}]\nrules: [{pattern: "(?<value>1)", name: x}]',
@@ -93,7 +121,10 @@ const BROKEN: Array<[string, string, RegExp]> = [
 t.test('broken files: the loader names file, rule and field; the schema refuses them', async (t) => {
   for (const [what, text, message] of BROKEN) {
     const loaded = await loadRuleText('r.yaml', text);
-    t.ok('errors' in loaded && loaded.errors.some((e) => message.test(e)), `${what}: ${'errors' in loaded ? loaded.errors.join(' | ') : 'accepted'}`);
+    t.ok(
+      'errors' in loaded && loaded.errors.some((e) => message.test(e)),
+      `${what}: ${'errors' in loaded ? loaded.errors.join(' | ') : 'accepted'}`,
+    );
     t.notOk(validate(parseYaml(text)), `${what}: the schema refuses it too`);
   }
 });
@@ -101,25 +132,65 @@ t.test('broken files: the loader names file, rule and field; the schema refuses 
 t.test('what only the loader can check: the regex and its groups', async (t) => {
   const cases: Array<[string, RegExp]> = [
     ['version: 1\nrules: [{pattern: "(", name: x}]', /rule 1 \("x"\): pattern: invalid regular expression/],
-    ['version: 1\nrules: [{pattern: "\\\\d+", name: x}]', /pattern: the regex needs a named group \(\?<value>…\), or give values:/],
-    ['version: 1\nrules: [{pattern: "(?<value>\\\\d+)"}]', /pattern: the regex needs a named group \(\?<name>…\), or give name:/],
-    ['version: 1\nrules: [{pattern: "(?<name>\\\\w+) (?<value>\\\\d+)", name: x}]', /name: the regex has a \(\?<name>…\) group as well/],
-    ['version: 1\nrules: [{pattern: "(?<a>\\\\d+)", name: x, values: {b: {s: b}}}]', /values\.b: the pattern has no named group \(\?<b>…\)/],
+    [
+      'version: 1\nrules: [{pattern: "\\\\d+", name: x}]',
+      /pattern: the regex needs a named group \(\?<value>…\), or give values:/,
+    ],
+    [
+      'version: 1\nrules: [{pattern: "(?<value>\\\\d+)"}]',
+      /pattern: the regex needs a named group \(\?<name>…\), or give name:/,
+    ],
+    [
+      'version: 1\nrules: [{pattern: "(?<name>\\\\w+) (?<value>\\\\d+)", name: x}]',
+      /name: the regex has a \(\?<name>…\) group as well/,
+    ],
+    [
+      'version: 1\nrules: [{pattern: "(?<a>\\\\d+)", name: x, values: {b: {s: b}}}]',
+      /values\.b: the pattern has no named group \(\?<b>…\)/,
+    ],
     ['version: 1\nrules: [{pattern: "x", context: true}]', /a context rule needs named groups/],
-    ['version: 1\nrules: [{pattern: "(?<value>\\\\S+)", name: x, unit: auto, default: 0}]', /default: cannot go with unit: auto/],
+    [
+      'version: 1\nrules: [{pattern: "(?<value>\\\\S+)", name: x, unit: auto, default: 0}]',
+      /default: cannot go with unit: auto/,
+    ],
     ['version: 1\nrules: [{pattern: "(?<value>\\\\d+) (?<name>\\\\w+)", default: 0}]', /default: needs a fixed name/],
-    ['version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, label_groups: [shard]}]', /label_groups: the pattern has no named group \(\?<shard>…\)/],
-    ['version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, decimal: dot}]', /decimal: "dot" is not one of point, comma/],
-    ['version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, prefixes: iec}]', /prefixes: "iec" is not one of si, binary/],
-    ['version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, aggregate: sum, occurrence: last}]', /aggregate: goes with no occurrence:/],
-    ['version: 1\nrules:\n  - {pattern: "(?<value>1)", name: a, unit: mss}\n  - {json: "$.x", name: b, aggregate: median}', /rule 1 \("a"\): unit/],
+    [
+      'version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, label_groups: [shard]}]',
+      /label_groups: the pattern has no named group \(\?<shard>…\)/,
+    ],
+    [
+      'version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, decimal: dot}]',
+      /decimal: "dot" is not one of point, comma/,
+    ],
+    [
+      'version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, prefixes: iec}]',
+      /prefixes: "iec" is not one of si, binary/,
+    ],
+    [
+      'version: 1\nrules: [{pattern: "(?<value>\\\\d+)", name: x, aggregate: sum, occurrence: last}]',
+      /aggregate: goes with no occurrence:/,
+    ],
+    [
+      'version: 1\nrules:\n  - {pattern: "(?<value>1)", name: a, unit: mss}\n  - {json: "$.x", name: b, aggregate: median}',
+      /rule 1 \("a"\): unit/,
+    ],
   ];
   for (const [text, message] of cases) {
     const loaded = await loadRuleText('r.yaml', text);
-    t.ok('errors' in loaded && loaded.errors.some((e) => message.test(e)), `${text}: ${'errors' in loaded ? loaded.errors.join(' | ') : 'accepted'}`);
+    t.ok(
+      'errors' in loaded && loaded.errors.some((e) => message.test(e)),
+      `${text}: ${'errors' in loaded ? loaded.errors.join(' | ') : 'accepted'}`,
+    );
   }
-  const badMark = await loadRuleText('r.yaml', 'version: 1\nmarks: [{line: "("}]\nrules: [{pattern: "(?<value>1)", name: x}]');
-  t.match('errors' in badMark ? badMark.errors[0] : '', /^r\.yaml: mark 1: line: invalid regular expression/, 'a line mark is a regex the loader compiles');
+  const badMark = await loadRuleText(
+    'r.yaml',
+    'version: 1\nmarks: [{line: "("}]\nrules: [{pattern: "(?<value>1)", name: x}]',
+  );
+  t.match(
+    'errors' in badMark ? badMark.errors[0] : '',
+    /^r\.yaml: mark 1: line: invalid regular expression/,
+    'a line mark is a regex the loader compiles',
+  );
   const marks = await loadRuleText(
     'r.yaml',
     'version: 1\nmarks: [{line: "^Done in"}, {json: "Results"}, {xml: testsuites}]\nrules: [{pattern: "(?<value>1)", name: x}]',
@@ -136,7 +207,11 @@ t.test('what only the loader can check: the regex and its groups', async (t) => 
   const both = await loadRuleText('r.yaml', cases.at(-1)![0]);
   t.equal('errors' in both ? both.errors.length : 0, 2, 'every broken rule is reported, not only the first');
   const yamlError = await loadRuleText('r.yaml', 'version: 1\nrules: [\n');
-  t.match('errors' in yamlError ? yamlError.errors[0] : '', /^r\.yaml: line \d+: /, 'a YAML syntax error names the line');
+  t.match(
+    'errors' in yamlError ? yamlError.errors[0] : '',
+    /^r\.yaml: line \d+: /,
+    'a YAML syntax error names the line',
+  );
   const json = await loadRuleText('r.json', '{"version": 1, "rules": [{"pattern": "(?<value>1)", "name": "x"}]}');
   t.notOk('errors' in json, 'JSON is accepted');
   const laughs = await loadRuleText(
@@ -147,7 +222,12 @@ t.test('what only the loader can check: the regex and its groups', async (t) => 
 });
 
 t.test('compileRule: the same rule objects as the flags make', async (t) => {
-  const rule = compileRule('f', 1, { pattern: 'http_req_duration.*avg=(?<value>\\S+)', name: 'd', unit: 'auto', labels: { tool: 'k6', n: 1 } });
+  const rule = compileRule('f', 1, {
+    pattern: 'http_req_duration.*avg=(?<value>\\S+)',
+    name: 'd',
+    unit: 'auto',
+    labels: { tool: 'k6', n: 1 },
+  });
   t.equal(rule.kind, 'line');
   if (rule.kind === 'line') {
     t.same(rule.labels, { tool: 'k6', n: '1' });
@@ -213,7 +293,10 @@ t.test('units: to seconds, bytes, ratio; suffixes', async (t) => {
 
 t.test('a rule file of more than 1000 rules is refused before any is compiled (issue 24, item 5)', async (t) => {
   const rules = (n: number): string =>
-    JSON.stringify({ version: 1, rules: Array.from({ length: n }, (_, i) => ({ pattern: `x${i}=(?<value>\\d+)`, name: `x${i}` })) });
+    JSON.stringify({
+      version: 1,
+      rules: Array.from({ length: n }, (_, i) => ({ pattern: `x${i}=(?<value>\\d+)`, name: `x${i}` })),
+    });
   const ok = await loadRuleText('ok.json', rules(1000));
   t.equal('set' in ok ? ok.set.rules.length : ok.errors[0], 1000);
   const started = Date.now();
@@ -225,7 +308,9 @@ t.test('a rule file of more than 1000 rules is refused before any is compiled (i
 t.test('a JSON rule file with a key twice is refused, as YAML refuses it (issue 24, item 13)', async (t) => {
   const rules = (name: string): string => `[{"pattern": "x=(?<value>\\\\d+)", "name": "${name}"}]`;
   const dup = `{"version": 1,\n "rules": ${rules('first')},\n "rules": ${rules('second')}}`;
-  t.same(await loadRuleText('dup.json', dup), { errors: ['dup.json: line 3: duplicate key "rules" (a key may appear once in a mapping)'] });
+  t.same(await loadRuleText('dup.json', dup), {
+    errors: ['dup.json: line 3: duplicate key "rules" (a key may appear once in a mapping)'],
+  });
   const inner = `{"version": 1, "rules": [{"pattern": "x=(?<value>\\\\d+)", "name": "a", "name": "b"}]}`;
   t.match(await loadRuleText('inner.json', inner), { errors: [/duplicate key "name"/] });
   // Equal keys in different objects, and strings with quotes and braces, are fine.

@@ -17,7 +17,9 @@ const file = (...rules: string[]): string => `version: 1\nrules:\n${rules.join('
 
 t.test('every rule on every line; the default parsers only get lines no rule matched', async (t) => {
   const input = 'a=1 b=2\nc=3\nx_total 4\n';
-  const { values } = await extract(input, { args: ['--pattern', 'a=a=(?<value>\\d+)', '--pattern', 'b=b=(?<value>\\d+)'] });
+  const { values } = await extract(input, {
+    args: ['--pattern', 'a=a=(?<value>\\d+)', '--pattern', 'b=b=(?<value>\\d+)'],
+  });
   t.same(values, { a: 1, b: 2, c: 3, x_total: 4 });
   const taken = await extract('c=3\n', { args: ['--pattern', 'seen=c=(?<value>\\d+)'] });
   t.same(taken.values, { seen: 3 }, 'kv does not see a line a rule matched');
@@ -30,10 +32,14 @@ t.test('a series set again with another value: one warning naming both lines; th
   t.same(warnings, [
     "jes-metrics-pipe: warning: keptn_t_x was set to 1 on line 1 and to 2 on line 3, and 1 more time; the last value is kept: 3 from line 4 (a rule's occurrence: first|last, or aggregate:, chooses without this warning)",
   ]);
-  const first = await extract('v 1\nv 2\n', { rules: file(`  - {pattern: '^v (?<value>\\d+)', name: v, occurrence: first}`) });
+  const first = await extract('v 1\nv 2\n', {
+    rules: file(`  - {pattern: '^v (?<value>\\d+)', name: v, occurrence: first}`),
+  });
   t.equal(first.values.v, 1);
   t.notOk(first.messages.some((m) => m.includes('was set to')));
-  const last = await extract('v 1\nv 2\n', { rules: file(`  - {pattern: '^v (?<value>\\d+)', name: v, occurrence: last}`) });
+  const last = await extract('v 1\nv 2\n', {
+    rules: file(`  - {pattern: '^v (?<value>\\d+)', name: v, occurrence: last}`),
+  });
   t.equal(last.values.v, 2);
   t.notOk(last.messages.some((m) => m.includes('was set to')));
 });
@@ -41,7 +47,10 @@ t.test('a series set again with another value: one warning naming both lines; th
 t.test('context rules label the matches after them until their next match; fixed labels; values: names', async (t) => {
   const input = 'suite: a\nok 1\nok 2\nsuite: b\nok 3\n';
   const { values } = await extract(input, {
-    rules: file(`  - {pattern: '^suite: (?<suite>\\w+)', context: true}`, `  - {pattern: '^ok (?<value>\\d+)', name: ok, labels: {tool: t}, occurrence: last}`),
+    rules: file(
+      `  - {pattern: '^suite: (?<suite>\\w+)', context: true}`,
+      `  - {pattern: '^ok (?<value>\\d+)', name: ok, labels: {tool: t}, occurrence: last}`,
+    ),
   });
   t.same(values, { 'ok{tool=t,suite=a}': 2, 'ok{tool=t,suite=b}': 3 });
   const named = await extract('Benchmark 10 ns 20 B\n', {
@@ -52,23 +61,32 @@ t.test('context rules label the matches after them until their next match; fixed
 
 t.test('a value a rule cannot read is a problem that says what to try', async (t) => {
   const { messages } = await extract('took 12ms\n', { args: ['--pattern', 'took=took (?<value>\\S+)'] });
-  t.match(messages.join('\n'), /line 1: --pattern "took=took \(\?<value>\\\\S\+\)": took: value "12ms" is not a number \(try unit: auto\)/);
+  t.match(
+    messages.join('\n'),
+    /line 1: --pattern "took=took \(\?<value>\\\\S\+\)": took: value "12ms" is not a number \(try unit: auto\)/,
+  );
 });
 
-t.test('--explain: per rule the lines, series, overwrites and near misses; per parser what it took and skipped', async (t) => {
-  const input = 'Requests per second: 100\nRequests per second: n/a\nRequests per second: 200\nsize=1,000\ntime=12ms\nflag=0x10\ncost=5\n';
-  const { messages } = await extract(input, { args: ['--explain', '--pattern', 'rps=^Requests per second: (?<value>\\d+)'] });
-  const text = messages.join('\n');
-  t.match(text, /--explain \(nothing is sent\):/);
-  t.match(text, /rule --pattern "rps=.*" \(--pattern\): 2 lines matched, series: rps/);
-  t.match(text, /matched line 1: "Requests per second: 100" → rps=100/);
-  t.match(text, /near miss line 2: "Requests per second: n\/a"/);
-  t.match(text, /keptn_t_rps: 100 \(line 1\) → 200 \(line 3\)/);
-  t.match(text, /default parser kv: took 1 line\n {2}took line 7: "cost=5" → cost=5/);
-  t.match(text, /skipped line 4: "size=1,000": not a number: "1,000" \(try a rule with unit: auto\)/);
-  t.match(text, /skipped line 5: "time=12ms": not a number: "12ms"/);
-  t.match(text, /skipped line 6: "flag=0x10": not a number: "0x10"/);
-});
+t.test(
+  '--explain: per rule the lines, series, overwrites and near misses; per parser what it took and skipped',
+  async (t) => {
+    const input =
+      'Requests per second: 100\nRequests per second: n/a\nRequests per second: 200\nsize=1,000\ntime=12ms\nflag=0x10\ncost=5\n';
+    const { messages } = await extract(input, {
+      args: ['--explain', '--pattern', 'rps=^Requests per second: (?<value>\\d+)'],
+    });
+    const text = messages.join('\n');
+    t.match(text, /--explain \(nothing is sent\):/);
+    t.match(text, /rule --pattern "rps=.*" \(--pattern\): 2 lines matched, series: rps/);
+    t.match(text, /matched line 1: "Requests per second: 100" → rps=100/);
+    t.match(text, /near miss line 2: "Requests per second: n\/a"/);
+    t.match(text, /keptn_t_rps: 100 \(line 1\) → 200 \(line 3\)/);
+    t.match(text, /default parser kv: took 1 line\n {2}took line 7: "cost=5" → cost=5/);
+    t.match(text, /skipped line 4: "size=1,000": not a number: "1,000" \(try a rule with unit: auto\)/);
+    t.match(text, /skipped line 5: "time=12ms": not a number: "12ms"/);
+    t.match(text, /skipped line 6: "flag=0x10": not a number: "0x10"/);
+  },
+);
 
 t.test('default: only for a series that never appeared', async (t) => {
   const rules = file(
@@ -107,12 +125,15 @@ t.test('Dynatrace: one metadata line per key with its unit, valid for the line v
   for (const b of small.batches) {
     const body = b.body.split('\n');
     t.ok(body.length <= 2);
-    if (body.some((l) => l.startsWith('a_seconds'))) t.equal(body[0], '#a_seconds gauge dt.meta.unit=Second', 'each request describes its keys');
+    if (body.some((l) => l.startsWith('a_seconds')))
+      t.equal(body[0], '#a_seconds gauge dt.meta.unit=Second', 'each request describes its keys');
   }
 });
 
 t.test('document bounds: $..* on a 16 MB document is cut, and says so', async (t) => {
-  const big = JSON.stringify({ items: Array.from({ length: 400_000 }, (_, i) => ({ id: i, v: i * 1.5, name: `item-${i}` })) });
+  const big = JSON.stringify({
+    items: Array.from({ length: 400_000 }, (_, i) => ({ id: i, v: i * 1.5, name: `item-${i}` })),
+  });
   t.ok(big.length > 16 * 1024 * 1024);
   const rule = compileRule('r.yaml', 1, { json: '$..*', name: 'all', aggregate: 'count' }) as JsonRule;
   const before = process.memoryUsage().rss;
@@ -122,7 +143,10 @@ t.test('document bounds: $..* on a 16 MB document is cut, and says so', async (t
   t.ok(Date.now() - started < 60_000, `${Date.now() - started} ms`);
   t.ok(grew < 1024 * 1024 * 1024, `RSS grew by ${Math.round(grew / 1048576)} MiB`);
   // A cut count is inexact: said by default (warnings) and withheld, not sent as 100,000 (issue 24, item 8).
-  t.match((found.warnings ?? []).join('\n'), /r\.yaml: all: more than 100000 matches of \$\.\.\* .*the rest were cut, so its count is not sent/);
+  t.match(
+    (found.warnings ?? []).join('\n'),
+    /r\.yaml: all: more than 100000 matches of \$\.\.\* .*the rest were cut, so its count is not sent/,
+  );
   t.equal(found.samples.length, 0);
   t.equal(found.withheld?.[0]?.value, 100_000);
 });
@@ -133,7 +157,11 @@ t.test('XML: no entity expansion, a DTD is not read; a banner before the documen
   const found = await evaluateXmlRules(laughs, [rule], 1000);
   t.same(found.samples, []);
   t.match([...found.problems, ...(found.warnings ?? [])].join('\n'), /not well-formed XML|not a number/);
-  const banner = await evaluateXmlRules('Running tests…\n<testsuite tests="3" name="x"/>\ntrailing text\n', [rule], 1000);
+  const banner = await evaluateXmlRules(
+    'Running tests…\n<testsuite tests="3" name="x"/>\ntrailing text\n',
+    [rule],
+    1000,
+  );
   t.same(
     banner.samples.map((s) => s.value),
     [3],

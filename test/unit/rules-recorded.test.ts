@@ -76,20 +76,33 @@ t.test('1. pytest summary: the counts and the duration from one line; 5. a count
   t.equal(clean.values.failed, undefined, 'the name-group rule has no default');
 });
 
-t.test('2. ab prints "Time per request" twice: a warning names both lines; occurrence: first takes the mean', async (t) => {
-  const input = recorded('ab-text');
-  const warned = await extract(input, { args: ['--parsers', 'none', '--pattern', 'time_per_request=^Time per request:\\s+(?<value>[\\d.]+)'] });
-  t.equal(warned.values.time_per_request, 0.442, 'the last value is kept');
-  const lines = input.split('\n');
-  const first = lines.findIndex((l) => l.startsWith('Time per request')) + 1;
-  t.match(warned.messages.join('\n'), new RegExp(`keptn_t_time_per_request was set to 8\\.835 on line ${first} and to 0\\.442 on line ${first + 1}`));
-  const chosen = await extract(input, {
-    args: ['--parsers', 'none'],
-    rules: file(`  - pattern: '^Time per request:\\s+(?<value>[\\d.]+ )\\[ms\\]'`, `    name: time_per_request`, `    unit: ms`, `    occurrence: first`),
-  });
-  t.equal(chosen.values.time_per_request_seconds, 0.008835);
-  t.notMatch(chosen.messages.join('\n'), /was set to/, 'occurrence: silent');
-});
+t.test(
+  '2. ab prints "Time per request" twice: a warning names both lines; occurrence: first takes the mean',
+  async (t) => {
+    const input = recorded('ab-text');
+    const warned = await extract(input, {
+      args: ['--parsers', 'none', '--pattern', 'time_per_request=^Time per request:\\s+(?<value>[\\d.]+)'],
+    });
+    t.equal(warned.values.time_per_request, 0.442, 'the last value is kept');
+    const lines = input.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('Time per request')) + 1;
+    t.match(
+      warned.messages.join('\n'),
+      new RegExp(`keptn_t_time_per_request was set to 8\\.835 on line ${first} and to 0\\.442 on line ${first + 1}`),
+    );
+    const chosen = await extract(input, {
+      args: ['--parsers', 'none'],
+      rules: file(
+        `  - pattern: '^Time per request:\\s+(?<value>[\\d.]+ )\\[ms\\]'`,
+        `    name: time_per_request`,
+        `    unit: ms`,
+        `    occurrence: first`,
+      ),
+    });
+    t.equal(chosen.values.time_per_request_seconds, 0.008835);
+    t.notMatch(chosen.messages.join('\n'), /was set to/, 'occurrence: silent');
+  },
+);
 
 t.test('2. hyperfine text: the command as a label of the next mean (a context rule)', async (t) => {
   const { values, messages } = await extract(recorded('hyperfine-text'), {
@@ -113,10 +126,18 @@ t.test('2. hyperfine text: the command as a label of the next mean (a context ru
 t.test('3. hyperfine JSON: series labelled by command, several fields of one object', async (t) => {
   const { values } = await extract(recorded('hyperfine-json'), {
     args: ['--parsers', 'none'],
-    rules: file(`  - json: '$.results[*]'`, `    fields: {mean: mean, stddev: stddev}`, `    label_fields: {command: command}`, `    unit: s`),
+    rules: file(
+      `  - json: '$.results[*]'`,
+      `    fields: {mean: mean, stddev: stddev}`,
+      `    label_fields: {command: command}`,
+      `    unit: s`,
+    ),
   });
   t.equal(Object.keys(values).length, 6);
-  t.ok(values['mean_seconds{command=sleep 0.01}'] !== undefined && Math.abs((values['mean_seconds{command=sleep 0.01}'] as number) - 0.01284518) < 1e-9);
+  t.ok(
+    values['mean_seconds{command=sleep 0.01}'] !== undefined &&
+      Math.abs((values['mean_seconds{command=sleep 0.01}'] as number) - 0.01284518) < 1e-9,
+  );
   t.notOk(
     Object.keys(values).some((k) => k.includes('index=')),
     'no index labels',
@@ -138,7 +159,11 @@ t.test('3. fio JSON: jobname as a label, percentile keys with dots reachable', a
 });
 
 t.test('3. eslint JSON: per-file counts summed to totals; a clean run is 0 by default', async (t) => {
-  const rules = file(`  - json: '$[*]'`, `    fields: {errors: errorCount, warnings: warningCount}`, `    aggregate: sum`);
+  const rules = file(
+    `  - json: '$[*]'`,
+    `    fields: {errors: errorCount, warnings: warningCount}`,
+    `    aggregate: sum`,
+  );
   const { values } = await extract(recorded('eslint-json'), { args: ['--parsers', 'none'], rules });
   const files = JSON.parse(recorded('eslint-json')) as Array<{ errorCount: number; warningCount: number }>;
   t.equal(
@@ -216,14 +241,22 @@ t.test('6. JUnit XML (pytest, jest-junit, Surefire, node --test) and Cobertura',
     `    unit: s`,
     `    aggregate: sum`,
   );
-  const counts = file(`  - xml: testsuite`, `    fields: {tests: '@tests', failures: '@failures'}`, `    aggregate: sum`);
+  const counts = file(
+    `  - xml: testsuite`,
+    `    fields: {tests: '@tests', failures: '@failures'}`,
+    `    aggregate: sum`,
+  );
   const pytest = await extract(recorded('pytest-junitxml'), { args: ['--parsers', 'none'], rules: counts });
   t.same(pytest.values, { tests: 10, failures: 2 });
   const jest = await extract(recorded('junit-jest-junit'), { args: ['--parsers', 'none'], rules: counts });
   t.equal(jest.values.tests, 6, 'testsuite elements summed, testsuites left alone');
   const surefire = await extract(recorded('junit-surefire'), {
     args: ['--parsers', 'none'],
-    rules: file(`  - xml: testsuite`, `    fields: {tests: '@tests', failures: '@failures'}`, `    label_fields: {suite: '@name'}`),
+    rules: file(
+      `  - xml: testsuite`,
+      `    fields: {tests: '@tests', failures: '@failures'}`,
+      `    label_fields: {suite: '@name'}`,
+    ),
   });
   t.equal(surefire.values['failures{suite=action.surefire.report.calc.CalcUtilsTest}'], 2);
   const node = await extract(recorded('node-test-junit'), { args: ['--parsers', 'none'], rules: suites });
@@ -236,14 +269,25 @@ t.test('6. JUnit XML (pytest, jest-junit, Surefire, node --test) and Cobertura',
   t.same(cobertura.values, { line_ratio: 0.75, branch_ratio: 0.7 });
   const cases = await extract(recorded('pytest-junitxml'), {
     args: ['--parsers', 'none'],
-    rules: file(`  - xml: testcase`, `    name: testcases`, `    aggregate: count`, `    label_fields: {class: '@classname'}`),
+    rules: file(
+      `  - xml: testcase`,
+      `    name: testcases`,
+      `    aggregate: count`,
+      `    label_fields: {class: '@classname'}`,
+    ),
   });
   t.equal(cases.values['testcases{class=test_carts}'], 10);
 });
 
 t.test('7. --explain on ab: a near miss, and the value set again', async (t) => {
   const { messages } = await extract(recorded('ab-text'), {
-    args: ['--explain', '--pattern', 'rps=^Requests per second:\\s+(?<value>\\d+)$', '--pattern', 'tpr=^Time per request:\\s+(?<value>[\\d.]+)'],
+    args: [
+      '--explain',
+      '--pattern',
+      'rps=^Requests per second:\\s+(?<value>\\d+)$',
+      '--pattern',
+      'tpr=^Time per request:\\s+(?<value>[\\d.]+)',
+    ],
   });
   const text = messages.join('\n');
   t.match(text, /rule --pattern "rps=.*" \(--pattern\): 0 lines matched/);

@@ -23,7 +23,13 @@ t.test('unit_field: each item in its own unit, converted to seconds', async (t) 
       { name: 'BM_c', real_time: 1.25, time_unit: 's' },
     ],
   });
-  const r = json({ json: '$.benchmarks[*]', name: 'op_duration', value: 'real_time', unit_field: 'time_unit', label_fields: { benchmark: 'name' } });
+  const r = json({
+    json: '$.benchmarks[*]',
+    name: 'op_duration',
+    value: 'real_time',
+    unit_field: 'time_unit',
+    label_fields: { benchmark: 'name' },
+  });
   const found = await evaluateJsonRules(doc, [r], 100);
   t.same(series(found.samples), [
     'op_duration_seconds{"benchmark":"BM_a"} 3.484e-8',
@@ -34,30 +40,49 @@ t.test('unit_field: each item in its own unit, converted to seconds', async (t) 
   t.equal(found.samples[0]?.unitFrom, 'unit ns from time_unit', '--explain says where the unit came from');
 });
 
-t.test('unit_field: a missing field falls back to unit:; a field that is no unit is a problem, not a guess', async (t) => {
-  const doc = JSON.stringify({
-    items: [
-      { n: 'a', t: 5 },
-      { n: 'b', t: 7, u: 'parsecs' },
-      { n: 'c', t: 9, u: 'us' },
-    ],
-  });
-  const withFallback = json({ json: '$.items[*]', name: 't', value: 't', unit_field: 'u', unit: 'ms', label_fields: { n: 'n' } });
-  const got = await evaluateJsonRules(doc, [withFallback], 100);
-  t.same(series(got.samples), ['t_seconds{"n":"a"} 0.005', 't_seconds{"n":"c"} 0.000009']);
-  t.match(got.problems.join('\n'), /unit_field u: "?parsecs"? is not a unit/);
-  const without = json({ json: '$.items[*]', name: 't', value: 't', unit_field: 'u', label_fields: { n: 'n' } });
-  const got2 = await evaluateJsonRules(doc, [without], 100);
-  t.same(series(got2.samples), ['t_seconds{"n":"c"} 0.000009']);
-  t.match(got2.problems.join('\n'), /no unit at .*\(no field u, and no unit:\)/);
-});
+t.test(
+  'unit_field: a missing field falls back to unit:; a field that is no unit is a problem, not a guess',
+  async (t) => {
+    const doc = JSON.stringify({
+      items: [
+        { n: 'a', t: 5 },
+        { n: 'b', t: 7, u: 'parsecs' },
+        { n: 'c', t: 9, u: 'us' },
+      ],
+    });
+    const withFallback = json({
+      json: '$.items[*]',
+      name: 't',
+      value: 't',
+      unit_field: 'u',
+      unit: 'ms',
+      label_fields: { n: 'n' },
+    });
+    const got = await evaluateJsonRules(doc, [withFallback], 100);
+    t.same(series(got.samples), ['t_seconds{"n":"a"} 0.005', 't_seconds{"n":"c"} 0.000009']);
+    t.match(got.problems.join('\n'), /unit_field u: "?parsecs"? is not a unit/);
+    const without = json({ json: '$.items[*]', name: 't', value: 't', unit_field: 'u', label_fields: { n: 'n' } });
+    const got2 = await evaluateJsonRules(doc, [without], 100);
+    t.same(series(got2.samples), ['t_seconds{"n":"c"} 0.000009']);
+    t.match(got2.problems.join('\n'), /no unit at .*\(no field u, and no unit:\)/);
+  },
+);
 
 t.test('unit_field and unit: context are checked when the rule is loaded', async (t) => {
   t.throws(() => json({ json: '$.a', name: 'x', unit_field: '' }), /unit_field: must be a field name/);
   t.throws(() => json({ json: '$.a', name: 'x', unit_field: 'u', unit: 'auto' }), /unit: auto goes with no unit_field/);
-  t.throws(() => json({ json: '$.a', name: 'x', unit: 'context' }), /unit: context: is the unit a context rule captured/);
-  t.throws(() => compileRule('r.yaml', 1, { pattern: '(?<value>\\d+)', name: 'x', unit: 'context', default: 0 }), /default: cannot go with unit: context/);
-  t.throws(() => compileRule('r.yaml', 1, { xml: 'a', name: 'x', unit_field: 'u' }), /unit_field: not a field of a xml rule/);
+  t.throws(
+    () => json({ json: '$.a', name: 'x', unit: 'context' }),
+    /unit: context: is the unit a context rule captured/,
+  );
+  t.throws(
+    () => compileRule('r.yaml', 1, { pattern: '(?<value>\\d+)', name: 'x', unit: 'context', default: 0 }),
+    /default: cannot go with unit: context/,
+  );
+  t.throws(
+    () => compileRule('r.yaml', 1, { xml: 'a', name: 'x', unit_field: 'u' }),
+    /unit_field: not a field of a xml rule/,
+  );
 });
 
 t.test('unit: context: the unit a context rule captured applies to the rules after it, converted', async (t) => {
@@ -66,7 +91,8 @@ t.test('unit: context: the unit a context rule captured applies to the rules aft
     `  - {pattern: '^(?<benchmark>test_\\w+)\\s+(?<value>[\\d,.]+)', name: mean, unit: context}`,
     `  - {pattern: '^(?<benchmark>test_\\w+)\\s+\\S+\\s+(?<value>\\d+)$', name: rounds}`,
   );
-  const input = 'Name (time in us)   Mean  Rounds\ntest_a   1,234.5   10\nName (time in ms)   Mean  Rounds\ntest_b   2.5   7\n';
+  const input =
+    'Name (time in us)   Mean  Rounds\ntest_a   1,234.5   10\nName (time in ms)   Mean  Rounds\ntest_b   2.5   7\n';
   const { values } = await extract(input, { rules });
   t.same(values, {
     'mean_seconds{benchmark=test_a}': 0.0012345,
@@ -76,18 +102,21 @@ t.test('unit: context: the unit a context rule captured applies to the rules aft
   });
 });
 
-t.test('unit: context before any context matched, or a captured word that is no unit: a problem, nothing sent', async (t) => {
-  const rules = file(
-    `  - {pattern: '^Name \\(time in (?<unit>\\w+)\\)', context: true}`,
-    `  - {pattern: '^(?<benchmark>test_\\w+)\\s+(?<value>[\\d.]+)', name: mean, unit: context}`,
-  );
-  const early = await extract('test_a 1.5\n', { rules, args: ['-v'] });
-  t.same(early.values, {});
-  t.match(early.messages.join('\n'), /no unit yet \(unit: context/);
-  const odd = await extract('Name (time in fortnights)\ntest_a 1.5\n', { rules, args: ['-v'] });
-  t.same(odd.values, {});
-  t.match(odd.messages.join('\n'), /the context's unit "?fortnights"? is not a unit/);
-});
+t.test(
+  'unit: context before any context matched, or a captured word that is no unit: a problem, nothing sent',
+  async (t) => {
+    const rules = file(
+      `  - {pattern: '^Name \\(time in (?<unit>\\w+)\\)', context: true}`,
+      `  - {pattern: '^(?<benchmark>test_\\w+)\\s+(?<value>[\\d.]+)', name: mean, unit: context}`,
+    );
+    const early = await extract('test_a 1.5\n', { rules, args: ['-v'] });
+    t.same(early.values, {});
+    t.match(early.messages.join('\n'), /no unit yet \(unit: context/);
+    const odd = await extract('Name (time in fortnights)\ntest_a 1.5\n', { rules, args: ['-v'] });
+    t.same(odd.values, {});
+    t.match(odd.messages.join('\n'), /the context's unit "?fortnights"? is not a unit/);
+  },
+);
 
 t.test('--explain names the unit a value was read in', async (t) => {
   const rules = file(
@@ -133,38 +162,61 @@ t.test('XML: fields of a child element (mean/@value), its text, and the element 
     'op_duration_seconds{"benchmark":"sort"} 1e-8',
     'op_stddev_seconds{"benchmark":"fib 20"} 0.0000012',
   ]);
-  t.match(found.problems.join('\n'), /<BenchmarkResults> at line \d+ has no standardDeviation\/@value for op_stddev/, 'a missing child is said');
-  const text = xml({ xml: 'BenchmarkResults', name: 'first_note', value: 'notes/note/text()', label_fields: { benchmark: '@name' } });
+  t.match(
+    found.problems.join('\n'),
+    /<BenchmarkResults> at line \d+ has no standardDeviation\/@value for op_stddev/,
+    'a missing child is said',
+  );
+  const text = xml({
+    xml: 'BenchmarkResults',
+    name: 'first_note',
+    value: 'notes/note/text()',
+    label_fields: { benchmark: '@name' },
+  });
   const notes = await evaluateXmlRules(catch2.replace('<note>first</note>', '<note>41</note>'), [text], 100);
   t.same(series(notes.samples), ['first_note{"benchmark":"sort"} 41'], 'the first child at that path, its own text');
 });
 
 t.test('XML child paths are checked when the rule is loaded', async (t) => {
-  t.throws(() => xml({ xml: 'a', name: 'x', value: 'mean/value' }), /value: must be @attribute or text\(\), of the element or of a child/);
+  t.throws(
+    () => xml({ xml: 'a', name: 'x', value: 'mean/value' }),
+    /value: must be @attribute or text\(\), of the element or of a child/,
+  );
   t.throws(() => xml({ xml: 'a', name: 'x', value: '/mean/@value' }), /value: must be @attribute or text\(\)/);
   t.doesNotThrow(() => xml({ xml: 'a', name: 'x', value: 'b/c/@d' }));
 });
 
-t.test("unit: context with the rule's own unit group: each row in its own unit (JMH's ns/op column), the group no label", async (t) => {
-  const rules = file(`  - {pattern: '^(?<benchmark>\\S+)\\s+avgt\\s+(?<value>[\\d.]+)\\s+(?<unit>ns|us|ms|s)/op$', name: op_duration, unit: context}`);
-  const { values } = await extract('Sort.quick  avgt  12.5  us/op\nSort.heap  avgt  3.5  ms/op\n', { rules });
-  t.same(values, { 'op_duration_seconds{benchmark=Sort.quick}': 0.0000125, 'op_duration_seconds{benchmark=Sort.heap}': 0.0035 });
-});
+t.test(
+  "unit: context with the rule's own unit group: each row in its own unit (JMH's ns/op column), the group no label",
+  async (t) => {
+    const rules = file(
+      `  - {pattern: '^(?<benchmark>\\S+)\\s+avgt\\s+(?<value>[\\d.]+)\\s+(?<unit>ns|us|ms|s)/op$', name: op_duration, unit: context}`,
+    );
+    const { values } = await extract('Sort.quick  avgt  12.5  us/op\nSort.heap  avgt  3.5  ms/op\n', { rules });
+    t.same(values, {
+      'op_duration_seconds{benchmark=Sort.quick}': 0.0000125,
+      'op_duration_seconds{benchmark=Sort.heap}': 0.0035,
+    });
+  },
+);
 
-t.test("--preset jmh: time modes in the row's unit, throughput per ms as ops per second, the error beside the score", async (t) => {
-  // The shape of JMH's final table (jmh-core ResultFormat TEXT): Cnt, Score, ± Error, Units.
-  const input = [
-    'Benchmark            Mode  Cnt    Score   Error   Units',
-    'Sort.heap            avgt    5  123.456 ±  4.567   ns/op',
-    'Sort.quick         sample    1    2.500            ms/op',
-    'Sort.merge          thrpt    5   12.000 ±  0.500  ops/ms',
-  ].join('\n');
-  const { values } = await extract(`${input}\n`, { args: ['--preset', 'jmh', '--parsers', 'none'] });
-  t.same(values, {
-    'op_duration_seconds{benchmark=Sort.heap,mode=avgt}': 1.23456e-7,
-    'op_duration_error_seconds{benchmark=Sort.heap,mode=avgt}': 4.567e-9,
-    'op_duration_seconds{benchmark=Sort.quick,mode=sample}': 0.0025,
-    'ops_per_second{benchmark=Sort.merge,mode=thrpt}': 12000,
-    'ops_per_second_error{benchmark=Sort.merge,mode=thrpt}': 500,
-  });
-});
+t.test(
+  "--preset jmh: time modes in the row's unit, throughput per ms as ops per second, the error beside the score",
+  async (t) => {
+    // The shape of JMH's final table (jmh-core ResultFormat TEXT): Cnt, Score, ± Error, Units.
+    const input = [
+      'Benchmark            Mode  Cnt    Score   Error   Units',
+      'Sort.heap            avgt    5  123.456 ±  4.567   ns/op',
+      'Sort.quick         sample    1    2.500            ms/op',
+      'Sort.merge          thrpt    5   12.000 ±  0.500  ops/ms',
+    ].join('\n');
+    const { values } = await extract(`${input}\n`, { args: ['--preset', 'jmh', '--parsers', 'none'] });
+    t.same(values, {
+      'op_duration_seconds{benchmark=Sort.heap,mode=avgt}': 1.23456e-7,
+      'op_duration_error_seconds{benchmark=Sort.heap,mode=avgt}': 4.567e-9,
+      'op_duration_seconds{benchmark=Sort.quick,mode=sample}': 0.0025,
+      'ops_per_second{benchmark=Sort.merge,mode=thrpt}': 12000,
+      'ops_per_second_error{benchmark=Sort.merge,mode=thrpt}': 500,
+    });
+  },
+);

@@ -38,7 +38,13 @@ t.test('the input passes through to the stdout it was given; messages and the dr
 t.test('--version is written to the stdout run() was given', async (t) => {
   const stdout = collector();
   const stderr = collector();
-  const status = await run({ argv: ['--version'], env: {}, stdin: new PassThrough(), stdout: stdout.stream, stderr: stderr.stream });
+  const status = await run({
+    argv: ['--version'],
+    env: {},
+    stdin: new PassThrough(),
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+  });
   t.equal(status, 0);
   t.equal(stdout.text(), `${VERSION}\n`);
   t.equal(stderr.text(), '');
@@ -49,7 +55,14 @@ t.test('a signal from the source it was given stops the reading; the run still r
   const stdin = new PassThrough();
   const stdout = collector();
   const stderr = collector();
-  const running = run({ argv: ['--integration', 'sig', '--dry-run'], env: {}, stdin, stdout: stdout.stream, stderr: stderr.stream, signals });
+  const running = run({
+    argv: ['--integration', 'sig', '--dry-run'],
+    env: {},
+    stdin,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    signals,
+  });
   stdin.write('a=1\n');
   // The input never ends: only the signal can end the run.
   // The input passes through from the first moment, before run() is set up: wait for both (2 s at most).
@@ -61,7 +74,11 @@ t.test('a signal from the source it was given stops the reading; the run still r
   t.match(stderr.text(), /SIGTERM: stopped reading; pushing what was collected/);
   t.match(stderr.text(), /keptn_sig_a[{,][^\n]*1\n/, 'the dry run shows what was read');
   t.same(signals.exited, [], 'one signal does not leave at once');
-  t.equal(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGQUIT'), 0, 'the listeners are removed at the end');
+  t.equal(
+    signals.listenerCount('SIGTERM') + signals.listenerCount('SIGQUIT'),
+    0,
+    'the listeners are removed at the end',
+  );
 });
 
 t.test('a second signal leaves through the source, after the numbers reached stderr', async (t) => {
@@ -70,7 +87,14 @@ t.test('a second signal leaves through the source, after the numbers reached std
   const stdout = collector();
   const stderr = collector();
   // A Pushgateway that is never answered would hold the push; the second signal leaves instead.
-  void run({ argv: ['--integration', 'sig', '--dry-run'], env: {}, stdin, stdout: stdout.stream, stderr: stderr.stream, signals });
+  void run({
+    argv: ['--integration', 'sig', '--dry-run'],
+    env: {},
+    stdin,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    signals,
+  });
   stdin.write('a=1\n');
   // The input passes through from the first moment, before run() is set up: wait for both (2 s at most).
   for (let i = 0; i < 400 && (!stdout.text().includes('a=1\n') || signals.listenerCount('SIGQUIT') === 0); i++)

@@ -78,20 +78,26 @@ t.test('GuardedRules: lines pushed are handed on a few ms later without a drain'
   t.equal(c.lines.length, 2, 'drain() hands on at once');
 });
 
-t.test('GuardedRules every: every rule on every line, samples merged; a cut keeps what earlier rules found', async (t) => {
-  const lines: Array<string[] | null> = [];
-  const slow: string[] = [];
-  const sink = {
-    line: (_text: string, _where: string, outcome: NonNullable<ParseOutcome> | null) =>
-      lines.push(outcome === null ? null : outcome.samples.map((s) => s.name)),
-    slow: (label: string) => slow.push(label),
-  };
-  const g = new GuardedRules([rule('bang', /!/), rule('slow', NESTED), rule('y', /y|!/)], sink, { budgetMs: 100, every: true });
-  for (const text of ['!y', 'q', NESTED_LINE, 'y']) g.push(text, 'l');
-  g.drain();
-  t.same(lines, [['bang', 'y'], null, ['bang', 'y'], ['y']]);
-  t.same(slow, ['slow']);
-});
+t.test(
+  'GuardedRules every: every rule on every line, samples merged; a cut keeps what earlier rules found',
+  async (t) => {
+    const lines: Array<string[] | null> = [];
+    const slow: string[] = [];
+    const sink = {
+      line: (_text: string, _where: string, outcome: NonNullable<ParseOutcome> | null) =>
+        lines.push(outcome === null ? null : outcome.samples.map((s) => s.name)),
+      slow: (label: string) => slow.push(label),
+    };
+    const g = new GuardedRules([rule('bang', /!/), rule('slow', NESTED), rule('y', /y|!/)], sink, {
+      budgetMs: 100,
+      every: true,
+    });
+    for (const text of ['!y', 'q', NESTED_LINE, 'y']) g.push(text, 'l');
+    g.drain();
+    t.same(lines, [['bang', 'y'], null, ['bang', 'y'], ['y']]);
+    t.same(slow, ['slow']);
+  },
+);
 
 t.test('GuardedRules: a rule that runs too long is reported once and dropped; the others go on', async (t) => {
   const c = collect();

@@ -39,7 +39,11 @@ t.test('the criteria language: absolute and relative, with and without a baselin
   ];
   for (const [text, measured, baseline, violated, target] of cases) {
     const out = evaluateCriterion(parsed(text), measured, baseline);
-    t.equal(out.violated, violated, `${text} on ${measured} (baseline ${String(baseline)}): ${violated ? 'violated' : 'holds'}`);
+    t.equal(
+      out.violated,
+      violated,
+      `${text} on ${measured} (baseline ${String(baseline)}): ${violated ? 'violated' : 'holds'}`,
+    );
     if (target === undefined) t.ok(out.noBaseline, `${text}: no baseline`);
     else t.ok(Math.abs(out.target! - target) < 1e-9, `${text}: target ${target}, got ${String(out.target)}`);
   }
@@ -66,22 +70,34 @@ t.test('aggregate functions (Keptn lighthouse percentile values)', async (t) => 
   t.equal(aggregate([], 'avg'), undefined, 'no values: no baseline');
 });
 
-t.test('strange operators, huge literals and split numbers are refused with a clear reason (issue 24, item 17)', async (t) => {
-  const error = (text: string): string => {
-    const c = parseCriterion(text);
-    return 'error' in c ? c.error : `accepted as ${JSON.stringify(c)}`;
-  };
-  t.equal(error(`<=${'9'.repeat(400)}`), `"<=${'9'.repeat(400)}": ${'9'.repeat(24)}… is too large for a number`);
-  t.equal(error('<= 5 5'), '"<= 5 5": after the operator comes a number, optionally signed (+10, -5) and/or with % (+10%)');
-  t.equal(error('=>5'), '"=>5": => is not an operator (one of <, <=, =, >=, >)');
-  t.equal(error('<<5'), '"<<5": << is not an operator (one of <, <=, =, >=, >)');
-  t.equal(error('<=1e9'), '"<=1e9": write the number without an exponent (1000000000 for 1e9)');
-  t.same(parsed(' <= 250 '), { text: ' <= 250 ', op: '<=', value: 250 });
-  t.same(parsed('<= +10 %').relative, { percent: true, increase: true });
-});
+t.test(
+  'strange operators, huge literals and split numbers are refused with a clear reason (issue 24, item 17)',
+  async (t) => {
+    const error = (text: string): string => {
+      const c = parseCriterion(text);
+      return 'error' in c ? c.error : `accepted as ${JSON.stringify(c)}`;
+    };
+    t.equal(error(`<=${'9'.repeat(400)}`), `"<=${'9'.repeat(400)}": ${'9'.repeat(24)}… is too large for a number`);
+    t.equal(
+      error('<= 5 5'),
+      '"<= 5 5": after the operator comes a number, optionally signed (+10, -5) and/or with % (+10%)',
+    );
+    t.equal(error('=>5'), '"=>5": => is not an operator (one of <, <=, =, >=, >)');
+    t.equal(error('<<5'), '"<<5": << is not an operator (one of <, <=, =, >=, >)');
+    t.equal(error('<=1e9'), '"<=1e9": write the number without an exponent (1000000000 for 1e9)');
+    t.same(parsed(' <= 250 '), { text: ' <= 250 ', op: '<=', value: 250 });
+    t.same(parsed('<= +10 %').relative, { percent: true, increase: true });
+  },
+);
 
 t.test('a bad criterion names the file and the objective', async (t) => {
   const { checkSloDocument } = await import('../../lib/slo/slo-file.js');
-  const doc = { spec_version: '1.0', objectives: [{ sli: 'p95', pass: [{ criteria: [`<=${'1'.repeat(400)}`] }] }], total_score: { pass: '90%' } };
-  t.match(checkSloDocument(doc, 'slo.yaml'), { errors: [/^slo\.yaml: objectives\[0\] \(sli p95\): pass\[0\]\.criteria\[0\]: .* is too large for a number$/] });
+  const doc = {
+    spec_version: '1.0',
+    objectives: [{ sli: 'p95', pass: [{ criteria: [`<=${'1'.repeat(400)}`] }] }],
+    total_score: { pass: '90%' },
+  };
+  t.match(checkSloDocument(doc, 'slo.yaml'), {
+    errors: [/^slo\.yaml: objectives\[0\] \(sli p95\): pass\[0\]\.criteria\[0\]: .* is too large for a number$/],
+  });
 });

@@ -14,8 +14,15 @@ const errorsOf = (yaml: string): string[] => {
 };
 
 t.test('defaults as the Keptn spec gives them', async (t) => {
-  const { value } = ok('spec_version: "1.0"\nobjectives:\n  - sli: x\n    pass: [{criteria: ["<1"]}]\ntotal_score: {pass: "90%", warning: "75%"}\n');
-  t.same(value.comparison, { compareWith: 'single_result', numberOfComparisonResults: 1, includeResultWithScore: 'all', aggregateFunction: 'avg' });
+  const { value } = ok(
+    'spec_version: "1.0"\nobjectives:\n  - sli: x\n    pass: [{criteria: ["<1"]}]\ntotal_score: {pass: "90%", warning: "75%"}\n',
+  );
+  t.same(value.comparison, {
+    compareWith: 'single_result',
+    numberOfComparisonResults: 1,
+    includeResultWithScore: 'all',
+    aggregateFunction: 'avg',
+  });
   t.same(value.objectives[0]!.weight, 1);
   t.same(value.objectives[0]!.keySli, false);
   t.same(value.totalScore, { pass: 90, warning: 75 });
@@ -23,8 +30,13 @@ t.test('defaults as the Keptn spec gives them', async (t) => {
 });
 
 t.test('single_result overrides number_of_comparison_results; several_results keeps it', async (t) => {
-  const base = 'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<=+10%"]}]}]\ntotal_score: {pass: "90%"}\n';
-  t.equal(ok(`${base}comparison: {compare_with: single_result, number_of_comparison_results: 5}`).value.comparison.numberOfComparisonResults, 1);
+  const base =
+    'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<=+10%"]}]}]\ntotal_score: {pass: "90%"}\n';
+  t.equal(
+    ok(`${base}comparison: {compare_with: single_result, number_of_comparison_results: 5}`).value.comparison
+      .numberOfComparisonResults,
+    1,
+  );
   const several = ok(
     `${base}comparison: {compare_with: several_results, number_of_comparison_results: 3, include_result_with_score: pass_or_warn, aggregate_function: p90}`,
   ).value;
@@ -42,7 +54,10 @@ t.test('errors name the file, the objective and the field', async (t) => {
     ['objectives: []\ntotal_score: {pass: "90%"}\nspec_version: "1.0"', /^slo\.yaml: objectives: empty/],
     ['spec_version: "1.0"\ntotal_score: {pass: "90%"}', /^slo\.yaml: objectives: missing/],
     ['spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]', /^slo\.yaml: total_score: missing/],
-    ['objectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}', /^slo\.yaml: spec_version: missing/],
+    [
+      'objectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}',
+      /^slo\.yaml: spec_version: missing/,
+    ],
     [
       'spec_version: "1.0"\nobjectives:\n  - sli: a\n    pass: [{criteria: ["<1"]}]\n  - sli: response_time_p95\n    pass: [{criteria: ["<=+10%", "<=abc"]}]\ntotal_score: {pass: "90%"}',
       /^slo\.yaml: objectives\[1\] \(sli response_time_p95\): pass\[0\]\.criteria\[1\]: "<=abc"/,
@@ -55,7 +70,10 @@ t.test('errors name the file, the objective and the field', async (t) => {
       'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}], key_sli: "yes"}]\ntotal_score: {pass: "90%"}',
       /objectives\[0\] \(sli x\): key_sli: needs true or false/,
     ],
-    ['spec_version: "1.0"\nobjectives: [{pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}', /objectives\[0\]: sli: missing/],
+    [
+      'spec_version: "1.0"\nobjectives: [{pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}',
+      /objectives\[0\]: sli: missing/,
+    ],
     [
       'spec_version: "1.0"\nobjectives: [{sli: x, warning: {criteria: ["<1"]}}]\ntotal_score: {pass: "90%"}',
       /objectives\[0\] \(sli x\): warning: must be a list/,
@@ -64,7 +82,10 @@ t.test('errors name the file, the objective and the field', async (t) => {
       'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: []}]}]\ntotal_score: {pass: "90%"}',
       /objectives\[0\] \(sli x\): pass\[0\]: must be \{criteria/,
     ],
-    ['spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "ninety"}', /total_score\.pass: needs a percentage/],
+    [
+      'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "ninety"}',
+      /total_score\.pass: needs a percentage/,
+    ],
     [
       'spec_version: "1.0"\nobjectives: [{sli: x, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}\ncomparison: {compare_with: last_result}',
       /comparison\.compare_with: takes single_result, several_results/,
@@ -105,7 +126,10 @@ t.test("the repository's example SLO file is valid", async (t) => {
 });
 
 t.test('SLI files', async (t) => {
-  const good = checkSliDocument(parse('spec_version: "1.0"\nindicators:\n  p95: max(keptn_k6_p95{stage="$STAGE"})\n'), 'sli.yaml');
+  const good = checkSliDocument(
+    parse('spec_version: "1.0"\nindicators:\n  p95: max(keptn_k6_p95{stage="$STAGE"})\n'),
+    'sli.yaml',
+  );
   t.ok('value' in good && good.value.get('p95') === 'max(keptn_k6_p95{stage="$STAGE"})');
   const bad = checkSliDocument(parse('indicators:\n  p95: 3\n  p99:\n'), 'sli.yaml');
   t.ok('errors' in bad && bad.errors.length === 2 && /^sli\.yaml: indicators\.p95:/.test(bad.errors[0]!));
@@ -118,11 +142,16 @@ t.test('objectives are capped at 1000 and the job summary is bounded (issue 24, 
   const { markdownTable, MAX_SUMMARY_BYTES } = await import('../../lib/slo/render.js');
   const doc = (n: number): unknown => ({
     spec_version: '1.0',
-    objectives: Array.from({ length: n }, (_, i) => ({ sli: `objective_with_a_long_name_${i}`, pass: [{ criteria: ['<=250'] }] })),
+    objectives: Array.from({ length: n }, (_, i) => ({
+      sli: `objective_with_a_long_name_${i}`,
+      pass: [{ criteria: ['<=250'] }],
+    })),
     total_score: { pass: '90%' },
   });
   t.same(checkSloDocument(doc(100_000), 'big.yaml'), {
-    errors: ['big.yaml: objectives: 100000 objectives, more than the 1000 a gate evaluates (its table, summary and report grow with each)'],
+    errors: [
+      'big.yaml: objectives: 100000 objectives, more than the 1000 a gate evaluates (its table, summary and report grow with each)',
+    ],
   });
   const ok = checkSloDocument(doc(MAX_OBJECTIVES), 'ok.yaml');
   if (!('value' in ok)) throw new Error(ok.errors.join());

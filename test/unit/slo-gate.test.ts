@@ -10,7 +10,10 @@ interface FakeIo extends GateIo {
   files: Map<string, string>;
 }
 
-function fakeIo(files: Record<string, string>, answer: (url: URL) => Promise<{ status: number; body: string }>): FakeIo {
+function fakeIo(
+  files: Record<string, string>,
+  answer: (url: URL) => Promise<{ status: number; body: string }>,
+): FakeIo {
   const io: FakeIo = {
     gets: [],
     lines: [],
@@ -28,12 +31,17 @@ function fakeIo(files: Record<string, string>, answer: (url: URL) => Promise<{ s
     },
     close: async () => undefined,
     now: () => 1_700_000_000_000,
-    log: { info: (m) => io.lines.push(`info ${m}`), warn: (m) => io.lines.push(`warn ${m}`), error: (m) => io.lines.push(`error ${m}`) },
+    log: {
+      info: (m) => io.lines.push(`info ${m}`),
+      warn: (m) => io.lines.push(`warn ${m}`),
+      error: (m) => io.lines.push(`error ${m}`),
+    },
   };
   return io;
 }
 
-const relative = 'spec_version: "1.0"\nobjectives: [{sli: p95, pass: [{criteria: ["<=+10%"]}]}]\ntotal_score: {pass: "90%"}\n';
+const relative =
+  'spec_version: "1.0"\nobjectives: [{sli: p95, pass: [{criteria: ["<=+10%"]}]}]\ntotal_score: {pass: "90%"}\n';
 const ctx: GateContext = {
   prefix: 'keptn_',
   integration: 'k6',
@@ -49,7 +57,12 @@ const options = { sloFile: 'slo.yaml', historyWindowMs: 600_000, failOnWarning: 
 t.test('single_result reads this group from the Pushgateway, below its path prefix', async (t) => {
   const body = JSON.stringify({
     status: 'success',
-    data: [{ labels: { job: 'jes', integration: 'k6', keptn_stage: 'dev' }, keptn_k6_p95: { type: 'GAUGE', metrics: [{ labels: {}, value: '100' }] } }],
+    data: [
+      {
+        labels: { job: 'jes', integration: 'k6', keptn_stage: 'dev' },
+        keptn_k6_p95: { type: 'GAUGE', metrics: [{ labels: {}, value: '100' }] },
+      },
+    ],
   });
   const io = fakeIo({ 'slo.yaml': relative }, async () => ({ status: 200, body }));
   const gate = await startGate(options, ctx, io);
@@ -85,7 +98,10 @@ t.test('earlier results that cannot be read fail the gate (as in Keptn), and say
 });
 
 t.test('no Pushgateway, --dry-run, several_results without --slo-history: warned, no baseline', async (t) => {
-  const several = relative.replace('objectives', 'comparison: {compare_with: several_results, number_of_comparison_results: 3}\nobjectives');
+  const several = relative.replace(
+    'objectives',
+    'comparison: {compare_with: several_results, number_of_comparison_results: 3}\nobjectives',
+  );
   const body = JSON.stringify({ status: 'success', data: [] });
   for (const [what, c, file, want] of [
     ['no Pushgateway', { ...ctx, pushgateway: undefined }, relative, /give --pushgateway/],
@@ -119,7 +135,10 @@ t.test('--slo-history: one range query with the grouping key, credentials as bas
   t.equal(`${url.origin}${url.pathname}`, 'http://prom:9090/api/v1/query_range');
   t.equal(url.username, '', 'no credentials in the URL');
   t.same(auth, { username: 'u', password: 'p@ss' });
-  t.equal(url.searchParams.get('query'), '{__name__=~"keptn_k6_p95|keptn_k6_slo_result|p95|push_time_seconds",job="jes",integration="k6",keptn_stage="dev"}');
+  t.equal(
+    url.searchParams.get('query'),
+    '{__name__=~"keptn_k6_p95|keptn_k6_slo_result|p95|push_time_seconds",job="jes",integration="k6",keptn_stage="dev"}',
+  );
   t.equal(Number(url.searchParams.get('end')) - Number(url.searchParams.get('start')), 600);
 });
 
@@ -127,7 +146,10 @@ t.test("an input series with the gate's name is replaced, with a warning", async
   const io = fakeIo({ 'slo.yaml': relative.replace('<=+10%', '<200') }, async () => ({ status: 500, body: '' }));
   const gate = await startGate(options, ctx, io);
   if ('errors' in gate) throw new Error(gate.errors.join());
-  const out = await gate.evaluate([...series, { name: 'keptn_k6_slo_score', labels: { ci_platform: 'keptn' }, value: 7, type: 'gauge' }]);
+  const out = await gate.evaluate([
+    ...series,
+    { name: 'keptn_k6_slo_score', labels: { ci_platform: 'keptn' }, value: 7, type: 'gauge' },
+  ]);
   t.same(
     out.series.filter((s) => s.name === 'keptn_k6_slo_score').map((s) => s.value),
     [100],
@@ -137,8 +159,16 @@ t.test("an input series with the gate's name is replaced, with a warning", async
 });
 
 t.test('file errors come back as usage errors', async (t) => {
-  const io = fakeIo({ 'slo.yaml': relative, 'sli.yaml': 'indicators:\n  p95: max(x{stage="$PROJECT"})\n' }, async () => ({ status: 200, body: '' }));
-  t.same(await startGate({ ...options, sloFile: 'nope.yaml' }, ctx, io), { errors: ['cannot read the SLO file (--slo) nope.yaml: ENOENT'] });
+  const io = fakeIo(
+    { 'slo.yaml': relative, 'sli.yaml': 'indicators:\n  p95: max(x{stage="$PROJECT"})\n' },
+    async () => ({ status: 200, body: '' }),
+  );
+  t.same(await startGate({ ...options, sloFile: 'nope.yaml' }, ctx, io), {
+    errors: ['cannot read the SLO file (--slo) nope.yaml: ENOENT'],
+  });
   const sli = await startGate({ ...options, sliFile: 'sli.yaml' }, ctx, io);
-  t.ok('errors' in sli && /^sli\.yaml: indicators\.p95: \$PROJECT has no value here/.test(sli.errors[0]!), JSON.stringify(sli));
+  t.ok(
+    'errors' in sli && /^sli\.yaml: indicators\.p95: \$PROJECT has no value here/.test(sli.errors[0]!),
+    JSON.stringify(sli),
+  );
 });

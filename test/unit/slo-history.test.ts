@@ -1,7 +1,14 @@
 import t from 'tap';
 import { baselines, type PreviousRun } from '../../lib/slo/history.js';
 import { previousRunFromGroups } from '../../lib/slo/pushgateway-history.js';
-import { historyQuery, MAX_HISTORY_SAMPLES, parseMatrix, rawSamplesQuery, runsFromMatrix, runsFromSamples } from '../../lib/slo/prometheus-history.js';
+import {
+  historyQuery,
+  MAX_HISTORY_SAMPLES,
+  parseMatrix,
+  rawSamplesQuery,
+  runsFromMatrix,
+  runsFromSamples,
+} from '../../lib/slo/prometheus-history.js';
 import { parseSelector, type Selector } from '../../lib/slo/selector.js';
 import type { SloComparison } from '../../lib/slo/slo-file.js';
 
@@ -17,11 +24,17 @@ t.test('the Pushgateway: this group is the previous run, with its gate result', 
   const json = JSON.stringify({
     status: 'success',
     data: [
-      { labels: { job: 'jes', integration: 'k6', keptn_stage: 'prod' }, keptn_k6_p95: { type: 'GAUGE', metrics: [{ labels: { job: 'jes' }, value: '999' }] } },
+      {
+        labels: { job: 'jes', integration: 'k6', keptn_stage: 'prod' },
+        keptn_k6_p95: { type: 'GAUGE', metrics: [{ labels: { job: 'jes' }, value: '999' }] },
+      },
       {
         labels: { job: 'jes', integration: 'k6', keptn_stage: 'dev' },
         last_push_successful: true,
-        keptn_k6_p95: { type: 'GAUGE', metrics: [{ labels: { job: 'jes', integration: 'k6', keptn_stage: 'dev', instance: '' }, value: '400' }] },
+        keptn_k6_p95: {
+          type: 'GAUGE',
+          metrics: [{ labels: { job: 'jes', integration: 'k6', keptn_stage: 'dev', instance: '' }, value: '400' }],
+        },
         keptn_k6_slo_result: { type: 'GAUGE', metrics: [{ labels: {}, value: '0.5' }] },
         push_time_seconds: { type: 'GAUGE', metrics: [{ labels: {}, value: '1.7e+09' }] },
         keptn_k6_hist: { type: 'HISTOGRAM', metrics: [{ labels: {}, buckets: {} }] },
@@ -53,7 +66,10 @@ t.test('the Pushgateway: this group is the previous run, with its gate result', 
 
 t.test('Prometheus: one run per distinct push time, read at the first step that shows it', async (t) => {
   const q = historyQuery(['keptn_k6_p95', 'keptn_k6_slo_result'], grouping, 1_700_000_000_000, 14 * 86_400_000);
-  t.equal(q.query, '{__name__=~"keptn_k6_p95|keptn_k6_slo_result|push_time_seconds",job="jes",integration="k6",keptn_stage="dev"}');
+  t.equal(
+    q.query,
+    '{__name__=~"keptn_k6_p95|keptn_k6_slo_result|push_time_seconds",job="jes",integration="k6",keptn_stage="dev"}',
+  );
   t.ok(q.step * 10_000 >= 14 * 86_400 && q.end - q.start === 14 * 86_400, 'at most 10,000 points');
   const labels = { job: 'jes', integration: 'k6', keptn_stage: 'dev' };
   const matrix = JSON.stringify({
@@ -115,15 +131,28 @@ t.test('Prometheus: one run per distinct push time, read at the first step that 
   });
   const p95 = [sel('p95')];
   t.match(baselines(runs, p95, comparison('all', 2), full), { values: [615], runs: 2 }, 'all: the last two');
-  t.match(baselines(runs, p95, comparison('pass_or_warn', 3), full), { values: [315], runs: 2 }, 'pass_or_warn leaves the failed run out');
+  t.match(
+    baselines(runs, p95, comparison('pass_or_warn', 3), full),
+    { values: [315], runs: 2 },
+    'pass_or_warn leaves the failed run out',
+  );
   t.match(baselines(runs, p95, comparison('pass', 3), full), { values: [300], runs: 1 });
   t.match(baselines([], p95, comparison('all', 3), full), { values: [undefined], runs: 0 }, 'no runs: no baseline');
-  t.match(baselines([{ series: [] }], p95, comparison('pass', 1), full), { values: [undefined], runs: 0 }, 'a run without a gate result is not a pass');
+  t.match(
+    baselines([{ series: [] }], p95, comparison('pass', 1), full),
+    { values: [undefined], runs: 0 },
+    'a run without a gate result is not a pass',
+  );
   t.ok('error' in (runsFromMatrix('{"status":"error","error":"bad_data"}', 'x') as object));
 });
 
 t.test('remote write / OTLP: raw samples, one run per timestamp, even seconds apart', async (t) => {
-  const q = rawSamplesQuery(['keptn_k6_p95', 'keptn_k6_slo_result'], [['ci_branch', 'main']], 1_700_000_000_500, 86_400_000);
+  const q = rawSamplesQuery(
+    ['keptn_k6_p95', 'keptn_k6_slo_result'],
+    [['ci_branch', 'main']],
+    1_700_000_000_500,
+    86_400_000,
+  );
   t.equal(q.query, '{__name__=~"keptn_k6_p95|keptn_k6_slo_result",ci_branch="main"}[86400s]');
   t.equal(q.time, 1_700_000_001);
   const entries = parseMatrix(
@@ -165,7 +194,12 @@ t.test('remote write / OTLP: raw samples, one run per timestamp, even seconds ap
     ],
     'newest first, 1.75 s apart kept apart, this run (200) left out',
   );
-  const comparison: SloComparison = { compareWith: 'several_results', numberOfComparisonResults: 5, includeResultWithScore: 'pass', aggregateFunction: 'avg' };
+  const comparison: SloComparison = {
+    compareWith: 'several_results',
+    numberOfComparisonResults: 5,
+    includeResultWithScore: 'pass',
+    aggregateFunction: 'avg',
+  };
   const b = baselines(runs, [sel('p95')], comparison, full, [10], 10);
   t.same(b.samples, [[300]], 'include_result_with_score pass: the failed run is no sample; NaN left out');
   t.equal(b.skipped, 1, 'the NaN is counted');
@@ -177,14 +211,26 @@ t.test('bad answers: one line each; a huge answer is refused by the sample cap, 
   t.match(parseMatrix('{"status":"error","error":"query timed out"}', 'X'), { error: /X failed: query timed out/ });
   t.match(parseMatrix('{"status":"success","data":{"resultType":"vector","result":[]}}', 'X'), { error: /no matrix/ });
   const values = Array.from({ length: MAX_HISTORY_SAMPLES + 1 }, (_, i) => [i, '1']);
-  t.match(parseMatrix(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { __name__: 'x' }, values }] } }), 'X'), {
-    error: /more than 200000 samples/,
-  });
+  t.match(
+    parseMatrix(
+      JSON.stringify({
+        status: 'success',
+        data: { resultType: 'matrix', result: [{ metric: { __name__: 'x' }, values }] },
+      }),
+      'X',
+    ),
+    {
+      error: /more than 200000 samples/,
+    },
+  );
   // The answer that made the gate block the pipe (issue: 35 s): 50,000 push times and 1,500
   // series of 100 samples each. Looking up every series at every push time was 75 million
   // steps (tens of seconds); placing each sample once is 200,000.
-  const result = [{ metric: { __name__: 'push_time_seconds' }, values: Array.from({ length: 50_000 }, (_, i) => [i, String(i)]) }];
-  for (let s = 0; s < 1500; s++) result.push({ metric: { __name__: `m${s}` }, values: Array.from({ length: 100 }, (_, i) => [i * 500, '1']) });
+  const result = [
+    { metric: { __name__: 'push_time_seconds' }, values: Array.from({ length: 50_000 }, (_, i) => [i, String(i)]) },
+  ];
+  for (let s = 0; s < 1500; s++)
+    result.push({ metric: { __name__: `m${s}` }, values: Array.from({ length: 100 }, (_, i) => [i * 500, '1']) });
   const json = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
   const started = performance.now();
   const runs = runsFromMatrix(json, 'r') as PreviousRun[];

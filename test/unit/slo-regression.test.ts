@@ -12,7 +12,13 @@ import { checkRegression, judgeRegression, type Regression } from '../../lib/slo
 import { checkSloDocument } from '../../lib/slo/slo-file.js';
 import { evaluateSlo } from '../../lib/slo/evaluate.js';
 
-const close = (t: { ok(c: boolean, m: string): unknown }, got: number, want: number, what: string, rel = 1e-9): void => {
+const close = (
+  t: { ok(c: boolean, m: string): unknown },
+  got: number,
+  want: number,
+  what: string,
+  rel = 1e-9,
+): void => {
   t.ok(Math.abs(got - want) <= rel * Math.max(1, Math.abs(want)), `${what}: ${got} ≈ ${want}`);
 };
 
@@ -48,7 +54,15 @@ t.test('normal quantiles (scipy.stats.norm.ppf)', async (t) => {
 // 2.160246899469287, quantile 0.25 → 98.5, 0.75 → 101.5;
 // mean + t.ppf(0.99, 6)·s·sqrt(1 + 1/7) = 107.25768179445518; mean + norm.ppf(0.99)·s = 105.02548578198369.
 const x = [100, 102, 98, 101, 99, 103, 97];
-const base: Regression = { better: 'lower', test: 't_test', confidence: 0.99, multiplier: 1.5, percent: 10, minSamples: 5, maxSamples: 30 };
+const base: Regression = {
+  better: 'lower',
+  test: 't_test',
+  confidence: 0.99,
+  multiplier: 1.5,
+  percent: 10,
+  minSamples: 5,
+  maxSamples: 30,
+};
 
 t.test('sample statistics (numpy)', async (t) => {
   t.equal(mean(x), 100);
@@ -109,7 +123,11 @@ t.test('in an SLO file: a regression fails the objective; criteria and regressio
     {
       spec_version: '1.0',
       objectives: [
-        { sli: 'p95', pass: [{ criteria: ['<500'] }], regression: { test: 't_test', confidence: 0.99, min_samples: 5 } },
+        {
+          sli: 'p95',
+          pass: [{ criteria: ['<500'] }],
+          regression: { test: 't_test', confidence: 0.99, min_samples: 5 },
+        },
         { sli: 'rps', regression: { better: 'higher', test: 'percentage', percent: 20, min_samples: 3 } },
         { sli: 'errors', weigth: 2, pass: [{ criteria: ['<1'] }] },
       ],
@@ -119,7 +137,10 @@ t.test('in an SLO file: a regression fails the objective; criteria and regressio
   );
   if ('errors' in checked) throw new Error(checked.errors.join('\n'));
   t.ok(checked.value.needsBaseline, 'a regression block needs earlier results');
-  t.match(checked.warnings.join('\n'), /objectives\[2\] \(sli errors\): weigth: not a field of an objective \(did you mean weight\?\); ignored/);
+  t.match(
+    checked.warnings.join('\n'),
+    /objectives\[2\] \(sli errors\): weigth: not a field of an objective \(did you mean weight\?\); ignored/,
+  );
   const history = [100, 102, 98, 101, 99, 103, 97];
   const noisy = evaluateSlo(checked.value, [
     { value: { value: 104 }, samples: history },
@@ -138,7 +159,11 @@ t.test('in an SLO file: a regression fails the objective; criteria and regressio
   t.ok(slower.indicatorResults[0]!.regression?.regressed);
   t.equal(slower.indicatorResults[1]!.status, 'fail', '30 % fewer requests per second than 1000: beyond 20 %');
   t.equal(slower.result, 'fail');
-  const first = evaluateSlo(checked.value, [{ value: { value: 130 }, samples: [] }, { value: { value: 1 } }, { value: { value: 0 } }]);
+  const first = evaluateSlo(checked.value, [
+    { value: { value: 130 }, samples: [] },
+    { value: { value: 1 } },
+    { value: { value: 0 } },
+  ]);
   t.equal(first.result, 'pass', 'no history: not judged, never failed');
   t.match(first.indicatorResults[0]!.regression?.notJudged, /0 earlier results/);
 });
@@ -150,8 +175,13 @@ t.test('the trend: a sparkline and a Mermaid xychart-beta with this run last and
   t.equal(sparkline([], 5), '', 'no earlier run: no line');
   t.equal(
     mermaidChart('p95', [100, 102], 130, 110),
-    ['xychart-beta', '  title "p95"', '  x-axis ["-2", "-1", "this"]', '  y-axis "value" 97 --> 133', '  line [100, 102, 130]', '  line [110, 110, 110]'].join(
-      '\n',
-    ),
+    [
+      'xychart-beta',
+      '  title "p95"',
+      '  x-axis ["-2", "-1", "this"]',
+      '  y-axis "value" 97 --> 133',
+      '  line [100, 102, 130]',
+      '  line [110, 110, 110]',
+    ].join('\n'),
   );
 });

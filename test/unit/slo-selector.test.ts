@@ -3,7 +3,12 @@ import type { Series } from '../../lib/series.js';
 import { fillPlaceholders, parseSelector, resolveSelector, type Selector } from '../../lib/slo/selector.js';
 import { fullMetricName } from '../../lib/naming/metric-name.js';
 
-const s = (name: string, value: number, labels: Record<string, string> = {}): Series => ({ name, value, labels, type: 'gauge' });
+const s = (name: string, value: number, labels: Record<string, string> = {}): Series => ({
+  name,
+  value,
+  labels,
+  type: 'gauge',
+});
 const series: Series[] = [
   s('keptn_infracost_cost', 228.13, { ci_platform: 'keptn', keptn_stage: 'dev' }),
   s('keptn_infracost_http_req_duration_seconds', 0.41, { stat: 'p95' }),
@@ -37,7 +42,8 @@ t.test('an SLI names a series by input name, full name, labels, or an aggregatio
   ];
   for (const [text, want] of cases) {
     const r = resolveSelector(sel(text), series, full);
-    if (typeof want === 'number') t.ok('value' in r && Math.abs(r.value - want) < 1e-9, `${text} → ${want} (${JSON.stringify(r)})`);
+    if (typeof want === 'number')
+      t.ok('value' in r && Math.abs(r.value - want) < 1e-9, `${text} → ${want} (${JSON.stringify(r)})`);
     else t.ok('error' in r && want.test(r.error), `${text} → ${want} (${'error' in r ? r.error : 'a value'})`);
   }
 });
@@ -49,7 +55,9 @@ t.test('selectors that are not understood are refused', async (t) => {
 });
 
 t.test('placeholders: $PROJECT, $STAGE, $SERVICE and filter keys', async (t) => {
-  t.same(fillPlaceholders('max(x{keptn_stage="$STAGE",svc="$svc_id"})', { STAGE: 'dev', svc_id: 'a14b' }), { text: 'max(x{keptn_stage="dev",svc="a14b"})' });
+  t.same(fillPlaceholders('max(x{keptn_stage="$STAGE",svc="$svc_id"})', { STAGE: 'dev', svc_id: 'a14b' }), {
+    text: 'max(x{keptn_stage="dev",svc="a14b"})',
+  });
   const missing = fillPlaceholders('x{keptn_project="$PROJECT"}', { PROJECT: undefined, STAGE: 'dev' });
   t.ok('error' in missing && /\$PROJECT has no value/.test(missing.error));
 });

@@ -12,7 +12,10 @@ t.test('phases in order, from the start of the process', async (t) => {
   timings.end('collect');
   now += 55.5;
   timings.end('push');
-  t.equal(timings.describe(), 'timings: start 29 ms, setup 8 ms, input 1001 ms, collect 0 ms, push 56 ms; 1094 ms in all');
+  t.equal(
+    timings.describe(),
+    'timings: start 29 ms, setup 8 ms, input 1001 ms, collect 0 ms, push 56 ms; 1094 ms in all',
+  );
 });
 
 t.test('a phase ended twice adds up; phases not reached are left out', async (t) => {
