@@ -13,7 +13,7 @@
 set -uo pipefail
 
 node_versions=${NODE_VERSIONS:-22.x 24.11.1}
-node_tests=(test/cli/golden.test.ts test/integration test/ship/bundle.test.ts test/ship/compile-cache.test.ts)
+node_tests=(test/e2e/golden.test.ts test/integration test/ship/bundle.test.ts test/ship/compile-cache.test.ts)
 # node_fetch: the binary of one version, from the npm registry, cached.
 source "$(dirname "${BASH_SOURCE[0]}")/node-fetch.sh"
 

@@ -1,12 +1,12 @@
 // The floor for the small job with the libraries jes-metrics-pipe pushes with: what the least
 // program that uses undici (its Agent and request API, loaded from their own files as
-// lib/http/undici.ts does) and prom-client (Registry and Gauge, as lib/serialize/prometheus.ts)
+// lib/sinks/http/undici.ts does) and prom-client (Registry and Gauge, as lib/sinks/pushgateway/serialize.ts)
 // takes for the same job as bench/minimal-push.js. The gap between the two rows is what these
 // libraries cost a run; the gap between this row and jes-metrics-pipe's is ours.
 // Configured like the Python parent script: PROM_GATEWAY (host:port), DT_TENANT, DT_API_TOKEN.
 'use strict';
 
-// As lib/backends/configured.ts: the baseline WebAssembly compiler for undici's HTTP parser.
+// As lib/sinks/registry.ts: the baseline WebAssembly compiler for undici's HTTP parser.
 require('node:v8').setFlagsFromString('--liftoff-only');
 const Agent = require('undici/lib/dispatcher/agent.js');
 const request = require('undici/lib/api/api-request.js');

@@ -16,9 +16,9 @@ const series = Array.from({ length: 12 }, (_, i) => ({
 }));
 const root = new URL('../dist/lib/', import.meta.url).href;
 const cases = {
-  pushgateway: `const { renderExposition } = await import('${root}serialize/prometheus.js'); await renderExposition(S);`,
-  otlp: `const { encodeOtlpRequest } = await import('${root}serialize/otlp.js'); const b = await encodeOtlpRequest(S, { resource: [['service.name', 'x']], scope: { name: 'x', version: '1' }, temporality: 'cumulative', timeMs: Date.now(), startMs: 0 }); process.getBuiltinModule('node:zlib').gzipSync(b);`,
-  'remote-write': `const { encodeWriteRequest, remoteWriteContent } = await import('${root}serialize/remote-write.js'); const b = await encodeWriteRequest(remoteWriteContent(S), Date.now()); (await import('snappyjs')).compress(b);`,
+  pushgateway: `const { renderExposition } = await import('${root}sinks/pushgateway/serialize.js'); await renderExposition(S);`,
+  otlp: `const { encodeOtlpRequest } = await import('${root}sinks/otlp/serialize.js'); const b = await encodeOtlpRequest(S, { resource: [['service.name', 'x']], scope: { name: 'x', version: '1' }, temporality: 'cumulative', timeMs: Date.now(), startMs: 0 }); process.getBuiltinModule('node:zlib').gzipSync(b);`,
+  'remote-write': `const { encodeWriteRequest, remoteWriteContent } = await import('${root}sinks/remote-write/serialize.js'); const b = await encodeWriteRequest(remoteWriteContent(S), Date.now()); (await import('snappyjs')).compress(b);`,
 };
 const results = {};
 for (let r = 0; r < runs; r++) {

@@ -1,4 +1,4 @@
-// Types for bench/generate.js, so TypeScript tests (test/cli/memory.test.ts) can use the generator.
+// Types for bench/generate.js, so TypeScript tests (test/e2e/memory.test.ts) can use the generator.
 import type { Readable } from 'node:stream';
 
 export const DEFAULT_SEED: number;

@@ -9,16 +9,16 @@
 // times), with the parsers' byte gates and without them, then the parts: the byte gate per kind
 // of line, each parser on a line it accepts.
 
-import { LineSplitter } from '../dist/lib/lines.js';
-import { Precheck } from '../dist/lib/parse/precheck.js';
-import { parseKv } from '../dist/lib/parse/kv.js';
-import { parseJson } from '../dist/lib/parse/json.js';
-import { parseProm } from '../dist/lib/parse/prom.js';
-import { newParseState } from '../dist/lib/parse/sample.js';
-import { parseConfig } from '../dist/lib/config/args.js';
-import { Extractor } from '../dist/lib/extract.js';
-import { SeriesStore } from '../dist/lib/series.js';
-import { Reporter } from '../dist/lib/report.js';
+import { LineSplitter } from '../dist/lib/input/lines.js';
+import { Precheck } from '../dist/lib/extract/parsers/precheck.js';
+import { parseKv } from '../dist/lib/extract/parsers/kv.js';
+import { parseJson } from '../dist/lib/extract/parsers/json.js';
+import { parseProm } from '../dist/lib/extract/parsers/prom.js';
+import { newParseState } from '../dist/lib/extract/parsers/sample.js';
+import { parseConfig } from '../dist/lib/cli/args.js';
+import { Extractor } from '../dist/lib/extract/extractor.js';
+import { SeriesStore } from '../dist/lib/store/series.js';
+import { Reporter } from '../dist/lib/report/report.js';
 import { generateChunks } from './generate.js';
 import split2 from 'split2';
 
@@ -136,7 +136,7 @@ row(
 );
 if (found !== lines) throw new Error('the no-precheck pass did not see every line');
 // Three recipes of docs/guide.md as --pattern rules (none matches this input): every line is offered to
-// them, under their time budget (lib/parse/safe-regex.ts), then to the default parsers.
+// them, under their time budget (lib/extract/rules/safe-regex.ts), then to the default parsers.
 const RULES = [
   'http_reqs=^\\s*http_reqs\\.+: (?<value>\\d+)',
   '(?<value>\\d+) (?<name>passed|failed|skipped|errors?)\\b',

@@ -1,7 +1,7 @@
 // Where the small job's time goes (bench/RESULTS.md, "Start-up: the small job"): the same job as bench/run.js's
 // latency section (10 metric lines, both loopback backends, and a dry run), run N times on each
 // Node given, in two ways:
-//   wall   the phases from --verbose's `timings:` line (lib/run/timings.ts): `start` (Node's
+//   wall   the phases from --verbose's `timings:` line (lib/cli/run/timings.ts): `start` (Node's
 //          clock until run()) split into Node's own start (until a `node -e` script's first
 //          line, measured beside) and loading the program; then setup, input, collect, push;
 //          `exec+exit` is the rest of the wall time seen from here (the exec before Node's clock

@@ -26,13 +26,13 @@ if [ -n "${CANDIDATES_DIR:-}" ]; then
   done
 fi
 echo "## import of our modules, median of $runs (ms)"
-for m in dist/lib/backends/otlp.js dist/lib/backends/remote-write.js dist/lib/backends/pushgateway.js; do
+for m in dist/lib/sinks/otlp/sink.js dist/lib/sinks/remote-write/sink.js dist/lib/sinks/pushgateway/sink.js; do
   # pushgateway.js pulls prom-client's pieces only when it renders: import its serializer too.
   extra=()
-  [ "$m" = dist/lib/backends/pushgateway.js ] && extra=(prom-client/lib/registry.js prom-client/lib/gauge.js prom-client/lib/counter.js)
+  [ "$m" = dist/lib/sinks/pushgateway/sink.js ] && extra=(prom-client/lib/registry.js prom-client/lib/gauge.js prom-client/lib/counter.js)
   # The encoders load protobufjs (and snappyjs) on first use: import them as a push would.
-  [ "$m" = dist/lib/backends/otlp.js ] && extra=(protobufjs/minimal.js node:zlib)
-  [ "$m" = dist/lib/backends/remote-write.js ] && extra=(protobufjs/minimal.js snappyjs)
+  [ "$m" = dist/lib/sinks/otlp/sink.js ] && extra=(protobufjs/minimal.js node:zlib)
+  [ "$m" = dist/lib/sinks/remote-write/sink.js ] && extra=(protobufjs/minimal.js snappyjs)
   printf '%-34s %s\n' "$m" "$(median_import "$PWD/$m" "${extra[@]}")"
 done
 

@@ -13,10 +13,10 @@ require('./main.cjs');
 
 // Wrap mode (`jes-metrics-pipe [options] -- TOOL ARGS…`): the tool starts now, before the program,
 // its rules, presets, backends and gate are loaded, so the job does not wait for them (issue 29;
-// bench/added-time.js). The command is what lib/config/args.ts takes: all after the first `--`.
+// bench/added-time.js). The command is what lib/cli/args.ts takes: all after the first `--`.
 // Only when no option before it can make the run one that starts no tool (-h, --help, --version,
 // --list-presets, --show-ci-context, `list` as a value); otherwise the program starts the tool as
-// before. lib/source/child.ts adopts the child; whatever it did meanwhile is kept for it.
+// before. lib/input/child.ts adopts the child; whatever it did meanwhile is kept for it.
 function startToolEarly(argv) {
   const i = argv.indexOf('--');
   if (i === -1 || i + 1 >= argv.length || argv[i + 1] === '') return;

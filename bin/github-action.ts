@@ -3,9 +3,9 @@
 // `node scripts/bundle.js --action`): the inputs in the environment, the step's exit status out.
 // As bin/jes-metrics-pipe.ts, it hands run() the process's streams and the process as the signal source.
 
-import { run } from '../lib/run.js';
-import { runAction } from '../lib/run/github-action.js';
-import { decidedExitStatus, exitAfterDrain } from '../lib/run/exit-drain.js';
+import { run } from '../lib/cli/run.js';
+import { runAction } from '../lib/cli/github-action.js';
+import { decidedExitStatus, exitAfterDrain } from '../lib/cli/run/exit-drain.js';
 
 // A listener keeps SIGUSR1 from opening Node's inspector (bin/jes-metrics-pipe.ts says why).
 process.on('SIGUSR1', () => undefined);

@@ -3,8 +3,8 @@
 // the standard streams and the process as the signal source, and turns run()'s status into the
 // exit status.
 
-import { run } from '../lib/run.js';
-import { decidedExitStatus, exitAfterDrain } from '../lib/run/exit-drain.js';
+import { run } from '../lib/cli/run.js';
+import { decidedExitStatus, exitAfterDrain } from '../lib/cli/run/exit-drain.js';
 
 // A listener keeps SIGUSR1 from opening Node's inspector on 127.0.0.1:9229, where any local
 // process could read the tokens in our memory

@@ -46,7 +46,7 @@ const outfile =
   values.outfile ??
   (values.action ? `${root}action/dist/index.cjs` : `${root}dist/${values.cli ? 'main.cjs' : 'jes-metrics-pipe.mjs'}`);
 
-// lib/http/undici.ts loads undici's parts from their own files and falls back to undici's index
+// lib/sinks/http/undici.ts loads undici's parts from their own files and falls back to undici's index
 // only if a later undici moved them. The bundle holds the parts it was built with, so that
 // fallback can never run in it: leaving the index out (fetch, WebSocket, caches, mocks) makes
 // the bundle about a third smaller, and Node parses all of it at every start.
@@ -54,7 +54,9 @@ const withoutUndiciIndex = {
   name: 'without-undici-index',
   setup(b) {
     b.onResolve({ filter: /^undici$/ }, (args) =>
-      args.importer.endsWith('/dist/lib/http/undici.js') ? { path: 'undici-index', namespace: 'jes-stub' } : undefined,
+      args.importer.endsWith('/dist/lib/sinks/http/undici.js')
+        ? { path: 'undici-index', namespace: 'jes-stub' }
+        : undefined,
     );
     b.onLoad({ filter: /^undici-index$/, namespace: 'jes-stub' }, () => ({
       contents: "throw new Error('undici index left out of the bundle');",

@@ -2,7 +2,7 @@
 // 5,000 series in five requests, a wrong token, label values that need escaping.
 
 import t from 'tap';
-import type { Series } from '../../lib/series.js';
+import type { Series } from '../../lib/store/series.js';
 import { USER_AGENT } from '../../lib/version.js';
 import { push, startDtHarness } from '../support/dt-harness.js';
 

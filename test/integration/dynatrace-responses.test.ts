@@ -4,7 +4,7 @@
 
 import { createServer } from 'node:net';
 import t from 'tap';
-import type { Series } from '../../lib/series.js';
+import type { Series } from '../../lib/store/series.js';
 import { push, startDtHarness } from '../support/dt-harness.js';
 
 const gauge = (name: string, value: number, labels: Record<string, string> = {}): Series => ({
@@ -188,9 +188,9 @@ t.test('no answer at all: failed, with the reason, and the lines printed', async
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const { port } = s.address() as { port: number };
   await new Promise<void>((r) => s.close(() => r()));
-  const { createDynatraceBackend } = await import('../../lib/backends/dynatrace.js');
-  const { createHttpClient } = await import('../../lib/http/client.js');
-  const { Reporter } = await import('../../lib/report.js');
+  const { createDynatraceBackend } = await import('../../lib/sinks/dynatrace/sink.js');
+  const { createHttpClient } = await import('../../lib/sinks/http/client.js');
+  const { Reporter } = await import('../../lib/report/report.js');
   const out: string[] = [];
   const reporter = new Reporter({ write: (x) => out.push(x) });
   const http = createHttpClient({

@@ -2,7 +2,7 @@
 // counted as ok; a 2xx whose body is not one, or that accounts for fewer lines than were
 // sent, is a warning and not a success.
 import t from 'tap';
-import type { Series } from '../../lib/series.js';
+import type { Series } from '../../lib/store/series.js';
 import { runCli } from '../support/cli.js';
 import { startFaultServer } from '../support/fault-server.js';
 import { DT_TOKEN } from '../support/cli-reliability.js';

@@ -2,7 +2,7 @@
 // key in each request, and every line is accepted.
 
 import t from 'tap';
-import type { Series } from '../../lib/series.js';
+import type { Series } from '../../lib/store/series.js';
 import { push, startDtHarness } from '../support/dt-harness.js';
 import { validateDtLine } from '../support/dt-line-validator.js';
 

@@ -3,7 +3,7 @@
 // into exit 3), the emulator must see zero invalid lines, the gateway must then hold as many series as
 // the golden lists (test/support/series-list.ts), and the emulator as many lines as those series
 // make for Dynatrace. (`promtool check metrics` parses each case's Pushgateway payload in
-// test/cli/golden.test.ts.)
+// test/e2e/golden.test.ts.)
 // The program runs in process (test/support/in-process.ts): the pushes are real HTTP all the same.
 
 import t from 'tap';

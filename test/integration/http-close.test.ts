@@ -4,8 +4,8 @@ import t from 'tap';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createHttpClient } from '../../lib/http/client.js';
-import { HttpFailure } from '../../lib/http/types.js';
+import { createHttpClient } from '../../lib/sinks/http/client.js';
+import { HttpFailure } from '../../lib/sinks/http/types.js';
 import { runTsChild } from '../support/node-child.js';
 
 const REQUEST_ONCE = fileURLToPath(new URL('../fixtures/http/request-once.ts', import.meta.url));

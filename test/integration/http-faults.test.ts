@@ -2,9 +2,9 @@
 
 import t from 'tap';
 import { createServer } from 'node:net';
-import { createHttpClient } from '../../lib/http/client.js';
-import { HttpFailure, type HttpClientOptions } from '../../lib/http/types.js';
-import { Reporter } from '../../lib/report.js';
+import { createHttpClient } from '../../lib/sinks/http/client.js';
+import { HttpFailure, type HttpClientOptions } from '../../lib/sinks/http/types.js';
+import { Reporter } from '../../lib/report/report.js';
 import { startFaultServer, type FaultAction } from '../support/fault-server.js';
 
 /** Fast backoff so the suite stays quick; Retry-After is the server's, not ours. */

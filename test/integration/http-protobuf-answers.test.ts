@@ -3,7 +3,7 @@
 
 import t from 'tap';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createHttpClient } from '../../lib/http/client.js';
+import { createHttpClient } from '../../lib/sinks/http/client.js';
 import { listenOnLoopback } from '../support/loopback.js';
 import { startFaultServer } from '../support/fault-server.js';
 

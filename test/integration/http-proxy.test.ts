@@ -3,7 +3,7 @@
 // target really goes through the proxy here: the proxy's log and the target's log both show it.
 
 import t from 'tap';
-import { createHttpClient } from '../../lib/http/client.js';
+import { createHttpClient } from '../../lib/sinks/http/client.js';
 import { proxiedClient as client, proxyFixtures as fixtures } from '../support/proxy.js';
 
 t.test('HTTP_PROXY: the request goes through the proxy', async (t) => {

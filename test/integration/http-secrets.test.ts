@@ -3,9 +3,9 @@
 
 import t from 'tap';
 import { createServer } from 'node:net';
-import { createHttpClient } from '../../lib/http/client.js';
-import { HttpFailure } from '../../lib/http/types.js';
-import { Reporter } from '../../lib/report.js';
+import { createHttpClient } from '../../lib/sinks/http/client.js';
+import { HttpFailure } from '../../lib/sinks/http/types.js';
+import { Reporter } from '../../lib/report/report.js';
 import { startFaultServer } from '../support/fault-server.js';
 
 /** A verbose reporter that ignores registered secrets, so only the HTTP layer's own care is tested. */

@@ -2,8 +2,8 @@
 // non-empty of no_proxy/NO_PROXY, and every error naming its variable; through a real forward
 // proxy on 127.0.0.1 and the built CLI.
 import t from 'tap';
-import { HttpFailure } from '../../lib/http/types.js';
-import { proxyFor, proxySettings, proxyUrl, ProxyConfigError } from '../../lib/http/proxy-env.js';
+import { HttpFailure } from '../../lib/sinks/http/types.js';
+import { proxyFor, proxySettings, proxyUrl, ProxyConfigError } from '../../lib/sinks/http/proxy-env.js';
 import { runCli } from '../support/cli.js';
 import { closedPort } from '../support/cli-reliability.js';
 import { startFaultServer } from '../support/fault-server.js';

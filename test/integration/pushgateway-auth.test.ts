@@ -3,7 +3,7 @@
 // password never shows in any output.
 
 import t from 'tap';
-import { pushgatewayUrl } from '../../lib/config/pushgateway-url.js';
+import { pushgatewayUrl } from '../../lib/sinks/pushgateway/settings.js';
 import { basicAuthWebConfig, startPushgateway } from '../support/pushgateway.js';
 import { pushSeries, runSeries } from '../support/pushgateway-push.js';
 

@@ -4,8 +4,8 @@
 
 import t from 'tap';
 import fc from 'fast-check';
-import { buildPushgatewayRequest } from '../../lib/backends/pushgateway.js';
-import type { Series } from '../../lib/series.js';
+import { buildPushgatewayRequest } from '../../lib/sinks/pushgateway/sink.js';
+import type { Series } from '../../lib/store/series.js';
 import { startPushgateway, type StoredSeries } from '../support/pushgateway.js';
 import { checkMetrics } from '../support/promtool.js';
 import { pushSeries, runSeries } from '../support/pushgateway-push.js';

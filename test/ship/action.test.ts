@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { startPushgateway } from '../support/pushgateway.js';
 import { makeSandbox, ROOT, runCommand } from './sandbox.js';
-import { actionArgs, annotations, escapeData, outputLines, splitArgs } from '../../lib/run/github-action.js';
+import { actionArgs, annotations, escapeData, outputLines, splitArgs } from '../../lib/cli/github-action.js';
 
 const execFileAsync = promisify(execFile);
 const COMMITTED = join(ROOT, 'action', 'dist', 'index.cjs');

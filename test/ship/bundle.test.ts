@@ -1,7 +1,7 @@
 // The single-file bundle (scripts/bundle.js, esbuild) must behave exactly like the package:
 // it is built into an empty directory (no package.json, no node_modules anywhere above it)
 // and run through golden cases that reach each parser and each dependency it inlines (the
-// extraction itself is the same code for every case: test/cli/golden.test.ts runs them all in
+// extraction itself is the same code for every case: test/e2e/golden.test.ts runs them all in
 // process), a wrap-mode run, and real pushes — the HTTP layer and the backends are imported
 // lazily, so only a real push proves the bundle holds them.
 
@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fullHelp } from '../../lib/config/help.js';
+import { fullHelp } from '../../lib/cli/help.js';
 import { startDtEmulator } from '../support/dt-emulator.js';
 import { countLines, limiter, loadGoldenCases } from '../support/golden.js';
 import { startPushgateway } from '../support/pushgateway.js';

@@ -1,5 +1,5 @@
 // What a run does not use costs it nothing. The protobuf outputs: protobufjs and snappyjs are
-// loaded only with --otlp / --remote-write (lib/backends/configured.ts imports them on use).
+// loaded only with --otlp / --remote-write (lib/sinks/registry.ts imports them on use).
 // A preload records the CommonJS modules a run of dist/cli.cjs loaded. Started through `env -i`:
 // tap instruments the children it sees spawned (NODE_OPTIONS) and its hooks load modules too.
 

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fullHelp } from '../../lib/config/help.js';
+import { fullHelp } from '../../lib/cli/help.js';
 import { countLines, loadGoldenCase, TOOLS_DIR } from '../support/golden.js';
 import { seriesList } from '../support/series-list.js';
 import { PACKAGE, ROOT, runCommand } from './sandbox.js';

@@ -6,14 +6,14 @@
 //   synopsis   every option it names is in --help
 //   text       not a command (a layout, an output sample)
 //   help       the block is part of `--help`, verbatim: the blocks of docs/reference/cli.md, which
-//              `npm run docs` writes from lib/config/flags.ts (unmarked there, and so marked here)
+//              `npm run docs` writes from lib/cli/flags.ts (unmarked there, and so marked here)
 // Every relative link in these files (and in CONTRIBUTING.md and bench/RESULTS.md) resolves: the file
 // exists, and a #anchor is a heading of it.
 
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fullHelp } from '../../lib/config/help.js';
+import { fullHelp } from '../../lib/cli/help.js';
 import { commands, makeSandbox, PACKAGE, ROOT, runShell } from './sandbox.js';
 
 interface Block {
@@ -33,7 +33,7 @@ const FILES = [
     .map((f) => join('docs', f))
     .sort(),
 ];
-/** Made from the flag table by `npm run docs` (test/unit/flags.test.ts keeps it current): its blocks are --help text. */
+/** Made from the flag table by `npm run docs` (test/cli/flags.test.ts keeps it current): its blocks are --help text. */
 const GENERATED = new Set([join('docs', 'reference', 'cli.md')]);
 const texts = new Map(FILES.map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]));
 const readme = texts.get('README.md')!;

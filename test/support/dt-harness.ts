@@ -1,13 +1,13 @@
 // The Dynatrace backend wired to the emulator with the real HTTP client, and the reporter's
 // output captured, for the integration tests.
 
-import { dynatraceIngestUrl } from '../../lib/config/dynatrace-url.js';
-import { createDynatraceBackend } from '../../lib/backends/dynatrace.js';
-import { dynatraceSecrets } from '../../lib/run/secrets.js';
-import type { Backend } from '../../lib/backends/backend.js';
-import { createHttpClient } from '../../lib/http/client.js';
-import { type HttpClient } from '../../lib/http/types.js';
-import { Reporter } from '../../lib/report.js';
+import { dynatraceIngestUrl } from '../../lib/sinks/dynatrace/settings.js';
+import { createDynatraceBackend } from '../../lib/sinks/dynatrace/sink.js';
+import { dynatraceSecrets } from '../../lib/cli/run/secrets.js';
+import type { Backend } from '../../lib/sinks/backend.js';
+import { createHttpClient } from '../../lib/sinks/http/client.js';
+import { type HttpClient } from '../../lib/sinks/http/types.js';
+import { Reporter } from '../../lib/report/report.js';
 import { USER_AGENT } from '../../lib/version.js';
 import { startDtEmulator, type DtEmulator, type DtEmulatorOptions } from './dt-emulator.js';
 
@@ -56,7 +56,7 @@ export async function startDtHarness(
   if ('error' in parsed) throw new Error(parsed.error);
   const token = opts.token === null ? undefined : (opts.token ?? dt.token);
   const cfg = token === undefined ? { url: parsed.url } : { url: parsed.url, token };
-  // As run() does for every secret of the config (lib/run/secrets.ts).
+  // As run() does for every secret of the config (lib/cli/run/secrets.ts).
   for (const secret of dynatraceSecrets(cfg)) reporter.addSecret(secret);
   const backend = createDynatraceBackend(cfg, { http, reporter });
   return { dt, backend, http, output, text: () => output.join('') };

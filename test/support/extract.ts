@@ -2,11 +2,11 @@
 // finish): for tests of rules on recorded output without a child process.
 
 import { readFileSync } from 'node:fs';
-import { parseConfig } from '../../lib/config/args.js';
-import { Extractor } from '../../lib/extract.js';
-import { Reporter } from '../../lib/report.js';
-import { SeriesStore, type Series } from '../../lib/series.js';
-import { loadRuleText } from '../../lib/rules/load.js';
+import { parseConfig } from '../../lib/cli/args.js';
+import { Extractor } from '../../lib/extract/extractor.js';
+import { Reporter } from '../../lib/report/report.js';
+import { SeriesStore, type Series } from '../../lib/store/series.js';
+import { loadRuleText } from '../../lib/extract/rules/load.js';
 
 export interface Extracted {
   series: Series[];
@@ -30,7 +30,7 @@ export async function extract(input: string, opts: { rules?: string; args?: stri
     config.ruleSets = [loaded.set];
   }
   if (config.presets.length > 0) {
-    const { loadPresets } = await import('../../lib/presets/catalog.js');
+    const { loadPresets } = await import('../../lib/extract/presets/catalog.js');
     const loaded = await loadPresets(config.presets);
     if (loaded.errors.length > 0) throw new Error(loaded.errors.join('\n'));
     config.ruleSets = [...loaded.sets, ...(config.ruleSets ?? [])];

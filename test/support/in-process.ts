@@ -1,9 +1,9 @@
-// The whole program in this process: run() from lib/run.ts with streams of the test's own, as
+// The whole program in this process: run() from lib/cli/run.ts with streams of the test's own, as
 // bin/jes-metrics-pipe.ts runs it with the process's. No process start, no pipe: what is about a
 // process (signals, pipes, the exit, the bundle) is tested by spawning the CLI (test/support/cli.ts).
 
 import { Readable, Writable } from 'node:stream';
-import { run } from '../../lib/run.js';
+import { run } from '../../lib/cli/run.js';
 
 export interface InProcessResult {
   /** run()'s status, as the entry would exit with it; 70 when run() threw (the entry's "internal error"). */

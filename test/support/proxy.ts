@@ -8,8 +8,8 @@
 //   await proxy.close();
 
 import { startFaultServer } from './fault-server.js';
-import { createHttpClient } from '../../lib/http/client.js';
-import type { HttpClient } from '../../lib/http/types.js';
+import { createHttpClient } from '../../lib/sinks/http/client.js';
+import type { HttpClient } from '../../lib/sinks/http/types.js';
 import {
   createServer,
   request as httpRequest,

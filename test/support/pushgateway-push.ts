@@ -1,14 +1,14 @@
 // Pushes series with the real Pushgateway backend and the real HTTP client, capturing what
 // the program would say on stderr. For the Pushgateway integration tests.
 
-import { createPushgatewayBackend } from '../../lib/backends/pushgateway.js';
-import { pushgatewaySecrets } from '../../lib/run/secrets.js';
-import type { BackendOutcome } from '../../lib/backends/backend.js';
-import type { PushgatewayConfig } from '../../lib/config/config.js';
-import { createHttpClient } from '../../lib/http/client.js';
-import { fullMetricName } from '../../lib/naming/metric-name.js';
-import { Reporter } from '../../lib/report.js';
-import type { Series } from '../../lib/series.js';
+import { createPushgatewayBackend } from '../../lib/sinks/pushgateway/sink.js';
+import { pushgatewaySecrets } from '../../lib/cli/run/secrets.js';
+import type { BackendOutcome } from '../../lib/sinks/backend.js';
+import type { PushgatewayConfig } from '../../lib/cli/config.js';
+import { createHttpClient } from '../../lib/sinks/http/client.js';
+import { fullMetricName } from '../../lib/store/metric-name.js';
+import { Reporter } from '../../lib/report/report.js';
+import type { Series } from '../../lib/store/series.js';
 
 export interface PushSetup {
   url: URL;
@@ -48,7 +48,7 @@ export async function pushSeries(setup: PushSetup, series: readonly Series[], fi
     ...(setup.username !== undefined ? { username: setup.username } : {}),
     ...(setup.password !== undefined ? { password: setup.password } : {}),
   };
-  // As run() does for every secret of the config (lib/run/secrets.ts).
+  // As run() does for every secret of the config (lib/cli/run/secrets.ts).
   for (const secret of pushgatewaySecrets(cfg)) reporter.addSecret(secret);
   try {
     const backend = createPushgatewayBackend(

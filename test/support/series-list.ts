@@ -2,7 +2,7 @@
 // (`name{labels} value`, one a line, in the order the store sorts them), plus the few properties
 // of a series that are not in that line: its grouping key, a counter type, a unit. Each
 // serializer's own format (HELP/TYPE lines, Dynatrace dimensions and escaping, batches) is
-// table-tested next to it (test/unit/prometheus-exposition.test.ts, dynatrace-serialize.test.ts),
+// table-tested next to it (test/sinks/pushgateway/serialize.test.ts, dynatrace-serialize.test.ts),
 // so changing a HELP text or a static dimension does not rewrite every golden.
 //
 // The list is read off a --dry-run-file: the samples, the grouping key and the types from its

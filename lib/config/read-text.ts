@@ -1,2 +1,0 @@
-// The bounded file reading of lib/files.ts, where the configuration reads it from.
-export * from '../files.js';

@@ -1,0 +1,83 @@
+// Document marks (`marks:` in a rule file, lib/extract/rules/model.ts): at end of input, whether the input
+// is a JSON document in which a mark's JSONPath selects something, or an XML document whose
+// root element a mark names. Line marks are matched with the line rules (lib/extract/rules/line-rules.ts).
+
+import { findJsonDocuments, hasKeys, requiredKeysOf } from './documents.js';
+import type { Mark } from './model.js';
+import { firstLineStartingWithLt } from './xml-rules.js';
+
+/** The marks of `marks` that the document `text` shows (by index); JSON and XML are parsed only when a mark asks. */
+export async function documentMarksSeen(text: string, marks: readonly Mark[]): Promise<Set<number>> {
+  const seen = new Set<number>();
+  const json = marks.flatMap((m, i) => (m.kind === 'json' ? [{ i, path: m.path }] : []));
+  const xml = marks.flatMap((m, i) => (m.kind === 'xml' ? [{ i, root: m.root }] : []));
+  if (json.length > 0) {
+    const { documents, lines } = findJsonDocuments(text);
+    if (documents.length > 0) {
+      // Loaded only when a JSON mark is given, as for JSON rules.
+      const { JSONPath } = await import('jsonpath-plus');
+      // JSON lines: a root filter tests each line's object, as for JSON rules (lib/extract/rules/json-rules.ts).
+      const each = (path: string, json: unknown): unknown => (lines === true && /^\$\[\?/.test(path) ? [json] : json);
+      for (const { i, path } of json) {
+        // A document without the keys the path needs selects nothing: JSONPath is not asked (lib/extract/rules/documents.ts).
+        const required = requiredKeysOf(path, JSONPath.toPathArray(path), lines === true && /^\$\[\?/.test(path));
+        if (documents.some((json) => hasKeys(json, required) && selectsSomething(JSONPath, path, each(path, json))))
+          seen.add(i);
+      }
+    }
+  }
+  if (xml.length > 0) {
+    const root = await xmlRoot(text);
+    for (const m of xml) if (m.root === root) seen.add(m.i);
+  }
+  return seen;
+}
+
+function selectsSomething(JSONPath: typeof import('jsonpath-plus').JSONPath, path: string, json: unknown): boolean {
+  if (typeof json !== 'object' || json === null) return false;
+  let found = false;
+  try {
+    JSONPath({
+      path,
+      json,
+      wrap: true,
+      eval: 'safe',
+      callback: () => {
+        found = true;
+        throw new Found();
+      },
+    });
+  } catch (err) {
+    // Found: the first match is enough. Anything else (a document nested too deeply): not seen.
+    if (!(err instanceof Found)) return false;
+  }
+  return found;
+}
+
+class Found extends Error {}
+
+/** The name of the root element of the XML document in `text` (from its first line that starts with `<`), or undefined. */
+export async function xmlRoot(text: string): Promise<string | undefined> {
+  const start = firstLineStartingWithLt(text);
+  if (start < 0) return undefined;
+  const sax = (await import('sax')).default;
+  const parser = sax.parser(true, { trim: false, normalize: false });
+  let root: string | undefined;
+  let done = false;
+  parser.onopentag = (tag) => {
+    // The first element, unless something not XML came before it.
+    if (!done) root = tag.name;
+    done = true;
+  };
+  parser.onerror = () => {
+    done = true;
+  };
+  // Only up to the root's start tag: the rest of the document is the rules' to read.
+  const PIECE = 4096;
+  try {
+    for (let at = start; at < text.length && !done; at += PIECE) parser.write(text.slice(at, at + PIECE));
+  } catch {
+    // not XML up to its root element
+  }
+  return root;
+}

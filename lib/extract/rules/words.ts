@@ -1,0 +1,156 @@
+// The literal words a line must contain for a rule to match it: the rule's own `words:`, or
+// derived from the regex source, conservatively: only literal runs at the top level of a regex
+// without a top-level alternation or flags that change matching (i, so a line's bytes may
+// differ from the word's). Null when nothing can be derived: then every line goes to the rules.
+
+import type { ContextRule, LineRule } from './model.js';
+
+const MIN_WORD = 2;
+
+export function requiredWords(rule: Pick<LineRule | ContextRule, 'regex' | 'words'>): readonly string[] | null {
+  if (rule.words !== null && rule.words.length > 0) return rule.words;
+  return wordsOfRegex(rule.regex.source, rule.regex.flags);
+}
+
+/** The state of wordsOfRegex's scan: the words found, the literal run being read, the group depth. */
+interface WordScan {
+  words: string[];
+  run: string;
+  depth: number;
+}
+
+function flushRun(scan: WordScan): void {
+  if (scan.run.length >= MIN_WORD) scan.words.push(scan.run);
+  scan.run = '';
+}
+
+/** The index of the `]` closing the class whose `[` is at `i` (a `]` first in it, or escaped, is a member). */
+function classEnd(source: string, i: number): number {
+  i++;
+  if (source[i] === '^') i++;
+  if (source[i] === ']') i++;
+  while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+  return i;
+}
+
+/** A character outside any group, escape or class; returns the index of the last character it used. */
+function topLevelChar(source: string, i: number, scan: WordScan): number {
+  const c = source[i] as string;
+  if (c === '?' || c === '*') {
+    // The character before is optional: it is not required.
+    scan.run = scan.run.slice(0, -1);
+    flushRun(scan);
+    return i;
+  }
+  if (c === '+') {
+    flushRun(scan);
+    return i;
+  }
+  const braces = c === '{' ? /^\{(\d*)(?:,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
+  if (braces !== null) {
+    // `{n,m}`: with n = 0 the character before is optional.
+    if (Number(braces[1] || '0') === 0) scan.run = scan.run.slice(0, -1);
+    flushRun(scan);
+    return i + braces[0].length - 1;
+  }
+  if (c === '.' || c === '^' || c === '$') {
+    flushRun(scan);
+    return i;
+  }
+  scan.run += c;
+  return i;
+}
+
+/** One left-to-right scan of the regex source, conservative at each construct so no required word is invented. */
+export function wordsOfRegex(source: string, flags: string): string[] | null {
+  if (flags.includes('i')) return null;
+  const scan: WordScan = { words: [], run: '', depth: 0 };
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === '\\') {
+      const next = source[i + 1];
+      i++;
+      if (next === undefined) return null;
+      // `\.`, `\/`, `\(`: the character itself; `\d`, `\s`, `\b`, `\x41`, `\1`: not a literal.
+      if (scan.depth === 0 && /[^A-Za-z0-9]/.test(next)) scan.run += next;
+      else if (scan.depth === 0) flushRun(scan);
+    } else if (c === '[') {
+      i = classEnd(source, i);
+      if (scan.depth === 0) flushRun(scan);
+    } else if (c === '(') {
+      scan.depth++;
+      if (scan.depth === 1) flushRun(scan);
+    } else if (c === ')') {
+      scan.depth--;
+      if (scan.depth < 0) return null;
+    } else if (c === '|') {
+      if (scan.depth === 0) return null;
+    } else if (scan.depth === 0) i = topLevelChar(source, i, scan);
+  }
+  flushRun(scan);
+  return scan.words.length > 0 ? [...new Set(scan.words)] : null;
+}
+
+/** A literal a matching line starts with, after blanks when the regex allows them (`^\s*word`). */
+export interface RequiredPrefix {
+  prefix: string;
+  /** `^\s*`/`^ *`: any blanks before it; `^\s+`/`^ +`: at least one. */
+  blanks: 'none' | 'any' | 'some';
+}
+
+/**
+ * The literal an anchored regex (`^Requests per second:`) needs at the start of the line: a
+ * check of a few bytes per line, where a word must be searched for. Null when the regex is not
+ * anchored that way, has flags that change matching, or a top-level alternation.
+ */
+export function requiredPrefix(rule: Pick<LineRule | ContextRule, 'regex'>): RequiredPrefix | null {
+  const { source, flags } = rule.regex;
+  if (flags.includes('i') || !source.startsWith('^') || hasTopLevelAlternation(source)) return null;
+  let i = 1;
+  let blanks: RequiredPrefix['blanks'] = 'none';
+  const lead = /^(?:\\s|[ ]|\[ \\t\]|\[\\t \])([*+])/.exec(source.slice(1, 8));
+  if (lead !== null) {
+    blanks = lead[1] === '*' ? 'any' : 'some';
+    i += lead[0].length;
+  }
+  let run = '';
+  for (; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === '\\') {
+      const next = source[i + 1];
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) break;
+      run += next;
+      i++;
+      continue;
+    }
+    if ('.^$|()[]{}'.includes(c)) break;
+    if (c === '?' || c === '*') {
+      run = run.slice(0, -1);
+      break;
+    }
+    if (c === '+') break;
+    run += c;
+  }
+  // `a{0,2}` after the run: its last character may be absent.
+  if (source[i] === '{') run = run.slice(0, -1);
+  // One character is enough here: it is compared at the start of the line, not searched for.
+  return run.length >= 1 ? { prefix: run, blanks } : null;
+}
+
+/** `a|b` outside any group: then no literal of one side is required. */
+function hasTopLevelAlternation(source: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      i++;
+      if (source[i] === '^') i++;
+      if (source[i] === ']') i++;
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
