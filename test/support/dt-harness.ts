@@ -3,7 +3,7 @@
 
 import { dynatraceIngestUrl } from '../../lib/sinks/dynatrace/settings.js';
 import { createDynatraceBackend } from '../../lib/sinks/dynatrace/sink.js';
-import { dynatraceSecrets } from '../../lib/cli/run/secrets.js';
+import { dynatraceSecrets } from '../../lib/sinks/dynatrace/settings.js';
 import type { Backend } from '../../lib/sinks/backend.js';
 import { createHttpClient } from '../../lib/sinks/http/client.js';
 import { type HttpClient } from '../../lib/sinks/http/types.js';

@@ -2,7 +2,7 @@
 // the program would say on stderr. For the Pushgateway integration tests.
 
 import { createPushgatewayBackend } from '../../lib/sinks/pushgateway/sink.js';
-import { pushgatewaySecrets } from '../../lib/cli/run/secrets.js';
+import { pushgatewaySecrets } from '../../lib/sinks/pushgateway/settings.js';
 import type { BackendOutcome } from '../../lib/sinks/backend.js';
 import type { PushgatewayConfig } from '../../lib/cli/config.js';
 import { createHttpClient } from '../../lib/sinks/http/client.js';

@@ -2,11 +2,13 @@
 // registered with the reporter, which masks them in every message. One place, so a new
 // credential (a token file, a header) cannot be forgotten by one of the places that print.
 
-import type { Config, DynatraceConfig, Env, PushgatewayConfig } from '../config.js';
-import type { OtlpConfig } from '../../sinks/otlp/settings.js';
-import type { RemoteWriteConfig } from '../../sinks/remote-write/settings.js';
+import type { Config, Env } from '../config.js';
+import { dynatraceSecrets } from '../../sinks/dynatrace/settings.js';
+import { otlpSecrets } from '../../sinks/otlp/settings.js';
+import { pushgatewaySecrets } from '../../sinks/pushgateway/settings.js';
+import { remoteWriteSecrets } from '../../sinks/remote-write/settings.js';
 import { PROXY_VARIABLES } from '../../sinks/http/proxy-env.js';
-import { basicAuthHeader } from '../../sinks/http/redact.js';
+import { urlCredentials } from '../../sinks/http/redact.js';
 import type { Reporter } from '../../report/report.js';
 
 export function registerSecrets(reporter: Reporter, config: Config, env: Env): void {
@@ -59,49 +61,6 @@ export function secretsOf(config: Config, env: Env): string[] {
   // --slo-history's user-info (the gate strips it from the URL before the HTTP client sees it).
   secrets.push(...urlCredentials(config.gate?.historyUrl?.href));
   return secrets.filter((s): s is string => s !== undefined && s !== '');
-}
-
-/** The token, and its secret part: a token is `dt0c01.<public>.<secret>`, and the secret part is masked wherever it shows up alone. */
-export function dynatraceSecrets(cfg: DynatraceConfig): string[] {
-  const secretPart = cfg.token?.split('.')[2];
-  return [cfg.token, secretPart !== undefined && secretPart.length >= 8 ? secretPart : undefined].filter(
-    (s): s is string => s !== undefined,
-  );
-}
-
-/** The user-info of the Pushgateway URL, and the Basic credential made of it. */
-export function pushgatewaySecrets(cfg: PushgatewayConfig): string[] {
-  if (cfg.username === undefined && cfg.password === undefined) return [];
-  const basic = basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length);
-  return [cfg.password, cfg.username, basic].filter((s): s is string => s !== undefined);
-}
-
-/** OTEL_EXPORTER_OTLP_HEADERS values (an Api-Token, an api-key) and the credential after a scheme; the URL's user-info. */
-export function otlpSecrets(cfg: OtlpConfig): string[] {
-  return [
-    ...cfg.headers.flatMap(([, value]) => [value, value.replace(/^\S+\s+/, '')]),
-    ...urlCredentials(cfg.url.href),
-  ];
-}
-
-/** The user-info of a remote-write URL and the Basic credential made of it, or its bearer token. */
-export function remoteWriteSecrets(cfg: RemoteWriteConfig): string[] {
-  const basic =
-    cfg.username !== undefined || cfg.password !== undefined
-      ? basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length)
-      : undefined;
-  return [cfg.password, cfg.username, basic, cfg.token].filter((s): s is string => s !== undefined);
-}
-
-/** A URL's password and user, raw and decoded, should a message ever quote the URL. */
-function urlCredentials(text: string | undefined): string[] {
-  if (!text) return [];
-  try {
-    const url = new URL(text);
-    return [url.password, url.username].flatMap((part) => [part, decodeURIComponent(part)]);
-  } catch {
-    return []; // not a URL: the HTTP layer says so when it is used
-  }
 }
 
 /**

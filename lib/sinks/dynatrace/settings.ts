@@ -136,3 +136,11 @@ export function readDynatraceToken(
     return { error: `the Dynatrace API token from ${source} contains whitespace or control characters` };
   return { token };
 }
+
+/** The token, and its secret part: a token is `dt0c01.<public>.<secret>`, and the secret part is masked wherever it shows up alone. */
+export function dynatraceSecrets(cfg: { readonly token?: string }): string[] {
+  const secretPart = cfg.token?.split('.')[2];
+  return [cfg.token, secretPart !== undefined && secretPart.length >= 8 ? secretPart : undefined].filter(
+    (s): s is string => s !== undefined,
+  );
+}

@@ -1,5 +1,7 @@
 // Text about a request that is safe to print: no user-info, no query values, no credentials.
 
+import type { Reporter } from '../../report/report.js';
+
 /** The URL without user-info, with every query value masked and without the fragment. */
 export function redactUrl(url: URL): string {
   const shown = new URL(url.href);
@@ -38,4 +40,29 @@ export function headerRecord(pairs: ReadonlyArray<readonly [string, string]> | u
   const headers: Record<string, string> = {};
   for (const [k, v] of pairs ?? []) headers[k.toLowerCase()] = v;
   return headers;
+}
+
+/** The headers --dry-run shows as they are; every other value (authorization, api keys) is masked. */
+const SHOWN_HEADERS = new Set(['content-type', 'content-encoding', 'x-prometheus-remote-write-version']);
+
+/** A request's headers as --dry-run prints them, each masked value registered as a secret. */
+export function headerLines(prefix: string, headers: Record<string, string>, reporter: Reporter): string {
+  let out = '';
+  for (const name of Object.keys(headers).sort()) {
+    const value = headers[name]!;
+    if (!SHOWN_HEADERS.has(name)) reporter.addSecret(value.replace(/^(Basic|Bearer) /, ''));
+    out += `# ${prefix}: ${name}: ${SHOWN_HEADERS.has(name) ? value : '***'}\n`;
+  }
+  return out;
+}
+
+/** A URL's password and user, raw and decoded, should a message ever quote the URL. */
+export function urlCredentials(text: string | undefined): string[] {
+  if (!text) return [];
+  try {
+    const url = new URL(text);
+    return [url.password, url.username].flatMap((part) => [part, decodeURIComponent(part)]);
+  } catch {
+    return []; // not a URL: the HTTP layer says so when it is used
+  }
 }

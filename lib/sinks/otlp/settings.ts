@@ -8,6 +8,7 @@
 //   resource  service.name (OTEL_SERVICE_NAME, else OTEL_RESOURCE_ATTRIBUTES's, else ours)
 
 import type { Temporality } from './serialize.js';
+import { urlCredentials } from '../http/redact.js';
 
 export interface OtlpConfig {
   /** The full metrics endpoint, user-info removed. */
@@ -205,4 +206,12 @@ export function parseKeyValueList(text: string): { pairs: Array<[string, string]
 
 function hideUserInfo(text: string): string {
   return text.replace(/\/\/[^/@]*@/, '//***@');
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS values (an Api-Token, an api-key) and the credential after a scheme; the URL's user-info. */
+export function otlpSecrets(cfg: OtlpConfig): string[] {
+  return [
+    ...cfg.headers.flatMap(([, value]) => [value, value.replace(/^\S+\s+/, '')]),
+    ...urlCredentials(cfg.url.href),
+  ];
 }

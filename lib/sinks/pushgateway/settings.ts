@@ -2,6 +2,8 @@
 // credentials from its user-info. The JES docs write `host:port` without a scheme, which
 // means http://. Messages never contain the user-info nor the query's values.
 
+import { basicAuthHeader } from '../http/redact.js';
+
 export type PushgatewayUrl = { url: URL; username?: string; password?: string } | { error: string };
 
 const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
@@ -76,4 +78,11 @@ function hideQueryValues(text: string): string {
   const query = text.slice(q + 1, hash < 0 ? undefined : hash);
   const names = query.split('&').map((pair) => `${pair.split('=')[0]}=***`);
   return `${text.slice(0, q)}?${names.join('&')}${hash < 0 ? '' : '#***'}`;
+}
+
+/** The user-info of the Pushgateway URL, and the Basic credential made of it. */
+export function pushgatewaySecrets(cfg: { readonly username?: string; readonly password?: string }): string[] {
+  if (cfg.username === undefined && cfg.password === undefined) return [];
+  const basic = basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length);
+  return [cfg.password, cfg.username, basic].filter((s): s is string => s !== undefined);
 }

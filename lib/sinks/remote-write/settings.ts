@@ -3,6 +3,7 @@
 // (never from argv, where every user of the machine can read it). Pure apart from `readText`.
 
 import { fileProblem, TOKEN_FILE_LIMITS, type ReadText } from '../../files.js';
+import { basicAuthHeader } from '../http/redact.js';
 
 export interface RemoteWriteConfig {
   /** The receiver's write endpoint as given (e.g. …/api/v1/write), user-info removed. */
@@ -80,4 +81,13 @@ export function remoteWriteConfigs(
     configs.push(config);
   }
   return { configs, errors, warnings };
+}
+
+/** The user-info of a remote-write URL and the Basic credential made of it, or its bearer token. */
+export function remoteWriteSecrets(cfg: RemoteWriteConfig): string[] {
+  const basic =
+    cfg.username !== undefined || cfg.password !== undefined
+      ? basicAuthHeader(cfg.username ?? '', cfg.password ?? '').slice('Basic '.length)
+      : undefined;
+  return [cfg.password, cfg.username, basic, cfg.token].filter((s): s is string => s !== undefined);
 }
