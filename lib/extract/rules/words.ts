@@ -61,6 +61,16 @@ function topLevelChar(source: string, i: number, scan: WordScan): number {
   return i;
 }
 
+/**
+ * The index of the last character of the escape whose `\\` is at `i`: `\xHH`, `\uHHHH`, `\u{…}`,
+ * `\cX`, `\p{…}`, `\k<name>`, `\12` (https://tc39.es/ecma262/#sec-patterns), else the one character after it.
+ */
+export function escapeEnd(source: string, i: number): number {
+  const rest = source.slice(i + 1, i + 64);
+  const m = /^(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|u\{[0-9A-Fa-f]+\}|c[A-Za-z]|[pP]\{[^}]*\}|k<[^>]*>|[0-9]+)/.exec(rest);
+  return i + (m === null ? 1 : m[0].length);
+}
+
 /** One left-to-right scan of the regex source, conservative at each construct so no required word is invented. */
 export function wordsOfRegex(source: string, flags: string): string[] | null {
   if (flags.includes('i')) return null;
@@ -69,11 +79,12 @@ export function wordsOfRegex(source: string, flags: string): string[] | null {
     const c = source[i] as string;
     if (c === '\\') {
       const next = source[i + 1];
-      i++;
       if (next === undefined) return null;
-      // `\.`, `\/`, `\(`: the character itself; `\d`, `\s`, `\b`, `\x41`, `\1`: not a literal.
+      // `\.`, `\/`, `\(`: the character itself; `\d`, `\s`, `\b`, `\x41`, `\u0000`, `\1`: not a literal,
+      // and an escape's own digits and letters (`41` of `\x41`) are no word either.
       if (scan.depth === 0 && /[^A-Za-z0-9]/.test(next)) scan.run += next;
       else if (scan.depth === 0) flushRun(scan);
+      i = escapeEnd(source, i);
     } else if (c === '[') {
       i = classEnd(source, i);
       if (scan.depth === 0) flushRun(scan);

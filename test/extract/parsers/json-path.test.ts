@@ -157,11 +157,18 @@ t.test('a banner before the document and a footer after it', async (t) => {
 });
 
 t.test('not a JSON document: one problem naming the rules, no throw', async (t) => {
-  for (const doc of ['', 'plain text\nmore text\n', '{"a": 1', 'x\n[1,2\n']) {
+  for (const doc of ['', 'plain text\nmore text\n']) {
     const result = await evaluateJsonPaths(doc, rules('a=a', 'b=b'));
     t.same(result.samples, [], JSON.stringify(doc));
     t.equal(result.problems.length, 1);
     t.match(result.problems[0], /^the input is not one JSON document \(.*\); nothing extracted for a, b$/);
+  }
+  // A document that starts and ends inside an object or array was cut short: said as such.
+  for (const doc of ['{"a": 1', 'x\n[1,2\n']) {
+    const result = await evaluateJsonPaths(doc, rules('a=a', 'b=b'));
+    t.same(result.samples, [], JSON.stringify(doc));
+    t.equal(result.problems.length, 1);
+    t.match(result.problems[0], /^the JSON document was cut short \(.*\); nothing is sent from a, b$/);
   }
 });
 

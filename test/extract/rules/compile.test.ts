@@ -249,6 +249,15 @@ t.test('requiredWords: literal runs at the top level, conservatively', async (t)
     ['[abc]def', '', ['def']],
     ['Total', 'i', null],
     ['\\d+', '', null],
+    // An escape's own digits and letters are not in the line: `\u0000` matches a NUL, not "0000".
+    ['\\u0000(?<value>\\d+)', '', null],
+    ['\\x41(?<value>\\d+)', '', null],
+    ['ab\\u0041cd', '', ['ab', 'cd']],
+    ['ab\\u{41}cd', 'u', ['ab', 'cd']],
+    ['ab\\cJcd', '', ['ab', 'cd']],
+    ['ab\\p{L}cd', 'u', ['ab', 'cd']],
+    ['(?<n>x)\\k<n>yz', '', ['yz']],
+    ['ab\\12cd', '', ['ab', 'cd']],
   ];
   for (const [source, flags, want] of cases) t.same(wordsOfRegex(source, flags), want, `/${source}/${flags}`);
   t.same(requiredWords({ regex: /x/, words: ['given'] }), ['given'], 'words: wins');
