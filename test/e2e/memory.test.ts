@@ -1,4 +1,4 @@
-// Contract §3: "a slow reader downstream slows the input; memory stays bounded". 200 MiB of
+// A slow reader downstream slows the input, and memory stays bounded (docs/decisions/stdin-relay.md). 200 MiB of
 // realistic tool output go through the built CLI while this test reads its stdout at a
 // deliberately slow rate; the CLI's peak RSS (VmHWM in /proc/<pid>/status, polled while it
 // runs) must stay under 100 MiB. A passthrough that ignored backpressure would buffer what the
