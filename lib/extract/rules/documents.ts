@@ -148,13 +148,52 @@ export function requiredKeysOf(
 ): string[] | undefined {
   if (eachLine) return filterKeysOf(path);
   const first = segments[0] === '$' ? segments[1] : segments[0];
-  return typeof first === 'string' && PLAIN_KEY.test(first) ? [first] : undefined;
+  return typeof first === 'string' && isPropertyName(first) ? [first] : undefined;
 }
 
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/**
+ * A path segment jsonpath-plus follows only into an own property of that name: not `*`, `..`,
+ * `^`, `~`, `$`, a filter, a script, a type selector (`@string()`), a backtick literal, a union or a slice.
+ */
+function isPropertyName(segment: string): boolean {
+  if (segment === '' || segment === '*' || segment === '..' || segment === '^' || segment === '~' || segment === '$')
+    return false;
+  if (/^[@?(`]/.test(segment) || segment.includes(',')) return false;
+  return !/^(-?\d*):(-?\d*):?(\d*)$/.test(segment);
+}
+
+/**
+ * Whether a path of property names and `*` only (`$.*.latency.value`, `$[*].Target`) can select
+ * something in `document`: false only when jsonpath-plus would select nothing (`*` walks an
+ * array's items or an object's own keys; a name needs an own property); true when the path has
+ * anything else, so JSONPath decides.
+ */
+export function couldSelect(segments: readonly (string | number)[], document: unknown): boolean {
+  const path = segments[0] === '$' ? segments.slice(1) : segments;
+  if (!path.every((s) => typeof s === 'string' && (s === '*' || isPropertyName(s)))) return true;
+  return walk(document, path as readonly string[], 0);
+}
+
+function walk(value: unknown, path: readonly string[], i: number): boolean {
+  if (i === path.length) return true;
+  const segment = path[i] as string;
+  if (segment === '*') {
+    if (Array.isArray(value)) return value.some((v) => walk(v, path, i + 1));
+    if (typeof value === 'object' && value !== null) {
+      const o = value as Record<string, unknown>;
+      return Object.keys(o).some((k) => walk(o[k], path, i + 1));
+    }
+    return false;
+  }
+  // jsonpath-plus: `val && Object.hasOwn(val, loc)` (a string has its indexes and length as own properties).
+  if (!value || !Object.hasOwn(Object(value), segment)) return false;
+  return walk((Object(value) as Record<string, unknown>)[segment], path, i + 1);
+}
+
 const LITERAL = String.raw`(?:'[^'\\]*'|"[^"\\]*"|-?\d+(?:\.\d+)?|true|false)`;
+const FIELD = String.raw`@(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['([^'\\]+)'\]|\["([^"\\]+)"\])`;
 const FALSE_WHEN_MISSING = new RegExp(
-  String.raw`^@\.([A-Za-z_][A-Za-z0-9_]*)(?:\s*(?:!==\s*undefined|===?\s*${LITERAL}|[<>]=?\s*-?\d+(?:\.\d+)?))?$`,
+  String.raw`^${FIELD}(?:\s*(?:!==\s*undefined|===?\s*${LITERAL}|[<>]=?\s*-?\d+(?:\.\d+)?))?$`,
 );
 
 function filterKeysOf(path: string): string[] | undefined {
@@ -163,9 +202,10 @@ function filterKeysOf(path: string): string[] | undefined {
   const keys: string[] = [];
   for (const term of (m[1] as string).split('&&')) {
     const k = FALSE_WHEN_MISSING.exec(term.trim());
+    const name = k === null ? undefined : (k[1] ?? k[2] ?? k[3]);
     // A name every object has (`constructor`, `toString`) is there without being in the line.
-    if (k === null || (k[1] as string) in Object.prototype) return undefined;
-    keys.push(k[1] as string);
+    if (name === undefined || name in Object.prototype) return undefined;
+    keys.push(name);
   }
   return keys;
 }
@@ -173,7 +213,8 @@ function filterKeysOf(path: string): string[] | undefined {
 /** Whether `document` has every key of `keys` as its own (undefined: nothing is known, so yes). */
 export function hasKeys(document: unknown, keys: readonly string[] | undefined): boolean {
   if (keys === undefined) return true;
-  if (typeof document !== 'object' || document === null) return false;
-  for (const k of keys) if (!Object.hasOwn(document, k)) return false;
+  // As jsonpath-plus tests a name: `val && Object.hasOwn(val, loc)`.
+  if (!document) return false;
+  for (const k of keys) if (!Object.hasOwn(Object(document), k)) return false;
   return true;
 }

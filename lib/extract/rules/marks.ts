@@ -2,7 +2,7 @@
 // is a JSON document in which a mark's JSONPath selects something, or an XML document whose
 // root element a mark names. Line marks are matched with the line rules (lib/extract/rules/line-rules.ts).
 
-import { findJsonDocuments, hasKeys, requiredKeysOf } from './documents.js';
+import { couldSelect, findJsonDocuments, hasKeys, requiredKeysOf } from './documents.js';
 import type { Mark } from './model.js';
 import { firstLineStartingWithLt } from './xml-rules.js';
 
@@ -20,9 +20,10 @@ export async function documentMarksSeen(text: string, marks: readonly Mark[]): P
       const each = (path: string, json: unknown): unknown => (lines === true && /^\$\[\?/.test(path) ? [json] : json);
       for (const { i, path } of json) {
         // A document without the keys the path needs selects nothing: JSONPath is not asked (lib/extract/rules/documents.ts).
-        const required = requiredKeysOf(path, JSONPath.toPathArray(path), lines === true && /^\$\[\?/.test(path));
-        if (documents.some((json) => hasKeys(json, required) && selectsSomething(JSONPath, path, each(path, json))))
-          seen.add(i);
+        const segments = JSONPath.toPathArray(path);
+        const required = requiredKeysOf(path, segments, lines === true && /^\$\[\?/.test(path));
+        const could = (json: unknown): boolean => hasKeys(json, required) && couldSelect(segments, each(path, json));
+        if (documents.some((json) => could(json) && selectsSomething(JSONPath, path, each(path, json)))) seen.add(i);
       }
     }
   }

@@ -1,8 +1,9 @@
 // JSON rules: key_label (object keys as labels, skip_keys leaving some out) and a root filter
 // `$[?(…)]` over JSON lines testing each line's object (go test -json).
 import t from 'tap';
+import fc from 'fast-check';
 import { evaluateJsonRules } from '../../../lib/extract/rules/json-rules.js';
-import { hasKeys, requiredKeysOf } from '../../../lib/extract/rules/documents.js';
+import { couldSelect, hasKeys, requiredKeysOf } from '../../../lib/extract/rules/documents.js';
 import { compileRule } from '../../../lib/extract/rules/compile.js';
 import type { JsonRule } from '../../../lib/extract/rules/model.js';
 
@@ -97,8 +98,8 @@ t.test('requiredKeysOf: the keys a document needs for a path to select anything,
     [['$', '*'], undefined],
     [['$', '..', 'x'], undefined],
     [['$', '?(@.x)'], undefined],
-    [['$', '0'], undefined],
-    [['$', 'a b'], undefined],
+    [['$', '0'], ['0']],
+    [['$', 'a b'], ['a b']],
     [['$', '@string()'], undefined],
     [['$'], undefined],
   ];
@@ -158,4 +159,55 @@ t.test('JSON lines without the first key of a path are skipped, the others read 
   t.same(series(found.samples), ['p95{} 15']);
   const each = rule({ json: '$.metrics', name: 'p95_each', value: 'p95', aggregate: 'sum' });
   t.same(series((await evaluateJsonRules(lines, [each], 100)).samples), ['p95_each{} 27']);
+});
+
+t.test('requiredKeysOf: bracketed names, in a path and in a root filter', async (t) => {
+  t.same(requiredKeysOf("$['fio version']", ['$', 'fio version'], false), ['fio version']);
+  t.same(requiredKeysOf("$[?(@['message-id'] && @.symbol)]", [], true), ['message-id', 'symbol']);
+  t.same(requiredKeysOf('$[?(@["a b"] == 1)]', [], true), ['a b']);
+  t.equal(requiredKeysOf("$[?(@['constructor'])]", [], true), undefined);
+  t.equal(requiredKeysOf('$.a,b', ['$', 'a,b'], false), undefined);
+  t.equal(requiredKeysOf('$[1:3]', ['$', '1:3'], false), undefined);
+});
+
+t.test('couldSelect: false only where JSONPath selects nothing (checked against jsonpath-plus)', async (t) => {
+  const { JSONPath } = await import('jsonpath-plus');
+  const paths = [
+    '$.*.latency.value',
+    '$[*].Target',
+    '$.a',
+    '$.a.*',
+    '$.*',
+    '$.length',
+    '$.a.0',
+    '$.*.*.b',
+    "$['a b'].c",
+    '$..a',
+    '$.a[?(@.b)]',
+  ];
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom(null, 0, 1, '', 'ab', true, false),
+      fc.array(tie('node'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('a', 'b', 'a b', 'c', 'Target', 'latency', 'value', '0', 'length'), tie('node'), {
+        maxKeys: 4,
+      }),
+    ),
+  })).node;
+  fc.assert(
+    fc.property(value, fc.constantFrom(...paths), (doc, path) => {
+      const selected =
+        (JSONPath({ path, json: doc as object, wrap: true, eval: 'safe' }) as unknown[] | undefined) ?? [];
+      const could = couldSelect(JSONPath.toPathArray(path), doc);
+      // A false negative would hide a preset's mark; a true positive only asks JSONPath as before.
+      if (selected.length > 0) t.ok(could, `${path} on ${JSON.stringify(doc)}`);
+      return selected.length === 0 || could;
+    }),
+    { numRuns: 400 },
+  );
+  t.notOk(couldSelect(['$', '*', 'latency', 'value'], { level: 'info', msg: 'x' }));
+  t.ok(couldSelect(['$', '*', 'latency', 'value'], { bench: { latency: { value: 1 } } }));
+  t.notOk(couldSelect(['$', '*', 'Target'], [{ a: 1 }]));
+  t.ok(couldSelect(['$', '..', 'a'], {}), 'not a simple path: JSONPath decides');
 });
