@@ -169,26 +169,89 @@ function isPropertyName(segment: string): boolean {
  * anything else, so JSONPath decides.
  */
 export function couldSelect(segments: readonly (string | number)[], document: unknown): boolean {
-  const path = segments[0] === '$' ? segments.slice(1) : segments;
-  if (!path.every((s) => typeof s === 'string' && (s === '*' || isPropertyName(s)))) return true;
-  return walk(document, path as readonly string[], 0);
+  let steps = STEPS.get(segments);
+  if (steps === undefined) {
+    steps = stepsOf(segments);
+    STEPS.set(segments, steps);
+  }
+  return steps === null || walk(document, steps, 0);
 }
 
-function walk(value: unknown, path: readonly string[], i: number): boolean {
-  if (i === path.length) return true;
-  const segment = path[i] as string;
-  if (segment === '*') {
-    if (Array.isArray(value)) return value.some((v) => walk(v, path, i + 1));
-    if (typeof value === 'object' && value !== null) {
-      const o = value as Record<string, unknown>;
-      return Object.keys(o).some((k) => walk(o[k], path, i + 1));
+/** Each path's steps, worked out once (a mark is asked of every JSON line). */
+const STEPS = new WeakMap<readonly (string | number)[], Step[] | null>();
+
+/** The path as steps couldSelect can walk, or null when it has anything else. */
+function stepsOf(segments: readonly (string | number)[]): Step[] | null {
+  const path = segments[0] === '$' ? segments.slice(1) : segments;
+  const steps: Step[] = [];
+  for (const s of path) {
+    if (typeof s !== 'string') return null;
+    if (s === '*' || isPropertyName(s)) steps.push(s);
+    else {
+      const filter = s.startsWith('?(') && s.endsWith(')') ? filterOf(s.slice(2, -1)) : undefined;
+      if (filter === undefined) return null;
+      steps.push(filter);
     }
-    return false;
   }
-  // jsonpath-plus: `val && Object.hasOwn(val, loc)` (a string has its indexes and length as own properties).
-  if (!value || !Object.hasOwn(Object(value), segment)) return false;
-  return walk((Object(value) as Record<string, unknown>)[segment], path, i + 1);
+  return steps;
 }
+
+/**
+ * A name, `*`, a filter of tests that are false for a missing field, all (`&&`) or any (`||`) of
+ * them, or a filter on the child's own name (`@property === 'name'`: an array's items have numbers).
+ */
+type Step = string | { all: boolean; keys: string[] } | { property: string };
+
+function walk(value: unknown, path: readonly Step[], i: number): boolean {
+  if (i === path.length) return true;
+  const step = path[i] as Step;
+  if (typeof step === 'string' && step !== '*') {
+    // jsonpath-plus: `val && Object.hasOwn(val, loc)` (a string has its indexes and length as own properties).
+    if (!owns(value, step)) return false;
+    return walk((Object(value) as Record<string, unknown>)[step], path, i + 1);
+  }
+  // `*` and a filter walk the children: an array's items, an object's own keys.
+  if (typeof step === 'object' && 'property' in step) {
+    if (Array.isArray(value) || typeof value !== 'object' || value === null) return false;
+    return owns(value, step.property) && walk((value as Record<string, unknown>)[step.property], path, i + 1);
+  }
+  let children: unknown[] = [];
+  if (Array.isArray(value)) children = value;
+  else if (typeof value === 'object' && value !== null) children = Object.values(value);
+  const test = (c: unknown): boolean =>
+    typeof step === 'string' || (step.all ? step.keys.every((k) => owns(c, k)) : step.keys.some((k) => owns(c, k)));
+  return children.some((c) => test(c) && walk(c, path, i + 1));
+}
+
+function owns(value: unknown, key: string): boolean {
+  return !!value && Object.hasOwn(Object(value), key);
+}
+
+/** The filter `expr` as the fields it needs (or the one name it selects), or undefined when it tests anything else. */
+function filterOf(expr: string): { all: boolean; keys: string[] } | { property: string } | undefined {
+  const byName = /^\s*@property\s*===\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*$/.exec(expr);
+  if (byName !== null) return { property: (byName[1] ?? byName[2]) as string };
+  const all = !expr.includes('||');
+  if (!all && expr.includes('&&')) return undefined;
+  const keys: string[] = [];
+  for (const term of expr.split(all ? '&&' : '||')) {
+    const k = FALSE_WHEN_MISSING.exec(term.trim());
+    const name = k === null ? undefined : (k[1] ?? k[2] ?? k[3]);
+    // A name a value has without holding it (`constructor`, an array's `map`, a string's `length`).
+    if (name === undefined || INHERITED.some((proto) => name in proto)) return undefined;
+    keys.push(name);
+  }
+  return { all, keys };
+}
+
+const INHERITED: readonly object[] = [
+  Object.prototype,
+  Array.prototype,
+  String.prototype,
+  Number.prototype,
+  Boolean.prototype,
+  Function.prototype,
+];
 
 const LITERAL = String.raw`(?:'[^'\\]*'|"[^"\\]*"|-?\d+(?:\.\d+)?|true|false)`;
 const FIELD = String.raw`@(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['([^'\\]+)'\]|\["([^"\\]+)"\])`;
@@ -198,16 +261,8 @@ const FALSE_WHEN_MISSING = new RegExp(
 
 function filterKeysOf(path: string): string[] | undefined {
   const m = /^\$\[\?\((.*)\)\]$/.exec(path);
-  if (m === null) return undefined;
-  const keys: string[] = [];
-  for (const term of (m[1] as string).split('&&')) {
-    const k = FALSE_WHEN_MISSING.exec(term.trim());
-    const name = k === null ? undefined : (k[1] ?? k[2] ?? k[3]);
-    // A name every object has (`constructor`, `toString`) is there without being in the line.
-    if (name === undefined || name in Object.prototype) return undefined;
-    keys.push(name);
-  }
-  return keys;
+  const filter = m === null ? undefined : filterOf(m[1] as string);
+  return filter !== undefined && 'all' in filter && filter.all ? filter.keys : undefined;
 }
 
 /** Whether `document` has every key of `keys` as its own (undefined: nothing is known, so yes). */
