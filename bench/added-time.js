@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { freePort, waitReady } from './servers.js';
+import { median, round } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.cjs');
@@ -166,17 +167,6 @@ function timed(c, env) {
       else resolve(ms);
     });
   });
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-function round(x, digits = 0) {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -34,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { benchDir, ensureInput, parseSize } from './generate.js';
 import { freePort, waitReady } from './servers.js';
 import { addedTime } from './added-time.js';
+import { median, round } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // What the npm package's bin runs: our code in one file, the dependencies from node_modules.
@@ -696,17 +697,6 @@ function machine() {
     node: process.version,
     kernel: readFileSync('/proc/version', 'utf8').split(' ')[2],
   };
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-function round(x, digits = 0) {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 function fmtBytes(n) {
