@@ -14,7 +14,7 @@ import { CLI, cleanEnv } from '../support/cli.js';
 import { generateChunks, type GeneratorStats } from '../../bench/generate.js';
 
 const MiB = 1024 * 1024;
-/** The bound on peak RSS (bench/RESULTS.md, "Against the goals"). */
+/** The bound on peak RSS (bench/RESULTS.md, "Goals"). */
 const RSS_LIMIT_KIB = 100 * 1024;
 /** One generated block, written BLOCK_COPIES times: 200 MiB without generating 200 MiB. */
 const BLOCK_BYTES = 8 * MiB;
