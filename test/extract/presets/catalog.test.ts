@@ -61,6 +61,7 @@ t.test("the issue's presets are all there", async (t) => {
     'go-test',
     'bencher-json',
     'benchmark-action-json',
+    'locust',
   ]) {
     t.ok(presetNames().includes(name), name);
   }
@@ -189,6 +190,8 @@ t.test('--preset auto: the preset from the wrapped tool', async (t) => {
     [['npm', 'audit', '--json'], 'npm-audit'],
     [['semgrep', 'scan', '--json', '--config', 'auto'], 'semgrep'],
     [['golangci-lint', 'run', '--out-format', 'json'], 'golangci-lint'],
+    [['locust', '--headless', '-u', '5', '-t', '5s', '--csv', 'out'], 'locust'],
+    [['python3', '-m', 'locust', '--headless'], 'locust'],
     [['npm', 'test'], undefined],
     [['pnpm', 'audit', '--json'], undefined],
     [['node', '--test'], 'tap'],

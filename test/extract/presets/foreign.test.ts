@@ -80,6 +80,8 @@ const OWNER: Array<[RegExp, string]> = [
   [/^npm-audit-/, 'npm-audit'],
   [/^semgrep-/, 'semgrep'],
   [/^golangci-lint-/, 'golangci-lint'],
+  // The last three of issue 26, item 1 (r5-newpresets).
+  [/^locust-/, 'locust'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */
