@@ -50,3 +50,19 @@ t.test('locust text cut before the final tables: the earlier periodic tables are
   t.same(r.series, [], 'a periodic table (69 requests) is not the run result');
   t.match(r.stderr, /warning: --preset locust recognised none of its tool's output: nothing from it is sent/);
 });
+
+t.test('a Lighthouse report cut mid-way: passed through, nothing sent, the cut said', async (t) => {
+  const whole = recorded('lighthouse-json');
+  const cut = whole.slice(0, whole.indexOf('"largest-contentful-paint"'));
+  const r = await dryRun('lighthouse', cut);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout.toString('utf8'), cut, 'passed through');
+  t.same(r.series, [], 'no score or metric from a cut report');
+  t.match(
+    r.stderr,
+    /warning: preset lighthouse: the JSON document was cut short \(.*\); nothing is sent from its \d+ JSON rules/,
+  );
+  const full = await dryRun('lighthouse', whole);
+  t.ok(full.series.includes('keptn_lighthouse_category_score_ratio{category="performance",ci_platform="keptn"} 0.99'));
+  t.notMatch(full.stderr, /warning/);
+});

@@ -42,6 +42,7 @@ const BY_TOOL: Readonly<Record<string, string>> = {
   'golangci-lint': 'golangci-lint',
   // The last three of issue 26, item 1 (r5-newpresets).
   locust: 'locust',
+  lighthouse: 'lighthouse',
 };
 
 function base(path: string): string {

@@ -112,6 +112,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   'golangci-lint': 'analysers and size',
   // The last three of issue 26, item 1 (r5-newpresets).
   locust: 'load and systems',
+  lighthouse: 'analysers and size',
 };
 
 function categoryOf(name: string): Category {

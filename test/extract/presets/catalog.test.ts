@@ -62,6 +62,7 @@ t.test("the issue's presets are all there", async (t) => {
     'bencher-json',
     'benchmark-action-json',
     'locust',
+    'lighthouse',
   ]) {
     t.ok(presetNames().includes(name), name);
   }
@@ -192,6 +193,7 @@ t.test('--preset auto: the preset from the wrapped tool', async (t) => {
     [['golangci-lint', 'run', '--out-format', 'json'], 'golangci-lint'],
     [['locust', '--headless', '-u', '5', '-t', '5s', '--csv', 'out'], 'locust'],
     [['python3', '-m', 'locust', '--headless'], 'locust'],
+    [['npx', 'lighthouse', 'http://127.0.0.1:1/', '--output', 'json'], 'lighthouse'],
     [['npm', 'test'], undefined],
     [['pnpm', 'audit', '--json'], undefined],
     [['node', '--test'], 'tap'],

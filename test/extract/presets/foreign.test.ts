@@ -82,6 +82,7 @@ const OWNER: Array<[RegExp, string]> = [
   [/^golangci-lint-/, 'golangci-lint'],
   // The last three of issue 26, item 1 (r5-newpresets).
   [/^locust-/, 'locust'],
+  [/^lighthouse-/, 'lighthouse'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */
