@@ -43,6 +43,7 @@ const BY_TOOL: Readonly<Record<string, string>> = {
   // The last three of issue 26, item 1 (r5-newpresets).
   locust: 'locust',
   lighthouse: 'lighthouse',
+  oha: 'oha',
 };
 
 function base(path: string): string {

@@ -113,6 +113,7 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   // The last three of issue 26, item 1 (r5-newpresets).
   locust: 'load and systems',
   lighthouse: 'analysers and size',
+  oha: 'load and systems',
 };
 
 function categoryOf(name: string): Category {

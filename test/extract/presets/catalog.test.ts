@@ -63,6 +63,7 @@ t.test("the issue's presets are all there", async (t) => {
     'benchmark-action-json',
     'locust',
     'lighthouse',
+    'oha',
   ]) {
     t.ok(presetNames().includes(name), name);
   }
@@ -194,6 +195,7 @@ t.test('--preset auto: the preset from the wrapped tool', async (t) => {
     [['locust', '--headless', '-u', '5', '-t', '5s', '--csv', 'out'], 'locust'],
     [['python3', '-m', 'locust', '--headless'], 'locust'],
     [['npx', 'lighthouse', 'http://127.0.0.1:1/', '--output', 'json'], 'lighthouse'],
+    [['oha', '--no-tui', '--output-format', 'json', '-z', '10s', 'http://127.0.0.1:1/'], 'oha'],
     [['npm', 'test'], undefined],
     [['pnpm', 'audit', '--json'], undefined],
     [['node', '--test'], 'tap'],

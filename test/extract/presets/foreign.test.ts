@@ -83,6 +83,7 @@ const OWNER: Array<[RegExp, string]> = [
   // The last three of issue 26, item 1 (r5-newpresets).
   [/^locust-/, 'locust'],
   [/^lighthouse-/, 'lighthouse'],
+  [/^oha-/, 'oha'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */
