@@ -33,9 +33,3 @@ declare module 'undici/lib/api/index.js' {
   const api: { request: RequestFn; connect: (...args: unknown[]) => unknown; [name: string]: unknown };
   export default api;
 }
-
-declare module 'undici/lib/llhttp/llhttp_simd-wasm.js' {
-  /** The HTTP parser's WebAssembly bytes. */
-  const bytes: Buffer;
-  export default bytes;
-}

@@ -43,14 +43,23 @@ let warmParser: Promise<object | undefined> | undefined;
  */
 export function warmHttpParser(): Promise<void> {
   if (process.env.UNDICI_NO_WASM_SIMD === '1' || process.arch === 'ppc64') return Promise.resolve();
-  warmParser ??= import('undici/lib/llhttp/llhttp_simd-wasm.js').then(
-    (bytes) => new WebAssembly.Module(bytes.default),
-    () => undefined,
-  );
-  return warmParser.then(
-    () => undefined,
-    () => undefined,
-  );
+  warmParser ??= Promise.resolve()
+    .then(() => new WebAssembly.Module(parserBytes()))
+    .catch(() => undefined);
+  return warmParser.then(() => undefined);
+}
+
+/**
+ * The parser's bytes (a Buffer, the file's module.exports), by require(): an import() of it would
+ * be wrapped as an ES module in dist/main.cjs and the bundle, each of its 55,000 bytes copied as a
+ * property (esbuild's __toESM), which took over 100 ms. dist/main.cjs and the bundles have a
+ * require (esbuild keeps or inlines this call); the ES modules of dist/lib make one.
+ */
+function parserBytes(): Uint8Array {
+  const file = 'undici/lib/llhttp/llhttp_simd-wasm.js';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: a require() on purpose
+  if (typeof require === 'function') return require('undici/lib/llhttp/llhttp_simd-wasm.js') as Uint8Array;
+  return process.getBuiltinModule('node:module').createRequire(import.meta.url)(file) as Uint8Array;
 }
 
 /** The Agent and the request API; loaded once. */
