@@ -15,7 +15,9 @@
 // first line: in wrap mode, Node's own start and our entry until the spawn) and `after tool`
 // (from the tool's last line to the pipeline's end: the end of input, the extraction of the last
 // lines, the push and our exit), and our runs add -v, whose `timings:` line splits the latter
-// (collect, push). Rows of bare starts are timed in the same rounds: `node -e 0` and `--version`.
+// (collect, push). Rows of bare starts are timed in the same rounds: `node -e 0` and `--version`,
+// and a bare Node wrapper (`node -e` spawning the tool first thing, passing its output on): the
+// least any wrap mode written for Node can add, its tool start the floor of ours.
 //
 // Goals (issue 29): filter mode adds at most half of what the parent script adds; wrap mode within
 // 1.2× of filter mode. Also run by bench/run.js (section "added").
@@ -35,6 +37,10 @@ const BUNDLE = join(ROOT, 'dist/jes-metrics-pipe.mjs');
 const PARENT = join(ROOT, 'bench/parent-script.py');
 const PYTHON = '/usr/bin/python3';
 export const TOOL_MS = 300;
+/** A bare Node wrapper (--breakdown): spawns argv[1] first thing, passes its stdout on, exits with its status. */
+const FLOOR =
+  'const c=require("node:child_process").spawn(process.argv[1],{stdio:["inherit","pipe","inherit"]});' +
+  'c.stdout.pipe(process.stdout);c.on("exit",(s)=>process.exitCode=s)';
 
 /** Runs the section; returns its rows and the goals' verdicts. */
 export async function addedTime({
@@ -129,6 +135,13 @@ export async function addedTime({
         );
       }
     }
+    // The floor of any wrapper written for Node: a one-line script that spawns the tool and passes its output on.
+    if (breakdown)
+      for (const { label, node } of nodes)
+        commands.push({
+          name: `${label}: node -e spawn(tool) (a bare Node wrapper)`,
+          sh: `${node} -e '${FLOOR}' ${tool} >/dev/null`,
+        });
     const bare = breakdown ? bareStarts(nodes, programs) : [];
     const times = new Map([...commands, ...bare].map((c) => [c.name, []]));
     const all = [...commands, ...bare];
