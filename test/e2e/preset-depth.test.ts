@@ -1,0 +1,46 @@
+// Issue 26, the presets' depth: each preset given its own tool's output cut short or damaged passes
+// it through unchanged, sends what it could read, and says what it could not (a document cut short
+// sends nothing from its rules: what was read of it is not the report's count).
+import t, { type Test } from 'tap';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInProcess } from '../support/in-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'jmp-depth-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+const recorded = (name: string): string =>
+  readFileSync(fileURLToPath(new URL(`../fixtures/recorded/${name}/input`, import.meta.url)), 'utf8');
+
+async function dryRun(t: Test, args: string[], input: string) {
+  const file = join(dir, `d${Math.random().toString(36).slice(2)}`);
+  const r = await runInProcess(['--dry-run-file', file, ...args], { input });
+  let dry = '';
+  try {
+    dry = readFileSync(file, 'utf8');
+  } catch {
+    // nothing written
+  }
+  t.equal(r.stdout.toString('utf8'), input, 'passed through byte for byte');
+  return { ...r, dry };
+}
+
+t.test(
+  'dotnet-trx: skipped tests are the results whose outcome is NotExecuted, not the constant counter',
+  async (t) => {
+    const trx = recorded('dotnet-trx-xunit');
+    const whole = await dryRun(t, ['--preset', 'dotnet-trx'], trx);
+    t.equal(whole.status, 0, whole.stderr);
+    t.match(whole.dry, /^keptn_dotnet_trx_test_results\{ci_platform="[^"]*",outcome="NotExecuted"\} 1$/m);
+    t.notMatch(whole.dry, /skipped|not_?executed"\} 0/i, 'the Counters notExecuted="0" is not sent as a skipped count');
+
+    // Cut inside <Results>: the document is not the report, nothing from it is sent, and it is said.
+    const cut = trx.slice(0, trx.indexOf('outcome="NotExecuted"'));
+    const r = await dryRun(t, ['--preset', 'dotnet-trx'], cut);
+    t.equal(r.status, 0, r.stderr);
+    t.match(r.stderr, /warning: preset dotnet-trx: XML: not well-formed XML: .*; nothing is sent from/);
+    t.notMatch(r.dry, /^keptn_dotnet_trx_\S+ \d/m, 'no partial count');
+  },
+);
