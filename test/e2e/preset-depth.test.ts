@@ -44,3 +44,25 @@ t.test(
     t.notMatch(r.dry, /^keptn_dotnet_trx_\S+ \d/m, 'no partial count');
   },
 );
+
+t.test('jmh: @Param columns are labels; a table cut mid-row sends the rows read, a cut JSON is said', async (t) => {
+  const text = recorded('jmh-text-params');
+  const whole = await dryRun(t, ['--preset', 'jmh'], text);
+  t.equal(whole.status, 0, whole.stderr);
+  t.match(
+    whole.dry,
+    /^keptn_jmh_op_duration_seconds\{benchmark="RotationBenchmark\.benchRotation",ci_platform="[^"]*",mode="avgt",rotation="PI",size="100"\} 0\.000004$/m,
+  );
+  // Cut inside the last table's second row: the first row is sent, the cut one is not read.
+  const cut = text.slice(0, text.indexOf('LightingBenchmark.testLightingLightQuarterFilled    100') + 60);
+  const r = await dryRun(t, ['--preset', 'jmh', '-v'], cut);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.dry, /testLightingFullyFilled",ci_platform="[^"]*",mode="avgt",rotation="",size="100"\} 0\.063567$/m);
+  t.notMatch(r.dry, /testLightingLightQuarterFilled/, 'the cut row is not sent');
+
+  const json = recorded('jmh-json-params');
+  const cutJson = await dryRun(t, ['--preset', 'jmh'], json.slice(0, json.indexOf('"rawData"')));
+  t.equal(cutJson.status, 0, cutJson.stderr);
+  t.match(cutJson.stderr, /warning: preset jmh: the JSON document was cut short .*; nothing is sent from/);
+  t.notMatch(cutJson.dry, /^keptn_jmh_\S+ \d/m);
+});

@@ -6,7 +6,7 @@
 // come from one line, so a hostile line cannot build an unbounded list.
 
 import { excerpt, parseNumber } from '../parsers/number.js';
-import { setLabel } from '../../store/labels.js';
+import { setInputLabel, setLabel } from '../../store/labels.js';
 import { seriesKey } from '../../store/series.js';
 import type { ContextRule, LineMark, LineRule, RuleSet, ValueTarget } from './model.js';
 import type { RuleSample } from './rule-sample.js';
@@ -26,12 +26,16 @@ import { requiredPrefix, requiredWords, wordsOfRegex } from './words.js';
 import type { RuleGate } from './word-gate.js';
 
 export const MAX_MATCHES_PER_LINE = 1000;
+/** The group that holds a table's columns: names in a context rule, values in a line rule (`columnLabels`). */
+const COLUMNS = 'columns';
 
 interface CompiledSet {
   /** The labels of each context rule of the set (in the set's order) from its last match. */
   contexts: Array<Readonly<Record<string, string>>>;
   /** The unit each context rule's `unit` group captured at its last match (for `unit: context`). */
   units: Array<string | undefined>;
+  /** The column names each context rule's `columns` group captured at its last match (JMH's `(size)` header). */
+  columns: Array<string | undefined>;
 }
 
 export interface CompiledLineRule {
@@ -52,7 +56,7 @@ export class LineRules {
   /** `onMark(set)`: a line mark of `set` matched (called at most once per set, possibly inside the time budget). */
   constructor(sets: readonly RuleSet[], onMark: (set: RuleSet) => void = () => {}) {
     for (const set of sets) {
-      const scope: CompiledSet = { contexts: [], units: [] };
+      const scope: CompiledSet = { contexts: [], units: [], columns: [] };
       for (const rule of set.rules) {
         if (rule.kind !== 'line' && rule.kind !== 'context') continue;
         const scanner = compileUserRegex(rule.regex.source, `${rule.regex.flags.replace(/[gy]/g, '')}g`);
@@ -61,6 +65,7 @@ export class LineRules {
         if (rule.kind === 'context') {
           scope.contexts.push({});
           scope.units.push(undefined);
+          scope.columns.push(undefined);
         }
         const parse =
           rule.kind === 'context'
@@ -209,7 +214,14 @@ export class LineRules {
     if (ownUnit) contextUnit = groups['unit']?.trim();
     for (const g of rule.groups) {
       const v = groups[g];
-      if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g) || (ownUnit && g === 'unit'))
+      if (
+        g === 'name' ||
+        g === 'value' ||
+        g === COLUMNS ||
+        v === undefined ||
+        rule.values?.has(g) ||
+        (ownUnit && g === 'unit')
+      )
         continue;
       setLabel(labels, g, v);
       // A number in a label group is most often a value left out of values: (ctest's
@@ -219,6 +231,10 @@ export class LineRules {
         this.#numberLabelSaid.add(rule);
         out.push({ warning: numberLabelText(rule, g, v) });
       }
+    }
+    if (rule.groups.includes(COLUMNS)) {
+      const problem = columnLabels(labels, groups[COLUMNS], scope, upTo);
+      if (problem !== undefined) return [`${rule.id}: ${problem}`];
     }
     const one = (text: string | undefined, target: ValueTarget | undefined): void => {
       const name = target?.name ?? baseName;
@@ -270,10 +286,11 @@ function contextParser(
     for (const [k, v] of Object.entries(match.groups ?? {})) {
       if (v === undefined) continue;
       if (k === 'unit') unit = v.trim();
-      else setLabel(context, k, v);
+      else if (k !== COLUMNS) setLabel(context, k, v);
     }
     scope.contexts[slot] = context;
     scope.units[slot] = unit;
+    scope.columns[slot] = match.groups?.[COLUMNS];
     return { samples: [] };
   };
 }
@@ -305,6 +322,31 @@ export function readValue(
   if (value === undefined) return `value ${excerpt(text)} is not a number${numberHint(text.trim(), rule, undefined)}`;
   if (value === 'out-of-range') return `value ${excerpt(text)} is out of range`;
   return { value, base: null };
+}
+
+/**
+ * A `columns` group: the row's values, split at blanks, labelled by the column names the nearest
+ * context rule above captured in its own `columns` group (JMH's header `Benchmark (rotation) (size)
+ * Mode …` over `RotationBenchmark.benchRotation CCW 100 avgt …`; the names' parentheses are left
+ * out). Undefined when set; else why not (the value is then not sent: without its columns it would
+ * be another row's series).
+ */
+function columnLabels(
+  labels: Record<string, string>,
+  row: string | undefined,
+  scope: CompiledSet,
+  upTo: number,
+): string | undefined {
+  const values = row?.trim() === '' || row === undefined ? [] : row.trim().split(/\s+/);
+  let header: string | undefined;
+  for (let i = 0; i < upTo; i++) header = scope.columns[i] ?? header;
+  const names = header === undefined || header.trim() === '' ? [] : header.trim().split(/\s+/);
+  if (names.length !== values.length)
+    return header === undefined
+      ? 'no column names yet (no context rule above this rule has captured a columns group)'
+      : `${values.length} column values (${excerpt((row ?? '').trim())}) under ${names.length} column names (${excerpt(header.trim())})`;
+  names.forEach((n, i) => setInputLabel(labels, n.replace(/^\((.*)\)$/, '$1'), values[i] as string));
+  return undefined;
 }
 
 /** The context rules above `upTo` set their labels; the nearest unit one of them captured. */
