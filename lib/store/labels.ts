@@ -14,15 +14,20 @@ export function setLabel(labels: Record<string, string>, name: string, value: st
   }
 }
 
+/** Labels the Pushgateway's grouping key and Prometheus's scrape set: a label of a series named so would be lost. */
+const PUSH_LABELS: ReadonlySet<string> = new Set(['job', 'instance']);
+
 /**
  * Sets a label whose name the input chose (a JMH `@Param` name from its table's header or its JSON
- * `params`): the name made a valid label name as the sinks make it (`normalizeLabelName`), and
+ * `params`): the name in snake case, as the presets' own labels are (`IterationCount` is
+ * `iteration_count`), made a valid label name as the sinks make it (`normalizeLabelName`), and
  * `param_<name>` when the series already has a label of that name (a `@Param String mode` beside
- * JMH's own `mode`). False: the name is empty, nothing was set.
+ * JMH's own `mode`) or it is `job` or `instance` (BenchmarkDotNet's `Job` column). False: the name is empty, nothing was set.
  */
 export function setInputLabel(labels: Record<string, string>, name: string, value: string): boolean {
-  const valid = normalizeLabelName(name);
+  const valid = normalizeLabelName(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase());
   if (valid === undefined) return false;
-  setLabel(labels, Object.hasOwn(labels, valid) ? (normalizeLabelName(`param_${valid}`) ?? valid) : valid, value);
+  const taken = Object.hasOwn(labels, valid) || PUSH_LABELS.has(valid);
+  setLabel(labels, taken ? `param_${valid.replace(/^_/, '')}` : valid, value);
   return true;
 }

@@ -66,3 +66,22 @@ t.test('jmh: @Param columns are labels; a table cut mid-row sends the rows read,
   t.match(cutJson.stderr, /warning: preset jmh: the JSON document was cut short .*; nothing is sent from/);
   t.notMatch(cutJson.dry, /^keptn_jmh_\S+ \d/m);
 });
+
+t.test('benchmarkdotnet: the Markdown table cut mid-row sends the rows read; the JSON cut short is said', async (t) => {
+  const md = recorded('benchmarkdotnet-markdown-memory');
+  const cut = md.slice(0, md.indexOf('| Bench2 |') + 20);
+  const r = await dryRun(t, ['--preset', 'benchmarkdotnet'], cut);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.dry, /^keptn_benchmarkdotnet_op_allocated_bytes\{benchmark="Bench1",ci_platform="[^"]*"\} 114575\.36$/m);
+  t.match(
+    r.dry,
+    /^keptn_benchmarkdotnet_op_duration_seconds\{benchmark="Bench1",ci_platform="[^"]*",stat="mean"\} 0\.0001864$/m,
+  );
+  t.notMatch(r.dry, /Bench2/, 'the cut row is not sent');
+
+  const json = recorded('benchmarkdotnet-json');
+  const cutJson = await dryRun(t, ['--preset', 'benchmarkdotnet'], json.slice(0, Math.floor(json.length / 2)));
+  t.equal(cutJson.status, 0, cutJson.stderr);
+  t.match(cutJson.stderr, /warning: preset benchmarkdotnet: the JSON document was cut short .*; nothing is sent from/);
+  t.notMatch(cutJson.dry, /^keptn_benchmarkdotnet_\S+ \d/m);
+});

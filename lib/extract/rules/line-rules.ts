@@ -328,7 +328,7 @@ export function readValue(
  * A `columns` group: the row's values, split at blanks, labelled by the column names the nearest
  * context rule above captured in its own `columns` group (JMH's header `Benchmark (rotation) (size)
  * Mode …` over `RotationBenchmark.benchRotation CCW 100 avgt …`; the names' parentheses are left
- * out). Undefined when set; else why not (the value is then not sent: without its columns it would
+ * out; Markdown cells, `cellsOf`). Undefined when set; else why not (the value is then not sent: without its columns it would
  * be another row's series).
  */
 function columnLabels(
@@ -337,16 +337,30 @@ function columnLabels(
   scope: CompiledSet,
   upTo: number,
 ): string | undefined {
-  const values = row?.trim() === '' || row === undefined ? [] : row.trim().split(/\s+/);
+  const values = cellsOf(row);
   let header: string | undefined;
   for (let i = 0; i < upTo; i++) header = scope.columns[i] ?? header;
-  const names = header === undefined || header.trim() === '' ? [] : header.trim().split(/\s+/);
+  const names = cellsOf(header);
   if (names.length !== values.length)
     return header === undefined
       ? 'no column names yet (no context rule above this rule has captured a columns group)'
       : `${values.length} column values (${excerpt((row ?? '').trim())}) under ${names.length} column names (${excerpt(header.trim())})`;
   names.forEach((n, i) => setInputLabel(labels, n.replace(/^\((.*)\)$/, '$1'), values[i] as string));
   return undefined;
+}
+
+/**
+ * A header's or a row's cells: split at `|` when the text holds one (a Markdown table's cells,
+ * BenchmarkDotNet's `| Method | N | Mean |`, each trimmed, a cell in `**…**` unwrapped: it marks
+ * the first row of a group), else at blanks (JMH's columns).
+ */
+function cellsOf(text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  if (!text.includes('|')) return text.trim().split(/\s+/);
+  const cells = text.split('|').map((c) => c.trim().replace(/^\*\*(.*)\*\*$/, '$1'));
+  if (cells.at(-1) === '') cells.pop();
+  if (cells[0] === '' && text.trimStart().startsWith('|')) cells.shift();
+  return cells;
 }
 
 /** The context rules above `upTo` set their labels; the nearest unit one of them captured. */

@@ -43,9 +43,26 @@ t.test('columns: a row whose values do not fit the header is said and not sent',
 });
 
 t.test('columns: a name that is no label name is made one; a name the series has is param_<name>', async (t) => {
-  const input = 'Benchmark  (mode)  (max-len)  Mode  Score\nA.b  fast  10  avgt  1.0  ms/op\n';
+  const input = 'Benchmark  (mode)  (max-len)  (minSize)  (job)  Mode  Score\nA.b  fast  10  2  x  avgt  1.0  ms/op\n';
   const { values } = await extract(input, { rules: file(HEADER, ROW) });
-  t.same(values, { 'op_seconds{benchmark=A.b,mode=avgt,param_mode=fast,max_len=10}': 0.001 });
+  t.same(values, { 'op_seconds{benchmark=A.b,mode=avgt,param_mode=fast,max_len=10,min_size=2,param_job=x}': 0.001 });
+});
+
+t.test('columns: Markdown cells, split at |, bold unwrapped', async (t) => {
+  const header = `  - {pattern: '^\\|?\\s*Method\\s*\\|(?<columns>(?:[^|]*\\|)*?)\\s*Mean\\s*\\|', context: true}`;
+  const row = `  - {pattern: '^\\|?\\s*(?:\\*\\*)?(?<benchmark>[^|*]+?)(?:\\*\\*)?\\s*\\|(?<columns>(?:[^|]*\\|)*?)\\s*(?:\\*\\*)?(?<value>[\\d.]+ ms)', name: mean, unit: auto}`;
+  const input = [
+    '| Method | Runtime  | nodeId | Mean     |',
+    '|------- |--------- |------- |---------:|',
+    '| **Has** | **.NET 8.0** | **2** | **1.053 ms** |',
+    '| Only   | .NET 8.0 | 1948   | 1.064 ms |',
+    '',
+  ].join('\n');
+  const { values } = await extract(input, { rules: file(header, row) });
+  t.same(values, {
+    'mean_seconds{benchmark=Has,runtime=.NET 8.0,node_id=2}': 0.001053,
+    'mean_seconds{benchmark=Only,runtime=.NET 8.0,node_id=1948}': 0.001064,
+  });
 });
 
 const json = (raw: Record<string, unknown>): JsonRule => compileRule('r.yaml', 1, raw) as JsonRule;
