@@ -85,3 +85,26 @@ t.test('benchmarkdotnet: the Markdown table cut mid-row sends the rows read; the
   t.match(cutJson.stderr, /warning: preset benchmarkdotnet: the JSON document was cut short .*; nothing is sent from/);
   t.notMatch(cutJson.dry, /^keptn_benchmarkdotnet_\S+ \d/m);
 });
+
+t.test('pgbench -r: a report cut inside the statement lines sends the lines read and the summary', async (t) => {
+  const text = recorded('pgbench-tpcb-statements');
+  const whole = await dryRun(t, ['--preset', 'pgbench'], text);
+  t.equal(whole.status, 0, whole.stderr);
+  t.match(
+    whole.dry,
+    /^keptn_pgbench_statement_latency_seconds\{ci_platform="[^"]*",stat="mean",statement="UPDATE pgbench_branches SET bbalance = bbalance \+ :delta WHERE bid = :bid;"\} 0\.005717$/m,
+  );
+  // Cut right after the tellers UPDATE's latency: that line's text is gone, the lines before it are read.
+  const cut = text.slice(0, text.indexOf('2.414') + 5);
+  const r = await dryRun(t, ['--preset', 'pgbench'], cut);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.dry, /statement="SELECT abalance FROM pgbench_accounts WHERE aid = :aid;"\} 0\.000817$/m);
+  t.notMatch(r.dry, /pgbench_tellers|pgbench_branches/, 'the cut line and those after it are not sent');
+  t.match(r.dry, /^keptn_pgbench_transactions_per_second\{ci_platform="[^"]*"\} 302\.933113$/m);
+
+  // A statement longer than 200 characters is labelled by its first 200.
+  const long = `tps = 1.5 (without initial connection time)\nstatement latencies in milliseconds and failures:\n         1.250           0  SELECT ${'x, '.repeat(150)}1;\n`;
+  const l = await dryRun(t, ['--preset', 'pgbench'], long);
+  const label = /statement_latency_seconds\{[^}]*statement="([^"]*)"/.exec(l.dry)?.[1];
+  t.equal(label?.length, 200, 'the label holds the first 200 characters');
+});
