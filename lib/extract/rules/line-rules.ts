@@ -195,23 +195,16 @@ export class LineRules {
     return out;
   }
 
-  #samplesOf(
+  /** The rule's label groups → labels; a number captured by one is said once per rule (into `out`). */
+  #groupLabels(
     rule: LineRule,
-    match: RegExpExecArray,
-    scope: CompiledSet,
-    upTo: number,
-  ): Array<RuleSample | string | { warning: string }> {
-    const groups = match.groups ?? {};
-    const baseName = rule.name ?? groups['name'];
-    const labels: Record<string, string> = { ...rule.labels };
-    // `unit: context`: the unit of the nearest context rule above it that captured one.
-    let contextUnit = applyContexts(labels, scope, upTo);
-    const out: Array<RuleSample | string | { warning: string }> = [];
+    groups: Readonly<Record<string, string | undefined>>,
+    labels: Record<string, string>,
+    ownUnit: boolean,
+    out: Array<RuleSample | string | { warning: string }>,
+  ): void {
     // Looked up once per match, not per group: said once per rule, then never checked again.
     let checkNumbers = !this.#numberLabelSaid.has(rule);
-    // `unit: context` with a `unit` group of its own (JMH's `ns/op` column): that is the unit.
-    const ownUnit = rule.unit === CONTEXT_UNIT && rule.groups.includes('unit');
-    if (ownUnit) contextUnit = groups['unit']?.trim();
     for (const g of rule.groups) {
       const v = groups[g];
       if (
@@ -232,6 +225,24 @@ export class LineRules {
         out.push({ warning: numberLabelText(rule, g, v) });
       }
     }
+  }
+
+  #samplesOf(
+    rule: LineRule,
+    match: RegExpExecArray,
+    scope: CompiledSet,
+    upTo: number,
+  ): Array<RuleSample | string | { warning: string }> {
+    const groups = match.groups ?? {};
+    const baseName = rule.name ?? groups['name'];
+    const labels: Record<string, string> = { ...rule.labels };
+    // `unit: context`: the unit of the nearest context rule above it that captured one.
+    let contextUnit = applyContexts(labels, scope, upTo);
+    const out: Array<RuleSample | string | { warning: string }> = [];
+    // `unit: context` with a `unit` group of its own (JMH's `ns/op` column): that is the unit.
+    const ownUnit = rule.unit === CONTEXT_UNIT && rule.groups.includes('unit');
+    if (ownUnit) contextUnit = groups['unit']?.trim();
+    this.#groupLabels(rule, groups, labels, ownUnit, out);
     if (rule.groups.includes(COLUMNS)) {
       const problem = columnLabels(labels, groups[COLUMNS], scope, upTo);
       if (problem !== undefined) return [`${rule.id}: ${problem}`];
