@@ -64,7 +64,7 @@ export class Extractor {
   readonly #sets: readonly RuleSet[];
   /** Which rule files and presets recognised their tool's output (lib/extract/rules/recognition.ts). */
   readonly #recognition: Recognition;
-  readonly #defaults: Array<{ name: ParserName; parse: LineParser; parser: DefaultParser }>;
+  readonly #defaults: Array<{ name: ParserName; parser: DefaultParser }>;
   /** --explain's notes; undefined on a normal run. */
   readonly explainer: Explainer | undefined;
   /** series key → the value it has and where it got it, to warn when it is set again differently. */
@@ -150,11 +150,7 @@ export class Extractor {
             },
             { every: true, detail: this.explainer !== undefined },
           );
-    this.#defaults = config.parsers.map((p) => ({
-      name: p,
-      parse: DEFAULT_PARSERS[p].parse,
-      parser: DEFAULT_PARSERS[p],
-    }));
+    this.#defaults = config.parsers.map((p) => ({ name: p, parser: DEFAULT_PARSERS[p] }));
     this.#context = Object.freeze({ ...config.labels });
   }
 
@@ -269,7 +265,7 @@ export class Extractor {
     const defaults = this.#defaults;
     for (let i = 0; i < defaults.length; i++) {
       const d = defaults[i] as (typeof defaults)[number];
-      if (mayTake(d.parser, code) && this.#offer(d.name, d.parse, text, where)) return;
+      if (mayTake(d.parser, code) && this.#offer(d.name, d.parser.parse, text, where)) return;
     }
     this.explainer?.untaken(where(), text, this.config.parsers);
   }
