@@ -210,7 +210,8 @@ t.test('--preset auto looks through launchers iteratively and at most 16 deep (i
   t.equal(presetForCommand([...pythons, 'pytest']), undefined, '10,000 python -m');
   t.equal(presetForCommand([...Array<string>(16).fill('npx'), 'k6']), 'k6', '16 launchers are looked through');
   t.equal(presetForCommand(['npx', '-y', 'python3', '-m', 'pytest', '-q']), 'pytest');
+  // A generous bound (a noisy 2-core box): a walk quadratic in the words takes minutes here.
   const started = Date.now();
   presetForCommand([...Array<string>(200_000).fill('npx'), 'k6']);
-  t.ok(Date.now() - started < 500, `${Date.now() - started} ms`);
+  t.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
 });
