@@ -110,14 +110,9 @@ const NOT_YET_TESTED = [
   'lib/gate/result-series.ts',
   'lib/input/child.ts',
   'lib/input/reclaim.ts',
-  'lib/sinks/dry-run/sink.ts',
-  'lib/sinks/dynatrace/dry-run.ts',
   'lib/sinks/http/dispatcher.ts',
   'lib/sinks/http/undici.ts',
-  'lib/sinks/otlp/dry-run.ts',
-  'lib/sinks/pushgateway/dry-run.ts',
   'lib/sinks/registry.ts',
-  'lib/sinks/remote-write/dry-run.ts',
 ];
 
 t.test('every lib module with values is imported by a test file', async (t) => {
