@@ -6,8 +6,9 @@ import type { Config } from '../../lib/cli/config.js';
 import { Reporter } from '../../lib/report/report.js';
 import type { Series } from '../../lib/store/series.js';
 
-export function configOf(args: readonly string[], env: Record<string, string> = {}): Config {
-  const r = parseConfig(['--integration', 'k6', '--dry-run', ...args], env, (path) => {
+/** `--integration k6 --dry-run ARGS…` (without --dry-run when `dryRun` is false). */
+export function configOf(args: readonly string[], env: Record<string, string> = {}, dryRun = true): Config {
+  const r = parseConfig(['--integration', 'k6', ...(dryRun ? ['--dry-run'] : []), ...args], env, (path) => {
     throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
   });
   const problems = [...r.usageErrors, ...r.backendErrors];
