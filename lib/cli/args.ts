@@ -24,10 +24,9 @@ import { gateOptions } from '../gate/options.js';
 import { BRANCH_LABEL, branchContext } from '../gate/branch.js';
 import { otlpConfig } from '../sinks/otlp/settings.js';
 import { remoteWriteConfigs } from '../sinks/remote-write/settings.js';
-import { fileProblem, readText as readTextFile, type ReadText } from '../files.js';
+import { fileProblem, outputFileProblem, readText as readTextFile, type ReadText } from '../files.js';
 import { presetForCommand } from '../extract/presets/auto.js';
 import { boundEnvValue, ciContextFromFlags, cutWarning } from './ci-context.js';
-import { outputFileProblem } from './output-file.js';
 import { ALL_NAMES, canonicalArgs, parseArgsOptions, type FlagValues } from './flags.js';
 
 export interface ConfigResult {

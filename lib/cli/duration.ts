@@ -7,6 +7,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 export function parseDuration(text: string): number | undefined {
   const m = DURATION.exec(text.trim());
   if (!m) return undefined;
-  const ms = Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
-  return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : undefined;
+  // Rounded before the check: 0.0004s is 0 ms, not a positive duration.
+  const ms = Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 's']!);
+  return ms > 0 && Number.isFinite(ms) ? ms : undefined;
 }

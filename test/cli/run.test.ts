@@ -50,7 +50,14 @@ t.test('--version is written to the stdout run() was given', async (t) => {
   t.equal(stderr.text(), '');
 });
 
-t.test('a signal from the source it was given stops the reading; the run still reports what it read', async (t) => {
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+
+/**
+ * A dry run of `a=1` whose input never ends, with a fake signal source: started, and waited for
+ * (2 s at most) until the line passed through and run() listens for `signal`. The input passes
+ * through from the first moment, before run() is set up, so both are waited for.
+ */
+async function runWaitingForSignal(signal: 'SIGTERM' | 'SIGQUIT') {
   const signals = new FakeSignals();
   const stdin = new PassThrough();
   const stdout = collector();
@@ -64,10 +71,14 @@ t.test('a signal from the source it was given stops the reading; the run still r
     signals,
   });
   stdin.write('a=1\n');
+  for (let i = 0; i < 400 && (!stdout.text().includes('a=1\n') || signals.listenerCount(signal) === 0); i++)
+    await tick();
+  return { signals, stdin, stderr, running };
+}
+
+t.test('a signal from the source it was given stops the reading; the run still reports what it read', async (t) => {
   // The input never ends: only the signal can end the run.
-  // The input passes through from the first moment, before run() is set up: wait for both (2 s at most).
-  for (let i = 0; i < 400 && (!stdout.text().includes('a=1\n') || signals.listenerCount('SIGTERM') === 0); i++)
-    await new Promise((resolve) => setTimeout(resolve, 5));
+  const { signals, stderr, running } = await runWaitingForSignal('SIGTERM');
   t.equal(signals.listenerCount('SIGTERM'), 1, 'run() listens on the source');
   signals.emit('SIGTERM', 'SIGTERM');
   t.equal(await running, 143, '128 + SIGTERM');
@@ -82,27 +93,13 @@ t.test('a signal from the source it was given stops the reading; the run still r
 });
 
 t.test('a second signal leaves through the source, after the numbers reached stderr', async (t) => {
-  const signals = new FakeSignals();
-  const stdin = new PassThrough();
-  const stdout = collector();
-  const stderr = collector();
   // A Pushgateway that is never answered would hold the push; the second signal leaves instead.
-  void run({
-    argv: ['--integration', 'sig', '--dry-run'],
-    env: {},
-    stdin,
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    signals,
-  });
-  stdin.write('a=1\n');
-  // The input passes through from the first moment, before run() is set up: wait for both (2 s at most).
-  for (let i = 0; i < 400 && (!stdout.text().includes('a=1\n') || signals.listenerCount('SIGQUIT') === 0); i++)
-    await new Promise((resolve) => setTimeout(resolve, 5));
+  const { signals, stdin, stderr, running } = await runWaitingForSignal('SIGQUIT');
   signals.emit('SIGQUIT', 'SIGQUIT');
-  while (signals.exited.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let i = 0; i < 2000 && signals.exited.length === 0; i++) await tick();
   t.same(signals.exited, [131], '128 + SIGQUIT');
   t.match(stderr.text(), /SIGQUIT: exiting without waiting for the push/);
   t.match(stderr.text(), /keptn_sig_a\{[^}]*\} 1/);
   stdin.end();
+  await running;
 });

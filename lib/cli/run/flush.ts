@@ -9,7 +9,11 @@ export interface Flusher {
   stop(): Promise<unknown> | undefined;
 }
 
-export function startFlushing(backends: ConfiguredBackends, store: SeriesStore, intervalMs: number): Flusher {
+export function startFlushing(
+  backends: Pick<ConfiguredBackends, 'pushAll'>,
+  store: Pick<SeriesStore, 'list'>,
+  intervalMs: number,
+): Flusher {
   let flushing: Promise<unknown> | undefined;
   const timer = setInterval(() => {
     if (flushing) return;

@@ -20,7 +20,8 @@ const UCUM: Readonly<Record<string, string>> = {
 
 export function ucumUnit(unit: string | undefined): string {
   if (unit === undefined) return '';
-  return UCUM[unit] ?? unit;
+  // Own keys only: a unit word such as `constructor` is not looked up on Object.prototype.
+  return Object.hasOwn(UCUM, unit) ? UCUM[unit]! : unit;
 }
 
 /** A value as Prometheus writes it: NaN, +Inf, -Inf, or the shortest round-trip decimal. */

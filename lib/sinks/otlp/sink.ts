@@ -5,6 +5,7 @@
 
 import type { HttpClient } from '../http/types.js';
 import { redactUrl } from '../http/redact.js';
+import { postPayload, shortAnswer } from '../http/post.js';
 import type { Reporter } from '../../report/report.js';
 import type { Series } from '../../store/series.js';
 import { VERSION } from '../../version.js';
@@ -23,7 +24,6 @@ import { DeltaTracker } from './delta.js';
 
 export const CONTENT_TYPE = 'application/x-protobuf';
 export const SCOPE = { name: 'jes-metrics-pipe', version: VERSION } as const;
-const MAX_MESSAGE_CHARS = 300;
 
 /** OTLP/HTTP's retryable statuses (protocol/otlp.md, "Failures"): 429, 502, 503, 504. */
 export function isOtlpRetryable(status: number): boolean {
@@ -86,11 +86,18 @@ export async function buildOtlpRequest(
   };
 }
 
+/** What an OTLP receiver answered: the body as text and as bytes, and what it says the body is. */
+interface OtlpAnswer {
+  body: string;
+  bytes?: Uint8Array | undefined;
+  contentType: string;
+}
+
 /** A 2xx answer: accepted, with or without a receiver warning, or partly rejected. */
 async function acceptedOutcome(a: {
   where: string;
   status: number;
-  answer: { body: string; bytes?: Uint8Array; contentType: string };
+  answer: OtlpAnswer;
   request: OtlpRequest;
   reporter: Reporter;
   final: boolean | undefined;
@@ -99,7 +106,7 @@ async function acceptedOutcome(a: {
   const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: 'otlp', ok, summary });
   const partial = await partialSuccess(a.answer);
   const rejected = partial?.rejectedDataPoints ?? 0;
-  const message = partial?.errorMessage ? shortText(partial.errorMessage) : '';
+  const message = partial?.errorMessage ? shortAnswer(partial.errorMessage) : '';
   if (rejected > 0) {
     const counts = partialCounts(request.points, rejected);
     reporter.error(`${where} -> ${status}: ${counts.said}${message ? `: ${message}` : ''}`);
@@ -139,26 +146,26 @@ export function createOtlpBackend(
         `${where}: ${request.points} data points in ${request.metrics} metrics, ${body.byteLength} bytes`,
       );
 
-      let status: number;
-      let answer: { body: string; bytes?: Uint8Array; contentType: string };
-      try {
-        const res = await http.request({
-          method: 'POST',
-          url: cfg.url,
-          headers: request.headers,
-          body,
-          deadlineAt: opts.deadlineAt,
-          retryStatus: isOtlpRetryable,
-        });
-        status = res.status;
-        const type = res.headers['content-type'];
-        answer = { body: res.body, bytes: res.bytes, contentType: (Array.isArray(type) ? type[0] : type) ?? '' };
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        reporter.error(`otlp: no answer: ${reason}`);
+      const res = await postPayload(http, reporter, 'otlp', {
+        url: cfg.url,
+        headers: request.headers,
+        body,
+        deadlineAt: opts.deadlineAt,
+        retryStatus: isOtlpRetryable,
+      });
+      if ('failed' in res) {
         if (opts.final) printUnsent(reporter, request);
-        return outcome(false, `failed (${reason.replace(/^[A-Z]+ \S+: /, '')}), ${request.points} series not pushed`);
+        return outcome(false, `failed (${res.failed}), ${request.points} series not pushed`);
       }
+      // OTLP's answer is protobuf (a partial success, a google.rpc.Status) or, from some receivers, JSON or text:
+      // its bytes and content type are kept.
+      const { status } = res;
+      const type = res.headers['content-type'];
+      const answer: OtlpAnswer = {
+        body: res.body,
+        bytes: res.bytes,
+        contentType: (Array.isArray(type) ? type[0] : type) ?? '',
+      };
 
       if (status >= 200 && status < 300) {
         const accepted = await acceptedOutcome({ where, status, answer, request, reporter, final: opts.final });
@@ -195,11 +202,7 @@ export function partialCounts(points: number, rejected: number): { ok: number; r
 }
 
 /** The partial success of a 2xx: protobuf as asked; JSON from a receiver that answers so anyway. */
-async function partialSuccess(answer: {
-  body: string;
-  bytes?: Uint8Array;
-  contentType: string;
-}): Promise<PartialSuccess | undefined> {
+async function partialSuccess(answer: OtlpAnswer): Promise<PartialSuccess | undefined> {
   if (/json/.test(answer.contentType)) {
     try {
       const json = JSON.parse(answer.body) as {
@@ -217,12 +220,12 @@ async function partialSuccess(answer: {
 }
 
 /** A refusal's words: a google.rpc.Status in protobuf (as OTLP answers), else the text. */
-async function answerText(answer: { body: string; bytes?: Uint8Array; contentType: string }): Promise<string> {
+async function answerText(answer: OtlpAnswer): Promise<string> {
   if (answer.bytes && /protobuf/.test(answer.contentType)) {
     const status = await decodeRpcStatus(answer.bytes);
-    if (status?.message) return shortText(status.message);
+    if (status?.message) return shortAnswer(status.message);
   }
-  return shortText(answer.body);
+  return shortAnswer(answer.body);
 }
 
 export function refusalHint(status: number): string | undefined {
@@ -234,11 +237,6 @@ export function refusalHint(status: number): string | undefined {
   if (status === 400)
     return 'the receiver refused the data: a delta-only receiver (Dynatrace) needs OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta';
   return undefined;
-}
-
-function shortText(s: string): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > MAX_MESSAGE_CHARS ? `${t.slice(0, MAX_MESSAGE_CHARS)}…` : t;
 }
 
 function printUnsent(reporter: Reporter, request: OtlpRequest): void {

@@ -5,6 +5,7 @@
 
 import type { HttpClient } from '../http/types.js';
 import { basicAuthHeader, headerRecord, redactUrl } from '../http/redact.js';
+import { postPayload, shortAnswer } from '../http/post.js';
 import type { Reporter } from '../../report/report.js';
 import type { Series } from '../../store/series.js';
 import type { Backend, BackendOutcome, PushOptions } from '../backend.js';
@@ -16,7 +17,6 @@ export const REMOTE_WRITE_HEADERS = {
   'content-encoding': 'snappy',
   'x-prometheus-remote-write-version': '0.1.0',
 } as const;
-const MAX_MESSAGE_CHARS = 300;
 
 /** The spec's rule: 5xx and 429 again, every other status is final (408 included). */
 export function isRemoteWriteRetryable(status: number): boolean {
@@ -84,28 +84,22 @@ export function createRemoteWriteBackend(
         `${where}: ${request.series} series, ${body.byteLength} bytes (${request.body.byteLength} before snappy)`,
       );
 
-      let status: number;
-      let answer: string;
-      try {
-        const res = await http.request({
-          method: 'POST',
-          url: cfg.url,
-          headers: request.headers,
-          body,
-          deadlineAt: opts.deadlineAt,
-          retryStatus: isRemoteWriteRetryable,
-        });
-        status = res.status;
-        answer = res.body;
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        reporter.error(`${name}: no answer: ${reason}`);
+      const res = await postPayload(http, reporter, name, {
+        url: cfg.url,
+        headers: request.headers,
+        body,
+        deadlineAt: opts.deadlineAt,
+        retryStatus: isRemoteWriteRetryable,
+      });
+      if ('failed' in res) {
         if (opts.final) printUnsent(reporter, name, request);
-        return outcome(false, `failed (${reason.replace(/^[A-Z]+ \S+: /, '')}), ${request.series} series not pushed`);
+        return outcome(false, `failed (${res.failed}), ${request.series} series not pushed`);
       }
+      // Remote write's answer is text (the spec names no body): quoted as it is.
+      const { status, body: answer } = res;
       if (status >= 200 && status < 300) return outcome(true, `${status}, ${request.series} series`);
 
-      const text = shortText(answer);
+      const text = shortAnswer(answer);
       reporter.error(`${where} -> ${status}${text ? `: ${text}` : ''}`);
       const hint = refusalHint(status, answer);
       if (hint) reporter.error(`${name}: hint: ${hint}`);
@@ -125,11 +119,6 @@ export function refusalHint(status: number, body: string): string | undefined {
   if (/out of order|out of bounds|too old/i.test(body))
     return 'the receiver already holds newer samples of these series (another run wrote them later)';
   return undefined;
-}
-
-function shortText(s: string): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > MAX_MESSAGE_CHARS ? `${t.slice(0, MAX_MESSAGE_CHARS)}…` : t;
 }
 
 function printUnsent(reporter: Reporter, name: string, request: RemoteWriteRequest): void {
