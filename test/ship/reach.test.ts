@@ -92,7 +92,7 @@ t.test('every lib module is reached from an entry in bin/', async (t) => {
  * other tests). The list only shrinks: a new module without a test fails, and so does a listed
  * one that got its test (take it off the list).
  */
-const NOT_YET_TESTED = ['lib/cli/run/inputs.ts'];
+const NOT_YET_TESTED: readonly string[] = [];
 
 /** Modules a test loads from their build (`dist/lib/<path>.js`, in a child process): tested too. */
 function builtModulesOf(file: string): string[] {
