@@ -283,7 +283,8 @@ export class Extractor {
   /** The input as one document, for the JSON and XML rules (at the end). */
   async documents(text: string): Promise<void> {
     this.#readAutoTail();
-    await this.#recognition.documentSeen(text);
+    // --preset auto's JSON marks: the JSON lines of the input's start and end, as its line marks.
+    await this.#recognition.documentSeen(text, { head: AUTO_HEAD, tail: AUTO_TAIL });
     this.#release();
     const found: Array<FoundInDocument> = [];
     // Rules of a kind (JSON, XML) the input held no document of: their defaults are not sent

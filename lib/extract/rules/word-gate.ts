@@ -32,6 +32,8 @@ class WordTable {
   /** Key index → the call of anyRule that last compared it, so a key that recurs on a line is checked once. */
   readonly #stamp: Float64Array;
   #call = 0;
+  /** Some key is one byte long (rare: a context rule's `:`). */
+  readonly #singles: boolean;
 
   constructor(rules: readonly (readonly string[])[]) {
     const index = new Map<string, number>();
@@ -58,6 +60,7 @@ class WordTable {
       }
     });
     this.#stamp = new Float64Array(this.#keys.length);
+    this.#singles = this.#keys.some((bytes) => bytes.length === 1);
   }
 
   get size(): number {
@@ -66,20 +69,35 @@ class WordTable {
 
   /** Whether buf[start, end) holds every word of some rule. */
   anyRule(buf: Uint8Array, start: number, end: number): boolean {
+    if (start >= end) return false;
     const call = ++this.#call;
     const single = this.#single;
     const pairs = this.#pairs;
-    for (let i = start; i < end; i++) {
+    let prev = buf[start] as number;
+    if (this.#singles && single[prev] !== 0 && this.#keyAt((single[prev] as number) - 1, call, buf, start, end))
+      return true;
+    for (let i = start + 1; i < end; i++) {
       const b = buf[i] as number;
-      const one = single[b] as number;
-      if (one !== 0 && this.#keyAt(one - 1, call, buf, start, end)) return true;
-      if (i + 1 === end) break;
-      const bucket = pairs[(b << 8) | (buf[i + 1] as number)] as number;
-      if (bucket === 0) continue;
-      for (const k of this.#buckets[bucket - 1] as number[])
-        if (this.#stamp[k] !== call && startsWith(buf, i, end, this.#keys[k] as Buffer)) {
-          if (this.#keyAt(k, call, buf, start, end)) return true;
-        }
+      const bucket = pairs[(prev << 8) | b] as number;
+      prev = b;
+      if (bucket !== 0 && this.#pairAt(bucket - 1, i - 1, call, buf, start, end)) return true;
+      if (this.#singles && single[b] !== 0 && this.#keyAt((single[b] as number) - 1, call, buf, start, end))
+        return true;
+    }
+    return false;
+  }
+
+  /** The keys starting with the pair at `at`: whether one is there whose rule's words are all on the line. */
+  #pairAt(bucket: number, at: number, call: number, buf: Uint8Array, start: number, end: number): boolean {
+    const keys = this.#buckets[bucket] as number[];
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j] as number;
+      if (
+        this.#stamp[k] !== call &&
+        startsWith(buf, at, end, this.#keys[k] as Buffer) &&
+        this.#keyAt(k, call, buf, start, end)
+      )
+        return true;
     }
     return false;
   }
