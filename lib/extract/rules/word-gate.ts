@@ -145,7 +145,24 @@ export class WordPrecheck extends Precheck {
     this.#table = new WordTable(words.filter((w) => w.length > 0));
   }
 
+  /**
+   * Whether the default parsers' own gate let the line just passed through (false: only some
+   * rule's words or prefix did, so no default parser can take it); undefined when no line was
+   * gated since the caller last took it (a line with escape sequences skips the gate).
+   */
+  defaultsMayTake: boolean | undefined;
+
   override mayBeMetric(buf: Uint8Array, start: number, end: number): boolean {
+    if (this.#byRules(buf, start, end)) {
+      this.defaultsMayTake = super.mayBeMetric(buf, start, end);
+      return true;
+    }
+    this.defaultsMayTake = true;
+    return super.mayBeMetric(buf, start, end);
+  }
+
+  /** Some line rule's prefix or words are on the line. */
+  #byRules(buf: Uint8Array, start: number, end: number): boolean {
     if (start < end) {
       const here = this.#atStart[buf[start] as number];
       if (here !== undefined) for (const p of here) if (startsWith(buf, start, end, p)) return true;
@@ -161,9 +178,7 @@ export class WordPrecheck extends Precheck {
           for (const p of after) if ((!p.some || i > start) && startsWith(buf, i, end, p.bytes)) return true;
       }
     }
-    if (this.#every) return true;
-    if (this.#table.size > 0 && this.#table.anyRule(buf, start, end)) return true;
-    return super.mayBeMetric(buf, start, end);
+    return this.#every || (this.#table.size > 0 && this.#table.anyRule(buf, start, end));
   }
 }
 

@@ -70,3 +70,16 @@ t.test('a rule without words lets every line through; prefixes still work beside
   t.same(decisions(mixed, ['All files', ' All', 'a x y', 'x  y']), [true, false, true, false]);
   t.end();
 });
+
+t.test("defaultsMayTake: whether the default parsers' own gate let the line through", (t) => {
+  const gate = new WordPrecheck({ kv: true, json: false, prom: false }, [{ words: ['passed'] }]);
+  const check = (line: string): [boolean, boolean | undefined] => {
+    const buf = Buffer.from(line);
+    return [gate.mayBeMetric(buf, 0, buf.length), gate.defaultsMayTake];
+  };
+  t.same(check('Test passed: handles empty input'), [true, false], "a rule's word only: no default parser's line");
+  t.same(check('passed=3'), [true, true], 'a rule and kv');
+  t.same(check('cost=4'), [true, true], 'kv only');
+  t.same(check('noise'), [false, true]);
+  t.end();
+});
