@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Embeds presets/*.yaml into lib/extract/presets/builtin.ts, so that the compiled CLI and the one-file
-// bundle carry the built-in presets without reading files beside them. `npm run build` runs it;
+// bundle carry the built-in presets without reading files beside them: each as its text, and as its
+// content parsed here (JSON), so that loading them costs no YAML parse. `npm run build` runs it;
 // test/extract/presets/catalog.test.ts fails when builtin.ts and presets/ differ.
 //
 //   node scripts/presets.js [--check]

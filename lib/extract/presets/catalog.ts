@@ -1,6 +1,6 @@
 // The built-in presets (presets/*.yaml, embedded in builtin.ts): rule files in exactly the
-// format of --rules FILE. Loaded only when --preset is given: a run without it never parses
-// YAML or these texts.
+// format of --rules FILE, compiled from their content as scripts/presets.js parsed it at build
+// time. Loaded only when --preset is given: a run without it never compiles them.
 
 import { BUILTIN_PRESETS, BUILTIN_PRESET_CONTENT } from './builtin.js';
 import { compileRuleFile } from '../rules/compile.js';
