@@ -3,7 +3,8 @@
 // first, as `npm run bundle` does), so that it runs exactly the code tsc compiled. Two kinds:
 //
 //   --cli        dist/main.cjs, started by dist/cli.cjs (bin/entry.cjs, which first turns on Node's
-//                compile cache), what the npm package's `bin` runs (`npm run build` writes both): our
+//                compile cache and starts a wrapped tool, bin/early-tool.cjs, inlined into it), what
+//                the npm package's `bin` runs (`npm run build` writes both): our
 //                code in one file, the dependencies still loaded from node_modules, so npm's
 //                version ranges keep bringing their fixes. One file instead of ~45 ES modules:
 //                Node resolves, reads and links each module on its own, about 35 ms of every
@@ -13,7 +14,7 @@
 //                (docs/decisions/start-up.md).
 //   (default)    dist/jes-metrics-pipe.mjs, the standalone bundle: our code and the dependencies,
 //                for images that have Node but where `npm install` is unwelcome (the Dockerfile
-//                runs it).
+//                runs it). It starts a wrapped tool first (bin/early-tool.cjs, see earlyToolStart).
 //
 //   --action     action/dist/index.cjs, the GitHub Action's program (action.yml): the action's entry
 //                (bin/github-action.ts) with our code and the dependencies in one CommonJS file,
@@ -26,7 +27,7 @@
 //   (with --cli, --outfile names the program, main.cjs; the entry is written beside it as cli.cjs)
 
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import http2 from 'node:http2';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +98,31 @@ function usedHttp2Constants() {
   return Object.fromEntries(names.filter((n) => n in http2.constants).map((n) => [n, http2.constants[n]]));
 }
 
+/**
+ * The standalone bundle's first statement: bin/early-tool.cjs, the npm package's early start of a
+ * wrapped tool, called as bin/entry.cjs calls it. It runs before the program's modules are
+ * evaluated; what it cannot skip is Node reading and compiling the whole file first.
+ */
+async function earlyToolStart() {
+  const { outputFiles } = await build({
+    stdin: {
+      contents: "require('./early-tool.cjs')(process.argv.slice(2));",
+      resolveDir: join(root, 'bin'),
+      sourcefile: 'early-tool-start.cjs',
+      loader: 'js',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'iife',
+    minify: true,
+    write: false,
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+  return outputFiles[0].text.trim();
+}
+
 const common = {
   entryPoints: [`${root}dist/bin/jes-metrics-pipe.js`],
   outfile,
@@ -151,9 +177,11 @@ const result = values.action
         banner: {
           // esbuild keeps the entry's shebang. CommonJS dependencies (prom-client,
           // through2) call require() for Node built-ins, which an ES module has to be given.
+          // Then the wrapped tool starts, before any of the program's modules runs.
           js: [
             "import { createRequire as __jesCreateRequire } from 'node:module';",
             'const require = __jesCreateRequire(import.meta.url);',
+            await earlyToolStart(),
           ].join('\n'),
         },
       });
@@ -163,7 +191,18 @@ if (values.cli) {
   if (!outfile.endsWith('/main.cjs'))
     throw new Error(`--cli: the program must be written as main.cjs (got ${outfile})`);
   const entry = join(dirname(outfile), 'cli.cjs');
-  copyFileSync(join(root, 'bin', 'entry.cjs'), entry);
+  // One file, as bin/entry.cjs with bin/early-tool.cjs inlined: the program stays outside.
+  await build({
+    entryPoints: [join(root, 'bin', 'entry.cjs')],
+    outfile: entry,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['./main.cjs'],
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
   chmodSync(entry, 0o755);
 }
 if (values.metafile) {

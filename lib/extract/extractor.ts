@@ -7,11 +7,11 @@
 
 import type { Config } from '../cli/config.js';
 import type { ParserName } from './parsers/default-parsers.js';
-import type { LineParser, ParseOutcome, Sample, ParseState } from './parsers/sample.js';
+import type { DefaultParser, LineParser, ParseOutcome, Sample, ParseState } from './parsers/sample.js';
 import { GuardedRules, MATCH_BUDGET_MS, type RuleOutcomes } from './rules/safe-regex.js';
 import { newParseState } from './parsers/sample.js';
 import { DEFAULT_PARSERS } from './parsers/default-parsers.js';
-import { Precheck } from './parsers/precheck.js';
+import { firstCode, mayTake, Precheck } from './parsers/precheck.js';
 import { excerpt } from './parsers/number.js';
 import { LineRules, type CompiledLineRule } from './rules/line-rules.js';
 import { WordPrecheck } from './rules/word-gate.js';
@@ -64,7 +64,7 @@ export class Extractor {
   readonly #sets: readonly RuleSet[];
   /** Which rule files and presets recognised their tool's output (lib/extract/rules/recognition.ts). */
   readonly #recognition: Recognition;
-  readonly #defaults: Array<{ name: ParserName; parse: LineParser }>;
+  readonly #defaults: Array<{ name: ParserName; parser: DefaultParser }>;
   /** --explain's notes; undefined on a normal run. */
   readonly explainer: Explainer | undefined;
   /** series key → the value it has and where it got it, to warn when it is set again differently. */
@@ -152,7 +152,7 @@ export class Extractor {
             },
             { every: true, detail: this.explainer !== undefined },
           );
-    this.#defaults = config.parsers.map((p) => ({ name: p, parse: DEFAULT_PARSERS[p].parse }));
+    this.#defaults = config.parsers.map((p) => ({ name: p, parser: DEFAULT_PARSERS[p] }));
     this.#context = Object.freeze({ ...config.labels });
   }
 
@@ -272,8 +272,19 @@ export class Extractor {
     }
   }
 
+  /**
+   * The default parsers, in their order, each only where it might take the line (its first
+   * character, as the byte gate reads it): most lines are offered to one parser, or to none.
+   * Indexed loops: this path runs mostly before V8 has optimized it (a log's metric lines are
+   * few), where for…of and destructuring cost more than the work.
+   */
   #defaultsOn(text: string, where: () => string): void {
-    for (const { name, parse } of this.#defaults) if (this.#offer(name, parse, text, where)) return;
+    const code = firstCode(text);
+    const defaults = this.#defaults;
+    for (let i = 0; i < defaults.length; i++) {
+      const d = defaults[i] as (typeof defaults)[number];
+      if (mayTake(d.parser, code) && this.#offer(d.name, d.parser.parse, text, where)) return;
+    }
     this.explainer?.untaken(where(), text, this.config.parsers);
   }
 
@@ -478,8 +489,9 @@ export class Extractor {
     }
     if (outcome === null) return false;
     if (outcome.problem !== undefined) this.problem(`${where()}: ${outcome.problem}`);
-    for (const s of outcome.samples) {
-      const key = this.#store(s, where);
+    const samples = outcome.samples;
+    for (let i = 0; i < samples.length; i++) {
+      const key = this.#store(samples[i] as Sample, where);
       // --preset auto: kept only if no preset is chosen (finish()); bounded like the store.
       if (key !== undefined && this.config.autoPresets && this.#fromDefaults.size < this.store.maxSeries)
         this.#fromDefaults.add(key);

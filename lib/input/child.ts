@@ -29,26 +29,26 @@ export interface ToolExit {
 }
 
 /**
- * A tool the npm package's entry (bin/entry.cjs) started before the program was loaded, with what
- * it did until then: the entry listens from the first moment, so an early exit or spawn error is
- * not lost while the program loads.
+ * A tool started before the program was loaded (bin/early-tool.cjs, first in the npm package's
+ * entry and in the standalone bundle), with what it did until then: it is listened to from the
+ * first moment, so an early exit or spawn error is not lost while the program loads.
  */
 export interface EarlyTool {
   command: readonly string[];
   child: ChildProcess;
   error?: NodeJS.ErrnoException;
   exit?: { code: number | null; signal: NodeJS.Signals | null };
-  /** Set by the entry: called with the listeners that take over from its own. */
+  /** Set by bin/early-tool.cjs: called with the listeners that take over from its own. */
   listen: (
     onError: (err: NodeJS.ErrnoException) => void,
     onExit: (code: number | null, signal: NodeJS.Signals | null) => void,
   ) => void;
 }
 
-/** Where bin/entry.cjs leaves the tool it started (a global: the entry is a separate file, loaded before the program). */
+/** Where bin/early-tool.cjs leaves the tool it started (a global: that code runs before the program's modules). */
 export const EARLY_TOOL = Symbol.for('jes-metrics-pipe.early-tool');
 
-/** The tool the entry started for `command`, once; undefined when it started none (or for another command). */
+/** The tool started early for `command`, once; undefined when none was (or one for another command). */
 function adoptEarlyTool(command: readonly string[]): EarlyTool | undefined {
   const holder = globalThis as { [EARLY_TOOL]?: EarlyTool };
   const early = holder[EARLY_TOOL];
@@ -59,7 +59,7 @@ function adoptEarlyTool(command: readonly string[]): EarlyTool | undefined {
   return undefined;
 }
 
-/** A run that does not run a tool (--help, --version) stops one the entry started: it should not have. */
+/** A run that does not run a tool (--help, --version) stops one started early: it should not have been. */
 export function discardEarlyTool(): void {
   const holder = globalThis as { [EARLY_TOOL]?: EarlyTool };
   const early = holder[EARLY_TOOL];

@@ -1,12 +1,13 @@
-// Wrap mode starts the tool first (issue 29): the npm package's entry (bin/entry.cjs) spawns it
-// before the program, its rules and presets are loaded. Shown with a rule file that is a FIFO the
+// Wrap mode starts the tool first (issue 29): the npm package's entry (bin/entry.cjs, with
+// bin/early-tool.cjs) spawns it before the program, its rules and presets are loaded. Shown with a rule file that is a FIFO the
 // tool itself writes: read before the tool started, it reads as empty (nobody writing).
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.js';
+import { CLI, runCli } from '../support/cli.js';
+import { noteSpawns } from '../support/spawn-note.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jmp-early-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,4 +42,10 @@ t.test('an option that runs no tool (--version, -h, --preset list) starts none',
     t.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
     t.notOk(existsSync(marker), `${args.join(' ')}: the tool did not run`);
   }
+});
+
+t.test('the tool is spawned before the program is loaded (dist/main.cjs)', async (t) => {
+  const r = await noteSpawns(CLI, ['--dry-run', '--integration', 'early', '--', 'sh', '-c', 'echo done=1']);
+  t.equal(r.status, 0, r.stderr);
+  t.same(r.spawns, [{ file: 'sh', programRan: false, mainLoaded: false }], 'one spawn, before the program');
 });

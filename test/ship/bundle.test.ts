@@ -25,6 +25,7 @@ import { startDtEmulator } from '../support/dt-emulator.js';
 import { countLines, limiter, loadGoldenCases } from '../support/golden.js';
 import { startPushgateway } from '../support/pushgateway.js';
 import { seriesList } from '../support/series-list.js';
+import { noteSpawns } from '../support/spawn-note.js';
 import { makeSandbox, PACKAGE, ROOT, runCommand, runShell } from './sandbox.js';
 
 const execFileAsync = promisify(execFile);
@@ -137,6 +138,16 @@ if (!existsSync(join(ROOT, 'dist', 'bin', 'jes-metrics-pipe.js'))) {
     );
     t.equal(r.status, 99, "k6's exit status");
     t.match(sandbox.takeDryRun(), /^keptn_k6_http_reqs\{ci_platform="keptn"\} 190$/m, 'the metric from k6 output');
+  });
+
+  t.test('wrap mode spawns the tool before the program runs (bin/early-tool.cjs)', async (t) => {
+    const r = await noteSpawns(bundle, ['--dry-run', '--integration', 'early', '--', 'sh', '-c', 'echo done=1']);
+    t.equal(r.status, 0, r.stderr);
+    t.same(r.spawns, [{ file: 'sh', programRan: false, mainLoaded: false }], 'one spawn, before the program');
+    // An option that runs no tool starts none, in the bundle too.
+    const version = await noteSpawns(bundle, ['--version', '--', 'sh', '-c', 'echo done=1']);
+    t.equal(version.status, 0, version.stderr);
+    t.same(version.spawns, [], '--version: nothing spawned');
   });
 
   t.test('pushes for real: a Pushgateway and the Dynatrace emulator', async (t) => {

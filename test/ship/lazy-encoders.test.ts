@@ -118,6 +118,8 @@ t.test("a push's code is loaded while the input is still coming, not after it en
     .map((m) => m.replace(/^.*node_modules\//, ''));
   t.ok(loadedEarly.includes('undici/lib/dispatcher/agent.js'), 'undici, 2 s before the input ends');
   t.ok(loadedEarly.includes('prom-client/lib/registry.js'), 'prom-client too');
+  // undici would load (and compile) it at its first connection, after the input's end (lib/sinks/http/undici.ts, warmHttpParser).
+  t.ok(loadedEarly.includes('undici/lib/llhttp/llhttp_simd-wasm.js'), "undici's HTTP parser (WebAssembly) too");
 });
 
 t.test(

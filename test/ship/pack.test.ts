@@ -64,8 +64,8 @@ if (!existsSync(join(ROOT, PACKAGE.bin['jes-metrics-pipe']!))) {
     t.ok(entry.startsWith('#!/usr/bin/env node\n'), 'dist/cli.cjs starts with a shebang');
     t.match(
       entry,
-      /enableCompileCache\?\.\(\);\s*startToolEarly\(process\.argv\.slice\(2\)\);\s*require\('\.\/main\.cjs'\);/,
-      'the cache is on before the program is loaded (and the wrapped tool started before it, bin/entry.cjs)',
+      /enableCompileCache\?\.\(\);\s*require_early_tool\(\)\(process\.argv\.slice\(2\)\);\s*require\("\.\/main\.cjs"\);/,
+      'the cache is on before the program is loaded (and the wrapped tool started before it, bin/entry.cjs with bin/early-tool.cjs inlined)',
     );
     // dist/main.cjs must be built from the current sources (npm run build), and hold no dependency:
     // those are loaded from node_modules, where npm's version ranges keep them up to date.

@@ -11,10 +11,12 @@ export interface ChildResult {
   killed: boolean;
 }
 
-/** Flags that make a child able to import .ts files (tap's @tapjs/typescript loader). */
+/** The tests' TypeScript loader (.taprc's node-arg), by absolute URL so a child may run in any folder. */
+const LOADER = new URL('../../scripts/test-loader.mjs', import.meta.url).href;
+
+/** Flags that make a child able to import .ts files: the loader tap gave this process. */
 export function typescriptExecArgv(): string[] {
-  const loader = process.execArgv.filter((a) => a.includes('@tapjs/typescript'));
-  return loader.length > 0 ? loader : [...process.execArgv];
+  return [`--import=${LOADER}`];
 }
 
 /**
@@ -28,10 +30,8 @@ export function runTsChild(
   killAfterMs: number,
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    // Transpile only (as tap does): type-checking in every child would cost seconds.
-    const childEnv = { TS_NODE_TRANSPILE_ONLY: '1', ...env };
     const child = spawn(process.execPath, [...typescriptExecArgv(), file, ...args], {
-      env: childEnv,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -7,7 +7,7 @@
 
 import { DEFAULT_PARSERS, PARSER_NAMES, type ParserName } from './default-parsers.js';
 import { skipBlanksOrCr } from './bytes.js';
-import type { LineGate } from './sample.js';
+import type { DefaultParser, LineGate } from './sample.js';
 
 export type PrecheckOptions = Readonly<Record<ParserName, boolean>>;
 
@@ -48,4 +48,28 @@ export class Precheck {
   #newGates(): LineGate[] {
     return this.#parsers.map((name) => DEFAULT_PARSERS[name].gate());
   }
+}
+
+/**
+ * The first character of a decoded line after blanks and `\r` (the Precheck's skipBlanksOrCr on
+ * text), as a char code; -1 for a blank line.
+ */
+export function firstCode(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return c;
+  }
+  return -1;
+}
+
+/**
+ * False when `parser` can never take a line whose firstCode() is `code`: the same first-byte
+ * table the Precheck turns lines away with, read on text. An ASCII character is its own UTF-8
+ * byte; a line starting with any other character is left to the parser. A line that came in
+ * without the byte gate (with --pattern rules, or a coloured line) skips the parsers that could
+ * never take it, and each parser runs only where it might (test/extract/parsers/precheck.test.ts).
+ */
+export function mayTake(parser: DefaultParser, code: number): boolean {
+  if (code < 0) return false;
+  return code >= 0x80 || parser.firstBytes[code] === 1;
 }

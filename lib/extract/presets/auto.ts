@@ -40,6 +40,10 @@ const BY_TOOL: Readonly<Record<string, string>> = {
   grype: 'grype',
   semgrep: 'semgrep',
   'golangci-lint': 'golangci-lint',
+  // The last three of issue 26, item 1 (r5-newpresets).
+  locust: 'locust',
+  lighthouse: 'lighthouse',
+  oha: 'oha',
 };
 
 function base(path: string): string {

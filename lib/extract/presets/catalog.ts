@@ -113,6 +113,10 @@ export const PRESET_CATEGORY: Readonly<Record<string, Category>> = {
   'npm-audit': 'cost and security',
   semgrep: 'analysers and size',
   'golangci-lint': 'analysers and size',
+  // The last three of issue 26, item 1 (r5-newpresets).
+  locust: 'load and systems',
+  lighthouse: 'analysers and size',
+  oha: 'load and systems',
 };
 
 function categoryOf(name: string): Category {

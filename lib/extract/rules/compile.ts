@@ -42,6 +42,7 @@ const KEYS: Record<'line' | 'context' | 'json' | 'xml', readonly string[]> = {
     'label_fields',
     'key_label',
     'skip_keys',
+    'label_object',
     'unit_field',
     'aggregate',
   ],
@@ -377,6 +378,7 @@ function compileJsonRule(
       fail('skip_keys', 'needs key_label: (the keys it leaves out are those key_label reads)');
     rule.skipKeys = new Set(raw.skip_keys as string[]);
   }
+  if (raw.label_object !== undefined) rule.labelObject = fieldPath(raw.label_object, 'label_object', 'json', fail);
   if (raw.unit_field !== undefined) {
     rule.unitField = fieldPath(raw.unit_field, 'unit_field', 'json', fail);
     if (base.unit === 'auto')

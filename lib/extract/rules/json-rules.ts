@@ -8,7 +8,7 @@
 // and said so. --json-path rules keep the 0.1 behaviour: several matches get an `index` label.
 
 import { excerpt, parseNumber } from '../parsers/number.js';
-import { setLabel } from '../../store/labels.js';
+import { setInputLabel, setLabel } from '../../store/labels.js';
 import { seriesKey } from '../../store/series.js';
 import { Aggregator } from './aggregate.js';
 import { findJsonDocuments, hasKeys, requiredKeysOf } from './documents.js';
@@ -247,6 +247,13 @@ function keyLabelsOf(rule: JsonRule, path: readonly (string | number)[]): Record
   return labels;
 }
 
+/** label_object: each entry of an object whose value is a string, number or boolean is a label. */
+function objectLabels(labels: Record<string, string>, object: unknown): void {
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) return;
+  for (const [k, v] of Object.entries(object))
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') setInputLabel(labels, k, String(v));
+}
+
 function valuesOf(
   rule: JsonRule,
   match: unknown,
@@ -259,6 +266,7 @@ function valuesOf(
     const v = resolveField(match, path);
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') setLabel(labels, label, String(v));
   }
+  if (rule.labelObject !== undefined) objectLabels(labels, resolveField(match, rule.labelObject));
   if (index !== undefined) labels.index = String(index);
   const targets: Array<[string, unknown]> = rule.fields
     ? [...rule.fields].map(([name, path]) => [name, resolveField(match, path)])

@@ -6,7 +6,7 @@
 // come from one line, so a hostile line cannot build an unbounded list.
 
 import { excerpt, parseNumber } from '../parsers/number.js';
-import { setLabel } from '../../store/labels.js';
+import { setInputLabel, setLabel } from '../../store/labels.js';
 import { seriesKey } from '../../store/series.js';
 import type { ContextRule, LineMark, LineRule, RuleSet, ValueTarget } from './model.js';
 import type { RuleSample } from './rule-sample.js';
@@ -26,12 +26,16 @@ import { requiredPrefix, requiredWords, wordsOfRegex } from './words.js';
 import type { RuleGate } from './word-gate.js';
 
 export const MAX_MATCHES_PER_LINE = 1000;
+/** The group that holds a table's columns: names in a context rule, values in a line rule (`columnLabels`). */
+const COLUMNS = 'columns';
 
 interface CompiledSet {
   /** The labels of each context rule of the set (in the set's order) from its last match. */
   contexts: Array<Readonly<Record<string, string>>>;
   /** The unit each context rule's `unit` group captured at its last match (for `unit: context`). */
   units: Array<string | undefined>;
+  /** The column names each context rule's `columns` group captured at its last match (JMH's `(size)` header). */
+  columns: Array<string | undefined>;
 }
 
 export interface CompiledLineRule {
@@ -52,7 +56,7 @@ export class LineRules {
   /** `onMark(set)`: a line mark of `set` matched (called at most once per set, possibly inside the time budget). */
   constructor(sets: readonly RuleSet[], onMark: (set: RuleSet) => void = () => {}) {
     for (const set of sets) {
-      const scope: CompiledSet = { contexts: [], units: [] };
+      const scope: CompiledSet = { contexts: [], units: [], columns: [] };
       for (const rule of set.rules) {
         if (rule.kind !== 'line' && rule.kind !== 'context') continue;
         const scanner = compileUserRegex(rule.regex.source, `${rule.regex.flags.replace(/[gy]/g, '')}g`);
@@ -61,6 +65,7 @@ export class LineRules {
         if (rule.kind === 'context') {
           scope.contexts.push({});
           scope.units.push(undefined);
+          scope.columns.push(undefined);
         }
         const parse =
           rule.kind === 'context'
@@ -190,6 +195,38 @@ export class LineRules {
     return out;
   }
 
+  /** The rule's label groups → labels; a number captured by one is said once per rule (into `out`). */
+  #groupLabels(
+    rule: LineRule,
+    groups: Readonly<Record<string, string | undefined>>,
+    labels: Record<string, string>,
+    ownUnit: boolean,
+    out: Array<RuleSample | string | { warning: string }>,
+  ): void {
+    // Looked up once per match, not per group: said once per rule, then never checked again.
+    let checkNumbers = !this.#numberLabelSaid.has(rule);
+    for (const g of rule.groups) {
+      const v = groups[g];
+      if (
+        g === 'name' ||
+        g === 'value' ||
+        g === COLUMNS ||
+        v === undefined ||
+        rule.values?.has(g) ||
+        (ownUnit && g === 'unit')
+      )
+        continue;
+      setLabel(labels, g, v);
+      // A number in a label group is most often a value left out of values: (ctest's
+      // `(?<passed>\d+)% tests passed`): said once per rule, unless label_groups: lists it.
+      if (checkNumbers && rule.labelGroups?.has(g) !== true && typeof parseNumber(v.trim()) === 'number') {
+        checkNumbers = false;
+        this.#numberLabelSaid.add(rule);
+        out.push({ warning: numberLabelText(rule, g, v) });
+      }
+    }
+  }
+
   #samplesOf(
     rule: LineRule,
     match: RegExpExecArray,
@@ -202,23 +239,13 @@ export class LineRules {
     // `unit: context`: the unit of the nearest context rule above it that captured one.
     let contextUnit = applyContexts(labels, scope, upTo);
     const out: Array<RuleSample | string | { warning: string }> = [];
-    // Looked up once per match, not per group: said once per rule, then never checked again.
-    let checkNumbers = !this.#numberLabelSaid.has(rule);
     // `unit: context` with a `unit` group of its own (JMH's `ns/op` column): that is the unit.
     const ownUnit = rule.unit === CONTEXT_UNIT && rule.groups.includes('unit');
     if (ownUnit) contextUnit = groups['unit']?.trim();
-    for (const g of rule.groups) {
-      const v = groups[g];
-      if (g === 'name' || g === 'value' || v === undefined || rule.values?.has(g) || (ownUnit && g === 'unit'))
-        continue;
-      setLabel(labels, g, v);
-      // A number in a label group is most often a value left out of values: (ctest's
-      // `(?<passed>\d+)% tests passed`): said once per rule, unless label_groups: lists it.
-      if (checkNumbers && rule.labelGroups?.has(g) !== true && typeof parseNumber(v.trim()) === 'number') {
-        checkNumbers = false;
-        this.#numberLabelSaid.add(rule);
-        out.push({ warning: numberLabelText(rule, g, v) });
-      }
+    this.#groupLabels(rule, groups, labels, ownUnit, out);
+    if (rule.groups.includes(COLUMNS)) {
+      const problem = columnLabels(labels, groups[COLUMNS], scope, upTo);
+      if (problem !== undefined) return [`${rule.id}: ${problem}`];
     }
     const one = (text: string | undefined, target: ValueTarget | undefined): void => {
       const name = target?.name ?? baseName;
@@ -270,10 +297,11 @@ function contextParser(
     for (const [k, v] of Object.entries(match.groups ?? {})) {
       if (v === undefined) continue;
       if (k === 'unit') unit = v.trim();
-      else setLabel(context, k, v);
+      else if (k !== COLUMNS) setLabel(context, k, v);
     }
     scope.contexts[slot] = context;
     scope.units[slot] = unit;
+    scope.columns[slot] = match.groups?.[COLUMNS];
     return { samples: [] };
   };
 }
@@ -305,6 +333,45 @@ export function readValue(
   if (value === undefined) return `value ${excerpt(text)} is not a number${numberHint(text.trim(), rule, undefined)}`;
   if (value === 'out-of-range') return `value ${excerpt(text)} is out of range`;
   return { value, base: null };
+}
+
+/**
+ * A `columns` group: the row's values, split at blanks, labelled by the column names the nearest
+ * context rule above captured in its own `columns` group (JMH's header `Benchmark (rotation) (size)
+ * Mode …` over `RotationBenchmark.benchRotation CCW 100 avgt …`; the names' parentheses are left
+ * out; Markdown cells, `cellsOf`). Undefined when set; else why not (the value is then not sent: without its columns it would
+ * be another row's series).
+ */
+function columnLabels(
+  labels: Record<string, string>,
+  row: string | undefined,
+  scope: CompiledSet,
+  upTo: number,
+): string | undefined {
+  const values = cellsOf(row);
+  let header: string | undefined;
+  for (let i = 0; i < upTo; i++) header = scope.columns[i] ?? header;
+  const names = cellsOf(header);
+  if (names.length !== values.length)
+    return header === undefined
+      ? 'no column names yet (no context rule above this rule has captured a columns group)'
+      : `${values.length} column values (${excerpt((row ?? '').trim())}) under ${names.length} column names (${excerpt(header.trim())})`;
+  names.forEach((n, i) => setInputLabel(labels, n.replace(/^\((.*)\)$/, '$1'), values[i] as string));
+  return undefined;
+}
+
+/**
+ * A header's or a row's cells: split at `|` when the text holds one (a Markdown table's cells,
+ * BenchmarkDotNet's `| Method | N | Mean |`, each trimmed, a cell in `**…**` unwrapped: it marks
+ * the first row of a group), else at blanks (JMH's columns).
+ */
+function cellsOf(text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') return [];
+  if (!text.includes('|')) return text.trim().split(/\s+/);
+  const cells = text.split('|').map((c) => c.trim().replace(/^\*\*(.*)\*\*$/, '$1'));
+  if (cells.at(-1) === '') cells.pop();
+  if (cells[0] === '' && text.trimStart().startsWith('|')) cells.shift();
+  return cells;
 }
 
 /** The context rules above `upTo` set their labels; the nearest unit one of them captured. */

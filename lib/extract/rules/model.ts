@@ -88,6 +88,8 @@ export interface JsonRule extends RuleBase {
   keyLabels?: readonly string[];
   /** `skip_keys:`: matches whose key (any key named by key_label) is one of these are left out. */
   skipKeys?: ReadonlySet<string>;
+  /** `label_object:`: every entry of this object field of the match is a label (JMH's `"params": {"size": "100"}`). */
+  labelObject?: FieldPath;
   /** `unit_field:`: the unit of the match's values is this field of the match (Google Benchmark's `time_unit`); `unit:` then is the unit when the field is missing. */
   unitField?: FieldPath;
 }

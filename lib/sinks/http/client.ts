@@ -4,7 +4,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import { loadUndici } from './undici.js';
+import { loadUndici, warmHttpParser } from './undici.js';
 import { HttpFailure, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './types.js';
 import { createDispatcher, dispatcherSettings, proxyConfigured } from './dispatcher.js';
 import { proxyFor, proxySettings } from './proxy-env.js';
@@ -72,10 +72,11 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     if (made) await closeDispatcher(made);
   }
 
-  // A failure to set up is met, and reported, by the first request.
+  // A failure to set up is met, and reported, by the first request. The HTTP parser is compiled
+  // too, so that the first connection after the input's end does not wait for it.
   const prepareNow = (): Promise<void> =>
     dispatcherNow().then(
-      () => undefined,
+      () => warmHttpParser(),
       () => undefined,
     );
 

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { parseJson } from '../../../lib/extract/parsers/json.js';
 import { parseKv } from '../../../lib/extract/parsers/kv.js';
-import { Precheck, type PrecheckOptions } from '../../../lib/extract/parsers/precheck.js';
+import { firstCode, mayTake, Precheck, type PrecheckOptions } from '../../../lib/extract/parsers/precheck.js';
+import { DEFAULT_PARSERS } from '../../../lib/extract/parsers/default-parsers.js';
 import { parseProm } from '../../../lib/extract/parsers/prom.js';
 import { newParseState, type LineParser, type ParseState } from '../../../lib/extract/parsers/sample.js';
 import { jsonCases, kvCases, plainLogLines, promCases, type LineCase } from './parse-cases.js';
@@ -63,6 +64,36 @@ t.test('every table line a parser accepts passes the pre-check', async (t) => {
     }
   }
   t.ok(accepted > 100, `the tables hold many accepted lines (${accepted})`);
+});
+
+// The extractor offers a decoded line only to the parsers mayTake() allows (lib/extract/extractor.ts):
+// the same law on text, for the lines that reach the parsers without the byte gate.
+t.test('every table line a parser accepts is offered to it (mayTake on the decoded line)', async (t) => {
+  let accepted = 0;
+  for (const c of [...kvCases, ...jsonCases, ...promCases]) {
+    for (const [name, parse] of PARSERS) {
+      if (parse(c.line, stateFor(c)) === null) continue;
+      accepted++;
+      t.ok(mayTake(DEFAULT_PARSERS[name], firstCode(c.line)), `${name} is offered ${label(c.line)}`);
+      t.ok(
+        mayTake(DEFAULT_PARSERS[name], firstCode(`\r \t${c.line}`)),
+        `${name} is offered ${label(c.line)} after blanks`,
+      );
+    }
+  }
+  t.ok(accepted > 100, `the tables hold many accepted lines (${accepted})`);
+});
+
+t.test('mayTake turns a parser away only where it can never take the line', async (t) => {
+  t.equal(firstCode(' \t\r x'), 0x78);
+  t.equal(firstCode(' \t'), -1, 'a blank line has no first character');
+  t.notOk(mayTake(DEFAULT_PARSERS.kv, firstCode('2024-05-14T00:00:00Z INFO x=1')), 'kv: a line starting with a digit');
+  t.notOk(mayTake(DEFAULT_PARSERS.kv, firstCode('{"name":"x","value":1}')), 'kv: a JSON line');
+  t.notOk(mayTake(DEFAULT_PARSERS.json, firstCode('x=1')), 'json: a kv line');
+  t.notOk(mayTake(DEFAULT_PARSERS.prom, firstCode('{"name":"x","value":1}')), 'prom: a JSON line');
+  t.ok(mayTake(DEFAULT_PARSERS.prom, firstCode('# TYPE x counter')), 'prom: a # line');
+  t.notOk(mayTake(DEFAULT_PARSERS.prom, firstCode('')), 'nothing takes an empty line');
+  t.ok(mayTake(DEFAULT_PARSERS.kv, firstCode('é=1')), 'a non-ASCII first character is left to the parser');
 });
 
 t.test('common log lines are turned away', async (t) => {

@@ -61,6 +61,9 @@ t.test("the issue's presets are all there", async (t) => {
     'go-test',
     'bencher-json',
     'benchmark-action-json',
+    'locust',
+    'lighthouse',
+    'oha',
   ]) {
     t.ok(presetNames().includes(name), name);
   }
@@ -189,6 +192,10 @@ t.test('--preset auto: the preset from the wrapped tool', async (t) => {
     [['npm', 'audit', '--json'], 'npm-audit'],
     [['semgrep', 'scan', '--json', '--config', 'auto'], 'semgrep'],
     [['golangci-lint', 'run', '--out-format', 'json'], 'golangci-lint'],
+    [['locust', '--headless', '-u', '5', '-t', '5s', '--csv', 'out'], 'locust'],
+    [['python3', '-m', 'locust', '--headless'], 'locust'],
+    [['npx', 'lighthouse', 'http://127.0.0.1:1/', '--output', 'json'], 'lighthouse'],
+    [['oha', '--no-tui', '--output-format', 'json', '-z', '10s', 'http://127.0.0.1:1/'], 'oha'],
     [['npm', 'test'], undefined],
     [['pnpm', 'audit', '--json'], undefined],
     [['node', '--test'], 'tap'],
@@ -210,7 +217,8 @@ t.test('--preset auto looks through launchers iteratively and at most 16 deep (i
   t.equal(presetForCommand([...pythons, 'pytest']), undefined, '10,000 python -m');
   t.equal(presetForCommand([...Array<string>(16).fill('npx'), 'k6']), 'k6', '16 launchers are looked through');
   t.equal(presetForCommand(['npx', '-y', 'python3', '-m', 'pytest', '-q']), 'pytest');
+  // A generous bound (a noisy 2-core box): a walk quadratic in the words takes minutes here.
   const started = Date.now();
   presetForCommand([...Array<string>(200_000).fill('npx'), 'k6']);
-  t.ok(Date.now() - started < 500, `${Date.now() - started} ms`);
+  t.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
 });

@@ -80,6 +80,10 @@ const OWNER: Array<[RegExp, string]> = [
   [/^npm-audit-/, 'npm-audit'],
   [/^semgrep-/, 'semgrep'],
   [/^golangci-lint-/, 'golangci-lint'],
+  // The last three of issue 26, item 1 (r5-newpresets).
+  [/^locust-/, 'locust'],
+  [/^lighthouse-/, 'lighthouse'],
+  [/^oha-/, 'oha'],
 ];
 
 /** The tool's own output when it failed (or printed no number): recognised as nothing. */
@@ -107,6 +111,16 @@ const TOOL_ERRORS: Record<string, string[]> = {
   // Load tools and analysers (issue 26, item 1).
   pgbench: ['pgbench-refused'],
   'npm-audit': ['npm-audit-405'],
+  // Recorded for the presets that had none (issue 26): a compile error, a missing file, a bad option.
+  'cargo-test': ['cargo-test-compile-error'],
+  'cargo-bench': ['cargo-bench-compile-error'],
+  criterion: ['cargo-bench-compile-error'],
+  'go-test': ['go-test-build-failed'],
+  ctest: ['ctest-no-config'],
+  'pytest-benchmark': ['pytest-benchmark-missing-file'],
+  'stress-ng': ['stress-ng-bad-option'],
+  valgrind: ['valgrind-missing-program'],
+  siege: ['siege-refused'],
 };
 
 /** Recordings that hold a second tool's output too: c8 and nyc wrapped node --test, whose TAP summary they print. */
