@@ -82,6 +82,8 @@ export class Extractor {
   /** input name → full metric name and the series key it has with the context labels only. */
   readonly #fullNames = new Map<string, { full: string; key: string }>();
   readonly #context: Readonly<Record<string, string>>;
+  /** The word gates precheck() made (one per line splitter), to learn whether a line passed the default parsers' gate. */
+  readonly #gates: WordPrecheck[] = [];
   /** --preset auto: the series the default parsers made, dropped when a preset is chosen. */
   readonly #fromDefaults = new Set<string>();
   /** A rule set's origin → the integration its series are named with, when not the run's (several presets). */
@@ -176,7 +178,20 @@ export class Extractor {
     if (this.#rules === null && this.#autoRules === null) return new Precheck(options);
     const main = this.#rules === null ? [] : this.#rules.gates();
     const auto = this.#autoRules === null ? [] : this.#autoRules.gates();
-    return main === null || auto === null ? null : new WordPrecheck(options, [...main, ...auto]);
+    if (main === null || auto === null) return null;
+    const gate = new WordPrecheck(options, [...main, ...auto]);
+    this.#gates.push(gate);
+    return gate;
+  }
+
+  /** Whether the line just handed over passed the default parsers' own gate (undefined: not known). */
+  #defaultsMayTake(): boolean | undefined {
+    let may: boolean | undefined;
+    for (const g of this.#gates) {
+      if (g.defaultsMayTake !== undefined) may = g.defaultsMayTake;
+      g.defaultsMayTake = undefined;
+    }
+    return may;
   }
 
   /**
@@ -184,10 +199,13 @@ export class Extractor {
    * called after later lines came (--pattern rules match in batches), so it must name this line.
    */
   line(text: string, where: () => string): void {
+    // A line only --preset auto's words let through (a mixed log's lines hold some preset's words)
+    // is no default parser's: they are not asked (lib/extract/parsers/precheck.ts, the gate's promise).
+    const defaults = this.#defaultsMayTake();
     if (this.#autoRules !== null) this.#autoLine(text, where);
     // With rules, the line is matched (and stored) by the next turn of the event loop, or drain().
     if (this.#guarded !== null) this.#guarded.push(text, where);
-    else this.#defaultsOn(text, where);
+    else if (defaults !== false) this.#defaultsOn(text, where);
   }
 
   /** --preset auto: the head's lines are matched now; later ones are kept (the last AUTO_TAIL characters) for the end. */
@@ -294,7 +312,8 @@ export class Extractor {
   /** The input as one document, for the JSON and XML rules (at the end). */
   async documents(text: string): Promise<void> {
     this.#readAutoTail();
-    await this.#recognition.documentSeen(text);
+    // --preset auto's JSON marks: the JSON lines of the input's start and end, as its line marks.
+    await this.#recognition.documentSeen(text, { head: AUTO_HEAD, tail: AUTO_TAIL });
     this.#release();
     const found: Array<FoundInDocument> = [];
     // Rules of a kind (JSON, XML) the input held no document of: their defaults are not sent

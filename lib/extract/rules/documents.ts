@@ -13,6 +13,8 @@ type Found = { documents: unknown[]; reason?: string; lines?: true; cut?: true }
 
 /** The last input's answer: marks (lib/extract/rules/marks.ts) and each set of JSON rules ask about the same text. */
 let last: { text: string; found: Found } | undefined;
+/** The same for findJsonDocumentsNear (--preset auto's marks ask it once per preset). */
+let lastNear: { text: string; head: number; tail: number; found: Found } | undefined;
 
 export function findJsonDocuments(text: string): Found {
   if (last !== undefined && last.text === text) return last.found;
@@ -21,7 +23,26 @@ export function findJsonDocuments(text: string): Found {
   return found;
 }
 
-function findDocuments(text: string): Found {
+/**
+ * As findJsonDocuments, except that JSON lines (one document per line) are read only from the
+ * lines that start in the first `head` or the last `tail` characters: --preset auto's marks read
+ * the input's start and end (docs/presets.md), and a long JSON log is not parsed whole for them.
+ * A whole document, or several concatenated, is found as findJsonDocuments finds it.
+ */
+export function findJsonDocumentsNear(text: string, head: number, tail: number): Found {
+  if (text.length <= head + tail) return findJsonDocuments(text);
+  if (last !== undefined && last.text === text && last.found.lines !== true && last.found.documents.length > 0)
+    return last.found;
+  if (lastNear !== undefined && lastNear.text === text && lastNear.head === head && lastNear.tail === tail)
+    return lastNear.found;
+  const found = findDocuments(text, { head, tail });
+  lastNear = { text, head, tail, found };
+  // A document (or several) found before the JSON lines were read: as findJsonDocuments would find it.
+  if (found.lines !== true && found.documents.length > 0) last = { text, found };
+  return found;
+}
+
+function findDocuments(text: string, near?: { head: number; tail: number }): Found {
   const whole = tryParse(text);
   if (whole.ok) return { documents: [whole.value] };
   // Two reports concatenated (`cat a.json b.json`, or glued without a newline): each one counts.
@@ -42,6 +63,11 @@ function findDocuments(text: string): Found {
   }
   const documents: unknown[] = [];
   for (let at = start; at >= 0 && at < text.length; at = firstLineStartingWith(text, at)) {
+    // Only the lines near the start and the end: from the head, on to the first line of the tail.
+    if (near !== undefined && at >= near.head && at < text.length - near.tail) {
+      at = firstLineStartingWith(text, lineStartAtOrAfter(text, text.length - near.tail));
+      if (at < 0) break;
+    }
     const nl = text.indexOf('\n', at);
     const line = tryParse(text.slice(at, nl < 0 ? text.length : nl));
     if (line.ok && typeof line.value === 'object' && line.value !== null) documents.push(line.value);
@@ -107,6 +133,13 @@ function tryParse(text: string): Parsed {
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message.slice(0, 200) : 'invalid JSON' };
   }
+}
+
+/** The start of the first line that starts at or after `at` (any position); text.length when none. */
+function lineStartAtOrAfter(text: string, at: number): number {
+  if (at <= 0 || text[at - 1] === '\n') return at;
+  const nl = text.indexOf('\n', at);
+  return nl < 0 ? text.length : nl + 1;
 }
 
 /** The start of the first line at or after `from` (a line start) that starts with `{` or `[`; -1 if none. */

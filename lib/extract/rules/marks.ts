@@ -2,17 +2,26 @@
 // is a JSON document in which a mark's JSONPath selects something, or an XML document whose
 // root element a mark names. Line marks are matched with the line rules (lib/extract/rules/line-rules.ts).
 
-import { couldSelect, findJsonDocuments, hasKeys, requiredKeysOf } from './documents.js';
+import { couldSelect, findJsonDocuments, findJsonDocumentsNear, hasKeys, requiredKeysOf } from './documents.js';
 import type { Mark } from './model.js';
 import { firstLineStartingWithLt } from './xml-rules.js';
 
-/** The marks of `marks` that the document `text` shows (by index); JSON and XML are parsed only when a mark asks. */
-export async function documentMarksSeen(text: string, marks: readonly Mark[]): Promise<Set<number>> {
+/**
+ * The marks of `marks` that the document `text` shows (by index); JSON and XML are parsed only when
+ * a mark asks. `near` (--preset auto): JSON lines are read only near the start and the end of the
+ * input (lib/extract/rules/documents.ts, findJsonDocumentsNear).
+ */
+export async function documentMarksSeen(
+  text: string,
+  marks: readonly Mark[],
+  near?: { head: number; tail: number },
+): Promise<Set<number>> {
   const seen = new Set<number>();
   const json = marks.flatMap((m, i) => (m.kind === 'json' ? [{ i, path: m.path }] : []));
   const xml = marks.flatMap((m, i) => (m.kind === 'xml' ? [{ i, root: m.root }] : []));
   if (json.length > 0) {
-    const { documents, lines } = findJsonDocuments(text);
+    const { documents, lines } =
+      near === undefined ? findJsonDocuments(text) : findJsonDocumentsNear(text, near.head, near.tail);
     if (documents.length > 0) {
       // Loaded only when a JSON mark is given, as for JSON rules.
       const { JSONPath } = await import('jsonpath-plus');
@@ -57,8 +66,16 @@ function selectsSomething(JSONPath: typeof import('jsonpath-plus').JSONPath, pat
 
 class Found extends Error {}
 
+/** The last input's root (every preset with an XML mark asks about the same text). */
+let lastRoot: { text: string; root: Promise<string | undefined> } | undefined;
+
 /** The name of the root element of the XML document in `text` (from its first line that starts with `<`), or undefined. */
-export async function xmlRoot(text: string): Promise<string | undefined> {
+export function xmlRoot(text: string): Promise<string | undefined> {
+  if (lastRoot === undefined || lastRoot.text !== text) lastRoot = { text, root: readXmlRoot(text) };
+  return lastRoot.root;
+}
+
+async function readXmlRoot(text: string): Promise<string | undefined> {
   const start = firstLineStartingWithLt(text);
   if (start < 0) return undefined;
   const sax = (await import('sax')).default;

@@ -103,13 +103,17 @@ export class Recognition {
     return st === undefined || st.recognised;
   }
 
-  /** At end of input: the JSON and XML marks of the sets not recognised yet, against the document. */
-  async documentSeen(text: string): Promise<void> {
+  /**
+   * At end of input: the JSON and XML marks of the sets not recognised yet, against the document.
+   * `autoNear`: --preset auto's sets read JSON lines only near the input's start and end.
+   */
+  async documentSeen(text: string, autoNear?: { head: number; tail: number }): Promise<void> {
     for (const st of this.#states) {
       const marks: readonly Mark[] = st.set.marks ?? [];
       if (st.seen || st.recognised || !marks.some((m) => m.kind !== 'mark')) continue;
       const { documentMarksSeen } = await import('./marks.js');
-      if ((await documentMarksSeen(text, marks)).size > 0) this.seen(st.set);
+      const near = st.set.auto === true ? autoNear : undefined;
+      if ((await documentMarksSeen(text, marks, near)).size > 0) this.seen(st.set);
     }
   }
 
