@@ -121,6 +121,11 @@ const TOOL_ERRORS: Record<string, string[]> = {
   'stress-ng': ['stress-ng-bad-option'],
   valgrind: ['valgrind-missing-program'],
   siege: ['siege-refused'],
+  // Issue 26, bad input: the rest (a bad flag, a compile error, a spec file that does not load).
+  ruff: ['ruff-bad-flag'],
+  rspec: ['rspec-text-load-error'],
+  catch2: ['catch2-compile-error', 'catch2-bad-flag'],
+  'google-benchmark': ['google-benchmark-bad-flag', 'google-benchmark-bad-format'],
 };
 
 /** Recordings that hold a second tool's output too: c8 and nyc wrapped node --test, whose TAP summary they print. */
