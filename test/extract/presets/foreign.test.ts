@@ -126,6 +126,11 @@ const TOOL_ERRORS: Record<string, string[]> = {
   rspec: ['rspec-text-load-error'],
   catch2: ['catch2-compile-error', 'catch2-bad-flag'],
   'google-benchmark': ['google-benchmark-bad-flag', 'google-benchmark-bad-format'],
+  // A syntax error in a test file is a report for jest and vitest (a failed suite, 0 tests: the
+  // golden cases preset-jest-syntax-error, preset-vitest-syntax-error); mocha stops before its summary.
+  jest: ['jest-no-tests'],
+  vitest: ['vitest-no-tests', 'vitest-bad-flag'],
+  mocha: ['mocha-no-file', 'mocha-syntax-error'],
 };
 
 /** Recordings that hold a second tool's output too: c8 and nyc wrapped node --test, whose TAP summary they print. */
