@@ -131,6 +131,14 @@ const TOOL_ERRORS: Record<string, string[]> = {
   jest: ['jest-no-tests'],
   vitest: ['vitest-no-tests', 'vitest-bad-flag'],
   mocha: ['mocha-no-file', 'mocha-syntax-error'],
+  // A benchmark whose function throws; a missing script or file, an unknown flag, a build that
+  // fails. Refused connections are reports for artillery and autocannon (their error counts).
+  tinybench: ['tinybench-all-throw'],
+  mitata: ['mitata-throws'],
+  autocannon: ['autocannon-bad-flag'],
+  artillery: ['artillery-missing-script'],
+  'size-limit': ['size-limit-no-config', 'size-limit-missing-file'],
+  vite: ['vite-parse-error', 'vite-bad-flag'],
 };
 
 /** Recordings that hold a second tool's output too: c8 and nyc wrapped node --test, whose TAP summary they print. */
