@@ -139,6 +139,7 @@ const TOOL_ERRORS: Record<string, string[]> = {
   artillery: ['artillery-missing-script'],
   'size-limit': ['size-limit-no-config', 'size-limit-missing-file'],
   vite: ['vite-parse-error', 'vite-bad-flag'],
+  hey: ['hey-refused', 'hey-bad-flag'],
 };
 
 /** Recordings that hold a second tool's output too: c8 and nyc wrapped node --test, whose TAP summary they print. */
