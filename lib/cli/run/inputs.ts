@@ -79,9 +79,9 @@ export function startInputs(config: Config, env: Env, io: Streams): StartedInput
       later.connect(reporter);
       const document = extractor.wantsDocument ? new DocumentCollector() : undefined;
       const stdoutLines = linesOf(config, extractor, 'line');
-      const skipped = stdoutChunks.connect((chunk) => {
+      const skipped = stdoutChunks.connect((chunk, owned) => {
         stdoutLines.push(chunk);
-        document?.add(chunk);
+        document?.add(chunk, owned);
       });
       if (skipped > 0) reportSkipped(reporter, 'input', skipped);
       const stderrLines = stderrChunks ? linesOf(config, extractor, 'stderr line') : undefined;
