@@ -188,6 +188,7 @@ function linesOf(config: Config, extractor: Extractor, where: string): LineSplit
   const lines = new LineSplitter({
     maxLineBytes: config.maxLineBytes,
     precheck: extractor.precheck(),
+    tail: extractor.lineTail(where),
     // The number now: --pattern rules name the line later, after more lines were read.
     onLine: (text) => {
       const n = lines.lines;
