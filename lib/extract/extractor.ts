@@ -14,7 +14,8 @@ import { DEFAULT_PARSERS } from './parsers/default-parsers.js';
 import { firstCode, mayTake, Precheck } from './parsers/precheck.js';
 import { excerpt } from './parsers/number.js';
 import { LineRules, type CompiledLineRule } from './rules/line-rules.js';
-import { WordPrecheck } from './rules/word-gate.js';
+import { HeadWordPrecheck, WordPrecheck } from './rules/word-gate.js';
+import { LineTail } from './line-tail.js';
 import { Explainer } from './explain.js';
 import { Recognition } from './rules/recognition.js';
 import type { RuleSample } from './rules/rule-sample.js';
@@ -55,10 +56,8 @@ export class Extractor {
   readonly #autoGuarded: GuardedRules<() => string> | null;
   /** Characters of lines the auto rules have read from the head. */
   #autoHead = 0;
-  /** The last lines (up to AUTO_TAIL characters), for the auto rules at the end. */
-  #autoTail: Array<{ text: string; where: () => string }> = [];
-  #autoTailStart = 0;
-  #autoTailChars = 0;
+  /** The last lines (up to AUTO_TAIL bytes) of each line splitter, for the auto rules at the end; kept once the head was read. */
+  readonly #autoTails: Array<{ tail: LineTail; where: string }> = [];
   /** The line rules under the time budget; null without line rules. */
   readonly #guarded: GuardedRules<() => string> | null;
   readonly #sets: readonly RuleSet[];
@@ -83,7 +82,7 @@ export class Extractor {
   readonly #fullNames = new Map<string, { full: string; key: string }>();
   readonly #context: Readonly<Record<string, string>>;
   /** The word gates precheck() made (one per line splitter), to learn whether a line passed the default parsers' gate. */
-  readonly #gates: WordPrecheck[] = [];
+  readonly #gates: Array<WordPrecheck | HeadWordPrecheck> = [];
   /** --preset auto: the series the default parsers made, dropped when a preset is chosen. */
   readonly #fromDefaults = new Set<string>();
   /** A rule set's origin → the integration its series are named with, when not the run's (several presets). */
@@ -179,9 +178,25 @@ export class Extractor {
     const main = this.#rules === null ? [] : this.#rules.gates();
     const auto = this.#autoRules === null ? [] : this.#autoRules.gates();
     if (main === null || auto === null) return null;
-    const gate = new WordPrecheck(options, [...main, ...auto]);
+    const gate =
+      auto.length > 0
+        ? new HeadWordPrecheck(options, [...main, ...auto], main)
+        : new WordPrecheck(options, [...main, ...auto]);
+    if (gate instanceof HeadWordPrecheck && this.#autoHead >= AUTO_HEAD) gate.headDone();
     this.#gates.push(gate);
     return gate;
+  }
+
+  /**
+   * --preset auto: where a line splitter keeps its last lines for the end (lib/extract/line-tail.ts);
+   * `where` names its lines ("line", "stderr line"). Undefined without --preset auto.
+   */
+  lineTail(where: string): LineTail | undefined {
+    if (this.#autoRules === null) return undefined;
+    const tail = new LineTail(AUTO_TAIL);
+    tail.active = this.#autoHead >= AUTO_HEAD;
+    this.#autoTails.push({ tail, where });
+    return tail;
   }
 
   /** Whether the line just handed over passed the default parsers' own gate (undefined: not known). */
@@ -208,23 +223,18 @@ export class Extractor {
     else if (defaults !== false) this.#defaultsOn(text, where);
   }
 
-  /** --preset auto: the head's lines are matched now; later ones are kept (the last AUTO_TAIL characters) for the end. */
+  /**
+   * --preset auto: the head's lines are matched now. Once AUTO_HEAD characters were read, the
+   * presets' words no longer open the gate, and the line splitters keep their last lines as bytes
+   * for the end (#readAutoTail).
+   */
   #autoLine(text: string, where: () => string): void {
-    if (this.#autoHead < AUTO_HEAD) {
-      this.#autoHead += text.length + 1;
-      this.#autoGuarded?.push(text, where);
-      return;
-    }
-    this.#autoTail.push({ text, where });
-    this.#autoTailChars += text.length + 1;
-    while (this.#autoTailChars > AUTO_TAIL && this.#autoTailStart < this.#autoTail.length - 1) {
-      this.#autoTailChars -= (this.#autoTail[this.#autoTailStart] as { text: string }).text.length + 1;
-      this.#autoTailStart++;
-    }
-    if (this.#autoTailStart > 4096) {
-      this.#autoTail = this.#autoTail.slice(this.#autoTailStart);
-      this.#autoTailStart = 0;
-    }
+    if (this.#autoHead >= AUTO_HEAD) return;
+    this.#autoHead += text.length + 1;
+    this.#autoGuarded?.push(text, where);
+    if (this.#autoHead < AUTO_HEAD) return;
+    for (const g of this.#gates) if (g instanceof HeadWordPrecheck) g.headDone();
+    for (const { tail } of this.#autoTails) tail.active = true;
   }
 
   #autoOutcome(where: () => string, outcome: NonNullable<ParseOutcome> | null): void {
@@ -299,13 +309,8 @@ export class Extractor {
    * defaults) read the document too; finish() reads them when there is no document.
    */
   #readAutoTail(): void {
-    for (let i = this.#autoTailStart; i < this.#autoTail.length; i++) {
-      const l = this.#autoTail[i] as { text: string; where: () => string };
-      this.#autoGuarded?.push(l.text, l.where);
-    }
-    this.#autoTail = [];
-    this.#autoTailStart = 0;
-    this.#autoTailChars = 0;
+    for (const { tail, where } of this.#autoTails)
+      for (const { text, n } of tail.take()) this.#autoGuarded?.push(text, () => `${where} ${n}`);
     this.#autoGuarded?.drain();
   }
 

@@ -11,7 +11,7 @@ const NEWLINE = 0x0a;
 
 export class EarlyChunks {
   #queue: Buffer[] | undefined = [];
-  #sink: ((chunk: Buffer) => void) | undefined;
+  #sink: ((chunk: Buffer, owned: boolean) => void) | undefined;
   #bytes = 0;
   #full = false;
   /** Bytes passed through but not handed to the lines. */
@@ -39,9 +39,13 @@ export class EarlyChunks {
     }
   }
 
-  /** Hands what waited to `sink`, and everything from now on; returns the bytes that were not kept. */
-  connect(sink: (chunk: Buffer) => void): number {
-    for (const chunk of this.#queue ?? []) sink(chunk);
+  /**
+   * Hands what waited to `sink`, and everything from now on; returns the bytes that were not kept.
+   * `owned`: the chunk is this queue's own copy, which nothing changes later, so a sink may keep it
+   * without copying it again; later chunks are the stream's, which may reuse its buffer.
+   */
+  connect(sink: (chunk: Buffer, owned: boolean) => void): number {
+    for (const chunk of this.#queue ?? []) sink(chunk, true);
     this.#queue = undefined;
     this.#sink = sink;
     return this.#skipped;
@@ -59,7 +63,7 @@ export class EarlyChunks {
       chunk = chunk.subarray(nl + 1);
       if (chunk.length === 0) return;
     }
-    this.#sink!(chunk);
+    this.#sink!(chunk, false);
   }
 
   #skip(chunk: Buffer): void {

@@ -6,6 +6,7 @@
 
 import type { Precheck } from '../extract/parsers/precheck.js';
 import { stripEscapes } from '../extract/parsers/ansi.js';
+import type { LineTail } from '../extract/line-tail.js';
 
 const ESC = 0x1b;
 
@@ -14,6 +15,8 @@ export interface LineSplitterOptions {
   maxLineBytes: number;
   /** The byte gate; null when every line must be looked at (--pattern rules are in use). */
   precheck: Precheck | null;
+  /** --preset auto's tail (lib/extract/line-tail.ts): every line's bytes, while it is active. */
+  tail?: LineTail | undefined;
   /** Gets each line worth parsing, decoded as UTF-8 (invalid bytes become U+FFFD), without `\n` or one trailing `\r`. */
   onLine: (text: string) => void;
 }
@@ -76,6 +79,8 @@ export class LineSplitter {
       this.#atStart = false;
       if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
     }
+    const tail = this.#opts.tail;
+    if (tail !== undefined && tail.active) tail.keep(buf, start, end, this.lines);
     // A coloured line goes to the parsers without its escape sequences (the byte gate cannot see past them).
     if (this.#hasEscape(buf, start, end)) {
       this.#opts.onLine(stripEscapes(buf.toString('utf8', start, end)));

@@ -169,19 +169,30 @@ function loadedModules(args: string[], input: string): Promise<string[]> {
   });
 }
 
-t.test('presets load lazily: YAML only when one is named', async (t) => {
-  const without = await loadedModules(['--integration', 'x', '--dry-run'], 'a=1\n');
-  t.ok(without.length > 0, 'the preload recorded the modules');
-  t.notOk(
-    without.some((m) => m.includes('/node_modules/yaml/')),
-    'no --preset: yaml not loaded',
-  );
-  const withPreset = await loadedModules(['--preset', 'pytest', '--dry-run'], '== 1 passed in 0.1s ==\n');
-  t.ok(
-    withPreset.some((m) => m.includes('/node_modules/yaml/')),
-    '--preset: yaml loaded',
-  );
-});
+t.test(
+  'YAML is loaded lazily: not for presets (compiled from JSON at build time), only for a YAML rule file',
+  async (t) => {
+    const without = await loadedModules(['--integration', 'x', '--dry-run'], 'a=1\n');
+    t.ok(without.length > 0, 'the preload recorded the modules');
+    t.notOk(
+      without.some((m) => m.includes('/node_modules/yaml/')),
+      'no --preset: yaml not loaded',
+    );
+    const withPreset = await loadedModules(['--preset', 'pytest', '--dry-run'], '== 1 passed in 0.1s ==\n');
+    t.ok(withPreset.length > 0, 'the preload recorded the modules');
+    t.notOk(
+      withPreset.some((m) => m.includes('/node_modules/yaml/')),
+      '--preset: yaml not loaded (scripts/presets.js embeds each preset as JSON too)',
+    );
+    const rules = join(dir, 'rules.yaml');
+    writeFileSync(rules, "version: 1\nrules:\n  - pattern: 'a=(?<value>\\d+)'\n    name: a\n");
+    const withYaml = await loadedModules(['--integration', 'x', '--rules', rules, '--dry-run'], 'a=1\n');
+    t.ok(
+      withYaml.some((m) => m.includes('/node_modules/yaml/')),
+      '--rules rules.yaml: yaml loaded',
+    );
+  },
+);
 
 t.test(
   "in wrap mode a preset's numbers do not collide with the run metrics (duration_seconds, exit_code)",

@@ -22,6 +22,14 @@ t.test('each chunk is copied: a reused buffer does not change what was kept', as
   t.equal(doc.text(), 'abcxyz');
 });
 
+t.test("an owned chunk (the early queue's own copy) is kept as it is, not copied again", async (t) => {
+  const doc = new DocumentCollector();
+  const owned = Buffer.from('abc');
+  doc.add(owned, true);
+  owned.write('xyz'); // only to show it was not copied: an owned chunk is never changed
+  t.equal(doc.text(), 'xyz');
+});
+
 t.test('up to the limit is kept; past it nothing is, and nothing more is taken', async (t) => {
   const exact = new DocumentCollector(4);
   exact.add(Buffer.from('ab'));

@@ -13,6 +13,20 @@ const feed = (max: number, before: string[], after: string[]): { text: string; s
   return { text: Buffer.concat(got).toString(), skipped: early.skipped };
 };
 
+t.test("what waited is handed on as the queue's own copy (owned); later chunks are the stream's", async (t) => {
+  const early = new EarlyChunks(100);
+  const reused = Buffer.from('a 1\n');
+  early.push(reused);
+  reused.write('z 9\n'); // the stream reuses its buffer: the queue kept a copy
+  const got: Array<[string, boolean]> = [];
+  early.connect((chunk, owned) => got.push([chunk.toString(), owned]));
+  early.push(Buffer.from('b 2\n'));
+  t.same(got, [
+    ['a 1\n', true],
+    ['b 2\n', false],
+  ]);
+});
+
 t.test('under the bound: everything, in order', async (t) => {
   t.same(feed(100, ['a 1\nb', ' 2\n'], ['c 3\n']), { text: 'a 1\nb 2\nc 3\n', skipped: 0 });
 });

@@ -3,6 +3,7 @@
 import t from 'tap';
 import { LineSplitter } from '../../lib/input/lines.js';
 import { Precheck } from '../../lib/extract/parsers/precheck.js';
+import { LineTail } from '../../lib/extract/line-tail.js';
 
 function split(input: Buffer | string, chunkSizes: number[] | 'whole', maxLineBytes = 1024 * 1024) {
   const got: string[] = [];
@@ -105,4 +106,23 @@ t.test('a coloured line is parsed even where the byte gate would turn it away', 
   s.push(Buffer.from('noise line\n\u001b[2mcoverage=\u001b[0m87.5\nmore noise\n'));
   s.end();
   t.same(got, ['coverage=87.5']);
+});
+
+t.test("--preset auto's tail: while active, every line's bytes are kept with its number, gated or not", async (t) => {
+  const tail = new LineTail(1024);
+  const got: string[] = [];
+  const precheck = new Precheck({ kv: true, json: false, prom: false });
+  const s = new LineSplitter({ maxLineBytes: 16, precheck, tail, onLine: (l) => got.push(l) });
+  s.push(Buffer.from('before=1\n'));
+  tail.active = true;
+  s.push(Buffer.from('noise\r\nx=2\n' + 'y'.repeat(40) + '\n\u001b[1mz=3\u001b[0m\nlast'));
+  s.end();
+  t.same(got, ['before=1', 'x=2', 'z=3'], 'the gate and the parsers see what they saw before');
+  t.same(tail.take(), [
+    { text: 'noise', n: 2 },
+    { text: 'x=2', n: 3 },
+    { text: 'z=3', n: 5 },
+    { text: 'last', n: 6 },
+  ]);
+  t.equal(s.overlong, 1, 'the overlong line 4 is not kept');
 });

@@ -54,7 +54,13 @@ export async function extract(input: string, opts: { rules?: string; args?: stri
 export async function feed(extractor: Extractor, input: string): Promise<void> {
   const lines = input.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  lines.forEach((line, i) => extractor.line(line.replace(/\r$/, ''), () => `line ${i + 1}`));
+  // --preset auto's tail is kept as the run's line splitter keeps it (lib/input/lines.ts).
+  const tail = extractor.lineTail('line');
+  lines.forEach((line, i) => {
+    const text = line.replace(/\r$/, '');
+    if (tail?.active === true) tail.keep(Buffer.from(text), 0, Buffer.byteLength(text), i + 1);
+    extractor.line(text, () => `line ${i + 1}`);
+  });
   extractor.drain();
   if (extractor.wantsDocument) await extractor.documents(input);
   extractor.finish();

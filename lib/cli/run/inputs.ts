@@ -79,9 +79,9 @@ export function startInputs(config: Config, env: Env, io: Streams): StartedInput
       later.connect(reporter);
       const document = extractor.wantsDocument ? new DocumentCollector() : undefined;
       const stdoutLines = linesOf(config, extractor, 'line');
-      const skipped = stdoutChunks.connect((chunk) => {
+      const skipped = stdoutChunks.connect((chunk, owned) => {
         stdoutLines.push(chunk);
-        document?.add(chunk);
+        document?.add(chunk, owned);
       });
       if (skipped > 0) reportSkipped(reporter, 'input', skipped);
       const stderrLines = stderrChunks ? linesOf(config, extractor, 'stderr line') : undefined;
@@ -188,6 +188,7 @@ function linesOf(config: Config, extractor: Extractor, where: string): LineSplit
   const lines = new LineSplitter({
     maxLineBytes: config.maxLineBytes,
     precheck: extractor.precheck(),
+    tail: extractor.lineTail(where),
     // The number now: --pattern rules name the line later, after more lines were read.
     onLine: (text) => {
       const n = lines.lines;

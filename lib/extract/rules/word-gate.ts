@@ -182,6 +182,44 @@ export class WordPrecheck extends Precheck {
   }
 }
 
+/**
+ * --preset auto's gate: its presets' words and prefixes let lines through only while the input's
+ * head is read (headDone(), lib/extract/extractor.ts); after that only the other rules' and the
+ * default parsers' do, and the tail is kept as bytes (lib/extract/line-tail.ts). A mixed log's
+ * lines hold some preset's words (`:`, `s`), so most of them were decoded for the tail before.
+ */
+export class HeadWordPrecheck extends Precheck {
+  #gate: WordPrecheck;
+  readonly #after: WordPrecheck;
+
+  constructor(options: PrecheckOptions, head: readonly RuleGate[], after: readonly RuleGate[]) {
+    super(options);
+    this.#gate = new WordPrecheck(options, head);
+    this.#after = new WordPrecheck(options, after);
+  }
+
+  get defaultsMayTake(): boolean | undefined {
+    return this.#gate.defaultsMayTake;
+  }
+
+  set defaultsMayTake(may: boolean | undefined) {
+    this.#gate.defaultsMayTake = may;
+  }
+
+  headDone(): void {
+    this.#gate = this.#after;
+  }
+
+  override mayBeMetric(buf: Uint8Array, start: number, end: number): boolean {
+    return this.#gate.mayBeMetric(buf, start, end);
+  }
+
+  override forget(): void {
+    this.#gate.forget();
+    this.#after.forget();
+  }
+}
+
 /** buf[start, end) holds `word` (lines are short: a plain search). */
 function contains(buf: Uint8Array, start: number, end: number, word: Buffer): boolean {
   const first = word[0] as number;

@@ -3,7 +3,7 @@
 // default parsers' gate lets it through), whatever the words, their overlaps and the bytes.
 import t from 'tap';
 import fc from 'fast-check';
-import { WordPrecheck } from '../../../lib/extract/rules/word-gate.js';
+import { HeadWordPrecheck, WordPrecheck } from '../../../lib/extract/rules/word-gate.js';
 import { loadPresets, presetNames } from '../../../lib/extract/presets/catalog.js';
 import { LineRules } from '../../../lib/extract/rules/line-rules.js';
 
@@ -81,5 +81,23 @@ t.test("defaultsMayTake: whether the default parsers' own gate let the line thro
   t.same(check('passed=3'), [true, true], 'a rule and kv');
   t.same(check('cost=4'), [true, true], 'kv only');
   t.same(check('noise'), [false, true]);
+  t.end();
+});
+
+t.test("--preset auto's gate: its presets' words open it only until the head was read", (t) => {
+  const gate = new HeadWordPrecheck(
+    { kv: true, json: false, prom: false },
+    [{ words: ['passed'] }, { words: ['rps'] }],
+    [{ words: ['rps'] }],
+  );
+  const check = (line: string): [boolean, boolean | undefined] => {
+    const buf = Buffer.from(line);
+    return [gate.mayBeMetric(buf, 0, buf.length), gate.defaultsMayTake];
+  };
+  t.same(check('3 passed in 0.1s'), [true, false], 'in the head: a preset word lets it through');
+  gate.headDone();
+  t.same(check('3 passed in 0.1s'), [false, true], 'after the head: the preset word no longer does');
+  t.same(check('rps 12'), [true, false], "the other rules' words still do");
+  t.same(check('cost=4'), [true, true], "and the default parsers' gate");
   t.end();
 });

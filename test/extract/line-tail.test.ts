@@ -1,0 +1,66 @@
+// --preset auto's tail (lib/extract/line-tail.ts): the last lines as bytes, with their numbers.
+import t from 'tap';
+import fc from 'fast-check';
+import { LineTail } from '../../lib/extract/line-tail.js';
+
+const keepAll = (tail: LineTail, lines: string[], first = 1): void =>
+  lines.forEach((line, i) => {
+    const buf = Buffer.from(`>${line}<`); // the line is a slice of a larger buffer, as in a chunk
+    tail.keep(buf, 1, buf.length - 1, first + i);
+  });
+
+t.test(
+  'the last lines up to the bound (a byte more per line for its newline), oldest first, with their numbers',
+  async (t) => {
+    const tail = new LineTail(10);
+    keepAll(tail, ['aaaa', 'bbbb', 'cccc', 'dd'], 7);
+    t.same(tail.take(), [
+      { text: 'cccc', n: 9 },
+      { text: 'dd', n: 10 },
+    ]);
+    t.same(tail.take(), [], 'taken once');
+  },
+);
+
+t.test('the last line stays however long; escape sequences are taken out as the splitter does', async (t) => {
+  const tail = new LineTail(4);
+  keepAll(tail, ['short', 'a line longer than the bound', '\u001b[32mok\u001b[0m 3 passed']);
+  t.same(tail.take(), [{ text: 'ok 3 passed', n: 3 }]);
+  const long = new LineTail(4);
+  keepAll(long, ['x'.repeat(100)]);
+  t.same(long.take(), [{ text: 'x'.repeat(100), n: 1 }], 'a line longer than the buffer: it grows');
+});
+
+t.test('a character split by nothing: UTF-8 kept whole', async (t) => {
+  const tail = new LineTail(64);
+  keepAll(tail, ['1 €', 'ü 2']);
+  t.same(tail.take(), [
+    { text: '1 €', n: 1 },
+    { text: 'ü 2', n: 2 },
+  ]);
+});
+
+t.test('property: the same lines as a plain list of the last lines (the buffer reused and compacted)', async (t) => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.string({ maxLength: 40 }), { maxLength: 300 }),
+      fc.integer({ min: 1, max: 200 }),
+      (lines, max) => {
+        const clean = lines.map((l) => l.replace(/[\n\r\u001b]/g, ''));
+        const tail = new LineTail(max);
+        keepAll(tail, clean);
+        // The plain definition: from the end, lines while their bytes (+1 each) fit, and the last always.
+        const want: Array<{ text: string; n: number }> = [];
+        let bytes = 0;
+        for (let i = clean.length - 1; i >= 0; i--) {
+          const size = Buffer.byteLength(clean[i] as string) + 1;
+          if (want.length > 0 && bytes + size > max) break;
+          bytes += size;
+          want.unshift({ text: clean[i] as string, n: i + 1 });
+        }
+        t.same(tail.take(), want);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
