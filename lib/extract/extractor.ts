@@ -168,7 +168,8 @@ export class Extractor {
   /**
    * The byte gate for the line splitter; null when every line must be seen (a line rule
    * without required words, or --explain). With line rules it is a WordPrecheck: the default
-   * parsers' gates, or the words of some rule.
+   * parsers' gates, or the words of some rule; with --preset auto, a HeadWordPrecheck, whose
+   * presets' words count only in the input's head.
    */
   precheck(): Precheck | null {
     if (this.explainer) return null;

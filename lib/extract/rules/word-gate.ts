@@ -1,8 +1,8 @@
 // The byte pre-filter with line rules: a line goes to the parsers when the default parsers' own
 // gate lets it through (lib/extract/parsers/precheck.ts), or when it holds every required word of some
 // line rule (lib/extract/rules/words.ts). Each rule's longest word is its key; all keys are looked
-// for in one pass over the line (WordTable), and only a line holding a key is checked for that
-// rule's other words. The cost is one pass over the bytes, whatever the number of words.
+// for at once (WordTable: one regular expression over each chunk for a few keys, one pass over the
+// line's bytes for many), and only a line holding a key is checked for that rule's other words.
 
 import { Precheck, type PrecheckOptions } from '../parsers/precheck.js';
 import type { RequiredPrefix } from './words.js';
@@ -21,11 +21,12 @@ function latin1Pattern(bytes: Buffer): string {
 }
 
 /**
- * The rules' words, searched for all at once: one pass over a line's bytes looks up each pair of
- * bytes in a table of the key words' first two bytes (a key of one byte: its byte), and only a
- * pair that starts some key is compared further. The cost is one pass over the bytes whatever
- * the number of words, where a native search per word costs one pass per word (--preset auto's
- * 57 presets have about 75 keys).
+ * The rules' words, searched for all at once. Up to SCAN_KEYS keys of two bytes or more, one
+ * regular expression finds where a key starts in each chunk (#byScan); otherwise one pass over a
+ * line's bytes looks up each pair of bytes in a table of the keys' first two bytes (a key of one
+ * byte: its byte) (#onePass). Either way only a place that starts some key is compared further,
+ * where a native search per word costs one search per word and line (--preset auto's presets
+ * have about 75 keys; pytest's words are on many lines).
  */
 class WordTable {
   /** Each distinct key word's bytes. */
