@@ -27,6 +27,17 @@ import { fullMetricName, normalizeNamePart } from '../store/metric-name.js';
 import { seriesKey, type Series, type SeriesStore } from '../store/series.js';
 import type { Reporter } from '../report/report.js';
 
+/**
+ * The document rules' modules: loaded at the first document (a run without one does not pay for
+ * them), then kept, so that each later Extractor in the process (the tests run thousands) does not
+ * ask the module loader again.
+ */
+const documentModules: {
+  json?: Promise<typeof import('./rules/json-rules.js')>;
+  xml?: Promise<typeof import('./rules/xml-rules.js')>;
+  defaults?: Promise<typeof import('./rules/document-defaults.js')>;
+} = {};
+
 /** --preset auto: how much of the input's start (characters of lines) and end its presets read. */
 const AUTO_HEAD = 64 * 1024;
 const AUTO_TAIL = 64 * 1024;
@@ -336,14 +347,14 @@ export class Extractor {
       const json = rules.filter((r) => r.kind === 'json');
       const xml = rules.filter((r) => r.kind === 'xml');
       if (json.length > 0) {
-        const { evaluateJsonRules } = await import('./rules/json-rules.js');
+        const { evaluateJsonRules } = await (documentModules.json ??= import('./rules/json-rules.js'));
         const result = await evaluateJsonRules(text, json, this.store.maxSeries);
         if (result.read === false) for (const r of json) unread.add(r);
         for (const r of result.failed ?? []) unread.add(r);
         found.push({ ...result, where: 'the JSON document', quiet });
       }
       if (xml.length > 0) {
-        const { evaluateXmlRules } = await import('./rules/xml-rules.js');
+        const { evaluateXmlRules } = await (documentModules.xml ??= import('./rules/xml-rules.js'));
         const result = await evaluateXmlRules(text, xml, this.store.maxSeries);
         if (result.read === false) for (const r of xml) unread.add(r);
         for (const r of result.failed ?? []) unread.add(r);
@@ -352,7 +363,7 @@ export class Extractor {
     }
     for (const f of found) this.#storeFound(f);
     // Defaults last: only for the sets that recognised their tool, which the values above may have shown.
-    const { documentDefaults } = await import('./rules/document-defaults.js');
+    const { documentDefaults } = await (documentModules.defaults ??= import('./rules/document-defaults.js'));
     // A withheld (inexact) result counts as made: its default would say 0 where there were many.
     const made = found.flatMap((f) => [...f.samples, ...(f.withheld ?? [])]);
     const rules = this.documentRules.filter((r) => this.#recognition.recognised(r) && !unread.has(r));

@@ -1,8 +1,7 @@
 // Spawns the built CLI (dist/cli.cjs, what the npm package's bin runs) the way a pipeline does.
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-// The CLIs started here run without tap's per-child hook (why: that module).
-import './untracked-children.js';
+// The CLIs started here run without tap's per-child hook: scripts/test-loader.mjs says why.
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 

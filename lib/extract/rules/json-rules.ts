@@ -11,7 +11,7 @@ import { excerpt, parseNumber } from '../parsers/number.js';
 import { setInputLabel, setLabel } from '../../store/labels.js';
 import { seriesKey } from '../../store/series.js';
 import { Aggregator } from './aggregate.js';
-import { findJsonDocuments, hasKeys, requiredKeysOf } from './documents.js';
+import { findJsonDocuments, hasKeys, loadJsonPath, requiredKeysOf } from './documents.js';
 import { MATCH_BUDGET_MS, runWithinBudget } from './safe-regex.js';
 import type { FieldPath, JsonRule, XmlRule } from './model.js';
 import type { RuleSample } from './rule-sample.js';
@@ -92,7 +92,7 @@ export async function evaluateJsonRules(
   let JSONPath: JsonPathFn;
   try {
     // Loaded only when a JSON rule is given: startup does not pay for it.
-    ({ JSONPath } = await import('jsonpath-plus'));
+    ({ JSONPath } = await loadJsonPath());
   } catch (err) {
     problems.push(
       `${rules[0]?.origin}: cannot load jsonpath-plus: ${err instanceof Error ? err.message : String(err)}`,

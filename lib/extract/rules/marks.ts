@@ -2,9 +2,16 @@
 // is a JSON document in which a mark's JSONPath selects something, or an XML document whose
 // root element a mark names. Line marks are matched with the line rules (lib/extract/rules/line-rules.ts).
 
-import { couldSelect, findJsonDocuments, findJsonDocumentsNear, hasKeys, requiredKeysOf } from './documents.js';
+import {
+  couldSelect,
+  findJsonDocuments,
+  findJsonDocumentsNear,
+  hasKeys,
+  loadJsonPath,
+  requiredKeysOf,
+} from './documents.js';
 import type { Mark } from './model.js';
-import { firstLineStartingWithLt } from './xml-rules.js';
+import { firstLineStartingWithLt, loadSax } from './xml-rules.js';
 
 /**
  * The marks of `marks` that the document `text` shows (by index); JSON and XML are parsed only when
@@ -24,7 +31,7 @@ export async function documentMarksSeen(
       near === undefined ? findJsonDocuments(text) : findJsonDocumentsNear(text, near.head, near.tail);
     if (documents.length > 0) {
       // Loaded only when a JSON mark is given, as for JSON rules.
-      const { JSONPath } = await import('jsonpath-plus');
+      const { JSONPath } = await loadJsonPath();
       // JSON lines: a root filter tests each line's object, as for JSON rules (lib/extract/rules/json-rules.ts).
       const each = (path: string, json: unknown): unknown => (lines === true && /^\$\[\?/.test(path) ? [json] : json);
       for (const { i, path } of json) {
@@ -78,7 +85,7 @@ export function xmlRoot(text: string): Promise<string | undefined> {
 async function readXmlRoot(text: string): Promise<string | undefined> {
   const start = firstLineStartingWithLt(text);
   if (start < 0) return undefined;
-  const sax = (await import('sax')).default;
+  const sax = await loadSax();
   const parser = sax.parser(true, { trim: false, normalize: false });
   let root: string | undefined;
   let done = false;

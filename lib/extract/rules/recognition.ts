@@ -10,6 +10,9 @@ import type { Mark, Rule, RuleSet } from './model.js';
 import type { RuleSample } from './rule-sample.js';
 import { seriesKey } from '../../store/series.js';
 
+/** The JSON and XML marks' module: loaded at the first document that needs it, then kept. */
+let marksModule: Promise<typeof import('./marks.js')> | undefined;
+
 interface Held {
   s: RuleSample;
   /** Named only if a message needs it: building the text for every held value cost more than holding it. */
@@ -111,7 +114,7 @@ export class Recognition {
     for (const st of this.#states) {
       const marks: readonly Mark[] = st.set.marks ?? [];
       if (st.seen || st.recognised || !marks.some((m) => m.kind !== 'mark')) continue;
-      const { documentMarksSeen } = await import('./marks.js');
+      const { documentMarksSeen } = await (marksModule ??= import('./marks.js'));
       const near = st.set.auto === true ? autoNear : undefined;
       if ((await documentMarksSeen(text, marks, near)).size > 0) this.seen(st.set);
     }

@@ -168,8 +168,8 @@ const recordings = readdirSync(RECORDED, { withFileTypes: true })
   .map((d) => ({ name: d.name, input: readFileSync(new URL(`${d.name}/input`, RECORDED), 'utf8') }));
 
 /** One preset on one input, in-process as the run does it (lines, documents, finish); --parsers none. */
+const { config } = parseConfig(['--integration', 't', '--parsers', 'none'], {});
 async function run(set: RuleSet, input: string): Promise<{ series: number; messages: string[] }> {
-  const { config } = parseConfig(['--integration', 't', '--parsers', 'none'], {});
   const messages: string[] = [];
   const store = new SeriesStore(config.maxSeries);
   const extractor = new Extractor(
