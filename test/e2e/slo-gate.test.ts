@@ -1,17 +1,19 @@
-// The quality gate through the built CLI on recorded tool output (test/fixtures/tools/, with the
-// cases' own --pattern/--json-path rules): the repository's Keptn SLO and SLI files, exit
-// statuses 0, 2 and 4, the input passed through whatever the gate says, the step summary and
-// the JSON report. No network: --dry-run.
+// The quality gate through the whole program, in process (test/support/in-process.ts), on
+// recorded tool output (test/fixtures/tools/, with the cases' own --pattern/--json-path rules):
+// the repository's Keptn SLO and SLI files, exit statuses 0, 2 and 4, the input passed through
+// whatever the gate says, the step summary and the JSON report. No network: --dry-run.
 
 import t from 'tap';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 import { loadGoldenCase, TOOLS_DIR } from '../support/golden.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// The cases name the repository's files by relative paths, as a job run from its checkout does.
+process.chdir(ROOT);
 const k6 = loadGoldenCase(join(TOOLS_DIR, 'k6-summary'), 'k6-summary');
 const infracost = loadGoldenCase(join(TOOLS_DIR, 'infracost-breakdown-json'), 'infracost-breakdown-json');
 const k6Full = await readFile(join(TOOLS_DIR, 'preset-k6-full', 'input'));
@@ -20,7 +22,7 @@ const dir = await mkdtemp(join(tmpdir(), 'slo-gate-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
 
 const run = (c: typeof k6, extra: string[], env: Record<string, string> = {}) =>
-  runCli([...c.args, '--dry-run', ...extra], { input: c.input, env: { ...c.env, ...env }, cwd: ROOT });
+  runInProcess([...c.args, '--dry-run', ...extra], { input: c.input, env: { ...c.env, ...env } });
 
 t.test(
   'examples/keptn/slo.yaml and sli.yaml: each tool gives one of the two SLIs, the other has no value',
@@ -31,7 +33,7 @@ t.test(
       [infracost, 'infracost', 'monthly_cost', '228.13', 'response_time_p95'],
     ] as const) {
       const report = join(dir, `${c.name}.json`);
-      const r = await runCli(
+      const r = await runInProcess(
         [
           '--preset',
           preset,
@@ -46,7 +48,6 @@ t.test(
         {
           input: c.input,
           env: c.env,
-          cwd: ROOT,
         },
       );
       t.equal(r.status, 4, `${c.name}: a failed gate exits 4`, { stderr: r.stderr });
@@ -105,7 +106,7 @@ t.test(
       '--sli',
       'examples/keptn/sli-k6.yaml',
     ];
-    const r = await runCli(args, { input: k6Full, env: { GITHUB_STEP_SUMMARY: summary }, cwd: ROOT });
+    const r = await runInProcess(args, { input: k6Full, env: { GITHUB_STEP_SUMMARY: summary } });
     t.equal(r.status, 0, 'a passed gate exits 0', { stderr: r.stderr });
     t.match(
       r.stderr,
@@ -128,7 +129,7 @@ t.test(
     );
 
     const slowed = Buffer.from(k6Full.toString('utf8').replaceAll('p(95)=145.17ms', 'p(95)=945.17ms'));
-    const slow = await runCli(args, { input: slowed, cwd: ROOT });
+    const slow = await runInProcess(args, { input: slowed });
     t.equal(slow.status, 4, 'p95 945 ms: over the 800 ms warning, 2 of 4 points: the gate fails', {
       stderr: slow.stderr,
     });
@@ -141,7 +142,7 @@ t.test(
 
 t.test('examples/keptn/slo-go-bench.yaml and sli-go-bench.yaml work with --preset go-bench', async (t) => {
   const md = join(dir, 'go-bench.md');
-  const r = await runCli(
+  const r = await runInProcess(
     [
       '--preset',
       'go-bench',
@@ -153,7 +154,7 @@ t.test('examples/keptn/slo-go-bench.yaml and sli-go-bench.yaml work with --prese
       '--slo-markdown',
       md,
     ],
-    { input: goBench, cwd: ROOT },
+    { input: goBench },
   );
   t.equal(r.status, 0, { stderr: r.stderr });
   t.match(
@@ -218,15 +219,15 @@ t.test("wrap mode: a failing tool's status wins over the gate's 4", async (t) =>
     'spec_version: "1.0"\nobjectives: [{sli: v, pass: [{criteria: ["<1"]}]}]\ntotal_score: {pass: "90%"}\n',
   );
   const node = process.execPath;
-  const failing = await runCli(
+  const failing = await runInProcess(
     ['--integration', 't', '--dry-run', '--slo', slo, '--', node, '-e', 'console.log("v=5"); process.exit(3)'],
-    { cwd: ROOT },
+    {},
   );
   t.equal(failing.status, 3, "the tool's 3", { stderr: failing.stderr });
   t.match(failing.stderr, /quality gate: fail/);
-  const passing = await runCli(
+  const passing = await runInProcess(
     ['--integration', 't', '--dry-run', '--slo', slo, '--', node, '-e', 'console.log("v=5")'],
-    { cwd: ROOT },
+    {},
   );
   t.equal(passing.status, 4, 'the tool succeeded: the gate decides');
 });
@@ -239,25 +240,25 @@ t.test(
       slo,
       'spec_version: "1.0"\nobjectives: [{sli: v, pass: [{criteria: ["<1"]}]}, {sli: acme_t_v, pass: [{criteria: ["<10"]}]}]\ntotal_score: {pass: "90%", warning: "50%"}\n',
     );
-    const r = await runCli(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--quiet', '--slo', slo], {
+    const r = await runInProcess(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--quiet', '--slo', slo], {
       input: 'v=5\n',
-      cwd: ROOT,
     });
     t.equal(r.status, 0, 'a warning (1 of 2) exits 0', { stderr: r.stderr });
     t.equal(r.stderr.includes('objective'), false, 'no table');
-    const failing = await runCli(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--quiet', '--slo', slo], {
-      input: 'v=50\n',
-      cwd: ROOT,
-    });
+    const failing = await runInProcess(
+      ['--integration', 't', '--prefix', 'acme_', '--dry-run', '--quiet', '--slo', slo],
+      {
+        input: 'v=50\n',
+      },
+    );
     t.equal(failing.status, 4);
     t.match(
       failing.stderr,
       /^jes-metrics-pipe: error: quality gate: fail, score 0\/100/m,
       'the error gets through --quiet',
     );
-    const verbose = await runCli(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--slo', slo], {
+    const verbose = await runInProcess(['--integration', 't', '--prefix', 'acme_', '--dry-run', '--slo', slo], {
       input: 'v=5\n',
-      cwd: ROOT,
     });
     t.match(verbose.stderr, /^jes-metrics-pipe: acme_t_v\s+5\s/m, 'the full name with the prefix is an SLI too');
     t.match(verbose.stderr, /^acme_t_slo_score\{ci_platform="keptn"\} 50$/m);
@@ -277,7 +278,7 @@ t.test('a preset that recognised nothing sends no zeros: its SLI has no value an
     'spec_version: "1.0"\ncomparison:\n  compare_with: single_result\nobjectives:\n  - sli: failed_tests\n    pass:\n      - criteria:\n          - "<=0"\ntotal_score:\n  pass: "90%"\n  warning: "75%"\n',
   );
   const cargo = await readFile(join(ROOT, 'test/fixtures/recorded/cargo-test-failed/input'));
-  const r = await runCli(['--preset', 'pytest', '--dry-run', '--slo', slo, '--sli', sli], { input: cargo, cwd: ROOT });
+  const r = await runInProcess(['--preset', 'pytest', '--dry-run', '--slo', slo, '--sli', sli], { input: cargo });
   t.equal(r.status, 4, 'the gate fails (exit 4)', { stderr: r.stderr });
   t.ok(r.stdout.equals(cargo), 'the input passed through byte for byte');
   t.match(
@@ -287,7 +288,7 @@ t.test('a preset that recognised nothing sends no zeros: its SLI has no value an
   t.match(r.stderr, /failed_tests\s+no value/);
   t.notMatch(r.stderr, /^keptn_pytest_test_outcomes[{,]/m, 'no test_outcomes series at all');
   const own = await readFile(join(ROOT, 'test/fixtures/tools/preset-pytest-all-pass/input'));
-  const pass = await runCli(['--preset', 'pytest', '--dry-run', '--slo', slo, '--sli', sli], { input: own, cwd: ROOT });
+  const pass = await runInProcess(['--preset', 'pytest', '--dry-run', '--slo', slo, '--sli', sli], { input: own });
   t.equal(
     pass.status,
     0,

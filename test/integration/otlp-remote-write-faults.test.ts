@@ -5,7 +5,7 @@
 
 import t from 'tap';
 import { gunzipSync } from 'node:zlib';
-import { runCli, type CliResult } from '../support/cli.js';
+import { runInProcess, type InProcessResult } from '../support/in-process.js';
 import { gaps, startFlakyFront, type FrontFault } from '../support/cli-reliability.js';
 import { startFaultServer } from '../support/fault-server.js';
 import { useReceivers } from '../support/receivers.js';
@@ -19,8 +19,8 @@ const OTLP_KEY = 'otlp-key-fedcba9876543210';
 
 const rx = useReceivers(t, !skip);
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(['--integration', 'flt', '--timeout', '1s', '--verbose', ...args], { input: INPUT, env });
+function cli(args: string[], env: Record<string, string> = {}): Promise<InProcessResult> {
+  return runInProcess(['--integration', 'flt', '--timeout', '1s', '--verbose', ...args], { input: INPUT, env });
 }
 
 const FAULTS: Array<[string, FrontFault, RegExp]> = [
@@ -221,8 +221,8 @@ t.test('remote write: 4xx other than 429 is final (408 included), as the spec sa
 });
 
 t.test('dry run: both outputs printed, deterministic, credentials masked', async (t) => {
-  const run = (): Promise<CliResult> =>
-    runCli(
+  const run = (): Promise<InProcessResult> =>
+    runInProcess(
       [
         '--integration',
         'flt',

@@ -5,7 +5,7 @@
 // gauges, and 10,000 series.
 
 import t from 'tap';
-import { runCli } from '../support/cli.js';
+import { runInProcess } from '../support/in-process.js';
 import { useReceivers } from '../support/receivers.js';
 import { victoriaMetricsMissing, type ExportedSeries } from '../support/victoriametrics.js';
 
@@ -71,7 +71,7 @@ function byName(rows: readonly ExportedSeries[]): Map<string, ExportedSeries> {
 const rx = useReceivers(t, !skip);
 
 t.test('OTLP into VictoriaMetrics: names, labels, values, the resource as labels', { skip }, async (t) => {
-  const r = await runCli(['--integration', 'otlprt', '--otlp', `${rx.vm!.url}/opentelemetry/v1/metrics`], {
+  const r = await runInProcess(['--integration', 'otlprt', '--otlp', `${rx.vm!.url}/opentelemetry/v1/metrics`], {
     input: INPUT,
     env: {
       OTEL_SERVICE_NAME: 'roundtrip',
@@ -110,7 +110,7 @@ t.test('OTLP into VictoriaMetrics: names, labels, values, the resource as labels
 t.test('remote write into VictoriaMetrics and Prometheus at once', async (t) => {
   const args = ['--integration', 'rwrt', '--remote-write', `${rx.prom.url}/api/v1/write`];
   if (rx.vm) args.push('--remote-write', `${rx.vm.url}/api/v1/write`);
-  const r = await runCli(args, { input: INPUT, env: { KEPTN_STAGE: 'dev' } });
+  const r = await runInProcess(args, { input: INPUT, env: { KEPTN_STAGE: 'dev' } });
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout.toString('utf8'), INPUT);
   if (rx.vm) t.match(r.stderr, /; remote-write 1: 204, 9 series; remote-write 2: 204, 9 series\n/);
@@ -149,7 +149,7 @@ t.test('10,000 series through both outputs', async (t) => {
   const args = ['--integration', 'bulk', '--max-series', String(n), '--remote-write', `${rx.prom.url}/api/v1/write`];
   if (rx.vm)
     args.push('--otlp', `${rx.vm.url}/opentelemetry/v1/metrics`, '--remote-write', `${rx.vm.url}/api/v1/write`);
-  const r = await runCli(args, { input });
+  const r = await runInProcess(args, { input });
   t.equal(r.status, 0, r.stderr);
   t.match(r.stderr, new RegExp(`${n} series`));
   t.notMatch(r.stderr, /error/);

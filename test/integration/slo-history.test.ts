@@ -7,7 +7,7 @@ import t from 'tap';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliResult } from '../support/cli.js';
+import { runInProcess, type InProcessResult } from '../support/in-process.js';
 import { startPrometheus } from '../support/prometheus.js';
 import { startPushgateway } from '../support/pushgateway.js';
 
@@ -27,7 +27,7 @@ async function sloFile(name: string, comparison: string, pass: string, warning?:
   return file;
 }
 
-function gateRow(r: CliResult): string {
+function gateRow(r: InProcessResult): string {
   return r.stderr.split('\n').find((l) => /: p95 /.test(l)) ?? '(no row)';
 }
 
@@ -41,7 +41,10 @@ t.test(
       '<=+50%',
     );
     const run = (value: number, slo = all) =>
-      runCli(['--integration', 'single', '--pushgateway', pgw.url, '--slo', slo], { input: `p95=${value}\n`, env });
+      runInProcess(['--integration', 'single', '--pushgateway', pgw.url, '--slo', slo], {
+        input: `p95=${value}\n`,
+        env,
+      });
 
     const first = await run(100);
     t.equal(first.status, 0, 'first run passes', { stderr: first.stderr });
@@ -107,13 +110,14 @@ t.test('several_results from a Prometheus that scrapes the gateway, filtered by 
     '--slo-history-window',
     '10m',
   ];
-  const push = async (value: number, slo: string): Promise<CliResult> => {
-    const r = await runCli(args(slo), { input: `p95=${value}\n`, env });
+  const push = async (value: number, slo: string): Promise<InProcessResult> => {
+    const r = await runInProcess(args(slo), { input: `p95=${value}\n`, env });
     // The next run must find this one in Prometheus: wait for its scrape.
     await prom.waitFor(`keptn_hist_p95{keptn_stage="dev"} == ${value}`, (res) => res.length === 1);
     return r;
   };
-  const probe = (value: number, slo: string) => runCli([...args(slo), '--dry-run'], { input: `p95=${value}\n`, env });
+  const probe = (value: number, slo: string) =>
+    runInProcess([...args(slo), '--dry-run'], { input: `p95=${value}\n`, env });
 
   const r1 = await push(100, pass);
   t.equal(r1.status, 0, 'run 1: no history yet', { stderr: r1.stderr });

@@ -2,14 +2,15 @@
 // remote-write pushes: Prometheus (Debian's, --web.enable-remote-write-receiver) and
 // VictoriaMetrics (trixie's, .ci/receivers.sh). Noisy runs on main pass, a 30 % slower run
 // fails; too few earlier runs are not judged; a pull request is compared with main's runs, not
-// with its own branch's pushes. Probes use --dry-run so they add nothing to the history.
+// with its own branch's pushes. Probes use --dry-run so they add nothing to the history. The
+// program runs in process (test/support/in-process.ts): nothing here is about a process.
 
 import t, { type Test } from 'tap';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runCli, type CliResult } from '../support/cli.js';
+import { runInProcess, type InProcessResult } from '../support/in-process.js';
 import { startPrometheus } from '../support/prometheus.js';
 import { startVictoriaMetrics, victoriaMetricsMissing } from '../support/victoriametrics.js';
 
@@ -40,7 +41,7 @@ const github = (branch: string, base?: string): Record<string, string> => ({
     : { GITHUB_REF_NAME: branch }),
 });
 
-function row(r: CliResult): string {
+function row(r: InProcessResult): string {
   return r.stderr.split('\n').find((l) => /: p95 /.test(l)) ?? '(no row)';
 }
 
@@ -58,15 +59,15 @@ async function scenario(t: Test, writeUrl: string, queryUrl: string, settle: () 
     '1h',
     ...extra,
   ];
-  const push = async (value: number, env: Record<string, string>): Promise<CliResult> => {
-    const r = await runCli(args(), { input: `p95=${value}\n`, env });
+  const push = async (value: number, env: Record<string, string>): Promise<InProcessResult> => {
+    const r = await runInProcess(args(), { input: `p95=${value}\n`, env });
     await settle();
     // Remote-write timestamps are milliseconds: keep runs apart.
     await sleep(20);
     return r;
   };
   const probe = (value: number, env: Record<string, string>) =>
-    runCli([...args(), '--dry-run'], { input: `p95=${value}\n`, env });
+    runInProcess([...args(), '--dry-run'], { input: `p95=${value}\n`, env });
 
   const first = await push(100, github('main'));
   t.equal(first.status, 0, 'the first run: nothing to compare with', { stderr: first.stderr });
