@@ -15,7 +15,7 @@ export interface LineSplitterOptions {
   maxLineBytes: number;
   /** The byte gate; null when every line must be looked at (--pattern rules are in use). */
   precheck: Precheck | null;
-  /** --preset auto's tail (lib/extract/line-tail.ts): every line's bytes, while it is active. */
+  /** --preset auto's tail (lib/extract/line-tail.ts): every line, while it is active; flushed after each chunk. */
   tail?: LineTail | undefined;
   /** Gets each line worth parsing, decoded as UTF-8 (invalid bytes become U+FFFD), without `\n` or one trailing `\r`. */
   onLine: (text: string) => void;
@@ -60,12 +60,15 @@ export class LineSplitter {
       this.#line(chunk, pos, nl);
       pos = nl + 1;
     }
+    // The tail copies this chunk's kept lines now: the chunk's buffer may be refilled after this.
+    this.#opts.tail?.flush();
     if (pos < chunk.length) this.#keep(chunk, pos);
   }
 
   /** End of input: a final line without `\n` is still a line. */
   end(): void {
     if (this.#pendingBytes > 0 || this.#skipping) this.#finishPending(Buffer.alloc(0), 0);
+    this.#opts.tail?.flush();
   }
 
   #line(buf: Buffer, start: number, end: number): void {

@@ -12,8 +12,11 @@ export const RELAY_BUFFERS = 8;
 
 export interface RelayOptions {
   dest: Writable;
-  /** Gets each chunk after it was handed to dest; the bytes are only valid during the call. */
-  onChunk: (chunk: Buffer) => void;
+  /**
+   * Gets each chunk after it was handed to dest; the bytes are only valid during the call, unless
+   * it returns true: then the chunk's buffer is the callee's, and the relay reads into a new one.
+   */
+  onChunk: (chunk: Buffer) => boolean | void;
   /** Called once when dest refuses more bytes (EPIPE: `| head -1`); reading goes on. */
   onBroken: (err: NodeJS.ErrnoException) => void;
   bufferBytes?: number;
@@ -52,15 +55,18 @@ export class Relay {
   /** Passes buf[0, n) on, stdout first. False when `count` buffers are in flight: pause reading. */
   pass(buf: Buffer, n: number): boolean {
     const chunk = buf.subarray(0, n);
-    if (this.#broken) this.#free.push(buf);
-    else {
+    // Set before the write's callback can run (it runs on a later turn).
+    let kept = false;
+    const broken = this.#broken;
+    if (!broken) {
       this.#inFlight++;
       const epoch = this.#epoch;
       this.#opts.dest.write(chunk, () => {
-        if (epoch === this.#epoch) this.#written(buf);
+        if (epoch === this.#epoch) this.#written(kept ? undefined : buf);
       });
     }
-    this.#opts.onChunk(chunk);
+    kept = this.#opts.onChunk(chunk) === true;
+    if (broken && !kept) this.#free.push(buf);
     return this.#inFlight < this.#count;
   }
 
@@ -70,9 +76,10 @@ export class Relay {
     else this.#onFree = resume;
   }
 
-  #written(buf: Buffer): void {
+  /** `buf` is undefined when onChunk kept it. */
+  #written(buf: Buffer | undefined): void {
     this.#inFlight--;
-    this.#free.push(buf);
+    if (buf !== undefined) this.#free.push(buf);
     this.#resume();
   }
 

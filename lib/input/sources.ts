@@ -24,8 +24,11 @@ export interface Input {
 
 export interface InputOptions {
   dest: Writable;
-  /** Gets each chunk after it was handed to dest; the bytes are only valid during the call. */
-  onChunk: (chunk: Buffer) => void;
+  /**
+   * Gets each chunk after it was handed to dest; the bytes are only valid during the call, unless
+   * it returns true: the chunk is then the callee's (a relayed input reads into a new buffer).
+   */
+  onChunk: (chunk: Buffer) => boolean | void;
   /** Called once when dest refuses more bytes (EPIPE); reading goes on. */
   onBroken: (err: NodeJS.ErrnoException) => void;
   onError: (err: Error) => void;

@@ -64,3 +64,41 @@ t.test('property: the same lines as a plain list of the last lines (the buffer r
     { numRuns: 300 },
   );
 });
+
+t.test('property: lines kept by position in a chunk whose buffer is refilled after each flush()', async (t) => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.string({ maxLength: 40 }), { maxLength: 300 }),
+      fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 20 }),
+      fc.integer({ min: 1, max: 200 }),
+      (lines, groups, max) => {
+        const clean = lines.map((l) => l.replace(/[\n\r\u001b]/g, ''));
+        const tail = new LineTail(max);
+        // One buffer for every chunk, as the input's relay reuses its buffer.
+        const chunk = Buffer.alloc(12 * 41 * 4 + 1);
+        let i = 0;
+        for (let g = 0; i < clean.length; g++) {
+          const size = groups[g % groups.length] as number;
+          let at = 1;
+          for (const line of clean.slice(i, i + size)) {
+            const end = at + chunk.write(line, at);
+            tail.keep(chunk, at, end, ++i);
+            at = end + 1;
+          }
+          tail.flush();
+          chunk.fill(0x23); // refilled: what was not copied is gone
+        }
+        const want: Array<{ text: string; n: number }> = [];
+        let bytes = 0;
+        for (let k = clean.length - 1; k >= 0; k--) {
+          const size = Buffer.byteLength(clean[k] as string) + 1;
+          if (want.length > 0 && bytes + size > max) break;
+          bytes += size;
+          want.unshift({ text: clean[k] as string, n: k + 1 });
+        }
+        t.same(tail.take(), want);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

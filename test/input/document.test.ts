@@ -44,3 +44,20 @@ t.test('up to the limit is kept; past it nothing is, and nothing more is taken',
   over.add(Buffer.from('f'));
   t.equal(over.text(), '', 'a later small chunk is not taken either');
 });
+
+t.test(
+  'a chunk that fills its buffer is kept itself (true: the input reads into a new one); a small one copied',
+  async (t) => {
+    const doc = new DocumentCollector(1024);
+    const whole = Buffer.allocUnsafeSlow(4);
+    whole.write('{"a"');
+    t.equal(doc.add(whole), true, 'kept: not to be refilled');
+    const big = Buffer.allocUnsafeSlow(64 * 1024);
+    big.write(':1}');
+    t.equal(doc.add(big.subarray(0, 3)), false, 'three bytes of 64 KiB: copied');
+    big.write('xxx'); // refilled
+    t.equal(doc.add(Buffer.from('\n'), true), false, 'owned: kept as it is, nothing asked of the input');
+    t.equal(doc.text(), '{"a":1}\n');
+    t.equal(doc.add(Buffer.allocUnsafeSlow(2048)), false, 'over the limit: not kept');
+  },
+);

@@ -8,7 +8,7 @@ const feed = (max: number, before: string[], after: string[]): { text: string; s
   const early = new EarlyChunks(max);
   for (const c of before) early.push(Buffer.from(c));
   const got: Buffer[] = [];
-  early.connect((chunk) => got.push(Buffer.from(chunk)));
+  early.connect((chunk) => void got.push(Buffer.from(chunk)));
   for (const c of after) early.push(Buffer.from(c));
   return { text: Buffer.concat(got).toString(), skipped: early.skipped };
 };
@@ -19,13 +19,44 @@ t.test("what waited is handed on as the queue's own copy (owned); later chunks a
   early.push(reused);
   reused.write('z 9\n'); // the stream reuses its buffer: the queue kept a copy
   const got: Array<[string, boolean]> = [];
-  early.connect((chunk, owned) => got.push([chunk.toString(), owned]));
+  early.connect((chunk, owned) => void got.push([chunk.toString(), owned]));
   early.push(Buffer.from('b 2\n'));
   t.same(got, [
     ['a 1\n', true],
     ['b 2\n', false],
   ]);
 });
+
+t.test(
+  'a chunk that fills its buffer is kept itself (true: not to be refilled), a small one copied; after connect, the sink says',
+  async (t) => {
+    const early = new EarlyChunks(1 << 20);
+    const whole = Buffer.allocUnsafeSlow(8);
+    whole.write('a 1\nb 2\n');
+    t.equal(early.push(whole), true, 'kept: the input must not refill it');
+    const big = Buffer.allocUnsafeSlow(64 * 1024);
+    big.write('c 3\n');
+    t.equal(early.push(big.subarray(0, 4)), false, 'four bytes of 64 KiB: copied');
+    big.write('z 9\n'); // refilled, as the input may
+    const got: Array<[Buffer, boolean]> = [];
+    let sinkKeeps = false;
+    early.connect((chunk, owned) => {
+      got.push([chunk, owned]);
+      return sinkKeeps;
+    });
+    t.equal(got[0]?.[0].buffer, whole.buffer, 'the same memory, not a copy');
+    t.same(
+      got.map(([c, owned]) => [c.toString(), owned]),
+      [
+        ['a 1\nb 2\n', true],
+        ['c 3\n', true],
+      ],
+    );
+    t.equal(early.push(Buffer.allocUnsafeSlow(8)), false, 'after connect: kept when the sink says so, not here');
+    sinkKeeps = true;
+    t.equal(early.push(Buffer.allocUnsafeSlow(8)), true, 'the sink kept it (the document does)');
+  },
+);
 
 t.test('under the bound: everything, in order', async (t) => {
   t.same(feed(100, ['a 1\nb', ' 2\n'], ['c 3\n']), { text: 'a 1\nb 2\nc 3\n', skipped: 0 });

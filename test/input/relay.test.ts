@@ -57,7 +57,7 @@ t.test('a slow stdout: every byte arrives intact and in order, at most count+1 b
   const chunks: Buffer[] = [];
   const relay = new Relay({
     dest,
-    onChunk: (c) => chunks.push(Buffer.from(c)),
+    onChunk: (c) => void chunks.push(Buffer.from(c)),
     onBroken: () => t.fail('not broken'),
     bufferBytes: 64 * 1024,
     count: 4,
@@ -88,6 +88,35 @@ t.test('a fast stdout: buffers are reused, never refilled while held', async (t)
   t.ok(taken.size <= 3, `${taken.size} buffers for 64 chunks`);
 });
 
+t.test('a chunk onChunk keeps (true) is never refilled: the relay reads into a new buffer', async (t) => {
+  const input = seededBytes(256 * 1024, 9);
+  const { dest, got } = slowDest(0);
+  // Every other chunk is kept, with a copy of what it held when it was handed over.
+  const kept: Array<[Buffer, Buffer]> = [];
+  let chunks = 0;
+  const relay = new Relay({
+    dest,
+    onChunk: (c) => {
+      if (chunks++ % 2 === 1) return false;
+      kept.push([c, Buffer.from(c)]);
+      return true;
+    },
+    onBroken: () => t.fail('not broken'),
+    bufferBytes: 16 * 1024,
+    count: 2,
+  });
+  const taken = new Set<Buffer>();
+  await pump(relay, input, 16 * 1024, taken);
+  await new Promise<void>((resolve) => dest.end(resolve));
+  t.ok(Buffer.concat(got).equals(input), 'stdout got the input byte for byte');
+  t.equal(kept.length, 8, 'half of the 16 chunks kept');
+  t.ok(
+    kept.every(([c, copy]) => c.equals(copy)),
+    'each kept chunk still holds the bytes it was handed over with',
+  );
+  t.ok(taken.size >= 8, `${taken.size} buffers: a new one for each kept`);
+});
+
 t.test('stdout breaks (EPIPE): reported once, the parsers still get everything, no wait for ever', async (t) => {
   const input = seededBytes(512 * 1024, 9);
   const { dest } = slowDest(0, 3);
@@ -95,7 +124,7 @@ t.test('stdout breaks (EPIPE): reported once, the parsers still get everything, 
   const broken: string[] = [];
   const relay = new Relay({
     dest,
-    onChunk: (c) => chunks.push(Buffer.from(c)),
+    onChunk: (c) => void chunks.push(Buffer.from(c)),
     onBroken: (e) => broken.push(e.code ?? ''),
     bufferBytes: 8 * 1024,
     count: 2,

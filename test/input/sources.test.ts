@@ -27,7 +27,7 @@ function collect() {
   const opts = {
     dest,
     // The bytes are valid only during the call: copied.
-    onChunk: (c: Buffer) => seen.push(Buffer.from(c)),
+    onChunk: (c: Buffer) => void seen.push(Buffer.from(c)),
     onBroken: () => errors.push('broken'),
     onError: (err: Error) => errors.push(err.message),
   };

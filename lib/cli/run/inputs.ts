@@ -81,7 +81,8 @@ export function startInputs(config: Config, env: Env, io: Streams): StartedInput
       const stdoutLines = linesOf(config, extractor, 'line');
       const skipped = stdoutChunks.connect((chunk, owned) => {
         stdoutLines.push(chunk);
-        document?.add(chunk, owned);
+        // True: the document kept the chunk itself, and the input reads into a new buffer.
+        return document?.add(chunk, owned) === true;
       });
       if (skipped > 0) reportSkipped(reporter, 'input', skipped);
       const stderrLines = stderrChunks ? linesOf(config, extractor, 'stderr line') : undefined;
