@@ -113,10 +113,14 @@ export class LineTail {
       this.#buf.copy(larger, 0, from, this.#used);
       this.#buf = larger;
     } else this.#buf.copyWithin(0, from, this.#used);
-    const moved = (v: number, i: number): number => (i + this.#first < inBuf ? v - from : v);
-    this.#starts = this.#starts.slice(this.#first).map(moved);
-    this.#ends = this.#ends.slice(this.#first).map(moved);
-    this.#numbers = this.#numbers.slice(this.#first);
+    const first = this.#first;
+    this.#starts = this.#starts.slice(first);
+    this.#ends = this.#ends.slice(first);
+    this.#numbers = this.#numbers.slice(first);
+    for (let i = 0; i + first < inBuf; i++) {
+      this.#starts[i] = (this.#starts[i] as number) - from;
+      this.#ends[i] = (this.#ends[i] as number) - from;
+    }
     this.#chunkFirst = Math.max(0, this.#chunkFirst - this.#first);
     this.#first = 0;
     this.#used = live;
