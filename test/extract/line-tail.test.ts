@@ -9,6 +9,19 @@ const keepAll = (tail: LineTail, lines: string[], first = 1): void =>
     tail.keep(buf, 1, buf.length - 1, first + i);
   });
 
+/** The plain definition: from the end, lines while their bytes (+1 each) fit, and the last always. */
+function lastLines(lines: string[], max: number): Array<{ text: string; n: number }> {
+  const want: Array<{ text: string; n: number }> = [];
+  let bytes = 0;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const size = Buffer.byteLength(lines[i] as string) + 1;
+    if (want.length > 0 && bytes + size > max) break;
+    bytes += size;
+    want.unshift({ text: lines[i] as string, n: i + 1 });
+  }
+  return want;
+}
+
 t.test(
   'the last lines up to the bound (a byte more per line for its newline), oldest first, with their numbers',
   async (t) => {
@@ -49,16 +62,7 @@ t.test('property: the same lines as a plain list of the last lines (the buffer r
         const clean = lines.map((l) => l.replace(/[\n\r\u001b]/g, ''));
         const tail = new LineTail(max);
         keepAll(tail, clean);
-        // The plain definition: from the end, lines while their bytes (+1 each) fit, and the last always.
-        const want: Array<{ text: string; n: number }> = [];
-        let bytes = 0;
-        for (let i = clean.length - 1; i >= 0; i--) {
-          const size = Buffer.byteLength(clean[i] as string) + 1;
-          if (want.length > 0 && bytes + size > max) break;
-          bytes += size;
-          want.unshift({ text: clean[i] as string, n: i + 1 });
-        }
-        t.same(tail.take(), want);
+        t.same(tail.take(), lastLines(clean, max));
       },
     ),
     { numRuns: 300 },
@@ -88,15 +92,7 @@ t.test('property: lines kept by position in a chunk whose buffer is refilled aft
           tail.flush();
           chunk.fill(0x23); // refilled: what was not copied is gone
         }
-        const want: Array<{ text: string; n: number }> = [];
-        let bytes = 0;
-        for (let k = clean.length - 1; k >= 0; k--) {
-          const size = Buffer.byteLength(clean[k] as string) + 1;
-          if (want.length > 0 && bytes + size > max) break;
-          bytes += size;
-          want.unshift({ text: clean[k] as string, n: k + 1 });
-        }
-        t.same(tail.take(), want);
+        t.same(tail.take(), lastLines(clean, max));
       },
     ),
     { numRuns: 300 },

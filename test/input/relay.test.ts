@@ -1,7 +1,7 @@
 // The relay: filter mode's pass-through on reused buffers. A buffer must never be refilled
 // while stdout still holds it, the reads must pause when every buffer is out, and a reader
 // that goes away must neither stop the parsing nor leave the reads waiting for ever.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Writable } from 'node:stream';
 import { Relay } from '../../lib/input/relay.js';
 import { LineSplitter } from '../../lib/input/lines.js';
@@ -71,44 +71,32 @@ t.test('a slow stdout: every byte arrives intact and in order, at most count+1 b
   t.ok(taken.size <= 5, `${taken.size} buffers for ${got.length} chunks`);
 });
 
-t.test('a fast stdout: buffers are reused, never refilled while held', async (t) => {
-  const input = seededBytes(1024 * 1024, 8);
+/** `input` through a relay of two 16 KiB buffers into a fast stdout, checked whole there; the buffers taken. */
+async function fastRun(t: Test, input: Buffer, onChunk: (c: Buffer) => boolean | void): Promise<Set<Buffer>> {
   const { dest, got } = slowDest(0);
-  const relay = new Relay({
-    dest,
-    onChunk: () => undefined,
-    onBroken: () => t.fail('not broken'),
-    bufferBytes: 16 * 1024,
-    count: 2,
-  });
+  const relay = new Relay({ dest, onChunk, onBroken: () => t.fail('not broken'), bufferBytes: 16 * 1024, count: 2 });
   const taken = new Set<Buffer>();
   await pump(relay, input, 16 * 1024, taken);
   await new Promise<void>((resolve) => dest.end(resolve));
   t.ok(Buffer.concat(got).equals(input), 'stdout got the input byte for byte');
+  return taken;
+}
+
+t.test('a fast stdout: buffers are reused, never refilled while held', async (t) => {
+  const input = seededBytes(1024 * 1024, 8);
+  const taken = await fastRun(t, input, () => undefined);
   t.ok(taken.size <= 3, `${taken.size} buffers for 64 chunks`);
 });
 
 t.test('a chunk onChunk keeps (true) is never refilled: the relay reads into a new buffer', async (t) => {
-  const input = seededBytes(256 * 1024, 9);
-  const { dest, got } = slowDest(0);
   // Every other chunk is kept, with a copy of what it held when it was handed over.
   const kept: Array<[Buffer, Buffer]> = [];
   let chunks = 0;
-  const relay = new Relay({
-    dest,
-    onChunk: (c) => {
-      if (chunks++ % 2 === 1) return false;
-      kept.push([c, Buffer.from(c)]);
-      return true;
-    },
-    onBroken: () => t.fail('not broken'),
-    bufferBytes: 16 * 1024,
-    count: 2,
+  const taken = await fastRun(t, seededBytes(256 * 1024, 9), (c) => {
+    if (chunks++ % 2 === 1) return false;
+    kept.push([c, Buffer.from(c)]);
+    return true;
   });
-  const taken = new Set<Buffer>();
-  await pump(relay, input, 16 * 1024, taken);
-  await new Promise<void>((resolve) => dest.end(resolve));
-  t.ok(Buffer.concat(got).equals(input), 'stdout got the input byte for byte');
   t.equal(kept.length, 8, 'half of the 16 chunks kept');
   t.ok(
     kept.every(([c, copy]) => c.equals(copy)),
