@@ -13,15 +13,15 @@ type Found = { documents: unknown[]; reason?: string; lines?: true; cut?: true }
 
 /** The last input's answer: marks (lib/extract/rules/marks.ts) and each set of JSON rules ask about the same text. */
 let last: { text: string; found: Found } | undefined;
+/** The same for findJsonDocumentsNear (--preset auto's marks ask it once per preset). */
+let lastNear: { text: string; head: number; tail: number; found: Found } | undefined;
+
 let jsonPath: Promise<typeof import('jsonpath-plus')> | undefined;
 
 /** jsonpath-plus: loaded when a JSON rule or mark first needs it (startup does not pay for it), then kept. */
 export function loadJsonPath(): Promise<typeof import('jsonpath-plus')> {
   return (jsonPath ??= import('jsonpath-plus'));
 }
-
-/** The same for findJsonDocumentsNear (--preset auto's marks ask it once per preset). */
-let lastNear: { text: string; head: number; tail: number; found: Found } | undefined;
 
 export function findJsonDocuments(text: string): Found {
   if (last !== undefined && last.text === text) return last.found;

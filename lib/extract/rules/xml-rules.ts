@@ -21,15 +21,15 @@ import type { SAXParser } from 'sax';
 
 export const MAX_MATCHES = 100_000;
 const MAX_TEXT = 1024;
+/** Open elements deeper than this end the parse: bounded memory for the element stack. */
+const MAX_DEPTH = 1000;
+
 let sax: Promise<typeof import('sax')> | undefined;
 
 /** sax: loaded when an XML rule or mark first needs it (startup does not pay for it), then kept. */
 export function loadSax(): Promise<typeof import('sax')> {
   return (sax ??= import('sax').then((m) => m.default));
 }
-
-/** Open elements deeper than this end the parse: bounded memory for the element stack. */
-const MAX_DEPTH = 1000;
 
 export async function evaluateXmlRules(
   text: string,

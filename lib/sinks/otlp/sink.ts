@@ -136,8 +136,12 @@ export function createOtlpBackend(
     async push(series: readonly Series[], opts: PushOptions): Promise<BackendOutcome> {
       const outcome = (ok: boolean, summary: string): BackendOutcome => ({ backend: 'otlp', ok, summary });
       const now = Date.now();
+      // The values as sent: the store updates its series in place while the POST is out (a
+      // periodic push), and the tracker must remember what this push delivered, not what the
+      // series hold when the answer comes (that lost an increase: 10 + 0 + 0 for a total of 25).
+      const sent = delta ? series.map((s) => ({ ...s })) : series;
       const request = delta
-        ? await buildOtlpRequest(delta.deltas(series), cfg, ctx, now, delta.since)
+        ? await buildOtlpRequest(delta.deltas(sent), cfg, ctx, now, delta.since)
         : await buildOtlpRequest(series, cfg, ctx, now);
       if (request.points === 0) return outcome(true, 'nothing to push, 0 series');
       const { gzipSync } = process.getBuiltinModule('node:zlib');
@@ -169,7 +173,7 @@ export function createOtlpBackend(
 
       if (status >= 200 && status < 300) {
         const accepted = await acceptedOutcome({ where, status, answer, request, reporter, final: opts.final });
-        if (accepted.ok) delta?.accepted(series, now);
+        if (accepted.ok) delta?.accepted(sent, now);
         return accepted;
       }
 

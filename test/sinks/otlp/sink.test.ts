@@ -177,3 +177,37 @@ t.test('otlpResource and partialCounts', async (t) => {
     said: 'the receiver says 7 data points were rejected, of 5 sent: counted as all 5 rejected',
   });
 });
+
+t.test('delta: what a push delivered is remembered, not what its series hold when the answer comes', async (t) => {
+  // The store updates a series in place; a periodic push's POST may still be out when it does.
+  const server = await startFaultServer([{ status: 200, delayMs: 200 }, { status: 200 }]);
+  t.teardown(() => server.close());
+  const reporter = new Reporter({ write: () => undefined });
+  const http = createHttpClient({
+    timeoutMs: 5000,
+    userAgent: 't',
+    retry: { baseMs: 5, maxMs: 10, maxAttempts: 1 },
+    env: {},
+  });
+  t.teardown(() => http.close());
+  const config: OtlpConfig = {
+    url: new URL(`${server.url}/v1/metrics`),
+    headers: [],
+    temporality: 'delta',
+    resource: [],
+    gzip: false,
+    source: '--otlp',
+  };
+  const backend = createOtlpBackend(config, { labels: {} }, { http, reporter });
+  const counter: Series = { name: 'keptn_t_reqs_total', labels: {}, value: 10, type: 'counter' };
+  const first = backend.push([counter], { deadlineAt: Date.now() + 20_000, final: false });
+  // The request is built at once; the answer takes 200 ms. Meanwhile the tool printed 25.
+  for (let i = 0; i < 100 && server.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  counter.value = 25;
+  t.equal((await first).ok, true);
+  t.equal((await backend.push([counter], { deadlineAt: Date.now() + 20_000, final: true })).ok, true);
+  const values = server.requests.map(
+    (q) => decodeOtlp(q.raw).metrics.find((m) => m.name === 'keptn_t_reqs_total')!.points[0]!.value,
+  );
+  t.same(values, [10, 15], 'the increases add up to the total');
+});
