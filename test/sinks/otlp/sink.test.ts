@@ -24,10 +24,9 @@ const SERIES: Series[] = [
   { name: 'keptn_k6_duration_seconds', labels: { ci_platform: 'keptn' }, value: 0.5, type: 'gauge', unit: 'seconds' },
 ];
 
-async function push(actions: FaultAction[], cfg: Partial<OtlpConfig> = {}, series = SERIES, final = true) {
-  const server = await startFaultServer(actions);
-  let stderr = '';
-  const reporter = new Reporter({ verbosity: 'verbose', write: (text) => (stderr += text) });
+/** The backend for a scripted receiver at `url`, with the real HTTP client (closed by the caller). */
+function backendAt(url: string, cfg: Partial<OtlpConfig>, write: (text: string) => void) {
+  const reporter = new Reporter({ verbosity: 'verbose', write });
   const http = createHttpClient({
     timeoutMs: 5000,
     userAgent: 'jes-metrics-pipe/test',
@@ -35,7 +34,7 @@ async function push(actions: FaultAction[], cfg: Partial<OtlpConfig> = {}, serie
     env: {},
   });
   const config: OtlpConfig = {
-    url: new URL(`${server.url}/v1/metrics`),
+    url: new URL(`${url}/v1/metrics`),
     headers: [],
     temporality: 'cumulative',
     resource: [['service.name', 'jes-metrics-pipe']],
@@ -43,8 +42,14 @@ async function push(actions: FaultAction[], cfg: Partial<OtlpConfig> = {}, serie
     source: '--otlp',
     ...cfg,
   };
+  return { http, backend: createOtlpBackend(config, { labels: { ci_platform: 'keptn' } }, { http, reporter }) };
+}
+
+async function push(actions: FaultAction[], cfg: Partial<OtlpConfig> = {}, series = SERIES, final = true) {
+  const server = await startFaultServer(actions);
+  let stderr = '';
+  const { http, backend } = backendAt(server.url, cfg, (text) => (stderr += text));
   try {
-    const backend = createOtlpBackend(config, { labels: { ci_platform: 'keptn' } }, { http, reporter });
     const outcome = await backend.push(series, { deadlineAt: Date.now() + 20_000, final });
     return { outcome, stderr, requests: server.requests };
   } finally {
@@ -182,23 +187,8 @@ t.test('delta: what a push delivered is remembered, not what its series hold whe
   // The store updates a series in place; a periodic push's POST may still be out when it does.
   const server = await startFaultServer([{ status: 200, delayMs: 200 }, { status: 200 }]);
   t.teardown(() => server.close());
-  const reporter = new Reporter({ write: () => undefined });
-  const http = createHttpClient({
-    timeoutMs: 5000,
-    userAgent: 't',
-    retry: { baseMs: 5, maxMs: 10, maxAttempts: 1 },
-    env: {},
-  });
+  const { http, backend } = backendAt(server.url, { temporality: 'delta', gzip: false }, () => undefined);
   t.teardown(() => http.close());
-  const config: OtlpConfig = {
-    url: new URL(`${server.url}/v1/metrics`),
-    headers: [],
-    temporality: 'delta',
-    resource: [],
-    gzip: false,
-    source: '--otlp',
-  };
-  const backend = createOtlpBackend(config, { labels: {} }, { http, reporter });
   const counter: Series = { name: 'keptn_t_reqs_total', labels: {}, value: 10, type: 'counter' };
   const first = backend.push([counter], { deadlineAt: Date.now() + 20_000, final: false });
   // The request is built at once; the answer takes 200 ms. Meanwhile the tool printed 25.
