@@ -47,6 +47,10 @@ if (!Number.isInteger(jobs) || jobs < 1) {
 }
 
 function testFiles(path) {
+  if (!existsSync(path)) {
+    process.stderr.write(`run-tests: ${relative(root, path)}: no such file or folder\n`);
+    process.exit(2);
+  }
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path, { withFileTypes: true })
     .filter((d) => d.name !== 'fixtures' && d.name !== 'node_modules')
