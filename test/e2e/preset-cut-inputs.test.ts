@@ -2,7 +2,7 @@
 // short: the input passes through byte for byte, nothing is sent that the cut made wrong, and
 // stderr says what was not read; and oha's newer time units. The whole recordings are the
 // golden cases (test/fixtures/tools/preset-<tool>-*).
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,15 +27,33 @@ async function dryRun(preset: string, input: string) {
   return { ...r, dry, series: dry.split('\n').filter((l) => /^keptn_[^{\s,]+(?:\{[^}]*\})? \S+$/.test(l)) };
 }
 
+/** `cut`, a report cut short, through `preset`: passed through byte for byte, nothing sent (`why`), `said` on stderr. */
+async function nothingFrom(t: Test, preset: string, cut: string, why: string, said: RegExp): Promise<void> {
+  const r = await dryRun(preset, cut);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout.toString('utf8'), cut, 'passed through');
+  t.same(r.series, [], why);
+  t.match(r.stderr, said);
+}
+
+const UNRECOGNISED = (preset: string): RegExp =>
+  new RegExp(`warning: --preset ${preset} recognised none of its tool's output: nothing from it is sent`);
+const CUT_JSON = (preset: string): RegExp =>
+  new RegExp(
+    `warning: preset ${preset}: the JSON document was cut short \\(.*\\); nothing is sent from its \\d+ JSON rules`,
+  );
+
 t.test('locust --csv stats cut before its Aggregated row: passed through, nothing sent, said', async (t) => {
   const whole = recorded('locust-csv');
   const cut = whole.slice(0, whole.indexOf('\n,Aggregated,') + 1);
   t.ok(cut.length > 100 && cut.length < whole.length, 'the cut keeps the request rows');
-  const r = await dryRun('locust', cut);
-  t.equal(r.status, 0, r.stderr);
-  t.equal(r.stdout.toString('utf8'), cut, 'passed through');
-  t.same(r.series, [], 'a file without its Aggregated row is not a whole report: nothing sent');
-  t.match(r.stderr, /warning: --preset locust recognised none of its tool's output: nothing from it is sent/);
+  await nothingFrom(
+    t,
+    'locust',
+    cut,
+    'a file without its Aggregated row is not a whole report: nothing sent',
+    UNRECOGNISED('locust'),
+  );
   // The whole file still reads.
   const full = await dryRun('locust', whole);
   t.ok(full.series.includes('keptn_locust_requests{ci_platform="keptn"} 145'), 'the whole file: 145 requests');
@@ -45,24 +63,13 @@ t.test('locust --csv stats cut before its Aggregated row: passed through, nothin
 t.test('locust text cut before the final tables: the earlier periodic tables are not sent', async (t) => {
   const whole = recorded('locust-text');
   const cut = whole.slice(0, whole.indexOf('--run-time limit reached'));
-  const r = await dryRun('locust', cut);
-  t.equal(r.status, 0, r.stderr);
-  t.equal(r.stdout.toString('utf8'), cut, 'passed through');
-  t.same(r.series, [], 'a periodic table (69 requests) is not the run result');
-  t.match(r.stderr, /warning: --preset locust recognised none of its tool's output: nothing from it is sent/);
+  await nothingFrom(t, 'locust', cut, 'a periodic table (69 requests) is not the run result', UNRECOGNISED('locust'));
 });
 
 t.test('a Lighthouse report cut mid-way: passed through, nothing sent, the cut said', async (t) => {
   const whole = recorded('lighthouse-json');
   const cut = whole.slice(0, whole.indexOf('"largest-contentful-paint"'));
-  const r = await dryRun('lighthouse', cut);
-  t.equal(r.status, 0, r.stderr);
-  t.equal(r.stdout.toString('utf8'), cut, 'passed through');
-  t.same(r.series, [], 'no score or metric from a cut report');
-  t.match(
-    r.stderr,
-    /warning: preset lighthouse: the JSON document was cut short \(.*\); nothing is sent from its \d+ JSON rules/,
-  );
+  await nothingFrom(t, 'lighthouse', cut, 'no score or metric from a cut report', CUT_JSON('lighthouse'));
   const full = await dryRun('lighthouse', whole);
   t.ok(full.series.includes('keptn_lighthouse_category_score_ratio{category="performance",ci_platform="keptn"} 0.99'));
   t.notMatch(full.stderr, /warning/);
@@ -71,14 +78,7 @@ t.test('a Lighthouse report cut mid-way: passed through, nothing sent, the cut s
 t.test('an oha -j report cut mid-way: passed through, nothing sent, the cut said', async (t) => {
   const whole = recorded('oha-json');
   const cut = whole.slice(0, whole.indexOf('"rps"'));
-  const r = await dryRun('oha', cut);
-  t.equal(r.status, 0, r.stderr);
-  t.equal(r.stdout.toString('utf8'), cut, 'passed through');
-  t.same(r.series, [], 'no statistic from a cut report');
-  t.match(
-    r.stderr,
-    /warning: preset oha: the JSON document was cut short \(.*\); nothing is sent from its \d+ JSON rules/,
-  );
+  await nothingFrom(t, 'oha', cut, 'no statistic from a cut report', CUT_JSON('oha'));
 });
 
 t.test('oha text cut after its summary block: the lines read are sent, the rest is not made up', async (t) => {
