@@ -23,6 +23,7 @@ import type { LineRule, Occurrence, RuleSet } from './rules/model.js';
 import { Aggregator } from './rules/aggregate.js';
 import type { BaseUnit } from './rules/units.js';
 import { flagRuleSet } from './rules/flag-rules.js';
+import { lineHasWord } from './rules/words.js';
 import { fullMetricName, normalizeNamePart } from '../store/metric-name.js';
 import { seriesKey, type Series, type SeriesStore } from '../store/series.js';
 import type { Reporter } from '../report/report.js';
@@ -289,7 +290,7 @@ export class Extractor {
     for (const { rule: i, outcome } of detail) {
       const { rule, words } = compiled[i] as CompiledLineRule;
       if (outcome !== null) explainer.matched(rule.id, rule.origin, where(), text, outcome.samples as RuleSample[]);
-      else if (words !== null && words.every((w) => text.includes(w)))
+      else if (words !== null && words.every((w) => lineHasWord(text, w)))
         explainer.nearMiss(rule.id, rule.origin, where(), text);
     }
   }

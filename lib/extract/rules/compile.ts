@@ -13,7 +13,7 @@ import {
 } from './model.js';
 import { CONTEXT_UNIT, isUnitSpec, UNIT_NAMES } from './units.js';
 import { compileRuleRegex, namedGroupsOf } from './regex.js';
-import { wordsOfRegex } from './words.js';
+import { wordProblem, wordsOfRegex } from './words.js';
 
 export const FORMAT_VERSION = 1;
 const NAME = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
@@ -135,8 +135,7 @@ function compileMarks(origin: string, raw: unknown, errors: string[]): Mark[] {
           throw new RuleError(`${where}: ${field === 'pattern' ? 'line' : field}: ${msg}`);
         };
         const regex = regexOf(value, fail);
-        const words =
-          m.words === undefined ? wordsOfRegex(regex.source, regex.flags) : stringList(m.words, 'words', fail);
+        const words = m.words === undefined ? wordsOfRegex(regex.source, regex.flags) : wordList(m.words, fail);
         marks.push({ kind: 'mark', id: `mark ${i + 1}`, origin, index: i + 1, regex, words });
       } catch (err) {
         if (err instanceof RuleError) errors.push(err.message);
@@ -210,7 +209,7 @@ export function compileRule(origin: string, index: number, raw: unknown): Rule {
   const kind = checkedKind(raw, where, fail);
   const id = idOf(raw, index);
   if (raw.id !== undefined && typeof raw.id !== 'string') fail('id', 'must be text');
-  const words = raw.words === undefined ? null : stringList(raw.words, 'words', fail);
+  const words = raw.words === undefined ? null : wordList(raw.words, fail);
 
   if (kind === 'context') {
     const regex = regexOf(raw.pattern, fail);
@@ -475,6 +474,16 @@ function stringList(v: unknown, field: string, fail: Fail): string[] {
   if (!Array.isArray(v) || v.length === 0 || v.some((w) => typeof w !== 'string' || w === ''))
     fail(field, 'must be a list of non-empty words');
   return v as string[];
+}
+
+/** `words:`: a list of non-empty words, each usable by the pre-filter (lib/extract/rules/words.ts). */
+function wordList(v: unknown, fail: Fail): string[] {
+  const words = stringList(v, 'words', fail);
+  for (const w of words) {
+    const problem = wordProblem(w);
+    if (problem !== null) fail('words', problem);
+  }
+  return words;
 }
 
 function fieldPath(v: unknown, field: string, kind: 'json' | 'xml', fail: Fail): FieldPath {

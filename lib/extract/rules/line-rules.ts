@@ -22,7 +22,7 @@ import {
   type BaseUnit,
   type NumberStyle,
 } from './units.js';
-import { requiredPrefix, requiredWords, wordsOfRegex } from './words.js';
+import { lineHasWord, requiredPrefix, requiredWords, wordsOfRegex } from './words.js';
 import type { RuleGate } from './word-gate.js';
 
 export const MAX_MATCHES_PER_LINE = 1000;
@@ -81,7 +81,7 @@ export class LineRules {
         const parse = (line: string): ParseOutcome => {
           // Once the set is recognised its marks cost a property read; until then, its words
           // (literal parts of the regex) are looked for before the regex runs.
-          if (!seen.set && (words === null || words.every((w) => line.includes(w))) && regex.test(line)) {
+          if (!seen.set && (words === null || words.every((w) => lineHasWord(line, w))) && regex.test(line)) {
             seen.set = true;
             onMark(set);
           }

@@ -5,7 +5,7 @@
 // line's bytes for many), and only a line holding a key is checked for that rule's other words.
 
 import { Precheck, type PrecheckOptions } from '../parsers/precheck.js';
-import type { RequiredPrefix } from './words.js';
+import { wordOf, type RequiredPrefix } from './words.js';
 
 /** What one line rule needs of a line: a prefix at its start (cheap), or words anywhere. */
 export type RuleGate = { prefix: RequiredPrefix } | { words: readonly string[] };
@@ -13,11 +13,30 @@ export type RuleGate = { prefix: RequiredPrefix } | { words: readonly string[] }
 /** Up to this many keys (none of one byte), WordTable finds them with one regular expression. */
 const SCAN_KEYS = 32;
 
-/** A key's bytes as a pattern matching them in Latin-1 text (each byte one character, escaped). */
-function latin1Pattern(bytes: Buffer): string {
-  let pattern = '';
+/**
+ * #byScan decodes this much of a chunk at a time (at least the line). Input arrives in chunks of
+ * 512 KiB to 1 MiB; in V8 a string that large is a large object, and decoding and searching it
+ * cost 2.5 to 7 times more per byte here than 32 KiB pieces did (64 MiB of a mixed log, five
+ * words: 130–350 ms whole, 50 ms in 32 KiB pieces).
+ */
+const SCAN_WINDOW = 32 * 1024;
+
+/** A key's bytes as a pattern matching them in Latin-1 text (each byte one character, escaped), after a digit when it needs one. */
+function latin1Pattern(bytes: Buffer, digitBefore: boolean): string {
+  let pattern = digitBefore ? '[0-9]' : '';
   for (const b of bytes) pattern += `\\x${b.toString(16).padStart(2, '0')}`;
   return pattern;
+}
+
+/** A word as the table compares it: its bytes, and whether a digit must come just before them (`\\d passed`). */
+interface WordBytes {
+  bytes: Buffer;
+  digitBefore: boolean;
+}
+
+function wordBytes(word: string): WordBytes {
+  const { text, digitBefore } = wordOf(word);
+  return { bytes: Buffer.from(text, 'utf8'), digitBefore };
 }
 
 /**
@@ -31,12 +50,15 @@ function latin1Pattern(bytes: Buffer): string {
 class WordTable {
   /** Each distinct key word's bytes. */
   readonly #keys: Buffer[] = [];
+  /** Key index → a digit must come just before it on the line (`\\d passed`). */
+  readonly #digitBefore: boolean[] = [];
   /** Key index → the rules (indexes into #others) whose key it is. */
   readonly #rulesOf: number[][] = [];
   /** Per rule, its words other than its key. */
-  readonly #others: Buffer[][] = [];
-  /** First byte → 1 + the index of the one-byte key of that byte; 0: none. */
+  readonly #others: WordBytes[][] = [];
+  /** Byte → 1 + the index of the one-byte key of that byte; 0: none. A key after a digit (`\\d%`) in #singleAfterDigit. */
   readonly #single = new Int32Array(256);
+  readonly #singleAfterDigit = new Int32Array(256);
   /** First two bytes → 1 + the index into #buckets of the keys that start with them; 0: none. */
   readonly #pairs = new Int32Array(65536);
   readonly #buckets: number[][] = [];
@@ -47,9 +69,14 @@ class WordTable {
   readonly #singles: boolean;
   /** #byScan: every key as Latin-1 text in one alternation (undefined: #onePass is used). */
   readonly #scan: RegExp | undefined;
-  /** #byScan: the chunk the lines are slices of, as Latin-1 text, and the next key place found in it. */
+  /**
+   * #byScan: the chunk the lines are slices of; its bytes [#textStart, #textEnd) as Latin-1 text;
+   * the next place in the chunk where a key starts (-1: not looked for) and where to look next.
+   */
   #chunk: Uint8Array | undefined;
   #text = '';
+  #textStart = 0;
+  #textEnd = 0;
   #hit = -1;
   #scanFrom = 0;
 
@@ -57,20 +84,22 @@ class WordTable {
     const index = new Map<string, number>();
     for (const words of rules) {
       // Each rule's longest word is its key (a short word such as `: ` or `ms` is on most lines).
-      const sorted = [...words].sort((a, b) => Buffer.byteLength(b) - Buffer.byteLength(a));
-      const key = sorted[0] as string;
-      let k = index.get(key);
+      const sorted = words.map((w) => ({ word: w, ...wordBytes(w) })).sort((a, b) => b.bytes.length - a.bytes.length);
+      const key = sorted[0] as WordBytes & { word: string };
+      let k = index.get(key.word);
       if (k === undefined) {
         k = this.#keys.length;
-        index.set(key, k);
-        this.#keys.push(Buffer.from(key, 'utf8'));
+        index.set(key.word, k);
+        this.#keys.push(key.bytes);
+        this.#digitBefore.push(key.digitBefore);
         this.#rulesOf.push([]);
       }
       (this.#rulesOf[k] as number[]).push(this.#others.length);
-      this.#others.push(sorted.slice(1).map((w) => Buffer.from(w, 'utf8')));
+      this.#others.push(sorted.slice(1));
     }
     this.#keys.forEach((bytes, k) => {
-      if (bytes.length === 1) this.#single[bytes[0] as number] = k + 1;
+      if (bytes.length === 1)
+        (this.#digitBefore[k] ? this.#singleAfterDigit : this.#single)[bytes[0] as number] = k + 1;
       else {
         const pair = ((bytes[0] as number) << 8) | (bytes[1] as number);
         if (this.#pairs[pair] === 0) this.#pairs[pair] = this.#buckets.push([]);
@@ -82,7 +111,10 @@ class WordTable {
     this.#scan =
       this.#singles || this.#keys.length === 0 || this.#keys.length > SCAN_KEYS
         ? undefined
-        : new RegExp(this.#keys.map(latin1Pattern).join('|'), 'g');
+        : new RegExp(
+            this.#keys.map((bytes, k) => latin1Pattern(bytes, this.#digitBefore[k] as boolean)).join('|'),
+            'g',
+          );
   }
 
   get size(): number {
@@ -106,20 +138,25 @@ class WordTable {
    * then checked only where a key was found in it. A JS loop over every byte cost 3 ns a byte.
    */
   #byScan(buf: Uint8Array, start: number, end: number): boolean {
-    if (buf !== this.#chunk) {
+    if (buf !== this.#chunk || start < this.#textStart || end > this.#textEnd) {
+      // A new piece of text from the line's start: SCAN_WINDOW bytes, or the whole line. A key
+      // is inside its line, so a line inside the piece has all its keys in the text.
       this.#chunk = buf;
-      this.#text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1');
+      this.#textStart = start;
+      this.#textEnd = Math.min(buf.byteLength, Math.max(end, start + SCAN_WINDOW));
+      this.#text = Buffer.from(buf.buffer, buf.byteOffset + start, this.#textEnd - start).toString('latin1');
       this.#hit = -1;
-      this.#scanFrom = 0;
+      this.#scanFrom = start;
     }
     const call = ++this.#call;
     const scan = this.#scan as RegExp;
+    const base = this.#textStart;
     for (;;) {
       if (this.#hit < start) {
         // The next place where some key starts, at or after the line (keys may overlap: from hit + 1).
-        scan.lastIndex = Math.max(start, this.#scanFrom);
+        scan.lastIndex = Math.max(start, this.#scanFrom) - base;
         const m = scan.exec(this.#text);
-        this.#hit = m === null ? this.#text.length : m.index;
+        this.#hit = m === null ? this.#textEnd : base + m.index;
         this.#scanFrom = this.#hit + 1;
       }
       const at = this.#hit;
@@ -128,24 +165,26 @@ class WordTable {
       const pair = ((buf[at] as number) << 8) | (buf[at + 1] as number);
       const bucket = this.#pairs[pair] as number;
       if (bucket !== 0 && this.#pairAt(bucket - 1, at, call, buf, start, end)) return true;
+      // A key after a digit (`[0-9] passed`) matched from the digit: the key is one byte on.
+      if (isDigit(buf[at] as number) && at + 2 < end) {
+        const next = this.#pairs[((buf[at + 1] as number) << 8) | (buf[at + 2] as number)] as number;
+        if (next !== 0 && this.#pairAt(next - 1, at + 1, call, buf, start, end)) return true;
+      }
     }
   }
 
   /** Many keys, or a key of one byte: one JS pass over the line's bytes, each pair looked up in the table. */
   #onePass(buf: Uint8Array, start: number, end: number): boolean {
     const call = ++this.#call;
-    const single = this.#single;
     const pairs = this.#pairs;
     let prev = buf[start] as number;
-    if (this.#singles && single[prev] !== 0 && this.#keyAt((single[prev] as number) - 1, call, buf, start, end))
-      return true;
+    if (this.#singles && this.#singleAt(prev, start, call, buf, start, end)) return true;
     for (let i = start + 1; i < end; i++) {
       const b = buf[i] as number;
       const bucket = pairs[(prev << 8) | b] as number;
       prev = b;
       if (bucket !== 0 && this.#pairAt(bucket - 1, i - 1, call, buf, start, end)) return true;
-      if (this.#singles && single[b] !== 0 && this.#keyAt((single[b] as number) - 1, call, buf, start, end))
-        return true;
+      if (this.#singles && this.#singleAt(b, i, call, buf, start, end)) return true;
     }
     return false;
   }
@@ -158,11 +197,25 @@ class WordTable {
       if (
         this.#stamp[k] !== call &&
         startsWith(buf, at, end, this.#keys[k] as Buffer) &&
+        (!this.#digitBefore[k] || (at > start && isDigit(buf[at - 1] as number))) &&
         this.#keyAt(k, call, buf, start, end)
       )
         return true;
     }
     return false;
+  }
+
+  /** The one-byte keys of byte `b`, at `at`: as #keyAt (one after a digit when the digit is there). */
+  #singleAt(b: number, at: number, call: number, buf: Uint8Array, start: number, end: number): boolean {
+    const plain = this.#single[b] as number;
+    if (plain !== 0 && this.#keyAt(plain - 1, call, buf, start, end)) return true;
+    const afterDigit = this.#singleAfterDigit[b] as number;
+    return (
+      afterDigit !== 0 &&
+      at > start &&
+      isDigit(buf[at - 1] as number) &&
+      this.#keyAt(afterDigit - 1, call, buf, start, end)
+    );
   }
 
   /** Key `k` is on the line: whether a rule it is the key of has its other words there too. */
@@ -171,7 +224,7 @@ class WordTable {
     this.#stamp[k] = call;
     for (const r of this.#rulesOf[k] as number[]) {
       let all = true;
-      for (const w of this.#others[r] as Buffer[])
+      for (const w of this.#others[r] as WordBytes[])
         if (!contains(buf, start, end, w)) {
           all = false;
           break;
@@ -288,12 +341,18 @@ export class HeadWordPrecheck extends Precheck {
   }
 }
 
-/** buf[start, end) holds `word` (lines are short: a plain search). */
-function contains(buf: Uint8Array, start: number, end: number, word: Buffer): boolean {
-  const first = word[0] as number;
-  for (let i = start, last = end - word.length; i <= last; i++)
-    if (buf[i] === first && startsWith(buf, i, end, word)) return true;
+/** buf[start, end) holds `word`, after a digit when it needs one (lines are short: a plain search). */
+function contains(buf: Uint8Array, start: number, end: number, word: WordBytes): boolean {
+  const { bytes, digitBefore } = word;
+  const first = bytes[0] as number;
+  for (let i = digitBefore ? start + 1 : start, last = end - bytes.length; i <= last; i++)
+    if (buf[i] === first && (!digitBefore || isDigit(buf[i - 1] as number)) && startsWith(buf, i, end, bytes))
+      return true;
   return false;
+}
+
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
 }
 
 function startsWith(buf: Uint8Array, at: number, end: number, prefix: Buffer): boolean {

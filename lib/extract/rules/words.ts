@@ -2,6 +2,8 @@
 // derived from the regex source, conservatively: only literal runs at the top level of a regex
 // without a top-level alternation or flags that change matching (i, so a line's bytes may
 // differ from the word's). Null when nothing can be derived: then every line goes to the rules.
+// A word of `words:` that starts with `\d` needs a digit (0-9) just before the rest of it
+// (`\d passed`: `3 passed`, not `Test passed`); a derived word is always literal.
 
 import type { ContextRule, LineRule } from './model.js';
 
@@ -12,6 +14,38 @@ export function requiredWords(rule: Pick<LineRule | ContextRule, 'regex' | 'word
   return wordsOfRegex(rule.regex.source, rule.regex.flags);
 }
 
+/** `words:` prefix: a digit just before the rest of the word. */
+const DIGIT = '\\d';
+
+/** A word of `words:` as the pre-filter looks for it: its literal text, and whether a digit must come just before. */
+export interface Word {
+  text: string;
+  digitBefore: boolean;
+}
+
+/** A `words:` entry as text and its digit condition (`\d passed` → ` passed` after a digit). */
+export function wordOf(word: string): Word {
+  return word.length > DIGIT.length && word.startsWith(DIGIT)
+    ? { text: word.slice(DIGIT.length), digitBefore: true }
+    : { text: word, digitBefore: false };
+}
+
+/** Why a `words:` entry cannot be used, or null (`\d` alone: the pre-filter would read it as those two characters). */
+export function wordProblem(word: string): string | null {
+  return word === DIGIT ? 'a word `\\d` needs text after it (`\\d passed`: a digit, then ` passed`)' : null;
+}
+
+/** `line` holds `word` (a `words:` entry, `\d` honoured; a derived word is plain text and needs no `\d`). */
+export function lineHasWord(line: string, word: string): boolean {
+  if (word.length <= DIGIT.length || !word.startsWith(DIGIT)) return line.includes(word);
+  const text = word.slice(DIGIT.length);
+  for (let i = line.indexOf(text, 1); i !== -1; i = line.indexOf(text, i + 1)) {
+    const c = line.charCodeAt(i - 1);
+    if (c >= 0x30 && c <= 0x39) return true;
+  }
+  return false;
+}
+
 /** The state of wordsOfRegex's scan: the words found, the literal run being read, the group depth. */
 interface WordScan {
   words: string[];
@@ -20,6 +54,8 @@ interface WordScan {
 }
 
 function flushRun(scan: WordScan): void {
+  // A literal backslash and d (`\\d` in the regex) would read as `words:`' digit: the run without its backslash is required too.
+  if (scan.run.startsWith(DIGIT)) scan.run = scan.run.slice(1);
   if (scan.run.length >= MIN_WORD) scan.words.push(scan.run);
   scan.run = '';
 }

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { loadRuleText } from '../../../lib/extract/rules/load.js';
 import { compileRule } from '../../../lib/extract/rules/compile.js';
-import { requiredWords, wordsOfRegex } from '../../../lib/extract/rules/words.js';
+import { lineHasWord, requiredWords, wordsOfRegex } from '../../../lib/extract/rules/words.js';
 import { parseWithUnit, withUnitSuffix } from '../../../lib/extract/rules/units.js';
 
 const root = new URL('../../../', import.meta.url);
@@ -85,6 +85,11 @@ const BROKEN: Array<[string, string, RegExp]> = [
     'words not a list',
     'version: 1\nrules: [{pattern: "(?<value>1)", name: x, words: abc}]',
     /words: must be a list of non-empty words/,
+  ],
+  [
+    'a word that is only the digit sign',
+    'version: 1\nrules: [{pattern: "(?<value>1)", name: x, words: [\'\\d\']}]',
+    /rule 1 \("x"\): words: a word `\\d` needs text after it/,
   ],
   [
     'marks not a list',
@@ -258,9 +263,25 @@ t.test('requiredWords: literal runs at the top level, conservatively', async (t)
     ['ab\\p{L}cd', 'u', ['ab', 'cd']],
     ['(?<n>x)\\k<n>yz', '', ['yz']],
     ['ab\\12cd', '', ['ab', 'cd']],
+    // A literal backslash and d would read as `words:`' digit sign: the word starts after the backslash.
+    ['\\\\data=(?<value>\\d+)', '', ['data=']],
+    ['x\\\\dy', '', ['x\\dy']],
   ];
   for (const [source, flags, want] of cases) t.same(wordsOfRegex(source, flags), want, `/${source}/${flags}`);
   t.same(requiredWords({ regex: /x/, words: ['given'] }), ['given'], 'words: wins');
+});
+
+t.test('lineHasWord: a word starting with \\d needs a digit just before the rest', async (t) => {
+  const cases: Array<[string, string, boolean]> = [
+    ['3 passed in 0.1s', '\\d passed', true],
+    ['Test passed: x in 9 ms', '\\d passed', false],
+    ['Test passed, 12 passed', '\\d passed', true],
+    [' passed at the start', '\\d passed', false],
+    ['a\\d passed', '\\d passed', false],
+    ['C:\\d', '\\d', true],
+    ['plain words', 'words', true],
+  ];
+  for (const [line, word, want] of cases) t.equal(lineHasWord(line, word), want, `${JSON.stringify(line)} ${word}`);
 });
 
 t.test('units: to seconds, bytes, ratio; suffixes', async (t) => {

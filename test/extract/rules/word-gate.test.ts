@@ -22,17 +22,28 @@ function decisions(gate: WordPrecheck, lines: readonly string[]): boolean[] {
   return out;
 }
 
+/** `line` holds `word`; a word starting with `\\d` needs a digit just before the rest (written as a regex here). */
+const holds = (line: string, word: string): boolean =>
+  word.startsWith('\\d') && word.length > 2
+    ? new RegExp(`[0-9]${word.slice(2).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(line)
+    : line.includes(word);
+
 const expected = (rules: readonly (readonly string[])[], lines: readonly string[]): boolean[] =>
-  lines.map((l) => rules.some((words) => words.every((w) => l.includes(w))));
+  lines.map((l) => rules.some((words) => words.every((w) => holds(l, w))));
+
+/** Some words need a digit before them (`\\d` + the word). */
+const maybeAfterDigit = (word: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.tuple(fc.boolean(), word).map(([digit, w]) => (digit ? `\\d${w}` : w));
 
 t.test('a line passes when it holds every word of some rule (property, small alphabet for overlaps)', (t) => {
   // Few characters, so words overlap, repeat, share first bytes and cross each other on a line;
   // one multi-byte character so UTF-8 words are compared as bytes.
-  const ch = fc.constantFrom('a', 'b', ' ', ':', 'é', 's');
-  const word = fc.array(ch, { minLength: 1, maxLength: 4 }).map((cs) => cs.join(''));
+  // Digits, for words that need one before them (`\\d` + the word), and words that hold one.
+  const ch = fc.constantFrom('a', 'b', ' ', ':', 'é', 's', '1', '2');
+  const word = maybeAfterDigit(fc.array(ch, { minLength: 1, maxLength: 4 }).map((cs) => cs.join('')));
   // Up to 12 rules (few keys: found by one regular expression, unless a key is one byte: words of
   // two characters or more make sure of it) and 33 to 60 (more keys than that: the one-pass table).
-  const long = fc.array(ch, { minLength: 2, maxLength: 4 }).map((cs) => cs.join(''));
+  const long = maybeAfterDigit(fc.array(ch, { minLength: 2, maxLength: 4 }).map((cs) => cs.join('')));
   const rules = fc.oneof(
     fc.array(fc.array(word, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 }),
     fc.array(fc.array(long, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 }),
@@ -53,6 +64,51 @@ t.test('a line passes when it holds every word of some rule (property, small alp
     { numRuns: 1500 },
   );
   t.end();
+});
+
+t.test("lines of a chunk past the 32 KiB the scan decodes at a time (property: words at the pieces' edges)", (t) => {
+  // Few keys: the regular expression scan, which decodes a chunk 32 KiB at a time from a line's
+  // start. Long runs of filler move the words across those edges, and lines longer than a piece.
+  const ch = fc.constantFrom('a', 'b', ' ', 's', '7');
+  const word = maybeAfterDigit(fc.array(ch, { minLength: 2, maxLength: 4 }).map((cs) => cs.join('')));
+  const rules = fc.array(fc.array(word, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 4 });
+  const bit = fc.array(ch, { maxLength: 6 }).map((cs) => cs.join(''));
+  const line = fc
+    .tuple(bit, fc.integer({ min: 0, max: 40_000 }), bit, fc.integer({ min: 0, max: 3_000 }), bit)
+    .map(([a, n, b, m, c]) => `${a}${'x'.repeat(n)}${b}${'x'.repeat(m)}${c}`);
+  fc.assert(
+    fc.property(rules, fc.array(line, { minLength: 1, maxLength: 10 }), (rs, ls) => {
+      const gate = new WordPrecheck(
+        NONE,
+        rs.map((words) => ({ words })),
+      );
+      t.same(decisions(gate, ls), expected(rs, ls));
+    }),
+    { numRuns: 300 },
+  );
+  t.end();
+});
+
+t.test("pytest's words: its summary lines pass, a log's `Test passed: … in 9 ms` lines do not", async (t) => {
+  const { sets } = await loadPresets(['pytest']);
+  const gates = new LineRules(sets, () => undefined).gates();
+  t.ok(gates !== null);
+  const gate = new WordPrecheck(NONE, gates ?? []);
+  const lines = [
+    '==== 2 failed, 3 passed, 1 error in 0.07s ====',
+    '3 passed in 0.10s',
+    '1 xfailed, 12 deselected, 2 warnings in 4.20s (0:00:04)',
+    '2024-05-14T00:00:00.040Z WARN  [worker-6] Test passed: handles empty input 195 of 5000 in 571 ms',
+    'FAILED test_x.py::test_y - assert 1 == 2 in setup',
+    'passed in 0.1s',
+  ];
+  t.same(decisions(gate, lines), [true, true, true, false, false, false]);
+  // Every summary line the rules read is let through: the regexes agree with the words.
+  for (const line of lines.slice(0, 3))
+    t.ok(
+      sets[0]?.rules.some((r) => 'regex' in r && r.regex.test(line)),
+      line,
+    );
 });
 
 t.test("every preset's words at once (--preset auto) decide as each rule's words do", async (t) => {
