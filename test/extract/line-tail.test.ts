@@ -98,3 +98,32 @@ t.test('property: lines kept by position in a chunk whose buffer is refilled aft
     { numRuns: 300 },
   );
 });
+
+// Longer lines first, so that lines are dropped before the short ones make the ring grow: the kept
+// lines then start anywhere in it.
+t.test('property: more lines kept than the ring first holds (it grows)', async (t) => {
+  fc.assert(
+    fc.property(
+      // At least 4,500 bytes of long lines (more than the bound), then 1 or 2 bytes a line: over
+      // 1,024 lines kept (the ring's first size) with the first of them far into it.
+      fc.array(fc.string({ minLength: 8, maxLength: 16 }), { minLength: 500, maxLength: 700 }),
+      fc.array(fc.string({ maxLength: 1 }), { minLength: 2500, maxLength: 6000 }),
+      fc.integer({ min: 2500, max: 4000 }),
+      fc.integer({ min: 1, max: 700 }),
+      (long, short, max, every) => {
+        const clean = [...long, ...short].map((l) => l.replace(/[\n\r\u001b]/g, ''));
+        const tail = new LineTail(max);
+        const buf = Buffer.from(clean.join('\n'), 'utf8');
+        let at = 0;
+        clean.forEach((line, i) => {
+          const end = at + Buffer.byteLength(line, 'utf8');
+          tail.keep(buf, at, end, i + 1);
+          at = end + 1;
+          if ((i + 1) % every === 0) tail.flush();
+        });
+        t.same(tail.take(), lastLines(clean, max));
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
