@@ -14,6 +14,7 @@ import type { BackendOutcome } from '../sinks/backend.js';
 import { ConfiguredBackends } from '../sinks/registry.js';
 import { startInputs, type Inputs, type Streams } from './run/inputs.js';
 import { discardEarlyTool, type ToolExit } from '../input/child.js';
+import { AUTO_DOCUMENT_LIMIT, DOCUMENT_LIMIT } from '../input/document.js';
 import { SignalWatch, type SignalSource } from './run/signals.js';
 import { exitStatus, SIGNAL_STATUS } from './run/exit-status.js';
 import { startFlushing } from './run/flush.js';
@@ -342,7 +343,10 @@ async function collectAtEnd(
   if (document) {
     if (document.overflow)
       extractor.problem(
-        `document rules: the input is over ${document.limit} bytes; it was not parsed as a JSON or XML document`,
+        `document rules: the input is over ${document.limit} bytes; it was not parsed as a JSON or XML document` +
+          (document.limit === AUTO_DOCUMENT_LIMIT
+            ? ` (--preset auto keeps up to ${AUTO_DOCUMENT_LIMIT} bytes as a document; a named --preset, up to ${DOCUMENT_LIMIT})`
+            : ''),
       );
     else await extractor.documents(document.text());
   }

@@ -177,6 +177,16 @@ export class Extractor {
     return this.documentRules.length > 0 || this.#recognition.documentMarks;
   }
 
+  /** Only --preset auto's own presets want the document (its bound is lower: lib/input/document.ts). */
+  get documentOnlyForAuto(): boolean {
+    return this.#sets.every(
+      (s) =>
+        s.auto === true ||
+        (!s.rules.some((r) => r.kind === 'json' || r.kind === 'xml') &&
+          !(s.marks ?? []).some((m) => m.kind !== 'mark')),
+    );
+  }
+
   /**
    * The byte gate for the line splitter; null when every line must be seen (a line rule
    * without required words, or --explain). With line rules it is a WordPrecheck: the default

@@ -3,6 +3,14 @@
 
 export const DOCUMENT_LIMIT = 32 * 1024 * 1024;
 
+/**
+ * When only --preset auto's own presets want the document (docs/presets.md, "What it reads").
+ * Keeping the input as a document costs memory its reads cannot reuse: on the bench's 256 MiB
+ * mixed log, keeping 32 MiB of a log that is no document was a tenth of --preset auto's time
+ * (bench/RESULTS.md); a report that is larger is read by its named preset.
+ */
+export const AUTO_DOCUMENT_LIMIT = 8 * 1024 * 1024;
+
 export class DocumentCollector {
   #chunks: Buffer[] = [];
   #bytes = 0;

@@ -150,6 +150,31 @@ t.test('--preset auto in filter mode chooses by content: the marks seen decide, 
   t.match(explained.stderr, /--preset auto chose mocha/);
 });
 
+t.test('--preset auto keeps up to 8 MiB as a document; a named preset up to 32 MiB', async (t) => {
+  // cloc's recorded report with 9 MiB more in its header (a field the preset leaves out).
+  const report = JSON.parse(
+    readFileSync(new URL('../fixtures/recorded/cloc-json/input', import.meta.url), 'utf8'),
+  ) as Record<string, Record<string, unknown>>;
+  (report.header as Record<string, unknown>).padding = 'x'.repeat(9 * 1024 * 1024);
+  const input = JSON.stringify(report);
+  const auto = await runInProcess(['--preset', 'auto', '--dry-run'], { input });
+  t.equal(auto.status, 0, auto.stderr.slice(0, 2000));
+  t.ok(auto.stdout.equals(Buffer.from(input)), 'the input passed through whole');
+  t.match(
+    auto.stderr,
+    /the input is over 8388608 bytes; it was not parsed as a JSON or XML document \(--preset auto keeps up to 8388608 bytes as a document; a named --preset, up to 33554432\)/,
+  );
+  t.notMatch(auto.stderr, /code_lines/);
+  const named = await runInProcess(['--preset', 'cloc', '--dry-run'], { input });
+  t.equal(named.status, 0, named.stderr.slice(0, 2000));
+  t.notMatch(named.stderr, /not parsed as a JSON or XML document/);
+  t.match(named.stderr, /keptn_cloc_code_lines\{ci_platform="keptn"\} \d+\n/);
+  // auto beside a rule file or preset of the user's that wants the document: 32 MiB, as for them.
+  const both = await runInProcess(['--preset', 'auto', '--preset', 'cloc', '--dry-run'], { input });
+  t.notMatch(both.stderr, /not parsed as a JSON or XML document/);
+  t.match(both.stderr, /keptn_\w+_code_lines\{ci_platform="keptn"\} \d+\n/);
+});
+
 /** Runs the CLI with a preload that writes, at exit, the CommonJS modules it loaded. */
 function loadedModules(args: string[], input: string): Promise<string[]> {
   const file = join(dir, `loaded-${args.length}.txt`);

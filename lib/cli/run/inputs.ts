@@ -7,7 +7,7 @@ import type { Extractor } from '../../extract/extractor.js';
 import { LineSplitter } from '../../input/lines.js';
 import type { Reporter } from '../../report/report.js';
 import { forwardSignal, runTool, type ToolExit, type ToolRun } from '../../input/child.js';
-import { DocumentCollector } from '../../input/document.js';
+import { AUTO_DOCUMENT_LIMIT, DOCUMENT_LIMIT, DocumentCollector } from '../../input/document.js';
 import { stdinInput, streamInput, type Input, type StdinSource } from '../../input/sources.js';
 import { passThrough } from '../../input/passthrough.js';
 import { stdoutFailureLosesOutput, stdoutFailureMessage } from '../../input/stdout-failure.js';
@@ -77,7 +77,9 @@ export function startInputs(config: Config, env: Env, io: Streams): StartedInput
   return {
     connect(extractor, reporter) {
       later.connect(reporter);
-      const document = extractor.wantsDocument ? new DocumentCollector() : undefined;
+      const document = extractor.wantsDocument
+        ? new DocumentCollector(extractor.documentOnlyForAuto ? AUTO_DOCUMENT_LIMIT : DOCUMENT_LIMIT)
+        : undefined;
       const stdoutLines = linesOf(config, extractor, 'line');
       const skipped = stdoutChunks.connect((chunk, owned) => {
         stdoutLines.push(chunk);
