@@ -10,7 +10,7 @@ import { wordOf, type RequiredPrefix } from './words.js';
 /** What one line rule needs of a line: a prefix at its start (cheap), or words anywhere. */
 export type RuleGate = { prefix: RequiredPrefix } | { words: readonly string[] };
 
-/** Up to this many keys (none of one byte), WordTable finds them with one regular expression. */
+/** Up to this many keys, WordTable finds them with one regular expression. */
 const SCAN_KEYS = 32;
 
 /**
@@ -40,10 +40,10 @@ function wordBytes(word: string): WordBytes {
 }
 
 /**
- * The rules' words, searched for all at once. Up to SCAN_KEYS keys of two bytes or more, one
- * regular expression finds where a key starts in each chunk (#byScan); otherwise one pass over a
- * line's bytes looks up each pair of bytes in a table of the keys' first two bytes (a key of one
- * byte: its byte) (#onePass). Either way only a place that starts some key is compared further,
+ * The rules' words, searched for all at once. Up to SCAN_KEYS keys, one regular expression finds
+ * where a key starts in each chunk (#byScan); otherwise one pass over a line's bytes looks up each
+ * pair of bytes in a table of the keys' first two bytes (a key of one byte: its byte) (#onePass).
+ * Both look a found place up in those tables. Either way only a place that starts some key is compared further,
  * where a native search per word costs one search per word and line (--preset auto's presets
  * have about 75 keys; pytest's words are on many lines).
  */
@@ -109,7 +109,7 @@ class WordTable {
     this.#stamp = new Float64Array(this.#keys.length);
     this.#singles = this.#keys.some((bytes) => bytes.length === 1);
     this.#scan =
-      this.#singles || this.#keys.length === 0 || this.#keys.length > SCAN_KEYS
+      this.#keys.length === 0 || this.#keys.length > SCAN_KEYS
         ? undefined
         : new RegExp(
             this.#keys.map((bytes, k) => latin1Pattern(bytes, this.#digitBefore[k] as boolean)).join('|'),
@@ -133,7 +133,7 @@ class WordTable {
   }
 
   /**
-   * Keys of two bytes or more, not many: V8's regular expression engine finds where one starts,
+   * Not many keys: V8's regular expression engine finds where one starts,
    * once per chunk (its bytes as Latin-1 text: one character per byte), in native code; a line is
    * then checked only where a key was found in it. A JS loop over every byte cost 3 ns a byte.
    */
@@ -162,14 +162,9 @@ class WordTable {
       const at = this.#hit;
       if (at >= end) return false;
       this.#hit = -1;
-      const pair = ((buf[at] as number) << 8) | (buf[at + 1] as number);
-      const bucket = this.#pairs[pair] as number;
-      if (bucket !== 0 && this.#pairAt(bucket - 1, at, call, buf, start, end)) return true;
+      if (this.#keysAt(at, call, buf, start, end)) return true;
       // A key after a digit (`[0-9] passed`) matched from the digit: the key is one byte on.
-      if (isDigit(buf[at] as number) && at + 2 < end) {
-        const next = this.#pairs[((buf[at + 1] as number) << 8) | (buf[at + 2] as number)] as number;
-        if (next !== 0 && this.#pairAt(next - 1, at + 1, call, buf, start, end)) return true;
-      }
+      if (isDigit(buf[at] as number) && at + 1 < end && this.#keysAt(at + 1, call, buf, start, end)) return true;
     }
   }
 
@@ -187,6 +182,13 @@ class WordTable {
       if (this.#singles && this.#singleAt(b, i, call, buf, start, end)) return true;
     }
     return false;
+  }
+
+  /** The keys that start at `at` (of two bytes or more, and of one): whether one is there whose rule's words are all on the line. */
+  #keysAt(at: number, call: number, buf: Uint8Array, start: number, end: number): boolean {
+    const bucket = this.#pairs[((buf[at] as number) << 8) | (buf[at + 1] as number)] as number;
+    if (bucket !== 0 && this.#pairAt(bucket - 1, at, call, buf, start, end)) return true;
+    return this.#singles && this.#singleAt(buf[at] as number, at, call, buf, start, end);
   }
 
   /** The keys starting with the pair at `at`: whether one is there whose rule's words are all on the line. */

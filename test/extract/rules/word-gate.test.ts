@@ -41,8 +41,8 @@ t.test('a line passes when it holds every word of some rule (property, small alp
   // Digits, for words that need one before them (`\\d` + the word), and words that hold one.
   const ch = fc.constantFrom('a', 'b', ' ', ':', 'é', 's', '1', '2');
   const word = maybeAfterDigit(fc.array(ch, { minLength: 1, maxLength: 4 }).map((cs) => cs.join('')));
-  // Up to 12 rules (few keys: found by one regular expression, unless a key is one byte: words of
-  // two characters or more make sure of it) and 33 to 60 (more keys than that: the one-pass table).
+  // Up to 12 rules (few keys: found by one regular expression; keys of one byte among them, or
+  // words of two characters or more) and 33 to 60 (more keys than that: the one-pass table).
   const long = maybeAfterDigit(fc.array(ch, { minLength: 2, maxLength: 4 }).map((cs) => cs.join('')));
   const rules = fc.oneof(
     fc.array(fc.array(word, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 12 }),
