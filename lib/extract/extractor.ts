@@ -120,7 +120,7 @@ export class Extractor {
       (set) => this.#recognition.seen(set),
     );
     this.#rules = rules.size > 0 ? rules : null;
-    // --preset auto's presets read the first AUTO_HEAD characters of lines and the last AUTO_TAIL
+    // --preset auto's presets read the first AUTO_HEAD bytes of lines and the last AUTO_TAIL
     // (at the end): where a tool's summary and its report are, at a fraction of the cost.
     const auto = this.#sets.filter((set) => set.auto === true);
     const autoRules = auto.length > 0 ? new LineRules(auto, (set) => this.#recognition.seen(set)) : null;
@@ -218,6 +218,11 @@ export class Extractor {
     if (this.#autoRules === null) return undefined;
     const tail = new LineTail(AUTO_TAIL);
     tail.active = this.#autoHead >= AUTO_HEAD;
+    tail.headLine = (bytes) => {
+      if (this.#autoHead >= AUTO_HEAD) return;
+      this.#autoHead += bytes;
+      if (this.#autoHead >= AUTO_HEAD) this.#headRead();
+    };
     this.#autoTails.push({ tail, where });
     return tail;
   }
@@ -253,9 +258,16 @@ export class Extractor {
    */
   #autoLine(text: string, where: () => string): void {
     if (this.#autoHead >= AUTO_HEAD) return;
-    this.#autoHead += text.length + 1;
     this.#autoGuarded?.push(text, where);
-    if (this.#autoHead < AUTO_HEAD) return;
+    // With a line splitter, its tail counts every line of the head, also those the gate turned
+    // away (lineTail()); lines given here directly count here.
+    if (this.#autoTails.length > 0) return;
+    this.#autoHead += text.length + 1;
+    if (this.#autoHead >= AUTO_HEAD) this.#headRead();
+  }
+
+  /** The head has been read: the presets' words no longer open the gate, and the tails keep lines. */
+  #headRead(): void {
     for (const g of this.#gates) if (g instanceof HeadWordPrecheck) g.headDone();
     for (const { tail } of this.#autoTails) tail.active = true;
   }

@@ -14,6 +14,11 @@ const ESC = 0x1b;
 export class LineTail {
   /** Set by the extractor when the head has been read: lines are kept from then on. */
   active = false;
+  /**
+   * Until then, the splitter counts each line here (its bytes and its `\n`), whether or not the
+   * byte gate let it through: the head is the input's first lines (docs/presets.md).
+   */
+  headLine: (bytes: number) => void = () => undefined;
   readonly #max: number;
   #buf: Buffer;
   /** Bytes written to #buf. */

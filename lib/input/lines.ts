@@ -56,8 +56,11 @@ export class LineSplitter {
       pos = nl + 1;
       nl = chunk.indexOf(10, pos);
     }
+    const tail = this.#opts.tail;
     for (; nl !== -1; nl = chunk.indexOf(10, pos)) {
       this.#line(chunk, pos, nl);
+      // --preset auto's head is the input's first lines, whether or not the byte gate let them through.
+      if (tail !== undefined && !tail.active) tail.headLine(nl + 1 - pos);
       pos = nl + 1;
     }
     // The tail copies this chunk's kept lines now: the chunk's buffer may be refilled after this.
@@ -119,6 +122,8 @@ export class LineSplitter {
 
   /** Completes the pending line with chunk[0, nl). */
   #finishPending(chunk: Buffer, nl: number): void {
+    const tail = this.#opts.tail;
+    if (tail !== undefined && !tail.active) tail.headLine(this.#pendingBytes + nl + 1);
     if (this.#skipping || this.#pendingBytes + nl > this.#opts.maxLineBytes) {
       this.lines++;
       this.overlong++;

@@ -22,7 +22,7 @@ import {
   type BaseUnit,
   type NumberStyle,
 } from './units.js';
-import { lineHasWord, requiredPrefix, requiredWords, wordsOfRegex } from './words.js';
+import { lineHasWord, requiredPrefix, requiredSuffix, requiredWords, wordOf, wordsOfRegex } from './words.js';
 import type { RuleGate } from './word-gate.js';
 
 export const MAX_MATCHES_PER_LINE = 1000;
@@ -101,14 +101,18 @@ export class LineRules {
     return this.#rules;
   }
 
-  /** What each rule needs of a line (a prefix, or words), or null when some rule needs nothing known (then no line may be skipped). */
+  /** What each rule needs of a line (a prefix, a suffix, or words), or null when some rule needs nothing known (then no line may be skipped). */
   gates(): RuleGate[] | null {
     const all: RuleGate[] = [];
     for (const r of this.#rules) {
-      // An anchored literal prefix is the cheaper check (a few bytes at the line's start); both
-      // it and the words are things every matching line has, so either may gate.
+      // An anchored literal prefix or suffix is the cheaper check (a few bytes at the line's start
+      // or end); they and the words are things every matching line has, so any of them may gate.
+      // A suffix shorter than the longest word is likelier to be on other lines too.
       const prefix = requiredPrefix(r.rule);
+      const suffix = prefix === null ? requiredSuffix(r.rule) : null;
+      const longest = Math.max(0, ...(r.words ?? []).map((w) => wordOf(w).text.length));
       if (prefix !== null) all.push({ prefix });
+      else if (suffix !== null && suffix.length >= longest) all.push({ suffix });
       else if (r.words !== null) all.push({ words: r.words });
       else return null;
     }

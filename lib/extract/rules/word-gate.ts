@@ -7,8 +7,8 @@
 import { Precheck, type PrecheckOptions } from '../parsers/precheck.js';
 import { wordOf, type RequiredPrefix } from './words.js';
 
-/** What one line rule needs of a line: a prefix at its start (cheap), or words anywhere. */
-export type RuleGate = { prefix: RequiredPrefix } | { words: readonly string[] };
+/** What one line rule needs of a line: a prefix at its start or a suffix at its end (cheap), or words anywhere. */
+export type RuleGate = { prefix: RequiredPrefix } | { suffix: string } | { words: readonly string[] };
 
 /** Up to this many keys, WordTable finds them with one regular expression. */
 const SCAN_KEYS = 32;
@@ -21,22 +21,31 @@ const SCAN_KEYS = 32;
  */
 const SCAN_WINDOW = 32 * 1024;
 
-/** A key's bytes as a pattern matching them in Latin-1 text (each byte one character, escaped), after a digit when it needs one. */
-function latin1Pattern(bytes: Buffer, digitBefore: boolean): string {
-  let pattern = digitBefore ? '[0-9]' : '';
-  for (const b of bytes) pattern += `\\x${b.toString(16).padStart(2, '0')}`;
-  return pattern;
-}
-
-/** A word as the table compares it: its bytes, and whether a digit must come just before them (`\\d passed`). */
+/** A word as the table compares it: its bytes, and whether a digit must come just before or after them (`\\d passed`, `\\d,\\d`). */
 interface WordBytes {
   bytes: Buffer;
   digitBefore: boolean;
+  digitAfter: boolean;
 }
 
 function wordBytes(word: string): WordBytes {
-  const { text, digitBefore } = wordOf(word);
-  return { bytes: Buffer.from(text, 'utf8'), digitBefore };
+  const { text, digitBefore, digitAfter } = wordOf(word);
+  return { bytes: Buffer.from(text, 'utf8'), digitBefore, digitAfter };
+}
+
+/** A key as a pattern matching it in Latin-1 text (each byte one character, escaped), with the digits it needs beside it. */
+function latin1Pattern(key: WordBytes): string {
+  let pattern = key.digitBefore ? '[0-9]' : '';
+  for (const b of key.bytes) pattern += `\\x${b.toString(16).padStart(2, '0')}`;
+  return key.digitAfter ? `${pattern}[0-9]` : pattern;
+}
+
+/** buf[at, at + word's length) is the word with the digits it needs beside it, inside buf[start, end). */
+function fits(word: WordBytes, buf: Uint8Array, at: number, start: number, end: number): boolean {
+  return (
+    (!word.digitBefore || (at > start && isDigit(buf[at - 1] as number))) &&
+    (!word.digitAfter || (at + word.bytes.length < end && isDigit(buf[at + word.bytes.length] as number)))
+  );
 }
 
 /**
@@ -48,17 +57,14 @@ function wordBytes(word: string): WordBytes {
  * have about 75 keys; pytest's words are on many lines).
  */
 class WordTable {
-  /** Each distinct key word's bytes. */
-  readonly #keys: Buffer[] = [];
-  /** Key index → a digit must come just before it on the line (`\\d passed`). */
-  readonly #digitBefore: boolean[] = [];
+  /** Each distinct key word (its bytes, and the digits it needs beside it). */
+  readonly #keys: WordBytes[] = [];
   /** Key index → the rules (indexes into #others) whose key it is. */
   readonly #rulesOf: number[][] = [];
   /** Per rule, its words other than its key. */
   readonly #others: WordBytes[][] = [];
-  /** Byte → 1 + the index of the one-byte key of that byte; 0: none. A key after a digit (`\\d%`) in #singleAfterDigit. */
-  readonly #single = new Int32Array(256);
-  readonly #singleAfterDigit = new Int32Array(256);
+  /** Byte → the one-byte keys of that byte (one plain, one after a digit, …). */
+  readonly #single: Array<number[] | undefined> = new Array(256);
   /** First two bytes → 1 + the index into #buckets of the keys that start with them; 0: none. */
   readonly #pairs = new Int32Array(65536);
   readonly #buckets: number[][] = [];
@@ -90,16 +96,14 @@ class WordTable {
       if (k === undefined) {
         k = this.#keys.length;
         index.set(key.word, k);
-        this.#keys.push(key.bytes);
-        this.#digitBefore.push(key.digitBefore);
+        this.#keys.push(key);
         this.#rulesOf.push([]);
       }
       (this.#rulesOf[k] as number[]).push(this.#others.length);
       this.#others.push(sorted.slice(1));
     }
-    this.#keys.forEach((bytes, k) => {
-      if (bytes.length === 1)
-        (this.#digitBefore[k] ? this.#singleAfterDigit : this.#single)[bytes[0] as number] = k + 1;
+    this.#keys.forEach(({ bytes }, k) => {
+      if (bytes.length === 1) (this.#single[bytes[0] as number] ??= []).push(k);
       else {
         const pair = ((bytes[0] as number) << 8) | (bytes[1] as number);
         if (this.#pairs[pair] === 0) this.#pairs[pair] = this.#buckets.push([]);
@@ -107,14 +111,11 @@ class WordTable {
       }
     });
     this.#stamp = new Float64Array(this.#keys.length);
-    this.#singles = this.#keys.some((bytes) => bytes.length === 1);
+    this.#singles = this.#keys.some((key) => key.bytes.length === 1);
     this.#scan =
       this.#keys.length === 0 || this.#keys.length > SCAN_KEYS
         ? undefined
-        : new RegExp(
-            this.#keys.map((bytes, k) => latin1Pattern(bytes, this.#digitBefore[k] as boolean)).join('|'),
-            'g',
-          );
+        : new RegExp(this.#keys.map(latin1Pattern).join('|'), 'g');
   }
 
   get size(): number {
@@ -196,10 +197,11 @@ class WordTable {
     const keys = this.#buckets[bucket] as number[];
     for (let j = 0; j < keys.length; j++) {
       const k = keys[j] as number;
+      const key = this.#keys[k] as WordBytes;
       if (
         this.#stamp[k] !== call &&
-        startsWith(buf, at, end, this.#keys[k] as Buffer) &&
-        (!this.#digitBefore[k] || (at > start && isDigit(buf[at - 1] as number))) &&
+        startsWith(buf, at, end, key.bytes) &&
+        fits(key, buf, at, start, end) &&
         this.#keyAt(k, call, buf, start, end)
       )
         return true;
@@ -207,17 +209,13 @@ class WordTable {
     return false;
   }
 
-  /** The one-byte keys of byte `b`, at `at`: as #keyAt (one after a digit when the digit is there). */
+  /** The one-byte keys of byte `b`, at `at`: as #keyAt, for those whose digits are beside it. */
   #singleAt(b: number, at: number, call: number, buf: Uint8Array, start: number, end: number): boolean {
-    const plain = this.#single[b] as number;
-    if (plain !== 0 && this.#keyAt(plain - 1, call, buf, start, end)) return true;
-    const afterDigit = this.#singleAfterDigit[b] as number;
-    return (
-      afterDigit !== 0 &&
-      at > start &&
-      isDigit(buf[at - 1] as number) &&
-      this.#keyAt(afterDigit - 1, call, buf, start, end)
-    );
+    const keys = this.#single[b];
+    if (keys === undefined) return false;
+    for (const k of keys)
+      if (fits(this.#keys[k] as WordBytes, buf, at, start, end) && this.#keyAt(k, call, buf, start, end)) return true;
+    return false;
   }
 
   /** Key `k` is on the line: whether a rule it is the key of has its other words there too. */
@@ -245,11 +243,17 @@ export class WordPrecheck extends Precheck {
   readonly #atStart: Array<Buffer[] | undefined> = new Array(256);
   readonly #afterBlanks: Array<Array<{ bytes: Buffer; some: boolean }> | undefined> = new Array(256);
   readonly #anyAfterBlanks: boolean;
+  /** Suffixes by their last byte. */
+  readonly #atEnd: Array<Buffer[] | undefined> = new Array(256);
 
   /** `gates`: per line rule, the prefix it needs, or the words it needs (all of them). */
   constructor(options: PrecheckOptions, gates: readonly RuleGate[]) {
     super(options);
     for (const g of gates) {
+      if ('suffix' in g) {
+        const bytes = Buffer.from(g.suffix, 'utf8');
+        (this.#atEnd[bytes[bytes.length - 1] as number] ??= []).push(bytes);
+      }
       if (!('prefix' in g)) continue;
       const bytes = Buffer.from(g.prefix.prefix, 'utf8');
       const first = bytes[0] as number;
@@ -287,6 +291,8 @@ export class WordPrecheck extends Precheck {
   /** Some line rule's prefix or words are on the line. */
   #byRules(buf: Uint8Array, start: number, end: number): boolean {
     if (start < end) {
+      const ends = this.#atEnd[buf[end - 1] as number];
+      if (ends !== undefined) for (const p of ends) if (endsWith(buf, start, end, p)) return true;
       const here = this.#atStart[buf[start] as number];
       if (here !== undefined) for (const p of here) if (startsWith(buf, start, end, p)) return true;
       if (this.#anyAfterBlanks) {
@@ -343,18 +349,21 @@ export class HeadWordPrecheck extends Precheck {
   }
 }
 
-/** buf[start, end) holds `word`, after a digit when it needs one (lines are short: a plain search). */
+/** buf[start, end) holds `word`, with the digits it needs beside it (lines are short: a plain search). */
 function contains(buf: Uint8Array, start: number, end: number, word: WordBytes): boolean {
-  const { bytes, digitBefore } = word;
+  const bytes = word.bytes;
   const first = bytes[0] as number;
-  for (let i = digitBefore ? start + 1 : start, last = end - bytes.length; i <= last; i++)
-    if (buf[i] === first && (!digitBefore || isDigit(buf[i - 1] as number)) && startsWith(buf, i, end, bytes))
-      return true;
+  for (let i = start, last = end - bytes.length; i <= last; i++)
+    if (buf[i] === first && startsWith(buf, i, end, bytes) && fits(word, buf, i, start, end)) return true;
   return false;
 }
 
 function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
+}
+
+function endsWith(buf: Uint8Array, start: number, end: number, suffix: Buffer): boolean {
+  return end - start >= suffix.length && startsWith(buf, end - suffix.length, end, suffix);
 }
 
 function startsWith(buf: Uint8Array, at: number, end: number, prefix: Buffer): boolean {

@@ -3,7 +3,8 @@
 // without a top-level alternation or flags that change matching (i, so a line's bytes may
 // differ from the word's). Null when nothing can be derived: then every line goes to the rules.
 // A word of `words:` that starts with `\d` needs a digit (0-9) just before the rest of it
-// (`\d passed`: `3 passed`, not `Test passed`); a derived word is always literal.
+// (`\d passed`: `3 passed`, not `Test passed`), one that ends with `\d` a digit just after it
+// (`\d,\d`: a comma between two digits); a derived word is always literal.
 
 import type { ContextRule, LineRule } from './model.js';
 
@@ -14,35 +15,45 @@ export function requiredWords(rule: Pick<LineRule | ContextRule, 'regex' | 'word
   return wordsOfRegex(rule.regex.source, rule.regex.flags);
 }
 
-/** `words:` prefix: a digit just before the rest of the word. */
+/** In `words:`, at a word's start: a digit just before the rest of it; at its end: a digit just after. */
 const DIGIT = '\\d';
 
-/** A word of `words:` as the pre-filter looks for it: its literal text, and whether a digit must come just before. */
+/** A word of `words:` as the pre-filter looks for it: its literal text, and the digits it needs beside it. */
 export interface Word {
   text: string;
   digitBefore: boolean;
+  digitAfter: boolean;
 }
 
-/** A `words:` entry as text and its digit condition (`\d passed` → ` passed` after a digit). */
+/** A `words:` entry as text and its digits (`\d passed` → ` passed` after a digit; `\d,\d` → `,` between two). */
 export function wordOf(word: string): Word {
-  return word.length > DIGIT.length && word.startsWith(DIGIT)
-    ? { text: word.slice(DIGIT.length), digitBefore: true }
-    : { text: word, digitBefore: false };
+  let text = word;
+  const digitBefore = text.length > DIGIT.length && text.startsWith(DIGIT);
+  if (digitBefore) text = text.slice(DIGIT.length);
+  const digitAfter = text.length > DIGIT.length && text.endsWith(DIGIT);
+  if (digitAfter) text = text.slice(0, -DIGIT.length);
+  return { text, digitBefore, digitAfter };
 }
 
-/** Why a `words:` entry cannot be used, or null (`\d` alone: the pre-filter would read it as those two characters). */
+/** Why a `words:` entry cannot be used, or null (only digits: nothing literal is left to look for). */
 export function wordProblem(word: string): string | null {
-  return word === DIGIT ? 'a word `\\d` needs text after it (`\\d passed`: a digit, then ` passed`)' : null;
+  return word === DIGIT || word === DIGIT + DIGIT
+    ? 'a word of only `\\d` has no text to look for (`\\d passed`: a digit, then ` passed`)'
+    : null;
 }
+
+const isDigitCode = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 /** `line` holds `word` (a `words:` entry, `\d` honoured; a derived word is plain text and needs no `\d`). */
 export function lineHasWord(line: string, word: string): boolean {
-  if (word.length <= DIGIT.length || !word.startsWith(DIGIT)) return line.includes(word);
-  const text = word.slice(DIGIT.length);
-  for (let i = line.indexOf(text, 1); i !== -1; i = line.indexOf(text, i + 1)) {
-    const c = line.charCodeAt(i - 1);
-    if (c >= 0x30 && c <= 0x39) return true;
-  }
+  if (!word.includes(DIGIT)) return line.includes(word);
+  const { text, digitBefore, digitAfter } = wordOf(word);
+  for (let i = line.indexOf(text); i !== -1; i = line.indexOf(text, i + 1))
+    if (
+      (!digitBefore || (i > 0 && isDigitCode(line.charCodeAt(i - 1)))) &&
+      (!digitAfter || isDigitCode(line.charCodeAt(i + text.length)))
+    )
+      return true;
   return false;
 }
 
@@ -54,8 +65,9 @@ interface WordScan {
 }
 
 function flushRun(scan: WordScan): void {
-  // A literal backslash and d (`\\d` in the regex) would read as `words:`' digit: the run without its backslash is required too.
+  // A literal backslash and d (`\\d` in the regex) at the run's start or end would read as `words:`' digits: the run without them is required too.
   if (scan.run.startsWith(DIGIT)) scan.run = scan.run.slice(1);
+  if (scan.run.endsWith(DIGIT)) scan.run = scan.run.slice(0, -DIGIT.length);
   if (scan.run.length >= MIN_WORD) scan.words.push(scan.run);
   scan.run = '';
 }
@@ -182,6 +194,52 @@ export function requiredPrefix(rule: Pick<LineRule | ContextRule, 'regex'>): Req
   if (source[i] === '{') run = run.slice(0, -1);
   // One character is enough here: it is compared at the start of the line, not searched for.
   return run.length >= 1 ? { prefix: run, blanks } : null;
+}
+
+/**
+ * The literal an end-anchored regex (`^(?<trend>[A-Za-z][^\s:]*):$`) needs at the end of the
+ * line: a check of its last bytes. Null when the regex does not end with a literal before `$`,
+ * has flags that change matching, or a top-level alternation. Conservative at each construct:
+ * a group, class, escape class or quantifier before the literal starts it afresh.
+ */
+export function requiredSuffix(rule: Pick<LineRule | ContextRule, 'regex'>): string | null {
+  const { source, flags } = rule.regex;
+  // With `m`, `$` also matches before a line separator (U+2028) inside the line.
+  if (flags.includes('i') || flags.includes('m') || !source.endsWith('$') || hasTopLevelAlternation(source))
+    return null;
+  // The `$` must not be escaped: an odd number of backslashes before it makes it a literal.
+  let slashes = 0;
+  for (let i = source.length - 2; i >= 0 && source[i] === '\\'; i--) slashes++;
+  if (slashes % 2 === 1) return null;
+  let run = '';
+  let depth = 0;
+  const last = source.length - 1;
+  for (let i = 0; i < last; i++) {
+    const c = source[i] as string;
+    if (c === '\\') {
+      const next = source[i + 1];
+      if (next === undefined) return null;
+      if (depth === 0 && /[^A-Za-z0-9]/.test(next)) run += next;
+      else if (depth === 0) run = '';
+      i = escapeEnd(source, i);
+    } else if (c === '[') {
+      i = classEnd(source, i);
+      if (depth === 0) run = '';
+    } else if (c === '(') {
+      depth++;
+      run = '';
+    } else if (c === ')') {
+      depth--;
+      if (depth < 0) return null;
+      run = '';
+    } else if (depth > 0) continue;
+    else if (c === '?' || c === '*' || c === '+' || c === '{' || c === '.' || c === '^' || c === '$') {
+      // A quantifier (its character may repeat or be absent), any character, an anchor: no literal before here counts.
+      if (c === '{') i = Math.max(i, source.indexOf('}', i));
+      run = '';
+    } else run += c;
+  }
+  return depth === 0 && run.length > 0 ? run : null;
 }
 
 /** `a|b` outside any group: then no literal of one side is required. */

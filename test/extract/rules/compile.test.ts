@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { loadRuleText } from '../../../lib/extract/rules/load.js';
 import { compileRule } from '../../../lib/extract/rules/compile.js';
-import { lineHasWord, requiredWords, wordsOfRegex } from '../../../lib/extract/rules/words.js';
+import { lineHasWord, requiredSuffix, requiredWords, wordsOfRegex } from '../../../lib/extract/rules/words.js';
 import { parseWithUnit, withUnitSuffix } from '../../../lib/extract/rules/units.js';
 
 const root = new URL('../../../', import.meta.url);
@@ -89,7 +89,7 @@ const BROKEN: Array<[string, string, RegExp]> = [
   [
     'a word that is only the digit sign',
     'version: 1\nrules: [{pattern: "(?<value>1)", name: x, words: [\'\\d\']}]',
-    /rule 1 \("x"\): words: a word `\\d` needs text after it/,
+    /rule 1 \("x"\): words: a word of only `\\d` has no text to look for/,
   ],
   [
     'marks not a list',
@@ -263,15 +263,16 @@ t.test('requiredWords: literal runs at the top level, conservatively', async (t)
     ['ab\\p{L}cd', 'u', ['ab', 'cd']],
     ['(?<n>x)\\k<n>yz', '', ['yz']],
     ['ab\\12cd', '', ['ab', 'cd']],
-    // A literal backslash and d would read as `words:`' digit sign: the word starts after the backslash.
+    // A literal backslash and d would read as `words:`' digit: the word leaves them out at its start and end.
     ['\\\\data=(?<value>\\d+)', '', ['data=']],
     ['x\\\\dy', '', ['x\\dy']],
+    ['ab\\\\d(?<value>1)', '', ['ab']],
   ];
   for (const [source, flags, want] of cases) t.same(wordsOfRegex(source, flags), want, `/${source}/${flags}`);
   t.same(requiredWords({ regex: /x/, words: ['given'] }), ['given'], 'words: wins');
 });
 
-t.test('lineHasWord: a word starting with \\d needs a digit just before the rest', async (t) => {
+t.test('lineHasWord: a word starting (ending) with \\d needs a digit just before (after) the rest', async (t) => {
   const cases: Array<[string, string, boolean]> = [
     ['3 passed in 0.1s', '\\d passed', true],
     ['Test passed: x in 9 ms', '\\d passed', false],
@@ -280,8 +281,36 @@ t.test('lineHasWord: a word starting with \\d needs a digit just before the rest
     ['a\\d passed', '\\d passed', false],
     ['C:\\d', '\\d', true],
     ['plain words', 'words', true],
+    ['GET,/a,39,0,6', '\\d,\\d', true],
+    ['"ms":71.06,"id":"x"', '\\d,\\d', false],
+    ['a 1, 2', '\\d,', true],
+    ['1,', ',\\d', false],
   ];
   for (const [line, word, want] of cases) t.equal(lineHasWord(line, word), want, `${JSON.stringify(line)} ${word}`);
+});
+
+t.test('requiredSuffix: the literal right before a final $, conservatively', async (t) => {
+  const cases: Array<[string, string, string | null]> = [
+    ['^(?<trend>[A-Za-z][^\\s:]*):$', '', ':'],
+    ['(?<value>\\d+)/sec$', '', '/sec'],
+    ['x\\)$', '', 'x)'],
+    ['[abc]:$', '', ':'],
+    ['abc$', '', 'abc'],
+    ['a\\\\$', '', 'a\\'],
+    ['ab?$', '', null],
+    ['ab+$', '', null],
+    ['ms{2}$', '', null],
+    ['a.$', '', null],
+    ['a\\$', '', null],
+    [':\\s*$', '', null],
+    ['(?:ms|s)$', '', null],
+    ['a|b:$', '', null],
+    ['x:$', 'i', null],
+    ['x:$', 'm', null],
+    ['x:', '', null],
+  ];
+  for (const [source, flags, want] of cases)
+    t.equal(requiredSuffix({ regex: new RegExp(source, flags) }), want, `/${source}/${flags}`);
 });
 
 t.test('units: to seconds, bytes, ratio; suffixes', async (t) => {

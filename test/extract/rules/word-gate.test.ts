@@ -22,18 +22,25 @@ function decisions(gate: WordPrecheck, lines: readonly string[]): boolean[] {
   return out;
 }
 
-/** `line` holds `word`; a word starting with `\\d` needs a digit just before the rest (written as a regex here). */
-const holds = (line: string, word: string): boolean =>
-  word.startsWith('\\d') && word.length > 2
-    ? new RegExp(`[0-9]${word.slice(2).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(line)
-    : line.includes(word);
+/** `line` holds `word`; a word starting (ending) with `\\d` needs a digit just before (after) the rest (a regex here). */
+const holds = (line: string, word: string): boolean => {
+  let text = word;
+  const before = text.length > 2 && text.startsWith('\\d');
+  if (before) text = text.slice(2);
+  const after = text.length > 2 && text.endsWith('\\d');
+  if (after) text = text.slice(0, -2);
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${before ? '[0-9]' : ''}${escaped}${after ? '[0-9]' : ''}`).test(line);
+};
 
 const expected = (rules: readonly (readonly string[])[], lines: readonly string[]): boolean[] =>
   lines.map((l) => rules.some((words) => words.every((w) => holds(l, w))));
 
-/** Some words need a digit before them (`\\d` + the word). */
+/** Some words need a digit before them (`\\d` + the word), after them (the word + `\\d`), or both. */
 const maybeAfterDigit = (word: fc.Arbitrary<string>): fc.Arbitrary<string> =>
-  fc.tuple(fc.boolean(), word).map(([digit, w]) => (digit ? `\\d${w}` : w));
+  fc
+    .tuple(fc.boolean(), fc.boolean(), word)
+    .map(([before, after, w]) => `${before ? '\\d' : ''}${w}${after ? '\\d' : ''}`);
 
 t.test('a line passes when it holds every word of some rule (property, small alphabet for overlaps)', (t) => {
   // Few characters, so words overlap, repeat, share first bytes and cross each other on a line;
@@ -87,6 +94,42 @@ t.test("lines of a chunk past the 32 KiB the scan decodes at a time (property: w
     { numRuns: 300 },
   );
   t.end();
+});
+
+t.test("suffixes beside words: a line passes when it ends with a suffix or holds some rule's words (property)", (t) => {
+  const ch = fc.constantFrom('a', 'b', ':', ' ', '1');
+  const text = (min: number) => fc.array(ch, { minLength: min, maxLength: 3 }).map((cs) => cs.join(''));
+  const gate = fc.oneof(
+    text(1).map((suffix) => ({ suffix })),
+    fc.array(text(2), { minLength: 1, maxLength: 2 }).map((words) => ({ words })),
+  );
+  const lines = fc.array(
+    fc.array(ch, { maxLength: 12 }).map((cs) => cs.join('')),
+    { minLength: 1, maxLength: 10 },
+  );
+  fc.assert(
+    fc.property(fc.array(gate, { minLength: 1, maxLength: 6 }), lines, (gs, ls) => {
+      const want = ls.map((l) =>
+        gs.some((g) => ('suffix' in g ? l.endsWith(g.suffix) : g.words.every((w) => l.includes(w)))),
+      );
+      t.same(decisions(new WordPrecheck(NONE, gs), ls), want);
+    }),
+    { numRuns: 500 },
+  );
+  t.end();
+});
+
+t.test("artillery's trend line is gated by its suffix `:`, not by a `:` anywhere", async (t) => {
+  const { sets } = await loadPresets(['artillery']);
+  const gates = new LineRules(sets, () => undefined).gates();
+  t.ok(gates?.some((g) => 'suffix' in g && g.suffix === ':'));
+  const gate = new WordPrecheck(NONE, gates ?? []);
+  const lines = [
+    'http.response_time:',
+    'vusers.session_length:',
+    '2024-05-14T00:00:00.012Z DEBUG [worker-1] Cache miss',
+  ];
+  t.same(decisions(gate, lines), [true, true, false]);
 });
 
 t.test("pytest's words: its summary lines pass, a log's `Test passed: … in 9 ms` lines do not", async (t) => {
