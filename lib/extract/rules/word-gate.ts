@@ -1,8 +1,9 @@
 // The byte pre-filter with line rules: a line goes to the parsers when the default parsers' own
-// gate lets it through (lib/extract/parsers/precheck.ts), or when it holds every required word of some
-// line rule (lib/extract/rules/words.ts). Each rule's longest word is its key; all keys are looked
-// for at once (WordTable: one regular expression over each chunk for a few keys, one pass over the
-// line's bytes for many), and only a line holding a key is checked for that rule's other words.
+// gate lets it through (lib/extract/parsers/precheck.ts), or when it holds every required word of
+// some line rule (lib/extract/rules/words.ts). One of each rule's words is its key (chooseKeys);
+// all keys are looked for at once (WordTable: one regular expression over each chunk for a few
+// keys, one pass over the line's bytes for many), and only a line holding a key is checked for
+// that rule's other words.
 
 import { Precheck, type PrecheckOptions } from '../parsers/precheck.js';
 import { wordOf, type RequiredPrefix } from './words.js';
@@ -88,10 +89,14 @@ class WordTable {
 
   constructor(rules: readonly (readonly string[])[]) {
     const index = new Map<string, number>();
-    for (const words of rules) {
-      // Each rule's longest word is its key (a short word such as `: ` or `ms` is on most lines).
+    const chosen = chooseKeys(rules);
+    rules.forEach((words, r) => {
+      // The other words longest first: the rarest is compared first.
       const sorted = words.map((w) => ({ word: w, ...wordBytes(w) })).sort((a, b) => b.bytes.length - a.bytes.length);
-      const key = sorted[0] as WordBytes & { word: string };
+      const key = sorted.splice(
+        sorted.findIndex((w) => w.word === chosen[r]),
+        1,
+      )[0] as WordBytes & { word: string };
       let k = index.get(key.word);
       if (k === undefined) {
         k = this.#keys.length;
@@ -100,8 +105,8 @@ class WordTable {
         this.#rulesOf.push([]);
       }
       (this.#rulesOf[k] as number[]).push(this.#others.length);
-      this.#others.push(sorted.slice(1));
-    }
+      this.#others.push(sorted);
+    });
     this.#keys.forEach(({ bytes }, k) => {
       if (bytes.length === 1) (this.#single[bytes[0] as number] ??= []).push(k);
       else {
@@ -347,6 +352,33 @@ export class HeadWordPrecheck extends Precheck {
     this.#gate.forget();
     this.#after.forget();
   }
+}
+
+/** A key shared by other rules is taken only when it is at least this long (`: ` is on most lines). */
+const SHARED_KEY_BYTES = 4;
+
+/**
+ * Each rule's key: its longest word (a short word such as `: ` or `ms` is on most lines), unless
+ * another of its words, SHARED_KEY_BYTES or longer, is already the key of more rules: then that
+ * one (the most shared, then the longest). No word becomes a key that was not one already, so the
+ * keys are as rare as before and fewer: k6's text rules all hold `..: `, and the chunk scan looks
+ * for one key where it looked for ten (each alternative of the scan's expression is tried at
+ * every byte whose first character fits).
+ */
+export function chooseKeys(rules: readonly (readonly string[])[]): string[] {
+  const size = (w: string): number => Buffer.byteLength(wordOf(w).text);
+  const longest = rules.map((words) => words.reduce((a, b) => (size(b) > size(a) ? b : a)));
+  const keyOf = new Map<string, number>();
+  for (const w of longest) keyOf.set(w, (keyOf.get(w) ?? 0) + 1);
+  return rules.map((words, r) => {
+    let best = longest[r] as string;
+    for (const w of words) {
+      const n = keyOf.get(w) ?? 0;
+      const m = keyOf.get(best) as number;
+      if (size(w) >= SHARED_KEY_BYTES && (n > m || (n === m && size(w) > size(best)))) best = w;
+    }
+    return best;
+  });
 }
 
 /** buf[start, end) holds `word`, with the digits it needs beside it (lines are short: a plain search). */

@@ -3,7 +3,7 @@
 // default parsers' gate lets it through), whatever the words, their overlaps and the bytes.
 import t from 'tap';
 import fc from 'fast-check';
-import { HeadWordPrecheck, WordPrecheck } from '../../../lib/extract/rules/word-gate.js';
+import { chooseKeys, HeadWordPrecheck, WordPrecheck } from '../../../lib/extract/rules/word-gate.js';
 import { loadPresets, presetNames } from '../../../lib/extract/presets/catalog.js';
 import { LineRules } from '../../../lib/extract/rules/line-rules.js';
 
@@ -130,6 +130,64 @@ t.test("artillery's trend line is gated by its suffix `:`, not by a `:` anywhere
     '2024-05-14T00:00:00.012Z DEBUG [worker-1] Cache miss',
   ];
   t.same(decisions(gate, lines), [true, true, false]);
+});
+
+t.test(
+  "keys: each is one of its own words and was some rule's longest word; a shared key of 4 bytes or more is taken",
+  (t) => {
+    const size = (w: string): number => Buffer.byteLength(w.replace(/^\\d|\\d$/g, ''));
+    const longestOf = (ws: readonly string[]): string => ws.reduce((a, b) => (size(b) > size(a) ? b : a));
+    const ch = fc.constantFrom('a', 'b', '.', ':', ' ', 'é');
+    const word = fc.array(ch, { minLength: 1, maxLength: 6 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(word, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 20 }),
+        (rules) => {
+          const keys = chooseKeys(rules);
+          const longest = new Set(rules.map(longestOf));
+          rules.forEach((words, r) => {
+            const key = keys[r] as string;
+            t.ok(words.includes(key) && longest.has(key), `${JSON.stringify(words)} -> ${key}`);
+            if (key !== longestOf(words)) t.ok(size(key) >= 4, `a shared key is 4 bytes or more: ${key}`);
+          });
+          t.ok(new Set(keys).size <= longest.size);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // The key of the most rules wins over a rule's own longest word (k6: `..: ` is the longest
+    // word of its trend, rate, counter and gauge rules, and the others list it too).
+    t.same(
+      chooseKeys([
+        ['..: ', 'avg='],
+        ['..: ', 'min='],
+        ['..: ', '%'],
+        ['..: ', 'p(90)='],
+        ['http_reqs', '..: ', '/s'],
+        ['iterations..', '..: '],
+      ]),
+      ['..: ', '..: ', '..: ', '..: ', '..: ', '..: '],
+    );
+    // A word that is no rule's longest never becomes a key (pytest's ` in `) ...
+    t.same(
+      chooseKeys([
+        ['\\d passed', ' in '],
+        ['\\d failed', ' in '],
+      ]),
+      ['\\d passed', '\\d failed'],
+    );
+    // ... nor a key shorter than 4 bytes over a rule's own longer word (`: ` is on most lines).
+    t.same(chooseKeys([['abcdef', ': '], [': '], [': ']]), ['abcdef', ': ', ': ']);
+    t.end();
+  },
+);
+
+t.test("k6's preset: its text rules and mark look for one word", async (t) => {
+  const { sets } = await loadPresets(['k6']);
+  const gates = new LineRules(sets, () => undefined).gates() ?? [];
+  const words = gates.flatMap((g) => ('words' in g ? [g.words] : []));
+  t.ok(words.length >= 15, `${words.length} rules with words`);
+  t.same([...new Set(chooseKeys(words))], ['..: ']);
 });
 
 t.test("pytest's words: its summary lines pass, a log's `Test passed: … in 9 ms` lines do not", async (t) => {
