@@ -13,19 +13,21 @@
 //   micro       the per-line path in-process (bench/micro.js).
 //   added       the wall time a job pays: a 300 ms tool, alone, piped into us (filter mode), wrapped
 //               by us (wrap mode) and piped into the parent script, all pushing (bench/added-time.js).
+//   presets     every preset (`--preset list`) and --preset auto against the default run on the
+//               generated input, interleaved over rounds: each one's ratio, the worst as a goal.
 //
 // Each goal of issues 26 and 29 is printed beside its row, `met` or `missed`, and collected at the end.
 //
 // Options (flags, or env BENCH_SIZES / BENCH_ROUNDS / BENCH_ONLY):
 //   --sizes 1MB,64MB    input sizes (default 64MB, a few minutes in all; --full adds 256MB, the goals' size)
 //   --rounds N          rounds of the throughput section (default 3); latency uses 4×N
-//   --only a,b          sections to run (throughput,latency,many,micro,added)
+//   --only a,b          sections to run (throughput,latency,many,micro,added,presets)
 //   --no-python         skip the Python parent script
 //   --against DIR       also time DIR/dist/cli.cjs or cli.js (another build, e.g. of main) in the same rounds
 // Results: a table on stdout and JSON in bench/out/ (git-ignored). Timed children get a clean
 // environment (no NODE_EXTRA_CA_CERTS, no PYTHONUNBUFFERED).
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +86,9 @@ const { values: flags } = parseArgs({
 const sizes = (flags.sizes ?? process.env.BENCH_SIZES ?? '64MB').split(',').map(parseSize);
 if (flags.full && !sizes.includes(256 * MiB)) sizes.push(256 * MiB);
 const rounds = Math.max(1, Number(flags.rounds ?? process.env.BENCH_ROUNDS ?? 3) | 0);
-const only = new Set((flags.only ?? process.env.BENCH_ONLY ?? 'throughput,added,latency,many,micro').split(','));
+const only = new Set(
+  (flags.only ?? process.env.BENCH_ONLY ?? 'throughput,added,latency,many,micro,presets').split(','),
+);
 /** Every goal's verdict, printed again at the end. */
 const goals = [];
 /** Prints `goal: measured (limit): met|missed` and keeps it for the summary. */
@@ -120,6 +124,7 @@ if (only.has('added')) results.sections.added = await added();
 if (only.has('latency')) results.sections.latency = await latency();
 if (only.has('many')) results.sections.many = await manySeries();
 if (only.has('micro')) results.sections.micro = await micro();
+if (only.has('presets')) results.sections.presets = await presets();
 
 if (goals.length > 0) {
   say('\n## goals');
@@ -273,6 +278,52 @@ async function throughput() {
     ]);
     say(`behind a 40 MB/s reader: ${round(slow.wall * 1000)} ms, peak RSS ${round(slow.rssKiB / 1024)} MiB (≤ 100)`);
     out.push({ input, rows, slowReader: { wallMs: round(slow.wall * 1000), peakRssMiB: round(slow.rssKiB / 1024) } });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// presets: each one's cost on a log that is not its tool's (issue 26: at most 1.5× the default run)
+
+async function presets() {
+  const list = spawnSync(process.execPath, [CLI, '--preset', 'list'], { encoding: 'utf8', env: CLEAN_ENV });
+  if (list.status !== 0) fail(`--preset list failed: ${list.stderr}`);
+  const names = ['auto', ...[...list.stdout.matchAll(/^ {2}([a-z0-9][a-z0-9-]*) /gm)].map((m) => m[1])];
+  if (names.length < 2) fail(`--preset list named no preset:\n${list.stdout}`);
+  const argv = (extra) => [process.execPath, CLI, '--integration', 'bench', ...extra, '--dry-run-file', '/dev/null'];
+  const out = [];
+  for (const size of sizes) {
+    say(`\n## presets, ${fmtBytes(size)} input, ${names.length} presets, ${rounds} rounds interleaved`);
+    const input = await ensureInput(size);
+    const commands = [
+      { name: 'default run', argv: argv([]) },
+      ...names.map((n) => ({ name: n, argv: argv(['--preset', n]) })),
+    ];
+    const runs = new Map(commands.map((c) => [c.name, []]));
+    for (let r = 0; r < rounds; r++)
+      for (let k = 0; k < commands.length; k++) {
+        const c = commands[(k + r) % commands.length];
+        runs.get(c.name).push((await timedPipeline(input.path, c.argv)).wall);
+      }
+    const base = runs.get('default run');
+    const rows = commands
+      .map((c) => ({
+        preset: c.name,
+        wallMs: round(median(runs.get(c.name)) * 1000),
+        // Each round's own default run: a ratio within the same minutes.
+        ratio: round(median(runs.get(c.name).map((w, i) => w / base[i])), 2),
+        walls: runs.get(c.name).map((w) => round(w * 1000)),
+      }))
+      .sort((a, b) => b.ratio - a.ratio);
+    table(rows, ['preset', 'wallMs', 'ratio', 'walls']);
+    const worst = rows.find((x) => x.preset !== 'default run' && x.preset !== 'auto');
+    goal(`${fmtBytes(size)}: the costliest preset (${worst.preset}) / default run`, worst.ratio, 1.5);
+    goal(
+      `${fmtBytes(size)}: --preset auto / default run (presets section)`,
+      rows.find((x) => x.preset === 'auto').ratio,
+      1.5,
+    );
+    out.push({ size, rows });
   }
   return out;
 }
