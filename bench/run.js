@@ -23,7 +23,8 @@
 //   --rounds N          rounds of the throughput section (default 3); latency uses 4×N
 //   --only a,b          sections to run (throughput,latency,many,micro,added,presets)
 //   --no-python         skip the Python parent script
-//   --against DIR       also time DIR/dist/cli.cjs or cli.js (another build, e.g. of main) in the same rounds
+//   --against DIR       also time DIR/dist/cli.cjs or cli.js (another build, e.g. of main) in the same rounds,
+//                       through a pipe and with the file on stdin (both builds)
 // Results: a table on stdout and JSON in bench/out/ (git-ignored). Timed children get a clean
 // environment (no NODE_EXTRA_CA_CERTS, no PYTHONUNBUFFERED).
 
@@ -211,6 +212,17 @@ async function throughput() {
         name: 'against --dry-run',
         argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null'],
       });
+      // The same two runs with the file on stdin (`< file`: read with fs.read, not from a pipe).
+      commands.push({
+        name: 'jes-metrics-pipe --dry-run < file',
+        argv: [process.execPath, CLI, '--integration', 'bench', '--dry-run-file', '/dev/null'],
+        fromFile: true,
+      });
+      commands.push({
+        name: 'against --dry-run < file',
+        argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null'],
+        fromFile: true,
+      });
       commands.push({
         name: 'against --pattern ×3',
         argv: [process.execPath, other, '--integration', 'bench', '--dry-run-file', '/dev/null', ...patterns],
@@ -227,7 +239,7 @@ async function throughput() {
       // Rotate the order each round so no command always runs right after the disk cache warmed.
       for (let k = 0; k < commands.length; k++) {
         const c = commands[(k + r) % commands.length];
-        runs.get(c.name).push(await timedPipeline(input.path, c.argv));
+        runs.get(c.name).push(await timedPipeline(input.path, c.argv, ['cat'], c.fromFile === true));
       }
     }
     const base = runs.get('cat | cat');
@@ -256,6 +268,8 @@ async function throughput() {
     if (none !== undefined) goal(`${fmtBytes(size)}: default parsers / --parsers none`, none, 1.3);
     const old = ratio('jes-metrics-pipe --dry-run', 'against --dry-run');
     if (old !== undefined) goal(`${fmtBytes(size)}: default run / --against build`, old, 1.05);
+    const oldFile = ratio('jes-metrics-pipe --dry-run < file', 'against --dry-run < file');
+    if (oldFile !== undefined) goal(`${fmtBytes(size)}: default run / --against build, from a file`, oldFile, 1.05);
     for (const preset of ['jest', 'pytest', 'auto'])
       goal(
         `${fmtBytes(size)}: --preset ${preset} / default run`,
@@ -349,10 +363,13 @@ async function checkCorrect(input) {
  * `cat FILE | time X | READER`: X sits between two pipes as in a real pipeline. The wall time
  * is the whole pipeline's; RSS and CPU are X's own, from GNU time.
  */
-async function timedPipeline(path, argv, reader = ['cat']) {
+async function timedPipeline(path, argv, reader = ['cat'], fromFile = false) {
   const timeFile = join(tmp, 'time.out');
   rmSync(timeFile, { force: true });
-  const cmd = `cat '${path}' | ${TIME} -f '%e %M %U %S' -o '${timeFile}' ${argv.map(quote).join(' ')} 2>/dev/null | ${reader.map(quote).join(' ')} >/dev/null`;
+  const timed = `${TIME} -f '%e %M %U %S' -o '${timeFile}' ${argv.map(quote).join(' ')}`;
+  const cmd = fromFile
+    ? `${timed} < '${path}' 2>/dev/null | ${reader.map(quote).join(' ')} >/dev/null`
+    : `cat '${path}' | ${timed} 2>/dev/null | ${reader.map(quote).join(' ')} >/dev/null`;
   const start = process.hrtime.bigint();
   const r = await sh(cmd);
   const wall = Number(process.hrtime.bigint() - start) / 1e9;

@@ -4,7 +4,7 @@
 
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
@@ -60,6 +60,49 @@ t.test('a regular file: every byte, in order, to dest and to onChunk', async (t)
   t.ok(c.seen().equals(DATA), 'onChunk got the file');
   t.same(c.errors, []);
 });
+
+t.test(
+  'a regular file read from where its offset was (the shell read a part first), and behind a slow dest',
+  async (t) => {
+    const path = join(dir, 'offset.bin');
+    writeFileSync(path, DATA);
+    const fd = openSync(path, 'r');
+    t.teardown(() => closeSync(fd));
+    const skip = 1000;
+    readSync(fd, Buffer.alloc(skip), 0, skip, null);
+    const out: Buffer[] = [];
+    const seen: Buffer[] = [];
+    let writes = 0;
+    let kept = 0;
+    // Every write called back a little later: the reads wait for a free buffer, one read ahead.
+    const dest = new Writable({
+      highWaterMark: 64 * 1024,
+      write: (c: Buffer, _e, done) => {
+        out.push(Buffer.from(c));
+        writes++;
+        setTimeout(done, 2);
+      },
+    });
+    const input = stdinInput(
+      { fd, stream: noStream },
+      {
+        dest,
+        // The second chunk is kept (as the early queue keeps one): the relay reads into a new buffer.
+        onChunk: (c: Buffer) => {
+          seen.push(Buffer.from(c));
+          return seen.length === 2 && ++kept === 1;
+        },
+        onBroken: () => t.fail('broken'),
+        onError: (err: Error) => t.fail(err.message),
+      },
+    );
+    t.equal(await ended(input), true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    t.ok(Buffer.concat(out).equals(DATA.subarray(skip)), 'dest got the rest of the file, in order');
+    t.ok(Buffer.concat(seen).equals(DATA.subarray(skip)), 'onChunk got the rest of the file, in order');
+    t.ok(writes >= 3, `${writes} writes`);
+  },
+);
 
 t.test('an empty file ends at once', async (t) => {
   const path = join(dir, 'empty');
