@@ -2331,7 +2331,7 @@ description: k6 end-of-test summary (legacy and 1.x compact/full) and its JSON (
 # (\xB5s, ms, s, 1m30s), so unit: auto makes them _seconds. A custom trend without a unit keeps its name.
 # Marks: the summary's iterations line (all text forms); the JSON forms' metrics and root_group.
 # Every text rule lists \`..: \` among its words, so the pre-filter looks for that one word
-# (docs/rule-files.md, words).
+# (docs/reference/rule-files.md, words).
 marks:
   - line: '^\\s*(?:[\u2713\u2717] )?iterations\\.{2,}: \\d+'
     words: ['iterations..', '..: ']
